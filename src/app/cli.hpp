@@ -1,0 +1,15 @@
+// The `maillage` command line: each area adds its subcommands to the root app. Kept in separate
+// files so that CLI11 (a heavy header) is compiled once per area.
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace maillage::app {
+
+void add_reference_commands(CLI::App& root);  // cli_reference.cpp: reference build|info|export
+void add_store_commands(CLI::App& root);      // cli_store.cpp: migrate, backup, restore
+void add_server_commands(CLI::App& root);     // cli_server.cpp: serve, user ..., demo ...
+
+}  // namespace maillage::app

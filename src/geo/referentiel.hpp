@@ -1,0 +1,110 @@
+// The référentiel territorial in memory: communes (and municipal arrondissements), EPCI,
+// départements, régions, commune adjacency and approximate commune cells. Pure data + lookups;
+// it is built by src/refdata from the registry packages and saved to / loaded from SQLite there.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace maillage::geo {
+
+struct LatLon {
+  double lat = 0;
+  double lon = 0;
+};
+
+// How a commune's coordinates were obtained (best first).
+enum class CoordQuality : std::uint8_t {
+  exact,                // GeoNames point whose admin4 is the commune's INSEE code
+  imputed_postcode,     // mean of exact communes sharing a postal code
+  imputed_epci,         // mean of exact communes of the same EPCI
+  imputed_departement,  // mean of exact communes of the same département
+};
+std::string_view coord_quality_id(CoordQuality q);  // "exact", "imputed-postcode", ...
+
+using Ring = std::vector<LatLon>;  // closed ring: first point repeated last
+struct Polygon {
+  Ring outer;
+  std::vector<Ring> holes;
+};
+using MultiPolygon = std::vector<Polygon>;
+
+using CommuneIndex = std::uint32_t;  // position in Referentiel::communes
+
+struct Commune {
+  std::string code;         // INSEE code, 5 characters ("57463", "2A004", "97411")
+  std::string nom;
+  std::string departement;  // "57"
+  std::string region;       // "44"
+  std::string epci;         // SIREN of the EPCI, empty when none (islands without EPCI)
+  std::int64_t population = 0;
+  std::vector<std::string> postcodes;
+  LatLon position;
+  CoordQuality quality = CoordQuality::exact;
+  bool arrondissement = false;  // a municipal arrondissement of Paris, Lyon or Marseille
+  std::string parent;           // for an arrondissement, its commune ("75056")
+};
+
+struct Epci {
+  std::string code;  // SIREN
+  std::string nom;
+  std::string type;  // CC, CA, CU, METRO, MET69
+  std::int64_t population = 0;
+  std::vector<CommuneIndex> members;
+};
+
+struct Departement {
+  std::string code;
+  std::string nom;
+  std::string region;
+  std::vector<CommuneIndex> communes;  // current communes (no arrondissements), by code
+};
+
+struct Region {
+  std::string code;
+  std::string nom;
+  std::vector<std::string> departements;
+};
+
+class Referentiel {
+ public:
+  // Communes first (sorted by code), then municipal arrondissements (sorted by code).
+  std::vector<Commune> communes;
+  std::vector<Epci> epcis;
+  std::vector<Departement> departements;
+  std::vector<Region> regions;
+  // Adjacency in CSR form: neighbours of commune i are
+  // neighbour_list[neighbour_offsets[i] .. neighbour_offsets[i + 1]).
+  std::vector<std::uint32_t> neighbour_offsets;
+  std::vector<CommuneIndex> neighbour_list;
+  // Approximate cell of each commune (same index as communes; empty for arrondissements).
+  std::vector<MultiPolygon> cells;
+
+  // Rebuilds the lookup indexes after the vectors were filled.
+  void index();
+
+  [[nodiscard]] const Commune* commune(std::string_view code) const;
+  [[nodiscard]] const Epci* epci(std::string_view code) const;
+  [[nodiscard]] const Departement* departement(std::string_view code) const;
+  [[nodiscard]] const Region* region(std::string_view code) const;
+  [[nodiscard]] std::span<const CommuneIndex> neighbours(CommuneIndex i) const;
+  [[nodiscard]] CommuneIndex index_of(const Commune& c) const {
+    return static_cast<CommuneIndex>(&c - communes.data());
+  }
+  // Communes whose name matches the query (case- and accent-insensitive; prefix matches first,
+  // then substring, then by population), at most `limit`.
+  [[nodiscard]] std::vector<CommuneIndex> search(std::string_view query, std::size_t limit) const;
+
+ private:
+  std::unordered_map<std::string, CommuneIndex> commune_by_code_;
+  std::unordered_map<std::string, std::uint32_t> epci_by_code_;
+  std::unordered_map<std::string, std::uint32_t> departement_by_code_;
+  std::unordered_map<std::string, std::uint32_t> region_by_code_;
+  std::vector<std::string> folded_names_;  // for search()
+};
+
+}  // namespace maillage::geo
