@@ -9,7 +9,9 @@ class App;
 namespace maillage::app {
 
 void add_reference_commands(CLI::App& root);  // cli_reference.cpp: reference build|info|export
-void add_store_commands(CLI::App& root);      // cli_store.cpp: migrate, backup, restore
-void add_server_commands(CLI::App& root);     // cli_server.cpp: serve, user ..., demo ...
+void add_store_commands(CLI::App& root);      // cli_store.cpp: migrate, backup, restore, user ...
+void add_server_commands(CLI::App& root);     // cli_server.cpp: serve, demo ...
+void add_access_commands(CLI::App& root);     // cli_access.cpp: access compute
+void add_roster_commands(CLI::App& root);     // cli_roster.cpp: roster solve|check
 
 }  // namespace maillage::app

@@ -10,6 +10,8 @@ int main(int argc, char** argv) {
   maillage::app::add_reference_commands(root);
   maillage::app::add_store_commands(root);
   maillage::app::add_server_commands(root);
+  maillage::app::add_access_commands(root);
+  maillage::app::add_roster_commands(root);
   CLI11_PARSE(root, argc, argv);
   return 0;
 }
