@@ -13,5 +13,6 @@ void add_store_commands(CLI::App& root);      // cli_store.cpp: migrate, backup,
 void add_server_commands(CLI::App& root);     // cli_server.cpp: serve, demo ...
 void add_access_commands(CLI::App& root);     // cli_access.cpp: access compute
 void add_roster_commands(CLI::App& root);     // cli_roster.cpp: roster solve|check
+void add_aci_commands(CLI::App& root);        // cli_aci.cpp: aci schedule
 
 }  // namespace maillage::app

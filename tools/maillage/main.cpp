@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   maillage::app::add_server_commands(root);
   maillage::app::add_access_commands(root);
   maillage::app::add_roster_commands(root);
+  maillage::app::add_aci_commands(root);
   CLI11_PARSE(root, argc, argv);
   return 0;
 }
