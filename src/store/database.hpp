@@ -3,6 +3,7 @@
 // schema lives in numbered migrations per backend (src/store/migrations/{sqlite,postgres}/).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -35,10 +36,12 @@ struct Rows {
   [[nodiscard]] bool empty() const { return rows.empty(); }
 };
 
-// A transaction in progress. Only valid inside Database::transact.
+// A transaction in progress. Only valid inside Database::transact, on the calling thread.
 class Tx {
  public:
   virtual ~Tx() = default;
+  // For the rare statement whose text differs between backends.
+  [[nodiscard]] virtual Backend backend() const = 0;
   virtual Result<Rows> query(std::string_view sql, const Params& params = {}) = 0;
   // Returns the number of rows changed.
   virtual Result<std::int64_t> exec(std::string_view sql, const Params& params = {}) = 0;
@@ -54,17 +57,34 @@ struct AuditEntry {
   std::string after;      // short summary (JSON) of the state after, empty for a deletion
 };
 
+// Limits of one Database object (settings of the app; the defaults suit a small server).
+struct DatabaseOptions {
+  int read_connections = 8;   // SQLite: read-only connections; PostgreSQL: read pool size
+  int write_connections = 4;  // PostgreSQL write pool size (SQLite has exactly one writer)
+  int busy_timeout_ms = 5000;  // SQLite: wait for another process's write lock
+  int max_retries = 8;  // PostgreSQL: attempts of a transaction on serialization failure/deadlock
+};
+
+// Thread-safe: the HTTP server calls one Database from many threads. Write transactions are
+// serialisable on both backends (SQLite: one writer; PostgreSQL: SERIALIZABLE, retried), and
+// Database::query runs on read-only connections, so every write goes through transact().
+// Errors: conflict (unique violation), invalid_input (foreign key, check, not null),
+// unavailable (busy, connection lost), db_error (anything else), with the engine's detail.
 class Database {
  public:
   virtual ~Database() = default;
 
   // "sqlite:PATH", a bare PATH (SQLite), or "postgresql://..." / "postgres://...".
-  static Result<std::unique_ptr<Database>> open(const std::string& url);
+  // Opening does not migrate: call migrate() (the server and `maillage migrate` do).
+  static Result<std::unique_ptr<Database>> open(const std::string& url,
+                                                DatabaseOptions options = {});
 
   [[nodiscard]] virtual Backend backend() const = 0;
 
   // Runs fn in one transaction and commits when it returns success, rolls back otherwise.
-  // SQLite: BEGIN IMMEDIATE (one writer); PostgreSQL: retried on serialization failure/deadlock.
+  // SQLite: BEGIN IMMEDIATE (one writer); PostgreSQL: retried on serialization failure/deadlock,
+  // so fn may run more than once and must not have effects outside the transaction.
+  // Transactions do not nest: calling transact from inside fn fails with ErrorCode::internal.
   virtual Status transact(const std::function<Status(Tx&)>& fn) = 0;
 
   // A read in its own short transaction.
@@ -75,11 +95,21 @@ class Database {
   virtual Result<int> schema_version() = 0;
 
   // Online backup to FILE and restore from it (SQLite backup API; pg_dump/pg_restore).
+  // backup writes FILE atomically (temporary file, then rename); restore replaces every table
+  // with the content of FILE in one step and refuses a file from a newer schema.
   virtual Status backup(const std::string& file) = 0;
   virtual Status restore(const std::string& file) = 0;
 };
 
 // Appends one row to the audit log inside the caller's transaction (time set by the store).
 Status audit(Tx& tx, const AuditEntry& entry);
+
+// The newest schema version this program knows for a backend (its highest migration number).
+int latest_schema_version(Backend backend);
+
+// Current UTC time as stored in every timestamp column: "2026-11-24T16:22:12.123Z". The format
+// has a fixed width so that text order is time order on both backends.
+std::string timestamp_now();
+std::string format_timestamp(std::chrono::system_clock::time_point t);
 
 }  // namespace maillage::store

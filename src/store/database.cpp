@@ -1,0 +1,131 @@
+#include "store/database.hpp"
+
+#include <ctime>
+
+#include "store/backends.hpp"
+#include "store/migrations.hpp"
+
+namespace maillage::store {
+
+bool Row::is_null(std::size_t i) const {
+  return i >= values.size() || std::holds_alternative<std::nullptr_t>(values[i]);
+}
+
+std::int64_t Row::integer(std::size_t i) const {
+  if (i >= values.size()) return 0;
+  const Value& v = values[i];
+  if (const auto* n = std::get_if<std::int64_t>(&v)) return *n;
+  if (const auto* d = std::get_if<double>(&v)) return static_cast<std::int64_t>(*d);
+  if (const auto* s = std::get_if<std::string>(&v)) {
+    try {
+      return std::stoll(*s);
+    } catch (const std::exception&) {
+      return 0;
+    }
+  }
+  return 0;
+}
+
+double Row::real(std::size_t i) const {
+  if (i >= values.size()) return 0;
+  const Value& v = values[i];
+  if (const auto* d = std::get_if<double>(&v)) return *d;
+  if (const auto* n = std::get_if<std::int64_t>(&v)) return static_cast<double>(*n);
+  if (const auto* s = std::get_if<std::string>(&v)) {
+    try {
+      return std::stod(*s);
+    } catch (const std::exception&) {
+      return 0;
+    }
+  }
+  return 0;
+}
+
+std::string Row::text(std::size_t i) const {
+  if (i >= values.size()) return {};
+  const Value& v = values[i];
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  if (const auto* n = std::get_if<std::int64_t>(&v)) return std::to_string(*n);
+  if (const auto* d = std::get_if<double>(&v)) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", *d);
+    return buf;
+  }
+  return {};
+}
+
+Result<std::unique_ptr<Database>> Database::open(const std::string& url, DatabaseOptions options) {
+  if (options.read_connections < 1 || options.write_connections < 1 || options.max_retries < 1 ||
+      options.busy_timeout_ms < 0) {
+    return fail(ErrorCode::invalid_input, "Réglages de connexion à la base invalides.", "database");
+  }
+  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
+    return detail::open_postgres(url, options);
+  }
+  std::string path = url.starts_with("sqlite:") ? url.substr(7) : url;
+  if (path.empty()) {
+    return fail(ErrorCode::invalid_input, "Chemin de base SQLite vide.", "database");
+  }
+  return detail::open_sqlite(path, options);
+}
+
+Status audit(Tx& tx, const AuditEntry& entry) {
+  auto nullable = [](const std::string& s) -> Value {
+    if (s.empty()) return nullptr;
+    return s;
+  };
+  auto r = tx.exec(
+      "INSERT INTO audit_log (at, user_login, action, entity, entity_id, before, after) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+      {timestamp_now(), entry.user.empty() ? std::string("system") : entry.user, entry.action,
+       entry.entity, entry.entity_id, nullable(entry.before), nullable(entry.after)});
+  if (!r) return tl::unexpected(r.error());
+  return {};
+}
+
+int latest_schema_version(Backend backend) {
+  auto list = detail::migrations(backend);
+  return list.empty() ? 0 : list.back().version;
+}
+
+std::string format_timestamp(std::chrono::system_clock::time_point t) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  int millis = static_cast<int>(ms % 1000);
+  if (millis < 0) {  // before 1970: floor, not truncate
+    millis += 1000;
+    secs -= 1;
+  }
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[80];  // room for any int the compiler imagines
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
+  return buf;
+}
+
+std::string timestamp_now() { return format_timestamp(std::chrono::system_clock::now()); }
+
+namespace detail {
+
+namespace {
+thread_local std::vector<const Database*> open_transactions;
+}
+
+TxScope::TxScope(const Database* db) { open_transactions.push_back(db); }
+TxScope::~TxScope() { open_transactions.pop_back(); }
+bool TxScope::active(const Database* db) {
+  for (const Database* d : open_transactions) {
+    if (d == db) return true;
+  }
+  return false;
+}
+
+tl::unexpected<Error> nested_transaction_error() {
+  return fail(ErrorCode::internal,
+              "Transaction imbriquée : Database::transact appelé depuis une transaction.");
+}
+
+}  // namespace detail
+
+}  // namespace maillage::store
