@@ -4,8 +4,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/error.hpp"
@@ -21,6 +24,13 @@ struct AccountSettings {
   std::chrono::seconds session_lifetime{8 * 3600};  // idle sessions expire after this
   int max_failed_logins = 5;                        // per login and per client address...
   std::chrono::seconds failed_login_window{15 * 60};  // ...within this window, then rate_limited
+  // argon2id cost of new hashes (OWASP's minimum: 19 MiB, 2 passes, 1 lane). Existing hashes
+  // keep the cost they were made with (it is encoded in them). Tests lower it.
+  std::uint32_t argon2_memory_kib = 19 * 1024;
+  std::uint32_t argon2_passes = 2;
+  std::uint32_t argon2_lanes = 1;
+  // The clock (tests move it forward); empty means std::chrono::system_clock::now.
+  std::function<std::chrono::system_clock::time_point()> clock;
 };
 
 struct NewUser {
@@ -33,6 +43,26 @@ struct NewUser {
   std::vector<std::int64_t> structures;
 };
 
+// A user as the admin pages see it: the Principal plus what edits need.
+struct UserRecord {
+  Principal principal;
+  bool active = true;
+  std::int64_t version = 1;  // optimistic concurrency: pass it back to update_user
+  std::string created_at;    // UTC, "2026-11-24T16:22:12.123Z"
+  std::string updated_at;
+};
+
+// Changes to a user; unset members stay as they are. The resulting role and scopes are checked
+// together (a ROC needs départements, an ARS régions, ...).
+struct UserChanges {
+  std::optional<std::string> display_name;
+  std::optional<Role> role;
+  std::optional<bool> active;  // deactivating also ends the user's sessions
+  std::optional<std::vector<std::string>> departements;
+  std::optional<std::vector<std::string>> regions;
+  std::optional<std::vector<std::int64_t>> structures;
+};
+
 struct Session {
   std::string token;  // opaque random value for the cookie (only its hash is stored)
   std::string csrf;   // CSRF token bound to the session, for forms and unsafe API calls
@@ -40,15 +70,28 @@ struct Session {
   std::chrono::system_clock::time_point expires;
 };
 
+// Thread-safe (state lives in the database). Every write is audited in its transaction.
+// Errors: invalid_input / missing_field (with the field), conflict (login taken, stale version),
+// not_found, bad_credentials, rate_limited, unauthenticated, and the store's errors.
 class Accounts {
  public:
   Accounts(store::Database& db, AccountSettings settings);
 
   // `actor` is the login recorded in the audit log ("system" for commands run by an admin).
+  // The caller checks that the actor may manage accounts (can_manage_accounts).
   Result<std::int64_t> create_user(const NewUser& user, const std::string& actor);
+  // Also ends the user's sessions and clears their failed logins (an admin unlock).
   Status reset_password(const std::string& login, const std::string& new_password,
                         const std::string& actor);
   Result<std::vector<Principal>> list_users();
+
+  // Lookup by login (case-insensitive) or id; not_found when absent.
+  Result<UserRecord> find_user(const std::string& login);
+  Result<UserRecord> get_user(std::int64_t user_id);
+  // Applies the changes if the user is still at `expected_version` (UPDATE ... WHERE id = $1 AND
+  // version = $2); conflict when someone else changed it meanwhile. Returns the new version.
+  Result<std::int64_t> update_user(std::int64_t user_id, std::int64_t expected_version,
+                                   const UserChanges& changes, const std::string& actor);
 
   // Checks the password and opens a session; bad_credentials or rate_limited otherwise.
   Result<Session> login(const std::string& login, const std::string& password,
@@ -58,12 +101,25 @@ class Accounts {
   Status logout(const std::string& token);
 
  private:
+  [[nodiscard]] std::chrono::system_clock::time_point now() const;
+  Result<std::string> hash_password(const std::string& password) const;
+
   store::Database& db_;
   AccountSettings settings_;
 };
 
+// Compares a submitted CSRF token with the session's in constant time.
+bool csrf_matches(const Session& session, std::string_view submitted);
+
+// The password of every demo account (documented in src/services/README.md; demo data only).
+inline constexpr std::string_view kDemoPassword = "demo-maillage-2026";
+
 // Demo accounts (one per role, scoped to Moselle / Grand Est where a scope applies); idempotent.
 // Returns the list of (login, password) pairs so `make run` can print how to log in.
+// The coordinator and the member are scoped to a fictitious demo CPTS in Moselle, created here
+// when missing.
 Result<std::vector<std::pair<std::string, std::string>>> load_demo_accounts(store::Database& db);
+Result<std::vector<std::pair<std::string, std::string>>> load_demo_accounts(
+    store::Database& db, const AccountSettings& settings);
 
 }  // namespace maillage::services
