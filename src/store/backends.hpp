@@ -28,4 +28,12 @@ class TxScope {
 
 tl::unexpected<Error> nested_transaction_error();
 
+// Text parameters cannot hold a NUL character (PostgreSQL refuses them); both backends refuse
+// them so that the same data goes into both.
+Status check_no_nul(std::string_view sql, const Params& params);
+
+// The highest $n placeholder of a statement (outside quotes and comments), 0 when none. Lets
+// PostgreSQL refuse extra parameters the way SQLite does.
+int max_placeholder(std::string_view sql);
+
 }  // namespace maillage::store::detail

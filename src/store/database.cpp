@@ -1,5 +1,6 @@
 #include "store/database.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 #include "store/backends.hpp"
@@ -124,6 +125,39 @@ bool TxScope::active(const Database* db) {
 tl::unexpected<Error> nested_transaction_error() {
   return fail(ErrorCode::internal,
               "Transaction imbriquée : Database::transact appelé depuis une transaction.");
+}
+
+Status check_no_nul(std::string_view sql, const Params& params) {
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const auto* text = std::get_if<std::string>(&params[i]);
+    if (text && text->find('\0') != std::string::npos) {
+      return fail(ErrorCode::invalid_input,
+                  "Texte refusé : caractère nul dans le paramètre $" + std::to_string(i + 1) +
+                      " de « " + std::string(sql.substr(0, 60)) + " ».");
+    }
+  }
+  return {};
+}
+
+int max_placeholder(std::string_view sql) {
+  int highest = 0;
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    char c = sql[i];
+    if (c == '\'' || c == '"') {  // skip a quoted literal or identifier ('' and "" escape)
+      for (++i; i < sql.size() && sql[i] != c; ++i) {
+      }
+    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      while (i < sql.size() && sql[i] != '\n') ++i;
+    } else if (c == '$' && i + 1 < sql.size() && sql[i + 1] >= '0' && sql[i + 1] <= '9') {
+      int n = 0;
+      for (++i; i < sql.size() && sql[i] >= '0' && sql[i] <= '9' && n < 100000; ++i) {
+        n = n * 10 + (sql[i] - '0');
+      }
+      --i;
+      highest = std::max(highest, n);
+    }
+  }
+  return highest;
 }
 
 }  // namespace detail

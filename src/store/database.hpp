@@ -62,7 +62,8 @@ struct DatabaseOptions {
   int read_connections = 8;   // SQLite: read-only connections; PostgreSQL: read pool size
   int write_connections = 4;  // PostgreSQL write pool size (SQLite has exactly one writer)
   int busy_timeout_ms = 5000;  // SQLite: wait for another process's write lock
-  int max_retries = 8;  // PostgreSQL: attempts of a transaction on serialization failure/deadlock
+  int max_retries = 10;  // PostgreSQL: attempts of a transaction on serialization failure/deadlock
+  std::string pg_bindir;  // where pg_dump/pg_restore are; empty: newest /usr/lib/postgresql/*/bin
 };
 
 // Thread-safe: the HTTP server calls one Database from many threads. Write transactions are

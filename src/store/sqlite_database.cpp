@@ -164,6 +164,7 @@ class Connection {
   // $1, $2, ... are named parameters for SQLite: bind by name, since SQLite numbers named
   // parameters in order of first appearance ("$2 ... $1" gives $2 index 1).
   Status bind(sqlite3_stmt* s, std::string_view sql, const Params& params) {
+    if (auto st = check_no_nul(sql, params); !st) return st;
     if (sqlite3_bind_parameter_count(s) != static_cast<int>(params.size())) {
       return fail(ErrorCode::internal,
                   "Nombre de paramètres incorrect (" + std::to_string(params.size()) +

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <thread>
 
+#include "store/backends.hpp"
 #include "store/database.hpp"
 #include "store/test_databases.hpp"
 
@@ -209,6 +210,13 @@ TEST_P(StoreTest, WrongParameterCountIsAnError) {
   EXPECT_FALSE(db_->query("SELECT count(*) FROM structures WHERE id = $1", {}));
   EXPECT_FALSE(db_->query("SELECT count(*) FROM structures WHERE id = $1",
                           {std::int64_t{1}, std::int64_t{2}}));
+}
+
+TEST_P(StoreTest, NulCharactersInTextAreRefused) {
+  auto r = db_->query("SELECT count(*) FROM structures WHERE name = $1",
+                      {std::string("a\0b", 3)});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::invalid_input);
 }
 
 TEST_P(StoreTest, OneStatementPerCall) {
@@ -420,6 +428,13 @@ TEST(StoreUrl, ReportsAnUnreachablePostgres) {
   auto db = Database::open("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2");
   ASSERT_FALSE(db);
   EXPECT_EQ(db.error().code, ErrorCode::unavailable) << db.error().describe();
+}
+
+TEST(Placeholders, HighestNumberOutsideQuotesAndComments) {
+  EXPECT_EQ(detail::max_placeholder("SELECT 1"), 0);
+  EXPECT_EQ(detail::max_placeholder("SELECT $2, $1, $10"), 10);
+  EXPECT_EQ(detail::max_placeholder("SELECT '$3', \"$4\", $1 -- $5\n + $2"), 2);
+  EXPECT_EQ(detail::max_placeholder("SELECT 'it''s $9', $1"), 1);
 }
 
 TEST(Timestamps, HaveAFixedWidthUtcFormat) {
