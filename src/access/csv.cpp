@@ -1,0 +1,680 @@
+#include "access/csv.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "access/number.hpp"
+#include "access/parallel.hpp"
+
+namespace maillage::access {
+
+namespace {
+
+constexpr std::size_t npos = std::string_view::npos;
+
+bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// A value quoted in a message, cut so that a binary line does not flood the terminal.
+std::string shown(std::string_view v) {
+  constexpr std::size_t kMax = 40;
+  std::string out = "« ";
+  out += v.size() > kMax ? std::string(v.substr(0, kMax)) + "…" : std::string(v);
+  out += " »";
+  return out;
+}
+
+// Splits one line (no line end) into fields. Quoted fields without doubled quotes and unquoted
+// fields are views into `line`; unescaped ones go to `scratch`, which the caller reserves to at
+// least line.size() so that it never reallocates under the views. Returns an error message, or
+// nullptr.
+const char* split_fields(std::string_view line, char sep, std::vector<std::string_view>& fields,
+                         std::string& scratch) {
+  fields.clear();
+  scratch.clear();
+  const std::size_t n = line.size();
+  std::size_t pos = 0;
+  while (true) {
+    std::size_t start = pos;
+    while (start < n && line[start] != sep && is_blank(line[start])) ++start;
+    if (start < n && line[start] == '"') {
+      std::size_t p = start + 1;
+      bool doubled = false;
+      std::size_t close = npos;
+      while (true) {
+        close = line.find('"', p);
+        if (close == npos) return "guillemet non fermé (un champ entre guillemets ne peut pas "
+                                  "contenir de fin de ligne)";
+        if (close + 1 < n && line[close + 1] == '"') {
+          doubled = true;
+          p = close + 2;
+          continue;
+        }
+        break;
+      }
+      std::string_view content = line.substr(start + 1, close - start - 1);
+      if (doubled) {
+        const std::size_t from = scratch.size();
+        for (std::size_t i = 0; i < content.size(); ++i) {
+          scratch.push_back(content[i]);
+          if (content[i] == '"') ++i;  // skip the second quote of a pair
+        }
+        content = std::string_view(scratch).substr(from);
+      }
+      std::size_t after = close + 1;
+      while (after < n && line[after] != sep && is_blank(line[after])) ++after;
+      if (after < n && line[after] != sep) return "caractère inattendu après un guillemet fermant";
+      fields.push_back(content);
+      if (after >= n) return nullptr;
+      pos = after + 1;
+      continue;
+    }
+    const std::size_t end = line.find(sep, start);
+    fields.push_back(trim(line.substr(start, end == npos ? npos : end - start)));
+    if (end == npos) return nullptr;
+    pos = end + 1;
+  }
+}
+
+struct Header {
+  std::vector<std::string> names;  // as written, trimmed (for messages and age bands)
+  char sep = ',';
+  bool decimal_comma = false;
+  std::int64_t line = 0;   // line number of the header
+  std::string_view body;   // the text after the header line
+};
+
+// Calls f(line_number, line) for every non-blank line of `body`, numbering from first_line, with
+// '\r' line ends removed. Stops at the first error f returns.
+template <class F>
+Status for_each_line(std::string_view body, std::int64_t first_line, F&& f) {
+  std::int64_t line_no = first_line;
+  const char* p = body.data();
+  const char* end = p + body.size();
+  while (p < end) {
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+    const char* line_end = nl ? nl : end;
+    std::string_view line(p, static_cast<std::size_t>(line_end - p));
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!trim(line).empty()) {
+      if (auto ok = f(line_no, line); !ok) return ok;
+    }
+    ++line_no;
+    p = nl ? nl + 1 : end;
+  }
+  return {};
+}
+
+Result<Header> read_header(std::string_view text, std::string_view file) {
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  Header h;
+  std::int64_t line_no = 1;
+  while (true) {
+    if (text.empty()) {
+      return fail_at(std::string(file), line_no, "", "fichier vide : une ligne d'en-tête est attendue");
+    }
+    const std::size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    text = nl == npos ? std::string_view{} : text.substr(nl + 1);
+    if (trim(line).empty()) {
+      ++line_no;
+      continue;
+    }
+    h.line = line_no;
+    const bool comma = line.find(',') != npos;
+    const bool semicolon = line.find(';') != npos;
+    if (semicolon && !comma) {
+      h.sep = ';';
+      h.decimal_comma = true;
+    } else if (!comma && !semicolon && line.find('\t') != npos) {
+      h.sep = '\t';
+    }
+    std::vector<std::string_view> fields;
+    std::string scratch;
+    scratch.reserve(line.size());
+    if (const char* err = split_fields(line, h.sep, fields, scratch)) {
+      return fail_at(std::string(file), line_no, "", err);
+    }
+    for (auto f : fields) h.names.emplace_back(trim(f));
+    h.body = text;
+    return h;
+  }
+}
+
+std::string column_list(const Header& h) {
+  std::string out;
+  for (const auto& n : h.names) {
+    if (!out.empty()) out += ", ";
+    out += n;
+  }
+  return out;
+}
+
+// The column whose name is one of `names` (case-insensitive); errors when none or several match.
+Result<std::size_t> require_column(const Header& h, std::string_view file,
+                                   std::initializer_list<std::string_view> names) {
+  std::size_t found = npos;
+  for (std::size_t c = 0; c < h.names.size(); ++c) {
+    const std::string name = lower(h.names[c]);
+    for (auto want : names) {
+      if (name != want) continue;
+      if (found != npos) {
+        return fail_at(std::string(file), h.line, h.names[c],
+                       "colonne en double (déjà colonne " + std::to_string(found + 1) + ")");
+      }
+      found = c;
+    }
+  }
+  if (found == npos) {
+    std::string wanted;
+    for (auto want : names) wanted += wanted.empty() ? std::string(want) : " ou " + std::string(want);
+    return fail_at(std::string(file), h.line, std::string(*names.begin()),
+                   "colonne « " + wanted + " » absente (colonnes lues : " + column_list(h) + ")");
+  }
+  return found;
+}
+
+// Reads the data lines of a file once its columns are known: splits each line, checks it has
+// enough fields, and hands the fields to the callback. One object per thread.
+class RowReader {
+ public:
+  RowReader(const Header& h, std::string_view file, std::size_t needed_fields)
+      : h_(h), file_(file), needed_(needed_fields) {}
+
+  template <class F>
+  Status read(std::string_view body, std::int64_t first_line, F&& on_row) {
+    return for_each_line(body, first_line, [&](std::int64_t line_no, std::string_view line) -> Status {
+      if (scratch_.capacity() < line.size()) scratch_.reserve(line.size());
+      if (const char* err = split_fields(line, h_.sep, fields_, scratch_)) {
+        return fail_at(std::string(file_), line_no, "", err);
+      }
+      if (fields_.size() < needed_) {
+        return fail_at(std::string(file_), line_no, "",
+                       "ligne incomplète : " + std::to_string(fields_.size()) +
+                           " champ(s) au lieu d'au moins " + std::to_string(needed_));
+      }
+      return on_row(line_no, fields_);
+    });
+  }
+
+  // A number >= 0 from column `col` of the current line.
+  Result<double> amount(std::int64_t line_no, std::size_t col) const {
+    const std::string_view v = fields_[col];
+    const auto value = parse_decimal(v, h_.decimal_comma);
+    if (!value) {
+      return fail_at(std::string(file_), line_no, h_.names[col],
+                     v.empty() ? "valeur manquante" : "nombre attendu, lu " + shown(v));
+    }
+    if (*value < 0) {
+      return fail_at(std::string(file_), line_no, h_.names[col], "valeur négative " + shown(v));
+    }
+    return *value;
+  }
+
+  Result<std::string_view> id(std::int64_t line_no, std::size_t col) const {
+    const std::string_view v = fields_[col];
+    if (v.empty()) return fail_at(std::string(file_), line_no, h_.names[col], "identifiant vide");
+    return v;
+  }
+
+ private:
+  const Header& h_;
+  std::string_view file_;
+  std::size_t needed_;
+  std::vector<std::string_view> fields_;
+  std::string scratch_;
+};
+
+// Lines skipped because their id is unknown to the demand file: counted, reported once.
+struct UnknownIds {
+  std::size_t count = 0;
+  std::int64_t first_line = 0;
+  std::string first_id;
+
+  void add(std::int64_t line_no, std::string_view id) {
+    if (count++ == 0) {
+      first_line = line_no;
+      first_id = id;
+    }
+  }
+  void report(Diagnostics& d, std::string_view file) const {
+    if (count == 0) return;
+    d.warn(std::string(file), first_line,
+           std::to_string(count) + " ligne(s) ignorée(s) : identifiant absent du fichier de "
+               "demande (premier : " + shown(first_id) + ")");
+  }
+};
+
+// Lists up to five ids of locations for which `has` is false, for "missing" errors.
+template <class Has>
+std::string missing_ids(const LocationIndex& locations, Has&& has, std::size_t& count) {
+  std::string list;
+  count = 0;
+  for (LocationId i = 0; i < locations.size(); ++i) {
+    if (has(i)) continue;
+    if (count++ < 5) list += (list.empty() ? "" : ", ") + locations.id(i);
+  }
+  if (count > 5) list += ", …";
+  return list;
+}
+
+Status duplicate(std::string_view file, std::int64_t line_no, std::string_view column,
+                 std::string_view id, std::int64_t first) {
+  return fail_at(std::string(file), line_no, std::string(column),
+                 "identifiant " + shown(id) + " en double (déjà ligne " + std::to_string(first) + ")");
+}
+
+}  // namespace
+
+std::string Warning::describe() const {
+  std::string out = file;
+  if (line > 0) out += ":" + std::to_string(line);
+  if (!out.empty()) out += ": ";
+  return out + message;
+}
+
+void Diagnostics::warn(std::string file, std::int64_t line, std::string message) {
+  if (warnings.size() >= kMaxKept) {
+    ++suppressed;
+    return;
+  }
+  warnings.push_back(Warning{std::move(file), line, std::move(message)});
+}
+
+Result<DemandTable> parse_demand_csv(std::string_view text, std::string_view file) {
+  auto h = read_header(text, file);
+  if (!h) return tl::unexpected(h.error());
+  auto id_col = require_column(*h, file, {"id", "code"});
+  if (!id_col) return tl::unexpected(id_col.error());
+  auto pop_col = require_column(*h, file, {"population"});
+  if (!pop_col) return tl::unexpected(pop_col.error());
+
+  DemandTable t;
+  std::vector<std::int64_t> line_of;
+  RowReader rows(*h, file, std::max(*id_col, *pop_col) + 1);
+  auto ok = rows.read(h->body, h->line + 1, [&](std::int64_t line_no, const auto&) -> Status {
+    auto id = rows.id(line_no, *id_col);
+    if (!id) return tl::unexpected(id.error());
+    auto pop = rows.amount(line_no, *pop_col);
+    if (!pop) return tl::unexpected(pop.error());
+    if (t.locations.insert(*id) == LocationIndex::npos) {
+      return duplicate(file, line_no, h->names[*id_col], *id, line_of[t.locations.find(*id)]);
+    }
+    t.population.push_back(*pop);
+    line_of.push_back(line_no);
+    return {};
+  });
+  if (!ok) return tl::unexpected(ok.error());
+  if (t.population.empty()) {
+    return fail_at(std::string(file), h->line, "", "aucune ligne de données après l'en-tête");
+  }
+  return t;
+}
+
+Result<std::vector<double>> parse_supply_csv(std::string_view text, std::string_view file,
+                                             const LocationIndex& locations) {
+  auto h = read_header(text, file);
+  if (!h) return tl::unexpected(h.error());
+  auto id_col = require_column(*h, file, {"id", "code"});
+  if (!id_col) return tl::unexpected(id_col.error());
+  auto supply_col = require_column(*h, file, {"supply"});
+  if (!supply_col) return tl::unexpected(supply_col.error());
+
+  std::vector<double> supply(locations.size(), 0.0);
+  std::vector<std::int64_t> line_of(locations.size(), 0);
+  RowReader rows(*h, file, std::max(*id_col, *supply_col) + 1);
+  auto ok = rows.read(h->body, h->line + 1, [&](std::int64_t line_no, const auto&) -> Status {
+    auto id = rows.id(line_no, *id_col);
+    if (!id) return tl::unexpected(id.error());
+    auto value = rows.amount(line_no, *supply_col);
+    if (!value) return tl::unexpected(value.error());
+    const LocationId j = locations.find(*id);
+    if (j == LocationIndex::npos) {
+      return fail_at(std::string(file), line_no, h->names[*id_col],
+                     "identifiant " + shown(*id) +
+                         " absent du fichier de demande : son offre ne serait comptée nulle part");
+    }
+    if (line_of[j] != 0) return duplicate(file, line_no, h->names[*id_col], *id, line_of[j]);
+    line_of[j] = line_no;
+    supply[j] = *value;
+    return {};
+  });
+  if (!ok) return tl::unexpected(ok.error());
+  return supply;
+}
+
+namespace {
+
+struct RawPair {
+  LocationId origin;
+  LocationId destination;
+  double minutes;
+  std::int64_t line;  // local to its chunk until the chunks are joined
+};
+
+struct OdChunk {
+  std::vector<RawPair> pairs;
+  std::size_t rows = 0;
+  std::size_t beyond = 0;
+  UnknownIds unknown;
+  std::int64_t lines = 0;   // lines in the chunk (to number the next one)
+  std::optional<Error> error;
+};
+
+// Cuts `body` into up to `parts` pieces that end just after a '\n'.
+std::vector<std::string_view> cut_lines(std::string_view body, std::size_t parts) {
+  std::vector<std::string_view> out;
+  // Below ~64 KB per part, threads cost more than they save.
+  parts = std::max<std::size_t>(1, std::min(parts, body.size() / 65536));
+  std::size_t begin = 0;
+  for (std::size_t k = 1; k <= parts && begin < body.size(); ++k) {
+    std::size_t end = k == parts ? body.size() : body.size() / parts * k;
+    if (end < begin) end = begin;
+    if (end < body.size()) {
+      const std::size_t nl = body.find('\n', end);
+      end = nl == npos ? body.size() : nl + 1;
+    }
+    out.push_back(body.substr(begin, end - begin));
+    begin = end;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<OdTable> parse_od_csv(std::string_view text, std::string_view file,
+                             const LocationIndex& locations, const OdOptions& options,
+                             Diagnostics& diagnostics) {
+  if (options.self_minutes && (!std::isfinite(*options.self_minutes) || *options.self_minutes < 0)) {
+    return fail(ErrorCode::invalid_input, "le temps intra-commune doit être un nombre ≥ 0",
+                "self-minutes");
+  }
+  auto h = read_header(text, file);
+  if (!h) return tl::unexpected(h.error());
+  auto o_col = require_column(*h, file, {"origin"});
+  if (!o_col) return tl::unexpected(o_col.error());
+  auto d_col = require_column(*h, file, {"destination"});
+  if (!d_col) return tl::unexpected(d_col.error());
+  auto t_col = require_column(*h, file, {"minutes"});
+  if (!t_col) return tl::unexpected(t_col.error());
+  const std::size_t needed = std::max({*o_col, *d_col, *t_col}) + 1;
+  const bool inclusive = options.boundary == Boundary::upper_inclusive;
+
+  const auto parts = cut_lines(h->body, detail::resolve_threads(options.threads));
+  std::vector<OdChunk> chunks(parts.size());
+  detail::parallel_blocks(parts.size(), options.threads, [&](std::size_t c) {
+    OdChunk& chunk = chunks[c];
+    chunk.pairs.reserve(parts[c].size() / 16);
+    RowReader rows(*h, file, needed);
+    auto ok = rows.read(parts[c], 1, [&](std::int64_t line_no, const auto& fields) -> Status {
+      ++chunk.rows;
+      auto minutes = rows.amount(line_no, *t_col);
+      if (!minutes) return tl::unexpected(minutes.error());
+      const std::string_view o = fields[*o_col];
+      const std::string_view d = fields[*d_col];
+      const LocationId oi = locations.find(o);
+      const LocationId di = locations.find(d);
+      if (oi == LocationIndex::npos || di == LocationIndex::npos) {
+        auto id = rows.id(line_no, oi == LocationIndex::npos ? *o_col : *d_col);
+        if (!id) return tl::unexpected(id.error());
+        chunk.unknown.add(line_no, *id);
+        return {};
+      }
+      if (inclusive ? *minutes > options.max_minutes : *minutes >= options.max_minutes) {
+        ++chunk.beyond;
+        return {};
+      }
+      chunk.pairs.push_back(RawPair{oi, di, *minutes, line_no});
+      return {};
+    });
+    if (!ok) chunk.error = ok.error();
+    chunk.lines = static_cast<std::int64_t>(std::count(parts[c].begin(), parts[c].end(), '\n'));
+    if (!parts[c].empty() && parts[c].back() != '\n') ++chunk.lines;
+  });
+
+  // Join: number lines globally, report the first error in file order.
+  OdTable table;
+  std::int64_t first_line = h->line + 1;
+  UnknownIds unknown;
+  std::size_t total = 0;
+  for (OdChunk& chunk : chunks) {
+    const std::int64_t shift = first_line - 1;
+    if (chunk.error) {
+      Error e = *chunk.error;
+      e.line += shift;
+      return tl::unexpected(e);
+    }
+    for (RawPair& p : chunk.pairs) p.line += shift;
+    if (chunk.unknown.count && !unknown.count) {
+      unknown = chunk.unknown;
+      unknown.first_line += shift;
+    } else {
+      unknown.count += chunk.unknown.count;
+    }
+    table.rows += chunk.rows;
+    table.beyond_catchment += chunk.beyond;
+    total += chunk.pairs.size();
+    first_line += chunk.lines;
+  }
+  table.unknown = unknown.count;
+  unknown.report(diagnostics, file);
+
+  // CSR by origin (stable: file order inside an origin), with the missing (i, i) pairs first.
+  const std::size_t n = locations.size();
+  std::vector<std::uint8_t> has_self(n, 0);
+  std::vector<std::uint32_t> offsets(n + 1, 0);
+  for (const OdChunk& chunk : chunks) {
+    for (const RawPair& p : chunk.pairs) {
+      ++offsets[p.origin + 1];
+      if (p.origin == p.destination) has_self[p.origin] = 1;
+    }
+  }
+  if (options.self_minutes) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!has_self[i]) {
+        ++offsets[i + 1];
+        ++table.self_added;
+      }
+    }
+  }
+  if (total + table.self_added > std::numeric_limits<std::uint32_t>::max()) {
+    return fail_at(std::string(file), 0, "", "trop de paires (plus de 4 milliards)");
+  }
+  for (std::size_t i = 0; i < n; ++i) offsets[i + 1] += offsets[i];
+  TravelTimes& t = table.times;
+  const std::size_t m = offsets[n];
+  t.destinations.resize(m);
+  t.minutes.resize(m);
+  std::vector<std::int64_t> line_at(m, 0);  // 0 for added self pairs
+  std::vector<std::uint32_t> cursor(offsets.begin(), offsets.end() - 1);
+  if (options.self_minutes) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (has_self[i]) continue;
+      const std::uint32_t k = cursor[i]++;
+      t.destinations[k] = static_cast<LocationId>(i);
+      t.minutes[k] = *options.self_minutes;
+    }
+  }
+  for (const OdChunk& chunk : chunks) {
+    for (const RawPair& p : chunk.pairs) {
+      const std::uint32_t k = cursor[p.origin]++;
+      t.destinations[k] = p.destination;
+      t.minutes[k] = p.minutes;
+      line_at[k] = p.line;
+    }
+  }
+  chunks.clear();
+  t.offsets = std::move(offsets);
+
+  // The same pair twice is an error: which of the two times would be right?
+  std::vector<std::uint32_t> seen_origin(n, std::numeric_limits<std::uint32_t>::max());
+  std::vector<std::uint32_t> seen_at(n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::uint32_t k = t.offsets[i]; k < t.offsets[i + 1]; ++k) {
+      const LocationId j = t.destinations[k];
+      if (seen_origin[j] == i) {
+        return fail_at(std::string(file), line_at[k], "destination",
+                       "paire " + shown(locations.id(static_cast<LocationId>(i))) + " → " +
+                           shown(locations.id(j)) + " en double (déjà ligne " +
+                           std::to_string(line_at[seen_at[j]]) + ")");
+      }
+      seen_origin[j] = static_cast<std::uint32_t>(i);
+      seen_at[j] = k;
+    }
+  }
+  return table;
+}
+
+Result<std::vector<GeoPoint>> parse_coords_csv(std::string_view text, std::string_view file,
+                                               const LocationIndex& locations,
+                                               Diagnostics& diagnostics) {
+  auto h = read_header(text, file);
+  if (!h) return tl::unexpected(h.error());
+  auto id_col = require_column(*h, file, {"id", "code"});
+  if (!id_col) return tl::unexpected(id_col.error());
+  auto lat_col = require_column(*h, file, {"lat", "latitude"});
+  if (!lat_col) return tl::unexpected(lat_col.error());
+  auto lon_col = require_column(*h, file, {"lon", "longitude", "lng"});
+  if (!lon_col) return tl::unexpected(lon_col.error());
+
+  std::vector<GeoPoint> points(locations.size());
+  std::vector<std::int64_t> line_of(locations.size(), 0);
+  UnknownIds unknown;
+  RowReader rows(*h, file, std::max({*id_col, *lat_col, *lon_col}) + 1);
+  auto ok = rows.read(h->body, h->line + 1, [&](std::int64_t line_no, const auto& fields) -> Status {
+    auto id = rows.id(line_no, *id_col);
+    if (!id) return tl::unexpected(id.error());
+    const LocationId i = locations.find(*id);
+    if (i == LocationIndex::npos) {
+      unknown.add(line_no, *id);
+      return {};
+    }
+    if (line_of[i] != 0) return duplicate(file, line_no, h->names[*id_col], *id, line_of[i]);
+    const auto lat = parse_decimal(fields[*lat_col], h->decimal_comma);
+    if (!lat || *lat < -90 || *lat > 90) {
+      return fail_at(std::string(file), line_no, h->names[*lat_col],
+                     "latitude en degrés entre -90 et 90 attendue, lu " + shown(fields[*lat_col]));
+    }
+    const auto lon = parse_decimal(fields[*lon_col], h->decimal_comma);
+    if (!lon || *lon < -180 || *lon > 180) {
+      return fail_at(std::string(file), line_no, h->names[*lon_col],
+                     "longitude en degrés entre -180 et 180 attendue, lu " +
+                         shown(fields[*lon_col]));
+    }
+    points[i] = GeoPoint{*lat, *lon};
+    line_of[i] = line_no;
+    return {};
+  });
+  if (!ok) return tl::unexpected(ok.error());
+  unknown.report(diagnostics, file);
+  std::size_t missing = 0;
+  const std::string list = missing_ids(locations, [&](LocationId i) { return line_of[i] != 0; }, missing);
+  if (missing) {
+    return fail_at(std::string(file), 0, "",
+                   "coordonnées absentes pour " + std::to_string(missing) +
+                       " lieu(x) du fichier de demande : " + list);
+  }
+  return points;
+}
+
+Result<AgeTable> parse_age_csv(std::string_view text, std::string_view file,
+                               const LocationIndex& locations, Diagnostics& diagnostics) {
+  auto h = read_header(text, file);
+  if (!h) return tl::unexpected(h.error());
+  auto id_col = require_column(*h, file, {"id", "code"});
+  if (!id_col) return tl::unexpected(id_col.error());
+  AgeTable table;
+  std::vector<std::size_t> band_cols;
+  for (std::size_t c = 0; c < h->names.size(); ++c) {
+    if (c == *id_col) continue;
+    if (h->names[c].empty()) {
+      return fail_at(std::string(file), h->line, "", "colonne " + std::to_string(c + 1) +
+                                                         " sans nom : chaque tranche d'âge doit être nommée");
+    }
+    if (std::find(table.bands.begin(), table.bands.end(), h->names[c]) != table.bands.end()) {
+      return fail_at(std::string(file), h->line, h->names[c], "tranche d'âge en double");
+    }
+    table.bands.push_back(h->names[c]);
+    band_cols.push_back(c);
+  }
+  if (band_cols.empty()) {
+    return fail_at(std::string(file), h->line, "",
+                   "aucune colonne de tranche d'âge (attendu : id,0-14,15-29,…)");
+  }
+  const std::size_t bands = band_cols.size();
+  table.population.assign(locations.size() * bands, 0.0);
+  std::vector<std::int64_t> line_of(locations.size(), 0);
+  UnknownIds unknown;
+  RowReader rows(*h, file, h->names.size());
+  auto ok = rows.read(h->body, h->line + 1, [&](std::int64_t line_no, const auto&) -> Status {
+    auto id = rows.id(line_no, *id_col);
+    if (!id) return tl::unexpected(id.error());
+    const LocationId i = locations.find(*id);
+    if (i == LocationIndex::npos) {
+      unknown.add(line_no, *id);
+      return {};
+    }
+    if (line_of[i] != 0) return duplicate(file, line_no, h->names[*id_col], *id, line_of[i]);
+    line_of[i] = line_no;
+    for (std::size_t a = 0; a < bands; ++a) {
+      auto v = rows.amount(line_no, band_cols[a]);
+      if (!v) return tl::unexpected(v.error());
+      table.population[i * bands + a] = *v;
+    }
+    return {};
+  });
+  if (!ok) return tl::unexpected(ok.error());
+  unknown.report(diagnostics, file);
+  std::size_t missing = 0;
+  const std::string list = missing_ids(locations, [&](LocationId i) { return line_of[i] != 0; }, missing);
+  if (missing) {
+    return fail_at(std::string(file), 0, "",
+                   "population par âge absente pour " + std::to_string(missing) +
+                       " lieu(x) du fichier de demande : " + list);
+  }
+  return table;
+}
+
+std::string format_access_csv(const LocationIndex& locations, std::span<const double> access) {
+  std::string out = "id,access\n";
+  out.reserve(out.size() + locations.size() * 28);
+  char buf[32];
+  for (LocationId i = 0; i < locations.size(); ++i) {
+    const std::string& id = locations.id(i);
+    if (id.find_first_of(",\"\r\n") != std::string::npos) {
+      out += '"';
+      for (char c : id) {
+        if (c == '"') out += '"';
+        out += c;
+      }
+      out += '"';
+    } else {
+      out += id;
+    }
+    out += ',';
+    const double a = i < access.size() ? access[i] : 0.0;
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, a);
+    out.append(buf, ec == std::errc{} ? end : buf);
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace maillage::access
