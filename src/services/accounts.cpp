@@ -417,14 +417,22 @@ Result<UserRecord> Accounts::get_user(std::int64_t user_id) {
   return std::move(u->record);
 }
 
-Result<std::vector<Principal>> Accounts::list_users() {
-  auto rows = db_.query(std::string(kUserColumns) + "ORDER BY lower(login)");
+Result<std::vector<UserRecord>> Accounts::list_user_records() {
+  auto rows = db_.query(std::string(kUserColumns) + "ORDER BY lower(login), id");
   if (!rows) return tl::unexpected(rows.error());
   std::vector<LoadedUser> users;
   for (const auto& r : rows->rows) users.push_back(user_from_row(r));
   if (auto s = load_scopes(db_, users, true); !s) return tl::unexpected(s.error());
+  std::vector<UserRecord> out;
+  for (auto& u : users) out.push_back(std::move(u.record));
+  return out;
+}
+
+Result<std::vector<Principal>> Accounts::list_users() {
+  auto records = list_user_records();
+  if (!records) return tl::unexpected(records.error());
   std::vector<Principal> out;
-  for (auto& u : users) out.push_back(std::move(u.record.principal));
+  for (auto& r : *records) out.push_back(std::move(r.principal));
   return out;
 }
 

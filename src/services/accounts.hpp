@@ -84,6 +84,8 @@ class Accounts {
   Status reset_password(const std::string& login, const std::string& new_password,
                         const std::string& actor);
   Result<std::vector<Principal>> list_users();
+  // The same with the active flag, versions and dates (admin pages), ordered by login.
+  Result<std::vector<UserRecord>> list_user_records();
 
   // Lookup by login (case-insensitive) or id; not_found when absent.
   Result<UserRecord> find_user(const std::string& login);
