@@ -1,0 +1,277 @@
+// HTML pages (French): login, logout, home, map of a département, commune page, search fragment
+// (htmx) and the list of accounts.
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "http/web_app.hpp"
+
+namespace maillage::http {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::size_t kSearchFragmentLimit = 15;
+
+// A local path to go to after login; anything else (absolute URLs, "//host", "/\host", header
+// injection) falls back to the home page, so the form cannot redirect elsewhere.
+std::string safe_next(const std::string& next) {
+  if (next.empty() || next.front() != '/' || next.size() > 500) return "/";
+  if (next.size() > 1 && (next[1] == '/' || next[1] == '\\')) return "/";
+  for (char c : next) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return "/";
+  }
+  return next;
+}
+
+// The login form's CSRF token (before any session exists): a double-submit value, in an
+// HttpOnly cookie and in the form. std::random_device reads the kernel's CSPRNG on Linux.
+std::string random_token() {
+  std::random_device rd;
+  std::string out;
+  for (int i = 0; i < 8; ++i) out += fmt::format("{:08x}", rd());
+  return out;
+}
+
+std::string quality_label(geo::CoordQuality q) {
+  switch (q) {
+    case geo::CoordQuality::exact: return "exactes (point GeoNames de la commune)";
+    case geo::CoordQuality::imputed_postcode:
+      return "estimées (moyenne des communes de même code postal)";
+    case geo::CoordQuality::imputed_epci: return "estimées (moyenne des communes de l'EPCI)";
+    case geo::CoordQuality::imputed_departement:
+      return "estimées (moyenne des communes du département)";
+    case geo::CoordQuality::imputed_territory:
+      return "estimées (point sur la terre principale du territoire)";
+  }
+  return "";
+}
+
+std::string scope_description(const services::Principal& p) {
+  switch (services::scope_kind(p.role)) {
+    case services::ScopeKind::none: return "France entière";
+    case services::ScopeKind::departements:
+      return p.departements.size() > 1 ? "Départements " + fmt::format("{}", fmt::join(p.departements, ", "))
+                                       : "Département " + fmt::format("{}", fmt::join(p.departements, ", "));
+    case services::ScopeKind::regions:
+      return (p.regions.size() > 1 ? "Régions " : "Région ") +
+             fmt::format("{}", fmt::join(p.regions, ", "));
+    case services::ScopeKind::structures:
+      return (p.structures.size() > 1 ? "Structures n° " : "Structure n° ") +
+             fmt::format("{}", fmt::join(p.structures, ", "));
+  }
+  return "";
+}
+
+}  // namespace
+
+Result<Response> WebApp::login_form(const RequestContext& ctx, int status,
+                                    const std::string& message, const std::string& login,
+                                    const std::string& next) {
+  std::string token = random_token();
+  json data{{"titre", "Connexion"},
+            {"csrf_connexion", token},
+            {"suite", safe_next(next)},
+            {"identifiant", login},
+            {"message", message}};
+  auto html = render_page("connexion", data, ctx);
+  if (!html) return tl::unexpected(html.error());
+  Response r = Response::html(std::move(*html), status);
+  r.headers.emplace("Set-Cookie",
+                    fmt::format("{}={}; Path=/connexion; Max-Age=3600; HttpOnly; SameSite=Strict{}",
+                                kLoginCsrfCookie, token, options_.secure_cookies ? "; Secure" : ""));
+  return r;
+}
+
+Result<Response> WebApp::page_login(const RequestContext& ctx) {
+  std::string next = ctx.request.query_value("suite").value_or("/");
+  if (ctx.session) return Response::redirect(safe_next(next));
+  return login_form(ctx, 200, "", "", next);
+}
+
+Result<Response> WebApp::page_login_submit(const RequestContext& ctx) {
+  Params form = ctx.request.form();
+  auto field = [&](const char* name) {
+    auto it = form.find(name);
+    return it == form.end() ? std::string() : it->second;
+  };
+  const std::string login = field("identifiant");
+  const std::string next = field("suite");
+  auto cookie = ctx.request.cookie(kLoginCsrfCookie);
+  if (!cookie || cookie->empty() || *cookie != field("csrf")) {
+    return login_form(ctx, 403, "Le formulaire a expiré : veuillez vous connecter à nouveau.",
+                      login, next);
+  }
+  auto session = accounts_.login(login, field("mot_de_passe"), ctx.request.remote_addr);
+  if (!session) {
+    const Error& e = session.error();
+    if (e.code == ErrorCode::bad_credentials) {
+      return login_form(ctx, 401, "Identifiant ou mot de passe incorrect.", login, next);
+    }
+    if (e.code == ErrorCode::rate_limited) {
+      return login_form(ctx, 429,
+                        "Trop de tentatives de connexion : réessayez dans quelques minutes.",
+                        login, next);
+    }
+    if (e.code == ErrorCode::missing_field || e.code == ErrorCode::invalid_input) {
+      return login_form(ctx, 400, "Saisissez votre identifiant et votre mot de passe.", login,
+                        next);
+    }
+    return tl::unexpected(e);
+  }
+  Response r = Response::redirect(safe_next(next));
+  r.headers.emplace("Set-Cookie", session_cookie(session->token));
+  r.headers.emplace("Set-Cookie",
+                    fmt::format("{}=; Path=/connexion; Max-Age=0; HttpOnly; SameSite=Strict",
+                                kLoginCsrfCookie));
+  r.user = session->principal.login;
+  return r;
+}
+
+Result<Response> WebApp::page_logout(const RequestContext& ctx) {
+  if (auto st = accounts_.logout(ctx.session->token); !st) return tl::unexpected(st.error());
+  Response r = Response::redirect("/connexion");
+  r.headers.emplace("Set-Cookie", cleared_cookie(kSessionCookie));
+  return r;
+}
+
+Result<Response> WebApp::page_home(const RequestContext& ctx) {
+  const services::Principal& who = *ctx.principal();
+  // The départements of the user's territory, with a link to each map.
+  json deps = json::array();
+  auto add_dep = [&](const std::string& code) {
+    if (const auto* d = ref_.departement(code)) {
+      deps.push_back({{"code", d->code}, {"nom", d->nom}, {"communes", d->communes.size()}});
+    }
+  };
+  for (const auto& d : who.departements) add_dep(d);
+  for (const auto& r : who.regions) {
+    if (const auto* region = ref_.region(r)) {
+      for (const auto& d : region->departements) add_dep(d);
+    }
+  }
+  std::string home = default_departement(&who);
+  const auto* home_dep = ref_.departement(home);
+  json data{{"titre", "Accueil"},
+            {"nom", who.display_name},
+            {"role", std::string(services::role_label(who.role))},
+            {"perimetre", scope_description(who)},
+            {"a_departements", !deps.empty()},
+            {"departements", std::move(deps)},
+            {"carte", {{"code", home}, {"nom", home_dep ? home_dep->nom : home}}},
+            {"communes", format_count(static_cast<std::int64_t>(ref_.communes.size()))}};
+  auto html = render_page("accueil", data, ctx);
+  if (!html) return tl::unexpected(html.error());
+  return Response::html(std::move(*html));
+}
+
+Result<Response> WebApp::page_map(const RequestContext& ctx) {
+  const std::string& code = ctx.request.param("dep");
+  const geo::Departement* dep = ref_.departement(code);
+  if (dep == nullptr) {
+    return fail(ErrorCode::not_found, fmt::format("Le département {} n'existe pas.", code));
+  }
+  std::int64_t population = 0;
+  for (auto i : dep->communes) population += ref_.communes[i].population;
+  const auto* region = ref_.region(dep->region);
+  json others = json::array();
+  for (const auto& d : ref_.departements) {
+    others.push_back({{"code", d.code}, {"nom", d.nom}, {"choisi", d.code == dep->code}});
+  }
+  json data{{"titre", fmt::format("Carte — {} ({})", dep->nom, dep->code)},
+            {"carte_page", true},
+            {"code", dep->code},
+            {"nom", dep->nom},
+            {"region", region ? region->nom : dep->region},
+            {"nombre_communes", format_count(static_cast<std::int64_t>(dep->communes.size()))},
+            {"population", format_count(population)},
+            {"cellules_url", fmt::format("/api/v1/departements/{}/cells", dep->code)},
+            {"departements", std::move(others)}};
+  auto html = render_page("carte", data, ctx);
+  if (!html) return tl::unexpected(html.error());
+  return Response::html(std::move(*html));
+}
+
+Result<Response> WebApp::page_commune(const RequestContext& ctx) {
+  const std::string& code = ctx.request.param("code");
+  const geo::Commune* c = ref_.commune(code);
+  if (c == nullptr) {
+    return fail(ErrorCode::not_found, fmt::format("La commune {} n'existe pas.", code));
+  }
+  const auto* dep = ref_.departement(c->departement);
+  const auto* region = ref_.region(c->region);
+  json epci = nullptr;
+  if (const auto* e = c->epci.empty() ? nullptr : ref_.epci(c->epci)) {
+    epci = {{"code", e->code},
+            {"nom", e->nom},
+            {"type", e->type},
+            {"membres", e->members.size()},
+            {"population", format_count(e->population)}};
+  }
+  json voisins = json::array();
+  for (auto n : ref_.neighbours(ref_.index_of(*c))) {
+    const auto& v = ref_.communes[n];
+    voisins.push_back({{"code", v.code}, {"nom", v.nom}, {"population", format_count(v.population)}});
+  }
+  json data{{"titre", fmt::format("{} ({})", c->nom, c->code)},
+            {"code", c->code},
+            {"nom", c->nom},
+            {"population", format_count(c->population)},
+            {"departement", {{"code", c->departement}, {"nom", dep ? dep->nom : ""}}},
+            {"region", {{"code", c->region}, {"nom", region ? region->nom : ""}}},
+            {"epci", epci},
+            {"codes_postaux", fmt::format("{}", fmt::join(c->postcodes, ", "))},
+            {"latitude", fmt::format("{:.4f}", c->position.lat)},
+            {"longitude", fmt::format("{:.4f}", c->position.lon)},
+            {"qualite", quality_label(c->quality)},
+            {"exacte", c->quality == geo::CoordQuality::exact},
+            {"arrondissement", c->arrondissement},
+            {"parent", c->parent},
+            {"voisins", std::move(voisins)},
+            {"a_voisins", ref_.neighbours(ref_.index_of(*c)).size() > 0}};
+  auto html = render_page("commune", data, ctx);
+  if (!html) return tl::unexpected(html.error());
+  return Response::html(std::move(*html));
+}
+
+Result<Response> WebApp::page_search(const RequestContext& ctx) {
+  std::string q = ctx.request.query_value("q").value_or("");
+  json results = json::array();
+  if (!q.empty() && q.size() <= 100) {
+    for (auto i : ref_.search(q, kSearchFragmentLimit)) {
+      const auto& c = ref_.communes[i];
+      results.push_back({{"code", c.code},
+                         {"nom", c.nom},
+                         {"departement", c.departement},
+                         {"population", format_count(c.population)}});
+    }
+  }
+  json data{{"q", q},
+            {"a_resultats", !results.empty()},
+            {"resultats", results},
+            {"vide", !q.empty() && results.empty()}};
+  auto html = templates_.render("recherche", data);
+  if (!html) return tl::unexpected(html.error());
+  return Response::html(std::move(*html));
+}
+
+Result<Response> WebApp::page_users(const RequestContext& ctx) {
+  if (!services::can_manage_accounts(*ctx.principal())) return fail(ErrorCode::forbidden, {});
+  auto users = accounts_.list_users();
+  if (!users) return tl::unexpected(users.error());
+  json rows = json::array();
+  for (const auto& u : *users) {
+    rows.push_back({{"identifiant", u.login},
+                    {"nom", u.display_name},
+                    {"role", std::string(services::role_label(u.role))},
+                    {"perimetre", scope_description(u)}});
+  }
+  json data{{"titre", "Utilisateurs"}, {"utilisateurs", rows}, {"nombre", rows.size()}};
+  auto html = render_page("utilisateurs", data, ctx);
+  if (!html) return tl::unexpected(html.error());
+  return Response::html(std::move(*html));
+}
+
+}  // namespace maillage::http

@@ -1,0 +1,319 @@
+#include "http/web_app.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include <nlohmann/json.hpp>
+
+#include "common/error_catalogue.hpp"
+#include "http/schemas.hpp"
+#include "store/database.hpp"
+
+namespace maillage::http {
+
+using nlohmann::json;
+using services::Role;
+
+WebApp::WebApp(store::Database& db, services::Accounts& accounts,
+               const geo::Referentiel& referentiel, const Templates& templates,
+               const AssetStore& assets, SiteOptions options)
+    : db_(db),
+      accounts_(accounts),
+      ref_(referentiel),
+      templates_(templates),
+      assets_(assets),
+      options_(std::move(options)),
+      router_(RouterOptions{
+          kSessionCookie, options_.max_body_bytes,
+          [this](const std::string& token) { return accounts_.session(token); },
+          [this](const Error& e, const RequestContext& ctx) { return error_page(e, ctx); }}),
+      cells_(referentiel.departements.size()) {
+  add_routes();
+}
+
+WebApp::~WebApp() = default;
+
+// THE route table. Every route states who may call it; tests/http/authorization_test.cpp holds
+// the expected answer of every route for every role and fails on a route it does not know.
+//
+// Référentiel reads (communes, EPCI, cells) are open to every signed-in role, whatever its
+// scope: the référentiel is public open data (COG, populations) and every role needs the map
+// around its territory. Scopes restrict the registry and the contracts, not the référentiel.
+void WebApp::add_routes() {
+  auto bind = [this](Result<Response> (WebApp::*fn)(const RequestContext&)) -> Handler {
+    return [this, fn](const RequestContext& ctx) { return (this->*fn)(ctx); };
+  };
+  const auto anyone = AccessRule::anyone();
+  const auto signed_in = AccessRule::authenticated();
+  const auto admins = AccessRule::only({Role::admin});
+  std::vector<Route> table;
+  // The reference is used at once to set the optional members, before the next push_back.
+  auto add = [&](std::string method, std::string pattern, AccessRule access, RouteKind kind,
+                 Handler handler, std::string summary) -> Route& {
+    Route r;
+    r.method = std::move(method);
+    r.pattern = std::move(pattern);
+    r.access = std::move(access);
+    r.kind = kind;
+    r.handler = std::move(handler);
+    r.summary = std::move(summary);
+    table.push_back(std::move(r));
+    return table.back();
+  };
+
+  // Operations
+  add("GET", "/healthz", anyone, RouteKind::api, bind(&WebApp::healthz),
+      "État du serveur et de la base de données");
+  add("GET", "/api/v1/openapi.json", anyone, RouteKind::api, bind(&WebApp::openapi),
+      "Description OpenAPI 3 de l'API");
+
+  // Session and accounts
+  {
+    Route& r = add("POST", "/api/v1/session", anyone, RouteKind::api, bind(&WebApp::api_login),
+                   "Ouvre une session (cookie) et renvoie le jeton CSRF");
+    r.body = schemas::login();
+    r.success_status = 201;
+  }
+  add("DELETE", "/api/v1/session", signed_in, RouteKind::api, bind(&WebApp::api_logout),
+      "Ferme la session")
+      .success_status = 204;
+  add("GET", "/api/v1/me", signed_in, RouteKind::api, bind(&WebApp::api_me),
+      "Utilisateur connecté, son périmètre et son jeton CSRF");
+  add("GET", "/api/v1/users", admins, RouteKind::api, bind(&WebApp::api_list_users),
+      "Liste des comptes");
+  {
+    Route& r = add("POST", "/api/v1/users", admins, RouteKind::api,
+                   bind(&WebApp::api_create_user), "Crée un compte");
+    r.body = schemas::new_user();
+    r.success_status = 201;
+  }
+
+  // Référentiel
+  add("GET", "/api/v1/communes", signed_in, RouteKind::api, bind(&WebApp::api_search_communes),
+      "Recherche de communes par nom (sans accents ni casse ; préfixes d'abord)")
+      .query = {{"q", "Texte cherché dans le nom", true, false},
+                {"limit", "Nombre maximal de réponses (1 à 100, 20 par défaut)", false, true}};
+  add("GET", "/api/v1/communes/{code}", signed_in, RouteKind::api, bind(&WebApp::api_commune),
+      "Une commune par son code INSEE, avec son EPCI et ses voisines");
+  add("GET", "/api/v1/departements/{code}/cells", signed_in, RouteKind::api,
+      bind(&WebApp::api_departement_cells),
+      "Cellules approchées des communes d'un département (GeoJSON FeatureCollection)");
+  add("GET", "/api/v1/epci/{siren}", signed_in, RouteKind::api, bind(&WebApp::api_epci),
+      "Un EPCI par son SIREN, avec ses communes membres");
+
+  // Static assets
+  add("GET", "/assets/{version}/{path*}", anyone, RouteKind::asset, bind(&WebApp::asset),
+      "Ressources statiques (Leaflet, htmx, CSS et JavaScript de l'application)");
+
+  // Pages
+  add("GET", "/connexion", anyone, RouteKind::page, bind(&WebApp::page_login),
+      "Page de connexion")
+      .query = {{"suite", "Page à ouvrir après la connexion", false, false}};
+  add("POST", "/connexion", anyone, RouteKind::page, bind(&WebApp::page_login_submit),
+      "Formulaire de connexion");
+  add("POST", "/deconnexion", signed_in, RouteKind::page, bind(&WebApp::page_logout),
+      "Déconnexion");
+  add("GET", "/", signed_in, RouteKind::page, bind(&WebApp::page_home), "Accueil");
+  add("GET", "/carte/{dep}", signed_in, RouteKind::page, bind(&WebApp::page_map),
+      "Carte des communes d'un département");
+  add("GET", "/communes/{code}", signed_in, RouteKind::page, bind(&WebApp::page_commune),
+      "Fiche d'une commune");
+  add("GET", "/recherche", signed_in, RouteKind::page, bind(&WebApp::page_search),
+      "Résultats de recherche de communes (fragment htmx)")
+      .query = {{"q", "Texte cherché", false, false}};
+  add("GET", "/admin/utilisateurs", admins, RouteKind::page, bind(&WebApp::page_users),
+      "Liste des comptes (administration)");
+
+  for (auto& r : table) router_.add(std::move(r));
+}
+
+std::string WebApp::session_cookie(const std::string& token) const {
+  // Lax rather than Strict: with Strict, following a link to Maillage from a webmail or an
+  // intranet would arrive without the cookie and show the login page to a signed-in user.
+  // Cross-site POSTs are refused by Lax and by the CSRF tokens.
+  return fmt::format("{}={}; Path=/; HttpOnly; SameSite=Lax{}", kSessionCookie, token,
+                     options_.secure_cookies ? "; Secure" : "");
+}
+
+std::string WebApp::cleared_cookie(const std::string& name) const {
+  return fmt::format("{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}", name,
+                     options_.secure_cookies ? "; Secure" : "");
+}
+
+std::string WebApp::default_departement(const services::Principal* who) const {
+  if (who != nullptr) {
+    for (const auto& d : who->departements) {
+      if (ref_.departement(d) != nullptr) return d;
+    }
+    for (const auto& r : who->regions) {
+      if (const auto* region = ref_.region(r); region && !region->departements.empty()) {
+        return region->departements.front();
+      }
+    }
+  }
+  if (ref_.departement(options_.home_departement) != nullptr) return options_.home_departement;
+  return ref_.departements.empty() ? options_.home_departement : ref_.departements.front().code;
+}
+
+Result<std::string> WebApp::render_page(const std::string& name, json data,
+                                        const RequestContext& ctx) const {
+  const services::Principal* who = ctx.principal();
+  data["assets"] = assets_.base_url();
+  if (who != nullptr) {
+    data["utilisateur"] = {{"nom", who->display_name},
+                           {"identifiant", who->login},
+                           {"role", std::string(services::role_label(who->role))}};
+    data["csrf"] = ctx.session->csrf;
+    // Navigation by role: an entry is shown when its route lets this user in.
+    struct Entry {
+      const char* label;
+      std::string href;
+    };
+    const std::vector<Entry> entries{
+        {"Accueil", "/"},
+        {"Carte", "/carte/" + default_departement(who)},
+        {"Utilisateurs", "/admin/utilisateurs"},
+    };
+    json nav = json::array();
+    for (const auto& e : entries) {
+      const Route* r = router_.match("GET", e.href, nullptr);
+      if (r == nullptr || !r->access.allows(who)) continue;
+      bool active = e.href == "/" ? ctx.request.path == "/"
+                                  : ctx.request.path.rfind(e.href.substr(0, e.href.find('/', 1)),
+                                                           0) == 0;
+      nav.push_back({{"libelle", e.label}, {"href", e.href}, {"actif", active}});
+    }
+    data["navigation"] = std::move(nav);
+  }
+  return templates_.page(name, data);
+}
+
+Response WebApp::error_page(const Error& error, const RequestContext& ctx) const {
+  const ErrorInfo& info = error_info(error.code);
+  std::string message = (info.http_status >= 500 || error.message.empty())
+                            ? std::string(info.message)
+                            : error.message;
+  json data{{"titre", "Erreur"},
+            {"statut", info.http_status},
+            {"message", message},
+            {"champ", error.field}};
+  auto html = render_page("erreur", data, ctx);
+  if (!html) {
+    // The error page itself failed: fall back to the JSON body rather than recurse.
+    return error_response(error);
+  }
+  return Response::html(std::move(*html), info.http_status);
+}
+
+Result<Response> WebApp::healthz(const RequestContext&) {
+  auto version = db_.schema_version();
+  if (!version) {
+    return fail(ErrorCode::unavailable, "base de données injoignable");
+  }
+  json body{{"status", "ok"},
+            {"schema_version", *version},
+            {"communes", ref_.communes.size()},
+            {"departements", ref_.departements.size()}};
+  return Response::json(body.dump());
+}
+
+Result<Response> WebApp::asset(const RequestContext& ctx) {
+  const Asset* a = assets_.find(ctx.request.param("path"));
+  if (a == nullptr) return fail(ErrorCode::not_found, "ressource introuvable");
+  Response r;
+  r.content_type = a->content_type;
+  r.body = a->content;
+  // Current version: the URL changes with the content, so it may be cached for good. An old
+  // version still gets the current file, but only briefly.
+  bool current = ctx.request.param("version") == assets_.version();
+  make_cacheable(ctx.request, r,
+                 current ? "public, max-age=31536000, immutable" : "public, max-age=300",
+                 a->etag);
+  return r;
+}
+
+Result<Response> WebApp::openapi(const RequestContext& ctx) {
+  json paths = json::object();
+  for (const auto& route : router_.routes()) {
+    if (route.kind != RouteKind::api) continue;
+    json op{{"summary", route.summary}, {"x-access", route.access.describe()}};
+    json params = json::array();
+    // Path parameters, from the {name} segments of the pattern.
+    for (std::size_t at = route.pattern.find('{'); at != std::string::npos;
+         at = route.pattern.find('{', at + 1)) {
+      auto end = route.pattern.find('}', at);
+      params.push_back({{"name", route.pattern.substr(at + 1, end - at - 1)},
+                        {"in", "path"},
+                        {"required", true},
+                        {"schema", {{"type", "string"}}}});
+    }
+    for (const auto& q : route.query) {
+      params.push_back({{"name", q.name},
+                        {"in", "query"},
+                        {"required", q.required},
+                        {"description", q.description},
+                        {"schema", {{"type", q.integer ? "integer" : "string"}}}});
+    }
+    if (!params.empty()) op["parameters"] = std::move(params);
+    if (route.body) {
+      op["requestBody"] = {
+          {"required", true},
+          {"content", {{"application/json", {{"schema", schema_to_openapi(*route.body)}}}}}};
+    }
+    json responses = json::object();
+    responses[std::to_string(route.success_status)] = {{"description", "Succès"}};
+    responses["default"] = {
+        {"description", "Erreur (catalogue des erreurs)"},
+        {"content",
+         {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
+    op["responses"] = std::move(responses);
+    std::string method = route.method;
+    std::transform(method.begin(), method.end(), method.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    paths[route.pattern][method] = std::move(op);
+  }
+  std::vector<std::string> codes;
+  for (std::size_t i = 0; i < static_cast<std::size_t>(ErrorCode::count_); ++i) {
+    codes.emplace_back(error_info(static_cast<ErrorCode>(i)).id);
+  }
+  json doc{
+      {"openapi", "3.0.3"},
+      {"info", {{"title", "Maillage API"}, {"version", "1"}}},
+      {"paths", std::move(paths)},
+      {"components",
+       {{"schemas",
+         {{"Error",
+           {{"type", "object"},
+            {"required", {"code", "message"}},
+            {"properties",
+             {{"code", {{"type", "string"}, {"enum", codes}}},
+              {"message", {{"type", "string"}, {"description", "Message en français"}}},
+              {"field",
+               {{"type", "string"},
+                {"description", "Champ en cause (chemin JSON, paramètre)"}}}}}}}}},
+        {"securitySchemes",
+         {{"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", kSessionCookie}}}}}}},
+  };
+  Response r = Response::json(doc.dump());
+  make_cacheable(ctx.request, r, "no-cache");
+  return r;
+}
+
+std::string format_count(std::int64_t n) {
+  std::string digits = std::to_string(n);
+  std::string sign;
+  if (!digits.empty() && digits.front() == '-') {
+    sign = "-";
+    digits.erase(0, 1);
+  }
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += "\u202F";
+    out += digits[i];
+  }
+  return sign + out;
+}
+
+}  // namespace maillage::http
