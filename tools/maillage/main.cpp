@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   maillage::app::add_access_commands(root);
   maillage::app::add_roster_commands(root);
   maillage::app::add_aci_commands(root);
+  maillage::app::add_coverage_commands(root);
   CLI11_PARSE(root, argc, argv);
   return 0;
 }
