@@ -291,7 +291,8 @@ TEST_P(StoreTest, NestedTransactionsAreRefused) {
 }
 
 // Two threads doing read-modify-write on one row: no lost update and no error reaches the caller
-// (SQLite: one writer; PostgreSQL: serialisable transactions retried on 40001).
+// (SQLite: one writer; PostgreSQL: serialisable transactions retried on 40001), while a third
+// thread reads.
 TEST_P(StoreTest, ConcurrentWritersDoNotLoseUpdates) {
   ASSERT_TRUE(db_->transact([&](Tx& tx) { return insert_structure(tx, "compteur"); }));
   constexpr int kPerThread = 60;
@@ -316,9 +317,29 @@ TEST_P(StoreTest, ConcurrentWritersDoNotLoseUpdates) {
       }
     }
   };
+  // A reader alongside: it never fails and never sees the counter go back.
+  std::atomic<bool> writers_done{false};
+  std::atomic<int> read_failures{0};
+  std::atomic<int> reads{0};
+  std::thread reader([&] {
+    std::int64_t last = 0;
+    while (!writers_done.load()) {
+      auto r = db_->query("SELECT version FROM structures WHERE name = 'compteur'");
+      if (!r || r->rows.at(0).integer(0) < last) {
+        ++read_failures;
+      } else {
+        last = r->rows.at(0).integer(0);
+      }
+      ++reads;
+    }
+  });
   std::thread a(worker), b(worker);
   a.join();
   b.join();
+  writers_done = true;
+  reader.join();
+  EXPECT_EQ(read_failures.load(), 0);
+  EXPECT_GT(reads.load(), 0);
   EXPECT_EQ(failures.load(), 0) << first_error;
   EXPECT_EQ(count("SELECT version FROM structures WHERE name = 'compteur'"), 1 + 2 * kPerThread);
   EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'structure.bump'"),
