@@ -1,0 +1,25 @@
+# cmake -DSRC=<rules/aci> -DOUT=<file.cpp> -P embed_rules.cmake
+# Embeds rules/aci/*.toml into a .cpp (builtin_rule_files() in aci/rules.hpp), so that the binary
+# computes schedules without the source tree. Files are named "rules/aci/<name>.toml" in messages.
+file(GLOB files RELATIVE ${SRC} ${SRC}/*.toml)
+list(SORT files)
+set(body "// Generated from rules/aci by src/aci/embed_rules.cmake: do not edit.\n")
+string(APPEND body "#include \"aci/rules.hpp\"\n\nnamespace maillage::aci {\n\n")
+string(APPEND body "std::span<const RulesFile> builtin_rule_files() {\n")
+string(APPEND body "  static const std::vector<RulesFile> files = {\n")
+foreach(f ${files})
+  file(READ ${SRC}/${f} text)
+  if(text MATCHES "\\)maillage_toml\"")
+    message(FATAL_ERROR "${SRC}/${f}: contains the raw string delimiter")
+  endif()
+  string(APPEND body "      {\"rules/aci/${f}\", R\"maillage_toml(${text})maillage_toml\"},\n")
+endforeach()
+string(APPEND body "  };\n  return files;\n}\n\n}  // namespace maillage::aci\n")
+# Rewrite only when the content changed, so that unchanged rules rebuild nothing.
+if(EXISTS ${OUT})
+  file(READ ${OUT} old)
+  if(old STREQUAL body)
+    return()
+  endif()
+endif()
+file(WRITE ${OUT} "${body}")
