@@ -498,7 +498,11 @@ Status Accounts::reset_password(const std::string& login, const std::string& new
                                 const std::string& actor) {
   if (auto s = validate_password(new_password); !s) return s;
   auto user = find_user(login);
-  if (!user) return tl::unexpected(user.error());
+  if (!user) {
+    Error e = user.error();
+    if (e.code == ErrorCode::not_found) e.message = "Aucun compte « " + login + " ».";
+    return tl::unexpected(e);
+  }
   auto hash = hash_password(new_password);
   if (!hash) return tl::unexpected(hash.error());
   std::int64_t id = user->principal.user_id;

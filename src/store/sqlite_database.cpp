@@ -359,7 +359,10 @@ class SqliteDatabase final : public Database {
     std::error_code ec;
     fs::remove(tmp, ec);
     auto dest = open_connection(tmp, false, options_.busy_timeout_ms);
-    if (!dest) return tl::unexpected(dest.error());
+    if (!dest) {
+      return fail(ErrorCode::io_error,
+                  "Impossible d'écrire la sauvegarde " + file + " (" + dest.error().message + ")");
+    }
     auto reader = acquire_reader();
     if (!reader) return tl::unexpected(reader.error());
     // Online: the source is a read-only connection, so the server keeps writing meanwhile (WAL);
