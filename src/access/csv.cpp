@@ -101,9 +101,11 @@ struct Header {
 };
 
 // Calls f(line_number, line) for every non-blank line of `body`, numbering from first_line, with
-// '\r' line ends removed. Stops at the first error f returns.
+// '\r' line ends removed. Stops at the first error f returns. `lines`, when given, receives the
+// number of lines of `body` (meaningful when no error stopped the loop).
 template <class F>
-Status for_each_line(std::string_view body, std::int64_t first_line, F&& f) {
+Status for_each_line(std::string_view body, std::int64_t first_line, F&& f,
+                     std::int64_t* lines = nullptr) {
   std::int64_t line_no = first_line;
   const char* p = body.data();
   const char* end = p + body.size();
@@ -118,6 +120,7 @@ Status for_each_line(std::string_view body, std::int64_t first_line, F&& f) {
     ++line_no;
     p = nl ? nl + 1 : end;
   }
+  if (lines) *lines = line_no - first_line;
   return {};
 }
 
@@ -199,7 +202,8 @@ class RowReader {
       : h_(h), file_(file), needed_(needed_fields) {}
 
   template <class F>
-  Status read(std::string_view body, std::int64_t first_line, F&& on_row) {
+  Status read(std::string_view body, std::int64_t first_line, F&& on_row,
+              std::int64_t* lines = nullptr) {
     return for_each_line(body, first_line, [&](std::int64_t line_no, std::string_view line) -> Status {
       if (scratch_.capacity() < line.size()) scratch_.reserve(line.size());
       if (const char* err = split_fields(line, h_.sep, fields_, scratch_)) {
@@ -211,7 +215,7 @@ class RowReader {
                            " champ(s) au lieu d'au moins " + std::to_string(needed_));
       }
       return on_row(line_no, fields_);
-    });
+    }, lines);
   }
 
   // A number >= 0 from column `col` of the current line.
@@ -423,13 +427,20 @@ Result<OdTable> parse_od_csv(std::string_view text, std::string_view file,
     OdChunk& chunk = chunks[c];
     chunk.pairs.reserve(parts[c].size() / 16);
     RowReader rows(*h, file, needed);
+    // OD files usually list an origin's destinations together: one lookup per origin run.
+    std::string last_origin;
+    LocationId last_oi = LocationIndex::npos;
     auto ok = rows.read(parts[c], 1, [&](std::int64_t line_no, const auto& fields) -> Status {
       ++chunk.rows;
       auto minutes = rows.amount(line_no, *t_col);
       if (!minutes) return tl::unexpected(minutes.error());
       const std::string_view o = fields[*o_col];
       const std::string_view d = fields[*d_col];
-      const LocationId oi = locations.find(o);
+      if (last_oi == LocationIndex::npos || o != last_origin) {
+        last_origin = o;
+        last_oi = locations.find(o);
+      }
+      const LocationId oi = last_oi;
       const LocationId di = locations.find(d);
       if (oi == LocationIndex::npos || di == LocationIndex::npos) {
         auto id = rows.id(line_no, oi == LocationIndex::npos ? *o_col : *d_col);
@@ -443,10 +454,8 @@ Result<OdTable> parse_od_csv(std::string_view text, std::string_view file,
       }
       chunk.pairs.push_back(RawPair{oi, di, *minutes, line_no});
       return {};
-    });
+    }, &chunk.lines);
     if (!ok) chunk.error = ok.error();
-    chunk.lines = static_cast<std::int64_t>(std::count(parts[c].begin(), parts[c].end(), '\n'));
-    if (!parts[c].empty() && parts[c].back() != '\n') ++chunk.lines;
   });
 
   // Join: number lines globally, report the first error in file order.

@@ -146,6 +146,10 @@ Status Decay::validate() const {
       if (!std::isfinite(gravity_scale) || gravity_scale <= 0) {
         return bad("scale doit être strictement positif");
       }
+      // The largest weight, at t <= min, must be finite.
+      if (!std::isfinite(std::pow(gravity_min_minutes / gravity_scale, -gravity_beta))) {
+        return bad("poids infini au temps minimal : augmenter min ou réduire beta");
+      }
       break;
   }
   return {};

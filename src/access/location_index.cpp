@@ -2,26 +2,37 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 
 namespace maillage::access {
 
 namespace {
 
-// FNV-1a then a final avalanche: ids are short (5-character INSEE codes), so a byte loop is as
-// fast as anything wider, and the avalanche spreads codes that differ only in the last digit.
-std::uint32_t hash_id(std::string_view s) noexcept {
-  std::uint64_t h = 14695981039346656037ULL;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
+std::uint64_t mix(std::uint64_t h) noexcept {
   h ^= h >> 33;
   h *= 0xff51afd7ed558ccdULL;
   h ^= h >> 33;
-  return static_cast<std::uint32_t>(h);
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
 }
 
 }  // namespace
+
+LocationIndex::Key LocationIndex::key_of(std::string_view id) noexcept {
+  std::uint64_t prefix = 0;
+  if (!id.empty()) std::memcpy(&prefix, id.data(), std::min<std::size_t>(id.size(), 8));
+  std::uint64_t h = prefix ^ (id.size() * 0x9E3779B97F4A7C15ULL);
+  // Longer ids: FNV-1a over the rest (ids are rarely longer than an INSEE code).
+  for (std::size_t i = 8; i < id.size(); ++i) {
+    h ^= static_cast<unsigned char>(id[i]);
+    h *= 1099511628211ULL;
+  }
+  h = mix(h);
+  const auto hash = static_cast<std::uint32_t>(h);
+  const auto len = static_cast<std::uint32_t>(std::min<std::size_t>(id.size(), 255));
+  return Key{prefix, (hash & 0x00FFFFFFU) | (len << 24), static_cast<std::uint32_t>(h >> 32)};
+}
 
 void LocationIndex::reserve(std::size_t n) {
   ids_.reserve(n);
@@ -35,7 +46,7 @@ void LocationIndex::grow(std::size_t slot_count) {
   const std::size_t mask = slot_count - 1;
   for (const Slot& s : old) {
     if (s.index == npos) continue;
-    std::size_t pos = s.hash & mask;
+    std::size_t pos = key_of(ids_[s.index]).hash & mask;
     while (slots_[pos].index != npos) pos = (pos + 1) & mask;
     slots_[pos] = s;
   }
@@ -43,27 +54,27 @@ void LocationIndex::grow(std::size_t slot_count) {
 
 LocationId LocationIndex::insert(std::string_view id) {
   if ((ids_.size() + 1) * 2 > slots_.size()) grow(std::max<std::size_t>(16, slots_.size() * 2));
-  const std::uint32_t h = hash_id(id);
+  const Key k = key_of(id);
   const std::size_t mask = slots_.size() - 1;
-  std::size_t pos = h & mask;
+  std::size_t pos = k.hash & mask;
   while (slots_[pos].index != npos) {
-    if (slots_[pos].hash == h && ids_[slots_[pos].index] == id) return npos;
+    if (matches(slots_[pos], k, id)) return npos;
     pos = (pos + 1) & mask;
   }
   const auto index = static_cast<LocationId>(ids_.size());
   ids_.emplace_back(id);
-  slots_[pos] = Slot{h, index};
+  slots_[pos] = Slot{k.prefix, k.tag, index};
   return index;
 }
 
 LocationId LocationIndex::find(std::string_view id) const noexcept {
   if (slots_.empty()) return npos;
-  const std::uint32_t h = hash_id(id);
+  const Key k = key_of(id);
   const std::size_t mask = slots_.size() - 1;
-  for (std::size_t pos = h & mask;; pos = (pos + 1) & mask) {
+  for (std::size_t pos = k.hash & mask;; pos = (pos + 1) & mask) {
     const Slot& s = slots_[pos];
     if (s.index == npos) return npos;
-    if (s.hash == h && ids_[s.index] == id) return s.index;
+    if (matches(s, k, id)) return s.index;
   }
 }
 

@@ -212,3 +212,68 @@ TEST(E2sfca, EmptyProblemGivesEmptyResult) {
 
 }  // namespace
 }  // namespace maillage::access
+
+namespace maillage::access {
+namespace {
+
+// The passes specialise each decay kind; this checks them against w(t) = Decay::weight applied
+// literally, including catchments that cut a band and both boundary rules.
+TEST(E2sfca, MatchesAReferenceImplementationForEveryDecay) {
+  std::mt19937_64 rng(99);
+  const std::size_t n = 120;
+  std::vector<double> pop(n), supply(n);
+  std::vector<OdPair> pairs;
+  for (LocationId i = 0; i < n; ++i) {
+    pop[i] = static_cast<double>(rng() % 1000);
+    supply[i] = rng() % 3 == 0 ? static_cast<double>(rng() % 7) : 0;
+    for (LocationId j = 0; j < n; ++j) {
+      // Whole and half minutes so that band ends are hit exactly.
+      if (rng() % 6 == 0 || i == j) pairs.push_back({i, j, i == j ? 0 : (rng() % 60) / 2.0});
+    }
+  }
+  const auto times = travel_times_from_pairs(n, pairs);
+  std::vector<Decay> decays;
+  for (auto spec : {"step:10=1,15=2/3,20=1/3", "step:5=1,10=0.5,30=0.25", "uniform",
+                    "gravity:beta=1.2,min=2,scale=3"}) {
+    for (double max : {0.0, 7.5, 10.0, 12.0, 15.0, 20.0, 30.0}) {
+      for (Boundary b : {Boundary::upper_inclusive, Boundary::upper_exclusive}) {
+        auto d = parse_decay(spec, max, b);
+        ASSERT_TRUE(d) << spec;
+        decays.push_back(*d);
+      }
+    }
+  }
+  for (const Decay& decay : decays) {
+    std::vector<double> D(n, 0.0), R(n, 0.0), A(n, 0.0);
+    for (const OdPair& p : pairs) D[p.destination] += decay.weight(p.minutes) * pop[p.origin];
+    for (std::size_t j = 0; j < n; ++j) R[j] = D[j] > 0 ? supply[j] / D[j] : 0;
+    for (const OdPair& p : pairs) A[p.origin] += decay.weight(p.minutes) * R[p.destination];
+    auto r = compute_access(pop, supply, times, decay);
+    ASSERT_TRUE(r);
+    for (std::size_t i = 0; i < n; ++i) {
+      ASSERT_NEAR(r->catchment_demand[i], D[i], 1e-9 * std::max(1.0, D[i])) << decay.describe();
+      ASSERT_NEAR(r->access[i], A[i], 1e-12 * std::max(1.0, A[i])) << decay.describe();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace maillage::access
+
+namespace maillage::access {
+namespace {
+
+TEST(E2sfca, OverflowIsAnErrorNotInfinityOrSilentZero) {
+  const auto times = travel_times_from_pairs(
+      2, std::vector<OdPair>{{0, 0, 0}, {1, 1, 0}, {0, 1, 5}, {1, 0, 5}});
+  const std::vector<double> huge{1e308, 1e308};
+  auto r = compute_access(huge, std::vector<double>{1, 1}, times, apl_decay());
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("dépassement"), std::string::npos);
+  EXPECT_FALSE(compute_access(std::vector<double>{1e-320, 0}, std::vector<double>{1e308, 0},
+                              times, apl_decay()));
+  EXPECT_FALSE(parse_decay("gravity:beta=1e6,min=0.001"));  // w(min) would be infinite
+}
+
+}  // namespace
+}  // namespace maillage::access

@@ -1,0 +1,396 @@
+// National accessibility benchmark: every stage of `maillage access compute` on ~35 000 communes
+// and ~1.5 million OD pairs, each next to a straightforward implementation timed in the same run;
+// the summary prints the ratios and the targets (E2SFCA passes < 20 ms, national run from
+// coordinates < 0.3 s, reading a 1.5-million-line OD file < 0.3 s).
+#include <benchmark/benchmark.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <numeric>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "access/csv.hpp"
+#include "access/e2sfca.hpp"
+#include "access/pipeline.hpp"
+#include "national.hpp"
+
+namespace maillage::access::bench {
+namespace {
+
+const National& data() {
+  static const National n = load_national();
+  return n;
+}
+
+// Every pair within 20 minutes, all destinations: the "~1.5 million OD pairs".
+const TravelTimes& all_pairs() {
+  static const TravelTimes t = [] {
+    CrowFlyModel m;
+    auto r = crow_fly_times(data().points, m);
+    if (!r) std::abort();
+    return std::move(*r);
+  }();
+  return t;
+}
+
+const std::string& od_file() {
+  static const std::string path = [] {
+    std::string p = (std::filesystem::temp_directory_path() /
+                     ("maillage-access-bench-" + std::to_string(::getpid()) + ".csv"))
+                        .string();
+    std::ofstream(p, std::ios::binary) << od_csv(data(), all_pairs());
+    std::atexit([] { std::filesystem::remove(od_file()); });
+    return p;
+  }();
+  return path;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  in.seekg(0, std::ios::end);
+  std::string text(static_cast<std::size_t>(in.tellg()), '\0');
+  in.seekg(0);
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  return text;
+}
+
+std::vector<std::uint8_t> has_supply() {
+  std::vector<std::uint8_t> mask;
+  for (double s : data().supply) mask.push_back(s > 0);
+  return mask;
+}
+
+// ---- straightforward implementations (the baselines) ---------------------------------------
+
+// Every origin against every destination (O(n²) haversines). Timed on 1 origin in kNaiveStride
+// and scaled up: the full run would take minutes of a shared machine.
+constexpr std::size_t kNaiveStride = 50;
+
+std::vector<OdPair> naive_od_generation(std::size_t stride) {
+  const auto& pts = data().points;
+  const double max_minutes = 20, detour = 1.3, speed = 50;
+  std::vector<OdPair> out;
+  for (std::size_t i = 0; i < pts.size(); i += stride) {
+    for (std::size_t j = 0; j < pts.size(); ++j) {
+      const double minutes = 60 * detour * haversine_km(pts[i], pts[j]) / speed;
+      if (minutes <= max_minutes) {
+        out.push_back({static_cast<LocationId>(i), static_cast<LocationId>(j), minutes});
+      }
+    }
+  }
+  return out;
+}
+
+struct NaiveRow {
+  std::string origin, destination;
+  double minutes;
+};
+
+const std::vector<NaiveRow>& naive_rows() {
+  static const std::vector<NaiveRow> rows = [] {
+    std::vector<NaiveRow> r;
+    const auto& t = all_pairs();
+    for (std::size_t i = 0; i + 1 < t.offsets.size(); ++i) {
+      for (auto k = t.offsets[i]; k < t.offsets[i + 1]; ++k) {
+        r.push_back({data().ids[i], data().ids[t.destinations[k]], t.minutes[k]});
+      }
+    }
+    return r;
+  }();
+  return rows;
+}
+
+// The E2SFCA as one writes it with string-keyed maps and a weight callback (PySAL's pandas
+// version does the same with merges and Series.apply).
+std::vector<double> naive_e2sfca(const std::vector<NaiveRow>& rows) {
+  const National& n = data();
+  std::unordered_map<std::string, double> pop, supply, demand, ratio, access;
+  for (std::size_t i = 0; i < n.ids.size(); ++i) {
+    pop[n.ids[i]] = n.population[i];
+    if (n.supply[i] > 0) supply[n.ids[i]] = n.supply[i];
+  }
+  const std::function<double(double)> weight = [](double t) {
+    if (t <= 10) return 1.0;
+    if (t <= 15) return 2.0 / 3;
+    if (t <= 20) return 1.0 / 3;
+    return 0.0;
+  };
+  for (const NaiveRow& r : rows) demand[r.destination] += weight(r.minutes) * pop[r.origin];
+  for (const auto& [id, s] : supply) {
+    auto it = demand.find(id);
+    if (it != demand.end() && it->second > 0) ratio[id] = s / it->second;
+  }
+  for (const NaiveRow& r : rows) {
+    auto it = ratio.find(r.destination);
+    if (it != ratio.end()) access[r.origin] += weight(r.minutes) * it->second;
+  }
+  std::vector<double> out;
+  for (const std::string& id : n.ids) out.push_back(access[id]);
+  return out;
+}
+
+// Reading the OD file with iostreams: getline, a stringstream per line, std::stod.
+std::vector<OdPair> naive_od_read(const std::string& path) {
+  std::unordered_map<std::string, LocationId> index;
+  for (std::size_t i = 0; i < data().ids.size(); ++i) index[data().ids[i]] = static_cast<LocationId>(i);
+  std::ifstream in(path);
+  std::string line, o, d, t;
+  std::getline(in, line);
+  std::vector<OdPair> out;
+  while (std::getline(in, line)) {
+    std::stringstream ss(line);
+    std::getline(ss, o, ',');
+    std::getline(ss, d, ',');
+    std::getline(ss, t, ',');
+    const double minutes = std::stod(t);
+    auto oi = index.find(o), di = index.find(d);
+    if (oi == index.end() || di == index.end() || minutes > 20) continue;
+    out.push_back({oi->second, di->second, minutes});
+  }
+  return out;
+}
+
+// ---- benchmarks -------------------------------------------------------------------------------
+
+unsigned cores() { return std::max(1U, std::thread::hardware_concurrency()); }
+
+void BM_OdGeneration_Index(benchmark::State& state) {
+  CrowFlyModel m;
+  m.threads = static_cast<unsigned>(state.range(0));
+  std::size_t pairs = 0;
+  for (auto _ : state) {
+    auto t = crow_fly_times(data().points, m);
+    pairs = t->pairs();
+    benchmark::DoNotOptimize(t);
+  }
+  state.counters["pairs"] = static_cast<double>(pairs);
+}
+BENCHMARK(BM_OdGeneration_Index)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_OdGeneration_IndexSuppliedOnly(benchmark::State& state) {
+  CrowFlyModel m;
+  m.threads = cores();
+  const auto mask = has_supply();
+  std::size_t pairs = 0;
+  for (auto _ : state) {
+    auto t = crow_fly_times(data().points, m, mask);
+    pairs = t->pairs();
+    benchmark::DoNotOptimize(t);
+  }
+  state.counters["pairs"] = static_cast<double>(pairs);
+}
+BENCHMARK(BM_OdGeneration_IndexSuppliedOnly)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_OdGeneration_Naive(benchmark::State& state) {
+  std::size_t pairs = 0;
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto p = naive_od_generation(kNaiveStride);
+    const auto dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    pairs = p.size() * kNaiveStride;
+    benchmark::DoNotOptimize(p);
+    state.SetIterationTime(dt * kNaiveStride);  // extrapolated to every origin
+  }
+  state.counters["pairs_est"] = static_cast<double>(pairs);
+}
+BENCHMARK(BM_OdGeneration_Naive)->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(2);
+
+void BM_E2sfca(benchmark::State& state) {
+  const Decay decay = apl_decay();
+  for (auto _ : state) {
+    auto r = compute_access(data().population, data().supply, all_pairs(), decay);
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["pairs"] = static_cast<double>(all_pairs().pairs());
+}
+BENCHMARK(BM_E2sfca)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_E2sfca_Naive(benchmark::State& state) {
+  const auto& rows = naive_rows();
+  for (auto _ : state) benchmark::DoNotOptimize(naive_e2sfca(rows));
+}
+BENCHMARK(BM_E2sfca_Naive)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+
+void BM_OdRead(benchmark::State& state) {
+  const std::string& path = od_file();
+  LocationIndex index;
+  for (const auto& id : data().ids) index.insert(id);
+  OdOptions opt;
+  opt.threads = static_cast<unsigned>(state.range(0));
+  std::size_t rows = 0;
+  for (auto _ : state) {
+    const std::string text = slurp(path);  // the read itself is part of the time
+    Diagnostics diag;
+    auto od = parse_od_csv(text, path, index, opt, diag);
+    rows = od->rows;
+    benchmark::DoNotOptimize(od);
+  }
+  state.counters["lines"] = static_cast<double>(rows);
+  state.counters["MB"] = static_cast<double>(std::filesystem::file_size(path)) / 1e6;
+}
+BENCHMARK(BM_OdRead)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_OdRead_Naive(benchmark::State& state) {
+  const std::string& path = od_file();
+  for (auto _ : state) benchmark::DoNotOptimize(naive_od_read(path));
+}
+BENCHMARK(BM_OdRead_Naive)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+
+// The id lookups of the OD read (two per line), with our flat table and with unordered_map.
+void BM_IdLookup_LocationIndex(benchmark::State& state) {
+  LocationIndex index;
+  for (const auto& id : data().ids) index.insert(id);
+  const auto& rows = naive_rows();
+  for (auto _ : state) {
+    std::uint64_t sum = 0;
+    for (const NaiveRow& r : rows) sum += index.find(r.origin) + index.find(r.destination);
+    benchmark::DoNotOptimize(sum);
+  }
+}
+BENCHMARK(BM_IdLookup_LocationIndex)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+struct Hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+void BM_IdLookup_UnorderedMap(benchmark::State& state) {
+  std::unordered_map<std::string, LocationId, Hash, std::equal_to<>> index;
+  for (std::size_t i = 0; i < data().ids.size(); ++i) index.emplace(data().ids[i], static_cast<LocationId>(i));
+  const auto& rows = naive_rows();
+  for (auto _ : state) {
+    std::uint64_t sum = 0;
+    for (const NaiveRow& r : rows) {
+      sum += index.find(std::string_view(r.origin))->second +
+             index.find(std::string_view(r.destination))->second;
+    }
+    benchmark::DoNotOptimize(sum);
+  }
+}
+BENCHMARK(BM_IdLookup_UnorderedMap)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The national computation from coordinates as the CLI runs it: crow-fly pairs towards communes
+// with supply, then the two passes.
+void BM_National_FromCoordinates(benchmark::State& state) {
+  CrowFlyModel m;
+  m.threads = cores();
+  const auto mask = has_supply();
+  const Decay decay = apl_decay();
+  for (auto _ : state) {
+    auto t = crow_fly_times(data().points, m, mask);
+    auto r = compute_access(data().population, data().supply, *t, decay);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_National_FromCoordinates)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The same, end to end: parse the three CSV texts, generate, compute, format the output.
+void BM_National_EndToEnd(benchmark::State& state) {
+  const National& n = data();
+  RunInputs in;
+  in.demand = {"demand.csv", n.demand_csv};
+  in.supply = {"supply.csv", n.supply_csv};
+  in.coords = InputText{"coords.csv", n.coords_csv};
+  double mean = 0;
+  for (auto _ : state) {
+    auto run = prepare_run(in, RunOptions{});
+    auto out = compute_run(*run);
+    const std::string csv = format_access_csv(run->demand.locations, out->result.access);
+    mean = out->result.weighted_access / out->result.total_demand;
+    benchmark::DoNotOptimize(csv);
+  }
+  state.counters["mean_access"] = mean;
+}
+BENCHMARK(BM_National_EndToEnd)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// ---- summary ----------------------------------------------------------------------------------
+
+class Collector : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& r : runs) {
+      seconds[r.benchmark_name()] =
+          r.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(r.time_unit);
+    }
+    ConsoleReporter::ReportRuns(runs);
+  }
+  std::map<std::string, double> seconds;
+};
+
+double get(const Collector& c, const std::string& prefix) {
+  for (const auto& [name, s] : c.seconds) {
+    if (name.rfind(prefix, 0) == 0) return s;
+  }
+  return -1;
+}
+
+void summary(const Collector& c) {
+  const National& n = data();
+  std::printf("\nData: %s; %zu communes, %.0f inhabitants, %zu doctors in %zu communes; "
+              "%zu OD pairs within 20 min (all destinations); %d cores\n",
+              n.source.c_str(), n.ids.size(),
+              std::accumulate(n.population.begin(), n.population.end(), 0.0), n.doctors,
+              static_cast<std::size_t>(std::count_if(n.supply.begin(), n.supply.end(),
+                                                     [](double s) { return s > 0; })),
+              all_pairs().pairs(), static_cast<int>(cores()));
+  // The baselines give the same numbers: a check that the comparison is fair.
+  auto fast = compute_access(n.population, n.supply, all_pairs(), apl_decay());
+  const auto slow = naive_e2sfca(naive_rows());
+  double diff = 0;
+  for (std::size_t i = 0; i < slow.size(); ++i) {
+    diff = std::max(diff, std::abs(slow[i] - fast->access[i]) / std::max(1e-12, fast->access[i]));
+  }
+  std::printf("Check: naive and fast E2SFCA differ by at most %.1e (relative)\n", diff);
+
+  auto row = [&](const char* what, const std::string& fast_name, const std::string& slow_name,
+                 double target) {
+    const double f = get(c, fast_name), s = slow_name.empty() ? -1 : get(c, slow_name);
+    if (f < 0) return;
+    std::printf("%-34s %9.1f ms", what, f * 1e3);
+    if (s > 0) std::printf("   baseline %9.1f ms   ratio %6.1fx", s * 1e3, s / f);
+    if (target > 0) std::printf("   target < %.0f ms: %s", target * 1e3, f < target ? "met" : "NOT met");
+    std::printf("\n");
+  };
+  std::printf("\n%-34s %12s   %-21s   %-12s\n", "stage", "time", "straightforward", "ratio");
+  row("OD generation, 1 thread", "BM_OdGeneration_Index/1", "BM_OdGeneration_Naive", 0);
+  row("OD generation, 2 threads", "BM_OdGeneration_Index/2", "BM_OdGeneration_Naive", 0);
+  row("OD generation, supplied dest.", "BM_OdGeneration_IndexSuppliedOnly",
+      "BM_OdGeneration_Naive", 0);
+  row("E2SFCA two passes", "BM_E2sfca", "BM_E2sfca_Naive", 0.020);
+  row("OD file read, 1 thread", "BM_OdRead/1", "BM_OdRead_Naive", 0.3);
+  row("OD file read, 2 threads", "BM_OdRead/2", "BM_OdRead_Naive", 0.3);
+  row("id lookups (3M)", "BM_IdLookup_LocationIndex", "BM_IdLookup_UnorderedMap", 0);
+  const double naive_national = get(c, "BM_OdGeneration_Naive") + get(c, "BM_E2sfca_Naive");
+  const double f = get(c, "BM_National_FromCoordinates");
+  if (f > 0 && naive_national > 0) {
+    std::printf("%-34s %9.1f ms   baseline %9.1f ms   ratio %6.1fx   target < 300 ms: %s\n",
+                "national from coordinates", f * 1e3, naive_national * 1e3, naive_national / f,
+                f < 0.3 ? "met" : "NOT met");
+  }
+  row("national end to end (CSV in/out)", "BM_National_EndToEnd", "", 0);
+  std::printf("(OD generation baseline: all pairs, timed on 1 origin in %zu and scaled up.)\n",
+              kNaiveStride);
+}
+
+}  // namespace
+}  // namespace maillage::access::bench
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  maillage::access::bench::Collector collector;
+  benchmark::RunSpecifiedBenchmarks(&collector);
+  maillage::access::bench::summary(collector);
+  benchmark::Shutdown();
+  return 0;
+}
