@@ -292,6 +292,16 @@ class Lease {
   Lease(const Lease&) = delete;
   Lease& operator=(const Lease&) = delete;
   PGconn* get() const { return c_.get(); }
+  bool broken() const { return PQstatus(c_.get()) != CONNECTION_OK; }
+  // After a server restart or an idle timeout a pooled connection is dead: trade it for a new
+  // one (the dead one is closed by the pool).
+  Status reconnect() {
+    pool_.release(std::move(c_));
+    auto c = pool_.acquire();
+    if (!c) return tl::unexpected(c.error());
+    c_ = std::move(*c);
+    return {};
+  }
 
  private:
   Pool& pool_;
@@ -457,6 +467,7 @@ class PostgresDatabase final : public Database {
     Lease lease(writers_, std::move(*conn));
     PGconn* c = lease.get();
     std::minstd_rand jitter(std::random_device{}());
+    bool reconnected = false;
     Error last;
     for (int attempt = 0; attempt < options_.max_retries; ++attempt) {
       if (attempt > 0) {
@@ -467,7 +478,13 @@ class PostgresDatabase final : public Database {
       }
       if (auto b = exec_script(c, "BEGIN ISOLATION LEVEL SERIALIZABLE", "début de transaction");
           !b) {
-        return tl::unexpected(b.error());
+        // Nothing ran yet: on a dead pooled connection, start again on a fresh one, once.
+        if (reconnected || !lease.broken()) return tl::unexpected(b.error());
+        if (auto st = lease.reconnect(); !st) return st;
+        c = lease.get();
+        reconnected = true;
+        --attempt;
+        continue;
       }
       struct Guard {  // rolls back when fn throws
         PGconn* c;
@@ -520,6 +537,10 @@ class PostgresDatabase final : public Database {
     if (!conn) return tl::unexpected(conn.error());
     Lease lease(readers_, std::move(*conn));
     auto r = exec_params(lease.get(), sql, params);
+    if (!r && lease.broken()) {  // a read can always be tried again on a fresh connection
+      if (auto st = lease.reconnect(); !st) return tl::unexpected(st.error());
+      r = exec_params(lease.get(), sql, params);
+    }
     if (!r) return tl::unexpected(r.error());
     return to_rows(r->get());
   }

@@ -437,6 +437,39 @@ TEST_P(StoreTest, InstancesShareTheDatabase) {
   second.reset();
 }
 
+// A PostgreSQL restart (or an idle-connection timeout) kills pooled connections: the next read
+// and the next transaction go through on fresh ones instead of failing once per dead connection.
+TEST_P(StoreTest, ReconnectsAfterTheServerDropsItsConnections) {
+  if (GetParam() != Backend::postgresql) GTEST_SKIP() << "PostgreSQL only (SQLite has no server)";
+  ASSERT_TRUE(db_->query("SELECT count(*) FROM structures"));
+  ASSERT_TRUE(db_->transact([&](Tx& tx) { return insert_structure(tx, "avant"); }));
+  auto killer = testing::open_database(*scratch_, false);
+  auto others = [&]() -> std::int64_t {
+    std::int64_t n = -1;
+    EXPECT_TRUE(killer->transact([&](Tx& tx) -> Status {
+      auto r = tx.query(
+          "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+          "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+          "AND application_name = 'maillage'");
+      if (!r) return tl::unexpected(r.error());
+      n = r->rows.at(0).integer(0);
+      return {};
+    }));
+    return n;
+  };
+  // Terminate until every other connection is gone (termination is asynchronous).
+  for (int i = 0; i < 500 && others() > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  killer.reset();
+  auto r = db_->query("SELECT count(*) FROM structures");
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->rows[0].integer(0), 1);
+  auto st = db_->transact([&](Tx& tx) { return insert_structure(tx, "après"); });
+  ASSERT_TRUE(st) << st.error().describe();
+  EXPECT_EQ(count("SELECT count(*) FROM structures"), 2);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, testing::all_backends(), testing::backend_name);
 
 TEST(StoreUrl, RejectsAnEmptySqlitePath) {
