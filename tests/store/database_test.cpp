@@ -429,6 +429,29 @@ TEST_P(StoreTest, RestoreRefusesABadFileAndKeepsTheData) {
   EXPECT_EQ(count("SELECT count(*) FROM structures WHERE name = 'intacte'"), 1);
 }
 
+TEST_P(StoreTest, RestoreRefusesABackupFromANewerSchema) {
+  auto set_future = [&](bool on) {
+    ASSERT_TRUE(db_->transact([&](Tx& tx) -> Status {
+      auto r = on ? tx.exec("INSERT INTO schema_migrations (version, name, applied_at) "
+                            "VALUES (999, 'future', 'x')")
+                  : tx.exec("DELETE FROM schema_migrations WHERE version = 999");
+      if (!r) return tl::unexpected(r.error());
+      return {};
+    }));
+  };
+  set_future(true);
+  EXPECT_FALSE(db_->migrate());  // this program does not know schema 999
+  std::string file = scratch_->temp_path("future.bak");
+  ASSERT_TRUE(db_->backup(file));
+  set_future(false);
+  ASSERT_TRUE(db_->transact([&](Tx& tx) { return insert_structure(tx, "présente"); }));
+  auto st = db_->restore(file);
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.error().message.find("999"), std::string::npos) << st.error().describe();
+  EXPECT_EQ(count("SELECT count(*) FROM structures WHERE name = 'présente'"), 1);
+  EXPECT_EQ(db_->schema_version().value(), latest_schema_version(GetParam()));
+}
+
 // Two Database objects on one database (two server instances) see each other's commits.
 TEST_P(StoreTest, InstancesShareTheDatabase) {
   auto second = testing::open_database(*scratch_);
