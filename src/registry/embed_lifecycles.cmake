@@ -1,0 +1,25 @@
+# cmake -DSRC=<rules/lifecycle> -DOUT=<file.cpp> -P embed_lifecycles.cmake
+# Embeds rules/lifecycle/*.toml into a .cpp (builtin_lifecycle_files() in registry/lifecycle.hpp).
+# Files are named "rules/lifecycle/<name>.toml" in messages.
+file(GLOB files RELATIVE ${SRC} ${SRC}/*.toml)
+list(SORT files)
+set(body "// Generated from rules/lifecycle by src/registry/embed_lifecycles.cmake: do not edit.\n")
+string(APPEND body "#include \"registry/lifecycle.hpp\"\n\nnamespace maillage::registry {\n\n")
+string(APPEND body "std::span<const RulesFile> builtin_lifecycle_files() {\n")
+string(APPEND body "  static const RulesFile files[] = {\n")
+foreach(f ${files})
+  file(READ ${SRC}/${f} text)
+  if(text MATCHES "\\)maillage_toml\"")
+    message(FATAL_ERROR "${SRC}/${f}: contains the raw string delimiter")
+  endif()
+  string(APPEND body "      {\"rules/lifecycle/${f}\", R\"maillage_toml(${text})maillage_toml\"},\n")
+endforeach()
+string(APPEND body "  };\n  return files;\n}\n\n}  // namespace maillage::registry\n")
+# Rewrite only when the content changed, so that unchanged tables rebuild nothing.
+if(EXISTS ${OUT})
+  file(READ ${OUT} old)
+  if(old STREQUAL body)
+    return()
+  endif()
+endif()
+file(WRITE ${OUT} "${body}")
