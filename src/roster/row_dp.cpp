@@ -27,12 +27,18 @@ int weekday(const Model& m, int day) {
 }  // namespace
 
 int RowDp::encode(const Fields& f) const {
-  return (((((f.last * n_run_ + (f.run - 1)) * 2 + f.flag) * n_rest_ + f.rest) * n_min_ + f.minutes) *
-              n_week_ + f.weekends) * n_month_ + f.month;
+  int code = (((((f.last * n_run_ + (f.run - 1)) * 2 + f.flag) * n_rest_ + f.rest) * n_min_ + f.minutes) *
+                  n_week_ + f.weekends) * n_month_ + f.month;
+  for (std::size_t j = 0; j < state_type_max_.size(); ++j) code = code * (state_type_max_[j] + 1) + f.types[j];
+  return code;
 }
 
 RowDp::Fields RowDp::decode(int s) const {
   Fields f{};
+  for (std::size_t j = state_type_max_.size(); j-- > 0;) {
+    f.types[j] = s % (state_type_max_[j] + 1);
+    s /= state_type_max_[j] + 1;
+  }
   f.month = s % n_month_; s /= n_month_;
   f.weekends = s % n_week_; s /= n_week_;
   f.minutes = s % n_min_; s /= n_min_;
@@ -54,7 +60,10 @@ int RowDp::step(int from, int k, int cls, bool first_day) const {
   Fields f{};
   int prev_last = off;
   if (first_day) {
-    f = Fields{off, 1, 1, 0, 0, 0, 0};
+    f = Fields{};
+    f.last = off;
+    f.run = 1;
+    f.flag = 1;
     if (k != off) {
       f.last = k;
       f.run = 1;
@@ -107,6 +116,11 @@ int RowDp::step(int from, int k, int cls, bool first_day) const {
     if (track_month) {
       if (f.month + 1 > month_cap_) return -1;
       f.month += 1;
+    }
+    if (state_slot_[k] >= 0) {
+      const int j = state_slot_[k];
+      if (f.types[j] + 1 > state_type_max_[j]) return -1;
+      f.types[j] += 1;
     }
   }
   // Canonical flag: it only matters while the current run is shorter than its minimum.
@@ -212,10 +226,25 @@ Result<RowDp> RowDp::create(const Model& model, int staff, bool exact_minutes, l
     dp.month_cap_ = kNoLimit;
   }
 
+  // A per-type maximum can bind only if the person could otherwise exceed it.
+  std::vector<std::pair<int, int>> binding;  // (maximum, shift)
+  for (int s = 0; s < S; ++s) {
+    if (p.max_shifts_per_type.empty() || allowed_days[s] == 0) continue;
+    const int mx = p.max_shifts_per_type[s];
+    long long reachable = allowed_days[s];
+    if (p.max_total_minutes != kNoLimit) reachable = std::min<long long>(reachable, p.max_total_minutes / model.shifts[s].minutes);
+    if (mx < reachable) binding.emplace_back(mx, s);
+  }
+  std::sort(binding.begin(), binding.end());
+  dp.state_slot_.assign(S, -1);
+  long long type_radix = 1;
   // Weekend and monthly counters multiply the relaxed state space; when it grows large they move
   // to the A* resources instead (the cost-to-go then ignores them, which keeps it a lower bound).
+  // Conversely, small per-type maxima are kept in the relaxed state while there is room, which
+  // spares the A* most of its work.
   auto relaxed_size = [&] {
-    return static_cast<long long>(dp.n_choice_) * dp.n_run_ * 2 * dp.n_rest_ * dp.n_min_ * dp.n_week_ * dp.n_month_;
+    return static_cast<long long>(dp.n_choice_) * dp.n_run_ * 2 * dp.n_rest_ * dp.n_min_ * dp.n_week_ * dp.n_month_ *
+           type_radix;
   };
   if (relaxed_size() > relaxed_target && dp.n_month_ > 1) {
     dp.month_res_max_ = dp.n_month_ - 1;
@@ -224,6 +253,12 @@ Result<RowDp> RowDp::create(const Model& model, int staff, bool exact_minutes, l
   if (relaxed_size() > relaxed_target && dp.n_week_ > 1) {
     dp.weekend_res_max_ = dp.n_week_ - 1;
     dp.n_week_ = 1;
+  }
+  for (const auto& [mx, s] : binding) {
+    if (dp.state_type_max_.size() >= Fields::kMaxTypes || mx > 5 || relaxed_size() * (mx + 1) > relaxed_target) break;
+    dp.state_slot_[s] = static_cast<int>(dp.state_type_max_.size());
+    dp.state_type_max_.push_back(mx);
+    type_radix *= mx + 1;
   }
   const long long n_states = relaxed_size();
   // Transition tables only for the day classes that occur; day_class_ becomes the table slot.
@@ -265,16 +300,12 @@ Result<RowDp> RowDp::create(const Model& model, int staff, bool exact_minutes, l
     dp.minutes_of_[s] = f.minutes;
   }
 
-  // A per-type maximum can bind only if the person could otherwise exceed it.
+  // The other binding maxima are A* resources, packed in one 64-bit word (mixed radix); refuse
+  // models where they do not fit.
   dp.capped_slot_.assign(S, -1);
-  // The counts are packed in one 64-bit word (mixed radix); refuse models where they do not fit.
   long double radix = 1;
-  for (int s = 0; s < S; ++s) {
-    if (p.max_shifts_per_type.empty() || allowed_days[s] == 0) continue;
-    const int mx = p.max_shifts_per_type[s];
-    long long reachable = allowed_days[s];
-    if (p.max_total_minutes != kNoLimit) reachable = std::min<long long>(reachable, p.max_total_minutes / model.shifts[s].minutes);
-    if (mx >= reachable) continue;
+  for (const auto& [mx, s] : binding) {
+    if (dp.state_slot_[s] >= 0) continue;
     dp.capped_slot_[s] = static_cast<int>(dp.capped_type_.size());
     dp.capped_type_.push_back(s);
     dp.capped_max_.push_back(mx);

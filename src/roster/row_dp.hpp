@@ -60,7 +60,9 @@ class RowDp {
   RowDp() = default;
   // Relaxed-state field decoding / encoding.
   struct Fields {
-    int last, run, flag, rest, minutes, weekends, month;
+    static constexpr std::size_t kMaxTypes = 6;
+    int last = 0, run = 1, flag = 0, rest = 0, minutes = 0, weekends = 0, month = 0;
+    int types[kMaxTypes] = {};  // counts of the per-type maxima kept in the relaxed state
   };
   [[nodiscard]] int encode(const Fields& f) const;
   [[nodiscard]] Fields decode(int state) const;
@@ -91,6 +93,8 @@ class RowDp {
   // Types whose maximum can bind: their shift index and maximum.
   std::vector<int> capped_type_, capped_max_;
   std::vector<int> capped_slot_;  // per shift: index in capped_type_ or -1
+  std::vector<int> state_slot_;   // per shift: index in state_type_max_ or -1
+  std::vector<int> state_type_max_;
   int weekend_res_max_ = -1, month_res_max_ = -1;  // >= 0 when counted by the A*
   int weekend_slot_ = -1, month_slot_ = -1;
   std::vector<std::uint64_t> radix_;
