@@ -1,7 +1,9 @@
 // Accounts and sessions, on both backends (see tests/store/test_databases.hpp).
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <set>
+#include <thread>
 
 #include "services/accounts.hpp"
 #include "store/database.hpp"
@@ -402,6 +404,25 @@ TEST_P(AccountsTest, DemoAccountsAreIdempotentAndCoverEveryRole) {
     EXPECT_EQ(password, kDemoPassword);
     EXPECT_TRUE(accounts_->login(login, password, "127.0.0.1")) << login;
   }
+}
+
+// The HTTP server shares one Accounts between its threads.
+TEST_P(AccountsTest, ConcurrentLoginsFromSeveralThreads) {
+  add("a@x.fr");
+  add("b@x.fr");
+  std::atomic<int> errors{0};
+  auto worker = [&](const std::string& login, const std::string& address) {
+    for (int i = 0; i < 8; ++i) {
+      auto s = accounts_->login(login, kPassword, address);
+      if (!s || !accounts_->session(s->token) || !accounts_->logout(s->token)) ++errors;
+    }
+  };
+  std::thread t1(worker, "a@x.fr", "10.0.0.1"), t2(worker, "b@x.fr", "10.0.0.2");
+  t1.join();
+  t2.join();
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM sessions"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'session.login'"), 16);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AccountsTest, testing::all_backends(), testing::backend_name);
