@@ -8,6 +8,7 @@ namespace maillage::aci {
 
 namespace {
 
+// `fraction` is within [0, 1] (validation bounds indicator values, so it is never NaN).
 Ppm to_ppm(double fraction) {
   return static_cast<Ppm>(std::floor(fraction * static_cast<double>(kPpmOne) + 0.5));
 }

@@ -31,6 +31,13 @@ bool all_of(std::string_view s, bool (*pred)(char)) {
 }
 
 bool is_digit(char ch) { return ch >= '0' && ch <= '9'; }
+
+// Indicator values are counts, rates or amounts: a bound keeps every difference and weighted sum
+// finite, so that achievement rates never become NaN or infinite.
+constexpr double kMaxIndicatorValue = 1e12;
+constexpr double kMaxWeight = 1e6;
+
+bool in_range(double v) { return std::isfinite(v) && std::fabs(v) <= kMaxIndicatorValue; }
 bool is_finess_char(char ch) { return is_digit(ch) || ch == 'A' || ch == 'B'; }
 
 Status check_party(const Party& p, const std::string& field, const Checker& err) {
@@ -97,10 +104,10 @@ Result<Direction> direction_of(const Indicator& ind, const IndicatorYear& y,
 Status check_indicator(const Indicator& ind, const std::string& field, int duration,
                        const Checker& err) {
   if (ind.id.empty()) return err(field + ".id", "identifiant manquant", ErrorCode::missing_field);
-  if (!(std::isfinite(ind.weight) && ind.weight > 0)) {
-    return err(field + ".weight", "le poids doit être un nombre strictement positif");
+  if (!(std::isfinite(ind.weight) && ind.weight > 0 && ind.weight <= kMaxWeight)) {
+    return err(field + ".weight", "le poids doit être un nombre strictement positif (au plus 1e6)");
   }
-  if (!std::isfinite(ind.baseline)) return err(field + ".baseline", "valeur non finie");
+  if (!in_range(ind.baseline)) return err(field + ".baseline", "valeur hors limites (±1e12)");
   for (std::size_t r = 0; r < ind.palier_rates.size(); ++r) {
     Ppm rate = ind.palier_rates[r];
     std::string f = field + ".palier_rates[" + std::to_string(r) + "]";
@@ -122,8 +129,8 @@ Status check_indicator(const Indicator& ind, const std::string& field, int durat
       return err(f + ".paliers", "au moins une cible (palier) attendue", ErrorCode::missing_field);
     }
     for (std::size_t p = 0; p < y.paliers.size(); ++p) {
-      if (!std::isfinite(y.paliers[p])) {
-        return err(f + ".paliers[" + std::to_string(p) + "]", "valeur non finie");
+      if (!in_range(y.paliers[p])) {
+        return err(f + ".paliers[" + std::to_string(p) + "]", "valeur hors limites (±1e12)");
       }
     }
     auto dir = direction_of(ind, y, f, err);
@@ -141,7 +148,9 @@ Status check_indicator(const Indicator& ind, const std::string& field, int durat
                                      std::to_string(ind.palier_rates.size()) +
                                      " taux dans « palier_rates »");
     }
-    if (y.measured && !std::isfinite(*y.measured)) return err(f + ".measured", "valeur non finie");
+    if (y.measured && !in_range(*y.measured)) {
+      return err(f + ".measured", "valeur hors limites (±1e12)");
+    }
   }
   return {};
 }

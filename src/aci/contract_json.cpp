@@ -91,11 +91,16 @@ struct Document {
   }
 };
 
+// Contract files nest about 6 levels; a bound keeps path tracking linear on hostile input.
+constexpr int kMaxDepth = 32;
+struct TooDeep {};
+
 Result<Document> read_json(std::string_view text, const std::string& file) {
   Document doc;
   LineState state;
   std::vector<Frame> stack;
-  json::parser_callback_t cb = [&](int, json::parse_event_t event, json& parsed) {
+  json::parser_callback_t cb = [&](int depth, json::parse_event_t event, json& parsed) {
+    if (depth > kMaxDepth) throw TooDeep{};
     switch (event) {
       case json::parse_event_t::object_start:
       case json::parse_event_t::array_start: {
@@ -129,6 +134,11 @@ Result<Document> read_json(std::string_view text, const std::string& file) {
   try {
     doc.root = json::parse(CountingIterator(text.data(), &state),
                            CountingIterator(text.data() + text.size(), &state), cb);
+  } catch (const TooDeep&) {
+    return tl::unexpected(Error{ErrorCode::invalid_json,
+                                "JSON trop imbriqué (plus de " + std::to_string(kMaxDepth) +
+                                    " niveaux)",
+                                "", file, state.last});
   } catch (const json::parse_error& e) {
     std::string what = e.what();
     // "[json.exception.parse_error.101] parse error at line 3, column 5: syntax error ...":

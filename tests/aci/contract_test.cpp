@@ -184,7 +184,14 @@ INSTANTIATE_TEST_SUITE_P(
                     invalid_input, "missions[0].amounts.by_year[0].year", 13, "hors du contrat"},
         BadContract{"invalid FINESS", with("570000001", "57-01"), invalid_input,
                     "parties.cpts.finess", 5, "FINESS"},
-        BadContract{"not an object", "[1, 2]", wrong_type, "", 1, "objet JSON"}));
+        BadContract{"not an object", "[1, 2]", wrong_type, "", 1, "objet JSON"},
+        BadContract{"too deep", with("\"id\": \"C1\",", "\"id\": \"C1\", \"x\": " +
+                                                        std::string(40, '[') + std::string(40, ']') +
+                                                        ","),
+                    invalid_json, "", 2, "trop imbriqué"},
+        BadContract{"huge measure", with("\"measured\": 12", "\"measured\": 1e300"),
+                    invalid_input, "missions[0].indicators[0].years[0].measured", 15,
+                    "hors limites"}));
 
 TEST(AciContract, AvenantMissionStartsAfterTheAvenant) {
   std::string text = with("\"size_class\": \"T2\",",
