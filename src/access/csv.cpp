@@ -1,6 +1,7 @@
 #include "access/csv.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -253,7 +254,7 @@ struct UnknownIds {
   std::string first_id;
 
   void add(std::int64_t line_no, std::string_view id) {
-    if (count++ == 0) {
+    if (count++ == 0 || line_no < first_line) {
       first_line = line_no;
       first_id = id;
     }
@@ -430,31 +431,66 @@ Result<OdTable> parse_od_csv(std::string_view text, std::string_view file,
     // OD files usually list an origin's destinations together: one lookup per origin run.
     std::string last_origin;
     LocationId last_oi = LocationIndex::npos;
-    auto ok = rows.read(parts[c], 1, [&](std::int64_t line_no, const auto& fields) -> Status {
+    // Destination lookups miss the cache (ids come in no useful order), so each line's slot is
+    // prefetched and looked up kAhead lines later, in line order.
+    struct Pending {
+      std::string_view id;
+      LocationIndex::Hashed key;
+      LocationId origin;
+      double minutes;
+      std::int64_t line;
+    };
+    constexpr std::size_t kAhead = 8;
+    std::array<Pending, kAhead> ring{};
+    std::size_t head = 0, pending = 0;
+    const auto resolve = [&](const Pending& p) {
+      const LocationId di = locations.find(p.id, p.key);
+      if (di == LocationIndex::npos) {
+        chunk.unknown.add(p.line, p.id);
+      } else {
+        chunk.pairs.push_back(RawPair{p.origin, di, p.minutes, p.line});
+      }
+    };
+    const auto flush = [&] {
+      for (; pending > 0; --pending, head = (head + 1) % kAhead) resolve(ring[head]);
+    };
+    const std::string_view part = parts[c];
+    auto ok = rows.read(part, 1, [&](std::int64_t line_no, const auto&) -> Status {
       ++chunk.rows;
       auto minutes = rows.amount(line_no, *t_col);
       if (!minutes) return tl::unexpected(minutes.error());
-      const std::string_view o = fields[*o_col];
-      const std::string_view d = fields[*d_col];
-      if (last_oi == LocationIndex::npos || o != last_origin) {
-        last_origin = o;
-        last_oi = locations.find(o);
+      auto o = rows.id(line_no, *o_col);
+      if (!o) return tl::unexpected(o.error());
+      auto d = rows.id(line_no, *d_col);
+      if (!d) return tl::unexpected(d.error());
+      if (last_oi == LocationIndex::npos || *o != last_origin) {
+        last_origin = *o;
+        last_oi = locations.find(*o);
       }
-      const LocationId oi = last_oi;
-      const LocationId di = locations.find(d);
-      if (oi == LocationIndex::npos || di == LocationIndex::npos) {
-        auto id = rows.id(line_no, oi == LocationIndex::npos ? *o_col : *d_col);
-        if (!id) return tl::unexpected(id.error());
-        chunk.unknown.add(line_no, *id);
+      if (last_oi == LocationIndex::npos) {
+        chunk.unknown.add(line_no, *o);
         return {};
       }
       if (inclusive ? *minutes > options.max_minutes : *minutes >= options.max_minutes) {
         ++chunk.beyond;
         return {};
       }
-      chunk.pairs.push_back(RawPair{oi, di, *minutes, line_no});
+      const Pending p{*d, locations.hash(*d), last_oi, *minutes, line_no};
+      // An unescaped quoted id lives in a scratch buffer the next line overwrites.
+      if (d->data() < part.data() || d->data() >= part.data() + part.size()) {
+        flush();
+        resolve(p);
+        return {};
+      }
+      if (pending == kAhead) {
+        resolve(ring[head]);
+        head = (head + 1) % kAhead;
+        --pending;
+      }
+      ring[(head + pending++) % kAhead] = p;
       return {};
     }, &chunk.lines);
+    flush();
     if (!ok) chunk.error = ok.error();
   });
 

@@ -19,7 +19,7 @@ std::uint64_t mix(std::uint64_t h) noexcept {
 
 }  // namespace
 
-LocationIndex::Key LocationIndex::key_of(std::string_view id) noexcept {
+LocationIndex::Hashed LocationIndex::key_of(std::string_view id) noexcept {
   std::uint64_t prefix = 0;
   if (!id.empty()) std::memcpy(&prefix, id.data(), std::min<std::size_t>(id.size(), 8));
   std::uint64_t h = prefix ^ (id.size() * 0x9E3779B97F4A7C15ULL);
@@ -31,7 +31,7 @@ LocationIndex::Key LocationIndex::key_of(std::string_view id) noexcept {
   h = mix(h);
   const auto hash = static_cast<std::uint32_t>(h);
   const auto len = static_cast<std::uint32_t>(std::min<std::size_t>(id.size(), 255));
-  return Key{prefix, (hash & 0x00FFFFFFU) | (len << 24), static_cast<std::uint32_t>(h >> 32)};
+  return Hashed{prefix, (hash & 0x00FFFFFFU) | (len << 24), static_cast<std::uint32_t>(h >> 32)};
 }
 
 void LocationIndex::reserve(std::size_t n) {
@@ -54,7 +54,7 @@ void LocationIndex::grow(std::size_t slot_count) {
 
 LocationId LocationIndex::insert(std::string_view id) {
   if ((ids_.size() + 1) * 2 > slots_.size()) grow(std::max<std::size_t>(16, slots_.size() * 2));
-  const Key k = key_of(id);
+  const Hashed k = key_of(id);
   const std::size_t mask = slots_.size() - 1;
   std::size_t pos = k.hash & mask;
   while (slots_[pos].index != npos) {
@@ -67,9 +67,14 @@ LocationId LocationIndex::insert(std::string_view id) {
   return index;
 }
 
-LocationId LocationIndex::find(std::string_view id) const noexcept {
+LocationIndex::Hashed LocationIndex::hash(std::string_view id) const noexcept {
+  const Hashed k = key_of(id);
+  if (!slots_.empty()) __builtin_prefetch(&slots_[k.hash & (slots_.size() - 1)]);
+  return k;
+}
+
+LocationId LocationIndex::find(std::string_view id, const Hashed& k) const noexcept {
   if (slots_.empty()) return npos;
-  const Key k = key_of(id);
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t pos = k.hash & mask;; pos = (pos + 1) & mask) {
     const Slot& s = slots_[pos];

@@ -24,7 +24,18 @@ class LocationIndex {
   /// Adds `id` and returns its index, or npos when it is already present.
   LocationId insert(std::string_view id);
   /// Index of `id`, or npos.
-  [[nodiscard]] LocationId find(std::string_view id) const noexcept;
+  [[nodiscard]] LocationId find(std::string_view id) const noexcept { return find(id, hash(id)); }
+
+  /// The same lookup in two steps, for readers that look many ids up: hash() computes the key
+  /// and prefetches its slot, find(id, key) a few lines later finds it in cache. On the national
+  /// OD file the slot miss was a third of the reading time.
+  struct Hashed {
+    std::uint64_t prefix;
+    std::uint32_t tag;
+    std::uint32_t hash;
+  };
+  [[nodiscard]] Hashed hash(std::string_view id) const noexcept;
+  [[nodiscard]] LocationId find(std::string_view id, const Hashed& key) const noexcept;
   [[nodiscard]] std::size_t size() const noexcept { return ids_.size(); }
   [[nodiscard]] bool empty() const noexcept { return ids_.empty(); }
   [[nodiscard]] const std::string& id(LocationId i) const { return ids_[i]; }
@@ -37,13 +48,8 @@ class LocationIndex {
     std::uint32_t tag = 0;     // 24 bits of hash and the length (capped at 255) in the top byte
     LocationId index = npos;   // npos: empty slot
   };
-  struct Key {
-    std::uint64_t prefix;
-    std::uint32_t tag;
-    std::uint32_t hash;
-  };
-  static Key key_of(std::string_view id) noexcept;
-  [[nodiscard]] bool matches(const Slot& s, const Key& k, std::string_view id) const noexcept {
+  static Hashed key_of(std::string_view id) noexcept;
+  [[nodiscard]] bool matches(const Slot& s, const Hashed& k, std::string_view id) const noexcept {
     // Ids of at most 8 bytes are equal when their bytes and lengths are.
     return s.tag == k.tag && s.prefix == k.prefix && (id.size() <= 8 || ids_[s.index] == id);
   }

@@ -146,6 +146,27 @@ TEST(OdCsv, UnknownIdsAreSkippedWithOneWarning) {
             "(premier : « X »)");
 }
 
+TEST(OdCsv, QuotedIdsAndWarningsKeepLineOrder) {
+  const DemandTable d = demand("id,population\nA,1\nB,2\n\"Q\"\"\",3\n");
+  Diagnostics diag;
+  OdOptions opt;
+  opt.self_minutes = std::nullopt;
+  // Line 2: unknown destination (looked up late), line 3: unknown origin (looked up at once).
+  auto od = parse_od_csv(
+      "origin,destination,minutes\nA,X,1\nY,A,1\nA,\"B\",1\nA,\"Q\"\"\",2\nA,Z,3\nB,A,4\n",
+      "od.csv", d.locations, opt, diag);
+  ASSERT_TRUE(od) << od.error().describe();
+  EXPECT_EQ(od->times.destinations, (std::vector<LocationId>{1, 2, 0}));
+  EXPECT_EQ(od->times.minutes, (std::vector<double>{1, 2, 4}));
+  EXPECT_EQ(od->unknown, 3U);
+  ASSERT_EQ(diag.warnings.size(), 1U);
+  EXPECT_EQ(diag.warnings[0].line, 2);
+  EXPECT_NE(diag.warnings[0].message.find("« X »"), std::string::npos);
+  Error e = error_of(parse_od_csv("origin,destination,minutes\nA,,1\n", "od.csv", d.locations,
+                                  opt, diag));
+  EXPECT_EQ(e.field, "destination");
+}
+
 TEST(OdCsv, RejectsDuplicatePairsAndBadTimes) {
   const DemandTable d = demand("id,population\nA,1\nB,2\n");
   Diagnostics diag;
