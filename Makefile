@@ -25,14 +25,14 @@ build: build-release
 
 # The référentiel is rebuilt only when the data packages or its builder changed.
 reference: build-release
-	@scripts/reference.sh $(REL)/maillage $(REFERENCE)
+	@scripts/reference.sh $(REL)/tools/maillage/maillage $(REFERENCE)
 
 run: build-release reference
-	@scripts/run.sh $(REL)/maillage $(PORT)
+	@scripts/run.sh $(REL)/tools/maillage/maillage $(PORT)
 
 # Tests run on the dev build (debug + ASan/UBSan), which also builds the référentiel they check.
 test: build-dev
-	@scripts/reference.sh $(DEV)/maillage $(REFERENCE)
+	@scripts/reference.sh $(DEV)/tools/maillage/maillage $(REFERENCE)
 	@scripts/test.sh $(DEV)
 
 bench: build-release reference

@@ -25,7 +25,7 @@ ctest --test-dir "$build" --output-on-failure -j 2 --timeout 600
 for t in tests/browser/*.mjs; do
   [ -f "$t" ] || continue
   echo "== browser test $t"
-  MAILLAGE_BIN=$PWD/$build/maillage node "$t"
+  MAILLAGE_BIN=$PWD/$build/tools/maillage/maillage node "$t"
 done
 
 if [ "${MAILLAGE_SKIP_FUZZ:-}" != 1 ]; then
