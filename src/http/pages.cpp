@@ -43,10 +43,11 @@ std::string quality_label(geo::CoordQuality q) {
     case geo::CoordQuality::imputed_epci: return "estimées (moyenne des communes de l'EPCI)";
     case geo::CoordQuality::imputed_departement:
       return "estimées (moyenne des communes du département)";
-    case geo::CoordQuality::imputed_territory:
-      return "estimées (point sur la terre principale du territoire)";
+    default:
+      // Rarer imputations (e.g. a point on the main land of an overseas territory); the
+      // référentiel's id still tells which one.
+      return "estimées (" + std::string(geo::coord_quality_id(q)) + ")";
   }
-  return "";
 }
 
 std::string scope_description(const services::Principal& p) {
