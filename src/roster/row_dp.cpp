@@ -449,7 +449,6 @@ RowDp::Outcome RowDp::solve(const std::vector<double>& costs, const std::vector<
   // the optimum.
   {
     int state = -1;
-    double acc = 0;
     std::uint64_t counts = 0;
     bool ok = true;
     for (int d = 0; d < D && ok; ++d) {
@@ -471,7 +470,6 @@ RowDp::Outcome RowDp::solve(const std::vector<double>& costs, const std::vector<
         ok = false;  // numerical trouble: fall back to the exact search
         break;
       }
-      acc += cost_at(d, chosen);
       row[d] = chosen == n_shift_ ? kOff : chosen;
       const auto next_counts = add_resources(counts, d == 0 ? n_shift_ : last_of_[state], chosen, d);
       if (next_counts < 0) ok = false;

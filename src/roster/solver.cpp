@@ -254,8 +254,8 @@ struct WorkerResult {
 class Worker {
  public:
   Worker(const Problem& p, const SolveOptions& o, Clock::time_point deadline, int index, bool lagrangian)
-      : p_(p), opt_(o), deadline_(deadline), rng_(o.seed * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(index) * 7919 + 1),
-        cur_(p), lagrangian_(lagrangian), pi_(p.req.size()) {
+      : p_(p), deadline_(deadline), rng_(o.seed * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(index) * 7919 + 1),
+        cur_(p), pi_(p.req.size()) {
     for (std::size_t c = 0; c < pi_.size(); ++c) pi_[c] = 0.5 * p.under[c];
     res_.lagrangian_done = !lagrangian;
     history_.assign(kHistory, std::numeric_limits<std::int64_t>::max());
@@ -521,11 +521,9 @@ class Worker {
   }
 
   const Problem& p_;
-  const SolveOptions& opt_;
   Clock::time_point deadline_;
   std::mt19937_64 rng_;
   State cur_;
-  bool lagrangian_;
   bool constructed_ = false;
   WorkerResult res_;
   std::vector<std::int64_t> history_;

@@ -43,7 +43,7 @@ Model random_person(std::mt19937& rng, int days) {
 TEST(RowDp, MatchesBruteForceOnRandomPeople) {
   std::mt19937 rng(12345);
   int feasible_cases = 0;
-  for (int trial = 0; trial < 60; ++trial) {
+  for (int trial = 0; trial < 40; ++trial) {
     const int days = 7;
     Model m = random_person(rng, days);
     ASSERT_TRUE(validate(m)) << trial;
@@ -108,7 +108,7 @@ TEST(RowDp, MatchesBruteForceOnRandomPeople) {
     if (with_final) row_cost += final_cost[minutes / dp->minutes_unit()];
     EXPECT_DOUBLE_EQ(row_cost, out.cost) << "trial " << trial;
   }
-  EXPECT_GT(feasible_cases, 30);  // the generator must mostly produce feasible people
+  EXPECT_GT(feasible_cases, 20);  // the generator must mostly produce feasible people
 }
 
 TEST(RowDp, ReportsImpossiblePeople) {

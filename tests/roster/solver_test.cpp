@@ -199,8 +199,8 @@ Model medium_model(std::uint64_t seed) {
 
 TEST(Solver, SameSeedSameRosterWithTwoThreads) {
   const Model m = medium_model(5);
-  auto first = solve(m, quick(42, 100, 2));
-  auto second = solve(m, quick(42, 100, 2));
+  auto first = solve(m, quick(42, 40, 2));
+  auto second = solve(m, quick(42, 40, 2));
   ASSERT_TRUE(first) << first.error().describe();
   ASSERT_TRUE(second);
   expect_checked(m, *first);
@@ -213,7 +213,7 @@ TEST(Solver, SameSeedSameRosterWithTwoThreads) {
 TEST(Solver, CptsRulesHoldAndSearchImproves) {
   const Model m = medium_model(9);
   auto short_run = solve(m, quick(3, 2));
-  auto long_run = solve(m, quick(3, 200));
+  auto long_run = solve(m, quick(3, 80));
   ASSERT_TRUE(short_run) << short_run.error().describe();
   ASSERT_TRUE(long_run);
   expect_checked(m, *short_run);
