@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 namespace maillage::aci {
 
@@ -247,17 +248,22 @@ class CptsScheduler {
     auto kind_rank = [](PaymentKind k) {
       return k == PaymentKind::versement ? 0 : k == PaymentKind::solde ? 1 : 2;
     };
-    std::stable_sort(s_.payments.begin(), s_.payments.end(),
-                     [&](const Payment& a, const Payment& b) {
-                       auto da = std::chrono::sys_days{a.date};
-                       auto db = std::chrono::sys_days{b.date};
-                       if (da != db) return da < db;
-                       if (a.contract_year != b.contract_year) {
-                         return a.contract_year < b.contract_year;
-                       }
-                       if (a.envelope != b.envelope) return order[a.envelope] < order[b.envelope];
-                       return kind_rank(a.kind) < kind_rank(b.kind);
-                     });
+    // One sort key per payment (date, year, envelope rank, kind rank), computed once: looking the
+    // envelope up in the map inside the comparison dominated the cost of the sort.
+    using Key = std::tuple<std::int64_t, int, int, int>;
+    std::vector<std::pair<Key, std::size_t>> keys;
+    keys.reserve(s_.payments.size());
+    for (std::size_t i = 0; i < s_.payments.size(); ++i) {
+      const Payment& p = s_.payments[i];
+      keys.push_back({{std::chrono::sys_days{p.date}.time_since_epoch().count(), p.contract_year,
+                       order[p.envelope], kind_rank(p.kind)},
+                      i});
+    }
+    std::sort(keys.begin(), keys.end());  // the index breaks ties: stable
+    std::vector<Payment> sorted;
+    sorted.reserve(keys.size());
+    for (const auto& k : keys) sorted.push_back(std::move(s_.payments[k.second]));
+    s_.payments = std::move(sorted);
   }
 
   void summarize() {
