@@ -17,8 +17,12 @@ namespace fs = std::filesystem;
 class AccessCli : public ::testing::Test {
  protected:
   void SetUp() override {
+    // The build tree: MAILLAGE_BINARY_DIR, else three levels above this test binary
+    // (<build>/tests/access/access_tests).
     const char* bin_dir = std::getenv("MAILLAGE_BINARY_DIR");
-    bin_ = fs::path(bin_dir ? bin_dir : ".") / "tools" / "maillage" / "maillage";
+    const fs::path build = bin_dir ? fs::path(bin_dir)
+                                   : fs::read_symlink("/proc/self/exe").parent_path().parent_path().parent_path();
+    bin_ = build / "tools" / "maillage" / "maillage";
     if (!fs::exists(bin_)) GTEST_SKIP() << "binaire absent : " << bin_;
     dir_ = fs::temp_directory_path() /
            ("maillage-access-cli-" + std::to_string(::getpid()) + "-" +
