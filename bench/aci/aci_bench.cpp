@@ -5,6 +5,7 @@
 // - a national portfolio (700 generated CPTS contracts, the order of magnitude of signed ACI):
 //   parse + schedule of all vs plain JSON parsing of all.
 #include <benchmark/benchmark.h>
+#include <toml++/toml.h>
 
 #include <cstdio>
 #include <fstream>
@@ -12,7 +13,6 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "aci/contract.hpp"
 #include "aci/schedule.hpp"
@@ -54,8 +54,8 @@ const std::vector<std::string>& portfolio() {
       Date sig = add_months(*parse_date("2019-09-02"), static_cast<int>(rng() % 60));
       c["signature"] = format_date(sig);
       c["size_class"] = "T" + std::to_string(1 + rng() % 4);
-      if (rng() % 2) c["avenants"] = {{{"accord", "cpts-2019-av2"},
-                                       {"from", format_date(add_months(sig, 13))}}};
+      if (rng() % 2)
+        c["avenants"] = {{{"accord", "cpts-2019-av2"}, {"from", format_date(add_months(sig, 13))}}};
       nlohmann::json ms = nlohmann::json::array();
       for (const char* m : missions) {
         nlohmann::json mj{{"mission", m}, {"start", format_date(add_months(sig, 1 + rng() % 11))}};
@@ -82,7 +82,8 @@ BENCHMARK(BM_Rules_Load)->Unit(benchmark::kMicrosecond);
 
 void BM_Rules_TomlOnly(benchmark::State& state) {
   for (auto _ : state) {
-    for (const auto& f : builtin_rule_files()) benchmark::DoNotOptimize(toml::parse(f.text, f.name));
+    for (const auto& f : builtin_rule_files())
+      benchmark::DoNotOptimize(toml::parse(f.text, f.name));
   }
 }
 BENCHMARK(BM_Rules_TomlOnly)->Unit(benchmark::kMicrosecond);

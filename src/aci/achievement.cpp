@@ -83,8 +83,8 @@ IndicatorOutcome indicator_outcome(const Indicator& ind, const IndicatorYear& y,
     double target = y.paliers.back();
     double span = target - ind.baseline;
     // A target equal to the baseline (direction given) is reached or not.
-    double fraction = span == 0 ? (out.paliers_reached == out.paliers ? 1.0 : 0.0)
-                                : (m - ind.baseline) / span;
+    double fraction =
+        span == 0 ? (out.paliers_reached == out.paliers ? 1.0 : 0.0) : (m - ind.baseline) / span;
     out.rate = to_ppm(std::clamp(fraction, 0.0, 1.0));
     out.explanation = "(" + number(m) + " − " + number(ind.baseline) + ") / (" + number(target) +
                       " − " + number(ind.baseline) + ") → " + format_rate(out.rate);
@@ -92,7 +92,8 @@ IndicatorOutcome indicator_outcome(const Indicator& ind, const IndicatorYear& y,
     bool rates_verified = true;
     auto rates = palier_rates(ind, y.paliers.size(), accord, rules, rates_verified);
     out.rules_verified = out.rules_verified && rates_verified;
-    out.rate = out.paliers_reached == 0 ? 0 : rates[static_cast<std::size_t>(out.paliers_reached - 1)];
+    out.rate =
+        out.paliers_reached == 0 ? 0 : rates[static_cast<std::size_t>(out.paliers_reached - 1)];
     out.explanation = std::to_string(out.paliers_reached) + " palier(s) sur " +
                       std::to_string(out.paliers) + " atteint(s) → " + format_rate(out.rate);
   }

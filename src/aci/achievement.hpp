@@ -25,8 +25,8 @@ struct IndicatorOutcome {
 
 struct MissionOutcome {
   int year = 0;
-  Ppm rate = 0;            // weighted mean of the indicators' rates
-  bool estimated = false;  // some indicator unmeasured, or no indicator for the year
+  Ppm rate = 0;                // weighted mean of the indicators' rates
+  bool estimated = false;      // some indicator unmeasured, or no indicator for the year
   bool rules_verified = true;  // every indicator's method and rates are verified or negotiated
   std::vector<IndicatorOutcome> indicators;
 };

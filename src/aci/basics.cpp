@@ -37,15 +37,15 @@ std::int64_t fraction_round(std::initializer_list<std::int64_t> num,
 
 std::string format_cents(Cents c) {
   char buf[32];
-  unsigned long long abs = c < 0 ? 0ULL - static_cast<unsigned long long>(c)
-                                 : static_cast<unsigned long long>(c);
+  unsigned long long abs =
+      c < 0 ? 0ULL - static_cast<unsigned long long>(c) : static_cast<unsigned long long>(c);
   std::snprintf(buf, sizeof buf, "%s%llu.%02llu", c < 0 ? "-" : "", abs / 100, abs % 100);
   return buf;
 }
 
 std::string format_euros(Cents c) {
-  unsigned long long abs = c < 0 ? 0ULL - static_cast<unsigned long long>(c)
-                                 : static_cast<unsigned long long>(c);
+  unsigned long long abs =
+      c < 0 ? 0ULL - static_cast<unsigned long long>(c) : static_cast<unsigned long long>(c);
   std::string digits = std::to_string(abs / 100);
   std::string grouped;
   for (std::size_t i = 0; i < digits.size(); ++i) {
@@ -105,9 +105,7 @@ std::string format_rate(Ppm rate) {
   return (negative ? "-" : "") + out + " %";
 }
 
-Ppm percent_to_ppm(double percent) {
-  return static_cast<Ppm>(std::floor(percent * 10000.0 + 0.5));
-}
+Ppm percent_to_ppm(double percent) { return static_cast<Ppm>(std::floor(percent * 10000.0 + 0.5)); }
 
 std::optional<Date> parse_date(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;

@@ -1,7 +1,7 @@
+#include "aci/contract.hpp"
+
 #include <cmath>
 #include <set>
-
-#include "aci/contract.hpp"
 
 namespace maillage::aci {
 
@@ -14,8 +14,8 @@ class Checker {
 
   tl::unexpected<Error> operator()(const std::string& field, std::string msg,
                                    ErrorCode code = ErrorCode::invalid_input) const {
-    return tl::unexpected(Error{code, std::move(msg), field, file_,
-                                line_of_ ? line_of_(field) : 0});
+    return tl::unexpected(
+        Error{code, std::move(msg), field, file_, line_of_ ? line_of_(field) : 0});
   }
 
  private:
@@ -119,8 +119,8 @@ Status check_indicator(const Indicator& ind, const std::string& field, int durat
     const IndicatorYear& y = ind.years[i];
     std::string f = field + ".years[" + std::to_string(i) + "]";
     if (y.year < 1 || y.year > duration) {
-      return err(f + ".year", "année de contrat hors du contrat (1 à " +
-                                  std::to_string(duration) + ") : " + std::to_string(y.year));
+      return err(f + ".year", "année de contrat hors du contrat (1 à " + std::to_string(duration) +
+                                  ") : " + std::to_string(y.year));
     }
     if (!years.insert(y.year).second) {
       return err(f + ".year", "année " + std::to_string(y.year) + " en double");
@@ -222,8 +222,8 @@ Status validate(const CptsContract& c, const RuleBook& rules, std::string_view f
                                   ") à placer après la signature et les avenants précédents");
     }
     if (days_between(ch.from, end) <= 0) {
-      return err(f + ".from", "date d'application après la fin du contrat (" + format_date(end) +
-                                  ")");
+      return err(f + ".from",
+                 "date d'application après la fin du contrat (" + format_date(end) + ")");
     }
     previous = ch.from;
     versions.push_back(*a);
@@ -291,12 +291,12 @@ Status validate(const CptsContract& c, const RuleBook& rules, std::string_view f
     }
     if (m.start) {
       if (days_between(available, *m.start) < 0) {
-        return err(f + ".start",
-                   introduced == *base
-                       ? "démarrage (" + format_date(*m.start) + ") avant la signature (" +
-                             format_date(c.signature) + ")"
-                       : "démarrage (" + format_date(*m.start) + ") avant l'application de " +
-                             introduced->id + " au contrat (" + format_date(available) + ")");
+        return err(f + ".start", introduced == *base
+                                     ? "démarrage (" + format_date(*m.start) +
+                                           ") avant la signature (" + format_date(c.signature) + ")"
+                                     : "démarrage (" + format_date(*m.start) +
+                                           ") avant l'application de " + introduced->id +
+                                           " au contrat (" + format_date(available) + ")");
       }
       if (days_between(*m.start, end) <= 0) {
         return err(f + ".start", "démarrage (" + format_date(*m.start) +
@@ -335,8 +335,8 @@ Status validate(const CptsContract& c, const RuleBook& rules, std::string_view f
                                      std::to_string(duration) + ")");
       }
       if (ya.year < start_year) {
-        return err(fy + ".year", "année " + std::to_string(ya.year) +
-                                     " antérieure au démarrage de la mission");
+        return err(fy + ".year",
+                   "année " + std::to_string(ya.year) + " antérieure au démarrage de la mission");
       }
       if (!years.insert(ya.year).second) {
         return err(fy + ".year", "année " + std::to_string(ya.year) + " en double");
@@ -396,7 +396,8 @@ Status validate(const MspContract& c, const RuleBook& rules, std::string_view fi
     const MspIndicator& ind = c.indicators[i];
     std::string f = "indicators[" + std::to_string(i) + "]";
     if (ind.id.empty()) return err(f + ".id", "identifiant manquant", ErrorCode::missing_field);
-    if (!ids.insert(ind.id).second) return err(f + ".id", "indicateur « " + ind.id + " » en double");
+    if (!ids.insert(ind.id).second)
+      return err(f + ".id", "indicateur « " + ind.id + " » en double");
     if (ind.fixed_points < 0) return err(f + ".fixed_points", "nombre de points négatif");
     if (ind.variable_points < 0) return err(f + ".variable_points", "nombre de points négatif");
     std::set<int> achieved;

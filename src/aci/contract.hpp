@@ -34,10 +34,10 @@ enum class Direction { increase, decrease };
 
 /// One contract year of an indicator: its targets and what was measured.
 struct IndicatorYear {
-  int year = 0;                      // contract year, 1-based
-  std::vector<double> paliers;       // intermediate targets, then the final target
-  std::optional<double> measured;    // absent: not measured yet
-  std::vector<std::string> evidence; // documents or references supporting the measure
+  int year = 0;                       // contract year, 1-based
+  std::vector<double> paliers;        // intermediate targets, then the final target
+  std::optional<double> measured;     // absent: not measured yet
+  std::vector<std::string> evidence;  // documents or references supporting the measure
 };
 
 struct Indicator {
@@ -46,9 +46,9 @@ struct Indicator {
   std::string unit;
   double weight = 1;  // weight in the mission's achievement rate
   double baseline = 0;
-  std::optional<Direction> direction;          // default: from baseline to targets
-  std::optional<AchievementMethod> method;     // default: the rules'
-  std::vector<Ppm> palier_rates;               // default: the rules'
+  std::optional<Direction> direction;       // default: from baseline to targets
+  std::optional<AchievementMethod> method;  // default: the rules'
+  std::vector<Ppm> palier_rates;            // default: the rules'
   std::vector<IndicatorYear> years;
 };
 
@@ -60,12 +60,12 @@ struct YearAmounts {
 };
 
 struct ContractMission {
-  std::string mission;                  // id in the rules ("acces_soins")
-  std::optional<Date> start;            // mission start (actual or planned)
-  std::optional<Date> deployed;         // full deployment
-  std::optional<Date> start_deadline;   // negotiated deadlines (optional missions, avenants)
+  std::string mission;                 // id in the rules ("acces_soins")
+  std::optional<Date> start;           // mission start (actual or planned)
+  std::optional<Date> deployed;        // full deployment
+  std::optional<Date> start_deadline;  // negotiated deadlines (optional missions, avenants)
   std::optional<Date> deploy_deadline;
-  std::optional<Cents> fixed;           // yearly amounts replacing the rules' for every year
+  std::optional<Cents> fixed;  // yearly amounts replacing the rules' for every year
   std::optional<Cents> variable;
   std::vector<YearAmounts> by_year;
   std::vector<Indicator> indicators;
@@ -102,8 +102,8 @@ struct CptsContract {
 enum class MspCategory { prerequis, socle, optionnel };
 
 struct MspAchievement {
-  int year = 0;   // calendar year
-  Ppm rate = 0;   // 0..100 %
+  int year = 0;  // calendar year
+  Ppm rate = 0;  // 0..100 %
 };
 
 struct MspIndicator {
@@ -116,9 +116,9 @@ struct MspIndicator {
 };
 
 struct MspYear {
-  int year = 0;                 // calendar year
-  std::int64_t patients = 0;    // médecin-traitant patients of the associated doctors
-  bool new_structure = false;   // projet de santé less than a year old
+  int year = 0;                // calendar year
+  std::int64_t patients = 0;   // médecin-traitant patients of the associated doctors
+  bool new_structure = false;  // projet de santé less than a year old
 };
 
 struct MspContract {

@@ -135,10 +135,10 @@ Result<Document> read_json(std::string_view text, const std::string& file) {
     doc.root = json::parse(CountingIterator(text.data(), &state),
                            CountingIterator(text.data() + text.size(), &state), cb);
   } catch (const TooDeep&) {
-    return tl::unexpected(Error{ErrorCode::invalid_json,
-                                "JSON trop imbriqué (plus de " + std::to_string(kMaxDepth) +
-                                    " niveaux)",
-                                "", file, state.last});
+    return tl::unexpected(
+        Error{ErrorCode::invalid_json,
+              "JSON trop imbriqué (plus de " + std::to_string(kMaxDepth) + " niveaux)", "", file,
+              state.last});
   } catch (const json::parse_error& e) {
     std::string what = e.what();
     // "[json.exception.parse_error.101] parse error at line 3, column 5: syntax error ...":
@@ -150,8 +150,8 @@ Result<Document> read_json(std::string_view text, const std::string& file) {
     }
     std::int64_t line = 1;
     for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) line += text[i] == '\n';
-    return tl::unexpected(Error{ErrorCode::invalid_json, "JSON invalide : " + what, "", file,
-                                line});
+    return tl::unexpected(
+        Error{ErrorCode::invalid_json, "JSON invalide : " + what, "", file, line});
   }
   if (!doc.duplicate.empty()) {
     return tl::unexpected(Error{ErrorCode::invalid_input, "champ en double", doc.duplicate, file,
@@ -162,12 +162,18 @@ Result<Document> read_json(std::string_view text, const std::string& file) {
 
 std::string json_type(const json& j) {
   switch (j.type()) {
-    case json::value_t::object: return "objet";
-    case json::value_t::array: return "tableau";
-    case json::value_t::string: return "texte";
-    case json::value_t::boolean: return "booléen";
-    case json::value_t::null: return "null";
-    default: return "nombre";
+    case json::value_t::object:
+      return "objet";
+    case json::value_t::array:
+      return "tableau";
+    case json::value_t::string:
+      return "texte";
+    case json::value_t::boolean:
+      return "booléen";
+    case json::value_t::null:
+      return "null";
+    default:
+      return "nombre";
   }
 }
 
@@ -266,8 +272,8 @@ class Reader {
     std::optional<Cents> c;
     if (j.is_number_integer()) {
       // Unsigned values above the signed range would wrap: compare as unsigned first.
-      if (j.is_number_unsigned() && j.get<std::uint64_t>() > static_cast<std::uint64_t>(
-                                                                  kMaxCents / 100)) {
+      if (j.is_number_unsigned() &&
+          j.get<std::uint64_t>() > static_cast<std::uint64_t>(kMaxCents / 100)) {
         return error(field, "montant trop grand");
       }
       std::int64_t euros = j.get<std::int64_t>();
@@ -305,8 +311,8 @@ class Reader {
       return error(field, "entier attendu, trouvé : " + json_type(j), ErrorCode::wrong_type);
     }
     if (j.is_number_unsigned() && j.get<std::uint64_t>() > static_cast<std::uint64_t>(max)) {
-      return error(field, "valeur hors limites (" + std::to_string(min) + " à " +
-                              std::to_string(max) + ")");
+      return error(
+          field, "valeur hors limites (" + std::to_string(min) + " à " + std::to_string(max) + ")");
     }
     std::int64_t v = j.get<std::int64_t>();
     if (v < min || v > max) {
@@ -388,8 +394,9 @@ class Reader {
   }
 
   Result<Indicator> indicator(const json& j, const std::string& p) const {
-    if (auto ok = object(j, p, {"id", "definition", "unit", "weight", "baseline", "direction",
-                                "method", "palier_rates", "years"});
+    if (auto ok = object(j, p,
+                         {"id", "definition", "unit", "weight", "baseline", "direction", "method",
+                          "palier_rates", "years"});
         !ok) {
       return tl::unexpected(ok.error());
     }
@@ -486,8 +493,9 @@ class Reader {
   }
 
   Result<ContractMission> mission(const json& j, const std::string& p) const {
-    if (auto ok = object(j, p, {"mission", "start", "deployed", "start_deadline",
-                                "deploy_deadline", "amounts", "indicators"});
+    if (auto ok = object(j, p,
+                         {"mission", "start", "deployed", "start_deadline", "deploy_deadline",
+                          "amounts", "indicators"});
         !ok) {
       return tl::unexpected(ok.error());
     }
@@ -534,8 +542,8 @@ class Reader {
     if (!indicators) return tl::unexpected(indicators.error());
     if (*indicators) {
       for (std::size_t i = 0; i < (*indicators)->size(); ++i) {
-        auto ind = indicator((**indicators)[i],
-                             join(p, "indicators") + "[" + std::to_string(i) + "]");
+        auto ind =
+            indicator((**indicators)[i], join(p, "indicators") + "[" + std::to_string(i) + "]");
         if (!ind) return tl::unexpected(ind.error());
         m.indicators.push_back(std::move(*ind));
       }
@@ -544,9 +552,10 @@ class Reader {
   }
 
   Result<CptsContract> cpts(const json& root) const {
-    if (auto ok = object(root, "", {"format", "id", "accord", "parties", "signature", "size_class",
-                                    "population", "duration_years", "avenants",
-                                    "lettre_intention", "amounts", "missions"});
+    if (auto ok =
+            object(root, "",
+                   {"format", "id", "accord", "parties", "signature", "size_class", "population",
+                    "duration_years", "avenants", "lettre_intention", "amounts", "missions"});
         !ok) {
       return tl::unexpected(ok.error());
     }
@@ -595,8 +604,9 @@ class Reader {
       return tl::unexpected(ok.error());
     }
     if (const json* a = get(root, "amounts")) {
-      if (auto ok = object(*a, "amounts", {"amorcage", "fonctionnement", "lettre_intention",
-                                           "fonctionnement_by_year"});
+      if (auto ok =
+              object(*a, "amounts",
+                     {"amorcage", "fonctionnement", "lettre_intention", "fonctionnement_by_year"});
           !ok) {
         return tl::unexpected(ok.error());
       }
@@ -639,8 +649,9 @@ class Reader {
   }
 
   Result<MspContract> msp(const json& root) const {
-    if (auto ok = object(root, "", {"format", "id", "accord", "parties", "signature",
-                                    "duration_years", "years", "indicators"});
+    if (auto ok = object(root, "",
+                         {"format", "id", "accord", "parties", "signature", "duration_years",
+                          "years", "indicators"});
         !ok) {
       return tl::unexpected(ok.error());
     }
@@ -693,8 +704,9 @@ class Reader {
       for (std::size_t i = 0; i < (*indicators)->size(); ++i) {
         const json& j = (**indicators)[i];
         std::string p = "indicators[" + std::to_string(i) + "]";
-        if (auto ok = object(j, p, {"id", "definition", "category", "fixed_points",
-                                    "variable_points", "achievements"});
+        if (auto ok = object(j, p,
+                             {"id", "definition", "category", "fixed_points", "variable_points",
+                              "achievements"});
             !ok) {
           return tl::unexpected(ok.error());
         }

@@ -6,12 +6,18 @@ namespace maillage::aci {
 
 std::string_view to_string(DeadlineStatus s) {
   switch (s) {
-    case DeadlineStatus::on_time: return "a_l_heure";
-    case DeadlineStatus::late: return "en_retard";
-    case DeadlineStatus::overdue: return "echeance_depassee";
-    case DeadlineStatus::pending: return "a_venir";
-    case DeadlineStatus::planned_late: return "prevu_en_retard";
-    case DeadlineStatus::no_deadline: return "sans_echeance";
+    case DeadlineStatus::on_time:
+      return "a_l_heure";
+    case DeadlineStatus::late:
+      return "en_retard";
+    case DeadlineStatus::overdue:
+      return "echeance_depassee";
+    case DeadlineStatus::pending:
+      return "a_venir";
+    case DeadlineStatus::planned_late:
+      return "prevu_en_retard";
+    case DeadlineStatus::no_deadline:
+      return "sans_echeance";
   }
   return "sans_echeance";
 }
@@ -42,8 +48,8 @@ Milestone milestone(std::optional<Date> deadline, std::optional<Date> date, Date
 
 }  // namespace
 
-Result<std::vector<MissionDeadlines>> check_deadlines(const CptsContract& c,
-                                                      const RuleBook& rules, Date as_of) {
+Result<std::vector<MissionDeadlines>> check_deadlines(const CptsContract& c, const RuleBook& rules,
+                                                      Date as_of) {
   if (auto ok = validate(c, rules); !ok) return tl::unexpected(ok.error());
   // Versions in force on `as_of`, each with the date it applies from.
   std::vector<std::pair<const Accord*, Date>> versions{{rules.find(c.accord), c.signature}};
@@ -71,7 +77,8 @@ Result<std::vector<MissionDeadlines>> check_deadlines(const CptsContract& c,
     d.counted_from = from;
     std::optional<Date> start_deadline;
     std::optional<Date> deploy_deadline;
-    if (rule->start_within_months) start_deadline = add_months(from, rule->start_within_months->value);
+    if (rule->start_within_months)
+      start_deadline = add_months(from, rule->start_within_months->value);
     if (rule->deploy_within_months) {
       deploy_deadline = add_months(from, rule->deploy_within_months->value);
     }
@@ -117,7 +124,8 @@ std::string deadlines_csv(const std::vector<MissionDeadlines>& list) {
   std::string out = "mission,milestone,deadline,date,status,days_late\n";
   auto opt = [](const std::optional<Date>& d) { return d ? format_date(*d) : std::string(); };
   for (const auto& d : list) {
-    for (const auto& [name, m] : {std::pair{"demarrage", &d.start}, std::pair{"deploiement", &d.deploy}}) {
+    for (const auto& [name, m] :
+         {std::pair{"demarrage", &d.start}, std::pair{"deploiement", &d.deploy}}) {
       out += d.mission + "," + name + "," + opt(m->deadline) + "," + opt(m->date) + "," +
              std::string(to_string(m->status)) + "," + std::to_string(m->days_late) + "\n";
     }

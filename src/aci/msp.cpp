@@ -38,9 +38,8 @@ Result<Schedule> compute_schedule(const MspContract& c, const RuleBook& rules,
   s.contract_id = c.id;
   s.anniversaries = {c.signature, end};
   std::vector<MspYear> years = c.years;
-  std::sort(years.begin(), years.end(), [](const MspYear& a, const MspYear& b) {
-    return a.year < b.year;
-  });
+  std::sort(years.begin(), years.end(),
+            [](const MspYear& a, const MspYear& b) { return a.year < b.year; });
   bool estimated_any = false;
   int unverified = 0;
   for (const MspYear& y : years) {
@@ -63,7 +62,8 @@ Result<Schedule> compute_schedule(const MspContract& c, const RuleBook& rules,
       estimated = estimated || a == ind.achievements.end();
       // Points × reference, so that scaled variable points stay integers.
       std::int64_t points_x_ref = ind.fixed_points * ref + ind.variable_points * y.patients;
-      Cents at_full = fraction_round({r.point_value.value, points_x_ref, counted}, {ref, year_days});
+      Cents at_full =
+          fraction_round({r.point_value.value, points_x_ref, counted}, {ref, year_days});
       Cents earned = fraction_round({r.point_value.value, points_x_ref, counted, rate},
                                     {ref, year_days, kPpmOne});
       if (ind.category != MspCategory::optionnel) socle += at_full;
@@ -71,10 +71,9 @@ Result<Schedule> compute_schedule(const MspContract& c, const RuleBook& rules,
       total += earned;
     }
     estimated_any = estimated_any || estimated;
-    std::string basis = "points × " + format_euros(r.point_value.value) +
-                        (partial ? " × " + std::to_string(days) + "/" +
-                                       std::to_string(year_days) + " jours"
-                                 : "");
+    std::string basis =
+        "points × " + format_euros(r.point_value.value) +
+        (partial ? " × " + std::to_string(days) + "/" + std::to_string(year_days) + " jours" : "");
     if (!unmet.empty()) {
       s.notes.push_back("Année " + std::to_string(y.year) + " : prérequis « " + unmet +
                         " » non atteint, aucune rémunération (l'avance est à rembourser).");
@@ -87,13 +86,12 @@ Result<Schedule> compute_schedule(const MspContract& c, const RuleBook& rules,
       minimum_used = true;
       basis = "minimum garanti des nouvelles structures";
     }
-    Cents advance = std::max(mul_div_round(socle, r.advance_rate.value, kPpmOne),
-                             r.advance_minimum.value);
+    Cents advance =
+        std::max(mul_div_round(socle, r.advance_rate.value, kPpmOne), r.advance_minimum.value);
     bool prorata_ok = !partial || r.partial_year_prorata.provenance.verified;
-    bool advance_verified = r.point_value.provenance.verified &&
-                            r.advance_rate.provenance.verified &&
-                            r.advance_minimum.provenance.verified &&
-                            r.advance_date.provenance.verified && prorata_ok;
+    bool advance_verified =
+        r.point_value.provenance.verified && r.advance_rate.provenance.verified &&
+        r.advance_minimum.provenance.verified && r.advance_date.provenance.verified && prorata_ok;
     bool balance_verified = r.point_value.provenance.verified &&
                             r.balance_date.provenance.verified && prorata_ok &&
                             (!minimum_used || r.new_structure_minimum.provenance.verified);
@@ -105,9 +103,8 @@ Result<Schedule> compute_schedule(const MspContract& c, const RuleBook& rules,
                               format_euros(r.advance_minimum.value)});
     s.payments.push_back({on(y.year + 1, r.balance_date.value), y.year, "remuneration",
                           PaymentKind::solde, total - advance, balance_verified, estimated,
-                          "rémunération " + std::to_string(y.year) + " de " +
-                              format_euros(total) + " (" + basis + ") − avance de " +
-                              format_euros(advance)});
+                          "rémunération " + std::to_string(y.year) + " de " + format_euros(total) +
+                              " (" + basis + ") − avance de " + format_euros(advance)});
   }
   std::stable_sort(s.payments.begin(), s.payments.end(), [](const Payment& a, const Payment& b) {
     return std::chrono::sys_days{a.date} < std::chrono::sys_days{b.date};
@@ -118,8 +115,9 @@ Result<Schedule> compute_schedule(const MspContract& c, const RuleBook& rules,
                       " reposent sur des valeurs des règles non vérifiées.");
   }
   if (estimated_any) {
-    s.notes.push_back("Rémunération estimée : les indicateurs sans taux d'atteinte sont comptés à " +
-                      format_rate(options.unmeasured_rate) + ".");
+    s.notes.push_back(
+        "Rémunération estimée : les indicateurs sans taux d'atteinte sont comptés à " +
+        format_rate(options.unmeasured_rate) + ".");
   }
   return s;
 }

@@ -1,7 +1,7 @@
+#include "aci/rules.hpp"
+
 #include <cstdio>
 #include <string>
-
-#include "aci/rules.hpp"
 
 namespace maillage::aci {
 
@@ -36,7 +36,8 @@ const Envelope* Accord::envelope(std::string_view envelope_id) const {
 
 const SizeClass* Accord::size_class_for(std::int64_t population) const {
   // Classes are half-open ranges [previous bound, population_below): a population equal to a bound
-  // falls in the upper class (the accord's treatment of exact bounds was not found; see rules file).
+  // falls in the upper class (the accord's treatment of exact bounds was not found; see rules
+  // file).
   for (const auto& s : size_classes) {
     if (!s.population_below || population < s.population_below->value) return &s;
   }
@@ -87,8 +88,8 @@ void add_by_size(std::vector<RuleValue>& out, const std::string& prefix, const B
 void add_achievement(std::vector<RuleValue>& out, const std::string& prefix,
                      const AchievementRules& a) {
   if (a.method) {
-    out.push_back({prefix + ".method", std::string(to_string(a.method->value)),
-                   &a.method->provenance});
+    out.push_back(
+        {prefix + ".method", std::string(to_string(a.method->value)), &a.method->provenance});
   }
   for (const auto& [count, rates] : a.palier_rates) {
     out.push_back({prefix + ".palier_rates." + std::to_string(count), percent_list(rates.value),
@@ -105,9 +106,10 @@ std::vector<RuleValue> list_values(const Accord& a) {
                  &a.contract_years.provenance});
   if (a.kind == AccordKind::msp) {
     const MspRules& m = a.msp;
-    out.push_back({"msp.point_value", format_euros(m.point_value.value), &m.point_value.provenance});
-    out.push_back({"msp.advance_percent", format_rate(m.advance_rate.value),
-                   &m.advance_rate.provenance});
+    out.push_back(
+        {"msp.point_value", format_euros(m.point_value.value), &m.point_value.provenance});
+    out.push_back(
+        {"msp.advance_percent", format_rate(m.advance_rate.value), &m.advance_rate.provenance});
     out.push_back({"msp.advance_minimum", format_euros(m.advance_minimum.value),
                    &m.advance_minimum.provenance});
     out.push_back({"msp.reference_patients", std::to_string(m.reference_patients.value),
@@ -116,10 +118,10 @@ std::vector<RuleValue> list_values(const Accord& a) {
                    &m.new_structure_minimum.provenance});
     out.push_back({"msp.partial_year_prorata", m.partial_year_prorata.value ? "oui" : "non",
                    &m.partial_year_prorata.provenance});
-    out.push_back({"msp.advance_date", month_day(m.advance_date.value),
-                   &m.advance_date.provenance});
-    out.push_back({"msp.balance_date", month_day(m.balance_date.value),
-                   &m.balance_date.provenance});
+    out.push_back(
+        {"msp.advance_date", month_day(m.advance_date.value), &m.advance_date.provenance});
+    out.push_back(
+        {"msp.balance_date", month_day(m.balance_date.value), &m.balance_date.provenance});
     return out;
   }
   for (const auto& s : a.size_classes) {
@@ -129,8 +131,8 @@ std::vector<RuleValue> list_values(const Accord& a) {
                      &s.population_below->provenance});
     }
   }
-  out.push_back({"payment.advance_percent", format_rate(a.advance_rate.value),
-                 &a.advance_rate.provenance});
+  out.push_back(
+      {"payment.advance_percent", format_rate(a.advance_rate.value), &a.advance_rate.provenance});
   out.push_back({"payment.variable_prorata_first_year",
                  a.variable_prorata_first_year.value ? "oui" : "non",
                  &a.variable_prorata_first_year.provenance});
@@ -139,8 +141,9 @@ std::vector<RuleValue> list_values(const Accord& a) {
   for (const auto& m : a.missions) {
     std::string p = "missions." + m.id;
     if (m.start_within_months) {
-      out.push_back({p + ".start_within_months", std::to_string(m.start_within_months->value) +
-                     " mois", &m.start_within_months->provenance});
+      out.push_back({p + ".start_within_months",
+                     std::to_string(m.start_within_months->value) + " mois",
+                     &m.start_within_months->provenance});
     }
     if (m.deploy_within_months) {
       out.push_back({p + ".deploy_within_months",

@@ -67,7 +67,7 @@ struct MissionRules {
   std::string id;  // "acces_soins"
   std::string label;
   MissionCategory category = MissionCategory::socle;
-  std::optional<Sourced<int>> start_within_months;   // from signature; none: chosen by the CPTS
+  std::optional<Sourced<int>> start_within_months;  // from signature; none: chosen by the CPTS
   std::optional<Sourced<int>> deploy_within_months;
   BySize fixed;     // yearly fixed part by size
   BySize variable;  // yearly variable part (at 100 % achievement) by size

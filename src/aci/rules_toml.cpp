@@ -1,8 +1,9 @@
 // Reading rules/aci/*.toml with toml++. A version that `extends` another is built by applying the
 // parent's tables first, then its own, so each value keeps the file and line that set it.
+#include <toml++/toml.h>
+
 #include <cmath>
 #include <set>
-#include <toml++/toml.h>
 
 #include "aci/rules.hpp"
 
@@ -21,14 +22,22 @@ std::int64_t line_of(const toml::node& n) { return n.source().begin.line; }
 
 std::string type_name(const toml::node& n) {
   switch (n.type()) {
-    case toml::node_type::table: return "table";
-    case toml::node_type::array: return "tableau";
-    case toml::node_type::string: return "texte";
-    case toml::node_type::integer: return "entier";
-    case toml::node_type::floating_point: return "nombre décimal";
-    case toml::node_type::boolean: return "booléen";
-    case toml::node_type::date: return "date";
-    default: return "valeur";
+    case toml::node_type::table:
+      return "table";
+    case toml::node_type::array:
+      return "tableau";
+    case toml::node_type::string:
+      return "texte";
+    case toml::node_type::integer:
+      return "entier";
+    case toml::node_type::floating_point:
+      return "nombre décimal";
+    case toml::node_type::boolean:
+      return "booléen";
+    case toml::node_type::date:
+      return "date";
+    default:
+      return "valeur";
   }
 }
 
@@ -75,8 +84,9 @@ class Reader {
     const auto* i = n.as_integer();
     if (!i) return error(n, key, "entier attendu, trouvé : " + type_name(n));
     if (i->get() < min || i->get() > max) {
-      return error(n, key, "valeur hors limites (" + std::to_string(min) + " à " +
-                               std::to_string(max) + ") : " + std::to_string(i->get()));
+      return error(n, key,
+                   "valeur hors limites (" + std::to_string(min) + " à " + std::to_string(max) +
+                       ") : " + std::to_string(i->get()));
     }
     return i->get();
   }
@@ -192,7 +202,8 @@ class Reader {
         out.provenance.sources.push_back(*s2);
       }
     } else {
-      return error(*source, key + ".source", "identifiant de source ou liste d'identifiants attendu");
+      return error(*source, key + ".source",
+                   "identifiant de source ou liste d'identifiants attendu");
     }
     if (const toml::node* note = t->get("note")) {
       auto s = string(*note, key + ".note");
@@ -213,19 +224,16 @@ class Reader {
 
   // Each helper below reads a sourced value of one type.
   Result<Sourced<Cents>> s_money(const toml::node& n, const std::string& key) const {
-    return sourced<Cents>(n, key, [&](const toml::node& v, const std::string& k) {
-      return money(v, k);
-    });
+    return sourced<Cents>(n, key,
+                          [&](const toml::node& v, const std::string& k) { return money(v, k); });
   }
   Result<Sourced<Ppm>> s_percent(const toml::node& n, const std::string& key) const {
-    return sourced<Ppm>(n, key, [&](const toml::node& v, const std::string& k) {
-      return percent(v, k);
-    });
+    return sourced<Ppm>(n, key,
+                        [&](const toml::node& v, const std::string& k) { return percent(v, k); });
   }
   Result<Sourced<bool>> s_bool(const toml::node& n, const std::string& key) const {
-    return sourced<bool>(n, key, [&](const toml::node& v, const std::string& k) {
-      return boolean(v, k);
-    });
+    return sourced<bool>(n, key,
+                         [&](const toml::node& v, const std::string& k) { return boolean(v, k); });
   }
   Result<Sourced<int>> s_int(const toml::node& n, const std::string& key, int min, int max) const {
     return sourced<int>(n, key, [&](const toml::node& v, const std::string& k) -> Result<int> {
@@ -236,30 +244,25 @@ class Reader {
   }
   Result<Sourced<std::int64_t>> s_int64(const toml::node& n, const std::string& key,
                                         std::int64_t min, std::int64_t max) const {
-    return sourced<std::int64_t>(n, key, [&](const toml::node& v, const std::string& k) {
-      return integer(v, k, min, max);
-    });
+    return sourced<std::int64_t>(
+        n, key, [&](const toml::node& v, const std::string& k) { return integer(v, k, min, max); });
   }
   Result<Sourced<Date>> s_date(const toml::node& n, const std::string& key) const {
-    return sourced<Date>(n, key, [&](const toml::node& v, const std::string& k) {
-      return date(v, k);
-    });
+    return sourced<Date>(n, key,
+                         [&](const toml::node& v, const std::string& k) { return date(v, k); });
   }
   Result<Sourced<MonthDay>> s_month_day(const toml::node& n, const std::string& key) const {
-    return sourced<MonthDay>(n, key, [&](const toml::node& v, const std::string& k) {
-      return month_day(v, k);
-    });
+    return sourced<MonthDay>(
+        n, key, [&](const toml::node& v, const std::string& k) { return month_day(v, k); });
   }
   Result<Sourced<std::vector<Ppm>>> s_percent_list(const toml::node& n,
                                                    const std::string& key) const {
-    return sourced<std::vector<Ppm>>(n, key, [&](const toml::node& v, const std::string& k) {
-      return percent_list(v, k);
-    });
+    return sourced<std::vector<Ppm>>(
+        n, key, [&](const toml::node& v, const std::string& k) { return percent_list(v, k); });
   }
   Result<Sourced<AchievementMethod>> s_method(const toml::node& n, const std::string& key) const {
-    return sourced<AchievementMethod>(n, key, [&](const toml::node& v, const std::string& k) {
-      return method(v, k);
-    });
+    return sourced<AchievementMethod>(
+        n, key, [&](const toml::node& v, const std::string& k) { return method(v, k); });
   }
 
   // A table of amounts by size class: { T1 = {...}, T2 = {...} }; merged into `out`.
@@ -297,16 +300,17 @@ class Reader {
       for (auto&& [k, v] : **pt) {
         std::string sub = join(key + ".palier_rates", k.str());
         int count = 0;
-        for (char ch : k.str()) count = (ch >= '0' && ch <= '9' && count < 100)
-                                            ? count * 10 + (ch - '0') : 1000;
+        for (char ch : k.str())
+          count = (ch >= '0' && ch <= '9' && count < 100) ? count * 10 + (ch - '0') : 1000;
         if (count < 1 || count > 20) {
           return error(v, sub, "nombre de paliers attendu comme clé (1 à 20)");
         }
         auto rates = s_percent_list(v, sub);
         if (!rates) return tl::unexpected(rates.error());
         if (static_cast<int>(rates->value.size()) != count) {
-          return error(v, sub, "il faut " + std::to_string(count) + " taux pour " +
-                                   std::to_string(count) + " palier(s)");
+          return error(v, sub,
+                       "il faut " + std::to_string(count) + " taux pour " + std::to_string(count) +
+                           " palier(s)");
         }
         for (std::size_t i = 1; i < rates->value.size(); ++i) {
           if (rates->value[i] < rates->value[i - 1]) {
@@ -322,8 +326,9 @@ class Reader {
   Status accord_table(const toml::node& n, Accord& a) const {
     auto t = table(n, "accord");
     if (!t) return tl::unexpected(t.error());
-    if (auto ok = check_keys(**t, "accord", {"id", "extends", "kind", "title", "signed",
-                                             "effective", "contract_years"});
+    if (auto ok =
+            check_keys(**t, "accord",
+                       {"id", "extends", "kind", "title", "signed", "effective", "contract_years"});
         !ok) {
       return ok;
     }
@@ -446,9 +451,10 @@ class Reader {
     for (std::size_t i = 0; i < arr->size(); ++i) {
       const auto& t = *arr->get(i)->as_table();
       std::string key = "missions[" + std::to_string(i) + "]";
-      if (auto ok = check_keys(t, key, {"id", "label", "category", "start_within_months",
-                                        "deploy_within_months", "fixed", "variable",
-                                        "fixed_year_factors", "achievement"});
+      if (auto ok =
+              check_keys(t, key,
+                         {"id", "label", "category", "start_within_months", "deploy_within_months",
+                          "fixed", "variable", "fixed_year_factors", "achievement"});
           !ok) {
         return ok;
       }
@@ -508,9 +514,10 @@ class Reader {
   Status msp(const toml::node& n, Accord& a) const {
     auto t = table(n, "msp");
     if (!t) return tl::unexpected(t.error());
-    if (auto ok = check_keys(**t, "msp", {"point_value", "advance_percent", "advance_minimum",
-                                          "reference_patients", "new_structure_minimum",
-                                          "partial_year_prorata", "advance_date", "balance_date"});
+    if (auto ok = check_keys(
+            **t, "msp",
+            {"point_value", "advance_percent", "advance_minimum", "reference_patients",
+             "new_structure_minimum", "partial_year_prorata", "advance_date", "balance_date"});
         !ok) {
       return ok;
     }
@@ -582,7 +589,8 @@ class Reader {
       }
       auto [it, inserted] = out.emplace(s.id, s);
       if (!inserted && (it->second.title != s.title || it->second.url != s.url)) {
-        return error(v, key, "source « " + s.id + " » déjà définie autrement dans un autre fichier");
+        return error(v, key,
+                     "source « " + s.id + " » déjà définie autrement dans un autre fichier");
       }
     }
     return {};
@@ -591,8 +599,9 @@ class Reader {
   // Top-level keys and the schema marker; the accord id and parent for the resolution order.
   Status header(const toml::table& root, std::string& id, std::string& extends,
                 const toml::node*& id_node) const {
-    if (auto ok = check_keys(root, "", {"schema", "accord", "sources", "size_classes", "payment",
-                                        "envelopes", "achievement", "missions", "msp"});
+    if (auto ok = check_keys(root, "",
+                             {"schema", "accord", "sources", "size_classes", "payment", "envelopes",
+                              "achievement", "missions", "msp"});
         !ok) {
       return ok;
     }
@@ -601,8 +610,9 @@ class Reader {
     auto s = string(*schema, "schema");
     if (!s) return tl::unexpected(s.error());
     if (*s != kSchema) {
-      return error(*schema, "schema", "format « " + *s + " » non pris en charge (attendu « " +
-                                          std::string(kSchema) + " »)");
+      return error(
+          *schema, "schema",
+          "format « " + *s + " » non pris en charge (attendu « " + std::string(kSchema) + " »)");
     }
     const auto* accord = root.get("accord");
     if (!accord || !accord->is_table()) {
@@ -702,8 +712,9 @@ Status check_complete(const Accord& a) {
     if (m.label.empty()) return incomplete(a, key + ".label", "libellé manquant");
     if (m.category == MissionCategory::socle &&
         (!m.start_within_months || !m.deploy_within_months)) {
-      return incomplete(a, key, "une mission socle doit avoir ses délais de démarrage et de "
-                                "déploiement");
+      return incomplete(a, key,
+                        "une mission socle doit avoir ses délais de démarrage et de "
+                        "déploiement");
     }
     if (auto ok = check_sizes(a, m.fixed, key + ".fixed"); !ok) return ok;
     if (auto ok = check_sizes(a, m.variable, key + ".variable"); !ok) return ok;
@@ -739,7 +750,8 @@ Result<RuleBook> load_rulebook(std::span<const RulesFile> files) {
     }
     Reader r(f.name);
     const toml::node* id_node = nullptr;
-    if (auto ok = r.header(p.root, p.id, p.extends, id_node); !ok) return tl::unexpected(ok.error());
+    if (auto ok = r.header(p.root, p.id, p.extends, id_node); !ok)
+      return tl::unexpected(ok.error());
     p.id_line = line_of(*id_node);
     for (const auto& other : parsed) {
       if (other.id == p.id) {

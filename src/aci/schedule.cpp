@@ -16,9 +16,12 @@ namespace maillage::aci {
 
 std::string_view to_string(PaymentKind k) {
   switch (k) {
-    case PaymentKind::versement: return "versement";
-    case PaymentKind::avance: return "avance";
-    case PaymentKind::solde: return "solde";
+    case PaymentKind::versement:
+      return "versement";
+    case PaymentKind::avance:
+      return "avance";
+    case PaymentKind::solde:
+      return "solde";
   }
   return "versement";
 }
@@ -72,8 +75,8 @@ class CptsScheduler {
     return n_;
   }
 
-  void pay(Date date, int year, std::string envelope, PaymentKind kind, Cents amount,
-           bool verified, std::string basis, bool estimated = false) {
+  void pay(Date date, int year, std::string envelope, PaymentKind kind, Cents amount, bool verified,
+           std::string basis, bool estimated = false) {
     s_.payments.push_back(
         {date, year, std::move(envelope), kind, amount, verified, estimated, std::move(basis)});
   }
@@ -82,8 +85,9 @@ class CptsScheduler {
     if (!c_.population) return;
     const SizeClass* sc = base_->size_class_for(*c_.population);
     if (sc && sc->id != c_.size_class) {
-      s_.notes.push_back("Population de " + std::to_string(*c_.population) + " habitants : taille " +
-                         sc->id + " selon les règles, le contrat indique " + c_.size_class + ".");
+      s_.notes.push_back("Population de " + std::to_string(*c_.population) +
+                         " habitants : taille " + sc->id +
+                         " selon les règles, le contrat indique " + c_.size_class + ".");
     }
   }
 
@@ -105,9 +109,9 @@ class CptsScheduler {
   }
 
   void amorcage() {
-    Amount a = c_.amorcage ? Amount{*c_.amorcage, true, "montant du contrat"}
-                           : from_rules(base_->envelope("amorcage")->amounts, c_.size_class,
-                                        base_->id);
+    Amount a = c_.amorcage
+                   ? Amount{*c_.amorcage, true, "montant du contrat"}
+                   : from_rules(base_->envelope("amorcage")->amounts, c_.size_class, base_->id);
     pay(A(0), 1, "amorcage", PaymentKind::versement, a.value, a.verified,
         "fonctionnement avant démarrage des missions, à la signature (" + a.origin + ")");
   }
@@ -117,9 +121,9 @@ class CptsScheduler {
     for (int k = 2; k <= n_; ++k) {
       const Accord& v = *accord_on(c_, rules_, A(k - 1));
       Amount a;
-      auto by_year = std::find_if(c_.fonctionnement_by_year.begin(),
-                                  c_.fonctionnement_by_year.end(),
-                                  [&](const YearFonctionnement& y) { return y.year == k; });
+      auto by_year =
+          std::find_if(c_.fonctionnement_by_year.begin(), c_.fonctionnement_by_year.end(),
+                       [&](const YearFonctionnement& y) { return y.year == k; });
       if (by_year != c_.fonctionnement_by_year.end()) {
         a = {by_year->amount, true, "montant de l'année " + std::to_string(k) + " du contrat"};
       } else if (c_.fonctionnement) {
@@ -185,8 +189,8 @@ class CptsScheduler {
         bool verified = fixed.verified && v.advance_rate.provenance.verified;
         my.fixed_paid = due;
         pay(from, k, m.mission + ".fixe", PaymentKind::avance, advance, verified,
-            format_rate(rate) + " de " + format_euros(fixed.value) + prorata + " (" +
-                fixed.origin + ")");
+            format_rate(rate) + " de " + format_euros(fixed.value) + prorata + " (" + fixed.origin +
+                ")");
         pay(to, k, m.mission + ".fixe", PaymentKind::solde, due - advance, verified,
             format_euros(fixed.value) + prorata + " = " + format_euros(due) + " − avance de " +
                 format_euros(advance));
@@ -194,9 +198,9 @@ class CptsScheduler {
       if (variable.value > 0) {
         const MissionOutcome& o = my.outcome;
         bool prorate = partial && v.variable_prorata_first_year.value;
-        Cents amount = prorate ? fraction_round({variable.value, days, o.rate},
-                                                {year_days, kPpmOne})
-                               : fraction_round({variable.value, o.rate}, {kPpmOne});
+        Cents amount = prorate
+                           ? fraction_round({variable.value, days, o.rate}, {year_days, kPpmOne})
+                           : fraction_round({variable.value, o.rate}, {kPpmOne});
         bool verified = variable.verified && o.rules_verified &&
                         (!partial || v.variable_prorata_first_year.provenance.verified);
         my.variable_paid = amount;
@@ -238,8 +242,8 @@ class CptsScheduler {
   void sort() {
     // Envelopes in a stable reading order: before-contract money, fonctionnement, then missions
     // in the rules' order (of the last version the contract follows).
-    std::map<std::string, int> order{{"lettre_intention", 0}, {"amorcage", 1},
-                                     {"fonctionnement", 2}};
+    std::map<std::string, int> order{
+        {"lettre_intention", 0}, {"amorcage", 1}, {"fonctionnement", 2}};
     const Accord* last = c_.avenants.empty() ? base_ : rules_.find(c_.avenants.back().accord);
     for (const auto& mr : last->missions) {
       order.emplace(mr.id + ".fixe", static_cast<int>(order.size()));
@@ -317,14 +321,15 @@ Result<Schedule> compute_schedule(const CptsContract& c, const RuleBook& rules,
 
 Result<Schedule> compute_schedule(const Contract& c, const RuleBook& rules,
                                   const ScheduleOptions& options) {
-  return std::visit([&](const auto& contract) { return compute_schedule(contract, rules, options); },
-                    c);
+  return std::visit(
+      [&](const auto& contract) { return compute_schedule(contract, rules, options); }, c);
 }
 
 std::vector<std::pair<std::string, Cents>> totals_by_envelope(const Schedule& s) {
   std::vector<std::pair<std::string, Cents>> out;
   for (const auto& p : s.payments) {
-    auto it = std::find_if(out.begin(), out.end(), [&](const auto& e) { return e.first == p.envelope; });
+    auto it =
+        std::find_if(out.begin(), out.end(), [&](const auto& e) { return e.first == p.envelope; });
     if (it == out.end()) {
       out.emplace_back(p.envelope, p.amount);
     } else {

@@ -35,8 +35,8 @@ struct Payment {
 struct MissionYear {
   std::string mission;
   int year = 0;
-  Date from{};  // mission start or anniversary
-  Date to{};    // next anniversary
+  Date from{};             // mission start or anniversary
+  Date to{};               // next anniversary
   Cents fixed = 0;         // yearly fixed amount before pro rata
   Cents fixed_paid = 0;    // pro rata temporis
   Cents variable_max = 0;  // yearly variable amount before pro rata, at 100 %
@@ -49,7 +49,7 @@ struct Schedule {
   std::vector<Date> anniversaries;  // signature, then each anniversary (CPTS)
   std::vector<Payment> payments;    // by date, then year, envelope and kind
   std::vector<MissionYear> missions;
-  std::vector<std::string> notes;   // French: assumptions, unverified values, skipped items
+  std::vector<std::string> notes;  // French: assumptions, unverified values, skipped items
 };
 
 struct ScheduleOptions {

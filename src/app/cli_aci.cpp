@@ -1,7 +1,6 @@
 // `maillage aci schedule|deadlines|rules`: the ACI engine on contract files. The CLI owns the file
 // I/O (contract file, optional rules directory); the engine (src/aci) only sees text and structs.
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -82,7 +81,8 @@ std::string csv_field(const std::string& s) {
 }  // namespace
 
 void add_aci_commands(CLI::App& root) {
-  auto* aci_cmd = root.add_subcommand("aci", "Contrats ACI : échéancier, échéances des missions, règles");
+  auto* aci_cmd =
+      root.add_subcommand("aci", "Contrats ACI : échéancier, échéances des missions, règles");
   aci_cmd->require_subcommand(1);
 
   struct Args {
@@ -96,13 +96,15 @@ void add_aci_commands(CLI::App& root) {
   auto args = std::make_shared<Args>();
 
   auto* schedule = aci_cmd->add_subcommand(
-      "schedule", "Échéancier des versements d'un contrat (CSV : date,contract_year,envelope,kind,amount)");
+      "schedule",
+      "Échéancier des versements d'un contrat (CSV : date,contract_year,envelope,kind,amount)");
   schedule->add_option("contract", args->contract, "Fichier du contrat (JSON)")->required();
   schedule->add_option("--rules", args->rules, "Dossier de règles (défaut : règles intégrées)");
   schedule->add_flag("--details", args->details,
                      "Ajoute les colonnes verified (valeurs vérifiées) et basis (calcul)");
-  schedule->add_option("--unmeasured-rate", args->unmeasured,
-                       "Taux d'atteinte (en %) supposé pour les indicateurs non mesurés")
+  schedule
+      ->add_option("--unmeasured-rate", args->unmeasured,
+                   "Taux d'atteinte (en %) supposé pour les indicateurs non mesurés")
       ->check(CLI::Range(0.0, 100.0))
       ->capture_default_str();
   schedule->callback([args] {
@@ -120,7 +122,8 @@ void add_aci_commands(CLI::App& root) {
       "deadlines", "Échéances de démarrage et de déploiement des missions, retards (CSV)");
   deadlines->add_option("contract", args->contract, "Fichier du contrat (JSON)")->required();
   deadlines->add_option("--rules", args->rules, "Dossier de règles (défaut : règles intégrées)");
-  deadlines->add_option("--as-of", args->as_of, "Date d'observation AAAA-MM-JJ (défaut : aujourd'hui)");
+  deadlines->add_option("--as-of", args->as_of,
+                        "Date d'observation AAAA-MM-JJ (défaut : aujourd'hui)");
   deadlines->callback([args] {
     aci::RuleBook rules = load_rules(args->rules);
     aci::Contract contract = load_contract(args->contract, rules);

@@ -1,6 +1,7 @@
+#include "aci/achievement.hpp"
+
 #include <gtest/gtest.h>
 
-#include "aci/achievement.hpp"
 #include "aci_test_util.hpp"
 
 namespace maillage::aci {

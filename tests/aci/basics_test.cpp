@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "aci/basics.hpp"
+
+#include <gtest/gtest.h>
 
 namespace maillage::aci {
 namespace {
@@ -15,7 +15,7 @@ TEST(AciBasics, RoundingIsHalfAwayFromZero) {
   EXPECT_EQ(mul_div_round(1000002, 75, 100), 750002);  // 750001.5
   EXPECT_EQ(mul_div_round(1000001, 75, 100), 750001);  // 750000.75
   EXPECT_EQ(mul_div_round(1000000, 1, 3), 333333);
-  EXPECT_EQ(mul_div_round(2, 1, 3), 1);                // 0.67
+  EXPECT_EQ(mul_div_round(2, 1, 3), 1);  // 0.67
   EXPECT_EQ(mul_div_round(-1000002, 75, 100), -750002);
   EXPECT_EQ(mul_div_round(1, 1, 2), 1);
   EXPECT_EQ(mul_div_round(-1, 1, 2), -1);

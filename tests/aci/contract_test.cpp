@@ -1,6 +1,7 @@
+#include "aci/contract.hpp"
+
 #include <gtest/gtest.h>
 
-#include "aci/contract.hpp"
 #include "aci_test_util.hpp"
 
 namespace maillage::aci {
@@ -62,8 +63,8 @@ TEST(AciContract, DecimalAmounts) {
 }
 
 TEST(AciContract, ShippedExamplesParse) {
-  for (const char* file : {"rules/aci/examples/contrat_cpts.json",
-                           "rules/aci/examples/contrat_msp.json"}) {
+  for (const char* file :
+       {"rules/aci/examples/contrat_cpts.json", "rules/aci/examples/contrat_msp.json"}) {
     std::string text = test::source_file(file);
     ASSERT_FALSE(text.empty()) << file;
     auto c = parse_contract(text, file, builtin_book());
@@ -107,8 +108,9 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadContract{"missing id", with("\"id\": \"C1\",\n", ""), missing_field, "id", 1,
                     "manquant"},
-        BadContract{"missing party name", with("\"cpam\": {\"name\": \"CPAM de Moselle\"}",
-                                               "\"cpam\": {\"finess\": \"570000002\"}"),
+        BadContract{"missing party name",
+                    with("\"cpam\": {\"name\": \"CPAM de Moselle\"}",
+                         "\"cpam\": {\"finess\": \"570000002\"}"),
                     missing_field, "parties.cpam.name", 6, "manquant"},
         BadContract{"trailing comma", with("\"ars\": {\"name\": \"ARS Grand Est\"}\n", ""),
                     invalid_json, "", 7, "JSON invalide"},
@@ -116,27 +118,27 @@ INSTANTIATE_TEST_SUITE_P(
                     missing_field, "parties.ars", 4, "manquant"},
         BadContract{"negative amount", with("\"fixed\": 17500", "\"fixed\": -5"), invalid_input,
                     "missions[0].amounts.fixed", 13, "négatif"},
-        BadContract{"negative text amount", with("\"variable\": \"17500.00\"",
-                                                 "\"variable\": \"-17500.00\""),
+        BadContract{"negative text amount",
+                    with("\"variable\": \"17500.00\"", "\"variable\": \"-17500.00\""),
                     invalid_input, "missions[0].amounts.variable", 13, "négatif"},
         BadContract{"three decimals", with("\"fixed\": 17500", "\"fixed\": 17500.125"),
                     invalid_input, "missions[0].amounts.fixed", 13, "montant invalide"},
-        BadContract{"start before signature", with("\"start\": \"2020-06-01\"",
-                                                   "\"start\": \"2020-01-01\""),
-                    invalid_input, "missions[0].start", 12, "avant la signature"},
+        BadContract{"start before signature",
+                    with("\"start\": \"2020-06-01\"", "\"start\": \"2020-01-01\""), invalid_input,
+                    "missions[0].start", 12, "avant la signature"},
         BadContract{"deployed before start",
                     with("\"start\": \"2020-06-01\"",
                          "\"start\": \"2020-06-01\", \"deployed\": \"2020-05-31\""),
                     invalid_input, "missions[0].deployed", 12, "avant le démarrage"},
-        BadContract{"start after the end", with("\"start\": \"2020-06-01\"",
-                                                "\"start\": \"2025-03-02\""),
-                    invalid_input, "missions[0].start", 12, "après la fin"},
+        BadContract{"start after the end",
+                    with("\"start\": \"2020-06-01\"", "\"start\": \"2025-03-02\""), invalid_input,
+                    "missions[0].start", 12, "après la fin"},
         BadContract{"unknown mission", with("\"acces_soins\"", "\"teleconsultation\""),
                     invalid_input, "missions[0].mission", 12, "mission inconnue"},
         BadContract{"mission of a later avenant", with("\"acces_soins\"", "\"crise_sanitaire\""),
                     invalid_input, "missions[0].mission", 12, "mission inconnue"},
-        BadContract{"unknown size class", with("\"T2\"", "\"T7\""), invalid_input, "size_class",
-                    10, "taille inconnue"},
+        BadContract{"unknown size class", with("\"T2\"", "\"T7\""), invalid_input, "size_class", 10,
+                    "taille inconnue"},
         BadContract{"unknown accord", with("\"cpts-2019\"", "\"cpts-2030\""), invalid_input,
                     "accord", 3, "accord inconnu"},
         BadContract{"signature before the accord", with("\"2020-03-02\"", "\"2019-07-01\""),
@@ -150,19 +152,21 @@ INSTANTIATE_TEST_SUITE_P(
         BadContract{"unknown nested field", with("\"measured\": 12", "\"measure\": 12"),
                     unknown_field, "missions[0].indicators[0].years[0].measure", 15,
                     "champ inconnu"},
-        BadContract{"duplicate field", with("\"size_class\": \"T2\",",
-                                            "\"size_class\": \"T2\",\n  \"size_class\": \"T3\","),
-                    invalid_input, "size_class", 11, "en double"},
+        BadContract{
+            "duplicate field",
+            with("\"size_class\": \"T2\",", "\"size_class\": \"T2\",\n  \"size_class\": \"T3\","),
+            invalid_input, "size_class", 11, "en double"},
         BadContract{"syntax error", with("\"size_class\": \"T2\",", "\"size_class\": \"T2\",,"),
                     invalid_json, "", 10, "JSON invalide"},
         BadContract{"paliers out of order", with("[10, 20]", "[20, 10]"), invalid_input,
                     "missions[0].indicators[0].years[0].paliers[1]", 15, "paliers"},
         BadContract{"indicator year outside the contract", with("\"year\": 1", "\"year\": 6"),
-                    invalid_input, "missions[0].indicators[0].years[0].year", 15, "hors du contrat"},
+                    invalid_input, "missions[0].indicators[0].years[0].year", 15,
+                    "hors du contrat"},
         BadContract{"target equal to baseline", with("[10, 20]", "[0]"), invalid_input,
                     "missions[0].indicators[0].years[0].paliers", 15, "direction"},
-        BadContract{"negative population", with("\"size_class\": \"T2\",",
-                                                "\"size_class\": \"T2\", \"population\": -3,"),
+        BadContract{"negative population",
+                    with("\"size_class\": \"T2\",", "\"size_class\": \"T2\", \"population\": -3,"),
                     invalid_input, "population", 10, "hors limites"},
         BadContract{"lettre d'intention after signature",
                     with("\"size_class\": \"T2\",",
@@ -185,13 +189,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadContract{"invalid FINESS", with("570000001", "57-01"), invalid_input,
                     "parties.cpts.finess", 5, "FINESS"},
         BadContract{"not an object", "[1, 2]", wrong_type, "", 1, "objet JSON"},
-        BadContract{"too deep", with("\"id\": \"C1\",", "\"id\": \"C1\", \"x\": " +
-                                                        std::string(40, '[') + std::string(40, ']') +
-                                                        ","),
+        BadContract{"too deep",
+                    with("\"id\": \"C1\",", "\"id\": \"C1\", \"x\": " + std::string(40, '[') +
+                                                std::string(40, ']') + ","),
                     invalid_json, "", 2, "trop imbriqué"},
-        BadContract{"huge measure", with("\"measured\": 12", "\"measured\": 1e300"),
-                    invalid_input, "missions[0].indicators[0].years[0].measured", 15,
-                    "hors limites"}));
+        BadContract{"huge measure", with("\"measured\": 12", "\"measured\": 1e300"), invalid_input,
+                    "missions[0].indicators[0].years[0].measured", 15, "hors limites"}));
 
 TEST(AciContract, AvenantMissionStartsAfterTheAvenant) {
   std::string text = with("\"size_class\": \"T2\",",

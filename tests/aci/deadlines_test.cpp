@@ -1,6 +1,7 @@
+#include "aci/deadlines.hpp"
+
 #include <gtest/gtest.h>
 
-#include "aci/deadlines.hpp"
 #include "aci_test_util.hpp"
 
 namespace maillage::aci {
@@ -10,7 +11,8 @@ using test::builtin_book;
 
 std::string contract(const std::string& body) {
   return R"({"id": "D", "parties": {"cpts": {"name": "CPTS"}, "cpam": {"name": "CPAM"},
-  "ars": {"name": "ARS"}}, )" + body + "}";
+  "ars": {"name": "ARS"}}, )" +
+         body + "}";
 }
 
 Date date(const char* text) { return *parse_date(text); }

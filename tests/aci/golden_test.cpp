@@ -15,7 +15,8 @@ using test::builtin_book;
 // Parties are the same in every golden contract; only the economics change.
 std::string contract(const std::string& body) {
   return R"({"id": "G", "parties": {"cpts": {"name": "CPTS test"}, "cpam": {"name": "CPAM"},
-  "ars": {"name": "ARS"}}, )" + body + "}";
+  "ars": {"name": "ARS"}}, )" +
+         body + "}";
 }
 
 struct Golden {
@@ -257,8 +258,9 @@ INSTANTIATE_TEST_SUITE_P(
         // palier rates 30/60/100 %. Year 1: 11 111.11 × 184/365 = 5 601.22, advance 4 200.91;
         // variable 9 000 × 184/365 × 60 % = 2 722.19. Year 3: 75 % × 11 111.11 = 8 333.3325 →
         // 8 333.33, balance 2 777.78.
-        Golden{"G8_montants_negocies",
-               R"("accord": "cpts-2019", "signature": "2023-01-31", "size_class": "T2",
+        Golden{
+            "G8_montants_negocies",
+            R"("accord": "cpts-2019", "signature": "2023-01-31", "size_class": "T2",
                "duration_years": 3,
                "amounts": {"amorcage": "55000.50", "fonctionnement": 58000,
                            "fonctionnement_by_year": [{"year": 3, "amount": 61000}]},
@@ -270,20 +272,19 @@ INSTANTIATE_TEST_SUITE_P(
                    "years": [{"year": 1, "paliers": [1, 2, 3], "measured": 2},
                              {"year": 2, "paliers": [2, 4, 6], "measured": 6},
                              {"year": 3, "paliers": [3, 6, 9], "measured": 2}]}]}])",
-               {"2023-01-31,1,amorcage,versement,55000.50",
-                "2023-07-31,1,qualite.fixe,avance,4200.91",
-                "2024-01-31,1,qualite.fixe,solde,1400.31",
-                "2024-01-31,1,qualite.variable,versement,2722.19",
-                "2024-01-31,2,fonctionnement,avance,43500.00",
-                "2024-01-31,2,qualite.fixe,avance,9000.00",
-                "2025-01-31,2,fonctionnement,solde,14500.00",
-                "2025-01-31,2,qualite.fixe,solde,3000.00",
-                "2025-01-31,2,qualite.variable,versement,9000.00",
-                "2025-01-31,3,fonctionnement,avance,45750.00",
-                "2025-01-31,3,qualite.fixe,avance,8333.33",
-                "2026-01-31,3,fonctionnement,solde,15250.00",
-                "2026-01-31,3,qualite.fixe,solde,2777.78",
-                "2026-01-31,3,qualite.variable,versement,0.00"}},
+            {"2023-01-31,1,amorcage,versement,55000.50", "2023-07-31,1,qualite.fixe,avance,4200.91",
+             "2024-01-31,1,qualite.fixe,solde,1400.31",
+             "2024-01-31,1,qualite.variable,versement,2722.19",
+             "2024-01-31,2,fonctionnement,avance,43500.00",
+             "2024-01-31,2,qualite.fixe,avance,9000.00",
+             "2025-01-31,2,fonctionnement,solde,14500.00",
+             "2025-01-31,2,qualite.fixe,solde,3000.00",
+             "2025-01-31,2,qualite.variable,versement,9000.00",
+             "2025-01-31,3,fonctionnement,avance,45750.00",
+             "2025-01-31,3,qualite.fixe,avance,8333.33",
+             "2026-01-31,3,fonctionnement,solde,15250.00",
+             "2026-01-31,3,qualite.fixe,solde,2777.78",
+             "2026-01-31,3,qualite.variable,versement,0.00"}},
 
         // G9. Signed on 29 February: anniversaries fall on 28 February in common years. The
         // support mission starts exactly on the first anniversary, so year 2 is whole: 5 000 →

@@ -1,6 +1,7 @@
+#include "aci/rules.hpp"
+
 #include <gtest/gtest.h>
 
-#include "aci/rules.hpp"
 #include "aci_test_util.hpp"
 
 namespace maillage::aci {
@@ -196,13 +197,15 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadRules{"syntax", replace(kMinimal, "id = \"mini\"", "id = \"mini"), "", 3,
                  "TOML invalide"},
-        BadRules{"schema", replace(kMinimal, "rules/1", "rules/9"), "schema", 1, "non pris en charge"},
+        BadRules{"schema", replace(kMinimal, "rules/1", "rules/9"), "schema", 1,
+                 "non pris en charge"},
         BadRules{"unknown key", replace(kMinimal, "[payment]\n", "[payment]\nadvance = 3\n"),
                  "payment.advance", 16, "clé inconnue"},
         BadRules{"negative amount",
-                 replace(kMinimal, "T1 = { value = 50000, verified = true, source = \"s\" }\nT2 = "
-                                   "{ value = 60000, verified = false, source = \"s\" }\n[envelopes."
-                                   "fonctionnement]",
+                 replace(kMinimal,
+                         "T1 = { value = 50000, verified = true, source = \"s\" }\nT2 = "
+                         "{ value = 60000, verified = false, source = \"s\" }\n[envelopes."
+                         "fonctionnement]",
                          "T1 = { value = -5, verified = true, source = \"s\" }\nT2 = { value = "
                          "60000, verified = false, source = \"s\" }\n[envelopes.fonctionnement]"),
                  "envelopes.amorcage.T1.value", 19, "négatif"},
@@ -216,8 +219,9 @@ INSTANTIATE_TEST_SUITE_P(
                  replace(kMinimal, "advance_percent = { value = 75,",
                          "advance_percent = { value = 175,"),
                  "payment.advance_percent.value", 16, "entre 0 et 100"},
-        BadRules{"unknown source", replace(kMinimal, "value = 17500, verified = false, source = \"s\"",
-                                           "value = 17500, verified = false, source = \"nope\""),
+        BadRules{"unknown source",
+                 replace(kMinimal, "value = 17500, verified = false, source = \"s\"",
+                         "value = 17500, verified = false, source = \"nope\""),
                  "missions.acces.fixed.T2.source", 33, "source inconnue"},
         BadRules{"bounds not increasing",
                  replace(kMinimal, "id = \"T2\"\n",
@@ -225,17 +229,20 @@ INSTANTIATE_TEST_SUITE_P(
                          "source = \"s\" }\n[[size_classes]]\nid = \"T3\"\n"),
                  "size_classes[1].population_below", 15, "croissantes"},
         BadRules{"amount for unknown size",
-                 replace(kMinimal, "fixed.T2 = ", "fixed.T9 = { value = 1, verified = false, "
-                                                  "source = \"s\" }\nfixed.T2 = "),
+                 replace(kMinimal, "fixed.T2 = ",
+                         "fixed.T9 = { value = 1, verified = false, "
+                         "source = \"s\" }\nfixed.T2 = "),
                  "missions.acces.fixed.T9", 33, "taille inconnue"},
         BadRules{"missing size amount",
-                 replace(kMinimal, "variable.T2 = { value = 17500, verified = false, source = "
-                                   "\"s\" }\n",
+                 replace(kMinimal,
+                         "variable.T2 = { value = 17500, verified = false, source = "
+                         "\"s\" }\n",
                          ""),
                  "missions.acces.variable.T2", 0, "manquant"},
         BadRules{"socle without deadlines",
-                 replace(kMinimal, "start_within_months = { value = 6, verified = true, source = "
-                                   "\"s\" }\n",
+                 replace(kMinimal,
+                         "start_within_months = { value = 6, verified = true, source = "
+                         "\"s\" }\n",
                          ""),
                  "missions.acces", 0, "délais"},
         BadRules{"bad method", replace(kMinimal, "\"linear\"", "\"quadratic\""),
@@ -245,7 +252,8 @@ INSTANTIATE_TEST_SUITE_P(
                          "[achievement]\npalier_rates.2 = { value = [100], verified = false, "
                          "source = \"s\" }\n"),
                  "achievement.palier_rates.2", 25, "2 taux"},
-        BadRules{"wrong type", replace(kMinimal, "value = 5, verified", "value = \"cinq\", verified"),
+        BadRules{"wrong type",
+                 replace(kMinimal, "value = 5, verified", "value = \"cinq\", verified"),
                  "accord.contract_years.value", 7, "entier attendu"}));
 
 TEST(AciRules, ExtendsErrors) {

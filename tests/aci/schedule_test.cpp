@@ -1,8 +1,9 @@
+#include "aci/schedule.hpp"
+
 #include <gtest/gtest.h>
 
 #include <random>
 
-#include "aci/schedule.hpp"
 #include "aci_test_util.hpp"
 
 namespace maillage::aci {
@@ -12,7 +13,8 @@ using test::builtin_book;
 
 std::string contract(const std::string& body) {
   return R"({"id": "S", "parties": {"cpts": {"name": "CPTS"}, "cpam": {"name": "CPAM"},
-  "ars": {"name": "ARS"}}, )" + body + "}";
+  "ars": {"name": "ARS"}}, )" +
+         body + "}";
 }
 
 Schedule schedule(const std::string& body, ScheduleOptions options = {}) {
@@ -65,12 +67,14 @@ TEST(AciSchedule, BasisExplainsTheComputation) {
   ASSERT_EQ(s.payments.size(), 4u);
   EXPECT_EQ(s.payments[1].basis,
             "75 % de 25 000,00 € × 228/366 jours (règles cpts-2019, taille T3)");
-  EXPECT_EQ(s.payments[2].basis, "25 000,00 € × 228/366 jours = 15 573,77 € − avance de 11 680,33 €");
+  EXPECT_EQ(s.payments[2].basis,
+            "25 000,00 € × 228/366 jours = 15 573,77 € − avance de 11 680,33 €");
   EXPECT_TRUE(s.payments[3].estimated);
   auto csv = test::lines(schedule_csv(s, true));
   EXPECT_EQ(csv[0], "date,contract_year,envelope,kind,amount,verified,basis");
-  EXPECT_EQ(csv[1], "2019-09-16,1,amorcage,versement,75000.00,non,\"fonctionnement avant "
-                    "démarrage des missions, à la signature (règles cpts-2019, taille T3)\"");
+  EXPECT_EQ(csv[1],
+            "2019-09-16,1,amorcage,versement,75000.00,non,\"fonctionnement avant "
+            "démarrage des missions, à la signature (règles cpts-2019, taille T3)\"");
 }
 
 TEST(AciSchedule, MissionYearsForTheIndicatorSheet) {
@@ -91,7 +95,8 @@ TEST(AciSchedule, RejectsAnOutOfRangeSimulatedRate) {
   ScheduleOptions options;
   options.unmeasured_rate = kPpmOne + 1;
   auto s = compute_schedule(test::cpts(contract(R"("accord": "cpts-2019",
-      "signature": "2021-03-01", "size_class": "T2")")), builtin_book(), options);
+      "signature": "2021-03-01", "size_class": "T2")")),
+                            builtin_book(), options);
   ASSERT_FALSE(s);
   EXPECT_EQ(s.error().field, "unmeasured_rate");
 }
@@ -111,8 +116,8 @@ TEST(AciSchedule, RejectsAnInvalidContractBuiltInCode) {
 TEST(AciSchedule, RandomContractsSumExactly) {
   std::mt19937 rng(20240229);
   const RuleBook& book = builtin_book();
-  const char* missions[] = {"acces_soins", "parcours", "prevention", "qualite", "accompagnement",
-                            "crise_sanitaire"};
+  const char* missions[] = {"acces_soins", "parcours",       "prevention",
+                            "qualite",     "accompagnement", "crise_sanitaire"};
   for (int round = 0; round < 300; ++round) {
     CptsContract c;
     c.id = "R" + std::to_string(round);
