@@ -213,9 +213,12 @@ Status validate(const CptsContract& c, const RuleBook& rules, std::string_view f
     std::string f = "avenants[" + std::to_string(i) + "]";
     auto a = find_accord(rules, ch.accord, AccordKind::cpts, f + ".accord", err);
     if (!a) return tl::unexpected(a.error());
-    if (!rules.derives_from(**a, c.accord)) {
-      return err(f + ".accord", "la version « " + ch.accord + " » ne modifie pas l'accord « " +
-                                    c.accord + " » du contrat");
+    // Each avenant amends the accord as already amended, so a later version keeps every mission
+    // of the earlier ones (the schedule relies on it).
+    const std::string& current = versions.back()->id;
+    if (*a == versions.back() || !rules.derives_from(**a, current)) {
+      return err(f + ".accord", "la version « " + ch.accord + " » ne modifie pas la version « " +
+                                    current + " » que suit le contrat à cette date");
     }
     if (days_between(previous, ch.from) <= 0) {
       return err(f + ".from", "date d'application (" + format_date(ch.from) +

@@ -182,6 +182,12 @@ INSTANTIATE_TEST_SUITE_P(
                          "\"size_class\": \"T2\", \"avenants\": [{\"accord\": \"msp-2017\", "
                          "\"from\": \"2022-01-01\"}],"),
                     invalid_input, "avenants[0].accord", 10, "accord inconnu"},
+        BadContract{"avenant back to an earlier version",
+                    with("\"size_class\": \"T2\",",
+                         "\"size_class\": \"T2\", \"avenants\": [{\"accord\": \"cpts-2019-av2\", "
+                         "\"from\": \"2021-01-01\"}, {\"accord\": \"cpts-2019\", \"from\": "
+                         "\"2022-01-01\"}],"),
+                    invalid_input, "avenants[1].accord", 10, "ne modifie pas"},
         BadContract{"year amounts outside the contract",
                     with("\"variable\": \"17500.00\"}",
                          "\"variable\": \"17500.00\", \"by_year\": [{\"year\": 9, \"fixed\": 1}]}"),
