@@ -54,8 +54,8 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  std::printf("| instance | limit (s) | objective | best known | gap | lower bound | time (s) | moves | checker |\n");
-  std::printf("|---|---|---|---|---|---|---|---|---|\n");
+  std::printf("| instance | limit (s) | objective | best known | gap | lower bound | under / over / requests | time (s) | moves | checker |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|\n");
   int failures = 0;
   for (int limit : limits) {
     for (int inst : instances) {
@@ -87,9 +87,11 @@ int main(int argc, char** argv) {
       if (!agree) ++failures;
       const long long best = inst >= 1 && inst <= 8 ? kBestKnown[inst - 1] : 0;
       const double gap = best > 0 ? 100.0 * static_cast<double>(rep.objective.total - best) / static_cast<double>(best) : 0.0;
-      std::printf("| %d | %d | %lld | %lld | %.2f %% | %lld | %.1f | %lld | %s |\n", inst, limit,
+      std::printf("| %d | %d | %lld | %lld | %.2f %% | %lld | %lld / %lld / %lld | %.1f | %lld | %s |\n", inst, limit,
                   static_cast<long long>(rep.objective.total), best, gap,
-                  static_cast<long long>(sol->lower_bound), sol->stats.seconds,
+                  static_cast<long long>(sol->lower_bound), static_cast<long long>(rep.objective.under_cover),
+                  static_cast<long long>(rep.objective.over_cover),
+                  static_cast<long long>(rep.objective.on_requests + rep.objective.off_requests), sol->stats.seconds,
                   static_cast<long long>(sol->stats.iterations),
                   agree ? "valid" : (rep.feasible() ? "objective mismatch" : "INVALID"));
       std::fflush(stdout);
