@@ -1,9 +1,178 @@
+// `maillage serve`, `maillage demo load` and `maillage config show`. Every setting of the registry
+// (app/config.hpp) becomes a flag of these commands, with its environment variable and default in
+// --help; values are resolved by resolve_config (defaults → TOML → env → flags).
+#include <fmt/format.h>
+#include <pthread.h>
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <thread>
 
 #include "app/cli.hpp"
+#include "app/config.hpp"
+#include "app/server_app.hpp"
+#include "refdata/reference_file.hpp"
+#include "services/accounts.hpp"
+#include "store/database.hpp"
 
 namespace maillage::app {
 
-void add_server_commands(CLI::App& root) { (void)root; }
+namespace {
+
+using Flags = std::map<std::string, std::string>;
+
+// Adds one option per setting to `cmd`; given values land in *flags by setting name.
+void add_setting_flags(CLI::App& cmd, const std::shared_ptr<Flags>& flags) {
+  for (const auto& s : settings()) {
+    std::string name(s.name);
+    std::string help = fmt::format("{} [défaut : {}] (env {}, clé TOML {})", s.description,
+                                   s.default_value.empty() ? "aucun" : s.default_value,
+                                   env_name(s), s.name);
+    auto* opt = cmd.add_option_function<std::string>(
+        flag_name(s), [flags, name](const std::string& v) { (*flags)[name] = v; }, help);
+    opt->type_name(fmt::format("<{}>", type_hint(s)));
+    if (s.type == SettingType::boolean) {
+      // `--secure-cookies` alone means true; `--secure-cookies=false` is accepted too.
+      opt->expected(0, 1);
+      opt->default_str("true");
+    }
+    opt->group("Réglages");
+  }
+}
+
+[[noreturn]] void fail_command(const std::string& command, const Error& e, int code = 1) {
+  std::cerr << "maillage " << command << " : " << e.describe() << "\n";
+  throw CLI::RuntimeError(code);
+}
+
+Config resolve_or_exit(const std::string& command, const Flags& flags) {
+  auto resolved = resolve_config(ConfigSources{flags, {}});
+  if (!resolved) fail_command(command, resolved.error(), 2);
+  return resolved->config;
+}
+
+void serve(const Flags& flags) {
+  // Block SIGINT/SIGTERM before any thread starts (threads inherit the mask, and the logger's
+  // thread starts in configure_logging): one thread waits for them with sigwait and stops the
+  // server, so no work happens in a signal handler.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  Config config = resolve_or_exit("serve", flags);
+  configure_logging(config);
+
+  auto app = ServerApp::create(config);
+  if (!app) fail_command("serve", app.error());
+
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    spdlog::info("signal {} reçu : arrêt du serveur après les requêtes en cours", sig);
+    (*app)->stop();
+  });
+
+  spdlog::info("Maillage écoute sur http://{}:{}/ ({} fils, base {}, référentiel {} : {} communes)",
+               config.host, (*app)->port(), config.threads, config.database, config.reference,
+               (*app)->referentiel().communes.size());
+  std::cout << "Maillage : http://" << config.host << ":" << (*app)->port() << "/" << std::endl;
+  Status st = (*app)->run();
+  // If run() returned on its own, wake the waiter so that it can be joined.
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  app->reset();
+  spdlog::info("serveur arrêté");
+  spdlog::shutdown();
+  if (!st) fail_command("serve", st.error());
+}
+
+void demo_load(const Flags& flags) {
+  Config config = resolve_or_exit("demo load", flags);
+  if (std::string_view(config.database).find("://") == std::string_view::npos) {
+    // A SQLite file in a folder that does not exist yet (var/ on a fresh clone).
+    std::error_code ec;
+    auto parent = std::filesystem::path(config.database).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  }
+  auto db = store::Database::open(config.database);
+  if (!db) fail_command("demo load", db.error());
+  auto version = (*db)->migrate();
+  if (!version) fail_command("demo load", version.error());
+  std::cout << "Base de données prête : " << config.database << " (schéma v" << *version << ")\n";
+
+  auto ref = refdata::load_reference(config.reference);
+  if (!ref) {
+    Error e = ref.error();
+    if (e.file.empty()) e.file = config.reference;
+    e.message += " (construisez-le avec `maillage reference build --out " + config.reference + "`)";
+    fail_command("demo load", e);
+  }
+  std::cout << "Référentiel : " << config.reference << " — " << ref->communes.size()
+            << " communes, " << ref->epcis.size() << " EPCI, " << ref->departements.size()
+            << " départements\n";
+
+  services::AccountSettings settings = account_settings(config);
+  auto accounts = services::load_demo_accounts(**db, settings);
+  if (!accounts) fail_command("demo load", accounts.error());
+  services::Accounts service(**db, settings);
+  std::cout << "\nComptes de démonstration (données fictives) :\n";
+  for (const auto& [login, password] : *accounts) {
+    std::string role;
+    if (auto u = service.find_user(login)) role = services::role_label(u->principal.role);
+    std::cout << fmt::format("  {:<45} {:<28} mot de passe : {}\n", login, role, password);
+  }
+  std::cout << "\nDémarrez le serveur avec `maillage serve` (ou `make run`), ouvrez http://"
+            << config.host << ":" << config.port
+            << "/ et connectez-vous avec l'un de ces comptes.\n";
+}
+
+void config_show(const Flags& flags) {
+  auto resolved = resolve_config(ConfigSources{flags, {}});
+  if (!resolved) fail_command("config show", resolved.error(), 2);
+  std::cout << "# Configuration effective de Maillage (TOML). Origine de chaque valeur en "
+               "commentaire.\n";
+  for (const auto& s : settings()) {
+    if (s.name == "config") continue;
+    std::cout << fmt::format("{} = {}  # {}\n", s.name, format_setting(resolved->config, s),
+                             origin_label(resolved->origins.at(std::string(s.name))));
+  }
+}
+
+}  // namespace
+
+void add_server_commands(CLI::App& root) {
+  auto serve_flags = std::make_shared<Flags>();
+  auto* serve_cmd = root.add_subcommand(
+      "serve",
+      "Démarre le serveur web (réglages : défauts → fichier TOML → variables MAILLAGE_* → "
+      "options). SIGTERM ou Ctrl-C : arrêt après les requêtes en cours.");
+  add_setting_flags(*serve_cmd, serve_flags);
+  serve_cmd->callback([serve_flags] { serve(*serve_flags); });
+
+  auto* demo = root.add_subcommand("demo", "Données de démonstration");
+  demo->require_subcommand(1);
+  auto demo_flags = std::make_shared<Flags>();
+  auto* load = demo->add_subcommand(
+      "load",
+      "Crée ou met à jour la base, vérifie le référentiel, charge les comptes de démonstration "
+      "et affiche comment se connecter (idempotent)");
+  add_setting_flags(*load, demo_flags);
+  load->callback([demo_flags] { demo_load(*demo_flags); });
+
+  auto* config = root.add_subcommand("config", "Configuration");
+  config->require_subcommand(1);
+  auto show_flags = std::make_shared<Flags>();
+  auto* show = config->add_subcommand(
+      "show", "Affiche la configuration effective (TOML) et l'origine de chaque valeur");
+  add_setting_flags(*show, show_flags);
+  show->callback([show_flags] { config_show(*show_flags); });
+}
 
 }  // namespace maillage::app

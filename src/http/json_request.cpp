@@ -192,9 +192,10 @@ Status check(const json& root, const JsonSchema& root_schema) {
       case JsonType::number:
       case JsonType::boolean: break;
       case JsonType::object: {
-        for (const auto& [key, value] : v.items()) {
+        for (auto it = v.begin(); it != v.end(); ++it) {
+          const std::string& key = it.key();
           bool known = std::any_of(s.properties.begin(), s.properties.end(),
-                                   [&](const JsonProperty& p) { return p.name == key; });
+                                   [&key](const JsonProperty& p) { return p.name == key; });
           if (!known) {
             return field_error(ErrorCode::unknown_field, "champ inconnu",
                                child_path(item.path, key));

@@ -208,8 +208,11 @@ Response Router::render_error(const Route* route, const Error& error,
   }
   bool page = route ? route->kind == RouteKind::page
                     : ctx.request.path.rfind("/api/", 0) != 0 && ctx.request.path != "/healthz";
-  if (page && options_.error_page) return options_.error_page(error, ctx);
-  return error_response(error);
+  Response r = page && options_.error_page ? options_.error_page(error, ctx) : error_response(error);
+  // The code also travels in a header, so that htmx handlers, logs and the authorisation test
+  // can tell "refused" from other failures without parsing an HTML page.
+  r.set_header("X-Error-Code", std::string(info.id));
+  return r;
 }
 
 Response Router::handle(Request& req) const {

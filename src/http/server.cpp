@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <random>
+#include <sys/socket.h>
 #include <thread>
 
 #include "common/error_catalogue.hpp"
@@ -109,6 +110,13 @@ Server::Server(const Router& router, ServerOptions options)
   svr.set_read_timeout(o.read_timeout);
   svr.set_write_timeout(o.write_timeout);
   svr.set_payload_max_length(o.max_body_bytes);
+  // cpp-httplib's default sets SO_REUSEPORT: a second server on the same port would then bind
+  // happily and silently share the traffic. SO_REUSEADDR alone still allows a quick restart
+  // (TIME_WAIT) but makes "port already in use" an error again.
+  svr.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
 
   impl_->access = spdlog::get("access");
   if (!impl_->access) impl_->access = spdlog::default_logger();

@@ -71,6 +71,8 @@
           layer.on('mouseout', function () { couche.resetStyle(layer); });
         }
       }).addTo(carte);
+      // The paths exist once the map has a view.
+      carte.fitBounds(couche.getBounds());
       // Each cell's SVG path names its commune, for assistive technologies and the browser test.
       couche.eachLayer(function (layer) {
         var p = layer.getElement && layer.getElement();
@@ -79,7 +81,6 @@
           p.setAttribute('aria-label', layer.feature.properties.nom);
         }
       });
-      carte.fitBounds(couche.getBounds());
       etat.textContent = collection.features.length + ' communes affichées.';
       el.dataset.etat = 'pret';
     })
