@@ -12,6 +12,7 @@
 
 #include "coverage/coverage.hpp"
 #include "coverage/proposals.hpp"
+#include "coverage/report.hpp"
 #include "coverage/territory.hpp"
 #include "fixtures.hpp"
 
@@ -273,6 +274,64 @@ TEST(Golden, BadInputs) {
   broken.neighbour_list[0] = 1000;
   broken.index();
   EXPECT_FALSE(UnitGraph::build(broken));
+}
+
+}  // namespace
+}  // namespace maillage::coverage
+
+namespace maillage::coverage {
+namespace {
+
+TEST(Golden, DepartementReport) {
+  const auto ts = territories();
+  const auto fs = filters();
+  auto text = departement_report(cover(), ts, fs, "57", {5000, 10, 15, 3});
+  ASSERT_TRUE(text) << text.error().describe();
+  // Every figure below is one of the hand-computed values of the tests above.
+  const std::string want = R"(Couverture CPTS — Département 57 (57)
+16 communes, 84 300 habitants ; 4 territoires présents dans le département
+
+                                             communes   population      part
+Total                                              16       84 300   100,0 %
+Couvert par au moins un territoire                 11       74 500    88,4 %
+  dont ACI signé                                    6       28 000    33,2 %
+  dont Projet validé ou plus                       10       73 000    86,6 %
+  dont Toutes                                      11       74 500    88,4 %
+Non couvert                                         5        9 800    11,6 %
+Couvert par plusieurs territoires                   2        9 000    10,7 %
+
+EPCI (communes du département)               communes   population   couvert          Toutes  non couvert
+EPCI 200000002                                      8       50 000    95,0 %          95,0 %        2 500
+EPCI 200000001                                      8       34 300    78,7 %          78,7 %        7 300
+
+Chevauchements : 2 communes, 9 000 habitants
+  CPTS B × CPTS C : 1 commune, 6 000 habitants (C10)
+  CPTS A × CPTS C : 1 commune, 3 000 habitants (C5)
+
+Zones blanches : 3 zones, 5 communes, 9 800 habitants
+  1. 3 communes, 7 300 habitants : C8, C9, C13
+  2. 1 commune, 2 000 habitants : C2
+  3. 1 commune, 500 habitants : C7
+
+Propositions (seuil de 5 000 habitants) — à examiner, rien n'est appliqué sans validation :
+  1. Nouveau territoire : 3 communes, 7 300 habitants (C8, C9, C13)
+  2. Rattacher 1 commune, 2 000 habitants (C2) à CPTS D (2 000 → 4 000 habitants)
+  3. Rattacher 1 commune, 500 habitants (C7) à CPTS D (4 000 → 4 500 habitants)
+)";
+  EXPECT_EQ(*text, want);
+  EXPECT_EQ(departement_report(cover(), ts, fs, "99").error().code, ErrorCode::not_found);
+}
+
+TEST(Golden, NumberFormats) {
+  EXPECT_EQ(format_int(0), "0");
+  EXPECT_EQ(format_int(999), "999");
+  EXPECT_EQ(format_int(1000), "1 000");
+  EXPECT_EQ(format_int(68042000), "68 042 000");
+  EXPECT_EQ(format_int(-12345), "-12 345");
+  EXPECT_EQ(format_percent(1, 8), "12,5 %");  // 12.5 exactly
+  EXPECT_EQ(format_percent(1, 3), "33,3 %");
+  EXPECT_EQ(format_percent(2, 3), "66,7 %");
+  EXPECT_EQ(format_percent(0, 0), "—");
 }
 
 }  // namespace

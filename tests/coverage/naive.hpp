@@ -1,7 +1,8 @@
 // The straightforward implementation of national coverage, written the way one would first write
-// it: territories as sets of INSEE codes, every area row computed by testing every unit of the
-// area against every territory, white zones by a BFS over codes. The tests use it as an oracle for
-// the engine on random instances; the benchmark measures the engine against it.
+// it: an index from INSEE code to the territories listing it, every area row computed by scanning
+// the communes for those of the area (by code) and looking each one up, white zones by a BFS over
+// sets of codes. The tests use it as an oracle for the engine on random instances; the benchmark
+// measures the engine against it.
 #pragma once
 
 #include <algorithm>
@@ -9,7 +10,7 @@
 #include <set>
 #include <span>
 #include <string>
-#include <unordered_set>
+#include <unordered_map>
 #include <vector>
 
 #include "coverage/coverage.hpp"
@@ -35,18 +36,25 @@ inline NaiveNational naive_national(const geo::Referentiel& ref, std::span<const
   for (const auto& c : ref.communes) {
     if (c.arrondissement) children[c.parent].push_back(c.code);
   }
-  std::vector<std::unordered_set<std::string>> codes(territories.size());
+  // code → territories listing it (once per territory).
+  std::unordered_map<std::string, std::vector<std::size_t>> covering;
   for (std::size_t t = 0; t < territories.size(); ++t) {
+    std::set<std::string> codes;
     for (CommuneIndex i : territories[t].communes) {
       const std::string& code = ref.communes[i].code;
       const auto it = children.find(code);
       if (it == children.end()) {
-        codes[t].insert(code);
+        codes.insert(code);
       } else {
-        codes[t].insert(it->second.begin(), it->second.end());
+        codes.insert(it->second.begin(), it->second.end());
       }
     }
+    for (const std::string& code : codes) covering[code].push_back(t);
   }
+  auto territories_of = [&](const std::string& code) {
+    const auto it = covering.find(code);
+    return it == covering.end() ? std::vector<std::size_t>{} : it->second;
+  };
   auto passes = [&](std::size_t t, std::size_t f) {
     const auto& st = filters[f].stages;
     return st.empty() || std::find(st.begin(), st.end(), territories[t].stage) != st.end();
@@ -65,11 +73,10 @@ inline NaiveNational naive_national(const geo::Referentiel& ref, std::span<const
       if (!in_area(c)) continue;
       row.total.communes++;
       row.total.population += c.population;
-      std::size_t n = 0;
+      const std::vector<std::size_t> ts = territories_of(c.code);
+      const std::size_t n = ts.size();
       std::vector<bool> in_filter(filters.size(), false);
-      for (std::size_t t = 0; t < territories.size(); ++t) {
-        if (!codes[t].contains(c.code)) continue;
-        ++n;
+      for (std::size_t t : ts) {
         for (std::size_t f = 0; f < filters.size(); ++f) {
           if (passes(t, f)) in_filter[f] = true;
         }
@@ -106,9 +113,7 @@ inline NaiveNational naive_national(const geo::Referentiel& ref, std::span<const
   std::set<std::string> uncovered;
   for (CommuneIndex u : units) {
     const std::string& code = ref.communes[u].code;
-    bool covered = false;
-    for (const auto& set : codes) covered = covered || set.contains(code);
-    if (!covered) uncovered.insert(code);
+    if (territories_of(code).empty()) uncovered.insert(code);
   }
   auto neighbour_codes = [&](const std::string& code) {
     std::vector<std::string> out_codes;
@@ -152,13 +157,10 @@ inline NaiveNational naive_national(const geo::Referentiel& ref, std::span<const
 
   for (CommuneIndex u : units) {
     const std::string& code = ref.communes[u].code;
-    std::vector<std::uint32_t> ts;
-    for (std::size_t t = 0; t < territories.size(); ++t) {
-      if (codes[t].contains(code)) ts.push_back(static_cast<std::uint32_t>(t));
-    }
+    const std::vector<std::size_t> ts = territories_of(code);
     for (std::size_t i = 0; i < ts.size(); ++i) {
       for (std::size_t j = i + 1; j < ts.size(); ++j) {
-        Count& c = out.overlap_pairs[{ts[i], ts[j]}];
+        Count& c = out.overlap_pairs[{static_cast<std::uint32_t>(ts[i]), static_cast<std::uint32_t>(ts[j])}];
         c.communes++;
         c.population += ref.communes[u].population;
       }
