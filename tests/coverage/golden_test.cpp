@@ -322,6 +322,38 @@ Propositions (seuil de 5 000 habitants) — à examiner, rien n'est appliqué sa
   EXPECT_EQ(departement_report(cover(), ts, fs, "99").error().code, ErrorCode::not_found);
 }
 
+// Square cells of side 0.25° around each point: A's four cells merge into one polygon, D's two
+// cells stay apart.
+TEST(Golden, Outline) {
+  geo::Referentiel ref = grid();
+  ref.cells.resize(ref.communes.size());
+  for (std::size_t i = 0; i < ref.communes.size(); ++i) {
+    const auto [lat, lon] = ref.communes[i].position;
+    const double h = 0.125;
+    ref.cells[i] = {geo::Polygon{{{lat - h, lon - h}, {lat - h, lon + h}, {lat + h, lon + h},
+                                  {lat + h, lon - h}, {lat - h, lon - h}},
+                                 {}}};
+  }
+  auto g = UnitGraph::build(ref);
+  ASSERT_TRUE(g);
+  const auto a = territory_outline(*g, territories()[0].communes);
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_TRUE(a[0].holes.empty());
+  double min_lat = 90, max_lat = -90, min_lon = 180, max_lon = -180;
+  for (const auto& p : a[0].outer) {
+    min_lat = std::min(min_lat, p.lat);
+    max_lat = std::max(max_lat, p.lat);
+    min_lon = std::min(min_lon, p.lon);
+    max_lon = std::max(max_lon, p.lon);
+  }
+  EXPECT_DOUBLE_EQ(min_lat, -0.125);
+  EXPECT_DOUBLE_EQ(max_lat, 0.375);
+  EXPECT_DOUBLE_EQ(min_lon, -0.125);
+  EXPECT_DOUBLE_EQ(max_lon, 0.375);
+  EXPECT_EQ(territory_outline(*g, territories()[3].communes).size(), 2u);
+  EXPECT_TRUE(territory_outline(*g, std::vector<CommuneIndex>{}).empty());
+}
+
 TEST(Golden, NumberFormats) {
   EXPECT_EQ(format_int(0), "0");
   EXPECT_EQ(format_int(999), "999");
