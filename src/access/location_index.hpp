@@ -15,8 +15,8 @@ using LocationId = std::uint32_t;  // position in LocationIndex, 0 .. size()-1
 /// Maps location ids (INSEE codes or any non-empty string) to dense indexes in insertion order.
 /// Lookups by string_view do not allocate. Reading an OD file does two lookups per line, so the
 /// table is a flat open-addressing one whose slots hold the first 8 bytes and the length of the
-/// key: an INSEE code is compared without touching the id strings, one cache miss per lookup.
-/// (std::unordered_map took twice as long on the national OD file, bench/access.)
+/// key: an INSEE code is compared without touching the id strings, one cache miss per lookup,
+/// and that miss can be prefetched (hash() below), which std::unordered_map does not allow.
 class LocationIndex {
  public:
   static constexpr LocationId npos = UINT32_MAX;

@@ -167,11 +167,15 @@ void add_access_commands(CLI::App& root) {
                       "un temps égal à une borne compte dans la tranche qu'elle termine "
                       "(inclusive, défaut) ou dans la suivante (exclusive)")
       ->check(CLI::IsMember({"inclusive", "exclusive"}));
-  compute->add_option("--detour", f->detour, "facteur de détour route / vol d'oiseau (défaut 1.3)");
-  compute->add_option("--speed", f->speed, "vitesse moyenne en km/h (défaut 50)");
+  compute->add_option("--detour", f->detour, "facteur de détour route / vol d'oiseau (défaut 1.3)")
+      ->excludes(od);
+  compute->add_option("--speed", f->speed, "vitesse moyenne en km/h (défaut 50)")->excludes(od);
   auto* self = compute->add_option("--self-minutes", f->self_minutes,
                                    "temps intra-commune ajouté quand le fichier OD l'omet (défaut 0)");
-  compute->add_flag("--no-self", f->no_self, "ne pas ajouter de temps intra-commune")->excludes(self);
+  compute->add_flag("--no-self", f->no_self, "ne pas ajouter de temps intra-commune")
+      ->excludes(self)
+      ->excludes(coords);
+  self->excludes(coords);
   compute->add_option("--age", f->age, "CSV id,<tranche>,... : population par tranche d'âge")
       ->check(CLI::ExistingFile);
   compute->add_option("--age-weights", f->age_weights,
