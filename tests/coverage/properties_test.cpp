@@ -20,8 +20,10 @@ const std::vector<StageFilter> kFilters = {
     {"projet_valide", "Projet validé ou plus", {"projet_valide", "aci_negociation", "aci_signe", "actif"}},
     {"toutes", "Toutes", {}}};
 
+// The référentiel lives on the heap: the graph points to it, and the Instance is moved around.
 struct Instance {
-  geo::Referentiel ref;
+  std::unique_ptr<geo::Referentiel> ref_storage;
+  const geo::Referentiel& ref() const { return *ref_storage; }
   std::unique_ptr<UnitGraph> graph;
   std::vector<Territory> territories;
 };
@@ -38,8 +40,8 @@ Instance make(std::uint64_t seed) {
   gs.city = seed % 2 == 0;
   gs.diagonals = seed % 3 != 0;
   gs.seed = seed;
-  in.ref = test::make_grid(gs);
-  auto g = UnitGraph::build(in.ref);
+  in.ref_storage = std::make_unique<geo::Referentiel>(test::make_grid(gs));
+  auto g = UnitGraph::build(in.ref());
   EXPECT_TRUE(g) << (g ? "" : g.error().describe());
   in.graph = std::make_unique<UnitGraph>(std::move(*g));
   GrowSpec ts;
@@ -71,7 +73,7 @@ TEST_P(Properties, EngineMatchesTheStraightforwardImplementation) {
   const Instance in = make(GetParam());
   auto fast = national_coverage(*in.graph, in.territories, kFilters);
   ASSERT_TRUE(fast) << fast.error().describe();
-  const auto naive = test::naive_national(in.ref, in.territories, kFilters);
+  const auto naive = test::naive_national(in.ref(), in.territories, kFilters);
   expect_row(fast->france, naive.france);
   ASSERT_EQ(fast->regions.size(), naive.regions.size());
   for (std::size_t i = 0; i < naive.regions.size(); ++i) expect_row(fast->regions[i], naive.regions[i]);
@@ -97,14 +99,14 @@ TEST_P(Properties, WhiteZonesPartitionTheUncoveredUnits) {
   const Instance in = make(GetParam());
   auto cover = Cover::compute(*in.graph, in.territories, kFilters);
   ASSERT_TRUE(cover);
-  for (const auto& dep : in.ref.departements) {
+  for (const auto& dep : in.ref().departements) {
     auto units = area_units(*in.graph, {AreaKind::departement, dep.code});
     ASSERT_TRUE(units);
     for (std::optional<std::size_t> f : {std::optional<std::size_t>{}, std::optional<std::size_t>{0}}) {
       const AreaCoverage row = summarize(*cover, *units);
       const Count uncovered = f ? row.uncovered(*f) : row.uncovered();
       const auto zones = white_zones(*cover, *units, f);
-      std::vector<int> zone_of(in.ref.communes.size(), -1);
+      std::vector<int> zone_of(in.ref().communes.size(), -1);
       Count sum;
       for (std::size_t z = 0; z < zones.size(); ++z) {
         EXPECT_TRUE(connected(*in.graph, zones[z].units));
@@ -165,7 +167,7 @@ TEST_P(Properties, ProposalsAreContiguousDisjointAndAvoidCoveredUnits) {
   auto cover = Cover::compute(*in.graph, in.territories, kFilters);
   ASSERT_TRUE(cover);
   std::map<ProposalKind, int> kinds;
-  for (const auto& dep : in.ref.departements) {
+  for (const auto& dep : in.ref().departements) {
     auto units = area_units(*in.graph, {AreaKind::departement, dep.code});
     ASSERT_TRUE(units);
     for (std::int64_t min_pop : {3'000, 10'000, 40'000}) {
