@@ -21,7 +21,14 @@ std::uint64_t mix(std::uint64_t h) noexcept {
 
 LocationIndex::Hashed LocationIndex::key_of(std::string_view id) noexcept {
   std::uint64_t prefix = 0;
-  if (!id.empty()) std::memcpy(&prefix, id.data(), std::min<std::size_t>(id.size(), 8));
+  if (id.size() >= 8) {
+    std::memcpy(&prefix, id.data(), 8);  // one load
+  } else {
+    // Byte by byte rather than a variable-length memcpy call (ids are mostly 5 bytes).
+    for (std::size_t i = 0; i < id.size(); ++i) {
+      prefix |= static_cast<std::uint64_t>(static_cast<unsigned char>(id[i])) << (8 * i);
+    }
+  }
   std::uint64_t h = prefix ^ (id.size() * 0x9E3779B97F4A7C15ULL);
   // Longer ids: FNV-1a over the rest (ids are rarely longer than an INSEE code).
   for (std::size_t i = 8; i < id.size(); ++i) {
