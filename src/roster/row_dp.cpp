@@ -358,7 +358,7 @@ RowDp::Outcome RowDp::solve(const std::vector<double>& costs, const std::vector<
   const int D = days_, C = n_choice_, N = n_states_;
   // Scratch per thread so that one RowDp serves every search thread.
   thread_local std::vector<double> h_;
-  h_.resize(static_cast<std::size_t>(D) * N);
+  if (h_.size() < static_cast<std::size_t>(D) * N) h_.resize(static_cast<std::size_t>(D) * N);  // grow only: no refill
   Outcome out;
   row.assign(D, kOff);
   auto cost_at = [&](int d, int k) -> double {
