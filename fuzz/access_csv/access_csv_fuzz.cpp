@@ -93,11 +93,31 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       (void)parse_supply_csv(text, "supply.csv", fixed_locations());
       break;
     case 2: {
+      // Parsed whole and cut in parts of a few bytes: same pairs, same warnings, same error.
       OdOptions opt;
-      opt.threads = (selector & 0x80) ? 3 : 1;
       opt.boundary = (selector & 0x40) ? Boundary::upper_exclusive : Boundary::upper_inclusive;
+      if (selector & 0x80) opt.self_minutes = std::nullopt;
       auto od = parse_od_csv(text, "od.csv", fixed_locations(), opt, diag);
-      if (od) check(od->times.validate(fixed_locations().size()).has_value());
+      OdOptions cut = opt;
+      cut.threads = 3;
+      cut.min_part_bytes = 8;
+      Diagnostics cut_diag;
+      auto od3 = parse_od_csv(text, "od.csv", fixed_locations(), cut, cut_diag);
+      check(od.has_value() == od3.has_value());
+      if (od) {
+        check(od->times.validate(fixed_locations().size()).has_value());
+        check(od->times.offsets == od3->times.offsets);
+        check(od->times.destinations == od3->times.destinations);
+        check(od->times.minutes == od3->times.minutes);
+        check(od->rows == od3->rows && od->unknown == od3->unknown &&
+              od->beyond_catchment == od3->beyond_catchment);
+        check(diag.warnings.size() == cut_diag.warnings.size());
+        for (std::size_t k = 0; k < diag.warnings.size(); ++k) {
+          check(diag.warnings[k].describe() == cut_diag.warnings[k].describe());
+        }
+      } else {
+        check(od.error().describe() == od3.error().describe());
+      }
       break;
     }
     case 3: {

@@ -384,11 +384,11 @@ struct OdChunk {
   std::optional<Error> error;
 };
 
-// Cuts `body` into up to `parts` pieces that end just after a '\n'.
-std::vector<std::string_view> cut_lines(std::string_view body, std::size_t parts) {
+// Cuts `body` into up to `parts` pieces of at least min_bytes that end just after a '\n'.
+std::vector<std::string_view> cut_lines(std::string_view body, std::size_t parts,
+                                        std::size_t min_bytes) {
   std::vector<std::string_view> out;
-  // Below ~64 KB per part, threads cost more than they save.
-  parts = std::max<std::size_t>(1, std::min(parts, body.size() / 65536));
+  parts = std::max<std::size_t>(1, std::min(parts, body.size() / std::max<std::size_t>(1, min_bytes)));
   std::size_t begin = 0;
   for (std::size_t k = 1; k <= parts && begin < body.size(); ++k) {
     std::size_t end = k == parts ? body.size() : body.size() / parts * k;
@@ -452,7 +452,8 @@ Result<OdTable> parse_od_csv(std::string_view text, std::string_view file,
   const std::size_t needed = std::max({*o_col, *d_col, *t_col}) + 1;
   const bool inclusive = options.boundary == Boundary::upper_inclusive;
 
-  const auto parts = cut_lines(h->body, detail::resolve_threads(options.threads));
+  const auto parts =
+      cut_lines(h->body, detail::resolve_threads(options.threads), options.min_part_bytes);
   std::vector<OdChunk> chunks(parts.size());
   detail::parallel_blocks(parts.size(), options.threads, [&](std::size_t c) {
     OdChunk& chunk = chunks[c];

@@ -63,6 +63,9 @@ struct OdOptions {
   /// the intra-commune time, and 0 (weight 1) is the usual choice (analytics.md §1.3).
   std::optional<double> self_minutes = 0.0;
   unsigned threads = 1;  ///< the text is cut into this many parts parsed in parallel; 0 = all cores
+  /// Smallest part worth a thread (below it, starting threads costs more than it saves); tests
+  /// and the fuzzer lower it to cut small texts.
+  std::size_t min_part_bytes = 65536;
 };
 
 struct OdTable {
