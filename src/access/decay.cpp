@@ -108,7 +108,7 @@ Decay apl_decay() {
 }
 
 Status Decay::validate() const {
-  if (!(max_minutes >= 0) || std::isnan(max_minutes)) {
+  if (!(max_minutes >= 0)) {  // also refuses NaN
     return bad("la zone de recours (minutes max.) doit être un nombre positif ou nul");
   }
   switch (kind) {
