@@ -95,6 +95,10 @@ void run(const CoverageFlags& f) {
       former = std::move(*parsed);
       options.former = &former;
     }
+    if (former_path.empty()) {
+      std::cerr << "attention : table des anciennes communes introuvable (" << kEtalabCommunes
+                << ") : les codes d'anciennes communes seront signalés comme inconnus\n";
+    }
     auto text = read_file(f.territories);
     if (!text) die(text.error());
     auto import = coverage::parse_territory_csv(*ref, f.territories, *text, options);
@@ -112,10 +116,6 @@ void run(const CoverageFlags& f) {
       }
       std::cerr << "maillage coverage : " << errors
                 << " ligne(s) en erreur ignorées ; le calcul porte sur les autres lignes\n";
-    }
-    if (former_path.empty()) {
-      std::cerr << "attention : table des anciennes communes introuvable (" << kEtalabCommunes
-                << ") : les codes d'anciennes communes sont signalés comme inconnus\n";
     }
     for (auto& t : import->territories) {
       if (t.communes.empty()) continue;

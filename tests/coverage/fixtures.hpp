@@ -207,14 +207,15 @@ inline std::vector<Territory> grow_territories(const UnitGraph& g, const GrowSpe
   Rng rng(s.seed);
   const auto units = g.units();
   std::vector<std::uint32_t> owner(g.size(), kNone);
+  // Seeds in a shuffled order (Fisher-Yates), skipping units already taken.
+  std::vector<CommuneIndex> seeds(units.begin(), units.end());
+  for (std::size_t i = seeds.size(); i > 1; --i) std::swap(seeds[i - 1], seeds[rng.below(i)]);
+  std::size_t next_seed = 0;
   std::vector<Territory> out;
   for (std::size_t t = 0; t < s.count; ++t) {
-    CommuneIndex seed = kNone;
-    for (int attempt = 0; attempt < 64 && seed == kNone; ++attempt) {
-      const CommuneIndex u = units[rng.below(units.size())];
-      if (owner[u] == kNone) seed = u;
-    }
-    if (seed == kNone) break;  // the map is full
+    while (next_seed < seeds.size() && owner[seeds[next_seed]] != kNone) ++next_seed;
+    if (next_seed == seeds.size()) break;  // the map is full
+    const CommuneIndex seed = seeds[next_seed];
     const std::int64_t target =
         s.min_target + static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(s.max_target - s.min_target + 1)));
     Territory terr;
