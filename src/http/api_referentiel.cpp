@@ -7,6 +7,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "http/compress.hpp"
 #include "http/web_app.hpp"
 
 namespace maillage::http {
@@ -143,6 +144,8 @@ const WebApp::CachedBody* WebApp::departement_cells(const std::string& code) con
     auto cached = std::make_unique<CachedBody>();
     cached->body = fmt::to_string(out);
     cached->etag = etag_of(cached->body);
+    cached->gzip = gzip_compress(cached->body);
+    cached->br = brotli_compress(cached->body);
     slot.cached = std::move(cached);
   });
   return slot.cached.get();
@@ -156,12 +159,11 @@ Result<Response> WebApp::api_departement_cells(const RequestContext& ctx) {
   }
   // Check the ETag before copying a body of a few hundred kilobytes.
   Response r;
-  // application/json rather than application/geo+json: cpp-httplib gzips only the former.
-  r.content_type = "application/json";
+  r.content_type = "application/geo+json";
   make_cacheable(ctx.request, r,
                  fmt::format("private, max-age={}", options_.reference_max_age.count()),
                  cells->etag);
-  if (r.status == 200) r.body = cells->body;
+  if (r.status == 200) set_encoded_body(ctx.request, r, cells->body, cells->gzip, cells->br);
   return r;
 }
 

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "http/compress.hpp"
 #include "http/message.hpp"
 
 namespace maillage::http {
@@ -75,7 +76,9 @@ Result<AssetStore> AssetStore::load(const std::string& root_dir) {
         return tl::unexpected(std::move(e));
       }
       std::string url = std::string(v.url_prefix) + std::string(file);
-      store.assets_[url] = Asset{std::move(*content), content_type_for(file), {}};
+      Asset& a = store.assets_[url];
+      a.content = std::move(*content);
+      a.content_type = content_type_for(file);
     }
   }
   const fs::path own = root / "web" / "static";
@@ -90,7 +93,9 @@ Result<AssetStore> AssetStore::load(const std::string& root_dir) {
     auto content = read_file(entry.path());
     if (!content) return tl::unexpected(content.error());
     std::string url = "app/" + fs::relative(entry.path(), own).generic_string();
-    store.assets_[url] = Asset{std::move(*content), content_type_for(url), {}};
+    Asset& a = store.assets_[url];
+    a.content = std::move(*content);
+    a.content_type = content_type_for(url);
   }
   if (ec) {
     return tl::unexpected(Error{ErrorCode::io_error, ec.message(), "assets", own.string(), 0});
@@ -105,6 +110,18 @@ Result<AssetStore> AssetStore::load(const std::string& root_dir) {
   std::string v = etag_of(all);
   store.version_ = v.substr(1, 12);  // without the quotes; 48 bits are plenty for cache busting
   return store;
+}
+
+const Asset::Encoded& Asset::encoded() const {
+  std::call_once(lazy_->once, [this] {
+    if (!compressible(content_type) || content.size() < 256) return;
+    Encoded& e = lazy_->encoded;
+    e.gzip = gzip_compress(content);
+    e.br = brotli_compress(content);
+    if (e.gzip.size() >= content.size()) e.gzip.clear();
+    if (e.br.size() >= content.size()) e.br.clear();
+  });
+  return lazy_->encoded;
 }
 
 const Asset* AssetStore::find(std::string_view path) const {

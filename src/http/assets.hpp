@@ -5,6 +5,8 @@
 #pragma once
 
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -16,6 +18,21 @@ struct Asset {
   std::string content;
   std::string content_type;
   std::string etag;
+
+  struct Encoded {
+    std::string gzip;  // empty when not worth it
+    std::string br;
+  };
+  /// The compressed copies, made once on first demand (brotli at its best quality takes a few
+  /// hundred milliseconds for leaflet.js, which startup and tests need not pay). Thread-safe.
+  [[nodiscard]] const Encoded& encoded() const;
+
+ private:
+  struct Lazy {
+    std::once_flag once;
+    Encoded encoded;
+  };
+  std::shared_ptr<Lazy> lazy_ = std::make_shared<Lazy>();
 };
 
 class AssetStore {

@@ -1,5 +1,7 @@
 #include "http/message.hpp"
 
+#include "http/compress.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
@@ -83,7 +85,6 @@ std::string Response::header(std::string_view name) const {
 Response Response::json(std::string body, int status) {
   Response r;
   r.status = status;
-  // Exactly "application/json": cpp-httplib 0.11.4 compresses only listed types, compared whole.
   r.content_type = "application/json";
   r.body = std::move(body);
   return r;
@@ -134,6 +135,19 @@ void make_cacheable(const Request& request, Response& response, std::string_view
       return;
     }
   }
+}
+
+void set_encoded_body(const Request& request, Response& response, const std::string& identity,
+                      const std::string& gzip, const std::string& br) {
+  response.set_header("Vary", "Accept-Encoding");
+  Encoding e = accepted_encoding(request.header("Accept-Encoding"), !br.empty());
+  if (e == Encoding::gzip && gzip.empty()) e = Encoding::identity;
+  switch (e) {
+    case Encoding::br: response.body = br; break;
+    case Encoding::gzip: response.body = gzip; break;
+    case Encoding::identity: response.body = identity; return;
+  }
+  response.set_header("Content-Encoding", std::string(encoding_name(e)));
 }
 
 std::string url_decode(std::string_view s, bool plus_is_space) {

@@ -63,6 +63,11 @@ std::string etag_of(std::string_view body);
 void make_cacheable(const Request& request, Response& response, std::string_view cache_control,
                     std::string etag = {});
 
+/// Answers with `identity` or one of its compressed copies (an empty copy is not offered),
+/// whichever the request's Accept-Encoding prefers; sets Content-Encoding and Vary.
+void set_encoded_body(const Request& request, Response& response, const std::string& identity,
+                      const std::string& gzip, const std::string& br);
+
 /// Decodes %XX escapes and, when `plus_is_space`, '+' (query strings and forms).
 std::string url_decode(std::string_view s, bool plus_is_space);
 /// Percent-encodes everything but unreserved characters (RFC 3986).

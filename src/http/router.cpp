@@ -248,10 +248,13 @@ Response Router::handle(Request& req) const {
   // Session from the cookie. An unknown or expired token is the same as no cookie; a failing
   // database is an error (never silently "anonymous").
   bool stale_cookie = false;
-  if (auto token = req.cookie(options_.session_cookie); token && !token->empty()) {
+  // Static assets are the same for everyone: no session lookup (a database read) for them.
+  auto session_token =
+      route->kind == RouteKind::asset ? std::nullopt : req.cookie(options_.session_cookie);
+  if (session_token && !session_token->empty()) {
     if (!options_.session) {
       stale_cookie = true;
-    } else if (auto s = options_.session(*token)) {
+    } else if (auto s = options_.session(*session_token)) {
       ctx.session = std::move(*s);
     } else if (s.error().code == ErrorCode::unauthenticated) {
       stale_cookie = true;

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "common/error_catalogue.hpp"
+#include "http/compress.hpp"
 #include "http/router.hpp"
 
 namespace maillage::http {
@@ -25,7 +26,30 @@ struct InFlight {
   Clock::time_point start{};
   std::string request_id;
   std::string user;
+  std::string accept_encoding;  // hidden from cpp-httplib, see compress.hpp
 };
+
+constexpr std::size_t kCompressFrom = 1024;  // smaller answers are not worth a gzip header
+
+// Compression policy of the answers (compress.hpp): bodies already encoded by their handler keep
+// their encoding; others of 1 KiB or more are gzipped when the client accepts it. A strong ETag
+// becomes weak on an encoded answer, as the encoded bytes differ from the ones it names.
+void encode(Response& out, const std::string& accept_encoding) {
+  if (out.header("Content-Encoding").empty() && out.body.size() >= kCompressFrom &&
+      compressible(out.content_type) &&
+      accepted_encoding(accept_encoding, false) == Encoding::gzip) {
+    std::string gz = gzip_compress(out.body);
+    if (!gz.empty() && gz.size() < out.body.size()) {
+      out.body = std::move(gz);
+      out.set_header("Content-Encoding", "gzip");
+      out.set_header("Vary", "Accept-Encoding");
+    }
+  }
+  std::string etag = out.header("ETag");
+  if (!out.header("Content-Encoding").empty() && !etag.empty() && etag.front() == '"') {
+    out.set_header("ETag", "W/" + etag);
+  }
+}
 thread_local InFlight t_in_flight;
 
 bool valid_request_id(const std::string& id) {
@@ -71,6 +95,9 @@ Request convert(const httplib::Request& in, const std::string& request_id) {
     out.query = parse_query(std::string_view(in.target).substr(q + 1));
   }
   for (const auto& [k, v] : in.headers) out.headers.emplace(k, v);
+  if (!t_in_flight.accept_encoding.empty()) {
+    out.headers.emplace("Accept-Encoding", t_in_flight.accept_encoding);
+  }
   out.body = in.body;
   out.remote_addr = in.remote_addr;
   out.request_id = request_id;
@@ -126,6 +153,11 @@ Server::Server(const Router& router, ServerOptions options)
     std::string id = req.get_header_value("X-Request-Id");
     t_in_flight.request_id = valid_request_id(id) ? id : new_request_id();
     t_in_flight.user.clear();
+    // cpp-httplib decides to compress from the request's Accept-Encoding alone: take it away
+    // (the Request object is not const, cpp-httplib hands it to its hooks by const reference) and
+    // compress ourselves, see compress.hpp.
+    t_in_flight.accept_encoding = req.get_header_value("Accept-Encoding");
+    const_cast<httplib::Request&>(req).headers.erase("Accept-Encoding");
     res.set_header("X-Request-Id", t_in_flight.request_id);
     return httplib::Server::HandlerResponse::Unhandled;
   });
@@ -133,6 +165,7 @@ Server::Server(const Router& router, ServerOptions options)
   auto handler = [this](const httplib::Request& req, httplib::Response& res) {
     Request request = convert(req, t_in_flight.request_id);
     Response out = impl_->router.handle(request);
+    encode(out, t_in_flight.accept_encoding);
     res.status = out.status;
     for (auto& [k, v] : out.headers) res.headers.emplace(k, v);
     if (!out.body.empty() || !out.content_type.empty()) {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error_catalogue.hpp"
+#include "http/compress.hpp"
 #include "http/schemas.hpp"
 #include "store/database.hpp"
 
@@ -224,13 +225,21 @@ Result<Response> WebApp::asset(const RequestContext& ctx) {
   if (a == nullptr) return fail(ErrorCode::not_found, "ressource introuvable");
   Response r;
   r.content_type = a->content_type;
-  r.body = a->content;
   // Current version: the URL changes with the content, so it may be cached for good. An old
   // version still gets the current file, but only briefly.
   bool current = ctx.request.param("version") == assets_.version();
   make_cacheable(ctx.request, r,
                  current ? "public, max-age=31536000, immutable" : "public, max-age=300",
                  a->etag);
+  if (r.status == 200) {
+    if (accepted_encoding(ctx.request.header("Accept-Encoding"), true) == Encoding::identity) {
+      r.body = a->content;
+      r.set_header("Vary", "Accept-Encoding");
+    } else {
+      const Asset::Encoded& e = a->encoded();
+      set_encoded_body(ctx.request, r, a->content, e.gzip, e.br);
+    }
+  }
   return r;
 }
 

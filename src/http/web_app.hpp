@@ -50,6 +50,8 @@ class WebApp {
   struct CachedBody {
     std::string body;
     std::string etag;
+    std::string gzip;  // compressed once, with the body
+    std::string br;
   };
   const CachedBody* departement_cells(const std::string& code) const;
 

@@ -115,6 +115,12 @@ async function main() {
     if ((await page.locator('.legende').count()) !== 1) fail('no legend on the map');
     await page.screenshot({ path: path.join(outDir, 'carte-57.png') });
 
+    // The search box (htmx): typing fetches the /recherche fragment into #resultats.
+    await page.fill('input.recherche', 'montigny-les-m');
+    const hit = page.locator('#resultats a[href="/communes/57480"]');
+    await hit.waitFor({ timeout: 15000 });
+    if (!(await hit.textContent()).includes('Montigny-lès-Metz')) fail('search did not find Montigny-lès-Metz');
+
     const metz = page.locator('#carte path[data-code="57463"]');
     if ((await metz.count()) !== 1) fail('no cell for Metz (57463)');
     await metz.scrollIntoViewIfNeeded();

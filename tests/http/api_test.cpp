@@ -8,6 +8,7 @@
 #include <regex>
 #include <thread>
 
+#include "http/compress.hpp"
 #include "http/router.hpp"
 #include "http/test_server.hpp"
 
@@ -306,12 +307,31 @@ TEST_P(Api, DepartementCellsAsGeoJson) {
   auto again = server_->get("/api/v1/departements/57/cells", me);
   EXPECT_EQ(again->body, r->body);
 
-  // Compressed for clients that accept it.
+  EXPECT_EQ(r->get_header_value("Content-Type"), "application/geo+json");
+
+  // Compressed once for clients that accept it (brotli first); the ETag becomes weak and still
+  // validates.
   auto cli = server_->client();
   cli.set_decompress(false);
   auto gz = cli.Get("/api/v1/departements/57/cells",
                     {{"Cookie", me.cookie}, {"Accept-Encoding", "gzip"}});
   EXPECT_EQ(gz->get_header_value("Content-Encoding"), "gzip");
+  EXPECT_EQ(gz->get_header_value("Vary"), "Accept-Encoding");
+  EXPECT_EQ(gz->get_header_value("ETag"), "W/" + etag);
+  EXPECT_EQ(http::gzip_compress(r->body).size(), gz->body.size());
+  auto br = cli.Get("/api/v1/departements/57/cells",
+                    {{"Cookie", me.cookie}, {"Accept-Encoding", "gzip, deflate, br"}});
+  EXPECT_EQ(br->get_header_value("Content-Encoding"), "br");
+  EXPECT_LT(br->body.size(), r->body.size());
+  auto revalidate = cli.Get("/api/v1/departements/57/cells",
+                            {{"Cookie", me.cookie},
+                             {"Accept-Encoding", "gzip, br"},
+                             {"If-None-Match", "W/" + etag}});
+  EXPECT_EQ(revalidate->status, 304);
+  auto refused = cli.Get("/api/v1/departements/57/cells",
+                         {{"Cookie", me.cookie}, {"Accept-Encoding", "gzip;q=0, br;q=0"}});
+  EXPECT_EQ(refused->get_header_value("Content-Encoding"), "");
+  EXPECT_EQ(refused->body, r->body);
 
   auto unknown = server_->get("/api/v1/departements/99/cells", me);
   EXPECT_EQ(unknown->status, 404);
@@ -345,6 +365,20 @@ TEST_P(Api, OpenApiDescribesEveryApiRoute) {
                ["schema"]["properties"]["role"]["enum"]
                    .size(),
             7u);
+}
+
+TEST_P(Api, LargeDynamicAnswersAreGzipped) {
+  auto me = server_->sign_in(Role::member);
+  auto cli = server_->client();
+  cli.set_decompress(false);
+  // The OpenAPI document is a few kilobytes, built per request.
+  auto plain = cli.Get("/api/v1/openapi.json");
+  auto gz = cli.Get("/api/v1/openapi.json", {{"Accept-Encoding", "gzip, deflate, br"}});
+  EXPECT_EQ(gz->get_header_value("Content-Encoding"), "gzip");  // gzip, never per-request brotli
+  EXPECT_LT(gz->body.size(), plain->body.size());
+  // Small answers stay as they are.
+  auto small = cli.Get("/healthz", {{"Accept-Encoding", "gzip"}});
+  EXPECT_EQ(small->get_header_value("Content-Encoding"), "");
 }
 
 TEST_P(Api, UnknownRouteAndMethod) {
@@ -468,6 +502,13 @@ TEST_P(Api, AssetsAreServedWithLongCacheHeaders) {
   EXPECT_GT(js->body.size(), 10000u);
   auto css = server_->get("/assets/" + version + "/app/maillage.css");
   EXPECT_EQ(css->status, 200);
+  auto cli = server_->client();
+  cli.set_decompress(false);
+  // (The style sheet rather than leaflet.js: brotli at its best quality is slow under ASan.)
+  auto css_br = cli.Get(("/assets/" + version + "/app/maillage.css").c_str(),
+                        {{"Accept-Encoding", "br, gzip"}});
+  EXPECT_EQ(css_br->get_header_value("Content-Encoding"), "br");
+  EXPECT_LT(css_br->body.size(), css->body.size() / 2);
   auto htmx = server_->get("/assets/" + version + "/htmx/htmx.min.js");
   EXPECT_EQ(htmx->status, 200);
   auto old = server_->get("/assets/0000/app/maillage.css");

@@ -1,5 +1,7 @@
 #include "http/router.hpp"
 
+#include "http/compress.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -191,6 +193,14 @@ TEST_F(RouterTest, FailingSessionStoreIsAnErrorNotAnonymous) {
   EXPECT_EQ(router_.handle(req).status, 500);
 }
 
+TEST_F(RouterTest, AssetsDoNotLookTheSessionUp) {
+  Request req;
+  req.method = "GET";
+  req.path = "/files/app.css";
+  req.headers.emplace("Cookie", "maillage_session=broken-db");  // would fail if looked up
+  EXPECT_EQ(router_.handle(req).status, 200);
+}
+
 TEST_F(RouterTest, EveryAnswerHasSecurityAndCacheHeaders) {
   Response r = call("GET", "/api/v1/public");
   EXPECT_EQ(r.header("X-Content-Type-Options"), "nosniff");
@@ -236,6 +246,36 @@ TEST(ErrorResponse, CarriesCodeMessageAndField) {
   Response d = error_response(Error{ErrorCode::invalid_input, "", "", {}, 0});
   EXPECT_EQ(json::parse(d.body)["message"], "Valeur invalide.");
   EXPECT_FALSE(json::parse(d.body).contains("field"));
+}
+
+TEST(Compression, AcceptEncoding) {
+  EXPECT_EQ(accepted_encoding("gzip, deflate, br", true), Encoding::br);
+  EXPECT_EQ(accepted_encoding("gzip, deflate, br", false), Encoding::gzip);
+  EXPECT_EQ(accepted_encoding("br;q=0, GZIP", true), Encoding::gzip);
+  EXPECT_EQ(accepted_encoding("gzip;q=0.0", true), Encoding::identity);
+  EXPECT_EQ(accepted_encoding("*", true), Encoding::br);
+  EXPECT_EQ(accepted_encoding("", true), Encoding::identity);
+  EXPECT_EQ(accepted_encoding("identity", true), Encoding::identity);
+  EXPECT_TRUE(compressible("application/json"));
+  EXPECT_TRUE(compressible("text/html; charset=utf-8"));
+  EXPECT_FALSE(compressible("image/png"));
+}
+
+TEST(Compression, EncodedBodyFollowsTheRequest) {
+  Request req;
+  req.headers.emplace("Accept-Encoding", "gzip");
+  Response r;
+  set_encoded_body(req, r, "plain", "gz", "br");
+  EXPECT_EQ(r.body, "gz");
+  EXPECT_EQ(r.header("Content-Encoding"), "gzip");
+  Response none;
+  set_encoded_body(Request{}, none, "plain", "gz", "br");
+  EXPECT_EQ(none.body, "plain");
+  EXPECT_EQ(none.header("Content-Encoding"), "");
+  EXPECT_EQ(none.header("Vary"), "Accept-Encoding");
+  std::string text(5000, 'a');
+  EXPECT_LT(gzip_compress(text).size(), 100u);
+  EXPECT_LT(brotli_compress(text).size(), 100u);
 }
 
 TEST(Message, CookiesQueryAndUrlDecoding) {
