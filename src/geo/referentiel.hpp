@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -19,12 +21,21 @@ struct LatLon {
 
 // How a commune's coordinates were obtained (best first).
 enum class CoordQuality : std::uint8_t {
-  exact,                // GeoNames point whose admin4 is the commune's INSEE code
+  exact,                // GeoNames point whose admin4 is the commune's INSEE code (admin1 or
+                        // admin2 in some overseas collectivities; see src/geo/README.md)
   imputed_postcode,     // mean of exact communes sharing a postal code
   imputed_epci,         // mean of exact communes of the same EPCI
   imputed_departement,  // mean of exact communes of the same département
+  imputed_territory,    // no exact commune in the département (French Polynesia, TAAF,
+                        // Clipperton): a point on the largest land polygon of the territory
 };
+// Imputed positions are the mean above plus a small deterministic offset (a sunflower spiral,
+// BuildOptions::spread_km) so that communes imputed to the same place keep distinct points and
+// distinct cells.
+inline constexpr int kCoordQualityCount = 5;
 std::string_view coord_quality_id(CoordQuality q);  // "exact", "imputed-postcode", ...
+// Inverse of coord_quality_id; nullopt for an unknown id.
+std::optional<CoordQuality> parse_coord_quality(std::string_view id);
 
 using Ring = std::vector<LatLon>;  // closed ring: first point repeated last
 struct Polygon {
@@ -47,13 +58,16 @@ struct Commune {
   CoordQuality quality = CoordQuality::exact;
   bool arrondissement = false;  // a municipal arrondissement of Paris, Lyon or Marseille
   std::string parent;           // for an arrondissement, its commune ("75056")
+  // The commune's cell lies on land pieces that hold no other commune's point (islands such as
+  // Ouessant, or points off the land outline): such a commune may have no neighbour.
+  bool island = false;
 };
 
 struct Epci {
   std::string code;  // SIREN
   std::string nom;
   std::string type;  // CC, CA, CU, METRO, MET69
-  std::int64_t population = 0;
+  std::int64_t population = 0;  // sum of the members' populations (same vintage as communes)
   std::vector<CommuneIndex> members;
 };
 
@@ -78,13 +92,16 @@ class Referentiel {
   std::vector<Departement> departements;
   std::vector<Region> regions;
   // Adjacency in CSR form: neighbours of commune i are
-  // neighbour_list[neighbour_offsets[i] .. neighbour_offsets[i + 1]).
+  // neighbour_list[neighbour_offsets[i] .. neighbour_offsets[i + 1]), sorted. Two communes are
+  // neighbours when their points are Delaunay neighbours and their land-clipped cells share a
+  // boundary of non-zero length (so no edge crosses the sea). Arrondissements have none.
   std::vector<std::uint32_t> neighbour_offsets;
   std::vector<CommuneIndex> neighbour_list;
   // Approximate cell of each commune (same index as communes; empty for arrondissements).
   std::vector<MultiPolygon> cells;
 
-  // Rebuilds the lookup indexes after the vectors were filled.
+  // Rebuilds the lookup indexes after the vectors were filled. Lookups and search are then
+  // safe to call from several threads at once.
   void index();
 
   [[nodiscard]] const Commune* commune(std::string_view code) const;
@@ -95,16 +112,32 @@ class Referentiel {
   [[nodiscard]] CommuneIndex index_of(const Commune& c) const {
     return static_cast<CommuneIndex>(&c - communes.data());
   }
-  // Communes whose name matches the query (case- and accent-insensitive; prefix matches first,
-  // then substring, then by population), at most `limit`.
+  // Communes whose name matches the query (case- and accent-insensitive, punctuation-blind:
+  // "saint avold" finds Saint-Avold; prefix matches first, then matches at the start of a word,
+  // then substring; by population within each), at most `limit`.
   [[nodiscard]] std::vector<CommuneIndex> search(std::string_view query, std::size_t limit) const;
 
  private:
-  std::unordered_map<std::string, CommuneIndex> commune_by_code_;
-  std::unordered_map<std::string, std::uint32_t> epci_by_code_;
-  std::unordered_map<std::string, std::uint32_t> departement_by_code_;
-  std::unordered_map<std::string, std::uint32_t> region_by_code_;
+  // Transparent hashing: lookups by string_view allocate nothing.
+  struct CodeHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  template <class V>
+  using CodeMap = std::unordered_map<std::string, V, CodeHash, std::equal_to<>>;
+  CodeMap<CommuneIndex> commune_by_code_;
+  CodeMap<std::uint32_t> epci_by_code_;
+  CodeMap<std::uint32_t> departement_by_code_;
+  CodeMap<std::uint32_t> region_by_code_;
   std::vector<std::string> folded_names_;  // for search()
 };
+
+// Outline of a set of communes (a département, an EPCI, a CPTS territory): the union of their
+// cells, in degrees. Arrondissements and out-of-range indices contribute nothing. Pieces that
+// only touch at a point stay separate polygons. Throws std::runtime_error if GEOS fails (a bug,
+// not bad input).
+MultiPolygon outline(const Referentiel& ref, std::span<const CommuneIndex> communes);
 
 }  // namespace maillage::geo
