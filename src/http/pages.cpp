@@ -50,15 +50,24 @@ std::string quality_label(geo::CoordQuality q) {
   }
 }
 
-std::string scope_description(const services::Principal& p) {
+// "Département Moselle (57)", "Régions Grand Est (44), Normandie (28)", "Structure n° 3".
+std::string scope_description(const services::Principal& p, const geo::Referentiel& ref) {
+  auto named = [](const std::vector<std::string>& codes, auto lookup) {
+    std::vector<std::string> out;
+    for (const auto& c : codes) {
+      const auto* item = lookup(c);
+      out.push_back(item ? fmt::format("{} ({})", item->nom, c) : c);
+    }
+    return fmt::format("{}", fmt::join(out, ", "));
+  };
   switch (services::scope_kind(p.role)) {
     case services::ScopeKind::none: return "France entière";
     case services::ScopeKind::departements:
-      return p.departements.size() > 1 ? "Départements " + fmt::format("{}", fmt::join(p.departements, ", "))
-                                       : "Département " + fmt::format("{}", fmt::join(p.departements, ", "));
+      return (p.departements.size() > 1 ? "Départements " : "Département ") +
+             named(p.departements, [&](const std::string& c) { return ref.departement(c); });
     case services::ScopeKind::regions:
       return (p.regions.size() > 1 ? "Régions " : "Région ") +
-             fmt::format("{}", fmt::join(p.regions, ", "));
+             named(p.regions, [&](const std::string& c) { return ref.region(c); });
     case services::ScopeKind::structures:
       return (p.structures.size() > 1 ? "Structures n° " : "Structure n° ") +
              fmt::format("{}", fmt::join(p.structures, ", "));
@@ -158,7 +167,7 @@ Result<Response> WebApp::page_home(const RequestContext& ctx) {
   json data{{"titre", "Accueil"},
             {"nom", who.display_name},
             {"role", std::string(services::role_label(who.role))},
-            {"perimetre", scope_description(who)},
+            {"perimetre", scope_description(who, ref_)},
             {"a_departements", !deps.empty()},
             {"departements", std::move(deps)},
             {"carte", {{"code", home}, {"nom", home_dep ? home_dep->nom : home}}},
@@ -267,7 +276,7 @@ Result<Response> WebApp::page_users(const RequestContext& ctx) {
     rows.push_back({{"identifiant", u.login},
                     {"nom", u.display_name},
                     {"role", std::string(services::role_label(u.role))},
-                    {"perimetre", scope_description(u)}});
+                    {"perimetre", scope_description(u, ref_)}});
   }
   json data{{"titre", "Utilisateurs"}, {"utilisateurs", rows}, {"nombre", rows.size()}};
   auto html = render_page("utilisateurs", data, ctx);

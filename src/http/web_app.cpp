@@ -199,7 +199,7 @@ Response WebApp::error_page(const Error& error, const RequestContext& ctx) const
   json data{{"titre", "Erreur"},
             {"statut", info.http_status},
             {"message", message},
-            {"champ", error.field}};
+            {"champ", error.field.empty() ? json(nullptr) : json(error.field)}};
   auto html = render_page("erreur", data, ctx);
   if (!html) {
     // The error page itself failed: fall back to the JSON body rather than recurse.

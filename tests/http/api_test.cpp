@@ -446,6 +446,8 @@ TEST_P(Api, PagesLoginFlow) {
   auto missing = cli.Get("/communes/00000", {{"Cookie", session}});
   EXPECT_EQ(missing->status, 404);
   EXPECT_NE(missing->body.find("<html"), std::string::npos);
+  EXPECT_NE(missing->body.find("La commune 00000 n&apos;existe pas."), std::string::npos);
+  EXPECT_EQ(missing->body.find("()"), std::string::npos);  // no empty field mention
 
   auto search = cli.Get("/recherche?q=montigny", {{"Cookie", session}});
   EXPECT_NE(search->body.find("href=\"/communes/57480\""), std::string::npos);
@@ -468,6 +470,8 @@ TEST_P(Api, AdminSeesTheUsersPage) {
   auto page = server_->get("/admin/utilisateurs", admin);
   ASSERT_EQ(page->status, 200);
   EXPECT_NE(page->body.find("roc1.moselle@demo.maillage.fr"), std::string::npos);
+  EXPECT_NE(page->body.find("Département Moselle (57)"), std::string::npos);
+  EXPECT_NE(page->body.find("Région Grand Est (44)"), std::string::npos);
   EXPECT_NE(page->body.find("href=\"/admin/utilisateurs\""), std::string::npos);  // navigation
   auto roc = server_->sign_in(Role::roc);
   EXPECT_EQ(server_->get("/admin/utilisateurs", roc)->status, 403);
