@@ -29,7 +29,9 @@ namespace {
 
 const std::vector<StageFilter> kFilters = {
     {"toutes", "Toutes les CPTS", {}},
-    {"projet_valide", "Projet de santé validé ou plus", {"projet_valide", "aci_negociation", "aci_signe", "actif"}},
+    {"projet_valide",
+     "Projet de santé validé ou plus",
+     {"projet_valide", "aci_negociation", "aci_signe", "actif"}},
     {"aci_signe", "ACI signé", {"aci_signe", "actif"}}};
 
 // The référentiel lives on the heap: the graph points to it, and Data may be moved.
@@ -213,21 +215,23 @@ void summary(const Collector& c) {
   }
   std::size_t units = 0;
   for (const Territory& t : d.territories) units += t.communes.size();
-  std::printf("\nData: %s; %zu coverage units, %lld inhabitants; %zu territories (%zu commune "
-              "entries); covered %.1f %% of the population, %zu white zones, %zu overlapping "
-              "units\n",
-              d.source.c_str(), d.graph->units().size(),
-              static_cast<long long>(fast->france.total.population), d.territories.size(), units,
-              100.0 * static_cast<double>(fast->france.covered.population) /
-                  static_cast<double>(std::max<std::int64_t>(1, fast->france.total.population)),
-              fast->white_zones.size(), fast->overlaps.units.size());
+  std::printf(
+      "\nData: %s; %zu coverage units, %lld inhabitants; %zu territories (%zu commune "
+      "entries); covered %.1f %% of the population, %zu white zones, %zu overlapping "
+      "units\n",
+      d.source.c_str(), d.graph->units().size(),
+      static_cast<long long>(fast->france.total.population), d.territories.size(), units,
+      100.0 * static_cast<double>(fast->france.covered.population) /
+          static_cast<double>(std::max<std::int64_t>(1, fast->france.total.population)),
+      fast->white_zones.size(), fast->overlaps.units.size());
   std::printf("Check: engine and straightforward implementation agree: %s\n", same ? "yes" : "NO");
   std::printf("Load average at the end: %s\n", load_average().c_str());
   const double f = c.get("BM_National/"), s = c.get("BM_National_Naive");
   if (f > 0 && s > 0) {
-    std::printf("National coverage (France + régions + départements + white zones + overlaps):\n"
-                "  engine %.2f ms, straightforward %.1f ms, ratio %.0fx; target < 50 ms: %s\n",
-                f * 1e3, s * 1e3, s / f, f < 0.050 ? "met" : "NOT met");
+    std::printf(
+        "National coverage (France + régions + départements + white zones + overlaps):\n"
+        "  engine %.2f ms, straightforward %.1f ms, ratio %.0fx; target < 50 ms: %s\n",
+        f * 1e3, s * 1e3, s / f, f < 0.050 ? "met" : "NOT met");
   }
 }
 

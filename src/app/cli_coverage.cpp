@@ -25,7 +25,8 @@ namespace maillage::app {
 
 namespace {
 
-constexpr const char* kEtalabCommunes = "node_modules/@etalab/decoupage-administratif/data/communes.json";
+constexpr const char* kEtalabCommunes =
+    "node_modules/@etalab/decoupage-administratif/data/communes.json";
 
 struct CoverageFlags {
   std::string departement;
@@ -45,8 +46,8 @@ struct CoverageFlags {
 Result<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return fail(ErrorCode::io_error, "impossible d'ouvrir « " + path + " » : " + std::strerror(errno),
-                path);
+    return fail(ErrorCode::io_error,
+                "impossible d'ouvrir « " + path + " » : " + std::strerror(errno), path);
   }
   std::ostringstream text;
   text << in.rdbuf();
@@ -58,9 +59,11 @@ void run(const CoverageFlags& f) {
   auto lifecycles = registry::builtin_lifecycles();
   if (!lifecycles) die(lifecycles.error());
   const registry::Lifecycle* cpts = lifecycles->find("cpts");
-  if (cpts == nullptr) die(Error{ErrorCode::internal, "cycle de vie CPTS absent des règles", "", "", 0});
+  if (cpts == nullptr)
+    die(Error{ErrorCode::internal, "cycle de vie CPTS absent des règles", "", "", 0});
   std::vector<coverage::StageFilter> filters;
-  for (const registry::StageGroup& g : cpts->stage_groups) filters.push_back({g.id, g.label, g.states});
+  for (const registry::StageGroup& g : cpts->stage_groups)
+    filters.push_back({g.id, g.label, g.states});
   std::vector<std::string> known_stages;
   for (const registry::State& s : cpts->states) known_stages.push_back(s.id);
   if (!f.stage.empty() && cpts->state(f.stage) == nullptr) {
@@ -86,7 +89,8 @@ void run(const CoverageFlags& f) {
     options.default_stage = f.stage;
     options.known_stages = known_stages;
     const std::string former_path =
-        !f.former.empty() ? f.former : (std::filesystem::exists(kEtalabCommunes) ? kEtalabCommunes : "");
+        !f.former.empty() ? f.former
+                          : (std::filesystem::exists(kEtalabCommunes) ? kEtalabCommunes : "");
     if (!former_path.empty()) {
       auto text = read_file(former_path);
       if (!text) die(text.error());
@@ -110,8 +114,8 @@ void run(const CoverageFlags& f) {
     const std::size_t errors = import->count(coverage::Severity::error);
     if (errors > 0) {
       if (f.strict) {
-        std::cerr << "maillage coverage : " << errors
-                  << " ligne(s) en erreur dans « " << f.territories << " » : rien n'est calculé\n";
+        std::cerr << "maillage coverage : " << errors << " ligne(s) en erreur dans « "
+                  << f.territories << " » : rien n'est calculé\n";
         throw CLI::RuntimeError(2);
       }
       std::cerr << "maillage coverage : " << errors
@@ -131,7 +135,8 @@ void run(const CoverageFlags& f) {
   if (!report) die(report.error());
   std::cout << *report;
   if (territories.empty()) {
-    std::cout << "\n(aucun fichier de territoires : toutes les communes sont comptées non couvertes)\n";
+    std::cout
+        << "\n(aucun fichier de territoires : toutes les communes sont comptées non couvertes)\n";
   }
 }
 
@@ -141,14 +146,18 @@ void add_coverage_commands(CLI::App& root) {
   auto f = std::make_shared<CoverageFlags>();
   const char* env = std::getenv("MAILLAGE_REFERENCE");
   f->reference = env != nullptr && *env != '\0' ? env : "var/reference.sqlite";
-  CLI::App* cmd = root.add_subcommand(
-      "coverage", "Couverture CPTS d'un département : couvert / non couvert par étape, "
-                  "chevauchements, zones blanches, propositions");
-  cmd->add_option("--departement", f->departement, "Code du département (57, 2A, 974…)")->required();
-  cmd->add_option("--territories", f->territories,
-                  "CSV des territoires : codes INSEE, et colonnes territoire / etape pour plusieurs CPTS");
-  cmd->add_option("--reference", f->reference, "Fichier du référentiel (défaut : $MAILLAGE_REFERENCE "
-                                               "ou var/reference.sqlite)");
+  CLI::App* cmd =
+      root.add_subcommand("coverage",
+                          "Couverture CPTS d'un département : couvert / non couvert par étape, "
+                          "chevauchements, zones blanches, propositions");
+  cmd->add_option("--departement", f->departement, "Code du département (57, 2A, 974…)")
+      ->required();
+  cmd->add_option(
+      "--territories", f->territories,
+      "CSV des territoires : codes INSEE, et colonnes territoire / etape pour plusieurs CPTS");
+  cmd->add_option("--reference", f->reference,
+                  "Fichier du référentiel (défaut : $MAILLAGE_REFERENCE "
+                  "ou var/reference.sqlite)");
   cmd->add_option("--anciennes-communes", f->former,
                   std::string("communes.json d'@etalab/decoupage-administratif (défaut : ") +
                       kEtalabCommunes + " s'il existe)");

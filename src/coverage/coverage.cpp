@@ -10,7 +10,8 @@ Result<Cover> Cover::compute(const UnitGraph& g, std::span<const Territory> terr
                              std::span<const StageFilter> filters) {
   if (filters.size() > kMaxFilters) {
     return fail(ErrorCode::invalid_input,
-                "au plus " + std::to_string(kMaxFilters) + " filtres d'étape par calcul", "filters");
+                "au plus " + std::to_string(kMaxFilters) + " filtres d'étape par calcul",
+                "filters");
   }
   if (territories.size() >= kNone) return fail(ErrorCode::invalid_input, "trop de territoires");
   Cover c;
@@ -74,10 +75,14 @@ namespace {
 
 std::uint32_t area_of(const UnitGraph& g, AreaKind kind, CommuneIndex u) {
   switch (kind) {
-    case AreaKind::france: return 0;
-    case AreaKind::region: return g.region_of(u);
-    case AreaKind::departement: return g.departement_of(u);
-    case AreaKind::epci: return g.epci_of(u);
+    case AreaKind::france:
+      return 0;
+    case AreaKind::region:
+      return g.region_of(u);
+    case AreaKind::departement:
+      return g.departement_of(u);
+    case AreaKind::epci:
+      return g.epci_of(u);
   }
   return kNone;
 }
@@ -86,7 +91,8 @@ std::uint32_t area_of(const UnitGraph& g, AreaKind kind, CommuneIndex u) {
 std::uint32_t find_area(const UnitGraph& g, const Area& area) {
   const geo::Referentiel& ref = g.ref();
   switch (area.kind) {
-    case AreaKind::france: return 0;
+    case AreaKind::france:
+      return 0;
     case AreaKind::region: {
       const geo::Region* r = ref.region(area.code);
       return r ? static_cast<std::uint32_t>(r - ref.regions.data()) : kNone;
@@ -142,12 +148,14 @@ Result<std::vector<CommuneIndex>> area_units(const UnitGraph& g, const Area& are
 std::string area_name(const UnitGraph& g, const Area& area) {
   const geo::Referentiel& ref = g.ref();
   switch (area.kind) {
-    case AreaKind::france: return "France";
+    case AreaKind::france:
+      return "France";
     case AreaKind::region:
       if (const geo::Region* r = ref.region(area.code)) return r->nom;
       break;
     case AreaKind::departement:
-      if (const geo::Departement* d = ref.departement(area.code)) return d->nom + " (" + d->code + ")";
+      if (const geo::Departement* d = ref.departement(area.code))
+        return d->nom + " (" + d->code + ")";
       break;
     case AreaKind::epci:
       if (const geo::Epci* e = ref.epci(area.code)) return e->nom;
@@ -170,20 +178,35 @@ std::vector<AreaCoverage> summarize_all(const Cover& cover, AreaKind kind) {
   const geo::Referentiel& ref = g.ref();
   std::vector<AreaCoverage> rows;
   switch (kind) {
-    case AreaKind::france: rows.resize(1); break;
-    case AreaKind::region: rows.resize(ref.regions.size()); break;
-    case AreaKind::departement: rows.resize(ref.departements.size()); break;
-    case AreaKind::epci: rows.resize(ref.epcis.size()); break;
+    case AreaKind::france:
+      rows.resize(1);
+      break;
+    case AreaKind::region:
+      rows.resize(ref.regions.size());
+      break;
+    case AreaKind::departement:
+      rows.resize(ref.departements.size());
+      break;
+    case AreaKind::epci:
+      rows.resize(ref.epcis.size());
+      break;
   }
   for (std::size_t i = 0; i < rows.size(); ++i) {
     AreaCoverage& r = rows[i];
     r.by_filter.resize(cover.filter_count());
     r.area.kind = kind;
     switch (kind) {
-      case AreaKind::france: break;
-      case AreaKind::region: r.area.code = ref.regions[i].code; break;
-      case AreaKind::departement: r.area.code = ref.departements[i].code; break;
-      case AreaKind::epci: r.area.code = ref.epcis[i].code; break;
+      case AreaKind::france:
+        break;
+      case AreaKind::region:
+        r.area.code = ref.regions[i].code;
+        break;
+      case AreaKind::departement:
+        r.area.code = ref.departements[i].code;
+        break;
+      case AreaKind::epci:
+        r.area.code = ref.epcis[i].code;
+        break;
     }
     r.name = area_name(g, r.area);
   }
@@ -224,9 +247,10 @@ Overlaps overlaps(const Cover& cover, std::span<const CommuneIndex> units,
     std::sort(p.units.begin(), p.units.end());
     out.pairs.push_back(std::move(p));
   }
-  std::stable_sort(out.pairs.begin(), out.pairs.end(), [](const OverlapPair& x, const OverlapPair& y) {
-    return x.population > y.population;  // the map already ordered them by (a, b)
-  });
+  std::stable_sort(out.pairs.begin(), out.pairs.end(),
+                   [](const OverlapPair& x, const OverlapPair& y) {
+                     return x.population > y.population;  // the map already ordered them by (a, b)
+                   });
   return out;
 }
 
@@ -239,7 +263,8 @@ std::vector<Piece> white_zones(const Cover& cover, std::span<const CommuneIndex>
   return components(cover.graph(), uncovered);
 }
 
-Result<NationalCoverage> national_coverage(const UnitGraph& g, std::span<const Territory> territories,
+Result<NationalCoverage> national_coverage(const UnitGraph& g,
+                                           std::span<const Territory> territories,
                                            std::span<const StageFilter> filters,
                                            std::optional<std::size_t> white_zone_filter) {
   if (white_zone_filter && *white_zone_filter >= filters.size()) {

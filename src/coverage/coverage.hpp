@@ -34,7 +34,8 @@ class Cover {
  public:
   /// Fails on an out-of-range commune index (naming the territory) or more than kMaxFilters
   /// filters.
-  [[nodiscard]] static Result<Cover> compute(const UnitGraph& g, std::span<const Territory> territories,
+  [[nodiscard]] static Result<Cover> compute(const UnitGraph& g,
+                                             std::span<const Territory> territories,
                                              std::span<const StageFilter> filters);
 
   [[nodiscard]] const UnitGraph& graph() const { return *g_; }
@@ -64,12 +65,12 @@ class Cover {
  private:
   const UnitGraph* g_ = nullptr;
   std::size_t filter_count_ = 0;
-  std::vector<std::uint32_t> mask_;            // per commune index
-  std::vector<std::uint32_t> offsets_;         // unit → territories, CSR
+  std::vector<std::uint32_t> mask_;     // per commune index
+  std::vector<std::uint32_t> offsets_;  // unit → territories, CSR
   std::vector<std::uint32_t> list_;
   std::vector<std::uint32_t> territory_mask_;  // per territory
   std::vector<std::int64_t> territory_population_;
-  std::vector<std::uint32_t> unit_offsets_;    // territory → units, CSR
+  std::vector<std::uint32_t> unit_offsets_;  // territory → units, CSR
   std::vector<CommuneIndex> unit_list_;
 };
 
@@ -95,9 +96,9 @@ struct AreaCoverage {
   Area area;
   std::string name;
   Count total;
-  Count covered;                  // by at least one territory, whatever its stage
-  std::vector<Count> by_filter;   // covered by a territory passing each filter, in filter order
-  Count overlapping;              // covered by two territories or more
+  Count covered;                 // by at least one territory, whatever its stage
+  std::vector<Count> by_filter;  // covered by a territory passing each filter, in filter order
+  Count overlapping;             // covered by two territories or more
   [[nodiscard]] Count uncovered() const {
     return {total.communes - covered.communes, total.population - covered.population};
   }
@@ -120,7 +121,7 @@ struct OverlapPair {
 struct Overlaps {
   std::vector<CommuneIndex> units;  // covered by two territories or more
   std::int64_t population = 0;
-  std::vector<OverlapPair> pairs;   // most populated first, then by (a, b)
+  std::vector<OverlapPair> pairs;  // most populated first, then by (a, b)
 };
 /// Overlaps among the given units, counting only territories passing `filter`.
 [[nodiscard]] Overlaps overlaps(const Cover& cover, std::span<const CommuneIndex> units,
@@ -129,7 +130,8 @@ struct Overlaps {
 /// Connected components of the units not covered by a territory passing `filter` (nullopt: not
 /// covered at all), restricted to `units` (a zone is cut at the area's border), largest population
 /// first, ties by smallest unit.
-[[nodiscard]] std::vector<Piece> white_zones(const Cover& cover, std::span<const CommuneIndex> units,
+[[nodiscard]] std::vector<Piece> white_zones(const Cover& cover,
+                                             std::span<const CommuneIndex> units,
                                              std::optional<std::size_t> filter = std::nullopt);
 
 /// Everything a national dashboard shows, in one call: France, every région and département,
@@ -141,9 +143,9 @@ struct NationalCoverage {
   std::vector<Piece> white_zones;
   Overlaps overlaps;
 };
-[[nodiscard]] Result<NationalCoverage> national_coverage(const UnitGraph& g,
-                                                         std::span<const Territory> territories,
-                                                         std::span<const StageFilter> filters,
-                                                         std::optional<std::size_t> white_zone_filter = std::nullopt);
+[[nodiscard]] Result<NationalCoverage> national_coverage(
+    const UnitGraph& g, std::span<const Territory> territories,
+    std::span<const StageFilter> filters,
+    std::optional<std::size_t> white_zone_filter = std::nullopt);
 
 }  // namespace maillage::coverage

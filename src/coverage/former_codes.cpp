@@ -27,12 +27,14 @@ Result<FormerCodes> parse_etalab_former_communes(std::string_view file, std::str
   try {
     doc = nlohmann::json::parse(json);
   } catch (const nlohmann::json::parse_error& e) {
-    return fail_at(std::string(file), line_at(json, e.byte), "", std::string("JSON invalide : ") + e.what());
+    return fail_at(std::string(file), line_at(json, e.byte), "",
+                   std::string("JSON invalide : ") + e.what());
   }
   if (!doc.is_array()) return fail_at(std::string(file), 1, "", "tableau de communes attendu");
   std::unordered_set<std::string> current;
   for (const auto& o : doc) {
-    if (o.is_object() && get_string(o, "type") == "commune-actuelle") current.insert(get_string(o, "code"));
+    if (o.is_object() && get_string(o, "type") == "commune-actuelle")
+      current.insert(get_string(o, "code"));
   }
   FormerCodes out;
   for (std::size_t i = 0; i < doc.size(); ++i) {

@@ -30,9 +30,12 @@ double distance2(const geo::LatLon& a, const geo::LatLon& b) {
 
 std::string_view to_string(ProposalKind k) {
   switch (k) {
-    case ProposalKind::new_territory: return "new_territory";
-    case ProposalKind::attach: return "attach";
-    case ProposalKind::isolated: return "isolated";
+    case ProposalKind::new_territory:
+      return "new_territory";
+    case ProposalKind::attach:
+      return "attach";
+    case ProposalKind::isolated:
+      return "isolated";
   }
   return "?";
 }
@@ -77,7 +80,8 @@ Result<std::vector<Proposal>> propose(const Cover& cover, std::span<const Commun
       CommuneIndex seed = piece.units.front();
       for (CommuneIndex u : piece.units) {
         stamp[u] = id;
-        if (g.population(u) > g.population(seed)) seed = u;  // units are sorted: ties keep the smallest
+        if (g.population(u) > g.population(seed))
+          seed = u;  // units are sorted: ties keep the smallest
       }
       const auto gid = static_cast<std::uint32_t>(groups.size());
       Group group;
@@ -140,8 +144,9 @@ Result<std::vector<Proposal>> propose(const Cover& cover, std::span<const Commun
     p.zone = gr.zone;
     out.push_back(std::move(p));
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const Proposal& a, const Proposal& b) { return a.population > b.population; });
+  std::stable_sort(out.begin(), out.end(), [](const Proposal& a, const Proposal& b) {
+    return a.population > b.population;
+  });
 
   // Small zones, largest first (zones are already sorted that way), to the smallest adjacent
   // territory counting earlier attachments.

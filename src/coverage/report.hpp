@@ -17,7 +17,7 @@ struct ReportOptions {
   std::int64_t min_population = 40'000;  // proposals
   std::size_t max_zones = 10;            // white zones listed (the others are counted)
   std::size_t max_proposals = 15;
-  std::size_t max_names = 5;             // commune names shown per zone or overlap
+  std::size_t max_names = 5;  // commune names shown per zone or overlap
 };
 
 /// `filters` are the ones the Cover was computed with (their labels head the rows); the EPCI

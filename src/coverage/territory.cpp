@@ -13,7 +13,8 @@ std::vector<SizeClass> default_size_classes() {
 }
 
 Status check_size_classes(std::span<const SizeClass> classes) {
-  if (classes.empty()) return fail(ErrorCode::invalid_input, "aucune classe de taille", "size_classes");
+  if (classes.empty())
+    return fail(ErrorCode::invalid_input, "aucune classe de taille", "size_classes");
   std::int64_t previous = 0;
   for (std::size_t i = 0; i < classes.size(); ++i) {
     const SizeClass& c = classes[i];

@@ -35,12 +35,13 @@ struct SizeClass {
 /// Checks that the bounds increase and that only the last class is open-ended.
 [[nodiscard]] Status check_size_classes(std::span<const SizeClass> classes);
 /// The class of a population; classes must pass check_size_classes.
-[[nodiscard]] const SizeClass& size_class(std::span<const SizeClass> classes, std::int64_t population);
+[[nodiscard]] const SizeClass& size_class(std::span<const SizeClass> classes,
+                                          std::int64_t population);
 
 /// The units of a territory: out-of-range indices refused, cities expanded to their
 /// arrondissements, duplicates removed, sorted.
-[[nodiscard]] Result<std::vector<CommuneIndex>> territory_units(const UnitGraph& g,
-                                                                std::span<const CommuneIndex> communes);
+[[nodiscard]] Result<std::vector<CommuneIndex>> territory_units(
+    const UnitGraph& g, std::span<const CommuneIndex> communes);
 
 struct Piece {
   std::vector<CommuneIndex> units;  // sorted
@@ -61,7 +62,8 @@ struct TerritoryFacts {
 
 /// Connected components of a set of units in the unit graph (the set need not be sorted),
 /// largest population first.
-[[nodiscard]] std::vector<Piece> components(const UnitGraph& g, std::span<const CommuneIndex> units);
+[[nodiscard]] std::vector<Piece> components(const UnitGraph& g,
+                                            std::span<const CommuneIndex> units);
 
 /// The territory's outline (union of commune cells, geo::outline). An arrondissement has no
 /// cell of its own: it contributes its city's cell, so a territory holding part of a city gets

@@ -91,8 +91,8 @@ bool one_of(const std::string& s, const std::string_view (&names)[N]) {
   return std::find(std::begin(names), std::end(names), s) != std::end(names);
 }
 
-constexpr std::string_view kCodeNames[] = {"code_insee", "insee", "code", "code_commune", "codgeo",
-                                           "com", "depcom", "code_commune_insee"};
+constexpr std::string_view kCodeNames[] = {"code_insee", "insee", "code",   "code_commune",
+                                           "codgeo",     "com",   "depcom", "code_commune_insee"};
 constexpr std::string_view kTerritoryNames[] = {"territoire", "cpts", "territory", "nom_cpts"};
 constexpr std::string_view kStageNames[] = {"etape", "stage", "statut"};
 
@@ -138,14 +138,22 @@ const FormerCommune* FormerCodes::find(std::string_view code) const {
 
 std::string_view to_string(IssueKind k) {
   switch (k) {
-    case IssueKind::malformed_code: return "malformed_code";
-    case IssueKind::unknown_code: return "unknown_code";
-    case IssueKind::padded_code: return "padded_code";
-    case IssueKind::former_code: return "former_code";
-    case IssueKind::duplicate: return "duplicate";
-    case IssueKind::empty_name: return "empty_name";
-    case IssueKind::stage_conflict: return "stage_conflict";
-    case IssueKind::unknown_stage: return "unknown_stage";
+    case IssueKind::malformed_code:
+      return "malformed_code";
+    case IssueKind::unknown_code:
+      return "unknown_code";
+    case IssueKind::padded_code:
+      return "padded_code";
+    case IssueKind::former_code:
+      return "former_code";
+    case IssueKind::duplicate:
+      return "duplicate";
+    case IssueKind::empty_name:
+      return "empty_name";
+    case IssueKind::stage_conflict:
+      return "stage_conflict";
+    case IssueKind::unknown_stage:
+      return "unknown_stage";
   }
   return "?";
 }
@@ -293,7 +301,8 @@ Result<TerritoryImport> parse_territory_csv(const geo::Referentiel& ref, std::st
     if (!valid_code(code)) {
       issue(n, code_name, raw, IssueKind::malformed_code, Severity::error,
             raw.empty() ? std::string("code INSEE absent")
-                        : "code INSEE " + q(raw) + " mal formé (5 caractères attendus, par exemple 57463 ou 2A004)");
+                        : "code INSEE " + q(raw) +
+                              " mal formé (5 caractères attendus, par exemple 57463 ou 2A004)");
       continue;
     }
     const geo::Commune* c = ref.commune(code);

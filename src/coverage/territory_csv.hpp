@@ -8,7 +8,8 @@
 // several territories. Separator ',', ';' or tab (the header decides); UTF-8 BOM, CRLF, blank
 // lines and double-quoted fields accepted. Per line:
 //   - unknown code → error; malformed code → error;
-//   - a 4-digit code ("1004", the leading zero lost by a spreadsheet) → completed ("01004"), warning;
+//   - a 4-digit code ("1004", the leading zero lost by a spreadsheet) → completed ("01004"),
+//   warning;
 //   - a former commune (commune déléguée or associée) → replaced by its current commune when the
 //     FormerCodes table knows it, warning;
 //   - the same commune twice in one territory → kept once, warning naming the first line.
@@ -86,7 +87,7 @@ struct ImportedTerritory {
 
 struct TerritoryImport {
   std::string file;
-  std::size_t rows = 0;  // data lines read
+  std::size_t rows = 0;                        // data lines read
   std::vector<ImportedTerritory> territories;  // in order of first appearance
   std::vector<ImportIssue> issues;             // in line order
   [[nodiscard]] std::size_t count(Severity s) const;

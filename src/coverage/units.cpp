@@ -129,7 +129,8 @@ Result<UnitGraph> UnitGraph::build(const geo::Referentiel& ref) {
     const geo::Commune& c = ref.communes[u];
     const geo::Commune& home = parent[u] != kNone ? ref.communes[parent[u]] : c;
     if (g.departement_[u] == kNone) {
-      const geo::Departement* d = ref.departement(c.departement.empty() ? home.departement : c.departement);
+      const geo::Departement* d =
+          ref.departement(c.departement.empty() ? home.departement : c.departement);
       if (d != nullptr) g.departement_[u] = static_cast<std::uint32_t>(d - ref.departements.data());
     }
     if (g.departement_[u] != kNone) g.region_[u] = region_of_dep[g.departement_[u]];

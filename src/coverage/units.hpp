@@ -38,7 +38,9 @@ class UnitGraph {
   /// otherwise (empty for an out-of-range index).
   [[nodiscard]] std::span<const CommuneIndex> expand(CommuneIndex c) const;
   [[nodiscard]] std::span<const CommuneIndex> neighbours(CommuneIndex u) const;
-  [[nodiscard]] std::int64_t population(CommuneIndex u) const { return ref_->communes[u].population; }
+  [[nodiscard]] std::int64_t population(CommuneIndex u) const {
+    return ref_->communes[u].population;
+  }
 
   /// Index in ref().departements / regions / epcis of the area a unit belongs to, kNone if none.
   [[nodiscard]] std::uint32_t departement_of(CommuneIndex u) const { return departement_[u]; }

@@ -36,18 +36,24 @@ AlertStatus status_of(std::int64_t days_left) {
 
 std::string_view to_string(AlertType t) {
   switch (t) {
-    case AlertType::implicit_transition: return "implicit_transition";
-    case AlertType::deadline: return "deadline";
-    case AlertType::anniversary: return "anniversary";
+    case AlertType::implicit_transition:
+      return "implicit_transition";
+    case AlertType::deadline:
+      return "deadline";
+    case AlertType::anniversary:
+      return "anniversary";
   }
   return "?";
 }
 
 std::string_view to_string(AlertStatus s) {
   switch (s) {
-    case AlertStatus::upcoming: return "upcoming";
-    case AlertStatus::due: return "due";
-    case AlertStatus::overdue: return "overdue";
+    case AlertStatus::upcoming:
+      return "upcoming";
+    case AlertStatus::due:
+      return "due";
+    case AlertStatus::overdue:
+      return "overdue";
   }
   return "?";
 }
@@ -55,9 +61,11 @@ std::string_view to_string(AlertStatus s) {
 Result<std::vector<Alert>> compute_alerts(const Lifecycles& lifecycles,
                                           std::span<const StructureRecord> structures,
                                           const AlertSettings& settings) {
-  if (!settings.as_of.ok()) return fail(ErrorCode::invalid_input, "date de référence invalide", "as_of");
+  if (!settings.as_of.ok())
+    return fail(ErrorCode::invalid_input, "date de référence invalide", "as_of");
   if (settings.horizon_days && *settings.horizon_days < 0) {
-    return fail(ErrorCode::invalid_input, "l'horizon des alertes doit être positif", "horizon_days");
+    return fail(ErrorCode::invalid_input, "l'horizon des alertes doit être positif",
+                "horizon_days");
   }
   const Date as_of = settings.as_of;
   std::vector<Alert> out;
@@ -66,7 +74,8 @@ Result<std::vector<Alert>> compute_alerts(const Lifecycles& lifecycles,
     const std::string who = "Structure " + quoted(s.name) + " (" + s.id + ")";
     const Lifecycle* lc = lifecycles.find(s.kind);
     if (lc == nullptr) {
-      return fail(ErrorCode::invalid_input, who + " : type de structure " + quoted(s.kind) + " inconnu",
+      return fail(ErrorCode::invalid_input,
+                  who + " : type de structure " + quoted(s.kind) + " inconnu",
                   "structures[" + std::to_string(i) + "].kind");
     }
     auto state = replay(*lc, s.history);
@@ -130,8 +139,7 @@ Result<std::vector<Alert>> compute_alerts(const Lifecycles& lifecycles,
                     " jours (échéance du " + format_date_fr(due) + ", " + origin + ").";
       } else {
         a.message = s.name + " : " + d.label + " au plus tard le " + format_date_fr(due) + ", " +
-                    (left == 0 ? std::string("aujourd'hui") : in_days(left)) + " (" + origin +
-                    ").";
+                    (left == 0 ? std::string("aujourd'hui") : in_days(left)) + " (" + origin + ").";
       }
       out.push_back(std::move(a));
     }

@@ -44,8 +44,8 @@ struct Alert {
   std::string structure_name;
   std::string kind;  // structure kind
   AlertType type = AlertType::deadline;
-  std::string rule;  // id of the timer, deadline or anniversary rule
-  int rank = 0;      // anniversaries: 1 for the first one
+  std::string rule;     // id of the timer, deadline or anniversary rule
+  int rank = 0;         // anniversaries: 1 for the first one
   std::string label;    // French, e.g. "2e anniversaire du contrat ACI"
   std::string message;  // French sentence for the alert list
   Date due{};

@@ -25,7 +25,8 @@ std::optional<Date> parse_date(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
   const auto y = text.substr(0, 4), m = text.substr(5, 2), d = text.substr(8, 2);
   if (!all_digits(y) || !all_digits(m) || !all_digits(d)) return std::nullopt;
-  const Date date{std::chrono::year{to_int(y)}, std::chrono::month{static_cast<unsigned>(to_int(m))},
+  const Date date{std::chrono::year{to_int(y)},
+                  std::chrono::month{static_cast<unsigned>(to_int(m))},
                   std::chrono::day{static_cast<unsigned>(to_int(d))}};
   if (!date.ok()) return std::nullopt;
   return date;

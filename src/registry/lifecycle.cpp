@@ -85,9 +85,9 @@ Result<Lifecycles> load_lifecycles(std::span<const RulesFile> files) {
     auto lc = parse_lifecycle(f.name, f.text);
     if (!lc) return tl::unexpected(lc.error());
     if (const Lifecycle* other = out.find(lc->kind)) {
-      return fail_at(std::string(f.name), 0, "structure.kind",
-                     "le type de structure « " + lc->kind + " » est déjà décrit par " +
-                         other->file);
+      return fail_at(
+          std::string(f.name), 0, "structure.kind",
+          "le type de structure « " + lc->kind + " » est déjà décrit par " + other->file);
     }
     out.items.push_back(std::move(*lc));
   }
@@ -99,8 +99,7 @@ Result<Lifecycles> builtin_lifecycles() { return load_lifecycles(builtin_lifecyc
 StructureState initial_state(const Lifecycle& lc) { return {lc.initial().id, std::nullopt}; }
 
 Result<Transition> transition(const Lifecycle& lc, const StructureState& current,
-                              std::string_view event_or_target, Date date,
-                              std::string_view user) {
+                              std::string_view event_or_target, Date date, std::string_view user) {
   if (is_blank(user)) {
     return refuse("l'utilisateur qui signe la transition est obligatoire.", "utilisateur");
   }
@@ -129,9 +128,8 @@ Result<Transition> transition(const Lifecycle& lc, const StructureState& current
     }
   }
   if (rule == nullptr) {
-    const std::string possible =
-        " Depuis " + quoted(from->label) + ", les étapes possibles sont : " +
-        list_moves(lc, from->id) + ".";
+    const std::string possible = " Depuis " + quoted(from->label) +
+                                 ", les étapes possibles sont : " + list_moves(lc, from->id) + ".";
     if (const State* target = lc.state(event_or_target)) {
       if (target->id == from->id) {
         return refuse(lc.definite + " est déjà à l'étape " + quoted(from->label) + "." + possible,
@@ -157,8 +155,8 @@ Result<Transition> transition(const Lifecycle& lc, const StructureState& current
                       "etape");
       }
     }
-    return refuse("étape ou action inconnue pour " + lc.definite + " : " +
-                      quoted(event_or_target) + "." + possible,
+    return refuse("étape ou action inconnue pour " + lc.definite + " : " + quoted(event_or_target) +
+                      "." + possible,
                   "etape");
   }
 
@@ -173,8 +171,8 @@ Result<Transition> transition(const Lifecycle& lc, const StructureState& current
   if (const TimerRule* t = lc.timer_in(from->id); t != nullptr && current.since) {
     const Date due = add_delay(*current.since, t->after);
     if (date > due && rule->to != t->to) {
-      return refuse("l'étape " + state_label(lc, t->to) + " s'applique d'office à " +
-                        lc.definite + " depuis le " + format_date_fr(due) + " (" + t->label + " : " +
+      return refuse("l'étape " + state_label(lc, t->to) + " s'applique d'office à " + lc.definite +
+                        " depuis le " + format_date_fr(due) + " (" + t->label + " : " +
                         describe_delay(t->after) + " après l'entrée dans l'étape " +
                         quoted(from->label) + " le " + format_date_fr(*current.since) +
                         ") ; enregistrez d'abord ce passage.",
@@ -229,8 +227,7 @@ Result<StructureState> replay(const Lifecycle& lc, std::span<const Transition> h
   return cur;
 }
 
-std::vector<Transition> due_timers(const Lifecycle& lc, const StructureState& current,
-                                   Date as_of) {
+std::vector<Transition> due_timers(const Lifecycle& lc, const StructureState& current, Date as_of) {
   std::vector<Transition> out;
   StructureState cur = current;
   // Each step enters a new state, and a chain longer than the number of states would loop.

@@ -51,7 +51,7 @@ struct TimerRule {
   std::string state;
   Delay after;
   std::string to;
-  std::string event;  // event id of the implicit transition ("validation_implicite")
+  std::string event;     // event id of the implicit transition ("validation_implicite")
   int notice_days = 30;  // alert this many days before
   Provenance provenance;
   std::int64_t line = 0;
@@ -65,7 +65,7 @@ struct DeadlineRule {
   std::string label;  // "Démarrage de la mission accès aux soins"
   std::string counted_from;
   Delay within;
-  std::string milestone;  // "acces_soins.demarrage"
+  std::string milestone;              // "acces_soins.demarrage"
   std::vector<std::string> while_in;  // states in which it applies; empty: any non-terminal
   int notice_days = 60;
   Provenance provenance;
@@ -181,8 +181,8 @@ struct StructureState {
 
 /// The implicit transitions that have fired by `as_of` (a timer may lead to a state with its own
 /// timer: they are chained), each dated on its due date and signed kSystemUser.
-[[nodiscard]] std::vector<Transition> due_timers(const Lifecycle& lc,
-                                                 const StructureState& current, Date as_of);
+[[nodiscard]] std::vector<Transition> due_timers(const Lifecycle& lc, const StructureState& current,
+                                                 Date as_of);
 
 /// The latest date the history entered `state`, if ever.
 [[nodiscard]] std::optional<Date> entered(std::span<const Transition> history,

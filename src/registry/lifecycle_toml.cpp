@@ -1,9 +1,10 @@
 // Reading rules/lifecycle/*.toml with toml++ and checking the table as a whole (a state machine
 // with an unreachable state or a way out of a terminal state is refused when the file is read,
 // not discovered by a user).
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <set>
-#include <toml++/toml.h>
 
 #include "registry/lifecycle.hpp"
 
@@ -40,7 +41,8 @@ class Reader {
                              bool required) const {
     const toml::node* n = t.get(key);
     if (n == nullptr) {
-      if (required) return error(line_of(t), where + "." + std::string(key), "clé obligatoire absente");
+      if (required)
+        return error(line_of(t), where + "." + std::string(key), "clé obligatoire absente");
       return std::string();
     }
     const auto* s = n->as_string();
@@ -67,9 +69,9 @@ class Reader {
     }
     const auto* i = n->as_integer();
     if (i == nullptr || i->get() < min || i->get() > max) {
-      return error(line_of(*n), where + "." + std::string(key),
-                   "entier entre " + std::to_string(min) + " et " + std::to_string(max) +
-                       " attendu");
+      return error(
+          line_of(*n), where + "." + std::string(key),
+          "entier entre " + std::to_string(min) + " et " + std::to_string(max) + " attendu");
     }
     return static_cast<int>(i->get());
   }
@@ -126,13 +128,15 @@ class Reader {
   }
 
   // The array of tables `key` (absent: empty).
-  Result<std::vector<const toml::table*>> tables(const toml::table& root, std::string_view key) const {
+  Result<std::vector<const toml::table*>> tables(const toml::table& root,
+                                                 std::string_view key) const {
     std::vector<const toml::table*> out;
     const toml::node* n = root.get(key);
     if (n == nullptr) return out;
     const auto* a = n->as_array();
     if (a == nullptr) {
-      return error(line_of(*n), std::string(key), "tableau de tables attendu ([[" + std::string(key) + "]])");
+      return error(line_of(*n), std::string(key),
+                   "tableau de tables attendu ([[" + std::string(key) + "]])");
     }
     for (const toml::node& e : *a) {
       const auto* t = e.as_table();
@@ -156,12 +160,12 @@ class Reader {
   std::string file_;
 };
 
-#define MAILLAGE_TRY(var, expr)                                   \
-  auto var##_r = (expr);                                          \
+#define MAILLAGE_TRY(var, expr)                                    \
+  auto var##_r = (expr);                                           \
   if (!var##_r) return tl::unexpected(std::move(var##_r.error())); \
   auto var = std::move(*var##_r)
 
-#define MAILLAGE_CHECK(expr)                                   \
+#define MAILLAGE_CHECK(expr) \
   if (auto ok_ = (expr); !ok_) return tl::unexpected(std::move(ok_.error()))
 
 bool valid_id(std::string_view id) {
@@ -171,13 +175,15 @@ bool valid_id(std::string_view id) {
 }
 
 Result<Lifecycle> read(const Reader& r, const toml::table& root) {
-  MAILLAGE_CHECK(r.only_keys(root, "", {"schema", "structure", "states", "transitions", "timers",
-                                        "deadlines", "anniversaries", "stage_groups"}));
+  MAILLAGE_CHECK(r.only_keys(root, "",
+                             {"schema", "structure", "states", "transitions", "timers", "deadlines",
+                              "anniversaries", "stage_groups"}));
   {
     MAILLAGE_TRY(schema, r.string(root, "", "schema", true));
     if (schema != kSchema) {
-      return r.error(line_of(*root.get("schema")), "schema",
-                     "schéma « " + schema + " » inconnu (attendu « " + std::string(kSchema) + " »)");
+      return r.error(
+          line_of(*root.get("schema")), "schema",
+          "schéma « " + schema + " » inconnu (attendu « " + std::string(kSchema) + " »)");
     }
   }
   Lifecycle lc;
@@ -189,7 +195,8 @@ Result<Lifecycle> read(const Reader& r, const toml::table& root) {
     MAILLAGE_TRY(kind, r.string(*structure, "structure", "kind", true));
     MAILLAGE_TRY(label, r.string(*structure, "structure", "label", true));
     MAILLAGE_TRY(definite, r.string(*structure, "structure", "definite", true));
-    if (!valid_id(kind)) return r.error(line_of(*structure), "structure.kind", "identifiant en minuscules attendu");
+    if (!valid_id(kind))
+      return r.error(line_of(*structure), "structure.kind", "identifiant en minuscules attendu");
     lc.kind = kind;
     lc.label = label;
     lc.definite = definite;
@@ -200,9 +207,11 @@ Result<Lifecycle> read(const Reader& r, const toml::table& root) {
   std::set<std::string, std::less<>> ids;
   auto new_id = [&](const std::string& id, std::int64_t line, const std::string& key) -> Status {
     if (!valid_id(id)) {
-      return r.error(line, key, "identifiant « " + id + " » invalide (minuscules, chiffres, _ et .)");
+      return r.error(line, key,
+                     "identifiant « " + id + " » invalide (minuscules, chiffres, _ et .)");
     }
-    if (!ids.insert(id).second) return r.error(line, key, "identifiant « " + id + " » déjà utilisé");
+    if (!ids.insert(id).second)
+      return r.error(line, key, "identifiant « " + id + " » déjà utilisé");
     return {};
   };
 
@@ -219,17 +228,21 @@ Result<Lifecycle> read(const Reader& r, const toml::table& root) {
     MAILLAGE_TRY(label, r.string(t, w, "label", true));
     MAILLAGE_TRY(initial, r.boolean(t, w, "initial"));
     MAILLAGE_TRY(terminal, r.boolean(t, w, "terminal"));
-    if (initial && terminal) return r.error(s.line, w, "un état ne peut pas être initial et terminal");
+    if (initial && terminal)
+      return r.error(s.line, w, "un état ne peut pas être initial et terminal");
     s.id = id;
     s.label = label;
     s.initial = initial;
     s.terminal = terminal;
     lc.states.push_back(std::move(s));
   }
-  if (std::count_if(lc.states.begin(), lc.states.end(), [](const State& s) { return s.initial; }) != 1) {
-    return r.error(lc.states.front().line, "states", "il faut exactement un état initial (initial = true)");
+  if (std::count_if(lc.states.begin(), lc.states.end(), [](const State& s) { return s.initial; }) !=
+      1) {
+    return r.error(lc.states.front().line, "states",
+                   "il faut exactement un état initial (initial = true)");
   }
-  auto known_state = [&](const std::string& id, std::int64_t line, const std::string& key) -> Status {
+  auto known_state = [&](const std::string& id, std::int64_t line,
+                         const std::string& key) -> Status {
     if (lc.state(id) == nullptr) return r.error(line, key, "état « " + id + " » inconnu");
     return {};
   };
@@ -255,7 +268,8 @@ Result<Lifecycle> read(const Reader& r, const toml::table& root) {
     MAILLAGE_CHECK(known_state(to, tr.line, w + ".to"));
     for (const std::string& f : from) {
       if (lc.state(f)->terminal) {
-        return r.error(tr.line, w + ".from", "l'état « " + f + " » est terminal : aucune transition ne peut en partir");
+        return r.error(tr.line, w + ".from",
+                       "l'état « " + f + " » est terminal : aucune transition ne peut en partir");
       }
       if (f == to) return r.error(tr.line, w, "transition de « " + f + " » vers lui-même");
     }
@@ -270,7 +284,8 @@ Result<Lifecycle> read(const Reader& r, const toml::table& root) {
     std::set<std::string, std::less<>> targets;
     for (const TransitionRule* tr : lc.allowed_from(s.id)) {
       if (!targets.insert(tr->to).second) {
-        return r.error(tr->line, "transitions", "deux transitions mènent de « " + s.id + " » à « " + tr->to + " »");
+        return r.error(tr->line, "transitions",
+                       "deux transitions mènent de « " + s.id + " » à « " + tr->to + " »");
       }
     }
   }
@@ -279,8 +294,9 @@ Result<Lifecycle> read(const Reader& r, const toml::table& root) {
   for (std::size_t i = 0; i < timers.size(); ++i) {
     const toml::table& t = *timers[i];
     const std::string w = "timers[" + std::to_string(i) + "]";
-    MAILLAGE_CHECK(r.only_keys(t, w, {"id", "label", "state", "after", "to", "event", "notice_days",
-                                      "source", "verified", "note"}));
+    MAILLAGE_CHECK(r.only_keys(t, w,
+                               {"id", "label", "state", "after", "to", "event", "notice_days",
+                                "source", "verified", "note"}));
     TimerRule tm;
     tm.line = line_of(t);
     MAILLAGE_TRY(id, r.string(t, w, "id", true));
@@ -296,14 +312,16 @@ Result<Lifecycle> read(const Reader& r, const toml::table& root) {
     MAILLAGE_CHECK(known_state(state, tm.line, w + ".state"));
     MAILLAGE_CHECK(known_state(to, tm.line, w + ".to"));
     if (lc.timer_in(state) != nullptr) {
-      return r.error(tm.line, w + ".state", "un autre délai s'applique déjà à l'état « " + state + " »");
+      return r.error(tm.line, w + ".state",
+                     "un autre délai s'applique déjà à l'état « " + state + " »");
     }
     // The implicit move must also be a move the table allows explicitly (the ARS may validate
     // before the delay ends), so that both paths lead to the same place.
     bool declared = false;
     for (const TransitionRule* tr : lc.allowed_from(state)) declared = declared || tr->to == to;
     if (!declared) {
-      return r.error(tm.line, w + ".to", "aucune transition déclarée ne mène de « " + state + " » à « " + to + " »");
+      return r.error(tm.line, w + ".to",
+                     "aucune transition déclarée ne mène de « " + state + " » à « " + to + " »");
     }
     tm.id = id;
     tm.label = label;
@@ -320,8 +338,9 @@ Result<Lifecycle> read(const Reader& r, const toml::table& root) {
   for (std::size_t i = 0; i < deadlines.size(); ++i) {
     const toml::table& t = *deadlines[i];
     const std::string w = "deadlines[" + std::to_string(i) + "]";
-    MAILLAGE_CHECK(r.only_keys(t, w, {"id", "label", "counted_from", "within", "milestone",
-                                      "while_in", "notice_days", "source", "verified", "note"}));
+    MAILLAGE_CHECK(r.only_keys(t, w,
+                               {"id", "label", "counted_from", "within", "milestone", "while_in",
+                                "notice_days", "source", "verified", "note"}));
     DeadlineRule d;
     d.line = line_of(t);
     MAILLAGE_TRY(id, r.string(t, w, "id", true));
@@ -335,7 +354,8 @@ Result<Lifecycle> read(const Reader& r, const toml::table& root) {
     MAILLAGE_TRY(prov, r.provenance(t, w));
     MAILLAGE_CHECK(known_state(from, d.line, w + ".counted_from"));
     MAILLAGE_CHECK(known_states(while_in, d.line, w + ".while_in"));
-    if (!valid_id(milestone)) return r.error(d.line, w + ".milestone", "identifiant de jalon invalide");
+    if (!valid_id(milestone))
+      return r.error(d.line, w + ".milestone", "identifiant de jalon invalide");
     d.id = id;
     d.label = label;
     d.counted_from = from;
@@ -351,9 +371,9 @@ Result<Lifecycle> read(const Reader& r, const toml::table& root) {
   for (std::size_t i = 0; i < anniversaries.size(); ++i) {
     const toml::table& t = *anniversaries[i];
     const std::string w = "anniversaries[" + std::to_string(i) + "]";
-    MAILLAGE_CHECK(r.only_keys(t, w, {"id", "label", "final_label", "counted_from", "every_months",
-                                      "count", "while_in", "notice_days", "source", "verified",
-                                      "note"}));
+    MAILLAGE_CHECK(r.only_keys(t, w,
+                               {"id", "label", "final_label", "counted_from", "every_months",
+                                "count", "while_in", "notice_days", "source", "verified", "note"}));
     AnniversaryRule a;
     a.line = line_of(t);
     MAILLAGE_TRY(id, r.string(t, w, "id", true));
@@ -389,7 +409,8 @@ Result<Lifecycle> read(const Reader& r, const toml::table& root) {
     g.line = line_of(t);
     MAILLAGE_TRY(id, r.string(t, w, "id", true));
     if (!valid_id(id) || lc.stage_group(id) != nullptr) {
-      return r.error(g.line, w + ".id", "identifiant de groupe « " + id + " » invalide ou déjà utilisé");
+      return r.error(g.line, w + ".id",
+                     "identifiant de groupe « " + id + " » invalide ou déjà utilisé");
     }
     MAILLAGE_TRY(label, r.string(t, w, "label", true));
     MAILLAGE_TRY(members, r.strings(t, w, "states", true));
@@ -412,10 +433,13 @@ Result<Lifecycle> read(const Reader& r, const toml::table& root) {
   }
   for (const State& s : lc.states) {
     if (!seen.contains(s.id)) {
-      return r.error(s.line, "states", "l'état « " + s.id + " » n'est atteignable par aucune transition depuis l'état initial");
+      return r.error(
+          s.line, "states",
+          "l'état « " + s.id + " » n'est atteignable par aucune transition depuis l'état initial");
     }
     if (!s.terminal && lc.allowed_from(s.id).empty()) {
-      return r.error(s.line, "states", "l'état « " + s.id + " » n'est pas terminal mais aucune transition n'en part");
+      return r.error(s.line, "states",
+                     "l'état « " + s.id + " » n'est pas terminal mais aucune transition n'en part");
     }
   }
   return lc;

@@ -114,8 +114,8 @@ TEST(Csv, ReportNamesEveryLine) {
   ASSERT_EQ(r->territories.size(), 1u);
   const ImportedTerritory& t = r->territories[0];
   EXPECT_EQ(t.name, "Territoire importé");
-  EXPECT_EQ(t.communes, (std::vector<CommuneIndex>{idx("13001"), idx("01004"), idx("2A004"),
-                                                   idx("13055")}));
+  EXPECT_EQ(t.communes,
+            (std::vector<CommuneIndex>{idx("13001"), idx("01004"), idx("2A004"), idx("13055")}));
   EXPECT_EQ(t.lines, (std::vector<std::int64_t>{2, 3, 9, 10}));
   std::vector<std::pair<std::int64_t, IssueKind>> got;
   for (const auto& i : r->issues) got.emplace_back(i.line, i.kind);
@@ -174,9 +174,10 @@ TEST(Csv, HeaderlessAndSeveralTerritoriesWithStages) {
   EXPECT_EQ(r->territories[1].communes.size(), 2u);  // the unknown stage does not drop the commune
   std::vector<std::pair<std::int64_t, IssueKind>> got;
   for (const auto& i : r->issues) got.emplace_back(i.line, i.kind);
-  const std::vector<std::pair<std::int64_t, IssueKind>> want = {
-      {5, IssueKind::stage_conflict}, {5, IssueKind::duplicate}, {6, IssueKind::unknown_stage},
-      {7, IssueKind::empty_name}};
+  const std::vector<std::pair<std::int64_t, IssueKind>> want = {{5, IssueKind::stage_conflict},
+                                                                {5, IssueKind::duplicate},
+                                                                {6, IssueKind::unknown_stage},
+                                                                {7, IssueKind::empty_name}};
   EXPECT_EQ(got, want);
   EXPECT_EQ(r->issues[0].field, "etape");
   EXPECT_NE(r->issues[0].message.find("(« aci_signe », ligne 2)"), std::string::npos);
@@ -232,8 +233,8 @@ TEST(FormerCodes, EtalabFile) {
   auto bad = parse_etalab_former_communes("communes.json", "[\n{\"code\": }\n]");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().line, 2);
-  auto missing = parse_etalab_former_communes(
-      "communes.json", R"([{"code": "1", "type": "commune-deleguee"}])");
+  auto missing = parse_etalab_former_communes("communes.json",
+                                              R"([{"code": "1", "type": "commune-deleguee"}])");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().field, "[0]");
 }

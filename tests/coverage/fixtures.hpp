@@ -120,8 +120,8 @@ struct GridSpec {
   int cols = 10;
   int dep_rows = 5;  // département blocks
   int dep_cols = 5;
-  int region_deps = 2;  // départements per région row/column block
-  int epci_size = 3;    // EPCI blocks
+  int region_deps = 2;    // départements per région row/column block
+  int epci_size = 3;      // EPCI blocks
   bool diagonals = true;  // one diagonal per cell: six neighbours like a triangulation
   bool city = false;      // the commune at the centre becomes a city with 4 arrondissements
   std::uint64_t seed = 1;
@@ -161,7 +161,8 @@ inline geo::Referentiel make_grid(const GridSpec& s) {
   }
   std::vector<int> order(cells.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
-  std::sort(order.begin(), order.end(), [&](int x, int y) { return cells[x].code < cells[y].code; });
+  std::sort(order.begin(), order.end(),
+            [&](int x, int y) { return cells[x].code < cells[y].code; });
   std::vector<CommuneIndex> at(cells.size());
   for (int i : order) {
     const Cell& c = cells[i];
@@ -197,8 +198,8 @@ struct GrowSpec {
   double overlap = 0.03;  // chance to take a unit another territory already holds
   double scatter = 0.0;   // chance for a territory to get one far-away unit (a second piece)
   std::uint64_t seed = 7;
-  std::vector<std::string> stages = {"aci_signe", "actif", "projet_valide", "aci_negociation",
-                                     "lettre_validee", "pre_projet"};
+  std::vector<std::string> stages = {"aci_signe",       "actif",          "projet_valide",
+                                     "aci_negociation", "lettre_validee", "pre_projet"};
 };
 
 // Territories grown by BFS from random free seeds until a random target population; most do not
@@ -217,7 +218,8 @@ inline std::vector<Territory> grow_territories(const UnitGraph& g, const GrowSpe
     if (next_seed == seeds.size()) break;  // the map is full
     const CommuneIndex seed = seeds[next_seed];
     const std::int64_t target =
-        s.min_target + static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(s.max_target - s.min_target + 1)));
+        s.min_target + static_cast<std::int64_t>(
+                           rng.below(static_cast<std::uint64_t>(s.max_target - s.min_target + 1)));
     Territory terr;
     terr.id = "t" + std::to_string(t);
     terr.name = "CPTS " + std::to_string(t);

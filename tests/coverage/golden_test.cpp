@@ -23,7 +23,7 @@ using test::RefBuilder;
 
 const geo::Referentiel& grid() {
   static const geo::Referentiel ref = [] {
-    const std::int64_t pops[16] = {10000, 5000, 2000, 1000, 8000, 3000, 1500, 500,
+    const std::int64_t pops[16] = {10000, 5000, 2000, 1000, 8000, 3000, 1500,  500,
                                    4000,  2500, 6000, 7000, 1000, 800,  12000, 20000};
     RefBuilder b;
     for (int i = 0; i < 16; ++i) {
@@ -56,7 +56,9 @@ std::vector<Territory> territories() {
 
 std::vector<StageFilter> filters() {
   return {{"aci_signe", "ACI signé", {"aci_signe", "actif"}},
-          {"projet_valide", "Projet validé ou plus", {"projet_valide", "aci_negociation", "aci_signe", "actif"}},
+          {"projet_valide",
+           "Projet validé ou plus",
+           {"projet_valide", "aci_negociation", "aci_signe", "actif"}},
           {"toutes", "Toutes", {}}};
 }
 
@@ -91,7 +93,8 @@ TEST(Golden, TerritoryFacts) {
   ASSERT_TRUE(d);
   EXPECT_FALSE(d->contiguous);
   ASSERT_EQ(d->pieces.size(), 2u);
-  EXPECT_EQ(d->pieces[0].units, (std::vector<CommuneIndex>{3}));  // equal populations: lower index first
+  EXPECT_EQ(d->pieces[0].units,
+            (std::vector<CommuneIndex>{3}));  // equal populations: lower index first
   EXPECT_EQ(d->pieces[1].units, (std::vector<CommuneIndex>{12}));
   EXPECT_EQ(d->pieces[1].population, 1000);
 
@@ -223,7 +226,8 @@ TEST(Golden, ProposalsSplitALargeZoneIntoEvenContiguousGroups) {
   // Under "ACI signé", the white zone of 56 300 inhabitants with a minimum of 20 000:
   //  - seed 15 (20 000) is a group on its own;
   //  - the rest (36 300) is seeded at 14 (12 000) and grows to the nearest units: 13 (same row),
-  //    10 (above), then 9 and 11 tie (one diagonal step) and 9 wins on index: {9,10,13,14} = 21 300;
+  //    10 (above), then 9 and 11 tie (one diagonal step) and 9 wins on index: {9,10,13,14} = 21
+  //    300;
   //  - left over {2,6,7,11} (11 000) touches both groups and joins the smaller, {15}: 31 000;
   //  - left over {8} (4 000) touches only {9,10,13,14}: 25 300.
   auto p = propose(cover(), area(AreaKind::departement, "57"), {20000, 0});
@@ -330,8 +334,11 @@ TEST(Golden, Outline) {
   for (std::size_t i = 0; i < ref.communes.size(); ++i) {
     const auto [lat, lon] = ref.communes[i].position;
     const double h = 0.125;
-    ref.cells[i] = {geo::Polygon{{{lat - h, lon - h}, {lat - h, lon + h}, {lat + h, lon + h},
-                                  {lat + h, lon - h}, {lat - h, lon - h}},
+    ref.cells[i] = {geo::Polygon{{{lat - h, lon - h},
+                                  {lat - h, lon + h},
+                                  {lat + h, lon + h},
+                                  {lat + h, lon - h},
+                                  {lat - h, lon - h}},
                                  {}}};
   }
   auto g = UnitGraph::build(ref);

@@ -30,7 +30,8 @@ struct NaiveNational {
   std::map<std::pair<std::uint32_t, std::uint32_t>, Count> overlap_pairs;
 };
 
-inline NaiveNational naive_national(const geo::Referentiel& ref, std::span<const Territory> territories,
+inline NaiveNational naive_national(const geo::Referentiel& ref,
+                                    std::span<const Territory> territories,
                                     std::span<const StageFilter> filters) {
   std::map<std::string, std::vector<std::string>> children;
   for (const auto& c : ref.communes) {
@@ -102,7 +103,8 @@ inline NaiveNational naive_national(const geo::Referentiel& ref, std::span<const
   NaiveNational out;
   out.france = row_of("", [](const geo::Commune&) { return true; });
   for (const auto& r : ref.regions) {
-    out.regions.push_back(row_of(r.code, [&](const geo::Commune& c) { return c.region == r.code; }));
+    out.regions.push_back(
+        row_of(r.code, [&](const geo::Commune& c) { return c.region == r.code; }));
   }
   for (const auto& d : ref.departements) {
     out.departements.push_back(
@@ -160,7 +162,8 @@ inline NaiveNational naive_national(const geo::Referentiel& ref, std::span<const
     const std::vector<std::size_t> ts = territories_of(code);
     for (std::size_t i = 0; i < ts.size(); ++i) {
       for (std::size_t j = i + 1; j < ts.size(); ++j) {
-        Count& c = out.overlap_pairs[{static_cast<std::uint32_t>(ts[i]), static_cast<std::uint32_t>(ts[j])}];
+        Count& c = out.overlap_pairs[{static_cast<std::uint32_t>(ts[i]),
+                                      static_cast<std::uint32_t>(ts[j])}];
         c.communes++;
         c.population += ref.communes[u].population;
       }

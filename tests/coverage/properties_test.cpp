@@ -17,7 +17,9 @@ using test::GrowSpec;
 
 const std::vector<StageFilter> kFilters = {
     {"aci_signe", "ACI signé", {"aci_signe", "actif"}},
-    {"projet_valide", "Projet validé ou plus", {"projet_valide", "aci_negociation", "aci_signe", "actif"}},
+    {"projet_valide",
+     "Projet validé ou plus",
+     {"projet_valide", "aci_negociation", "aci_signe", "actif"}},
     {"toutes", "Toutes", {}}};
 
 // The référentiel lives on the heap: the graph points to it, and the Instance is moved around.
@@ -76,7 +78,8 @@ TEST_P(Properties, EngineMatchesTheStraightforwardImplementation) {
   const auto naive = test::naive_national(in.ref(), in.territories, kFilters);
   expect_row(fast->france, naive.france);
   ASSERT_EQ(fast->regions.size(), naive.regions.size());
-  for (std::size_t i = 0; i < naive.regions.size(); ++i) expect_row(fast->regions[i], naive.regions[i]);
+  for (std::size_t i = 0; i < naive.regions.size(); ++i)
+    expect_row(fast->regions[i], naive.regions[i]);
   ASSERT_EQ(fast->departements.size(), naive.departements.size());
   for (std::size_t i = 0; i < naive.departements.size(); ++i) {
     expect_row(fast->departements[i], naive.departements[i]);
@@ -102,7 +105,8 @@ TEST_P(Properties, WhiteZonesPartitionTheUncoveredUnits) {
   for (const auto& dep : in.ref().departements) {
     auto units = area_units(*in.graph, {AreaKind::departement, dep.code});
     ASSERT_TRUE(units);
-    for (std::optional<std::size_t> f : {std::optional<std::size_t>{}, std::optional<std::size_t>{0}}) {
+    for (std::optional<std::size_t> f :
+         {std::optional<std::size_t>{}, std::optional<std::size_t>{0}}) {
       const AreaCoverage row = summarize(*cover, *units);
       const Count uncovered = f ? row.uncovered(*f) : row.uncovered();
       const auto zones = white_zones(*cover, *units, f);
@@ -171,7 +175,8 @@ TEST_P(Properties, ProposalsAreContiguousDisjointAndAvoidCoveredUnits) {
     auto units = area_units(*in.graph, {AreaKind::departement, dep.code});
     ASSERT_TRUE(units);
     for (std::int64_t min_pop : {3'000, 10'000, 40'000}) {
-      for (std::optional<std::size_t> f : {std::optional<std::size_t>{}, std::optional<std::size_t>{0}}) {
+      for (std::optional<std::size_t> f :
+           {std::optional<std::size_t>{}, std::optional<std::size_t>{0}}) {
         auto proposals = propose(*cover, *units, {min_pop, f});
         ASSERT_TRUE(proposals) << proposals.error().describe();
         std::vector<CommuneIndex> all;
@@ -198,7 +203,8 @@ TEST_P(Properties, ProposalsAreContiguousDisjointAndAvoidCoveredUnits) {
               EXPECT_TRUE(cover->passes(*p.territory, f));
               EXPECT_LT(p.population, min_pop);
               bool touches = false;
-              for (CommuneIndex v : cover->units_of(*p.territory)) touches = touches || around.contains(v);
+              for (CommuneIndex v : cover->units_of(*p.territory))
+                touches = touches || around.contains(v);
               EXPECT_TRUE(touches);
               EXPECT_EQ(p.territory_population_after, p.territory_population_before + p.population);
               break;

@@ -61,7 +61,8 @@ void units_and_areas(const geo::Referentiel& ref, const UnitGraph& graph) {
     EXPECT_GE(graph.expand(ref.index_of(*c)).size(), 9u) << city;
   }
   std::size_t without_departement = 0;
-  for (CommuneIndex u : graph.units()) without_departement += graph.departement_of(u) == kNone ? 1 : 0;
+  for (CommuneIndex u : graph.units())
+    without_departement += graph.departement_of(u) == kNone ? 1 : 0;
   EXPECT_EQ(without_departement, 0u);
   auto moselle = area_units(graph, {AreaKind::departement, "57"});
   ASSERT_TRUE(moselle);
@@ -78,8 +79,10 @@ void national(const geo::Referentiel& ref, const UnitGraph& graph,
   EXPECT_EQ(fast->france.overlapping, naive.france.overlapping);
   ASSERT_EQ(fast->departements.size(), naive.departements.size());
   for (std::size_t i = 0; i < naive.departements.size(); ++i) {
-    EXPECT_EQ(fast->departements[i].total, naive.departements[i].total) << naive.departements[i].code;
-    EXPECT_EQ(fast->departements[i].covered, naive.departements[i].covered) << naive.departements[i].code;
+    EXPECT_EQ(fast->departements[i].total, naive.departements[i].total)
+        << naive.departements[i].code;
+    EXPECT_EQ(fast->departements[i].covered, naive.departements[i].covered)
+        << naive.departements[i].code;
   }
   std::vector<std::vector<CommuneIndex>> zones;
   for (const Piece& p : fast->white_zones) zones.push_back(p.units);

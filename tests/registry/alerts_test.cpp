@@ -1,7 +1,8 @@
 // Deadline alerts on the builtin CPTS/MSP tables, with due dates computed by hand.
+#include "registry/alerts.hpp"
+
 #include <gtest/gtest.h>
 
-#include "registry/alerts.hpp"
 #include "registry_test_util.hpp"
 
 namespace maillage::registry {
@@ -78,16 +79,15 @@ TEST(Alerts, OverdueDeadlinesStayUntilTheMilestoneIsRecorded) {
 
 TEST(Alerts, HorizonOverrideListsTheWholeYearSortedByDueDate) {
   StructureRecord s = signed_cpts();
-  for (const char* m : {"acces_soins.demarrage", "crise.demarrage"}) s.milestones[m] = d("2024-05-01");
+  for (const char* m : {"acces_soins.demarrage", "crise.demarrage"})
+    s.milestones[m] = d("2024-05-01");
   const auto a = alerts({s}, "2024-06-01", 410);  // 10/07/2025 is 404 days away
   std::vector<std::pair<std::string, std::string>> got;
   for (const Alert& x : a) got.emplace_back(x.rule, format_date(x.due));
   const std::vector<std::pair<std::string, std::string>> want = {
       {"anniversaire_aci", "2025-01-10"},  // sorted by due date, then structure, then rule
-      {"parcours_demarrage", "2025-01-10"},
-      {"prevention_demarrage", "2025-01-10"},
-      {"acces_soins_deploiement", "2025-07-10"},
-      {"crise_deploiement", "2025-07-10"},
+      {"parcours_demarrage", "2025-01-10"},      {"prevention_demarrage", "2025-01-10"},
+      {"acces_soins_deploiement", "2025-07-10"}, {"crise_deploiement", "2025-07-10"},
   };
   EXPECT_EQ(got, want);
   EXPECT_EQ(a[0].label,

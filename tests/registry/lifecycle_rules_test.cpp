@@ -137,16 +137,16 @@ INSTANTIATE_TEST_SUITE_P(
                 "état « c » inconnu"},
         BadCase{"from terminal", "from = [\"a\", \"b\"]", "from = [\"a\", \"fin\"]", 0,
                 "transitions[1].from", "terminal"},
-        BadCase{"two moves to one target", "from = \"a\"\nto = \"b\"", "from = \"a\"\nto = \"fin\"", 0,
-                "transitions", "deux transitions"},
+        BadCase{"two moves to one target", "from = \"a\"\nto = \"b\"", "from = \"a\"\nto = \"fin\"",
+                0, "transitions", "deux transitions"},
         BadCase{"timer without transition", "to = \"fin\"\nevent = \"auto_fin\"",
                 "to = \"a\"\nevent = \"auto_fin\"", 0, "timers[0].to", "aucune transition"},
         BadCase{"zero delay", "within = { days = 10 }", "within = { days = 0 }", 0,
                 "deadlines[0].within", "délai nul"},
         BadCase{"bad delay key", "within = { days = 10 }", "within = { weeks = 2 }", 0,
                 "deadlines[0].within.weeks", "clé inconnue"},
-        BadCase{"missing source", "milestone = \"x.y\"\nsource = \"test\"",
-                "milestone = \"x.y\"", 0, "deadlines[0].source", "obligatoire"},
+        BadCase{"missing source", "milestone = \"x.y\"\nsource = \"test\"", "milestone = \"x.y\"",
+                0, "deadlines[0].source", "obligatoire"},
         BadCase{"count out of range", "count = 3", "count = 0", 0, "anniversaries[0].count",
                 "entier entre 1 et 100"},
         BadCase{"group with unknown state", "states = [\"b\"]", "states = [\"z\"]", 0,
@@ -162,7 +162,8 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(LifecycleRules, UnreachableStateIsRefused) {
   // A fourth state nobody can reach.
   const std::string text =
-      replace(kMinimal, "[[transitions]]", "[[states]]\nid = \"orphelin\"\nlabel = \"O\"\nterminal = true\n\n[[transitions]]");
+      replace(kMinimal, "[[transitions]]",
+              "[[states]]\nid = \"orphelin\"\nlabel = \"O\"\nterminal = true\n\n[[transitions]]");
   auto lc = parse_lifecycle("t.toml", text);
   ASSERT_FALSE(lc);
   EXPECT_NE(lc.error().message.find("« orphelin » n'est atteignable"), std::string::npos)
@@ -171,9 +172,12 @@ TEST(LifecycleRules, UnreachableStateIsRefused) {
 
 TEST(LifecycleRules, NonTerminalDeadEndIsRefused) {
   // "c" is reachable from "a" but nothing leaves it.
-  const std::string text = replace(
-      replace(kMinimal, "[[transitions]]", "[[states]]\nid = \"c\"\nlabel = \"C\"\n\n[[transitions]]"),
-      "[[timers]]", "[[transitions]]\nevent = \"aller_c\"\nlabel = \"C\"\nfrom = \"a\"\nto = \"c\"\n\n[[timers]]");
+  const std::string text =
+      replace(replace(kMinimal, "[[transitions]]",
+                      "[[states]]\nid = \"c\"\nlabel = \"C\"\n\n[[transitions]]"),
+              "[[timers]]",
+              "[[transitions]]\nevent = \"aller_c\"\nlabel = \"C\"\nfrom = \"a\"\nto = "
+              "\"c\"\n\n[[timers]]");
   auto lc = parse_lifecycle("t.toml", text);
   ASSERT_FALSE(lc);
   EXPECT_EQ(lc.error().line, 21);

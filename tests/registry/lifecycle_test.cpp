@@ -1,8 +1,9 @@
 // Transitions of the builtin lifecycles: the legal path, every kind of refusal and its French
 // message, the 2-month implicit validation, replaying stored histories.
+#include "registry/lifecycle.hpp"
+
 #include <gtest/gtest.h>
 
-#include "registry/lifecycle.hpp"
 #include "registry_test_util.hpp"
 
 namespace maillage::registry {
@@ -76,8 +77,9 @@ TEST(Transition, SkippingAStageIsRefusedWithTheAllowedSteps) {
   EXPECT_EQ(t.error().code, ErrorCode::invalid_transition);
   EXPECT_EQ(t.error().field, "etape");
   const std::string& m = t.error().message;
-  EXPECT_TRUE(contains(m, "Transition refusée : la CPTS est à l'étape « Pré-projet » et ne peut "
-                          "pas passer à l'étape « ACI signé »"))
+  EXPECT_TRUE(contains(m,
+                       "Transition refusée : la CPTS est à l'étape « Pré-projet » et ne peut "
+                       "pas passer à l'étape « ACI signé »"))
       << m;
   EXPECT_TRUE(contains(m, "« Lettre d'intention déposée » (action deposer_lettre)")) << m;
   EXPECT_TRUE(contains(m, "« Abandonnée » (action abandonner)")) << m;
@@ -95,7 +97,8 @@ TEST(Transition, EventOfAnotherStageIsRefused) {
 TEST(Transition, UnknownTargetSameStateAndTerminalState) {
   auto unknown = transition(cpts(), {"pre_projet", std::nullopt}, "valider", d("2023-02-01"), "u");
   ASSERT_FALSE(unknown);
-  EXPECT_TRUE(contains(unknown.error().message, "étape ou action inconnue pour la CPTS : « valider »"));
+  EXPECT_TRUE(
+      contains(unknown.error().message, "étape ou action inconnue pour la CPTS : « valider »"));
 
   auto same = transition(cpts(), {"pre_projet", std::nullopt}, "pre_projet", d("2023-02-01"), "u");
   ASSERT_FALSE(same);
@@ -103,8 +106,8 @@ TEST(Transition, UnknownTargetSameStateAndTerminalState) {
 
   auto done = transition(cpts(), {"dissous", d("2023-01-01")}, "actif", d("2023-02-01"), "u");
   ASSERT_FALSE(done);
-  EXPECT_TRUE(contains(done.error().message,
-                       "la CPTS est à l'étape « Dissoute », qui est définitive"));
+  EXPECT_TRUE(
+      contains(done.error().message, "la CPTS est à l'étape « Dissoute », qui est définitive"));
 
   // Abandon is for projects; once the association exists it is dissolved.
   auto abandon = transition(cpts(), {"association_creee", d("2023-01-01")}, "abandonner",
@@ -115,8 +118,8 @@ TEST(Transition, UnknownTargetSameStateAndTerminalState) {
 }
 
 TEST(Transition, DateAndUserAreChecked) {
-  auto early = transition(cpts(), {"pre_projet", d("2023-03-01")}, "deposer_lettre",
-                          d("2023-02-28"), "u");
+  auto early =
+      transition(cpts(), {"pre_projet", d("2023-03-01")}, "deposer_lettre", d("2023-02-28"), "u");
   ASSERT_FALSE(early);
   EXPECT_EQ(early.error().field, "date");
   EXPECT_TRUE(contains(early.error().message,
@@ -124,16 +127,16 @@ TEST(Transition, DateAndUserAreChecked) {
                        "« Pré-projet » (01/03/2023)"))
       << early.error().message;
   // Same day is fine: several steps can happen on one day.
-  EXPECT_TRUE(transition(cpts(), {"pre_projet", d("2023-03-01")}, "deposer_lettre",
-                         d("2023-03-01"), "u"));
+  EXPECT_TRUE(
+      transition(cpts(), {"pre_projet", d("2023-03-01")}, "deposer_lettre", d("2023-03-01"), "u"));
 
-  auto anonymous = transition(cpts(), {"pre_projet", std::nullopt}, "deposer_lettre",
-                              d("2023-03-01"), "  ");
+  auto anonymous =
+      transition(cpts(), {"pre_projet", std::nullopt}, "deposer_lettre", d("2023-03-01"), "  ");
   ASSERT_FALSE(anonymous);
   EXPECT_EQ(anonymous.error().field, "utilisateur");
 
-  auto bad_state = transition(cpts(), {"inconnu", std::nullopt}, "deposer_lettre",
-                              d("2023-03-01"), "u");
+  auto bad_state =
+      transition(cpts(), {"inconnu", std::nullopt}, "deposer_lettre", d("2023-03-01"), "u");
   ASSERT_FALSE(bad_state);
   EXPECT_TRUE(contains(bad_state.error().message, "étape inconnue des règles"));
 }
@@ -152,8 +155,9 @@ TEST(ImplicitValidation, ObjectionIsPossibleUntilTheDueDayOnly) {
                        "l'étape « Projet de santé validé » s'applique d'office à la CPTS depuis "
                        "le 15/03/2024"))
       << late.error().message;
-  EXPECT_TRUE(contains(late.error().message, "2 mois après l'entrée dans l'étape "
-                                             "« Projet de santé déposé » le 15/01/2024"));
+  EXPECT_TRUE(contains(late.error().message,
+                       "2 mois après l'entrée dans l'étape "
+                       "« Projet de santé déposé » le 15/01/2024"));
 
   // A late explicit validation goes where the timer leads anyway: accepted.
   EXPECT_TRUE(transition(cpts(), deposited, "valider_projet", d("2024-04-02"), "ars"));

@@ -30,8 +30,8 @@ inline const Lifecycle& cpts() {
 }
 
 // Applies `steps` (event or target, date) from the initial state, failing the test on a refusal.
-inline std::vector<Transition> walk(const Lifecycle& lc,
-                                    std::initializer_list<std::pair<const char*, const char*>> steps) {
+inline std::vector<Transition> walk(
+    const Lifecycle& lc, std::initializer_list<std::pair<const char*, const char*>> steps) {
   std::vector<Transition> history;
   StructureState cur = initial_state(lc);
   for (const auto& [what, when] : steps) {
