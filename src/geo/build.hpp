@@ -106,8 +106,8 @@ struct BuildOptions {
   // Tolerance of the land outline simplification (degrees) before clipping.
   double land_simplify_deg = 0.002;
   // A commune point off the land outline (coarse 1:10m coast and borders, islands too small
-  // for it) within bridge_km of the land gets a disc reaching just over the coast, so that its
-  // cell joins its neighbours'; farther points get a disc of offshore_cell_km, their own island.
+  // for it) within bridge_km of the land is joined to it by a narrow corridor, so that its cell
+  // meets its neighbours'; farther points get a disc of offshore_cell_km, their own island.
   double bridge_km = 5;
   double offshore_cell_km = 1.5;
   // Land polygons farther than this from a territory's points do not belong to it (degrees).

@@ -269,14 +269,15 @@ CellResult compute_cells(std::span<const LatLon> points, const MultiPolygon& lan
   proj.lon0 /= static_cast<double>(n);
   proj.k = std::cos(proj.lat0 * std::numbers::pi / 180);
 
-  // Sites, with exact duplicates nudged apart so that each gets its own cell.
+  // Sites, with exact duplicates nudged apart (by 0.001°, about 100 m, so that their cells
+  // survive the rounding to 5 decimals) so that each gets its own cell.
   std::vector<XY> sites;
   sites.reserve(n);
   std::unordered_map<std::pair<std::uint64_t, std::uint64_t>, std::uint32_t, PairHash> site_of;
   site_of.reserve(n);
   for (std::uint32_t i = 0; i < n; ++i) {
     XY s = proj.to(points[i]);
-    while (!site_of.emplace(std::pair{bits(s.x), bits(s.y)}, i).second) s.x += 1e-6;
+    while (!site_of.emplace(std::pair{bits(s.x), bits(s.y)}, i).second) s.x += 1e-3;
     sites.push_back(s);
   }
 
@@ -305,8 +306,8 @@ CellResult compute_cells(std::span<const LatLon> points, const MultiPolygon& lan
     }
     g = detail::valid_multipolygon(ctx, std::move(g));
     // Points off the outline (the 1:10m coast and borders are coarse, and small islands are
-    // missing) get a disc joined to the land: reaching just over the coast when they are near it,
-    // so that their cells meet their neighbours', or of offshore_cell_km when they are far.
+    // missing) are joined to the land: by a corridor when they are near it, so that their cells
+    // meet their neighbours', or by a disc of offshore_cell_km (their own island) when far.
     std::vector<GEOSGeometry*> parts{GEOSGeom_clone_r(ctx.get(), g.get())};
     if (!components_empty(ctx, g.get())) {
       const detail::PreparedPtr prepared(GEOSPrepare_r(ctx.get(), g.get()),
@@ -317,10 +318,19 @@ CellResult compute_cells(std::span<const LatLon> points, const MultiPolygon& lan
         result.offshore[i] = 1;
         double d = 0;
         GEOSPreparedDistance_r(ctx.get(), prepared.get(), pt.get(), &d);
-        const double d_km = d * kKmPerDegree;
-        const double radius_km = d_km <= options.bridge_km ? d_km + options.bridge_margin_km
-                                                           : options.offshore_cell_km;
-        parts.push_back(GEOSBuffer_r(ctx.get(), pt.get(), radius_km / kKmPerDegree, 8));
+        if (d * kKmPerDegree > options.bridge_km) {
+          parts.push_back(
+              GEOSBuffer_r(ctx.get(), pt.get(), options.offshore_cell_km / kKmPerDegree, 8));
+          continue;
+        }
+        // A narrow corridor from the point to the nearest land: the cell keeps its land part
+        // and reaches its point without a bulge into the sea or across the border.
+        GEOSCoordSequence* seq = GEOSPreparedNearestPoints_r(ctx.get(), prepared.get(), pt.get());
+        if (seq == nullptr) throw std::runtime_error("GEOSPreparedNearestPoints: " + ctx.last_error());
+        const GeomPtr line = detail::checked(ctx, GEOSGeom_createLineString_r(ctx.get(), seq),
+                                             "GEOSGeom_createLineString");
+        parts.push_back(
+            GEOSBuffer_r(ctx.get(), line.get(), options.bridge_margin_km / kKmPerDegree, 8));
       }
     } else {
       result.offshore.assign(n, 1);

@@ -15,9 +15,9 @@ namespace maillage::geo {
 
 struct CellOptions {
   double land_simplify_deg = 0.002;  // topology-preserving simplification of the land first
-  // A point off the land outline within bridge_km of it gets a disc reaching bridge_margin_km
-  // over the coast, joined to the land; a point farther away gets a disc of offshore_cell_km
-  // (its own island).
+  // A point off the land outline within bridge_km of it is joined to the nearest land by a
+  // corridor bridge_margin_km wide on each side; a point farther away gets a disc of
+  // offshore_cell_km (its own island).
   double bridge_km = 5;
   double bridge_margin_km = 0.3;
   double offshore_cell_km = 1.5;
@@ -32,12 +32,12 @@ struct CellResult {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;
   // Per point: every land piece of its cell holds no other point.
   std::vector<char> island;
-  std::vector<char> offshore;  // per point: off the land outline (given a disc, see CellOptions)
+  std::vector<char> offshore;  // per point: off the land outline (see CellOptions)
   std::size_t delaunay_edges = 0;
 };
 
 // Computes the cells of `points` (distinct positions expected; exact duplicates are nudged by
-// 1e-6 degree) within `land`. The Voronoi diagram is computed in a local equirectangular
+// 0.001 degree) within `land`. The Voronoi diagram is computed in a local equirectangular
 // projection (x = longitude × cos(mean latitude)) so that cells are not stretched east-west.
 // A single point gets the whole land. Throws std::runtime_error when GEOS fails.
 CellResult compute_cells(std::span<const LatLon> points, const MultiPolygon& land,

@@ -472,23 +472,27 @@ Result<PositionReport> assign_positions(std::vector<Commune>& communes,
   }
   // Spread each group on a sunflower spiral around its mean, skipping the slots that fall in
   // the sea or abroad (a mean of coastal communes often lies offshore): the k-th commune takes
-  // the k-th slot on land. A group with no slot on land nearby goes to the nearest land point.
+  // the k-th slot on land. Past 64 slots per commune (about 16 km × √n from the mean), a
+  // commune goes to the land point nearest its own slot, which keeps the points distinct.
   const LandTest on_land(land);
   for (const auto& [key, members] : groups) {
     const LatLon mean = communes[members.front()].position;
     const double cos_lat = std::cos(mean.lat * std::numbers::pi / 180);
-    const std::size_t max_slots = 8 * members.size() + 16;
+    auto slot_point = [&](std::size_t slot) {
+      const double r = options.spread_km * std::sqrt(static_cast<double>(slot) + 0.5);
+      const double angle = kGoldenAngle * static_cast<double>(slot);
+      return LatLon{mean.lat + r * std::sin(angle) / kKmPerDegree,
+                    mean.lon + r * std::cos(angle) / (kKmPerDegree * cos_lat)};
+    };
+    const std::size_t max_slots = 64 * members.size();
     std::size_t slot = 0;
-    for (const std::uint32_t i : members) {
+    for (std::size_t k = 0; k < members.size(); ++k) {
       std::optional<LatLon> placed;
       for (; slot < max_slots && !placed; ++slot) {
-        const double r = options.spread_km * std::sqrt(static_cast<double>(slot) + 0.5);
-        const double angle = kGoldenAngle * static_cast<double>(slot);
-        const LatLon p{mean.lat + r * std::sin(angle) / kKmPerDegree,
-                       mean.lon + r * std::cos(angle) / (kKmPerDegree * cos_lat)};
+        const LatLon p = slot_point(slot);
         if (on_land.contains(p)) placed = p;
       }
-      communes[i].position = placed ? *placed : on_land.nearest(mean);
+      communes[members[k]].position = placed ? *placed : on_land.nearest(slot_point(k));
     }
   }
   return report;
