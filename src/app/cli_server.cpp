@@ -71,6 +71,12 @@ void serve(const Flags& flags) {
 
   auto app = ServerApp::create(config);
   if (!app) fail_command("serve", app.error());
+  if (!config.secure_cookies && config.host != "127.0.0.1" && config.host != "localhost" &&
+      config.host != "::1") {
+    spdlog::warn("host={} sans secure_cookies : derrière HTTPS, activez secure_cookies pour que "
+                 "le cookie de session ne circule jamais en clair",
+                 config.host);
+  }
 
   std::thread waiter([&] {
     int sig = 0;

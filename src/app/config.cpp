@@ -62,6 +62,9 @@ constexpr std::array kSettings{
             365 * kDay},
     Setting{"access_log", SettingType::boolean, "true",
             "Journal d'accès : une ligne par requête (identifiant, méthode, chemin, statut, durée)"},
+    Setting{"trust_proxy", SettingType::boolean, "false",
+            "Adresse du client lue dans X-Forwarded-For (uniquement derrière un proxy inverse de "
+            "confiance, qui écrase cet en-tête)"},
 };
 
 constexpr auto kTargets = std::to_array<Target>({
@@ -84,6 +87,7 @@ constexpr auto kTargets = std::to_array<Target>({
     &Config::write_timeout,
     &Config::reference_max_age,
     &Config::access_log,
+    &Config::trust_proxy,
 });
 static_assert(kTargets.size() == kSettings.size(), "every setting needs its Config member");
 

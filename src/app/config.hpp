@@ -37,6 +37,7 @@ struct Config {
   std::chrono::seconds write_timeout{0};
   std::chrono::seconds reference_max_age{0};
   bool access_log = true;
+  bool trust_proxy = false;
 };
 
 enum class SettingType : std::uint8_t { string, integer, boolean, duration, choice };

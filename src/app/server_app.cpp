@@ -88,6 +88,7 @@ Result<std::unique_ptr<ServerApp>> ServerApp::create(const Config& config,
   server.read_timeout = config.read_timeout;
   server.write_timeout = config.write_timeout;
   server.access_log = config.access_log;
+  server.trust_forwarded_for = config.trust_proxy;
   app->server_ = std::make_unique<http::Server>(app->web_->router(), server);
   auto port = app->server_->bind();
   if (!port) return tl::unexpected(port.error());

@@ -27,6 +27,7 @@ struct InFlight {
   std::string request_id;
   std::string user;
   std::string accept_encoding;  // hidden from cpp-httplib, see compress.hpp
+  std::string remote;           // client address (client_address)
 };
 
 constexpr std::size_t kCompressFrom = 1024;  // smaller answers are not worth a gzip header
@@ -87,6 +88,20 @@ std::string logfmt(std::string_view v) {
   return out;
 }
 
+// The client address: the socket's peer, or behind a trusted reverse proxy the last address of
+// X-Forwarded-For (earlier entries come from the client and prove nothing).
+std::string client_address(const httplib::Request& in, bool trust_forwarded_for) {
+  if (trust_forwarded_for) {
+    std::string xff = in.get_header_value("X-Forwarded-For");
+    auto comma = xff.rfind(',');
+    std::string last = comma == std::string::npos ? xff : xff.substr(comma + 1);
+    auto first = last.find_first_not_of(" \t");
+    auto end = last.find_last_not_of(" \t");
+    if (first != std::string::npos) return last.substr(first, end - first + 1);
+  }
+  return in.remote_addr;
+}
+
 Request convert(const httplib::Request& in, const std::string& request_id) {
   Request out;
   out.method = in.method;
@@ -99,7 +114,7 @@ Request convert(const httplib::Request& in, const std::string& request_id) {
     out.headers.emplace("Accept-Encoding", t_in_flight.accept_encoding);
   }
   out.body = in.body;
-  out.remote_addr = in.remote_addr;
+  out.remote_addr = t_in_flight.remote;
   out.request_id = request_id;
   return out;
 }
@@ -148,8 +163,11 @@ Server::Server(const Router& router, ServerOptions options)
   impl_->access = spdlog::get("access");
   if (!impl_->access) impl_->access = spdlog::default_logger();
 
-  svr.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+  const bool trust_forwarded_for = o.trust_forwarded_for;
+  svr.set_pre_routing_handler([trust_forwarded_for](const httplib::Request& req,
+                                                    httplib::Response& res) {
     t_in_flight.start = Clock::now();
+    t_in_flight.remote = client_address(req, trust_forwarded_for);
     std::string id = req.get_header_value("X-Request-Id");
     t_in_flight.request_id = valid_request_id(id) ? id : new_request_id();
     t_in_flight.user.clear();
@@ -217,7 +235,8 @@ Server::Server(const Router& router, ServerOptions options)
           "remote={}",
           logfmt(t_in_flight.request_id.empty() ? "-" : t_in_flight.request_id),
           logfmt(req.method), logfmt(req.path), res.status, ms, res.body.size(),
-          logfmt(t_in_flight.user.empty() ? "-" : t_in_flight.user), logfmt(req.remote_addr));
+          logfmt(t_in_flight.user.empty() ? "-" : t_in_flight.user),
+          logfmt(t_in_flight.remote.empty() ? req.remote_addr : t_in_flight.remote));
       t_in_flight = InFlight{};
     });
   }

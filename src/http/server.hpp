@@ -24,6 +24,10 @@ struct ServerOptions {
   std::chrono::seconds read_timeout{5};
   std::chrono::seconds write_timeout{5};
   bool access_log = true;
+  /// Take the client address from the last X-Forwarded-For entry (the one the reverse proxy
+  /// appended). Only behind a trusted proxy: otherwise clients could pick their address and
+  /// escape login rate limiting.
+  bool trust_forwarded_for = false;
 };
 
 class Server {

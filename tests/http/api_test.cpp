@@ -64,7 +64,9 @@ TEST_P(Api, HealthzAndRequestId) {
 
 TEST_P(Api, AccessLogHasOneStructuredLinePerRequest) {
   auto me = server_->sign_in(Role::roc);
-  auto r = server_->get("/api/v1/communes/57463", me, {{"X-Request-Id", "journal-1"}});
+  // X-Forwarded-For is ignored unless trust_proxy is set (see ApiConfig.TrustProxy).
+  auto r = server_->get("/api/v1/communes/57463", me,
+                        {{"X-Request-Id", "journal-1"}, {"X-Forwarded-For", "203.0.113.9"}});
   ASSERT_TRUE(r);
   // The logger runs after the answer is written: wait for the line (no timing assertion).
   const std::regex line(
@@ -522,6 +524,26 @@ TEST_P(Api, AssetsAreServedWithLongCacheHeaders) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Api, all_backends(), backend_name);
+
+// Waits for an access log line matching `pattern` (the logger runs after the answer is sent).
+bool access_logged(const std::regex& pattern) {
+  for (int i = 0; i < 200; ++i) {
+    for (const auto& l : access_sink()->last_formatted()) {
+      if (std::regex_search(l, pattern)) return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+TEST(ApiConfig, TrustProxyTakesTheLastForwardedAddress) {
+  access_sink();
+  TestServer server(store::Backend::sqlite, [](app::Config& c) { c.trust_proxy = true; });
+  auto r = server.get("/healthz", {},
+                      {{"X-Request-Id", "proxy-1"}, {"X-Forwarded-For", "10.9.9.9, 203.0.113.9"}});
+  ASSERT_EQ(r->status, 200);
+  EXPECT_TRUE(access_logged(std::regex("request_id=proxy-1 .* remote=203\\.0\\.113\\.9\\s")));
+}
 
 TEST(ApiConfig, SecureCookiesWhenConfigured) {
   TestServer server(store::Backend::sqlite, [](app::Config& c) { c.secure_cookies = true; });
