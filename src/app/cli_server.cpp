@@ -30,17 +30,19 @@ using Flags = std::map<std::string, std::string>;
 void add_setting_flags(CLI::App& cmd, const std::shared_ptr<Flags>& flags) {
   for (const auto& s : settings()) {
     std::string name(s.name);
+    const bool boolean = s.type == SettingType::boolean;
     std::string help = fmt::format("{} [défaut : {}] (env {}, clé TOML {})", s.description,
                                    s.default_value.empty() ? "aucun" : s.default_value,
                                    env_name(s), s.name);
     auto* opt = cmd.add_option_function<std::string>(
-        flag_name(s), [flags, name](const std::string& v) { (*flags)[name] = v; }, help);
+        flag_name(s),
+        [flags, name, boolean](const std::string& v) {
+          // A boolean flag given alone (`--secure-cookies`) means true.
+          (*flags)[name] = boolean && v.empty() ? "true" : v;
+        },
+        help);
     opt->type_name(fmt::format("<{}>", type_hint(s)));
-    if (s.type == SettingType::boolean) {
-      // `--secure-cookies` alone means true; `--secure-cookies=false` is accepted too.
-      opt->expected(0, 1);
-      opt->default_str("true");
-    }
+    if (boolean) opt->expected(0, 1);
     opt->group("Réglages");
   }
 }
