@@ -176,7 +176,9 @@ class TopoSax final : public nlohmann::json_sax<json> {
       return true;
     }
     if (in_arc_refs()) {
-      if (!integral) return refuse(geometry_field(), "un indice d'arc entier est attendu");
+      if (!integral || i == kOpen || i == kClose) {
+        return refuse(geometry_field(), "un indice d'arc entier est attendu");
+      }
       geometry_.arcs.push_back(i);
       return true;
     }
