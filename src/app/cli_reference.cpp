@@ -1,10 +1,10 @@
 // `maillage reference build|info|export`: the référentiel territorial from the command line.
 // Reading the packages, building and writing live in src/refdata and src/geo; this file parses
 // options, shows progress on stderr and prints reports in French.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -51,17 +51,23 @@ std::string decimal(double v, int digits) {
 }
 
 std::string percent(std::int64_t part, std::int64_t whole) {
-  return decimal(whole > 0 ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0, 1) +
+  return decimal(whole > 0 ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0,
+                 1) +
          " %";
 }
 
 const char* quality_label(geo::CoordQuality q) {
   switch (q) {
-    case geo::CoordQuality::exact: return "exactes (GeoNames)";
-    case geo::CoordQuality::imputed_postcode: return "imputées (code postal)";
-    case geo::CoordQuality::imputed_epci: return "imputées (EPCI)";
-    case geo::CoordQuality::imputed_departement: return "imputées (département)";
-    case geo::CoordQuality::imputed_territory: return "imputées (territoire)";
+    case geo::CoordQuality::exact:
+      return "exactes (GeoNames)";
+    case geo::CoordQuality::imputed_postcode:
+      return "imputées (code postal)";
+    case geo::CoordQuality::imputed_epci:
+      return "imputées (EPCI)";
+    case geo::CoordQuality::imputed_departement:
+      return "imputées (département)";
+    case geo::CoordQuality::imputed_territory:
+      return "imputées (territoire)";
   }
   return "?";
 }
@@ -69,10 +75,12 @@ const char* quality_label(geo::CoordQuality q) {
 void print_quality_table(const std::array<std::int64_t, geo::kCoordQualityCount>& communes,
                          const std::array<std::int64_t, geo::kCoordQualityCount>& population,
                          std::int64_t total_communes, std::int64_t total_population) {
-  std::cout << fmt::format("  {:<28}{:>10}{:>12}{:>14}\n", "qualité", "communes", "part", "population");
+  std::cout << fmt::format("  {:<28}{:>10}{:>12}{:>14}\n", "qualité", "communes", "part",
+                           "population");
   for (int q = 0; q < geo::kCoordQualityCount; ++q) {
     const auto i = static_cast<std::size_t>(q);
-    std::cout << fmt::format("  {:<28}{:>10}{:>12}{:>14}\n", quality_label(static_cast<geo::CoordQuality>(q)),
+    std::cout << fmt::format("  {:<28}{:>10}{:>12}{:>14}\n",
+                             quality_label(static_cast<geo::CoordQuality>(q)),
                              thousands(communes[i]), percent(communes[i], total_communes),
                              percent(population[i], total_population));
   }
@@ -89,9 +97,9 @@ class Progress {
   void update(std::string_view stage, std::size_t done, std::size_t total) {
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    const int pct = total > 0 ? static_cast<int>(100.0 * static_cast<double>(done) /
-                                                 static_cast<double>(total))
-                              : 0;
+    const int pct =
+        total > 0 ? static_cast<int>(100.0 * static_cast<double>(done) / static_cast<double>(total))
+                  : 0;
     if (stage != stage_) {
       if (tty_ && !stage_.empty()) std::cerr << "\n";
       stage_ = std::string(stage);
@@ -116,9 +124,10 @@ class Progress {
 void print_build_report(const refdata::BuildReferenceReport& r, const std::string& out,
                         double total_seconds) {
   const geo::BuildReport& b = r.build;
-  std::cout << fmt::format("Référentiel écrit dans {} en {} s (lecture {} s, construction {} s, écriture {} s)\n",
-                           out, decimal(total_seconds, 1), decimal(r.read_seconds, 1),
-                           decimal(r.build_seconds, 1), decimal(r.write_seconds, 1));
+  std::cout << fmt::format(
+      "Référentiel écrit dans {} en {} s (lecture {} s, construction {} s, écriture {} s)\n", out,
+      decimal(total_seconds, 1), decimal(r.read_seconds, 1), decimal(r.build_seconds, 1),
+      decimal(r.write_seconds, 1));
   for (const auto& [stage, seconds] : b.stage_seconds) {
     std::cout << fmt::format("  étape {} : {} s\n", stage, decimal(seconds, 2));
   }
@@ -126,7 +135,8 @@ void print_build_report(const refdata::BuildReferenceReport& r, const std::strin
   for (const auto& [name, version] : r.versions) std::cout << " " << name << " " << version << ";";
   std::cout << "\n";
   std::cout << fmt::format(
-      "Communes : {} (+ {} arrondissements municipaux) ; EPCI : {} ; départements : {} ; régions : {}\n",
+      "Communes : {} (+ {} arrondissements municipaux) ; EPCI : {} ; départements : {} ; régions : "
+      "{}\n",
       thousands(static_cast<std::int64_t>(b.communes)),
       thousands(static_cast<std::int64_t>(b.arrondissements)),
       thousands(static_cast<std::int64_t>(b.epcis)), b.departements, b.regions);
@@ -139,14 +149,16 @@ void print_build_report(const refdata::BuildReferenceReport& r, const std::strin
   print_quality_table(communes, b.quality_population, static_cast<std::int64_t>(b.communes),
                       b.population);
   std::cout << fmt::format(
-      "Points GeoNames : {} lus, {} rattachés à une commune, {} sans commune actuelle, {} rejetés\n",
+      "Points GeoNames : {} lus, {} rattachés à une commune, {} sans commune actuelle, {} "
+      "rejetés\n",
       thousands(static_cast<std::int64_t>(b.places_read)),
       thousands(static_cast<std::int64_t>(b.places_matched)),
       thousands(static_cast<std::int64_t>(b.places_unmatched)), b.rejected.size());
   for (const geo::RejectedPoint& p : b.rejected) {
-    std::cout << fmt::format("  rejeté : {} {} (« {} », ligne {}) à {} km de son {} (seuil {} km)\n",
-                             p.code, p.nom, p.place, p.line, decimal(p.distance_km, 1),
-                             p.check == "epci" ? "EPCI" : "département", decimal(p.threshold_km, 1));
+    std::cout << fmt::format(
+        "  rejeté : {} {} (« {} », ligne {}) à {} km de son {} (seuil {} km)\n", p.code, p.nom,
+        p.place, p.line, decimal(p.distance_km, 1), p.check == "epci" ? "EPCI" : "département",
+        decimal(p.threshold_km, 1));
   }
   std::cout << fmt::format(
       "Voisinage : {} paires de communes voisines (sur {} arêtes de Delaunay) ; {} communes "
@@ -171,7 +183,8 @@ std::string csv_field(const std::string& s) {
 }  // namespace
 
 void add_reference_commands(CLI::App& root) {
-  auto* reference = root.add_subcommand("reference", "Référentiel territorial (communes, EPCI, départements)");
+  auto* reference =
+      root.add_subcommand("reference", "Référentiel territorial (communes, EPCI, départements)");
   reference->require_subcommand(1);
 
   struct BuildArgs {
@@ -180,11 +193,16 @@ void add_reference_commands(CLI::App& root) {
     unsigned threads = std::max(1U, std::min(2U, std::thread::hardware_concurrency()));
   };
   auto build_args = std::make_shared<BuildArgs>();
-  auto* build = reference->add_subcommand("build", "Construit le référentiel depuis les paquets de données");
-  build->add_option("--out", build_args->out,
-                    "Fichier SQLite à écrire (défaut : $MAILLAGE_REFERENCE ou var/reference.sqlite)");
-  build->add_option("--packages", build_args->packages, "Dossier des paquets npm")->capture_default_str();
-  build->add_option("--threads", build_args->threads, "Fils de calcul pour le découpage des cellules")
+  auto* build =
+      reference->add_subcommand("build", "Construit le référentiel depuis les paquets de données");
+  build->add_option(
+      "--out", build_args->out,
+      "Fichier SQLite à écrire (défaut : $MAILLAGE_REFERENCE ou var/reference.sqlite)");
+  build->add_option("--packages", build_args->packages, "Dossier des paquets npm")
+      ->capture_default_str();
+  build
+      ->add_option("--threads", build_args->threads,
+                   "Fils de calcul pour le découpage des cellules")
       ->capture_default_str()
       ->check(CLI::Range(1, 16));
   build->callback([build_args] {
@@ -194,7 +212,8 @@ void add_reference_commands(CLI::App& root) {
     options.out = out;
     options.build.threads = build_args->threads;
     auto progress = std::make_shared<Progress>();
-    options.build.progress = [progress](std::string_view stage, std::size_t done, std::size_t total) {
+    options.build.progress = [progress](std::string_view stage, std::size_t done,
+                                        std::size_t total) {
       progress->update(stage, done, total);
     };
     const auto start = std::chrono::steady_clock::now();
@@ -222,8 +241,9 @@ void add_reference_commands(CLI::App& root) {
     for (const auto& [table, rows] : r->tables) {
       std::cout << fmt::format("  {:<18}{:>12}\n", table, thousands(rows));
     }
-    std::cout << fmt::format("Coordonnées des {} communes (arrondissements exclus), population {} :\n",
-                             thousands(r->communes), thousands(r->population));
+    std::cout << fmt::format(
+        "Coordonnées des {} communes (arrondissements exclus), population {} :\n",
+        thousands(r->communes), thousands(r->population));
     print_quality_table(r->quality_communes, r->quality_population, r->communes, r->population);
   });
 
@@ -239,8 +259,9 @@ void add_reference_commands(CLI::App& root) {
   communes->add_option("--format", export_args->format, "Format (csv)")
       ->capture_default_str()
       ->check(CLI::IsMember({"csv"}));
-  communes->add_option("--reference", export_args->path,
-                       "Fichier du référentiel (défaut : $MAILLAGE_REFERENCE ou var/reference.sqlite)");
+  communes->add_option(
+      "--reference", export_args->path,
+      "Fichier du référentiel (défaut : $MAILLAGE_REFERENCE ou var/reference.sqlite)");
   communes->add_flag("--arrondissements", export_args->arrondissements,
                      "Ajoute les arrondissements municipaux (leur population est déjà comptée "
                      "dans leur commune)");

@@ -82,8 +82,8 @@ Status assemble(const BuildInput& in, Referentiel& ref) {
     const auto parent = by_code.find(a->parent);
     if (parent == by_code.end() || parent->second->arrondissement) {
       return fail_at(in.communes_file, 0, item_field(a->item, "commune"),
-                     "commune de rattachement inconnue « " + a->parent + " » pour l'arrondissement " +
-                         a->code);
+                     "commune de rattachement inconnue « " + a->parent +
+                         " » pour l'arrondissement " + a->code);
     }
   }
   auto by_code_order = [](const CommuneRecord* a, const CommuneRecord* b) {
@@ -202,9 +202,10 @@ Result<BuildResult> build_referentiel(const BuildInput& input, const BuildOption
   }
   ref.cells.assign(ref.communes.size(), {});
   std::vector<std::vector<CommuneIndex>> adjacency(ref.communes.size());
-  const std::size_t total = ref.communes.size() - static_cast<std::size_t>(std::count_if(
-                                ref.communes.begin(), ref.communes.end(),
-                                [](const Commune& c) { return c.arrondissement; }));
+  const std::size_t total =
+      ref.communes.size() -
+      static_cast<std::size_t>(std::count_if(ref.communes.begin(), ref.communes.end(),
+                                             [](const Commune& c) { return c.arrondissement; }));
   std::size_t offset = 0;
   for (const auto& [key, members] : territories) {
     std::vector<LatLon> points;

@@ -64,7 +64,8 @@ class SiteGrid {
     env_ = e;
     const double w = std::max(e.xmax - e.xmin, 1e-9);
     const double h = std::max(e.ymax - e.ymin, 1e-9);
-    const double side = std::sqrt(w * h / static_cast<double>(std::max<std::size_t>(sites.size(), 1)));
+    const double side =
+        std::sqrt(w * h / static_cast<double>(std::max<std::size_t>(sites.size(), 1)));
     nx_ = std::clamp<std::size_t>(static_cast<std::size_t>(w / side) + 1, 1, 4096);
     ny_ = std::clamp<std::size_t>(static_cast<std::size_t>(h / side) + 1, 1, 4096);
     cw_ = w / static_cast<double>(nx_);
@@ -81,7 +82,8 @@ class SiteGrid {
     for (std::size_t ring = 0;; ++ring) {
       for (std::size_t gx = cx > ring ? cx - ring : 0; gx <= std::min(cx + ring, nx_ - 1); ++gx) {
         for (std::size_t gy = cy > ring ? cy - ring : 0; gy <= std::min(cy + ring, ny_ - 1); ++gy) {
-          const bool edge = gx + ring == cx || gx == cx + ring || gy + ring == cy || gy == cy + ring;
+          const bool edge =
+              gx + ring == cx || gx == cx + ring || gy + ring == cy || gy == cy + ring;
           if (!edge) continue;
           for (std::uint32_t i : buckets_[gy * nx_ + gx]) {
             const double d = std::hypot(sites_[i].x - q.x, sites_[i].y - q.y);
@@ -102,8 +104,10 @@ class SiteGrid {
   [[nodiscard]] std::pair<std::size_t, std::size_t> coords(XY p) const {
     const auto cx = static_cast<std::ptrdiff_t>(std::floor((p.x - env_.xmin) / cw_));
     const auto cy = static_cast<std::ptrdiff_t>(std::floor((p.y - env_.ymin) / ch_));
-    return {static_cast<std::size_t>(std::clamp<std::ptrdiff_t>(cx, 0, static_cast<std::ptrdiff_t>(nx_) - 1)),
-            static_cast<std::size_t>(std::clamp<std::ptrdiff_t>(cy, 0, static_cast<std::ptrdiff_t>(ny_) - 1))};
+    return {static_cast<std::size_t>(
+                std::clamp<std::ptrdiff_t>(cx, 0, static_cast<std::ptrdiff_t>(nx_) - 1)),
+            static_cast<std::size_t>(
+                std::clamp<std::ptrdiff_t>(cy, 0, static_cast<std::ptrdiff_t>(ny_) - 1))};
   }
   [[nodiscard]] std::size_t bucket(XY p) const {
     const auto [cx, cy] = coords(p);
@@ -202,8 +206,8 @@ struct Clipped {
 
 // Clips cells [begin, end) of `voronoi` (cell k belongs to site k) against the land.
 void clip_range(const std::vector<PlanarPolygon>& voronoi, const std::vector<XY>& sites,
-                const PlanarMulti& land, double offshore_radius, std::size_t begin,
-                std::size_t end, std::vector<Clipped>& out, std::atomic<std::size_t>& done) {
+                const PlanarMulti& land, double offshore_radius, std::size_t begin, std::size_t end,
+                std::vector<Clipped>& out, std::atomic<std::size_t>& done) {
   GeosContext ctx;
   const GeomPtr land_geom = detail::make_multipolygon(ctx, land);
   const detail::PreparedPtr prepared(GEOSPrepare_r(ctx.get(), land_geom.get()),
@@ -221,9 +225,8 @@ void clip_range(const std::vector<PlanarPolygon>& voronoi, const std::vector<XY>
       const GeomPtr local = detail::checked(
           ctx, GEOSClipByRect_r(ctx.get(), land_geom.get(), e.xmin, e.ymin, e.xmax, e.ymax),
           "GEOSClipByRect");
-      const GeomPtr piece =
-          detail::checked(ctx, GEOSIntersection_r(ctx.get(), cell.get(), local.get()),
-                          "GEOSIntersection");
+      const GeomPtr piece = detail::checked(
+          ctx, GEOSIntersection_r(ctx.get(), cell.get(), local.get()), "GEOSIntersection");
       detail::read_polygons(ctx, piece.get(), result.pieces);
     }
     if (result.pieces.empty()) {
@@ -326,7 +329,8 @@ CellResult compute_cells(std::span<const LatLon> points, const MultiPolygon& lan
         // A narrow corridor from the point to the nearest land: the cell keeps its land part
         // and reaches its point without a bulge into the sea or across the border.
         GEOSCoordSequence* seq = GEOSPreparedNearestPoints_r(ctx.get(), prepared.get(), pt.get());
-        if (seq == nullptr) throw std::runtime_error("GEOSPreparedNearestPoints: " + ctx.last_error());
+        if (seq == nullptr)
+          throw std::runtime_error("GEOSPreparedNearestPoints: " + ctx.last_error());
         const GeomPtr line = detail::checked(ctx, GEOSGeom_createLineString_r(ctx.get(), seq),
                                              "GEOSGeom_createLineString");
         parts.push_back(
@@ -364,17 +368,17 @@ CellResult compute_cells(std::span<const LatLon> points, const MultiPolygon& lan
     }
     e = {std::min(e.xmin, sites[0].x) - 1, std::min(e.ymin, sites[0].y) - 1,
          std::max(e.xmax, sites[0].x) + 1, std::max(e.ymax, sites[0].y) + 1};
-    voronoi[0] = {{{e.xmin, e.ymin}, {e.xmax, e.ymin}, {e.xmax, e.ymax}, {e.xmin, e.ymax},
-                   {e.xmin, e.ymin}}};
+    voronoi[0] = {
+        {{e.xmin, e.ymin}, {e.xmax, e.ymin}, {e.xmax, e.ymax}, {e.xmin, e.ymax}, {e.xmin, e.ymin}}};
   } else {
     std::vector<GEOSGeometry*> pts;
     pts.reserve(n);
     for (const XY& s : sites) pts.push_back(detail::make_point(ctx, s).release());
-    const GeomPtr multipoint = detail::checked(
-        ctx,
-        GEOSGeom_createCollection_r(ctx.get(), GEOS_MULTIPOINT, pts.data(),
-                                    static_cast<unsigned int>(pts.size())),
-        "GEOSGeom_createCollection");
+    const GeomPtr multipoint =
+        detail::checked(ctx,
+                        GEOSGeom_createCollection_r(ctx.get(), GEOS_MULTIPOINT, pts.data(),
+                                                    static_cast<unsigned int>(pts.size())),
+                        "GEOSGeom_createCollection");
     // The diagram must cover the whole land, not only the points' box.
     Envelope e{std::numeric_limits<double>::max(), std::numeric_limits<double>::max(),
                std::numeric_limits<double>::lowest(), std::numeric_limits<double>::lowest()};
@@ -391,12 +395,11 @@ CellResult compute_cells(std::span<const LatLon> points, const MultiPolygon& lan
       grow({ce.xmax, ce.ymax});
     }
     const GeomPtr env = detail::checked(
-        ctx,
-        GEOSGeom_createRectangle_r(ctx.get(), e.xmin - 1, e.ymin - 1, e.xmax + 1, e.ymax + 1),
+        ctx, GEOSGeom_createRectangle_r(ctx.get(), e.xmin - 1, e.ymin - 1, e.xmax + 1, e.ymax + 1),
         "GEOSGeom_createRectangle");
-    const GeomPtr diagram = detail::checked(
-        ctx, GEOSVoronoiDiagram_r(ctx.get(), multipoint.get(), env.get(), 0, 0),
-        "GEOSVoronoiDiagram");
+    const GeomPtr diagram =
+        detail::checked(ctx, GEOSVoronoiDiagram_r(ctx.get(), multipoint.get(), env.get(), 0, 0),
+                        "GEOSVoronoiDiagram");
     PlanarMulti polys;
     detail::read_polygons(ctx, diagram.get(), polys);
     const SiteGrid grid(sites);
@@ -412,9 +415,9 @@ CellResult compute_cells(std::span<const LatLon> points, const MultiPolygon& lan
     }
 
     // Delaunay edges: the triangulation keeps the input coordinates, so they map back exactly.
-    const GeomPtr edges = detail::checked(
-        ctx, GEOSDelaunayTriangulation_r(ctx.get(), multipoint.get(), 0, 1),
-        "GEOSDelaunayTriangulation");
+    const GeomPtr edges =
+        detail::checked(ctx, GEOSDelaunayTriangulation_r(ctx.get(), multipoint.get(), 0, 1),
+                        "GEOSDelaunayTriangulation");
     const int count = GEOSGetNumGeometries_r(ctx.get(), edges.get());
     result.edges.reserve(static_cast<std::size_t>(count));
     for (int i = 0; i < count; ++i) {

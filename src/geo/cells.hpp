@@ -21,7 +21,7 @@ struct CellOptions {
   double bridge_km = 5;
   double bridge_margin_km = 0.3;
   double offshore_cell_km = 1.5;
-  unsigned threads = 2;  // clipping threads
+  unsigned threads = 2;                                               // clipping threads
   std::function<void(std::size_t done, std::size_t total)> progress;  // called from this thread
 };
 

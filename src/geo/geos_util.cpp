@@ -9,9 +9,9 @@ namespace {
 GEOSGeometry* make_ring(const GeosContext& ctx, const PlanarRing& ring) {
   // XY is two doubles, laid out as GEOS's interleaved x,y buffer.
   static_assert(sizeof(XY) == 2 * sizeof(double));
-  GEOSCoordSequence* seq = GEOSCoordSeq_copyFromBuffer_r(
-      ctx.get(), reinterpret_cast<const double*>(ring.data()),
-      static_cast<unsigned int>(ring.size()), 0, 0);
+  GEOSCoordSequence* seq =
+      GEOSCoordSeq_copyFromBuffer_r(ctx.get(), reinterpret_cast<const double*>(ring.data()),
+                                    static_cast<unsigned int>(ring.size()), 0, 0);
   if (seq == nullptr) throw std::runtime_error("GEOSCoordSeq_copyFromBuffer: " + ctx.last_error());
   GEOSGeometry* g = GEOSGeom_createLinearRing_r(ctx.get(), seq);
   if (g == nullptr) throw std::runtime_error("GEOSGeom_createLinearRing: " + ctx.last_error());

@@ -17,7 +17,7 @@ struct XY {
   double x = 0;
   double y = 0;
 };
-using PlanarRing = std::vector<XY>;            // closed: first point repeated last
+using PlanarRing = std::vector<XY>;             // closed: first point repeated last
 using PlanarPolygon = std::vector<PlanarRing>;  // [0] outer ring, then holes
 using PlanarMulti = std::vector<PlanarPolygon>;
 

@@ -15,7 +15,7 @@
 namespace maillage::geo {
 namespace {
 
-constexpr double kKmPerDegree = 111.195;  // mean Earth radius 6371.0 km
+constexpr double kKmPerDegree = 111.195;            // mean Earth radius 6371.0 km
 constexpr double kGoldenAngle = 2.399963229728653;  // radians: π (3 − √5)
 
 // GeoNames country codes of overseas territories and the département (COG code) they are.
@@ -85,9 +85,9 @@ double cross(Km o, Km a, Km b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) 
 std::vector<Km> convex_hull(std::vector<Km> pts) {
   std::sort(pts.begin(), pts.end(),
             [](Km a, Km b) { return a.x < b.x || (a.x == b.x && a.y < b.y); });
-  pts.erase(std::unique(pts.begin(), pts.end(),
-                        [](Km a, Km b) { return a.x == b.x && a.y == b.y; }),
-            pts.end());
+  pts.erase(
+      std::unique(pts.begin(), pts.end(), [](Km a, Km b) { return a.x == b.x && a.y == b.y; }),
+      pts.end());
   if (pts.size() <= 2) return pts;
   std::vector<Km> hull(2 * pts.size());
   std::size_t k = 0;
@@ -151,15 +151,15 @@ std::vector<double> leave_one_out_distances(const std::vector<LatLon>& group) {
   }
   double lat0 = 0;
   for (const LatLon& p : group) lat0 += p.lat;
-  const double cos_lat0 = std::cos(lat0 / static_cast<double>(group.size()) * std::numbers::pi / 180);
+  const double cos_lat0 =
+      std::cos(lat0 / static_cast<double>(group.size()) * std::numbers::pi / 180);
   std::vector<Km> km;
   km.reserve(group.size());
   for (const LatLon& p : group) km.push_back(to_km(p, cos_lat0));
   const std::vector<Km> full = convex_hull(km);
   for (std::size_t i = 0; i < km.size(); ++i) {
-    const bool vertex = std::any_of(full.begin(), full.end(), [&](Km h) {
-      return h.x == km[i].x && h.y == km[i].y;
-    });
+    const bool vertex = std::any_of(full.begin(), full.end(),
+                                    [&](Km h) { return h.x == km[i].x && h.y == km[i].y; });
     if (!vertex) continue;  // inside or on an edge of the others' hull
     std::vector<Km> others;
     others.reserve(km.size() - 1);
@@ -336,7 +336,8 @@ Result<PositionReport> assign_positions(std::vector<Commune>& communes,
       continue;
     }
     const auto arr = arrondissement_by_name.find(strip_number_zeros(folded_row));
-    if (arr != arrondissement_by_name.end() && communes[arr->second].parent == communes[*target].code) {
+    if (arr != arrondissement_by_name.end() &&
+        communes[arr->second].parent == communes[*target].code) {
       target = arr->second;
     }
     ++report.places_matched;
@@ -346,17 +347,18 @@ Result<PositionReport> assign_positions(std::vector<Commune>& communes,
   std::vector<std::int64_t> chosen(n, -1);  // place index, or -1
   for (std::uint32_t i = 0; i < n; ++i) {
     if (candidates[i].empty()) continue;
-    const auto best = std::min_element(
-        candidates[i].begin(), candidates[i].end(), [&](const Candidate& a, const Candidate& b) {
-          if (a.same_name != b.same_name) return a.same_name;
-          const PlaceRecord& pa = places[a.place];
-          const PlaceRecord& pb = places[b.place];
-          const int ra = feature_rank(pa.feature_code);
-          const int rb = feature_rank(pb.feature_code);
-          if (ra != rb) return ra < rb;
-          if (pa.population != pb.population) return pa.population > pb.population;
-          return pa.line < pb.line;
-        });
+    const auto best = std::min_element(candidates[i].begin(), candidates[i].end(),
+                                       [&](const Candidate& a, const Candidate& b) {
+                                         if (a.same_name != b.same_name) return a.same_name;
+                                         const PlaceRecord& pa = places[a.place];
+                                         const PlaceRecord& pb = places[b.place];
+                                         const int ra = feature_rank(pa.feature_code);
+                                         const int rb = feature_rank(pb.feature_code);
+                                         if (ra != rb) return ra < rb;
+                                         if (pa.population != pb.population)
+                                           return pa.population > pb.population;
+                                         return pa.line < pb.line;
+                                       });
     chosen[i] = best->place;
     communes[i].position = {places[best->place].lat, places[best->place].lon};
     communes[i].quality = CoordQuality::exact;
@@ -379,7 +381,8 @@ Result<PositionReport> assign_positions(std::vector<Commune>& communes,
       pts.push_back(communes[i].position);
       lat0 += communes[i].position.lat;
     }
-    const double cos_lat0 = std::cos(lat0 / static_cast<double>(pts.size()) * std::numbers::pi / 180);
+    const double cos_lat0 =
+        std::cos(lat0 / static_cast<double>(pts.size()) * std::numbers::pi / 180);
     std::vector<Km> km;
     for (const LatLon& p : pts) km.push_back(to_km(p, cos_lat0));
     const auto count = by_departement.find(dep);
@@ -433,7 +436,8 @@ Result<PositionReport> assign_positions(std::vector<Commune>& communes,
     std::vector<std::uint32_t> sources;
     for (const std::string& pc : c.postcodes) {
       const auto it = pool_postcode.find(pc);
-      if (it != pool_postcode.end()) sources.insert(sources.end(), it->second.begin(), it->second.end());
+      if (it != pool_postcode.end())
+        sources.insert(sources.end(), it->second.begin(), it->second.end());
     }
     std::sort(sources.begin(), sources.end());
     sources.erase(std::unique(sources.begin(), sources.end()), sources.end());

@@ -12,8 +12,7 @@ constexpr std::array<std::string_view, kCoordQualityCount> kQualityIds = {
     "exact", "imputed-postcode", "imputed-epci", "imputed-departement", "imputed-territory"};
 
 template <class Map, class Vec>
-auto find_in(const Map& map, const Vec& vec, std::string_view code)
-    -> decltype(vec.data()) {
+auto find_in(const Map& map, const Vec& vec, std::string_view code) -> decltype(vec.data()) {
   const auto it = map.find(code);
   return it == map.end() ? nullptr : &vec[it->second];
 }

@@ -47,7 +47,7 @@ using MultiPolygon = std::vector<Polygon>;
 using CommuneIndex = std::uint32_t;  // position in Referentiel::communes
 
 struct Commune {
-  std::string code;         // INSEE code, 5 characters ("57463", "2A004", "97411")
+  std::string code;  // INSEE code, 5 characters ("57463", "2A004", "97411")
   std::string nom;
   std::string departement;  // "57"
   std::string region;       // "44"
@@ -66,7 +66,7 @@ struct Commune {
 struct Epci {
   std::string code;  // SIREN
   std::string nom;
-  std::string type;  // CC, CA, CU, METRO, MET69
+  std::string type;             // CC, CA, CU, METRO, MET69
   std::int64_t population = 0;  // sum of the members' populations (same vintage as communes)
   std::vector<CommuneIndex> members;
 };

@@ -8,6 +8,7 @@ namespace {
 
 // ASCII replacement of U+00C0..U+017F (Latin-1 letters and Latin Extended-A), lower case.
 // " " marks the two Latin-1 symbols of that range (× and ÷) that are not letters.
+// clang-format off
 constexpr std::array<std::string_view, 0x180 - 0xC0> kLatin = {
     // U+00C0
     "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
@@ -34,6 +35,7 @@ constexpr std::array<std::string_view, 0x180 - 0xC0> kLatin = {
     // U+0170
     "u", "u", "u", "u", "w", "w", "y", "y", "y", "z", "z", "z", "z", "z", "z", "s",
 };
+// clang-format on
 
 // Decodes one UTF-8 sequence at s[i]; returns the code point and advances i. Returns -1 (and
 // advances one byte) on an invalid or truncated sequence.

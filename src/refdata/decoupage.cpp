@@ -79,7 +79,8 @@ class Fields {
 };
 
 bool is_postcode(const std::string& s) {
-  return s.size() == 5 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return s.size() == 5 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 bool is_commune_code(const std::string& s) {
@@ -88,8 +89,8 @@ bool is_commune_code(const std::string& s) {
          });
 }
 
-#define MAILLAGE_TRY(var, expr)                         \
-  auto var##_result = (expr);                           \
+#define MAILLAGE_TRY(var, expr)                                   \
+  auto var##_result = (expr);                                     \
   if (!var##_result) return tl::unexpected(var##_result.error()); \
   auto var = std::move(*var##_result)
 

@@ -11,10 +11,10 @@ namespace {
 constexpr std::size_t kColumns = 19;
 // Column names of the GeoNames dump, cited in errors.
 constexpr std::array<std::string_view, kColumns> kColumnNames = {
-    "geonameid",  "name",        "asciiname",   "alternatenames", "latitude",
-    "longitude",  "feature class", "feature code", "country code", "cc2",
-    "admin1 code", "admin2 code", "admin3 code", "admin4 code",    "population",
-    "elevation",  "dem",         "timezone",    "modification date"};
+    "geonameid",   "name",          "asciiname",    "alternatenames",   "latitude",
+    "longitude",   "feature class", "feature code", "country code",     "cc2",
+    "admin1 code", "admin2 code",   "admin3 code",  "admin4 code",      "population",
+    "elevation",   "dem",           "timezone",     "modification date"};
 enum Column : std::size_t {
   kName = 1,
   kLatitude = 4,
@@ -51,8 +51,8 @@ Result<std::vector<geo::PlaceRecord>> parse_geonames(
   while (pos < text.size()) {
     ++line;
     const std::size_t eol = text.find('\n', pos);
-    std::string_view row = text.substr(pos, eol == std::string_view::npos ? std::string_view::npos
-                                                                            : eol - pos);
+    std::string_view row =
+        text.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
     pos = eol == std::string_view::npos ? text.size() : eol + 1;
     if (!row.empty() && row.back() == '\r') row.remove_suffix(1);
     if (row.empty()) continue;
@@ -61,11 +61,12 @@ Result<std::vector<geo::PlaceRecord>> parse_geonames(
     while (true) {
       const std::size_t tab = row.find('\t', start);
       if (n == kColumns) {
-        return fail_at(file, line, "colonnes",
-                       "plus de " + std::to_string(kColumns) + " colonnes séparées par des tabulations");
+        return fail_at(
+            file, line, "colonnes",
+            "plus de " + std::to_string(kColumns) + " colonnes séparées par des tabulations");
       }
-      cols[n++] = row.substr(start, tab == std::string_view::npos ? std::string_view::npos
-                                                                   : tab - start);
+      cols[n++] =
+          row.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start);
       if (tab == std::string_view::npos) break;
       start = tab + 1;
     }

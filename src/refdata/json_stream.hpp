@@ -27,8 +27,8 @@ struct JsonField {
 };
 
 struct JsonRecord {
-  std::size_t item = 0;      // position in the top-level array
-  std::int64_t line = 0;     // line where the record starts
+  std::size_t item = 0;   // position in the top-level array
+  std::int64_t line = 0;  // line where the record starts
   std::vector<JsonField> fields;
 
   // The first field with this path, or nullptr.

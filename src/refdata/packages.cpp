@@ -29,11 +29,14 @@ Result<std::string> read_file(const std::string& path) {
     return tl::unexpected(Error{ErrorCode::io_error,
                                 "fichier introuvable ou illisible (les paquets npm sont-ils "
                                 "installés ? lancez scripts/setup.sh)",
-                                {}, path, 0});
+                                {},
+                                path,
+                                0});
   }
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  if (in.bad()) return tl::unexpected(Error{ErrorCode::io_error, "lecture impossible", {}, path, 0});
+  if (in.bad())
+    return tl::unexpected(Error{ErrorCode::io_error, "lecture impossible", {}, path, 0});
   return std::move(buffer).str();
 }
 
@@ -57,10 +60,9 @@ PackageFiles package_files(const std::string& dir) {
   return f;
 }
 
-Result<Packages> read_packages(
-    const std::string& dir,
-    const std::function<void(std::string_view stage, std::size_t done, std::size_t total)>&
-        progress) {
+Result<Packages> read_packages(const std::string& dir,
+                               const std::function<void(std::string_view stage, std::size_t done,
+                                                        std::size_t total)>& progress) {
   const PackageFiles files = package_files(dir);
   Packages out;
   geo::BuildInput& in = out.input;
@@ -88,7 +90,8 @@ Result<Packages> read_packages(
     target = std::move(*parsed);
     return {};
   };
-  if (Status s = load(files.regions, parse_regions, in.regions); !s) return tl::unexpected(s.error());
+  if (Status s = load(files.regions, parse_regions, in.regions); !s)
+    return tl::unexpected(s.error());
   if (Status s = load(files.departements, parse_departements, in.departements); !s) {
     return tl::unexpected(s.error());
   }

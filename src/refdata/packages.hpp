@@ -64,9 +64,8 @@ struct Packages {
 // Reads every package below `dir` into build input: communes, EPCI, départements, régions,
 // GeoNames rows, the land outline (France, id 250, and the overseas collectivities' own
 // features) and the outlines of the territories used as a last resort.
-Result<Packages> read_packages(
-    const std::string& dir,
-    const std::function<void(std::string_view stage, std::size_t done, std::size_t total)>&
-        progress = {});
+Result<Packages> read_packages(const std::string& dir,
+                               const std::function<void(std::string_view stage, std::size_t done,
+                                                        std::size_t total)>& progress = {});
 
 }  // namespace maillage::refdata

@@ -84,9 +84,8 @@ struct StmtFinalize {
 using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalize>;
 
 tl::unexpected<Error> db_fail(sqlite3* db, const std::string& path, const std::string& what) {
-  return tl::unexpected(Error{ErrorCode::db_error,
-                              what + " : " + (db != nullptr ? sqlite3_errmsg(db) : "?"), {}, path,
-                              0});
+  return tl::unexpected(Error{
+      ErrorCode::db_error, what + " : " + (db != nullptr ? sqlite3_errmsg(db) : "?"), {}, path, 0});
 }
 
 Status exec(sqlite3* db, const std::string& path, const char* sql) {
@@ -242,24 +241,27 @@ Result<DbPtr> open_existing(const std::string& path) {
   if (!std::filesystem::is_regular_file(path, ec)) {
     return tl::unexpected(Error{ErrorCode::io_error,
                                 "référentiel introuvable (lancez « maillage reference build »)",
-                                {}, path, 0});
+                                {},
+                                path,
+                                0});
   }
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
   DbPtr db(raw);
   if (rc != SQLITE_OK) return db_fail(raw, path, "ouverture impossible");
-  Result<StmtPtr> s = prepare(db.get(), path, "SELECT value FROM meta WHERE key = 'schema_version'");
+  Result<StmtPtr> s =
+      prepare(db.get(), path, "SELECT value FROM meta WHERE key = 'schema_version'");
   if (!s) {
-    return tl::unexpected(Error{ErrorCode::db_error, "ce fichier n'est pas un référentiel Maillage",
-                                {}, path, 0});
+    return tl::unexpected(
+        Error{ErrorCode::db_error, "ce fichier n'est pas un référentiel Maillage", {}, path, 0});
   }
   if (sqlite3_step(s->get()) != SQLITE_ROW ||
       column_text(s->get(), 0) != std::to_string(kReferenceSchemaVersion)) {
-    return tl::unexpected(Error{ErrorCode::db_error,
-                                "version de schéma inattendue (attendue : " +
-                                    std::to_string(kReferenceSchemaVersion) +
-                                    ") : reconstruisez-le avec « maillage reference build »",
-                                "schema_version", path, 0});
+    return tl::unexpected(Error{
+        ErrorCode::db_error,
+        "version de schéma inattendue (attendue : " + std::to_string(kReferenceSchemaVersion) +
+            ") : reconstruisez-le avec « maillage reference build »",
+        "schema_version", path, 0});
   }
   return db;
 }
@@ -285,8 +287,8 @@ Status save_reference(const geo::Referentiel& ref, const geo::BuildReport& repor
   }
   fs::remove(partial, ec);
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(partial.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(partial.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   DbPtr db(raw);
   if (rc != SQLITE_OK) return db_fail(raw, partial, "création impossible");
   // The file is written once by one process and renamed into place at the end: no journal
@@ -420,7 +422,8 @@ Result<geo::Referentiel> load_reference(const std::string& path) {
   sqlite3* db = opened->get();
   geo::Referentiel ref;
   auto corrupt = [&](const std::string& what) {
-    return tl::unexpected(Error{ErrorCode::db_error, "référentiel incohérent : " + what, {}, path, 0});
+    return tl::unexpected(
+        Error{ErrorCode::db_error, "référentiel incohérent : " + what, {}, path, 0});
   };
   auto each_row = [&](const char* sql, auto&& row) -> Status {
     Result<StmtPtr> stmt = prepare(db, path, sql);
@@ -433,10 +436,11 @@ Result<geo::Referentiel> load_reference(const std::string& path) {
     return {};
   };
 
-  Status s = each_row("SELECT code, nom FROM regions ORDER BY code", [&](sqlite3_stmt* st) -> Status {
-    ref.regions.push_back({column_text(st, 0), column_text(st, 1), {}});
-    return {};
-  });
+  Status s =
+      each_row("SELECT code, nom FROM regions ORDER BY code", [&](sqlite3_stmt* st) -> Status {
+        ref.regions.push_back({column_text(st, 0), column_text(st, 1), {}});
+        return {};
+      });
   if (!s) return tl::unexpected(s.error());
   std::unordered_map<std::string, std::size_t> region_at;
   for (std::size_t i = 0; i < ref.regions.size(); ++i) region_at[ref.regions[i].code] = i;
@@ -452,8 +456,11 @@ Result<geo::Referentiel> load_reference(const std::string& path) {
   if (!s) return tl::unexpected(s.error());
   s = each_row("SELECT code, nom, type, population FROM epcis ORDER BY code",
                [&](sqlite3_stmt* st) -> Status {
-                 ref.epcis.push_back({column_text(st, 0), column_text(st, 1), column_text(st, 2),
-                                      sqlite3_column_int64(st, 3), {}});
+                 ref.epcis.push_back({column_text(st, 0),
+                                      column_text(st, 1),
+                                      column_text(st, 2),
+                                      sqlite3_column_int64(st, 3),
+                                      {}});
                  return {};
                });
   if (!s) return tl::unexpected(s.error());
@@ -526,8 +533,7 @@ Result<geo::Referentiel> load_reference(const std::string& path) {
     if (c == nullptr) return corrupt("cellule d'une commune inconnue");
     const auto* data = static_cast<const unsigned char*>(sqlite3_column_blob(st, 1));
     const auto size = static_cast<std::size_t>(sqlite3_column_bytes(st, 1));
-    if (data == nullptr ||
-        !decode_cell(data, size, ref.cells[ref.index_of(*c)])) {
+    if (data == nullptr || !decode_cell(data, size, ref.cells[ref.index_of(*c)])) {
       return corrupt("cellule illisible pour " + c->code);
     }
     return {};
@@ -543,8 +549,8 @@ Result<ReferenceInfo> reference_info(const std::string& path) {
   ReferenceInfo info;
   std::vector<std::string> tables;
   {
-    Result<StmtPtr> st = prepare(
-        db, path, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid");
+    Result<StmtPtr> st =
+        prepare(db, path, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid");
     if (!st) return tl::unexpected(st.error());
     while (sqlite3_step(st->get()) == SQLITE_ROW) tables.push_back(column_text(st->get(), 0));
   }
@@ -568,7 +574,8 @@ Result<ReferenceInfo> reference_info(const std::string& path) {
   if (!st) return tl::unexpected(st.error());
   while (sqlite3_step(st->get()) == SQLITE_ROW) {
     const auto q = geo::parse_coord_quality(column_text(st->get(), 0));
-    if (!q) return tl::unexpected(Error{ErrorCode::db_error, "qualité inconnue", "quality", path, 0});
+    if (!q)
+      return tl::unexpected(Error{ErrorCode::db_error, "qualité inconnue", "quality", path, 0});
     const auto i = static_cast<std::size_t>(*q);
     info.quality_communes[i] = sqlite3_column_int64(st->get(), 1);
     info.quality_population[i] = sqlite3_column_int64(st->get(), 2);

@@ -51,8 +51,7 @@ class TopoSax final : public nlohmann::json_sax<json> {
     return number(static_cast<double>(v), static_cast<std::int64_t>(v), true);
   }
   bool number_unsigned(number_unsigned_t v) override {
-    const bool fits =
-        v <= static_cast<number_unsigned_t>(std::numeric_limits<std::int64_t>::max());
+    const bool fits = v <= static_cast<number_unsigned_t>(std::numeric_limits<std::int64_t>::max());
     return number(static_cast<double>(v), fits ? static_cast<std::int64_t>(v) : 0, fits);
   }
   bool number_float(number_float_t v, const string_t& /*raw*/) override {
@@ -268,8 +267,7 @@ class Stitcher {
       const std::size_t skip = out.empty() ? 0 : 1;
       for (std::size_t k = skip; k < pts.size(); ++k) out.push_back(pts[k]);
     }
-    if (!out.empty() &&
-        (out.front().lat != out.back().lat || out.front().lon != out.back().lon)) {
+    if (!out.empty() && (out.front().lat != out.back().lat || out.front().lon != out.back().lon)) {
       out.push_back(out.front());
     }
     return out;
@@ -290,8 +288,8 @@ class Stitcher {
       if (quantized_) {
         x += px;
         y += py;
-        out.push_back({y * topo_.scale[1] + topo_.translate[1],
-                       x * topo_.scale[0] + topo_.translate[0]});
+        out.push_back(
+            {y * topo_.scale[1] + topo_.translate[1], x * topo_.scale[0] + topo_.translate[0]});
       } else {
         out.push_back({py, px});
       }
@@ -379,10 +377,10 @@ Result<std::map<std::string, geo::MultiPolygon>> decode_topojson(
         if (!p->outer.empty()) multi.push_back(std::move(*p));
       }
     } else {
-      return fail_at(file, g.line,
-                     "objects." + std::string(object) + ".geometries[" + std::to_string(g.item) +
-                         "].type",
-                     "Polygon ou MultiPolygon attendu, trouvé « " + g.type + " »");
+      return fail_at(
+          file, g.line,
+          "objects." + std::string(object) + ".geometries[" + std::to_string(g.item) + "].type",
+          "Polygon ou MultiPolygon attendu, trouvé « " + g.type + " »");
     }
     auto& slot = out[key];
     slot.insert(slot.end(), std::make_move_iterator(multi.begin()),

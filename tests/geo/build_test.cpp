@@ -1,8 +1,9 @@
+#include "geo/build.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "geo/build.hpp"
 #include "geo_fixtures.hpp"
 
 namespace maillage::geo {
@@ -56,8 +57,9 @@ BuildInput sample() {
   in.communes.push_back(record("97102", "971", "01", "drom", 700, {"97110"}, item++));
   in.places.push_back(place("Commune 97101", 16.00, -61.70, "97101", 50, "GP"));
   in.places.push_back(place("Commune 97102", 16.05, -61.65, "97102", 51, "GP"));
-  in.epcis = {{"200000001", "CC Est", "CC", {"57003", "57006", "57009"}, 0},
-              {"200000002", "CA Ouest", "CA", {"57001", "57002", "57004", "57005", "57007", "57008"}, 1}};
+  in.epcis = {
+      {"200000001", "CC Est", "CC", {"57003", "57006", "57009"}, 0},
+      {"200000002", "CA Ouest", "CA", {"57001", "57002", "57004", "57005", "57007", "57008"}, 1}};
   in.land = {{rect(48.95, 5.95, 49.25, 6.25), {}}, {rect(15.95, -61.75, 16.10, -61.60), {}}};
   return in;
 }

@@ -1,10 +1,11 @@
+#include "geo/cells.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <set>
 
-#include "geo/cells.hpp"
 #include "geo/referentiel.hpp"
 #include "geo_fixtures.hpp"
 
@@ -23,8 +24,9 @@ CellOptions options() {
 }
 
 std::size_t degree(const CellResult& r, std::uint32_t i) {
-  return static_cast<std::size_t>(std::count_if(
-      r.edges.begin(), r.edges.end(), [i](const Edge& e) { return e.first == i || e.second == i; }));
+  return static_cast<std::size_t>(std::count_if(r.edges.begin(), r.edges.end(), [i](const Edge& e) {
+    return e.first == i || e.second == i;
+  }));
 }
 
 TEST(Cells, GridNeighboursAreTheFourSidesNotTheDiagonals) {
@@ -85,9 +87,9 @@ TEST(Cells, NoNeighboursAcrossTheSea) {
   const MultiPolygon land = {{rect(45.0, 5.0, 45.3, 5.3), {}},
                              {rect(45.0, 5.5, 45.3, 5.8), {}},
                              {rect(46.0, 5.0, 46.05, 5.05), {}}};
-  const std::vector<LatLon> points = {{45.1, 5.1}, {45.2, 5.2}, {45.1, 5.25},   // west island
-                                      {45.1, 5.6}, {45.2, 5.65}, {45.15, 5.7},  // east island
-                                      {46.02, 5.02}};                          // islet
+  const std::vector<LatLon> points = {{45.1, 5.1},  {45.2, 5.2},  {45.1, 5.25},  // west island
+                                      {45.1, 5.6},  {45.2, 5.65}, {45.15, 5.7},  // east island
+                                      {46.02, 5.02}};                            // islet
   const CellResult r = compute_cells(points, land, options());
   ASSERT_GT(r.delaunay_edges, r.edges.size());  // Delaunay crosses the strait, we do not
   for (const auto& [a, b] : r.edges) {
@@ -105,9 +107,9 @@ TEST(Cells, NoNeighboursAcrossTheSea) {
 
 TEST(Cells, PointsJustOffTheCoastAreJoinedFarOnesAreIslands) {
   const MultiPolygon land = {{rect(45.0, 5.0, 46.0, 6.0), {}}};
-  const std::vector<LatLon> points = {{45.5, 5.5}, {45.3, 5.8}, {45.7, 5.8}, {45.5, 5.9},
-                                      {45.5, 6.02},   // ~1.6 km off the east coast
-                                      {45.5, 6.5}};   // ~39 km off: its own island
+  const std::vector<LatLon> points = {{45.5, 5.5}, {45.3, 5.8},  {45.7, 5.8},
+                                      {45.5, 5.9}, {45.5, 6.02},  // ~1.6 km off the east coast
+                                      {45.5, 6.5}};               // ~39 km off: its own island
   const CellResult r = compute_cells(points, land, options());
   EXPECT_TRUE(r.offshore[4]);
   EXPECT_FALSE(r.island[4]);

@@ -1,8 +1,9 @@
+#include "geo/positions.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "geo/positions.hpp"
 #include "geo_fixtures.hpp"
 
 namespace maillage::geo {
@@ -68,10 +69,12 @@ TEST(Positions, RejectsAPointFarOutsideItsEpciAndImputesIt) {
       commune("57005", "57", "E1", {"57100"}),  // its point is a degree east
       commune("57006", "57", "E1", {"57600"}),  // 20 km outside: kept
   };
-  const std::vector<PlaceRecord> places = {
-      place("Commune 57001", 48.00, 6.00, "57001", 1), place("Commune 57002", 48.05, 6.05, "57002", 2),
-      place("Commune 57003", 48.02, 6.10, "57003", 3), place("Commune 57004", 48.06, 5.98, "57004", 4),
-      place("Commune 57005", 48.03, 7.05, "57005", 5), place("Commune 57006", 48.03, 6.37, "57006", 6)};
+  const std::vector<PlaceRecord> places = {place("Commune 57001", 48.00, 6.00, "57001", 1),
+                                           place("Commune 57002", 48.05, 6.05, "57002", 2),
+                                           place("Commune 57003", 48.02, 6.10, "57003", 3),
+                                           place("Commune 57004", 48.06, 5.98, "57004", 4),
+                                           place("Commune 57005", 48.03, 7.05, "57005", 5),
+                                           place("Commune 57006", 48.03, 6.37, "57006", 6)};
   Result<PositionReport> r = assign_positions(cs, places, {}, {}, BuildOptions{});
   ASSERT_TRUE(r) << r.error().describe();
   ASSERT_EQ(r->rejected.size(), 1U);
@@ -151,7 +154,8 @@ TEST(Positions, SpreadsImputedPointsOnLandOnly) {
   // A coastal exact commune on the northern edge of a square "land": its mean is on the coast,
   // so half of the spiral around it lies in the sea.
   std::vector<Commune> cs = {commune("01001", "01", "", {"01000"})};
-  for (int i = 2; i <= 9; ++i) cs.push_back(commune("0100" + std::to_string(i), "01", "", {"01000"}));
+  for (int i = 2; i <= 9; ++i)
+    cs.push_back(commune("0100" + std::to_string(i), "01", "", {"01000"}));
   const std::vector<PlaceRecord> places = {place("Commune 01001", 46.499, 5.5, "01001", 1)};
   const MultiPolygon land = {{testing::rect(45.5, 5.0, 46.5, 6.0), {}}};
   Result<PositionReport> r = assign_positions(cs, places, {}, land, BuildOptions{});
@@ -163,7 +167,8 @@ TEST(Positions, SpreadsImputedPointsOnLandOnly) {
   // And the imputed points are distinct.
   for (std::size_t i = 0; i < cs.size(); ++i) {
     for (std::size_t j = i + 1; j < cs.size(); ++j) {
-      EXPECT_GT(distance_km(cs[i].position, cs[j].position), 0.1) << cs[i].code << " " << cs[j].code;
+      EXPECT_GT(distance_km(cs[i].position, cs[j].position), 0.1)
+          << cs[i].code << " " << cs[j].code;
     }
   }
 }

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "geo/referentiel.hpp"
+
+#include <gtest/gtest.h>
 
 namespace maillage::geo {
 namespace {
@@ -17,8 +17,8 @@ Commune make(std::string code, std::string nom, std::int64_t population) {
 
 Referentiel sample() {
   Referentiel ref;
-  ref.communes = {make("57463", "Metz", 120000), make("57480", "Montigny-lès-Metz", 21000),
-                  make("57606", "Saint-Avold", 15000), make("57605", "Saint-Avit", 300),
+  ref.communes = {make("57463", "Metz", 120000),          make("57480", "Montigny-lès-Metz", 21000),
+                  make("57606", "Saint-Avold", 15000),    make("57605", "Saint-Avit", 300),
                   make("57999", "Ars-sur-Moselle", 4800), make("57998", "Ametzviller", 100)};
   ref.departements = {{"57", "Moselle", "44", {0, 1, 2, 3, 4, 5}}};
   ref.regions = {{"44", "Grand Est", {"57"}}};

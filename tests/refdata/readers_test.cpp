@@ -36,8 +36,11 @@ TEST(DecoupageReader, ReadsCommunesAndArrondissements) {
 
 TEST(DecoupageReader, ErrorsNameFileLineAndField) {
   // Missing "nom" in the second record, which starts on line 3.
-  const std::string missing = "[\n{\"code\":\"01001\",\"nom\":\"A\",\"type\":\"commune-actuelle\",\"zone\":\"metro\",\"departement\":\"01\",\"region\":\"84\"},\n"
-                              "{\"code\":\"01002\",\"type\":\"commune-actuelle\",\"zone\":\"metro\",\"departement\":\"01\",\"region\":\"84\"}\n]";
+  const std::string missing =
+      "[\n{\"code\":\"01001\",\"nom\":\"A\",\"type\":\"commune-actuelle\",\"zone\":\"metro\","
+      "\"departement\":\"01\",\"region\":\"84\"},\n"
+      "{\"code\":\"01002\",\"type\":\"commune-actuelle\",\"zone\":\"metro\",\"departement\":\"01\","
+      "\"region\":\"84\"}\n]";
   Result<std::vector<geo::CommuneRecord>> r = parse_communes(missing, "communes.json");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::parse_error);
@@ -46,25 +49,32 @@ TEST(DecoupageReader, ErrorsNameFileLineAndField) {
   EXPECT_EQ(r.error().field, "[1].nom");
 
   // Wrong type, on the line of the value.
-  const std::string wrong = "[{\"code\":\"01001\",\"nom\":\"A\",\"type\":\"commune-actuelle\",\n"
-                            "\"zone\":\"metro\",\"departement\":\"01\",\"region\":\"84\",\n"
-                            "\"population\":\"860\"}]";
+  const std::string wrong =
+      "[{\"code\":\"01001\",\"nom\":\"A\",\"type\":\"commune-actuelle\",\n"
+      "\"zone\":\"metro\",\"departement\":\"01\",\"region\":\"84\",\n"
+      "\"population\":\"860\"}]";
   r = parse_communes(wrong, "communes.json");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().line, 3);
   EXPECT_EQ(r.error().field, "[0].population");
 
-  const std::string bad_postcode = "[{\"code\":\"01001\",\"nom\":\"A\",\"type\":\"commune-actuelle\",\"zone\":\"metro\",\"departement\":\"01\",\"region\":\"84\",\"codesPostaux\":[\"01400\",\"1400\"]}]";
+  const std::string bad_postcode =
+      "[{\"code\":\"01001\",\"nom\":\"A\",\"type\":\"commune-actuelle\",\"zone\":\"metro\","
+      "\"departement\":\"01\",\"region\":\"84\",\"codesPostaux\":[\"01400\",\"1400\"]}]";
   r = parse_communes(bad_postcode, "communes.json");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().field, "[0].codesPostaux[1]");
 
-  const std::string bad_code = "[{\"code\":\"1001\",\"nom\":\"A\",\"type\":\"commune-actuelle\",\"zone\":\"metro\",\"departement\":\"01\",\"region\":\"84\"}]";
+  const std::string bad_code =
+      "[{\"code\":\"1001\",\"nom\":\"A\",\"type\":\"commune-actuelle\",\"zone\":\"metro\","
+      "\"departement\":\"01\",\"region\":\"84\"}]";
   r = parse_communes(bad_code, "communes.json");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().field, "[0].code");
 
-  const std::string unknown_type = "[{\"code\":\"01001\",\"nom\":\"A\",\"type\":\"commune-fantome\",\"zone\":\"metro\",\"departement\":\"01\",\"region\":\"84\"}]";
+  const std::string unknown_type =
+      "[{\"code\":\"01001\",\"nom\":\"A\",\"type\":\"commune-fantome\",\"zone\":\"metro\","
+      "\"departement\":\"01\",\"region\":\"84\"}]";
   r = parse_communes(unknown_type, "communes.json");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().field, "[0].type");
@@ -233,7 +243,8 @@ TEST(TopojsonDecoder, RejectsMalformedTopologies) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().field, "type");
 
-  r = decode_topojson("{\"type\":\"Topology\",\n\"arcs\":[[[0,0],{\"x\":1}]]}", "t.json", "o", {"1"});
+  r = decode_topojson("{\"type\":\"Topology\",\n\"arcs\":[[[0,0],{\"x\":1}]]}", "t.json", "o",
+                      {"1"});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().field, "arcs[0]");
   EXPECT_EQ(r.error().line, 2);
@@ -242,8 +253,9 @@ TEST(TopojsonDecoder, RejectsMalformedTopologies) {
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("incomplète"), std::string::npos);
 
-  r = decode_topojson(R"({"type":"Topology","objects":{"o":{"geometries":[{"type":"Point","id":"1","coordinates":[0,0]}]}},"arcs":[]})",
-                      "t.json", "o", {"1"});
+  r = decode_topojson(
+      R"({"type":"Topology","objects":{"o":{"geometries":[{"type":"Point","id":"1","coordinates":[0,0]}]}},"arcs":[]})",
+      "t.json", "o", {"1"});
   ASSERT_FALSE(r);
 
   r = decode_topojson("{\"type\":\"Topology\",\n\"arcs\":[[[0,0]]", "t.json", "o", {"1"});

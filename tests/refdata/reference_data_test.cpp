@@ -37,11 +37,14 @@ class ReferenceData : public ::testing::Test {
   static void SetUpTestSuite() {
     const std::string path = env("MAILLAGE_REFERENCE");
     if (path.empty()) {
-      why_ = "MAILLAGE_REFERENCE n'est pas défini (scripts/test.sh le définit après avoir construit le référentiel)";
+      why_ =
+          "MAILLAGE_REFERENCE n'est pas défini (scripts/test.sh le définit après avoir construit "
+          "le référentiel)";
       return;
     }
     if (!fs::exists(path)) {
-      why_ = "le référentiel " + path + " n'existe pas (make reference ou maillage reference build)";
+      why_ =
+          "le référentiel " + path + " n'existe pas (make reference ou maillage reference build)";
       return;
     }
     Result<geo::Referentiel> r = load_reference(path);
