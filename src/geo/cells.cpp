@@ -66,8 +66,9 @@ class SiteGrid {
     const double h = std::max(e.ymax - e.ymin, 1e-9);
     const double side =
         std::sqrt(w * h / static_cast<double>(std::max<std::size_t>(sites.size(), 1)));
-    nx_ = std::clamp<std::size_t>(static_cast<std::size_t>(w / side) + 1, 1, 4096);
-    ny_ = std::clamp<std::size_t>(static_cast<std::size_t>(h / side) + 1, 1, 4096);
+    // Clamped as doubles first: a degenerate (collinear) set must not overflow the cast.
+    nx_ = static_cast<std::size_t>(std::clamp(w / side, 0.0, 4095.0)) + 1;
+    ny_ = static_cast<std::size_t>(std::clamp(h / side, 0.0, 4095.0)) + 1;
     cw_ = w / static_cast<double>(nx_);
     ch_ = h / static_cast<double>(ny_);
     buckets_.resize(nx_ * ny_);
