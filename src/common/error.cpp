@@ -37,6 +37,8 @@ constexpr std::array kCatalogue{
     ErrorInfo{csrf_invalid, "csrf_invalid", 403, "Jeton de sécurité (CSRF) absent ou invalide."},
     ErrorInfo{rate_limited, "rate_limited", 429, "Trop de tentatives : réessayez plus tard."},
     ErrorInfo{bad_credentials, "bad_credentials", 401, "Identifiant ou mot de passe incorrect."},
+    ErrorInfo{method_not_allowed, "method_not_allowed", 405,
+              "Méthode non autorisée pour cette ressource."},
     ErrorInfo{not_found, "not_found", 404, "Ressource introuvable."},
     ErrorInfo{conflict, "conflict", 409,
               "La ressource a été modifiée entre-temps : rechargez puis recommencez."},

@@ -26,6 +26,7 @@ enum class ErrorCode : std::uint16_t {
   csrf_invalid,       // missing or wrong CSRF token
   rate_limited,       // too many attempts (login)
   bad_credentials,    // wrong login or password
+  method_not_allowed, // the path exists, but not with this HTTP method
   // state
   not_found,          // the entity does not exist
   conflict,           // concurrent edit or uniqueness violation

@@ -234,11 +234,8 @@ Response Router::handle(Request& req) const {
       if (match_pattern(r.pattern, req.path, nullptr)) allowed.push_back(r.method);
     }
     if (!allowed.empty()) {
-      Response r = render_error(nullptr, Error{ErrorCode::invalid_input,
-                                               "méthode non autorisée pour cette ressource",
-                                               "method", {}, 0},
+      Response r = render_error(nullptr, Error{ErrorCode::method_not_allowed, {}, "method", {}, 0},
                                 ctx);
-      r.status = 405;
       r.set_header("Allow", fmt::format("{}", fmt::join(allowed, ", ")));
       return finish(std::move(r));
     }

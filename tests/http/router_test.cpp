@@ -104,6 +104,7 @@ TEST_F(RouterTest, WrongMethodIs405WithAllow) {
   Response r = call("DELETE", "/api/v1/private");
   EXPECT_EQ(r.status, 405);
   EXPECT_EQ(r.header("Allow"), "GET, POST");
+  EXPECT_EQ(body_of(r)["code"], "method_not_allowed");
 }
 
 TEST_F(RouterTest, AnonymousGets401OnApiAndARedirectOnPages) {
