@@ -16,6 +16,7 @@
 #include "app/cli.hpp"
 #include "app/config.hpp"
 #include "app/server_app.hpp"
+#include "services/demo.hpp"
 #include "refdata/reference_file.hpp"
 #include "services/accounts.hpp"
 #include "store/database.hpp"
@@ -130,6 +131,13 @@ void demo_load(const Flags& flags) {
   auto accounts = services::load_demo_accounts(**db, settings);
   if (!accounts) fail_command("demo load", accounts.error());
   services::Accounts service(**db, settings);
+  using Loader = Result<services::DemoLines> (*)(store::Database&, const geo::Referentiel&);
+  for (Loader load : {&services::load_registry_demo, &services::load_rpps_demo,
+                      &services::load_aci_demo, &services::load_roster_demo}) {
+    auto lines = load(**db, *ref);
+    if (!lines) fail_command("demo load", lines.error());
+    for (const auto& line : *lines) std::cout << line << "\n";
+  }
   std::cout << "\nComptes de démonstration (données fictives) :\n";
   for (const auto& [login, password] : *accounts) {
     std::string role;

@@ -59,11 +59,12 @@ Result<AssetStore> AssetStore::load(const std::string& root_dir) {
     std::string_view dir;
     std::array<std::string_view, 5> files;
   };
-  const std::array<Vendor, 2> vendors{{
+  const std::array<Vendor, 3> vendors{{
       {"leaflet/", "node_modules/leaflet/dist",
        {"leaflet.js", "leaflet.css", "images/layers.png", "images/layers-2x.png",
         "images/marker-icon.png"}},
       {"htmx/", "node_modules/htmx.org/dist", {"htmx.min.js", "", "", "", ""}},
+      {"chartjs/", "node_modules/chart.js/dist", {"chart.umd.js", "", "", "", ""}},
   }};
   for (const auto& v : vendors) {
     for (auto file : v.files) {

@@ -31,7 +31,30 @@ WebApp::WebApp(store::Database& db, services::Accounts& accounts,
           [this](const std::string& token) { return accounts_.session(token); },
           [this](const Error& e, const RequestContext& ctx) { return error_page(e, ctx); }}),
       cells_(referentiel.departements.size()) {
+  site_ = std::make_unique<Site>(Site{
+      db_, ref_, templates_, options_,
+      [this](const std::string& name, json data, const RequestContext& ctx) {
+        return render_page(name, std::move(data), ctx);
+      },
+      [this](const services::Principal* who) { return default_departement(who); }});
+  features_.push_back(make_registry_feature(*site_));
+  features_.push_back(make_diagnostic_feature(*site_));
+  features_.push_back(make_aci_feature(*site_));
+  features_.push_back(make_roster_feature(*site_));
   add_routes();
+}
+
+Route& RouteTable::add(std::string method, std::string pattern, AccessRule access,
+                       RouteKind kind, Handler handler, std::string summary) {
+  Route r;
+  r.method = std::move(method);
+  r.pattern = std::move(pattern);
+  r.access = std::move(access);
+  r.kind = kind;
+  r.handler = std::move(handler);
+  r.summary = std::move(summary);
+  routes_.push_back(std::move(r));
+  return routes_.back();
 }
 
 WebApp::~WebApp() = default;
@@ -49,19 +72,11 @@ void WebApp::add_routes() {
   const auto anyone = AccessRule::anyone();
   const auto signed_in = AccessRule::authenticated();
   const auto admins = AccessRule::only({Role::admin});
-  std::vector<Route> table;
-  // The reference is used at once to set the optional members, before the next push_back.
-  auto add = [&](std::string method, std::string pattern, AccessRule access, RouteKind kind,
-                 Handler handler, std::string summary) -> Route& {
-    Route r;
-    r.method = std::move(method);
-    r.pattern = std::move(pattern);
-    r.access = std::move(access);
-    r.kind = kind;
-    r.handler = std::move(handler);
-    r.summary = std::move(summary);
-    table.push_back(std::move(r));
-    return table.back();
+  RouteTable table;
+  auto add = [&table](std::string method, std::string pattern, AccessRule access,
+                      RouteKind kind, Handler handler, std::string summary) -> Route& {
+    return table.add(std::move(method), std::move(pattern), std::move(access), kind,
+                     std::move(handler), std::move(summary));
   };
 
   // Operations
@@ -127,7 +142,8 @@ void WebApp::add_routes() {
   add("GET", "/admin/utilisateurs", admins, RouteKind::page, bind(&WebApp::page_users),
       "Liste des comptes (administration)");
 
-  for (auto& r : table) router_.add(std::move(r));
+  for (auto& feature : features_) feature->add_routes(table);
+  for (auto& r : table.routes()) router_.add(std::move(r));
 }
 
 std::string WebApp::session_cookie(const std::string& token) const {
@@ -168,15 +184,14 @@ Result<std::string> WebApp::render_page(const std::string& name, json data,
                            {"role", std::string(services::role_label(who->role))}};
     data["csrf"] = ctx.session->csrf;
     // Navigation by role: an entry is shown when its route lets this user in.
-    struct Entry {
-      const char* label;
-      std::string href;
-    };
-    const std::vector<Entry> entries{
+    std::vector<NavEntry> entries{
         {"Accueil", "/"},
         {"Carte", "/carte/" + default_departement(who)},
-        {"Utilisateurs", "/admin/utilisateurs"},
     };
+    for (const auto& feature : features_) {
+      for (auto& e : feature->navigation(*who)) entries.push_back(std::move(e));
+    }
+    entries.push_back({"Utilisateurs", "/admin/utilisateurs"});
     json nav = json::array();
     for (const auto& e : entries) {
       const Route* r = router_.match("GET", e.href, nullptr);

@@ -14,6 +14,7 @@
 
 #include "geo/referentiel.hpp"
 #include "http/assets.hpp"
+#include "http/feature.hpp"
 #include "http/router.hpp"
 #include "http/templates.hpp"
 #include "services/accounts.hpp"
@@ -103,6 +104,8 @@ class WebApp {
   const AssetStore& assets_;
   SiteOptions options_;
   Router router_;
+  std::unique_ptr<Site> site_;                      // what the features share with WebApp
+  std::vector<std::unique_ptr<Feature>> features_;  // registry, diagnostics, ACI, permanences
 
   // One slot per département (same order as ref_.departements), filled on first use.
   struct CellsSlot {

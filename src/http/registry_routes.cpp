@@ -1,0 +1,24 @@
+// Routes of the registry area. Filled in by the area's work; the factory is called by WebApp.
+#include <nlohmann/json.hpp>
+
+#include "http/feature.hpp"
+
+namespace maillage::http {
+namespace {
+
+class RegistryFeature final : public Feature {
+ public:
+  explicit RegistryFeature(const Site& site) : site_(site) {}
+  void add_routes(RouteTable& table) override { (void)table; }
+
+ private:
+  [[maybe_unused]] const Site& site_;
+};
+
+}  // namespace
+
+std::unique_ptr<Feature> make_registry_feature(const Site& site) {
+  return std::make_unique<RegistryFeature>(site);
+}
+
+}  // namespace maillage::http

@@ -1,0 +1,12 @@
+// Demo data of the registry area (see demo.hpp). Filled in with the area's work.
+#include "services/demo.hpp"
+
+namespace maillage::services {
+
+Result<DemoLines> load_registry_demo(store::Database& db, const geo::Referentiel& ref) {
+  (void)db;
+  (void)ref;
+  return DemoLines{};
+}
+
+}  // namespace maillage::services
