@@ -69,6 +69,7 @@ class Feature {
 
 // One factory per area, each defined in its own src/http/<area>_routes.cpp.
 std::unique_ptr<Feature> make_registry_feature(const Site& site);    // registry_routes.cpp
+std::unique_ptr<Feature> make_territory_feature(const Site& site);   // territory_routes.cpp
 std::unique_ptr<Feature> make_diagnostic_feature(const Site& site);  // diagnostic_routes.cpp
 std::unique_ptr<Feature> make_aci_feature(const Site& site);         // aci_routes.cpp
 std::unique_ptr<Feature> make_roster_feature(const Site& site);      // roster_routes.cpp

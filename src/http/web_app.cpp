@@ -38,6 +38,7 @@ WebApp::WebApp(store::Database& db, services::Accounts& accounts,
       },
       [this](const services::Principal* who) { return default_departement(who); }});
   features_.push_back(make_registry_feature(*site_));
+  features_.push_back(make_territory_feature(*site_));
   features_.push_back(make_diagnostic_feature(*site_));
   features_.push_back(make_aci_feature(*site_));
   features_.push_back(make_roster_feature(*site_));

@@ -56,6 +56,7 @@ const std::map<std::string, Expectation> kMatrix{
     {"GET /admin/utilisateurs", {"/admin/utilisateurs", "LAFFFFFF"}},
 // Each area keeps its lines in its own file (same format as above).
 #include "authorization_registry.inc"
+#include "authorization_territory.inc"
 #include "authorization_diagnostic.inc"
 #include "authorization_aci.inc"
 #include "authorization_roster.inc"
