@@ -177,3 +177,24 @@ TEST(Diagnostic, ZeroPopulationHasNoDensity) {
 
 }  // namespace
 }  // namespace maillage::diagnostic
+
+#include "diagnostic/professions.hpp"
+
+namespace maillage::diagnostic {
+namespace {
+
+TEST(Professions, RppsCodesMapOntoDiagnosticKeys) {
+  EXPECT_EQ(profession_key("10", "SM26"), "medecin_generaliste");
+  EXPECT_EQ(profession_key("10", "SM53"), "medecin_generaliste");
+  EXPECT_EQ(profession_key("10", "SM54"), "medecin_generaliste");
+  EXPECT_EQ(profession_key("10", "SM02"), "medecin_autre");
+  EXPECT_EQ(profession_key("10", ""), "medecin_autre");
+  EXPECT_EQ(profession_key("60", ""), "infirmier");
+  EXPECT_EQ(profession_key("70", ""), "masseur_kinesitherapeute");
+  EXPECT_EQ(profession_key("28", ""), "");  // opticien: not in the diagnostic
+  EXPECT_EQ(primary_care_professions().front().key, kGeneralPractitioner);
+  for (const auto& p : primary_care_professions()) EXPECT_FALSE(p.label.empty());
+}
+
+}  // namespace
+}  // namespace maillage::diagnostic

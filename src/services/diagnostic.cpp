@@ -1,0 +1,398 @@
+#include "services/diagnostic.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "diagnostic/professions.hpp"
+#include "store/database.hpp"
+
+namespace maillage::services {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+// Placeholders "$1, $2, ..., $n" starting at `first`.
+std::string placeholders(std::size_t n, std::size_t first = 1) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i > 0) out += ", ";
+    out += fmt::format("${}", first + i);
+  }
+  return out;
+}
+
+// IN lists are sent in chunks so that a large territory stays within the backends' limits on
+// bound parameters (SQLite's default is 32 766, PostgreSQL's 65 535; a chunk is far below).
+constexpr std::size_t kInChunk = 500;
+
+}  // namespace
+
+struct Diagnostics::Cache {
+  std::optional<SnapshotRef> current;
+  std::optional<SnapshotRef> previous;
+  // Per commune index of the référentiel (an arrondissement's supply is in its commune).
+  std::vector<diagnostic::SupplyByProfession> supply;
+  std::vector<diagnostic::SupplyByProfession> previous_supply;
+  // Per département / région index of the référentiel, and France.
+  std::vector<diagnostic::AreaInput> departements;
+  std::vector<diagnostic::AreaInput> regions;
+  diagnostic::AreaInput france;
+  std::unordered_map<std::string, std::size_t> departement_index, region_index;
+  // Accessibility per commune index; empty when there is no snapshot (no supply to reach).
+  std::vector<double> access;
+  std::vector<std::uint8_t> has_access;
+  std::size_t pairs = 0;
+  double build_ms = 0;
+};
+
+Diagnostics::Diagnostics(store::Database& db, const geo::Referentiel& ref,
+                         std::shared_ptr<SupplySource> source, DiagnosticSettings settings)
+    : db_(db), ref_(ref), source_(std::move(source)), settings_(std::move(settings)) {}
+
+Diagnostics::~Diagnostics() = default;
+
+void Diagnostics::invalidate() {
+  std::lock_guard lock(mutex_);
+  cache_.reset();
+}
+
+Result<std::shared_ptr<const Diagnostics::Cache>> Diagnostics::cache() {
+  auto snapshots = source_->latest(2);
+  if (!snapshots) return tl::unexpected(snapshots.error());
+  std::lock_guard lock(mutex_);
+  auto same = [](const std::optional<SnapshotRef>& cached, const SnapshotRef* now) {
+    return cached ? (now != nullptr && now->id == cached->id) : now == nullptr;
+  };
+  if (cache_) {
+    const SnapshotRef* cur = snapshots->empty() ? nullptr : &(*snapshots)[0];
+    const SnapshotRef* prev = snapshots->size() < 2 ? nullptr : &(*snapshots)[1];
+    if (same(cache_->current, cur) && same(cache_->previous, prev)) return cache_;
+  }
+  // Built under the lock: concurrent first requests wait for one build instead of each
+  // computing the national map.
+  auto built = build_cache(std::move(*snapshots));
+  if (!built) return tl::unexpected(built.error());
+  cache_ = *built;
+  return cache_;
+}
+
+Result<std::shared_ptr<const Diagnostics::Cache>> Diagnostics::build_cache(
+    std::vector<SnapshotRef> snapshots) {
+  const auto t0 = Clock::now();
+  auto c = std::make_shared<Cache>();
+  if (!snapshots.empty()) c->current = snapshots[0];
+  if (snapshots.size() > 1) c->previous = snapshots[1];
+  const std::size_t n = ref_.communes.size();
+  c->supply.resize(n);
+
+  // Commune index of a code; arrondissements count in their commune.
+  auto commune_of = [&](const std::string& code) -> std::optional<geo::CommuneIndex> {
+    const geo::Commune* com = ref_.commune(code);
+    if (com == nullptr) return std::nullopt;
+    if (com->arrondissement) com = ref_.commune(com->parent);
+    if (com == nullptr) return std::nullopt;
+    return ref_.index_of(*com);
+  };
+  auto load = [&](std::int64_t snapshot,
+                  std::vector<diagnostic::SupplyByProfession>& into) -> Status {
+    into.assign(n, {});
+    auto rows = source_->commune_supply(snapshot);
+    if (!rows) return tl::unexpected(rows.error());
+    for (const auto& r : *rows) {
+      // The importer only keeps communes of the référentiel; a référentiel rebuilt since then
+      // may have merged some away: their supply cannot be placed and is left out.
+      if (auto i = commune_of(r.commune)) into[*i][r.profession] += r.supply;
+    }
+    return {};
+  };
+  if (c->current) {
+    if (auto s = load(c->current->id, c->supply); !s) return tl::unexpected(s.error());
+  }
+  if (c->previous) {
+    if (auto s = load(c->previous->id, c->previous_supply); !s) return tl::unexpected(s.error());
+  }
+
+  // Area aggregates over current communes (arrondissements are inside their commune).
+  c->departements.resize(ref_.departements.size());
+  for (std::size_t d = 0; d < ref_.departements.size(); ++d) {
+    const auto& dep = ref_.departements[d];
+    c->departements[d].code = dep.code;
+    c->departements[d].nom = dep.nom;
+    c->departement_index[dep.code] = d;
+  }
+  c->regions.resize(ref_.regions.size());
+  for (std::size_t r = 0; r < ref_.regions.size(); ++r) {
+    c->regions[r].code = ref_.regions[r].code;
+    c->regions[r].nom = ref_.regions[r].nom;
+    c->region_index[ref_.regions[r].code] = r;
+  }
+  c->france.code = "FR";
+  c->france.nom = "France";
+  for (std::size_t i = 0; i < n; ++i) {
+    const geo::Commune& com = ref_.communes[i];
+    if (com.arrondissement) continue;
+    diagnostic::AreaInput* areas[3] = {&c->france, nullptr, nullptr};
+    if (auto it = c->departement_index.find(com.departement); it != c->departement_index.end()) {
+      areas[1] = &c->departements[it->second];
+    }
+    if (auto it = c->region_index.find(com.region); it != c->region_index.end()) {
+      areas[2] = &c->regions[it->second];
+    }
+    for (auto* a : areas) {
+      if (a == nullptr) continue;
+      a->population += com.population;
+      for (const auto& [key, s] : c->supply[i]) a->supply[key] += s;
+    }
+  }
+
+  // The national accessibility map of general practitioners.
+  if (c->current) {
+    std::vector<access::GeoPoint> points;
+    std::vector<double> population, fte;
+    std::vector<geo::CommuneIndex> index;
+    points.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const geo::Commune& com = ref_.communes[i];
+      if (com.arrondissement) continue;
+      points.push_back({com.position.lat, com.position.lon});
+      population.push_back(static_cast<double>(com.population));
+      auto it = c->supply[i].find(std::string(diagnostic::kGeneralPractitioner));
+      fte.push_back(it == c->supply[i].end() ? 0.0 : it->second.fte);
+      index.push_back(static_cast<geo::CommuneIndex>(i));
+    }
+    auto map = diagnostic::compute_access_map(points, population, fte, settings_.access);
+    if (!map) return tl::unexpected(map.error());
+    c->access.assign(n, 0.0);
+    c->has_access.assign(n, 0);
+    for (std::size_t k = 0; k < index.size(); ++k) {
+      c->access[index[k]] = map->access[k];
+      c->has_access[index[k]] = 1;
+    }
+    c->pairs = map->pairs;
+  }
+  c->build_ms = ms_since(t0);
+  return std::shared_ptr<const Cache>(std::move(c));
+}
+
+Result<std::vector<StructureChoice>> Diagnostics::structures(const Principal& who) {
+  auto rows = db_.query(
+      "SELECT s.id, s.kind, s.name, s.departement FROM structures s "
+      "WHERE EXISTS (SELECT 1 FROM structure_communes c WHERE c.structure_id = s.id) "
+      "ORDER BY s.name, s.id");
+  if (!rows) return tl::unexpected(rows.error());
+  auto region_of = [this](std::string_view dep) -> std::string {
+    const auto* d = ref_.departement(dep);
+    return d ? d->region : std::string();
+  };
+  std::vector<StructureChoice> out;
+  for (const auto& r : rows->rows) {
+    if (!covers_structure(who, r.integer(0), r.text(3), region_of)) continue;
+    out.push_back({r.integer(0), r.text(1), r.text(2)});
+  }
+  return out;
+}
+
+Result<DiagnosticReport> Diagnostics::diagnose(const Principal& who,
+                                               const DiagnosticSelection& selection,
+                                               std::optional<double> threshold) {
+  const auto t0 = Clock::now();
+  const int given = (selection.communes.empty() ? 0 : 1) + (selection.epci.empty() ? 0 : 1) +
+                    (selection.structure ? 1 : 0);
+  if (given != 1) {
+    return fail(ErrorCode::invalid_input,
+                "indiquez exactement une sélection : des communes, un EPCI ou une structure",
+                "communes");
+  }
+  const double seuil = threshold.value_or(settings_.threshold);
+  if (!std::isfinite(seuil) || seuil < 0 || seuil > 1000) {
+    return fail(ErrorCode::invalid_input, "le seuil doit être un nombre entre 0 et 1000", "seuil");
+  }
+
+  DiagnosticReport report;
+  std::vector<geo::CommuneIndex> members;
+  auto add_code = [&](const std::string& code, const char* field) -> Status {
+    const geo::Commune* com = ref_.commune(code);
+    if (com == nullptr) {
+      return fail(ErrorCode::invalid_input, fmt::format("commune inconnue : {}", code), field);
+    }
+    // A municipal arrondissement stands for its commune (supply and accessibility are per
+    // commune).
+    if (com->arrondissement) com = ref_.commune(com->parent);
+    if (com == nullptr) {
+      return fail(ErrorCode::invalid_input, fmt::format("commune inconnue : {}", code), field);
+    }
+    members.push_back(ref_.index_of(*com));
+    return {};
+  };
+  if (!selection.communes.empty()) {
+    if (selection.communes.size() > settings_.max_communes) {
+      return fail(ErrorCode::invalid_input,
+                  fmt::format("au plus {} communes par diagnostic", settings_.max_communes),
+                  "communes");
+    }
+    for (const auto& code : selection.communes) {
+      if (auto s = add_code(code, "communes"); !s) return tl::unexpected(s.error());
+    }
+    report.kind = "communes";
+    report.value = fmt::format("{}", fmt::join(selection.communes, ","));
+  } else if (!selection.epci.empty()) {
+    const geo::Epci* e = ref_.epci(selection.epci);
+    if (e == nullptr) {
+      return fail(ErrorCode::not_found, fmt::format("EPCI {} introuvable", selection.epci),
+                  "epci");
+    }
+    members = e->members;
+    report.kind = "epci";
+    report.value = e->code;
+    report.title = e->nom;
+  } else {
+    const std::int64_t id = *selection.structure;
+    auto s = db_.query("SELECT id, kind, name, departement FROM structures WHERE id = $1", {id});
+    if (!s) return tl::unexpected(s.error());
+    if (s->rows.empty()) {
+      return fail(ErrorCode::not_found, fmt::format("structure {} introuvable", id), "structure");
+    }
+    auto region_of = [this](std::string_view dep) -> std::string {
+      const auto* d = ref_.departement(dep);
+      return d ? d->region : std::string();
+    };
+    if (!covers_structure(who, id, s->rows[0].text(3), region_of)) {
+      return fail(ErrorCode::forbidden, "cette structure est hors de votre périmètre",
+                  "structure");
+    }
+    auto codes = db_.query(
+        "SELECT commune FROM structure_communes WHERE structure_id = $1 ORDER BY commune", {id});
+    if (!codes) return tl::unexpected(codes.error());
+    if (codes->rows.empty()) {
+      return fail(ErrorCode::invalid_input,
+                  "le territoire de cette structure ne contient encore aucune commune",
+                  "structure");
+    }
+    for (const auto& r : codes->rows) {
+      if (auto st = add_code(r.text(0), "structure"); !st) return tl::unexpected(st.error());
+    }
+    report.kind = "structure";
+    report.value = std::to_string(id);
+    report.title = s->rows[0].text(2);
+  }
+  std::sort(members.begin(), members.end());
+  members.erase(std::unique(members.begin(), members.end()), members.end());
+  if (report.title.empty()) {
+    report.title = members.size() == 1 ? ref_.communes[members[0]].nom
+                                       : fmt::format("{} communes", members.size());
+  }
+
+  auto cached = cache();
+  if (!cached) return tl::unexpected(cached.error());
+  const Cache& c = **cached;
+
+  diagnostic::Input in;
+  auto professions = diagnostic::primary_care_professions();
+  in.professions.assign(professions.begin(), professions.end());
+  std::map<std::string, std::int64_t> population_by_dep;
+  std::set<std::string> deps;
+  for (auto i : members) {
+    const geo::Commune& com = ref_.communes[i];
+    diagnostic::CommuneInput ci;
+    ci.code = com.code;
+    ci.nom = com.nom;
+    ci.population = com.population;
+    if (c.current) ci.supply = c.supply[i];
+    if (!c.has_access.empty() && c.has_access[i]) ci.access = c.access[i];
+    in.communes.push_back(std::move(ci));
+    report.commune_codes.push_back(com.code);
+    population_by_dep[com.departement] += com.population;
+    deps.insert(com.departement);
+  }
+  report.departements.assign(deps.begin(), deps.end());
+  // The territory is compared with the département holding most of its inhabitants (a CPTS may
+  // straddle a border), and with that département's région.
+  if (!population_by_dep.empty()) {
+    auto main = std::max_element(population_by_dep.begin(), population_by_dep.end(),
+                                 [](const auto& a, const auto& b) { return a.second < b.second; });
+    if (auto it = c.departement_index.find(main->first); it != c.departement_index.end()) {
+      in.departement = c.departements[it->second];
+      const auto* dep = ref_.departement(main->first);
+      if (dep != nullptr) {
+        if (auto r = c.region_index.find(dep->region); r != c.region_index.end()) {
+          in.region = c.regions[r->second];
+        }
+      }
+    }
+  }
+  in.france = c.france;
+
+  // Structures whose territory meets the selection, or whose head office is in it.
+  {
+    auto region_of = [this](std::string_view dep) -> std::string {
+      const auto* d = ref_.departement(dep);
+      return d ? d->region : std::string();
+    };
+    std::map<std::int64_t, diagnostic::StructureInput> found;
+    for (std::size_t from = 0; from < report.commune_codes.size(); from += kInChunk) {
+      const std::size_t count = std::min(kInChunk, report.commune_codes.size() - from);
+      store::Params params(report.commune_codes.begin() + static_cast<std::ptrdiff_t>(from),
+                           report.commune_codes.begin() +
+                               static_cast<std::ptrdiff_t>(from + count));
+      const std::string in_list = placeholders(count);
+      auto rows = db_.query(
+          fmt::format("SELECT s.id, s.kind, s.name, s.stage, s.departement FROM structures s "
+                      "WHERE s.commune IN ({0}) OR EXISTS (SELECT 1 FROM structure_communes c "
+                      "WHERE c.structure_id = s.id AND c.commune IN ({0}))",
+                      in_list),
+          params);
+      if (!rows) return tl::unexpected(rows.error());
+      for (const auto& r : rows->rows) {
+        const std::int64_t id = r.integer(0);
+        const bool mine = covers_structure(who, id, r.text(4), region_of);
+        found[id] = {id, r.text(1), r.text(2), mine ? r.text(3) : std::string()};
+      }
+    }
+    for (auto& [id, s] : found) in.structures.push_back(std::move(s));
+  }
+
+  // Who is present now and before, for arrivals and departures.
+  if (c.current) {
+    in.snapshot_date = c.current->extract_date;
+    auto now = source_->people(c.current->id, report.commune_codes);
+    if (!now) return tl::unexpected(now.error());
+    for (auto& p : *now) in.people.push_back(std::move(p.person));
+    if (c.previous) {
+      diagnostic::PreviousSnapshot prev;
+      prev.date = c.previous->extract_date;
+      for (auto i : members) {
+        for (const auto& [key, s] : c.previous_supply[i]) prev.supply[key] += s;
+      }
+      auto before = source_->people(c.previous->id, report.commune_codes);
+      if (!before) return tl::unexpected(before.error());
+      for (auto& p : *before) prev.people.push_back(std::move(p.person));
+      in.previous = std::move(prev);
+    }
+  }
+
+  auto result = diagnostic::compute_diagnostic(in, diagnostic::Parameters{seuil});
+  if (!result) return tl::unexpected(result.error());
+  report.result = std::move(*result);
+  report.snapshot = c.current;
+  report.previous = c.previous;
+  report.access = settings_.access;
+  report.threshold = seuil;
+  report.access_pairs = c.pairs;
+  report.cache_build_ms = c.build_ms;
+  // The whole call, the cache build included when this request paid for it (cache_build_ms).
+  report.compute_ms = ms_since(t0);
+  return report;
+}
+
+}  // namespace maillage::services
