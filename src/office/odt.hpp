@@ -23,7 +23,8 @@ struct Run {
   bool bold = false;
 };
 
-/// Heading of level 1 to 3 (styles "Heading 1".."Heading 3", numbered in the outline).
+/// Heading of level 1 to 3 (styles "Heading 1".."Heading 3", listed in the navigator and usable
+/// for a table of contents; not numbered).
 struct Heading {
   int level = 1;
   std::string text;

@@ -5,6 +5,7 @@
 
 #include <concepts>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -56,6 +57,9 @@ struct Cell {
   Cell(bool) = delete;  // ambiguous in an export: write "oui"/"non" explicitly
   Cell(Date d) : value(d) {}                          // NOLINT(google-explicit-constructor)
   Cell(Percent p) : value(p) {}                       // NOLINT(google-explicit-constructor)
+  /// Nullable database columns: an empty optional is an empty cell.
+  template <class T>
+  Cell(const std::optional<T>& v) : Cell(v ? Cell(*v) : Cell()) {}  // NOLINT
 };
 
 /// One worksheet. `header` is written as row 1 in bold, frozen, with an auto-filter over the

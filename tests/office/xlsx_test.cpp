@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "office/test_support.hpp"
 
@@ -327,6 +328,19 @@ TEST(Xlsx, CurrentTimeWhenCreatedIsEmpty) {
   EXPECT_EQ(created[10], 'T');
   EXPECT_EQ(created.back(), 'Z');
   EXPECT_EQ(core.child("dc:creator")->text, "Maillage");
+}
+
+TEST(Xlsx, OptionalValuesBecomeEmptyCells) {
+  const std::optional<double> none;
+  const std::optional<std::int64_t> some = 57;
+  const std::optional<std::string> name = "Metz";
+  auto bytes = write_xlsx({{"Opt", {}, {{none, some, name}}, {}}}, kInfo);
+  ASSERT_TRUE(bytes) << bytes.error().describe();
+  const XmlElement sheet = parsed_entry(unzip(*bytes), "xl/worksheets/sheet1.xml");
+  EXPECT_EQ(find_cell(sheet, "A1"), nullptr);
+  EXPECT_EQ(cell_text(sheet, "B1"), "57");
+  EXPECT_EQ(cell_style(sheet, "B1"), "");
+  EXPECT_EQ(cell_text(sheet, "C1"), "Metz");
 }
 
 TEST(Xlsx, ColumnLetters) {
