@@ -2,6 +2,7 @@
 // the objective, the best known value, the gap, the proven lower bound and the independent
 // checker's verdict. Usage:
 //   roster_nrp_bench [--dir DIR] [--limits 10,60] [--instances 1-8|1,4,7] [--seed N] [--threads N]
+//                    [--trace 1]   (the search's progress lines on stderr)
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -42,6 +43,7 @@ int main(int argc, char** argv) {
   std::vector<int> instances{1, 2, 3, 4, 5, 6, 7, 8};
   std::uint64_t seed = 1;
   int threads = 2;
+  bool trace = false;
   for (int a = 1; a + 1 < argc; a += 2) {
     const std::string key = argv[a], val = argv[a + 1];
     if (key == "--dir") dir = val;
@@ -49,6 +51,7 @@ int main(int argc, char** argv) {
     else if (key == "--instances") instances = parse_list(val);
     else if (key == "--seed") seed = std::strtoull(val.c_str(), nullptr, 10);
     else if (key == "--threads") threads = std::atoi(val.c_str());
+    else if (key == "--trace") trace = val == "1";
     else {
       std::fprintf(stderr, "option inconnue : %s\n", key.c_str());
       return 2;
@@ -76,6 +79,7 @@ int main(int argc, char** argv) {
       opt.time_limit_seconds = limit;
       opt.seed = seed;
       opt.threads = threads;
+      if (trace) opt.trace = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
       auto sol = maillage::roster::solve(*model, opt);
       if (!sol) {
         std::printf("| %d | %d | error: %s |\n", inst, limit, sol.error().describe().c_str());

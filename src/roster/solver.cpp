@@ -6,12 +6,16 @@
 #include <atomic>
 #include <barrier>
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <thread>
 
+#include "roster/master.hpp"
+#include "roster/problem.hpp"
 #include "roster/row_dp.hpp"
 
 namespace maillage::roster {
@@ -31,94 +35,9 @@ namespace {
 
 using detail::kInfCost;
 using detail::RowDp;
+using detail::Problem;
+using detail::prepare;
 using Clock = std::chrono::steady_clock;
-
-// ---------------------------------------------------------------------------------------------
-// Read-only data shared by the search threads.
-struct Problem {
-  const Model* m = nullptr;
-  int D = 0, S = 0, C = 0, N = 0;
-  std::vector<RowDp> dp;
-  std::vector<std::vector<double>> base;  // per staff, [d*C + k]: request penalties of choice k
-  // Cover lines counting staff i on (d, s): CSR per staff over cells d*S + s.
-  std::vector<std::vector<int>> line_off, line_idx;
-  std::vector<int> req, under, over;
-  std::vector<int> minutes;  // per shift
-  // Fairness: groups in profession order, members in index order (same as the checker's formula).
-  std::vector<std::vector<int>> groups;
-  std::vector<int> group_of;  // -1: never available
-  std::vector<int> avail_days;
-  std::int64_t weight = 0;
-
-  [[nodiscard]] std::int64_t cover_cost(int c, int n) const {
-    return n < req[c] ? static_cast<std::int64_t>(req[c] - n) * under[c]
-                      : static_cast<std::int64_t>(n - req[c]) * over[c];
-  }
-};
-
-Result<std::shared_ptr<Problem>> prepare(const Model& m) {
-  auto p = std::make_shared<Problem>();
-  p->m = &m;
-  p->D = m.days;
-  p->S = static_cast<int>(m.shifts.size());
-  p->C = p->S + 1;
-  p->N = static_cast<int>(m.staff.size());
-  p->weight = m.fairness_weight;
-  for (const auto& s : m.shifts) p->minutes.push_back(s.minutes);
-  for (int i = 0; i < p->N; ++i) {
-    auto dp = RowDp::create(m, i, m.fairness_weight > 0);
-    if (!dp) return tl::unexpected(dp.error());
-    p->dp.push_back(std::move(*dp));
-  }
-  p->base.assign(p->N, std::vector<double>(static_cast<std::size_t>(p->D) * p->C, 0.0));
-  for (const auto& q : m.on_requests)
-    for (int k = 0; k < p->C; ++k)
-      if (k != q.shift) p->base[q.staff][q.day * p->C + k] += q.weight;
-  for (const auto& q : m.off_requests)
-    for (int k = 0; k < p->S; ++k)
-      if (q.shift == kAnyShift || q.shift == k) p->base[q.staff][q.day * p->C + k] += q.weight;
-  for (const auto& c : m.cover) {
-    p->req.push_back(c.requirement);
-    p->under.push_back(c.under_weight);
-    p->over.push_back(c.over_weight);
-  }
-  const int cells = p->D * p->S;
-  p->line_off.assign(p->N, std::vector<int>(cells + 1, 0));
-  p->line_idx.assign(p->N, {});
-  for (int i = 0; i < p->N; ++i) {
-    std::vector<std::vector<int>> per_cell(cells);
-    for (int c = 0; c < static_cast<int>(m.cover.size()); ++c) {
-      const auto& cv = m.cover[c];
-      if (cv.profession.empty() || cv.profession == m.staff[i].profession)
-        per_cell[cv.day * p->S + cv.shift].push_back(c);
-    }
-    for (int x = 0; x < cells; ++x) {
-      p->line_off[i][x] = static_cast<int>(p->line_idx[i].size());
-      p->line_idx[i].insert(p->line_idx[i].end(), per_cell[x].begin(), per_cell[x].end());
-    }
-    p->line_off[i][cells] = static_cast<int>(p->line_idx[i].size());
-  }
-  // Availability in days (some shift possible that day), computed here from the raw model rules.
-  p->avail_days.assign(p->N, 0);
-  std::map<std::string, std::vector<int>> by_prof;
-  for (int i = 0; i < p->N; ++i) {
-    const Staff& st = m.staff[i];
-    for (int d = 0; d < p->D; ++d) {
-      if (std::find(st.days_off.begin(), st.days_off.end(), d) != st.days_off.end()) continue;
-      bool any = st.availability.empty();
-      for (const auto& w : st.availability)
-        if (d >= w.first_day && d <= w.last_day) any = true;
-      if (any) ++p->avail_days[i];
-    }
-    if (p->avail_days[i] > 0) by_prof[st.profession].push_back(i);
-  }
-  p->group_of.assign(p->N, -1);
-  for (auto& [prof, members] : by_prof) {
-    for (int i : members) p->group_of[i] = static_cast<int>(p->groups.size());
-    p->groups.push_back(members);
-  }
-  return p;
-}
 
 // ---------------------------------------------------------------------------------------------
 // One search state: the roster, cover counts and the objective kept up to date incrementally.
@@ -231,33 +150,33 @@ class State {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Shared between the threads; written only in the barrier's completion step.
+// Shared between the threads; written in the barrier's completion step (runs bounded by
+// iterations) or under a mutex (runs bounded by time).
 struct Shared {
   Roster best;
   std::int64_t best_objective = std::numeric_limits<std::int64_t>::max();
   std::int64_t lower_bound = 0;
-  bool stop = false;
+  std::atomic<bool> stop{false};
   std::int64_t iterations = 0;
-  std::int64_t lagrangian_rounds = 0;
+  std::int64_t master_rounds = 0;
 };
 
 struct WorkerResult {
   Roster best;
   std::int64_t best_objective = std::numeric_limits<std::int64_t>::max();
   std::int64_t lower_bound = 0;
-  bool lagrangian_done = false;
   std::int64_t iterations = 0;
-  std::int64_t lagrangian_rounds = 0;
+  std::int64_t master_rounds = 0;  // column-generation rounds and integer solves
   std::optional<Error> error;
 };
 
 class Worker {
  public:
-  Worker(const Problem& p, const SolveOptions& o, Clock::time_point deadline, int index, bool lagrangian)
-      : p_(p), deadline_(deadline), rng_(o.seed * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(index) * 7919 + 1),
-        cur_(p), pi_(p.req.size()) {
-    for (std::size_t c = 0; c < pi_.size(); ++c) pi_[c] = 0.5 * p.under[c];
-    res_.lagrangian_done = !lagrangian;
+  Worker(const Problem& p, const SolveOptions& o, Clock::time_point start, Clock::time_point deadline, int index,
+         bool master, const std::atomic<bool>* stop)
+      : p_(p), opt_(o), start_(start), deadline_(deadline),
+        rng_(o.seed * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(index) * 7919 + 1), cur_(p),
+        master_on_(master), stop_(stop) {
     history_.assign(kHistory, std::numeric_limits<std::int64_t>::max());
   }
 
@@ -280,14 +199,15 @@ class Worker {
     return true;
   }
 
-  // One quantum of work between two synchronisations.
-  void quantum(std::int64_t lns_moves, int lag_rounds, bool lns_too) {
-    if (!res_.lagrangian_done) {
-      for (int r = 0; r < lag_rounds && !res_.lagrangian_done && !timed_out(); ++r) lagrangian_round();
-      if (!lns_too) return;
-    }
+  // One quantum of work between two synchronisations: a step of the restricted master when this
+  // worker runs it, then LNS moves (when `lns_too`, or always for a worker without the master).
+  void quantum(std::int64_t lns_moves, bool lns_too) {
     if (!constructed_) {
       if (!construct()) return;
+    }
+    if (master_on_) {
+      master_step();
+      if (!lns_too) return;
     }
     for (std::int64_t it = 0; it < lns_moves && !timed_out(); ++it) lns_move();
   }
@@ -500,77 +420,124 @@ class Worker {
     saved_people_ = picked_;
   }
 
-  // One subgradient round of the Lagrangian relaxation of the cover: every person takes their best
-  // row priced with multipliers pi (exact row programme), which gives a lower bound and a feasible
-  // roster to evaluate.
-  void lagrangian_round() {
-    ++res_.lagrangian_rounds;
-    const Problem& p = p_;
-    double bound = 0;
-    for (std::size_t c = 0; c < pi_.size(); ++c) bound += pi_[c] * p.req[c];
-    std::vector<double> subgrad(pi_.size());
-    for (std::size_t c = 0; c < pi_.size(); ++c) subgrad[c] = p.req[c];
-    if (lag_rows_.empty()) {
-      lag_rows_.assign(p.N, std::vector<int>(p.D, kOff));
-      lag_valid_.assign(p.N, 0);
+  // The restricted master (master.hpp), in three phases: column generation until the LP is
+  // solved (the proven bound), an integer programme over the pool from the best roster, then
+  // alternately more columns (pricing under perturbed duals, plus the rows of every better roster
+  // the local search sends) and another integer programme.
+  void master_step() {
+    const bool by_iterations = opt_.max_iterations > 0;
+    const double limit = opt_.time_limit_seconds;
+    if (!master_) {
+      master_ = std::make_unique<detail::Master>(p_);
+      phase_ = Phase::generate;
     }
-    for (int i = 0; i < p.N; ++i) {
-      costs_ = p.base[i];
-      for (int d = 0; d < p.D; ++d)
-        for (int s = 0; s < p.S; ++s) {
-          const int x = d * p.S + s;
-          for (int e = p.line_off[i][x]; e < p.line_off[i][x + 1]; ++e) costs_[d * p.C + s] -= pi_[p.line_idx[i][e]];
+    if (!res_.best.empty()) master_->add_roster(res_.best);
+    const double elapsed = seconds_since_start();
+    switch (phase_) {
+      case Phase::generate: {
+        const auto until = Clock::now() + std::chrono::milliseconds(300);
+        for (int r = 0; by_iterations ? r < kGenerateRounds : Clock::now() < until; ++r) {
+          if (timed_out() || stopped()) return;
+          const auto round = master_->round(rng_, kSmoothing, 0.0);
+          ++res_.master_rounds;
+          ++generate_rounds_;
+          trace("génération de colonnes : PL %.2f, borne %.2f, %d colonnes (+%d)", round.lp, round.bound,
+                master_->columns(), round.added);
+          if (round.ok) {
+            res_.lower_bound = std::max(res_.lower_bound, static_cast<std::int64_t>(std::ceil(round.bound - 1e-6)));
+          }
+          // Enough: the LP is solved, the bound meets the best roster, the LP failed, or the
+          // phase has used its share (half the time, or a round count when bounded by iterations).
+          const bool spent = by_iterations ? generate_rounds_ >= kMaxGenerateRounds : elapsed > 0.5 * limit;
+          if (!round.ok || round.converged || res_.lower_bound >= res_.best_objective || spent) {
+            phase_ = Phase::dive;
+            break;
+          }
         }
-      auto out = p.dp[i].solve(costs_, nullptr, row_, &rng_, 50'000);
-      if (out.relaxed >= kInfCost / 2) {
-        res_.lagrangian_done = true;  // infeasible person: reported by the LNS construction
-        return;
+        break;
       }
-      bound += out.exact ? out.cost : out.relaxed;
-      if (out.exact) {
-        lag_rows_[i] = row_;
-        lag_valid_[i] = 1;
+      case Phase::integer: {
+        const double remaining = std::chrono::duration<double>(deadline_ - Clock::now()).count();
+        // CBC may overrun its limit by a fraction of a second (root processing): keep a margin.
+        const double seconds = by_iterations ? remaining
+                                             : std::min(remaining - 0.3, std::max(1.0, kIntegerShare * limit));
+        if (seconds < 0.2) {
+          phase_ = Phase::dive;
+          break;
+        }
+        const int nodes = by_iterations ? kIntegerNodes : std::numeric_limits<int>::max();
+        auto ip = master_->solve_integer(seconds, nodes, res_.best.empty() ? nullptr : &res_.best, stop_);
+        ++res_.master_rounds;
+        trace("programme en nombres entiers (%d colonnes, %.1f s) : %s %lld, borne %.2f%s", master_->columns(), seconds,
+              ip.found ? "planning" : "rien de mieux que", static_cast<long long>(ip.found ? ip.objective : res_.best_objective),
+              ip.bound, ip.proven ? " (optimal sur les colonnes)" : "");
+        if (ip.found) offer(ip.roster);
+        phase_ = Phase::dive;
+        break;
       }
-      for (int d = 0; d < p.D; ++d) {
-        const int s = lag_rows_[i][d];
-        if (s == kOff) continue;
-        const int x = d * p.S + s;
-        for (int e = p.line_off[i][x]; e < p.line_off[i][x + 1]; ++e) subgrad[p.line_idx[i][e]] -= 1;
+      case Phase::dive: {
+        const auto until = Clock::now() + std::chrono::milliseconds(300);
+        for (int r = 0; by_iterations ? r < kGenerateRounds : Clock::now() < until; ++r) {
+          if (timed_out() || stopped()) return;
+          const auto step = master_->dive_step(rng_, static_cast<double>(res_.best_objective), dives_ > 0);
+          ++res_.master_rounds;
+          if (step.status == detail::Master::Dive::Status::running) continue;
+          ++dives_;
+          trace("plongée %d : %s %lld (%d colonnes)", dives_,
+                step.status == detail::Master::Dive::Status::complete ? "planning"
+                : step.status == detail::Master::Dive::Status::pruned ? "abandonnée, borne ≥" : "échec,",
+                static_cast<long long>(step.status == detail::Master::Dive::Status::complete ? step.objective : res_.best_objective),
+                master_->columns());
+          if (step.status == detail::Master::Dive::Status::complete) offer(step.roster);
+          if (dives_ % kDivesPerInteger == 0) {
+            phase_ = Phase::integer;
+            break;
+          }
+        }
+        break;
       }
     }
-    const auto lb = static_cast<std::int64_t>(std::ceil(bound - 1e-6));
-    if (lb > res_.lower_bound) {
-      res_.lower_bound = lb;
-      stall_ = 0;
-    } else if (++stall_ >= 12) {
-      theta_ /= 2;
-      stall_ = 0;
-    }
-    // The relaxed rows are each feasible, so together they form a roster worth evaluating.
-    if (std::all_of(lag_valid_.begin(), lag_valid_.end(), [](char v) { return v != 0; })) {
-      State st(p);
-      for (int i = 0; i < p.N; ++i) st.set_row(i, lag_rows_[i]);
-      st.refresh_fairness();
-      if (st.total() < lag_best_) lag_best_ = st.total();
-      if (st.total() < res_.best_objective) {
-        res_.best_objective = st.total();
-        res_.best = st.roster();
-      }
-    }
-    const double ub = static_cast<double>(std::min(lag_best_, res_.best_objective));
-    double norm = 0;
-    for (double g : subgrad) norm += g * g;
-    if (norm == 0 || theta_ < 1e-4 || static_cast<double>(res_.lower_bound) >= ub) {
-      res_.lagrangian_done = true;
-      return;
-    }
-    const double step = theta_ * std::max(1.0, ub - bound) / norm;
-    for (std::size_t c = 0; c < pi_.size(); ++c)
-      pi_[c] = std::clamp(pi_[c] + step * subgrad[c], -static_cast<double>(p.over[c]), static_cast<double>(p.under[c]));
   }
 
+  // Takes a roster found by the master when it beats this worker's best (objective recomputed
+  // with fairness) and continues the local search from it.
+  void offer(const Roster& r) {
+    State st(p_);
+    for (int i = 0; i < p_.N; ++i) st.set_row(i, r[i]);
+    st.refresh_fairness();
+    if (st.total() >= res_.best_objective) return;
+    res_.best_objective = st.total();
+    res_.best = st.roster();
+    for (int i = 0; i < p_.N; ++i) cur_.set_row(i, res_.best[i]);
+    cur_.refresh_fairness();
+    history_.assign(kHistory, cur_.total());
+  }
+
+  // Progress line for SolveOptions::trace (French: it may be shown to the coordinator).
+  template <typename... Args>
+  void trace(const char* format, Args... args) const {
+    if (!opt_.trace) return;
+    char line[256];
+    const int n = std::snprintf(line, sizeof line, "[%.2f s] ", seconds_since_start());
+    std::snprintf(line + n, sizeof line - static_cast<std::size_t>(n), format, args...);
+    opt_.trace(line);
+  }
+
+  double seconds_since_start() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+  bool stopped() const { return stop_ && stop_->load(std::memory_order_relaxed); }
+
+  // Master settings.
+  static constexpr double kSmoothing = 0.5;    // dual smoothing of the column generation
+  static constexpr int kGenerateRounds = 5;    // rounds per quantum when bounded by iterations
+  static constexpr int kMaxGenerateRounds = 60;
+  static constexpr int kDivesPerInteger = 3;   // dives between two integer solves
+  static constexpr int kIntegerNodes = 200;    // node limit when bounded by iterations
+  static constexpr double kIntegerShare = 0.2; // time of one integer solve, share of the limit
+  enum class Phase { generate, dive, integer };
+
   const Problem& p_;
-  Clock::time_point deadline_;
+  const SolveOptions& opt_;
+  Clock::time_point start_, deadline_;
   std::mt19937_64 rng_;
   State cur_;
   bool constructed_ = false;
@@ -580,13 +547,12 @@ class Worker {
   std::vector<int> row_;
   std::vector<int> picked_, saved_people_;
   std::vector<std::vector<int>> saved_;
-  // Lagrangian state.
-  std::vector<double> pi_;
-  std::vector<std::vector<int>> lag_rows_;
-  std::vector<char> lag_valid_;
-  double theta_ = 1.0;
-  int stall_ = 0;
-  std::int64_t lag_best_ = std::numeric_limits<std::int64_t>::max();
+  // Restricted master (the worker that runs it).
+  bool master_on_ = false;
+  const std::atomic<bool>* stop_ = nullptr;
+  std::unique_ptr<detail::Master> master_;
+  Phase phase_ = Phase::generate;
+  int generate_rounds_ = 0, dives_ = 0;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -758,55 +724,91 @@ Result<Solution> solve(const Model& model, const SolveOptions& options) {
                                     std::chrono::duration<double>(options.time_limit_seconds));
 
   const int n_threads = options.threads;
+  Shared shared;
   std::vector<std::unique_ptr<Worker>> workers;
   for (int w = 0; w < n_threads; ++w)
-    workers.push_back(std::make_unique<Worker>(p, options, deadline, w, w == n_threads - 1));
+    workers.push_back(
+        std::make_unique<Worker>(p, options, start, deadline, w, w == n_threads - 1, &shared.stop));
 
-  Shared shared;
   constexpr std::int64_t kEpoch = 200;  // LNS moves per worker between synchronisations
-  constexpr int kLagChunk = 10;         // Lagrangian rounds per quantum
-  auto sync = [&]() noexcept {
-    for (auto& w : workers) {
-      auto& r = w->result();
-      if (r.best_objective < shared.best_objective) {
-        shared.best_objective = r.best_objective;
-        shared.best = r.best;
-      }
-      shared.lower_bound = std::max(shared.lower_bound, r.lower_bound);
+  // Merges the workers' results into `shared` and decides whether to stop; `who` lists the
+  // workers whose results may be read (all at a barrier, only the caller otherwise).
+  std::vector<std::int64_t> iterations(n_threads, 0), rounds(n_threads, 0);
+  bool error = false;
+  auto merge = [&](int w) {
+    auto& r = workers[w]->result();
+    if (r.best_objective < shared.best_objective) {
+      shared.best_objective = r.best_objective;
+      shared.best = r.best;
     }
-    std::int64_t iters = 0, lag = 0;
-    bool error = false;
-    for (auto& w : workers) {
-      iters += w->result().iterations;
-      lag += w->result().lagrangian_rounds;
-      error = error || w->result().error.has_value();
+    shared.lower_bound = std::max(shared.lower_bound, r.lower_bound);
+    iterations[w] = r.iterations;
+    rounds[w] = r.master_rounds;
+    error = error || r.error.has_value();
+  };
+  auto decide = [&]() {
+    std::int64_t iters = 0, master = 0;
+    for (int w = 0; w < n_threads; ++w) {
+      iters += iterations[w];
+      master += rounds[w];
     }
     shared.iterations = iters;
-    shared.lagrangian_rounds = lag;
+    shared.master_rounds = master;
     const bool per_thread_done = options.max_iterations > 0 && iters >= options.max_iterations * n_threads;
-    shared.stop = error || Clock::now() >= deadline || per_thread_done ||
-                  (!shared.best.empty() && shared.best_objective <= shared.lower_bound) ||
-                  (!shared.best.empty() && options.target_objective >= 0 && shared.best_objective <= options.target_objective);
-    if (!shared.stop)
-      for (auto& w : workers) w->adopt(shared);
+    const bool stop = error || Clock::now() >= deadline || per_thread_done ||
+                      (!shared.best.empty() && shared.best_objective <= shared.lower_bound) ||
+                      (!shared.best.empty() && options.target_objective >= 0 &&
+                       shared.best_objective <= options.target_objective);
+    if (stop) shared.stop.store(true);
+    return stop;
   };
-  std::barrier barrier(n_threads, sync);
-  auto run = [&](int w) {
-    Worker& me = *workers[w];
-    while (true) {
-      // With one thread the Lagrangian rounds and the LNS take turns; with two, the last thread
-      // computes the bound while the first searches.
-      const bool lns_too = n_threads == 1;
-      std::int64_t moves = kEpoch;
-      if (options.max_iterations > 0) moves = std::min<std::int64_t>(moves, options.max_iterations - me.result().iterations);
-      me.quantum(std::max<std::int64_t>(moves, 0), kLagChunk, lns_too);
-      barrier.arrive_and_wait();
-      if (shared.stop) break;
+  // With one thread, or when bounded by iterations (moves per thread), the master steps and the
+  // LNS moves take turns; with two threads bounded by time, the last thread runs only the master
+  // while the first searches.
+  const bool lns_too = n_threads == 1 || options.max_iterations > 0;
+  auto moves_left = [&](Worker& me) {
+    std::int64_t moves = kEpoch;
+    if (options.max_iterations > 0) moves = std::min<std::int64_t>(moves, options.max_iterations - me.result().iterations);
+    return std::max<std::int64_t>(moves, 0);
+  };
+  if (options.max_iterations > 0 || n_threads == 1) {
+    // Bounded by iterations: the threads meet at a barrier after every quantum, so the exchange
+    // of rosters (and the result) depends only on the seed.
+    auto sync = [&]() noexcept {
+      for (int w = 0; w < n_threads; ++w) merge(w);
+      if (!decide())
+        for (auto& w : workers) w->adopt(shared);
+    };
+    std::barrier barrier(n_threads, sync);
+    auto run = [&](int w) {
+      Worker& me = *workers[w];
+      while (true) {
+        me.quantum(moves_left(me), lns_too);
+        barrier.arrive_and_wait();
+        if (shared.stop.load()) break;
+      }
+    };
+    if (n_threads == 1) {
+      run(0);
+    } else {
+      std::thread other(run, 1);
+      run(0);
+      other.join();
     }
-  };
-  if (n_threads == 1) {
-    run(0);
   } else {
+    // Bounded by time: no barrier, so that a long integer solve of the master does not hold up
+    // the local search; each thread posts its best and takes the other's under a mutex.
+    std::mutex mu;
+    auto run = [&](int w) {
+      Worker& me = *workers[w];
+      while (true) {
+        me.quantum(moves_left(me), lns_too);
+        std::lock_guard lock(mu);
+        merge(w);
+        if (shared.stop.load() || decide()) break;
+        me.adopt(shared);
+      }
+    };
     std::thread other(run, 1);
     run(0);
     other.join();
@@ -828,7 +830,7 @@ Result<Solution> solve(const Model& model, const SolveOptions& options) {
   sol.optimal = sol.objective == shared.lower_bound;
   sol.open_slots = explain_open_slots(p, sol.roster);
   sol.stats.iterations = shared.iterations;
-  sol.stats.lagrangian_rounds = shared.lagrangian_rounds;
+  sol.stats.lagrangian_rounds = shared.master_rounds;
   sol.stats.threads = n_threads;
   sol.stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return sol;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct SolveOptions {
   std::int64_t max_iterations = 0;
   /// Stop as soon as the roster's objective is at most this value (e.g. a known optimum).
   std::int64_t target_objective = -1;
+  /// Progress lines of the search (French), e.g. for a job log; called from the search threads,
+  /// one call at a time per thread. Empty: none.
+  std::function<void(const std::string&)> trace;
 };
 
 /// Why some cover stays unmet.

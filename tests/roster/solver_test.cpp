@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <sstream>
 
@@ -208,6 +209,29 @@ TEST(Solver, SameSeedSameRosterWithTwoThreads) {
   EXPECT_EQ(first->objective, second->objective);
   EXPECT_EQ(first->lower_bound, second->lower_bound);
   EXPECT_EQ(first->stats.threads, 2);
+}
+
+// Bounded by time with two threads: the master thread (column generation, dives, CBC) and the
+// local search exchange rosters without a barrier; the result is still checked and the master's
+// bound is proven (at most the objective).
+TEST(Solver, TimeLimitedTwoThreadsMasterAndSearch) {
+  const Model m = medium_model(11);
+  SolveOptions o;
+  o.time_limit_seconds = 1.5;
+  o.threads = 2;
+  std::vector<std::string> lines;
+  std::mutex mu;
+  o.trace = [&](const std::string& line) {
+    std::lock_guard lock(mu);
+    lines.push_back(line);
+  };
+  auto sol = solve(m, o);
+  ASSERT_TRUE(sol) << sol.error().describe();
+  expect_checked(m, *sol);
+  EXPECT_EQ(sol->stats.threads, 2);
+  EXPECT_GT(sol->stats.lagrangian_rounds, 0);  // master steps
+  ASSERT_FALSE(lines.empty());
+  EXPECT_NE(lines.front().find("génération de colonnes"), std::string::npos) << lines.front();
 }
 
 TEST(Solver, CptsRulesHoldAndSearchImproves) {
