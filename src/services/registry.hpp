@@ -1,0 +1,298 @@
+// The registry of structures (CPTS, MSP, ESP, centres de santé): the service other areas call.
+// Structures with their identity, stage (a state of rules/lifecycle/<kind>.toml), dated history,
+// documents, notes and referents; the ROC portfolio (structures of a département with their next
+// deadline and alerts, pipeline counts) and "Qui est mon ROC ?".
+//
+// Every call takes the acting Principal and checks its scope here (handlers never decide):
+//   read   admin, observer: everything; ROC: its départements; ARS, chargé de mission: the
+//          départements of their régions; coordinator, member: their structures only.
+//   write  (create, edit, transition, milestones, documents) admin; ROC and ARS within their
+//          scope; a coordinator edits the details, notes and documents of their own structures
+//          but does not record lifecycle decisions (those are the ARS's and the CPAM's).
+//          observer, chargé de mission and member never write.
+// Refusals are ErrorCode::forbidden. Edits are optimistic: they name the version they read and
+// a stale one is ErrorCode::conflict (nothing written). Every write has its audit row.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+#include "geo/referentiel.hpp"
+#include "registry/dates.hpp"
+#include "registry/lifecycle.hpp"
+#include "services/auth.hpp"
+
+namespace maillage::store {
+class Database;
+class Tx;
+}  // namespace maillage::store
+
+namespace maillage::services {
+
+// ---------------------------------------------------------------------------------------------
+// Structures
+
+/// Kinds as stored ("CPTS", "MSP", "ESP", "CDS"); the lifecycle kind is the lower-case id.
+bool valid_structure_kind(const std::string& kind);
+
+struct Structure {
+  std::int64_t id = 0;
+  std::string kind;  // "CPTS", "MSP", "ESP", "CDS"
+  std::string name;
+  std::string departement;
+  std::string stage;        // state id of the kind's lifecycle ("aci_signe")
+  std::string stage_label;  // "ACI signé"
+  std::optional<registry::Date> stage_since;  // none for the initial state without history
+  std::string legal_form;
+  std::string finess, rna, siret;
+  std::string commune;  // INSEE code of the head office, "" when unknown
+  std::string address;
+  std::string contact_name, contact_email, contact_phone;
+  std::string notes;
+  std::int64_t version = 1;
+  std::string created_at, updated_at;  // UTC timestamps
+};
+
+/// The editable identity of a structure; used for creation and, with `StructureChanges`, edits.
+struct StructureFields {
+  std::optional<std::string> name;
+  std::optional<std::string> legal_form;
+  std::optional<std::string> finess;  // 9 digits (or "2A"/"2B" + 7 digits)
+  std::optional<std::string> rna;     // "W" + 9 digits
+  std::optional<std::string> siret;   // 14 digits
+  std::optional<std::string> commune;  // INSEE code of a commune of the structure's département
+  std::optional<std::string> address;
+  std::optional<std::string> contact_name, contact_email, contact_phone;
+  std::optional<std::string> notes;
+};
+
+struct NewStructure {
+  std::string kind;
+  std::string name;
+  std::string departement;
+  StructureFields fields;  // `name` here is ignored (the member above is required)
+};
+
+struct StructureFilter {
+  std::optional<std::string> departement;
+  std::optional<std::string> kind;
+  std::optional<std::string> stage;
+};
+
+/// One recorded lifecycle step.
+struct HistoryEntry {
+  std::int64_t id = 0;
+  std::string from, from_label, to, to_label;
+  std::string event, event_label;
+  registry::Date date{};
+  std::string user;
+  bool implicit = false;
+  std::string comment;
+  std::string recorded_at;
+};
+
+/// A move allowed from the current state (the buttons of the structure page).
+struct AllowedTransition {
+  std::string event;
+  std::string label;
+  std::string to;
+  std::string to_label;
+};
+
+struct DocumentInfo {
+  std::int64_t id = 0;
+  std::int64_t structure_id = 0;
+  std::string doc_type;  // one of document_types()
+  std::string title;
+  std::string filename;
+  std::string content_type;
+  std::int64_t size_bytes = 0;
+  registry::Date date{};
+  std::string uploaded_by;
+  std::string uploaded_at;
+};
+
+struct NewDocument {
+  std::string doc_type;
+  std::string title;
+  std::string filename;
+  std::string content_type;
+  registry::Date date{};
+  std::string bytes;  // the file itself
+};
+
+struct Document {
+  DocumentInfo info;
+  std::string bytes;
+};
+
+struct DocumentType {
+  std::string id;
+  std::string label;
+};
+/// The document types (lettre d'intention, projet de santé, statuts, contrat ACI, ...).
+const std::vector<DocumentType>& document_types();
+
+struct Referent {
+  std::int64_t user_id = 0;
+  std::string login;
+  std::string display_name;
+  std::string role;   // role id ("roc")
+  std::string basis;  // French: why this referent ("référent de la structure", "EPCI ...")
+};
+
+// ---------------------------------------------------------------------------------------------
+// Alerts and the portfolio
+
+/// An alert of the portfolio. The registry contributes its lifecycle alerts (implicit validation
+/// dates, mission deadlines, contract anniversaries); other areas add theirs through
+/// add_alert_source.
+struct PortfolioAlert {
+  std::int64_t structure_id = 0;
+  registry::Date date{};  // due date
+  std::string kind;       // stable id: "implicit_transition", "deadline", "anniversary", ...
+  std::string label;      // French sentence
+  std::string severity;   // "info", "warning" (due within 2 weeks) or "critical" (overdue)
+  std::string source = "registry";  // area that raised it ("registry", "aci", ...)
+};
+
+/// An alert provider of another area. Called for every portfolio computation with the structures
+/// of the portfolio (ids, already filtered by the caller's scope) and the day of the
+/// computation; returns the alerts of those structures only (others are dropped). It reads
+/// through `db` (Database::query only: it runs outside any transaction) and must be thread-safe:
+/// the server calls it from its request threads. A provider's error fails the portfolio (a
+/// silent partial list would hide deadlines).
+using AlertSource = std::function<Result<std::vector<PortfolioAlert>>(
+    store::Database& db, const std::vector<std::int64_t>& structure_ids, registry::Date today)>;
+
+/// Registers a provider under a name (one per area; registering a name again replaces it).
+/// Call it at start-up, e.g. from the area's make_<area>_feature or a static initialiser; the
+/// registry is process-wide and guarded by a mutex.
+void add_alert_source(const std::string& name, AlertSource source);
+/// Removes a provider (tests).
+void remove_alert_source(const std::string& name);
+
+struct PortfolioFilter {
+  std::optional<std::string> kind;   // "CPTS", ...
+  std::optional<std::string> stage;  // a state id
+  std::optional<std::string> alert;  // an alert kind, or "any" for structures with an alert
+};
+
+struct PortfolioEntry {
+  Structure structure;
+  std::vector<PortfolioAlert> alerts;         // sorted by date
+  std::optional<PortfolioAlert> next_deadline;  // first alert not yet overdue, else the first
+  std::int64_t territory_communes = 0;        // communes of the territory (structure_communes)
+  std::int64_t territory_population = 0;
+  std::vector<std::string> referents;  // display names of the ROC referents
+};
+
+struct PipelineStage {
+  std::string kind;  // "CPTS"
+  std::string stage;
+  std::string label;
+  bool terminal = false;
+  std::int64_t count = 0;  // structures of the département (before filters) at this stage
+};
+
+struct Portfolio {
+  std::string departement;
+  std::string departement_name;
+  registry::Date as_of{};
+  std::vector<PortfolioEntry> entries;  // filtered, sorted by kind then name
+  std::vector<PipelineStage> pipeline;  // every state of every kind present, in table order
+  std::int64_t total = 0;               // structures before filters
+};
+
+// ---------------------------------------------------------------------------------------------
+
+class Registry {
+ public:
+  /// Uses the built-in lifecycle tables (rules/lifecycle) and the référentiel for names, EPCI
+  /// and régions. Fails only when the tables do not parse.
+  static Result<Registry> create(store::Database& db, const geo::Referentiel& ref);
+
+  [[nodiscard]] const registry::Lifecycles& lifecycles() const { return lifecycles_; }
+  [[nodiscard]] const registry::Lifecycle* lifecycle_of(const std::string& kind) const;
+
+  // Reads ------------------------------------------------------------------------------------
+  Result<std::vector<Structure>> list_structures(const Principal& who,
+                                                 const StructureFilter& filter) const;
+  Result<Structure> get_structure(const Principal& who, std::int64_t id) const;
+  Result<std::vector<HistoryEntry>> history(const Principal& who, std::int64_t id) const;
+  /// Moves allowed from the structure's current state (empty when `who` may not record them).
+  Result<std::vector<AllowedTransition>> allowed_transitions(const Principal& who,
+                                                             const Structure& s) const;
+  /// INSEE codes of the structure's territory (table structure_communes), sorted.
+  Result<std::vector<std::string>> territory_communes(const Principal& who, std::int64_t id) const;
+  Result<std::vector<DocumentInfo>> documents(const Principal& who, std::int64_t id) const;
+  Result<Document> document(const Principal& who, std::int64_t id, std::int64_t document_id) const;
+  /// Every alert (registry's and providers') of the structures `who` sees among `ids`, by date.
+  Result<std::vector<PortfolioAlert>> alerts(const Principal& who,
+                                             const std::vector<std::int64_t>& ids,
+                                             registry::Date today) const;
+  Result<Portfolio> portfolio(const Principal& who, const std::string& departement,
+                              const PortfolioFilter& filter, registry::Date today) const;
+
+  /// "Qui est mon ROC ?" for a commune: the referents whose area holds it (commune, then EPCI,
+  /// then département), else the ROC accounts of its département. Open to every signed-in user
+  /// (the CPAM's referents are public contacts), but only names and logins are returned.
+  Result<std::vector<Referent>> referents_of_commune(const std::string& commune) const;
+  /// For a structure: its explicit referents, else those of its head office commune, else of
+  /// its territory's communes, else the département's ROC accounts.
+  Result<std::vector<Referent>> referents_of_structure(const Principal& who,
+                                                       std::int64_t id) const;
+
+  // Writes -----------------------------------------------------------------------------------
+  Result<Structure> create_structure(const Principal& who, const NewStructure& s);
+  /// Applies the set fields if the structure is still at `expected_version`.
+  Result<Structure> update_structure(const Principal& who, std::int64_t id,
+                                     std::int64_t expected_version, const StructureFields& changes);
+  /// Records a lifecycle step (event id or target state id) dated `date` (not in the future).
+  /// Timers that fired before `date` are recorded first, signed "système" (the engine refuses a
+  /// move over a fired timer). Illegal moves: invalid_transition with the engine's French message.
+  Result<Structure> transition(const Principal& who, std::int64_t id,
+                               std::int64_t expected_version, const std::string& event_or_target,
+                               registry::Date date, const std::string& comment,
+                               registry::Date today);
+  /// Records the date a deadline's milestone was reached ("acces_soins.demarrage").
+  Status record_milestone(const Principal& who, std::int64_t id, const std::string& milestone,
+                          registry::Date date, registry::Date today);
+  Result<DocumentInfo> add_document(const Principal& who, std::int64_t id, const NewDocument& d,
+                                    std::size_t max_bytes);
+  Status delete_structure(const Principal& who, std::int64_t id, std::int64_t expected_version);
+
+  /// Referents: explicit ones of a structure, and areas of a département (admin or ROC/ARS in
+  /// scope). `area_kind` is "departement", "epci" or "commune".
+  Status set_structure_referents(const Principal& who, std::int64_t id,
+                                 const std::vector<std::int64_t>& user_ids);
+  Status add_referent_area(const Principal& who, std::int64_t user_id,
+                           const std::string& area_kind, const std::string& code,
+                           const std::string& label);
+
+  /// The région of a département through the référentiel ("" when unknown).
+  [[nodiscard]] std::string region_of(std::string_view departement) const;
+
+ private:
+  Registry(store::Database& db, const geo::Referentiel& ref, registry::Lifecycles lifecycles);
+  [[nodiscard]] bool may_read(const Principal& who, const Structure& s) const;
+  [[nodiscard]] bool may_write(const Principal& who, const Structure& s) const;
+  [[nodiscard]] bool may_decide(const Principal& who, const Structure& s) const;
+  Result<Structure> load_readable(const Principal& who, std::int64_t id) const;
+  Result<std::vector<PortfolioAlert>> alerts_of(const std::vector<Structure>& structures,
+                                                registry::Date today) const;
+  Result<std::vector<Referent>> referents_of_area(const std::string& commune) const;
+
+  store::Database* db_;
+  const geo::Referentiel* ref_;
+  registry::Lifecycles lifecycles_;
+};
+
+/// Today's date (UTC), the default `today` of the handlers and the CLI.
+registry::Date today_utc();
+
+}  // namespace maillage::services
