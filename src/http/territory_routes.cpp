@@ -1,18 +1,380 @@
-// Routes of the territory area (territories, coverage map, observatory). Filled in by the area's work; the factory is called by WebApp.
+// Routes of the territory area: a CPTS territory (read, replace with its version, CSV preview /
+// confirm / export), the coverage of an area, the observatory, and their French pages (coverage
+// map of a département, territory page with map editing, observatory). Handlers parse, call one
+// service method (services/territory.hpp) and render; scopes are checked by the service.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <mutex>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "http/feature.hpp"
+#include "services/territory.hpp"
 
 namespace maillage::http {
 namespace {
 
+using nlohmann::json;
+using services::Role;
+
+constexpr const char* kEtalabCommunes =
+    "node_modules/@etalab/decoupage-administratif/data/communes.json";
+
+std::shared_ptr<const JsonSchema> territory_schema() {
+  static const auto schema = std::make_shared<const JsonSchema>(json_object(
+      "Nouveau territoire d'une CPTS",
+      {
+          {"version", true,
+           json_integer("Version de la structure lue avant la modification", 1)},
+          {"communes", true,
+           json_array("Codes INSEE des communes du territoire", json_string("Code INSEE", 5, 5),
+                      40000)},
+      }));
+  return schema;
+}
+
+std::shared_ptr<const JsonSchema> import_schema() {
+  static const auto schema = std::make_shared<const JsonSchema>(json_object(
+      "Fichier CSV de codes INSEE à prévisualiser",
+      {
+          {"fichier", true, json_string("Nom du fichier (pour le rapport)", 1, 200)},
+          {"contenu", true, json_string("Contenu du fichier CSV", 1)},
+      }));
+  return schema;
+}
+
+std::shared_ptr<const JsonSchema> confirm_schema() {
+  static const auto schema = std::make_shared<const JsonSchema>(json_object(
+      "Confirmation d'un import prévisualisé",
+      {
+          {"version", true,
+           json_integer("Version de la structure lue avant la modification", 1)},
+      }));
+  return schema;
+}
+
+Result<std::int64_t> structure_id(const RequestContext& ctx) {
+  const std::string& text = ctx.request.param("id");
+  std::int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
+    return fail(ErrorCode::not_found, fmt::format("Structure « {} » introuvable.", text), "id");
+  }
+  return id;
+}
+
+Response json_answer(const json& body, int status = 200) {
+  Response r = Response::json(body.dump(-1, ' ', false, json::error_handler_t::replace), status);
+  r.set_header("Cache-Control", "no-store");
+  return r;
+}
+
 class TerritoryFeature final : public Feature {
  public:
   explicit TerritoryFeature(const Site& site) : site_(site) {}
-  void add_routes(RouteTable& table) override { (void)table; }
+
+  void add_routes(RouteTable& table) override {
+    const auto signed_in = AccessRule::authenticated();
+    const auto editors =
+        AccessRule::only({Role::admin, Role::roc, Role::ars, Role::coordinator});
+    const auto steering = AccessRule::only(
+        {Role::admin, Role::observer, Role::ars, Role::roc, Role::charge_de_mission});
+    auto bind = [this](Result<Response> (TerritoryFeature::*fn)(const RequestContext&)) {
+      return [this, fn](const RequestContext& ctx) { return (this->*fn)(ctx); };
+    };
+
+    table
+        .add("GET", "/api/v1/structures/{id}/territory", signed_in, RouteKind::api,
+             bind(&TerritoryFeature::api_get),
+             "Territoire d'une structure : communes, population, taille ACI, contiguïté")
+        .query = {{"contour", "1 : ajoute le contour du territoire (GeoJSON)", false, true}};
+    table
+        .add("PUT", "/api/v1/structures/{id}/territory", editors, RouteKind::api,
+             bind(&TerritoryFeature::api_put),
+             "Remplace le territoire d'une CPTS (avec la version lue ; 409 si elle a changé)")
+        .body = territory_schema();
+    table.add("GET", "/api/v1/structures/{id}/territory.csv", signed_in, RouteKind::api,
+              bind(&TerritoryFeature::api_export), "Territoire d'une structure en CSV");
+    table
+        .add("POST", "/api/v1/structures/{id}/territory/import", editors, RouteKind::api,
+             bind(&TerritoryFeature::api_preview),
+             "Aperçu d'un import CSV de codes INSEE (rapport par ligne ; rien n'est enregistré)")
+        .body = import_schema();
+    table
+        .add("POST", "/api/v1/structures/{id}/territory/import/{jeton}", editors,
+             RouteKind::api, bind(&TerritoryFeature::api_confirm),
+             "Confirme un import CSV prévisualisé (enregistre le territoire)")
+        .body = confirm_schema();
+    table
+        .add("GET", "/api/v1/coverage", steering, RouteKind::api,
+             bind(&TerritoryFeature::api_coverage),
+             "Couverture d'une zone par les CPTS : communes et population couvertes, "
+             "chevauchements, zones blanches, propositions")
+        .query = {{"niveau", "france, region, departement ou epci", true, false},
+                  {"code", "Code de la zone (sauf France)", false, false},
+                  {"etape", "Filtre d'étape (identifiant d'un groupe d'étapes CPTS)", false,
+                   false},
+                  {"propositions", "1 : ajoute les propositions pour les zones blanches", false,
+                   true}};
+    table.add("GET", "/api/v1/observatory", steering, RouteKind::api,
+              bind(&TerritoryFeature::api_observatory),
+              "Observatoire : structures par étape et population couverte, par département, "
+              "région et France");
+
+    table
+        .add("GET", "/couverture/{dep}", steering, RouteKind::page,
+             bind(&TerritoryFeature::page_coverage), "Carte de couverture d'un département")
+        .query = {{"etape", "Filtre d'étape", false, false}};
+    table.add("GET", "/territoires/{id}", signed_in, RouteKind::page,
+              bind(&TerritoryFeature::page_territory),
+              "Territoire d'une CPTS (carte, édition, import CSV)");
+    table.add("GET", "/observatoire", steering, RouteKind::page,
+              bind(&TerritoryFeature::page_observatory), "Observatoire de la couverture");
+  }
+
+  [[nodiscard]] std::vector<NavEntry> navigation(const services::Principal& who) const override {
+    std::vector<NavEntry> out{{"Couverture", "/couverture/" + site_.default_departement(&who)},
+                              {"Observatoire", "/observatoire"}};
+    // Coordinators reach their territory directly.
+    if (who.role == Role::coordinator && !who.structures.empty()) {
+      out.push_back({"Territoire", fmt::format("/territoires/{}", who.structures.front())});
+    }
+    return out;
+  }
 
  private:
-  [[maybe_unused]] const Site& site_;
+  // Built at the first request, not in the constructor: the unit graph costs ~12 ms on the
+  // national référentiel and the server should not pay it for features nobody calls.
+  Result<services::Territories*> service() {
+    std::call_once(once_, [this] {
+      services::TerritorySettings settings;
+      settings.former_communes_file = kEtalabCommunes;
+      auto s = services::Territories::create(site_.db, site_.ref, settings);
+      if (s) {
+        service_ = std::move(*s);
+      } else {
+        error_ = s.error();
+      }
+    });
+    if (!service_) return tl::unexpected(error_);
+    return service_.get();
+  }
+
+  Result<Response> api_get(const RequestContext& ctx) {
+    auto id = structure_id(ctx);
+    if (!id) return tl::unexpected(id.error());
+    auto svc = service();
+    if (!svc) return tl::unexpected(svc.error());
+    bool outline = ctx.request.query_value("contour").value_or("0") == "1";
+    auto v = (*svc)->get(*ctx.principal(), *id, outline);
+    if (!v) return tl::unexpected(v.error());
+    json body = (*svc)->to_json(*v);
+    body["modifiable"] = (*svc)->can_edit(*ctx.principal(), v->structure);
+    return json_answer(body);
+  }
+
+  Result<Response> api_put(const RequestContext& ctx) {
+    auto id = structure_id(ctx);
+    if (!id) return tl::unexpected(id.error());
+    auto body = read_json_body(ctx.request, *territory_schema());
+    if (!body) return tl::unexpected(body.error());
+    auto svc = service();
+    if (!svc) return tl::unexpected(svc.error());
+    auto codes = (*body)["communes"].get<std::vector<std::string>>();
+    auto v = (*svc)->replace(*ctx.principal(), *id, (*body)["version"].get<std::int64_t>(), codes);
+    if (!v) {
+      Error e = v.error();
+      if (e.field.rfind("communes", 0) == 0 || e.field == "version") e.field = "$." + e.field;
+      return tl::unexpected(e);
+    }
+    return json_answer((*svc)->to_json(*v));
+  }
+
+  Result<Response> api_export(const RequestContext& ctx) {
+    auto id = structure_id(ctx);
+    if (!id) return tl::unexpected(id.error());
+    auto svc = service();
+    if (!svc) return tl::unexpected(svc.error());
+    auto csv = (*svc)->export_csv(*ctx.principal(), *id);
+    if (!csv) return tl::unexpected(csv.error());
+    Response r;
+    r.content_type = "text/csv; charset=utf-8";
+    r.body = std::move(*csv);
+    r.set_header("Content-Disposition",
+                 fmt::format("attachment; filename=\"territoire-{}.csv\"", *id));
+    r.set_header("Cache-Control", "no-store");
+    return r;
+  }
+
+  Result<Response> api_preview(const RequestContext& ctx) {
+    auto id = structure_id(ctx);
+    if (!id) return tl::unexpected(id.error());
+    auto body = read_json_body(ctx.request, *import_schema());
+    if (!body) return tl::unexpected(body.error());
+    auto svc = service();
+    if (!svc) return tl::unexpected(svc.error());
+    auto p = (*svc)->preview_csv(*ctx.principal(), *id, (*body)["fichier"].get<std::string>(),
+                                 (*body)["contenu"].get<std::string>());
+    if (!p) return tl::unexpected(p.error());
+    return json_answer((*svc)->to_json(*p));
+  }
+
+  Result<Response> api_confirm(const RequestContext& ctx) {
+    auto id = structure_id(ctx);
+    if (!id) return tl::unexpected(id.error());
+    auto body = read_json_body(ctx.request, *confirm_schema());
+    if (!body) return tl::unexpected(body.error());
+    auto svc = service();
+    if (!svc) return tl::unexpected(svc.error());
+    auto v = (*svc)->confirm_csv(*ctx.principal(), *id, ctx.request.param("jeton"),
+                                 (*body)["version"].get<std::int64_t>());
+    if (!v) return tl::unexpected(v.error());
+    return json_answer((*svc)->to_json(*v));
+  }
+
+  Result<Response> api_coverage(const RequestContext& ctx) {
+    auto svc = service();
+    if (!svc) return tl::unexpected(svc.error());
+    auto c = (*svc)->coverage(*ctx.principal(), ctx.request.query_value("niveau").value_or(""),
+                              ctx.request.query_value("code").value_or(""),
+                              ctx.request.query_value("etape").value_or(""),
+                              ctx.request.query_value("propositions").value_or("0") == "1");
+    if (!c) return tl::unexpected(c.error());
+    return json_answer(*c);
+  }
+
+  Result<Response> api_observatory(const RequestContext& ctx) {
+    auto svc = service();
+    if (!svc) return tl::unexpected(svc.error());
+    auto o = (*svc)->observatory(*ctx.principal());
+    if (!o) return tl::unexpected(o.error());
+    return json_answer(*o);
+  }
+
+  Result<Response> page_coverage(const RequestContext& ctx) {
+    const std::string& code = ctx.request.param("dep");
+    const geo::Departement* dep = site_.ref.departement(code);
+    if (dep == nullptr) {
+      return fail(ErrorCode::not_found, fmt::format("Le département {} n'existe pas.", code));
+    }
+    auto svc = service();
+    if (!svc) return tl::unexpected(svc.error());
+    std::string etape = ctx.request.query_value("etape").value_or("toutes");
+    // The page shows the same document as the API (first paint without waiting for the JS).
+    auto c = (*svc)->coverage(*ctx.principal(), "departement", dep->code, etape, false);
+    if (!c) return tl::unexpected(c.error());
+    json others = json::array();
+    for (const auto& d : site_.ref.departements) {
+      others.push_back({{"code", d.code}, {"nom", d.nom}, {"choisi", d.code == dep->code}});
+    }
+    json territories = (*c)["territoires"];
+    json data{{"titre", fmt::format("Couverture — {} ({})", dep->nom, dep->code)},
+              {"carte_page", true},
+              {"code", dep->code},
+              {"nom", dep->nom},
+              {"etape", etape},
+              {"couverture", *c},
+              {"territoires", territories},
+              {"a_territoires", !territories.empty()},
+              {"cellules_url", fmt::format("/api/v1/departements/{}/cells", dep->code)},
+              {"couverture_url",
+               fmt::format("/api/v1/coverage?niveau=departement&code={}", dep->code)},
+              {"departements", std::move(others)}};
+    auto html = site_.render_page("couverture", std::move(data), ctx);
+    if (!html) return tl::unexpected(html.error());
+    return Response::html(std::move(*html));
+  }
+
+  Result<Response> page_territory(const RequestContext& ctx) {
+    auto id = structure_id(ctx);
+    if (!id) return tl::unexpected(id.error());
+    auto svc = service();
+    if (!svc) return tl::unexpected(svc.error());
+    auto v = (*svc)->get(*ctx.principal(), *id, false);
+    if (!v) return tl::unexpected(v.error());
+    const bool editable =
+        (*svc)->can_edit(*ctx.principal(), v->structure) && v->structure.kind == "CPTS";
+    // Cells of the structure's département and of every département the territory touches.
+    std::vector<std::string> deps{v->structure.departement};
+    for (const auto& d : v->departements) {
+      if (std::find(deps.begin(), deps.end(), d) == deps.end()) deps.push_back(d);
+    }
+    json cells = json::array();
+    for (const auto& d : deps) {
+      if (site_.ref.departement(d) != nullptr) {
+        cells.push_back(fmt::format("/api/v1/departements/{}/cells", d));
+      }
+    }
+    // EPCI of the structure's département, for the "add an EPCI" picker.
+    json epcis = json::array();
+    if (const auto* dep = site_.ref.departement(v->structure.departement)) {
+      std::set<std::string> seen;
+      for (auto i : dep->communes) {
+        const std::string& e = site_.ref.communes[i].epci;
+        if (e.empty() || !seen.insert(e).second) continue;
+        if (const auto* epci = site_.ref.epci(e)) {
+          json members = json::array();
+          for (auto m : epci->members) members.push_back(site_.ref.communes[m].code);
+          epcis.push_back({{"code", epci->code}, {"nom", epci->nom}, {"membres", members.dump()}});
+        }
+      }
+      std::sort(epcis.begin(), epcis.end(),
+                [](const json& a, const json& b) { return a["nom"] < b["nom"]; });
+    }
+    json t = (*svc)->to_json(*v);
+    json data{{"titre", fmt::format("Territoire — {}", v->structure.name)},
+              {"carte_page", true},
+              {"territoire", t},
+              {"id", v->structure.id},
+              {"structure", t["structure"]},
+              {"version", v->structure.version},
+              {"modifiable", editable},
+              {"cpts", v->structure.kind == "CPTS"},
+              {"cellules", cells.dump()},
+              {"communes_json", json(v->communes).dump()},
+              {"epcis", std::move(epcis)},
+              {"couverture_href",
+               fmt::format("/couverture/{}", v->structure.departement)}};
+    auto html = site_.render_page("territoire", std::move(data), ctx);
+    if (!html) return tl::unexpected(html.error());
+    return Response::html(std::move(*html));
+  }
+
+  Result<Response> page_observatory(const RequestContext& ctx) {
+    auto svc = service();
+    if (!svc) return tl::unexpected(svc.error());
+    auto o = (*svc)->observatory(*ctx.principal());
+    if (!o) return tl::unexpected(o.error());
+    auto fmt_row = [](const json& r) {
+      json out = r;
+      out["part_toutes"] = fmt::format("{:.1f} %", r["part_population_couverte"].value("toutes", 0.0));
+      out["part_aci"] =
+          fmt::format("{:.1f} %", r["part_population_couverte"].value("aci_signe", 0.0));
+      std::int64_t aci = r["cpts_par_etape"].value("aci_signe", std::int64_t{0}) +
+                         r["cpts_par_etape"].value("actif", std::int64_t{0});
+      out["cpts_aci"] = aci;
+      return out;
+    };
+    json regions = json::array();
+    for (const auto& r : (*o)["regions"]) regions.push_back(fmt_row(r));
+    json deps = json::array();
+    for (const auto& d : (*o)["departements"]) deps.push_back(fmt_row(d));
+    json data{{"titre", "Observatoire de la couverture"},
+              {"france", fmt_row((*o)["france"])},
+              {"regions", std::move(regions)},
+              {"departements", std::move(deps)},
+              {"etapes", (*o)["etapes"]}};
+    auto html = site_.render_page("observatoire", std::move(data), ctx);
+    if (!html) return tl::unexpected(html.error());
+    return Response::html(std::move(*html));
+  }
+
+  const Site& site_;
+  std::once_flag once_;
+  std::unique_ptr<services::Territories> service_;
+  Error error_;
 };
 
 }  // namespace
