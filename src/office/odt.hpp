@@ -19,7 +19,7 @@ inline constexpr std::string_view kOdtMediaType = "application/vnd.oasis.opendoc
 /// A piece of text with one formatting. Inside any text of the model, '\n' is a line break,
 /// '\t' a tab and runs of spaces are kept.
 struct Run {
-  std::string text;
+  std::string text{};
   bool bold = false;
 };
 
@@ -27,7 +27,7 @@ struct Run {
 /// for a table of contents; not numbered).
 struct Heading {
   int level = 1;
-  std::string text;
+  std::string text{};
 };
 
 /// A body paragraph made of runs, e.g. {{"Montant : ", true}, {"12 000 €"}}.
@@ -40,18 +40,21 @@ struct Paragraph {
   Paragraph(std::initializer_list<Run> r) : runs(r) {}                 // NOLINT
 };
 
-/// A bullet list; each item is a paragraph (so items may have bold runs).
+/// A bullet list; each item is a paragraph (so items may have bold runs):
+/// `doc.bullets({"plain item", {{"Bold", true}, {" then plain"}}, {{"all bold", true}}})`.
+/// Mind the braces: one pair per run inside one pair per item; an extra pair around a single
+/// run ({{{"x", true}}}) silently makes std::string("x", 1) and loses the bold flag.
 struct BulletList {
-  std::vector<Paragraph> items;
+  std::vector<Paragraph> items{};
 };
 
 /// A table with a header row (bold, repeated on each page) and rows of text, all cells bordered.
 /// Rows shorter than the widest row are padded with empty cells. `column_widths` are relative
 /// weights (e.g. {3, 1, 1}); empty means equal columns. The table spans the text width.
 struct Table {
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-  std::vector<double> column_widths;
+  std::vector<std::string> header{};
+  std::vector<std::vector<std::string>> rows{};
+  std::vector<double> column_widths{};
 };
 
 /// Starts a new page.
@@ -62,12 +65,12 @@ using Block = std::variant<Heading, Paragraph, BulletList, Table, PageBreak>;
 /// The document: metadata and blocks in reading order. The builder methods return *this so a
 /// document can be written as a chain.
 struct Document {
-  std::string title;   ///< meta.xml dc:title (also shown by LibreOffice in the title bar)
+  std::string title{};  ///< meta.xml dc:title (also shown by LibreOffice in the title bar)
   std::string author = "Maillage";
   /// "YYYY-MM-DDTHH:MM:SSZ" (UTC). Empty means the current time; pass it explicitly when the
   /// output must be reproducible byte for byte.
-  std::string created;
-  std::vector<Block> blocks;
+  std::string created{};
+  std::vector<Block> blocks{};
 
   Document& heading(int level, std::string text) {
     blocks.emplace_back(Heading{level, std::move(text)});

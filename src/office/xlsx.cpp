@@ -25,7 +25,14 @@ constexpr std::size_t kMaxCellChars = 32767;  // Excel's limit, in UTF-16 code u
 constexpr std::size_t kMaxSheetName = 31;
 
 // Indices into cellXfs of styles.xml below.
-enum Style : int { kDefault = 0, kHeader = 1, kDate = 2, kTwoDecimals = 3, kPercent = 4 };
+enum Style : int {
+  kDefault = 0,
+  kHeader = 1,
+  kDate = 2,
+  kTwoDecimals = 3,
+  kPercent = 4,
+  kWrapped = 5,  // text with line breaks: shown on several lines, top-aligned
+};
 
 constexpr const char* kXmlDecl = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 constexpr const char* kMainNs = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
@@ -217,7 +224,10 @@ Result<SheetXml> sheet_xml(const Sheet& sheet, const std::string& name, bool sel
                       "Texte de plus de 32 767 caractères en " + where(c, row_number) + ".",
                       where(c, row_number));
         }
-        if (!s->empty()) append_inline_string(data, ref, *s, kDefault);
+        if (!s->empty()) {
+          const bool lines = s->find_first_of("\n\r") != std::string::npos;
+          append_inline_string(data, ref, *s, lines ? kWrapped : kDefault);
+        }
         width = display_chars(*s);
       } else if (const auto* d = std::get_if<double>(&v)) {
         if (!std::isfinite(*d)) {
@@ -446,7 +456,7 @@ std::string styles_xml() {
        "</borders>"
        "<cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/>"
        "</cellStyleXfs>"
-       "<cellXfs count=\"5\">"
+       "<cellXfs count=\"6\">"
        "<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/>"
        "<xf numFmtId=\"0\" fontId=\"1\" fillId=\"2\" borderId=\"1\" xfId=\"0\" applyFont=\"1\" "
        "applyFill=\"1\" applyBorder=\"1\"/>"
@@ -456,6 +466,8 @@ std::string styles_xml() {
        "applyNumberFormat=\"1\"/>"
        "<xf numFmtId=\"10\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" "
        "applyNumberFormat=\"1\"/>"
+       "<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" "
+       "applyAlignment=\"1\"><alignment vertical=\"top\" wrapText=\"1\"/></xf>"
        "</cellXfs>"
        "<cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/>"
        "</cellStyles>"

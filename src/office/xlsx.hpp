@@ -36,7 +36,8 @@ struct Percent {
 
 /// One cell. How each kind is written:
 /// - empty (monostate): no cell at all;
-/// - string: inline string (never a formula, so "=..." text cannot run anything);
+/// - string: inline string (never a formula, so "=..." text cannot run anything); text with
+///   line breaks gets a wrapped, top-aligned style;
 /// - double: number shown with 2 decimals (#,##0.00); NaN and infinities are refused;
 /// - integer: number in the General format (codes, years and counts stay unseparated);
 /// - Date: serial number with the date format; Percent: number with the 0.00% format.
@@ -67,19 +68,19 @@ struct Cell {
 /// `column_widths` are in characters (Excel's unit), one per column from A; a missing or
 /// non-positive width is estimated from the column's content (between 8 and 60 characters).
 struct Sheet {
-  std::string name;  ///< sanitised and made unique, see unique_sheet_names
-  std::vector<std::string> header;
-  std::vector<std::vector<Cell>> rows;
-  std::vector<double> column_widths;
+  std::string name{};  ///< sanitised and made unique, see unique_sheet_names
+  std::vector<std::string> header{};
+  std::vector<std::vector<Cell>> rows{};
+  std::vector<double> column_widths{};
 };
 
 /// Document properties (docProps/core.xml).
 struct WorkbookInfo {
-  std::string title;
+  std::string title{};
   std::string author = "Maillage";
   /// "YYYY-MM-DDTHH:MM:SSZ" (UTC). Empty means the current time; pass it explicitly when the
   /// output must be reproducible byte for byte.
-  std::string created;
+  std::string created{};
 };
 
 /// Writes the workbook. Errors (invalid_input, French message; `field` names the sheet and

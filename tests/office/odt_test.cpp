@@ -292,6 +292,18 @@ TEST(Odt, EmptyDocumentAndEmptyListAreValid) {
   EXPECT_TRUE(content.child("office:body")->child("office:text")->children.empty());
 }
 
+TEST(Odt, DesignatedInitializers) {
+  Document doc{.title = "Désignés", .created = "2026-03-01T09:30:00Z"};
+  doc.table({.header = {"a", "b"}, .rows = {{"1", "2"}}});
+  doc.bullets({"a", {{"b", true}, {" suite"}}, {{"c", true}}});
+  auto bytes = write_odt(doc);
+  ASSERT_TRUE(bytes) << bytes.error().describe();
+  const XmlElement content = parsed_entry(unzip(*bytes), "content.xml");
+  EXPECT_EQ(content.find_all("table:table-cell").size(), 4u);
+  EXPECT_EQ(content.find_all("text:span").size(), 2u);
+  EXPECT_EQ(content.find_all("text:list-item").size(), 3u);
+}
+
 TEST(Odt, SameInputSameBytes) {
   auto a = write_odt(sample());
   auto b = write_odt(sample());

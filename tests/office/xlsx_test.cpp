@@ -173,13 +173,15 @@ TEST(Xlsx, TypedCellsGetTheirValuesAndStyles) {
   // The styles referenced exist, with the promised formats.
   const XmlElement styles = parsed_entry(unzip(*bytes), "xl/styles.xml");
   const auto xfs = styles.child("cellXfs")->children;
-  ASSERT_EQ(xfs.size(), 5u);
+  ASSERT_EQ(xfs.size(), 6u);
   EXPECT_EQ(*xfs[1].attribute("fontId"), "1");
   EXPECT_NE(styles.child("fonts")->children[1].child("b"), nullptr);  // bold header font
   EXPECT_EQ(*xfs[2].attribute("numFmtId"), "164");
   EXPECT_EQ(*styles.child("numFmts")->children[0].attribute("formatCode"), "dd/mm/yyyy");
   EXPECT_EQ(*xfs[3].attribute("numFmtId"), "4");  // built-in #,##0.00
   EXPECT_EQ(*xfs[4].attribute("numFmtId"), "10");  // built-in 0.00%
+  EXPECT_EQ(*xfs[5].child("alignment")->attribute("wrapText"), "1");
+  EXPECT_EQ(*styles.child("cellXfs")->attribute("count"), "6");
 }
 
 TEST(Xlsx, EscapesMarkupAndDropsForbiddenCharacters) {
@@ -199,6 +201,8 @@ TEST(Xlsx, EscapesMarkupAndDropsForbiddenCharacters) {
   // feed and carriage return survive as character references.
   EXPECT_EQ(cell_text(sheet, "A2"), "a<b&c>\"d'e\x7F" "f\tg\nh\ri");
   EXPECT_EQ(*find_cell(sheet, "A2")->child("is")->child("t")->attribute("xml:space"), "preserve");
+  EXPECT_EQ(cell_style(sheet, "A2"), "5");  // line breaks: wrapped text
+  EXPECT_EQ(cell_style(sheet, "A3"), "");
   // A literal "_x0041_" would read as "A" in Excel: its underscore is escaped.
   EXPECT_EQ(cell_text(sheet, "A3"), "_x005F_x0041_ reste");
   // Text that looks like a formula stays text.
@@ -341,6 +345,16 @@ TEST(Xlsx, OptionalValuesBecomeEmptyCells) {
   EXPECT_EQ(cell_text(sheet, "B1"), "57");
   EXPECT_EQ(cell_style(sheet, "B1"), "");
   EXPECT_EQ(cell_text(sheet, "C1"), "Metz");
+}
+
+// Callers build sheets with designated initializers; the test build's -Wextra -Werror keeps that
+// free of missing-field-initializer warnings.
+TEST(Xlsx, DesignatedInitializers) {
+  const Sheet sheet{.name = "Désignés", .header = {"Nom"}};
+  auto bytes = write_xlsx({sheet}, {.title = "Essai", .created = "2026-03-01T09:30:00Z"});
+  ASSERT_TRUE(bytes) << bytes.error().describe();
+  const XmlElement core = parsed_entry(unzip(*bytes), "docProps/core.xml");
+  EXPECT_EQ(core.child("dc:creator")->text, "Maillage");  // default kept
 }
 
 TEST(Xlsx, ColumnLetters) {
