@@ -183,8 +183,9 @@
           }
         }
       }).addTo(carte);
-      addPatterns(el.querySelector('.leaflet-overlay-pane svg'));
+      // The SVG exists once the map has a view.
       carte.fitBounds(couche.getBounds());
+      addPatterns(el.querySelector('.leaflet-overlay-pane svg'));
       var blanches = 0;
       var chevauchements = 0;
       couche.eachLayer(function (layer) {
