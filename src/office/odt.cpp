@@ -8,8 +8,8 @@
 #include <cmath>
 
 #include "office/timestamp.hpp"
-#include "office/xml_text.hpp"
 #include "office/xlsx.hpp"
+#include "office/xml_text.hpp"
 #include "office/zip_package.hpp"
 
 namespace maillage::office {
@@ -151,10 +151,10 @@ Result<Body> body(const Document& doc) {
     const Block& block = doc.blocks[i];
     if (const auto* h = std::get_if<Heading>(&block)) {
       if (h->level < 1 || h->level > 3) {
-        return fail(ErrorCode::invalid_input,
-                    "Niveau de titre " + std::to_string(h->level) + " invalide (1 à 3) en " +
-                        field + ".",
-                    field);
+        return fail(
+            ErrorCode::invalid_input,
+            "Niveau de titre " + std::to_string(h->level) + " invalide (1 à 3) en " + field + ".",
+            field);
       }
       const std::string level = std::to_string(h->level);
       b.text += "<text:h text:style-name=\"Heading_20_" + level + "\" text:outline-level=\"" +
@@ -203,18 +203,17 @@ Result<Body> body(const Document& doc) {
                             "cm\" table:align=\"margins\" table:border-model=\"collapsing\" "
                             "fo:margin-top=\"0.2cm\" fo:margin-bottom=\"0.3cm\"/></style:style>";
       for (std::size_t c = 0; c < columns; ++c) {
-        b.automatic_styles +=
-            "<style:style style:name=\"" + name + "." + column_letters(c) +
-            "\" style:family=\"table-column\"><style:table-column-properties "
-            "style:column-width=\"" +
-            number(kTextWidthCm * weights[c]) + "cm\" style:rel-column-width=\"" +
-            std::to_string(static_cast<long>(std::lround(weights[c] * 65535))) +
-            "*\"/></style:style>";
+        b.automatic_styles += "<style:style style:name=\"" + name + "." + column_letters(c) +
+                              "\" style:family=\"table-column\"><style:table-column-properties "
+                              "style:column-width=\"" +
+                              number(kTextWidthCm * weights[c]) + "cm\" style:rel-column-width=\"" +
+                              std::to_string(static_cast<long>(std::lround(weights[c] * 65535))) +
+                              "*\"/></style:style>";
       }
       b.text += "<table:table table:name=\"" + name + "\" table:style-name=\"" + name + "\">";
       for (std::size_t c = 0; c < columns; ++c) {
-        b.text += "<table:table-column table:style-name=\"" + name + "." + column_letters(c) +
-                  "\"/>";
+        b.text +=
+            "<table:table-column table:style-name=\"" + name + "." + column_letters(c) + "\"/>";
       }
       auto row = [&](const std::vector<std::string>& cells, bool header) {
         b.text += "<table:table-row>";
@@ -292,8 +291,8 @@ std::string styles_xml() {
     x += "<style:style style:name=\"Heading_20_" + n + "\" style:display-name=\"Heading " + n +
          "\" style:family=\"paragraph\" style:parent-style-name=\"Heading\" "
          "style:next-style-name=\"Text_20_body\" style:default-outline-level=\"" +
-         n + "\" style:class=\"text\"><style:text-properties fo:font-size=\"" +
-         kSizes[level - 1] + "\"/></style:style>";
+         n + "\" style:class=\"text\"><style:text-properties fo:font-size=\"" + kSizes[level - 1] +
+         "\"/></style:style>";
   }
   x += "<style:style style:name=\"Liste_20_a_20_puces\" style:display-name=\"Liste à puces\" "
        "style:family=\"paragraph\" style:parent-style-name=\"Standard\" style:class=\"list\">"

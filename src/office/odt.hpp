@@ -35,9 +35,9 @@ struct Paragraph {
   std::vector<Run> runs;
   Paragraph() = default;
   Paragraph(std::string text) : runs{Run{std::move(text), false}} {}  // NOLINT
-  Paragraph(const char* text) : Paragraph(std::string(text)) {}      // NOLINT
+  Paragraph(const char* text) : Paragraph(std::string(text)) {}       // NOLINT
   Paragraph(std::vector<Run> r) : runs(std::move(r)) {}               // NOLINT
-  Paragraph(std::initializer_list<Run> r) : runs(r) {}                 // NOLINT
+  Paragraph(std::initializer_list<Run> r) : runs(r) {}                // NOLINT
 };
 
 /// A bullet list; each item is a paragraph (so items may have bold runs):

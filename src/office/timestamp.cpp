@@ -35,8 +35,8 @@ bool valid_utc_timestamp(std::string_view t) {
     for (std::size_t i = pos; i < pos + len; ++i) v = v * 10 + (t[i] - '0');
     return v;
   };
-  return valid_civil_date(num(0, 4), num(5, 2), num(8, 2)) && num(11, 2) < 24 &&
-         num(14, 2) < 60 && num(17, 2) < 60;
+  return valid_civil_date(num(0, 4), num(5, 2), num(8, 2)) && num(11, 2) < 24 && num(14, 2) < 60 &&
+         num(17, 2) < 60;
 }
 
 std::string now_utc() {

@@ -36,7 +36,8 @@ enum Style : int {
 
 constexpr const char* kXmlDecl = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 constexpr const char* kMainNs = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
-constexpr const char* kRelNs = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+constexpr const char* kRelNs =
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
 // Days from 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
@@ -177,8 +178,8 @@ Result<SheetXml> sheet_xml(const Sheet& sheet, const std::string& name, bool sel
   for (const auto& row : sheet.rows) columns = std::max(columns, row.size());
   const std::size_t header_rows = sheet.header.empty() ? 0 : 1;
   if (sheet.rows.size() + header_rows > kMaxRows) {
-    return fail(ErrorCode::invalid_input,
-                "La feuille « " + name + " » dépasse 1 048 576 lignes.", name);
+    return fail(ErrorCode::invalid_input, "La feuille « " + name + " » dépasse 1 048 576 lignes.",
+                name);
   }
   if (columns > kMaxColumns) {
     return fail(ErrorCode::invalid_input, "La feuille « " + name + " » dépasse 16 384 colonnes.",
@@ -245,10 +246,10 @@ Result<SheetXml> sheet_xml(const Sheet& sheet, const std::string& name, bool sel
         width = text.size();
       } else if (const auto* date = std::get_if<Date>(&v)) {
         if (!valid_date(*date) || serial(*date) < 61) {
-          return fail(ErrorCode::invalid_input,
-                      "Date invalide ou antérieure au 1er mars 1900 en " + where(c, row_number) +
-                          ".",
-                      where(c, row_number));
+          return fail(
+              ErrorCode::invalid_input,
+              "Date invalide ou antérieure au 1er mars 1900 en " + where(c, row_number) + ".",
+              where(c, row_number));
         }
         append_number(data, ref, std::to_string(serial(*date)), kDate);
         width = 10;
@@ -275,8 +276,7 @@ Result<SheetXml> sheet_xml(const Sheet& sheet, const std::string& name, bool sel
   x += kRelNs;
   x += "\">";
   x += "<dimension ref=\"";
-  x += columns == 0 || last_row == 0 ? "A1"
-                                     : "A1:" + cell_ref(columns - 1, last_row);
+  x += columns == 0 || last_row == 0 ? "A1" : "A1:" + cell_ref(columns - 1, last_row);
   x += "\"/>";
   x += "<sheetViews><sheetView";
   if (selected) x += " tabSelected=\"1\"";
@@ -324,7 +324,8 @@ std::string content_types(std::size_t sheets) {
        "ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
        "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
        "<Override PartName=\"/xl/workbook.xml\" "
-       "ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>";
+       "ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/"
+       ">";
   for (std::size_t i = 1; i <= sheets; ++i) {
     x += "<Override PartName=\"/xl/worksheets/sheet" + std::to_string(i) +
          ".xml\" "
@@ -398,17 +399,16 @@ std::string workbook_xml(const std::vector<std::string>& names,
   x += "\"><bookViews><workbookView activeTab=\"0\"/></bookViews><sheets>";
   for (std::size_t i = 0; i < names.size(); ++i) {
     const std::string n = std::to_string(i + 1);
-    x += "<sheet name=\"" + escaped(names[i]) + "\" sheetId=\"" + n + "\" r:id=\"rId" + n +
-         "\"/>";
+    x += "<sheet name=\"" + escaped(names[i]) + "\" sheetId=\"" + n + "\" r:id=\"rId" + n + "\"/>";
   }
   x += "</sheets>";
   // Excel records each auto-filter range as this hidden name; LibreOffice reads it as well.
   std::string defined;
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (filters[i].empty()) continue;
-    defined += "<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"" +
-               std::to_string(i) + "\" hidden=\"1\">" +
-               escaped(quoted_sheet(names[i]) + "!" + filters[i]) + "</definedName>";
+    defined += "<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"" + std::to_string(i) +
+               "\" hidden=\"1\">" + escaped(quoted_sheet(names[i]) + "!" + filters[i]) +
+               "</definedName>";
   }
   if (!defined.empty()) x += "<definedNames>" + defined + "</definedNames>";
   x += "</workbook>";
@@ -517,8 +517,7 @@ std::vector<std::string> unique_sheet_names(const std::vector<Sheet>& sheets) {
     if (lower_ascii(name) == "history") name += "_";
 
     std::string candidate = name;
-    for (int k = 2; std::find(folded.begin(), folded.end(), lower_ascii(candidate)) !=
-                    folded.end();
+    for (int k = 2; std::find(folded.begin(), folded.end(), lower_ascii(candidate)) != folded.end();
          ++k) {
       const std::string suffix = " (" + std::to_string(k) + ")";
       std::string base(

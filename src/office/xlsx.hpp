@@ -47,17 +47,17 @@ struct Cell {
   Value value;
 
   Cell() = default;
-  Cell(std::string s) : value(std::move(s)) {}               // NOLINT(google-explicit-constructor)
-  Cell(std::string_view s) : value(std::string(s)) {}        // NOLINT(google-explicit-constructor)
-  Cell(const char* s) : value(std::string(s ? s : "")) {}    // NOLINT(google-explicit-constructor)
-  Cell(double d) : value(d) {}                               // NOLINT(google-explicit-constructor)
-  Cell(float d) : value(static_cast<double>(d)) {}           // NOLINT(google-explicit-constructor)
+  Cell(std::string s) : value(std::move(s)) {}             // NOLINT(google-explicit-constructor)
+  Cell(std::string_view s) : value(std::string(s)) {}      // NOLINT(google-explicit-constructor)
+  Cell(const char* s) : value(std::string(s ? s : "")) {}  // NOLINT(google-explicit-constructor)
+  Cell(double d) : value(d) {}                             // NOLINT(google-explicit-constructor)
+  Cell(float d) : value(static_cast<double>(d)) {}         // NOLINT(google-explicit-constructor)
   template <std::integral I>
-    requires(!std::same_as<I, bool> && !std::same_as<I, char>)
-  Cell(I i) : value(static_cast<std::int64_t>(i)) {}  // NOLINT(google-explicit-constructor)
-  Cell(bool) = delete;  // ambiguous in an export: write "oui"/"non" explicitly
-  Cell(Date d) : value(d) {}                          // NOLINT(google-explicit-constructor)
-  Cell(Percent p) : value(p) {}                       // NOLINT(google-explicit-constructor)
+  requires(!std::same_as<I, bool> && !std::same_as<I, char>) Cell(I i)
+      : value(static_cast<std::int64_t>(i)) {}  // NOLINT(google-explicit-constructor)
+  Cell(bool) = delete;           // ambiguous in an export: write "oui"/"non" explicitly
+  Cell(Date d) : value(d) {}     // NOLINT(google-explicit-constructor)
+  Cell(Percent p) : value(p) {}  // NOLINT(google-explicit-constructor)
   /// Nullable database columns: an empty optional is an empty cell.
   template <class T>
   Cell(const std::optional<T>& v) : Cell(v ? Cell(*v) : Cell()) {}  // NOLINT

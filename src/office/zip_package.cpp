@@ -18,9 +18,8 @@ constexpr std::time_t kFixedMtime = 946728000;
 constexpr zip_uint32_t kDeflateLevel = 6;
 
 tl::unexpected<Error> zip_failure(const char* what, zip_error_t* error) {
-  return fail(ErrorCode::internal,
-              std::string("Création de l'archive impossible (") + what + ") : " +
-                  zip_error_strerror(error));
+  return fail(ErrorCode::internal, std::string("Création de l'archive impossible (") + what +
+                                       ") : " + zip_error_strerror(error));
 }
 
 }  // namespace
@@ -60,8 +59,7 @@ Result<std::string> ZipPackage::finish() const {
 
   for (const Entry& entry : entries_) {
     // The entry data is borrowed (freep = 0): entries_ outlives zip_close below.
-    zip_source_t* data =
-        zip_source_buffer(archive, entry.content.data(), entry.content.size(), 0);
+    zip_source_t* data = zip_source_buffer(archive, entry.content.data(), entry.content.size(), 0);
     if (data == nullptr) return abandon("donnée");
     const zip_int64_t index =
         zip_file_add(archive, entry.name.c_str(), data, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE);

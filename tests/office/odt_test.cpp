@@ -98,7 +98,7 @@ TEST(Odt, ContentHasTheBlocksInOrder) {
   ASSERT_NE(text, nullptr);
   std::vector<std::string> kinds;
   for (const auto& c : text->children) kinds.push_back(c.name);
-  const std::vector<std::string> expected = {"text:h",       "text:p", "text:h", "text:list",
+  const std::vector<std::string> expected = {"text:h",      "text:p", "text:h", "text:list",
                                              "table:table", "text:p", "text:h", "text:p"};
   EXPECT_EQ(kinds, expected);
 
@@ -153,7 +153,8 @@ TEST(Odt, ContentHasTheBlocksInOrder) {
   std::vector<double> widths;
   for (const XmlElement* s : content.child("office:automatic-styles")->find_all("style:style")) {
     if (*s->attribute("style:family") == "table-column") {
-      const std::string w = *s->child("style:table-column-properties")->attribute("style:column-width");
+      const std::string w =
+          *s->child("style:table-column-properties")->attribute("style:column-width");
       widths.push_back(std::stod(w.substr(0, w.size() - 2)));
       total += widths.back();
     }
@@ -187,9 +188,9 @@ TEST(Odt, StylesAndMeta) {
   EXPECT_EQ(*def->child("style:text-properties")->attribute("style:font-name"), "Liberation Sans");
   EXPECT_EQ(*def->child("style:text-properties")->attribute("fo:font-size"), "11pt");
   // The font is declared.
-  EXPECT_EQ(*styles.child("office:font-face-decls")->child("style:font-face")->attribute(
-                "style:name"),
-            "Liberation Sans");
+  EXPECT_EQ(
+      *styles.child("office:font-face-decls")->child("style:font-face")->attribute("style:name"),
+      "Liberation Sans");
   std::set<std::string> names = defined_styles(styles);
   for (const char* n : {"Heading_20_1", "Heading_20_2", "Heading_20_3", "Text_20_body",
                         "Strong_20_Emphasis", "Table_20_Heading", "Puces"}) {
@@ -198,8 +199,9 @@ TEST(Odt, StylesAndMeta) {
   const XmlElement* layout = styles.child("office:automatic-styles")->child("style:page-layout");
   ASSERT_NE(layout, nullptr);
   EXPECT_EQ(*layout->child("style:page-layout-properties")->attribute("fo:page-width"), "21cm");
-  EXPECT_EQ(*styles.child("office:master-styles")->child("style:master-page")->attribute(
-                "style:page-layout-name"),
+  EXPECT_EQ(*styles.child("office:master-styles")
+                 ->child("style:master-page")
+                 ->attribute("style:page-layout-name"),
             "A4");
 
   const XmlElement meta = parsed_entry(entries, "meta.xml");

@@ -52,9 +52,11 @@ TEST(Xlsx, PackageHasEveryPartAndEachIsWellFormed) {
   std::vector<std::string> names;
   for (const auto& e : entries) names.push_back(e.name);
   const std::vector<std::string> expected = {
-      "[Content_Types].xml", "_rels/.rels",         "docProps/core.xml",
-      "docProps/app.xml",    "xl/workbook.xml",     "xl/_rels/workbook.xml.rels",
-      "xl/styles.xml",       "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"};
+      "[Content_Types].xml",     "_rels/.rels",
+      "docProps/core.xml",       "docProps/app.xml",
+      "xl/workbook.xml",         "xl/_rels/workbook.xml.rels",
+      "xl/styles.xml",           "xl/worksheets/sheet1.xml",
+      "xl/worksheets/sheet2.xml"};
   EXPECT_EQ(names, expected);
   for (const auto& e : entries) {
     auto doc = test::parse_xml(e.content);
@@ -64,7 +66,8 @@ TEST(Xlsx, PackageHasEveryPartAndEachIsWellFormed) {
 
   const XmlElement types = parsed_entry(entries, "[Content_Types].xml");
   std::vector<std::string> overrides;
-  for (const XmlElement* o : types.find_all("Override")) overrides.push_back(*o->attribute("PartName"));
+  for (const XmlElement* o : types.find_all("Override"))
+    overrides.push_back(*o->attribute("PartName"));
   EXPECT_NE(std::find(overrides.begin(), overrides.end(), "/xl/worksheets/sheet2.xml"),
             overrides.end());
   EXPECT_NE(std::find(overrides.begin(), overrides.end(), "/xl/styles.xml"), overrides.end());
@@ -137,13 +140,13 @@ TEST(Xlsx, GoldenTwoByTwoSheet) {
 }
 
 TEST(Xlsx, TypedCellsGetTheirValuesAndStyles) {
-  const std::vector<Sheet> sheets = {{"Types",
-                                      {"Texte", "Entier", "Décimal", "Date", "Taux"},
-                                      {{"Sarreguemines", -42, 0.1, Date{2026, 1, 31}, Percent{0.125}},
-                                       {Cell{}, std::int64_t{9007199254740993}, 1e-7,
-                                        Date{1900, 3, 1}, Percent{1}},
-                                       {"", 0, -2.5, Date{2000, 1, 1}}},
-                                      {}}};
+  const std::vector<Sheet> sheets = {
+      {"Types",
+       {"Texte", "Entier", "Décimal", "Date", "Taux"},
+       {{"Sarreguemines", -42, 0.1, Date{2026, 1, 31}, Percent{0.125}},
+        {Cell{}, std::int64_t{9007199254740993}, 1e-7, Date{1900, 3, 1}, Percent{1}},
+        {"", 0, -2.5, Date{2000, 1, 1}}},
+       {}}};
   auto bytes = write_xlsx(sheets, kInfo);
   ASSERT_TRUE(bytes) << bytes.error().describe();
   const XmlElement sheet = parsed_entry(unzip(*bytes), "xl/worksheets/sheet1.xml");
@@ -164,8 +167,8 @@ TEST(Xlsx, TypedCellsGetTheirValuesAndStyles) {
   EXPECT_EQ(find_cell(sheet, "A4"), nullptr);
   EXPECT_EQ(cell_text(sheet, "B3"), "9007199254740993");  // no double rounding for integers
   EXPECT_EQ(cell_text(sheet, "C3"), "1e-07");
-  EXPECT_EQ(cell_text(sheet, "D3"), "61");     // first date after the phantom 1900-02-29
-  EXPECT_EQ(cell_text(sheet, "D4"), "36526");  // 2000-01-01
+  EXPECT_EQ(cell_text(sheet, "D3"), "61");        // first date after the phantom 1900-02-29
+  EXPECT_EQ(cell_text(sheet, "D4"), "36526");     // 2000-01-01
   EXPECT_EQ(cell_text(sheet, "E4"), "<absent>");  // short row: nothing beyond its end
   EXPECT_EQ(*sheet.child("dimension")->attribute("ref"), "A1:E4");
   EXPECT_EQ(*sheet.child("autoFilter")->attribute("ref"), "A1:E4");
@@ -178,7 +181,7 @@ TEST(Xlsx, TypedCellsGetTheirValuesAndStyles) {
   EXPECT_NE(styles.child("fonts")->children[1].child("b"), nullptr);  // bold header font
   EXPECT_EQ(*xfs[2].attribute("numFmtId"), "164");
   EXPECT_EQ(*styles.child("numFmts")->children[0].attribute("formatCode"), "dd/mm/yyyy");
-  EXPECT_EQ(*xfs[3].attribute("numFmtId"), "4");  // built-in #,##0.00
+  EXPECT_EQ(*xfs[3].attribute("numFmtId"), "4");   // built-in #,##0.00
   EXPECT_EQ(*xfs[4].attribute("numFmtId"), "10");  // built-in 0.00%
   EXPECT_EQ(*xfs[5].child("alignment")->attribute("wrapText"), "1");
   EXPECT_EQ(*styles.child("cellXfs")->attribute("count"), "6");
@@ -187,8 +190,10 @@ TEST(Xlsx, TypedCellsGetTheirValuesAndStyles) {
 TEST(Xlsx, EscapesMarkupAndDropsForbiddenCharacters) {
   const std::string nasty = std::string("a<b&c>\"d'e") + '\x01' + '\x1F' + "\x7F" + "f\tg\nh\ri";
   const std::vector<Sheet> sheets = {
-      {"Échappement", {"<&>\"'"}, {{nasty}, {"_x0041_ reste"}, {"=SOMME(A1:A2)"}, {"bad \xC3\x28 utf8"},
-                                   {" espaces "}}, {}}};
+      {"Échappement",
+       {"<&>\"'"},
+       {{nasty}, {"_x0041_ reste"}, {"=SOMME(A1:A2)"}, {"bad \xC3\x28 utf8"}, {" espaces "}},
+       {}}};
   auto bytes = write_xlsx(sheets, kInfo);
   ASSERT_TRUE(bytes) << bytes.error().describe();
   const auto entries = unzip(*bytes);
@@ -199,7 +204,9 @@ TEST(Xlsx, EscapesMarkupAndDropsForbiddenCharacters) {
   EXPECT_EQ(cell_text(sheet, "A1"), "<&>\"'");
   // U+0001 and U+001F are not XML 1.0 characters: dropped. DEL is allowed and kept. Tab, line
   // feed and carriage return survive as character references.
-  EXPECT_EQ(cell_text(sheet, "A2"), "a<b&c>\"d'e\x7F" "f\tg\nh\ri");
+  EXPECT_EQ(cell_text(sheet, "A2"),
+            "a<b&c>\"d'e\x7F"
+            "f\tg\nh\ri");
   EXPECT_EQ(*find_cell(sheet, "A2")->child("is")->child("t")->attribute("xml:space"), "preserve");
   EXPECT_EQ(cell_style(sheet, "A2"), "5");  // line breaks: wrapped text
   EXPECT_EQ(cell_style(sheet, "A3"), "");
@@ -259,8 +266,8 @@ TEST(Xlsx, RefusesBadInputWithAClearError) {
   EXPECT_EQ(nan.error().field, "Calculs!B3");
   EXPECT_NE(nan.error().message.find("Calculs!B3"), std::string::npos);
 
-  auto inf = write_xlsx(
-      {{"Taux", {}, {{Percent{std::numeric_limits<double>::infinity()}}}, {}}}, kInfo);
+  auto inf =
+      write_xlsx({{"Taux", {}, {{Percent{std::numeric_limits<double>::infinity()}}}, {}}}, kInfo);
   ASSERT_FALSE(inf);
   EXPECT_EQ(inf.error().field, "Taux!A1");  // no header: data starts on row 1
 
@@ -301,16 +308,15 @@ TEST(Xlsx, NoHeaderMeansNoFreezeNoFilter) {
 }
 
 TEST(Xlsx, ColumnWidthsGivenOrEstimated) {
-  const std::vector<Sheet> sheets = {
-      {"Largeurs",
-       {"Nom", "Code"},
-       {{std::string(100, 'x'), "57"}, {"court", "57463"}},
-       {0, 0, 0}}};  // zero: estimate
+  const std::vector<Sheet> sheets = {{"Largeurs",
+                                      {"Nom", "Code"},
+                                      {{std::string(100, 'x'), "57"}, {"court", "57463"}},
+                                      {0, 0, 0}}};  // zero: estimate
   auto bytes = write_xlsx(sheets, kInfo);
   ASSERT_TRUE(bytes) << bytes.error().describe();
   const XmlElement sheet = parsed_entry(unzip(*bytes), "xl/worksheets/sheet1.xml");
   const auto cols = sheet.find_all("col");
-  ASSERT_EQ(cols.size(), 2u);  // as many as the sheet has columns
+  ASSERT_EQ(cols.size(), 2u);                     // as many as the sheet has columns
   EXPECT_EQ(*cols[0]->attribute("width"), "60");  // capped
   EXPECT_EQ(*cols[1]->attribute("width"), "8");   // floor ("Code" + filter button is 6)
 }

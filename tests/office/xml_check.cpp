@@ -359,8 +359,6 @@ class Parser {
 
 }  // namespace
 
-tl::expected<XmlElement, std::string> parse_xml(std::string_view doc) {
-  return Parser(doc).run();
-}
+tl::expected<XmlElement, std::string> parse_xml(std::string_view doc) { return Parser(doc).run(); }
 
 }  // namespace maillage::office::test

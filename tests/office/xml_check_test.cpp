@@ -13,7 +13,9 @@ TEST(XmlCheck, AcceptsWellFormedDocuments) {
   ASSERT_TRUE(doc) << doc.error();
   EXPECT_EQ(doc->name, "a:r");
   EXPECT_EQ(*doc->attribute("x"), "1");
-  EXPECT_EQ(doc->text, "t<\xC3\xA9" "A<raw>");
+  EXPECT_EQ(doc->text,
+            "t<\xC3\xA9"
+            "A<raw>");
   EXPECT_EQ(doc->children.size(), 1u);
 }
 
