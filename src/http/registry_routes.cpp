@@ -291,7 +291,7 @@ void RegistryFeature::add_routes(RouteTable& table) {
   {
     Route& r = table.add("POST", "/api/v1/structures/{id}/transitions", deciders, RouteKind::api,
                          bind(&RegistryFeature::api_transition),
-                         "Enregistre une étape du cycle de vie (422 si elle n'est pas permise)");
+                         "Enregistre une étape du cycle de vie (refus invalid_transition si elle n'est pas permise)");
     r.body = transition_schema_;
     r.success_status = 201;
   }
@@ -1097,6 +1097,16 @@ Result<Response> RegistryFeature::page_who_is_my_roc(const RequestContext& ctx) 
     if (c == nullptr && q.size() <= 100) {
       auto found = site_.ref.search(q, 10);
       if (found.size() == 1) c = &site_.ref.communes[found.front()];
+      // "Metz" also finds Montigny-lès-Metz: an exact name (ignoring ASCII case) is the answer.
+      auto same = [](const std::string& a, const std::string& b) {
+        return a.size() == b.size() &&
+               std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+                 return std::tolower(x) == std::tolower(y);
+               });
+      };
+      for (auto i : found) {
+        if (c == nullptr && same(site_.ref.communes[i].nom, q)) c = &site_.ref.communes[i];
+      }
       for (auto i : found) {
         const auto& x = site_.ref.communes[i];
         candidates.push_back({{"code", x.code}, {"nom", x.nom}, {"departement", x.departement}});

@@ -1,0 +1,481 @@
+// The registry service on both backends: structures with optimistic versions and audit,
+// lifecycle transitions through the engine (illegal moves, future dates, fired timers recorded
+// first), scopes, documents, referents ("Qui est mon ROC ?"), alerts with a provider of another
+// area, and the portfolio with its filters and pipeline. The small référentiel of the API tests
+// (Moselle: Aboncourt, Metz, Montigny-lès-Metz, Saint-Avold; Nancy in 54).
+#include <gtest/gtest.h>
+
+#include "http/test_referentiel.hpp"
+#include "services/accounts.hpp"
+#include "services/registry.hpp"
+#include "store/database.hpp"
+#include "store/test_databases.hpp"
+
+namespace maillage::testing {
+namespace {
+
+using registry::Date;
+using services::Principal;
+using services::Role;
+using std::chrono::day;
+using std::chrono::month;
+using std::chrono::year;
+
+Date ymd(int y, unsigned m, unsigned d) { return Date{year{y}, month{m}, day{d}}; }
+const Date kToday = ymd(2026, 6, 1);
+
+class RegistryTest : public ::testing::TestWithParam<store::Backend> {
+ protected:
+  void SetUp() override {
+    MAILLAGE_REQUIRE_BACKEND(GetParam());
+    scratch_ = ScratchDatabase::create(GetParam());
+    db_ = open_database(*scratch_);
+    ref_ = small_referentiel();
+    auto reg = services::Registry::create(*db_, ref_);
+    ASSERT_TRUE(reg) << reg.error().describe();
+    reg_.emplace(std::move(*reg));
+    admin_.login = "admin@test";
+    admin_.role = Role::admin;
+    roc_.login = "roc@test";
+    roc_.role = Role::roc;
+    roc_.departements = {"57"};
+  }
+  void TearDown() override {
+    services::remove_alert_source("test");
+    reg_.reset();
+    db_.reset();
+  }
+
+  services::Structure create(const Principal& who, const std::string& kind,
+                             const std::string& name, const std::string& dep = "57") {
+    services::NewStructure ns;
+    ns.kind = kind;
+    ns.name = name;
+    ns.departement = dep;
+    auto s = reg_->create_structure(who, ns);
+    EXPECT_TRUE(s) << s.error().describe();
+    return s ? *s : services::Structure{};
+  }
+
+  services::Structure step(const services::Structure& s, const std::string& event, Date date,
+                           const Principal* who = nullptr) {
+    auto r = reg_->transition(who ? *who : roc_, s.id, s.version, event, date, "", kToday);
+    EXPECT_TRUE(r) << event << ": " << r.error().describe();
+    return r ? *r : s;
+  }
+
+  std::int64_t audit_count(const std::string& action) {
+    auto r = db_->query("SELECT count(*) FROM audit_log WHERE action = $1", {action});
+    return r ? r->rows[0].integer(0) : -1;
+  }
+
+  std::unique_ptr<ScratchDatabase> scratch_;
+  std::unique_ptr<store::Database> db_;
+  geo::Referentiel ref_;
+  std::optional<services::Registry> reg_;
+  Principal admin_, roc_;
+};
+
+TEST_P(RegistryTest, CreatesAtTheInitialStageOfItsKindAndAudits) {
+  auto cpts = create(roc_, "CPTS", "CPTS test (fictive)");
+  EXPECT_EQ(cpts.stage, "emergence");
+  EXPECT_EQ(cpts.stage_label, "Émergence");
+  EXPECT_FALSE(cpts.stage_since);
+  EXPECT_EQ(cpts.version, 1);
+  auto msp = create(roc_, "MSP", "MSP test (fictive)");
+  EXPECT_EQ(msp.stage, "projet");
+  EXPECT_EQ(audit_count("structure.create"), 2);
+}
+
+TEST_P(RegistryTest, RefusesBadFieldsNamingThem) {
+  services::NewStructure ns{"CPTS", "CPTS (fictive)", "57", {}};
+  ns.fields.siret = "12345678901234";  // Luhn key wrong
+  auto r = reg_->create_structure(roc_, ns);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::invalid_input);
+  EXPECT_EQ(r.error().field, "siret");
+
+  ns.fields = {};
+  ns.fields.commune = "54395";  // Nancy: not in Moselle
+  r = reg_->create_structure(roc_, ns);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().field, "commune");
+  EXPECT_NE(r.error().message.find("Nancy"), std::string::npos) << r.error().message;
+
+  ns.fields = {};
+  ns.fields.finess = "57ABC";
+  r = reg_->create_structure(roc_, ns);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().field, "finess");
+
+  ns.fields = {};
+  ns.fields.siret = "732 829 320 00074";  // valid key, spaces dropped
+  ns.fields.rna = "W572001234";
+  ns.fields.finess = "570001234";
+  r = reg_->create_structure(roc_, ns);
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->siret, "73282932000074");
+  EXPECT_EQ(audit_count("structure.create"), 1);
+}
+
+TEST_P(RegistryTest, StaleVersionIsAConflictAndNothingIsOverwritten) {
+  auto s = create(roc_, "CPTS", "CPTS (fictive)");
+  services::StructureFields first;
+  first.notes = "écrit par le premier";
+  auto a = reg_->update_structure(roc_, s.id, s.version, first);
+  ASSERT_TRUE(a) << a.error().describe();
+  EXPECT_EQ(a->version, 2);
+  services::StructureFields second;
+  second.notes = "écrit par le second";
+  auto b = reg_->update_structure(admin_, s.id, s.version, second);  // read version 1
+  ASSERT_FALSE(b);
+  EXPECT_EQ(b.error().code, ErrorCode::conflict);
+  auto now = reg_->get_structure(admin_, s.id);
+  ASSERT_TRUE(now);
+  EXPECT_EQ(now->notes, "écrit par le premier");
+  EXPECT_EQ(now->version, 2);
+  EXPECT_EQ(audit_count("structure.update"), 1);
+  // A transition also names the version it read.
+  auto t = reg_->transition(roc_, s.id, 1, "lancer_pre_projet", kToday, "", kToday);
+  ASSERT_FALSE(t);
+  EXPECT_EQ(t.error().code, ErrorCode::conflict);
+}
+
+TEST_P(RegistryTest, TransitionsFollowTheTableAndAreDatedSignedAndAudited) {
+  auto s = create(roc_, "CPTS", "CPTS (fictive)");
+  s = step(s, "lancer_pre_projet", ymd(2026, 1, 10));
+  s = step(s, "lettre_deposee", ymd(2026, 2, 1));  // a target state id works too
+  EXPECT_EQ(s.stage, "lettre_deposee");
+  EXPECT_EQ(s.stage_since, ymd(2026, 2, 1));
+
+  // Illegal: signing the ACI from a deposited letter.
+  auto bad = reg_->transition(roc_, s.id, s.version, "signer_aci", kToday, "", kToday);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::invalid_transition);
+  EXPECT_NE(bad.error().message.find("Lettre d'intention déposée"), std::string::npos)
+      << bad.error().message;
+  // In the future, or before the current stage was entered.
+  auto future = reg_->transition(roc_, s.id, s.version, "valider_lettre", ymd(2026, 6, 2), "", kToday);
+  ASSERT_FALSE(future);
+  EXPECT_EQ(future.error().field, "date");
+  auto before = reg_->transition(roc_, s.id, s.version, "valider_lettre", ymd(2026, 1, 1), "", kToday);
+  ASSERT_FALSE(before);
+  EXPECT_EQ(before.error().code, ErrorCode::invalid_transition);
+  // Only the ROC, the ARS and admins record decisions.
+  Principal coord;
+  coord.login = "coord@test";
+  coord.role = Role::coordinator;
+  coord.structures = {s.id};
+  auto refused = reg_->transition(coord, s.id, s.version, "valider_lettre", kToday, "", kToday);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::forbidden);
+
+  auto h = reg_->history(admin_, s.id);
+  ASSERT_TRUE(h);
+  ASSERT_EQ(h->size(), 2U);
+  EXPECT_EQ((*h)[1].from, "pre_projet");
+  EXPECT_EQ((*h)[1].to, "lettre_deposee");
+  EXPECT_EQ((*h)[1].user, "roc@test");
+  EXPECT_EQ((*h)[1].date, ymd(2026, 2, 1));
+  EXPECT_EQ((*h)[1].event_label, "Déposer la lettre d'intention");
+  EXPECT_EQ(audit_count("structure.transition"), 2);
+
+  auto moves = reg_->allowed_transitions(roc_, s);
+  ASSERT_TRUE(moves);
+  std::vector<std::string> events;
+  for (const auto& m : *moves) events.push_back(m.event);
+  EXPECT_EQ(events, (std::vector<std::string>{"valider_lettre", "refuser_lettre", "abandonner"}));
+  EXPECT_TRUE(reg_->allowed_transitions(coord, s)->empty());
+}
+
+TEST_P(RegistryTest, AFiredTimerIsRecordedBeforeTheNextStep) {
+  auto s = create(roc_, "CPTS", "CPTS (fictive)");
+  for (const char* e : {"lancer_pre_projet", "deposer_lettre", "valider_lettre", "creer_association"}) {
+    s = step(s, e, ymd(2026, 1, 5));
+  }
+  s = step(s, "deposer_projet", ymd(2026, 1, 10));
+  // No decision of the ARS within 2 months: deemed validated on 10 March; the negotiation opens
+  // in May.
+  s = step(s, "ouvrir_negociation", ymd(2026, 5, 4));
+  EXPECT_EQ(s.stage, "aci_negociation");
+  auto h = reg_->history(admin_, s.id);
+  ASSERT_TRUE(h);
+  ASSERT_EQ(h->size(), 7U);
+  const auto& implicit = (*h)[5];
+  EXPECT_TRUE(implicit.implicit);
+  EXPECT_EQ(implicit.to, "projet_valide");
+  EXPECT_EQ(implicit.date, ymd(2026, 3, 10));
+  EXPECT_EQ(implicit.user, std::string(registry::kSystemUser));
+  // The explicit validation is no longer possible: the timer has decided.
+  auto s2 = create(roc_, "CPTS", "CPTS 2 (fictive)");
+  for (const char* e : {"lancer_pre_projet", "deposer_lettre", "valider_lettre", "creer_association"}) {
+    s2 = step(s2, e, ymd(2026, 1, 5));
+  }
+  s2 = step(s2, "deposer_projet", ymd(2026, 1, 10));
+  auto late = reg_->transition(roc_, s2.id, s2.version, "valider_projet", ymd(2026, 4, 1), "", kToday);
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().code, ErrorCode::invalid_transition);
+  // Refused as a whole: the implicit step was not written either.
+  EXPECT_EQ(reg_->history(admin_, s2.id)->size(), 5U);
+}
+
+TEST_P(RegistryTest, ScopesDecideWhoSeesAndWritesWhat) {
+  auto moselle = create(admin_, "CPTS", "CPTS de Moselle (fictive)", "57");
+  auto nancy = create(admin_, "MSP", "MSP de Nancy (fictive)", "54");
+  auto paris = create(admin_, "CDS", "Centre de santé de Paris (fictif)", "75");
+
+  auto list = reg_->list_structures(roc_, {});
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 1U);
+  EXPECT_EQ(list->front().id, moselle.id);
+  auto denied = reg_->get_structure(roc_, nancy.id);
+  ASSERT_FALSE(denied);
+  EXPECT_EQ(denied.error().code, ErrorCode::forbidden);
+  services::StructureFilter in54;
+  in54.departement = "54";
+  EXPECT_EQ(reg_->list_structures(roc_, in54).error().code, ErrorCode::forbidden);
+  services::NewStructure ns{"MSP", "MSP (fictive)", "54", {}};
+  EXPECT_EQ(reg_->create_structure(roc_, ns).error().code, ErrorCode::forbidden);
+
+  Principal ars;
+  ars.login = "ars@test";
+  ars.role = Role::ars;
+  ars.regions = {"44"};
+  EXPECT_EQ(reg_->list_structures(ars, {})->size(), 2U);  // 54 and 57, not Paris
+  EXPECT_EQ(reg_->get_structure(ars, paris.id).error().code, ErrorCode::forbidden);
+
+  Principal coord;
+  coord.login = "coord@test";
+  coord.role = Role::coordinator;
+  coord.structures = {moselle.id};
+  list = reg_->list_structures(coord, {});
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 1U);
+  EXPECT_EQ(reg_->get_structure(coord, nancy.id).error().code, ErrorCode::forbidden);
+  services::StructureFields notes;
+  notes.notes = "réunion du bureau";
+  EXPECT_TRUE(reg_->update_structure(coord, moselle.id, 1, notes));
+  EXPECT_EQ(reg_->update_structure(coord, nancy.id, 1, notes).error().code, ErrorCode::forbidden);
+
+  Principal observer;
+  observer.login = "obs@test";
+  observer.role = Role::observer;
+  EXPECT_EQ(reg_->list_structures(observer, {})->size(), 3U);
+  EXPECT_EQ(reg_->update_structure(observer, paris.id, 1, notes).error().code, ErrorCode::forbidden);
+
+  // The portfolio of a département outside the scope.
+  EXPECT_EQ(reg_->portfolio(roc_, "54", {}, kToday).error().code, ErrorCode::forbidden);
+  // A coordinator's portfolio holds their structures only.
+  auto p = reg_->portfolio(coord, "57", {}, kToday);
+  ASSERT_TRUE(p) << p.error().describe();
+  EXPECT_EQ(p->entries.size(), 1U);
+}
+
+TEST_P(RegistryTest, DocumentsKeepTheirBytesWithinTheLimit) {
+  auto s = create(roc_, "CPTS", "CPTS (fictive)");
+  services::NewDocument d;
+  d.doc_type = "lettre_intention";
+  d.title = "Lettre d'intention";
+  d.filename = "../../etc/lettre \"v2\".pdf";
+  d.content_type = "application/pdf";
+  d.date = ymd(2026, 2, 1);
+  d.bytes = std::string("%PDF-1.4\0\xff\xfe binaire", 20);
+  auto info = reg_->add_document(roc_, s.id, d, 1024);
+  ASSERT_TRUE(info) << info.error().describe();
+  EXPECT_EQ(info->filename, "lettre v2.pdf");
+  EXPECT_EQ(info->size_bytes, 20);
+  auto back = reg_->document(roc_, s.id, info->id);
+  ASSERT_TRUE(back) << back.error().describe();
+  EXPECT_EQ(back->bytes, d.bytes);
+  auto list = reg_->documents(roc_, s.id);
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 1U);
+  EXPECT_EQ(list->front().date, ymd(2026, 2, 1));
+
+  d.bytes = std::string(1025, 'x');
+  auto big = reg_->add_document(roc_, s.id, d, 1024);
+  ASSERT_FALSE(big);
+  EXPECT_EQ(big.error().code, ErrorCode::body_too_large);
+  d.bytes = "x";
+  d.doc_type = "recette";
+  EXPECT_EQ(reg_->add_document(roc_, s.id, d, 1024).error().field, "type");
+  // Another structure's document id is not found through this structure.
+  auto other = create(roc_, "MSP", "MSP (fictive)");
+  EXPECT_EQ(reg_->document(roc_, other.id, info->id).error().code, ErrorCode::not_found);
+  EXPECT_EQ(audit_count("structure.document.add"), 1);
+}
+
+TEST_P(RegistryTest, QuiEstMonRocFollowsAreasThenTheDepartement) {
+  services::AccountSettings cheap;
+  cheap.argon2_memory_kib = 64;
+  cheap.argon2_passes = 1;
+  services::Accounts accounts(*db_, cheap);
+  auto east = accounts.create_user({"roc.est@test", "ROC Est", "mot-de-passe-long", Role::roc, {"57"}, {}, {}}, "system");
+  auto north = accounts.create_user({"roc.nord@test", "ROC Nord", "mot-de-passe-long", Role::roc, {"57"}, {}, {}}, "system");
+  ASSERT_TRUE(east && north);
+
+  // Before any area: every ROC of the département.
+  auto r = reg_->referents_of_commune("57463");
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->size(), 2U);
+
+  ASSERT_TRUE(reg_->add_referent_area(roc_, *north, "epci", "200039865", "Centre-nord"));
+  ASSERT_TRUE(reg_->add_referent_area(roc_, *east, "commune", "57606", "Est"));
+  EXPECT_EQ(reg_->add_referent_area(roc_, *east, "commune", "54395", "").error().code,
+            ErrorCode::forbidden);
+  EXPECT_EQ(reg_->add_referent_area(roc_, *east, "canton", "57", "").error().field, "area_kind");
+
+  r = reg_->referents_of_commune("57480");  // Montigny: in Metz Métropole
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->size(), 1U);
+  EXPECT_EQ(r->front().login, "roc.nord@test");
+  EXPECT_NE(r->front().basis.find("Metz Métropole"), std::string::npos) << r->front().basis;
+  r = reg_->referents_of_commune("57606");
+  ASSERT_EQ(r->size(), 1U);
+  EXPECT_EQ(r->front().login, "roc.est@test");
+  r = reg_->referents_of_commune("57001");  // no EPCI, no area: the département's ROCs
+  EXPECT_EQ(r->size(), 2U);
+  EXPECT_EQ(reg_->referents_of_commune("99999").error().code, ErrorCode::not_found);
+
+  // A structure: its head office commune, unless referents are named.
+  services::NewStructure ns{"MSP", "MSP de Saint-Avold (fictive)", "57", {}};
+  ns.fields.commune = "57606";
+  auto s = reg_->create_structure(roc_, ns);
+  ASSERT_TRUE(s);
+  auto sr = reg_->referents_of_structure(roc_, s->id);
+  ASSERT_TRUE(sr);
+  ASSERT_EQ(sr->size(), 1U);
+  EXPECT_EQ(sr->front().login, "roc.est@test");
+  ASSERT_TRUE(reg_->set_structure_referents(roc_, s->id, {*north}));
+  sr = reg_->referents_of_structure(roc_, s->id);
+  ASSERT_EQ(sr->size(), 1U);
+  EXPECT_EQ(sr->front().login, "roc.nord@test");
+  EXPECT_EQ(sr->front().basis, "référent de la structure");
+}
+
+TEST_P(RegistryTest, PortfolioHasAlertsByDateFiltersAndPipeline) {
+  // A CPTS whose ACI was signed on 1 June 2025: the 6-month mission starts are overdue unless
+  // recorded, the first anniversary is today.
+  auto a = create(roc_, "CPTS", "CPTS A (fictive)");
+  for (const char* e : {"lancer_pre_projet", "deposer_lettre", "valider_lettre", "creer_association",
+                        "deposer_projet", "valider_projet", "ouvrir_negociation"}) {
+    a = step(a, e, ymd(2025, 1, 10));
+  }
+  a = step(a, "signer_aci", ymd(2025, 6, 1));
+  ASSERT_TRUE(reg_->record_milestone(roc_, a.id, "acces_soins.demarrage", ymd(2025, 9, 1), kToday));
+  EXPECT_EQ(reg_->record_milestone(roc_, a.id, "recette.demarrage", ymd(2025, 9, 1), kToday)
+                .error()
+                .field,
+            "milestone");
+  // A CPTS whose projet de santé was deposited on 15 April: implicit validation on 15 June.
+  auto b = create(roc_, "CPTS", "CPTS B (fictive)");
+  for (const char* e : {"lancer_pre_projet", "deposer_lettre", "valider_lettre", "creer_association"}) {
+    b = step(b, e, ymd(2026, 1, 5));
+  }
+  b = step(b, "deposer_projet", ymd(2026, 4, 15));
+  auto c = create(roc_, "MSP", "MSP C (fictive)");
+  // Its territory (the territories area's table).
+  ASSERT_TRUE(db_->transact([&](store::Tx& tx) -> Status {
+    for (const char* code : {"57463", "57480"}) {
+      auto n = tx.exec("INSERT INTO structure_communes (structure_id, commune) VALUES ($1, $2)",
+                       {b.id, std::string(code)});
+      if (!n) return tl::unexpected(n.error());
+    }
+    return {};
+  }));
+  // Another area's provider: one alert for C, one for a structure outside the portfolio.
+  services::add_alert_source("test", [&](store::Database&, const std::vector<std::int64_t>& ids,
+                                         Date today) -> Result<std::vector<services::PortfolioAlert>> {
+    EXPECT_EQ(today, kToday);
+    std::vector<services::PortfolioAlert> out;
+    for (auto id : ids) {
+      if (id == c.id) out.push_back({id, ymd(2026, 6, 20), "aci_payment", "Versement dû", "info", "aci"});
+    }
+    out.push_back({999999, ymd(2026, 6, 2), "aci_payment", "Hors périmètre", "info", "aci"});
+    return out;
+  });
+
+  auto p = reg_->portfolio(roc_, "57", {}, kToday);
+  ASSERT_TRUE(p) << p.error().describe();
+  EXPECT_EQ(p->total, 3);
+  ASSERT_EQ(p->entries.size(), 3U);
+  const auto& ea = p->entries[0];  // sorted by kind then name: CPTS A, CPTS B, MSP C
+  EXPECT_EQ(ea.structure.name, "CPTS A (fictive)");
+  // Crisis mission not started (due 1 Dec 2025, overdue), first anniversary today; the access
+  // mission start is recorded, so it raises nothing.
+  std::vector<std::string> kinds;
+  for (const auto& x : ea.alerts) kinds.push_back(x.kind);
+  ASSERT_FALSE(ea.alerts.empty());
+  for (std::size_t i = 1; i < ea.alerts.size(); ++i) {
+    EXPECT_LE(ea.alerts[i - 1].date, ea.alerts[i].date);
+  }
+  EXPECT_EQ(ea.alerts.front().date, ymd(2025, 12, 1));
+  EXPECT_EQ(ea.alerts.front().severity, "critical");
+  for (const auto& x : ea.alerts) {
+    EXPECT_EQ(x.label.find("accès aux soins"), std::string::npos) << x.label;
+  }
+  ASSERT_TRUE(ea.next_deadline);
+  EXPECT_EQ(ea.next_deadline->date, kToday);  // the anniversary, first one not overdue
+
+  const auto& eb = p->entries[1];
+  ASSERT_EQ(eb.alerts.size(), 1U);
+  EXPECT_EQ(eb.alerts[0].kind, "implicit_transition");
+  EXPECT_EQ(eb.alerts[0].date, ymd(2026, 6, 15));
+  EXPECT_EQ(eb.alerts[0].severity, "warning");
+  EXPECT_EQ(eb.territory_communes, 2);
+  EXPECT_EQ(eb.territory_population, 141000);
+
+  const auto& ec = p->entries[2];
+  ASSERT_EQ(ec.alerts.size(), 1U);
+  EXPECT_EQ(ec.alerts[0].source, "aci");
+
+  // Pipeline: every CPTS and MSP state, counts before filters.
+  auto count = [&](const std::string& kind, const std::string& stage) {
+    for (const auto& s : p->pipeline) {
+      if (s.kind == kind && s.stage == stage) return s.count;
+    }
+    return std::int64_t{-1};
+  };
+  EXPECT_EQ(count("CPTS", "aci_signe"), 1);
+  EXPECT_EQ(count("CPTS", "projet_depose"), 1);
+  EXPECT_EQ(count("CPTS", "emergence"), 0);
+  EXPECT_EQ(count("MSP", "projet"), 1);
+  EXPECT_EQ(count("ESP", "constitution"), -1);  // no ESP in the département
+
+  services::PortfolioFilter f;
+  f.kind = "CPTS";
+  p = reg_->portfolio(roc_, "57", f, kToday);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->entries.size(), 2U);
+  EXPECT_EQ(count("MSP", "projet"), 1);  // the pipeline ignores filters
+  f = {};
+  f.stage = "projet_depose";
+  EXPECT_EQ(reg_->portfolio(roc_, "57", f, kToday)->entries.size(), 1U);
+  f = {};
+  f.alert = "implicit_transition";
+  p = reg_->portfolio(roc_, "57", f, kToday);
+  ASSERT_EQ(p->entries.size(), 1U);
+  EXPECT_EQ(p->entries[0].structure.id, b.id);
+  f.alert = "any";
+  EXPECT_EQ(reg_->portfolio(roc_, "57", f, kToday)->entries.size(), 3U);
+
+  // A provider's failure fails the portfolio rather than hiding deadlines.
+  services::add_alert_source("test", [](store::Database&, const std::vector<std::int64_t>&, Date)
+                                         -> Result<std::vector<services::PortfolioAlert>> {
+    return fail(ErrorCode::unavailable, "ACI indisponible");
+  });
+  EXPECT_EQ(reg_->portfolio(roc_, "57", {}, kToday).error().code, ErrorCode::unavailable);
+}
+
+TEST_P(RegistryTest, DeleteNeedsTheCurrentVersion) {
+  auto s = create(roc_, "MSP", "MSP (fictive)");
+  EXPECT_EQ(reg_->delete_structure(roc_, s.id, 7).error().code, ErrorCode::conflict);
+  EXPECT_TRUE(reg_->delete_structure(roc_, s.id, 1));
+  EXPECT_EQ(reg_->get_structure(roc_, s.id).error().code, ErrorCode::not_found);
+  EXPECT_EQ(audit_count("structure.delete"), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, RegistryTest, all_backends(), backend_name);
+
+}  // namespace
+}  // namespace maillage::testing

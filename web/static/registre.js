@@ -1,0 +1,82 @@
+// Registry pages: portfolio filters applied on change, département switch, confirmation of
+// terminal lifecycle steps, and document upload (the file is read in the browser and sent as
+// base64 JSON to the API with the session's CSRF token). Everything works without this script
+// except the upload.
+(function () {
+  "use strict";
+
+  // Portfolio: choosing another département keeps the filters.
+  var dep = document.getElementById("registre-choix-departement");
+  if (dep) {
+    dep.addEventListener("change", function () {
+      window.location.href = "/portefeuille/" + encodeURIComponent(dep.value) + window.location.search;
+    });
+  }
+  // Portfolio: a filter applies as soon as it changes; empty filters stay out of the URL.
+  var filters = document.getElementById("registre-filtres");
+  if (filters) {
+    filters.querySelectorAll("select").forEach(function (select) {
+      select.addEventListener("change", function () {
+        var params = new URLSearchParams();
+        filters.querySelectorAll("select").forEach(function (s) {
+          if (s.value) params.set(s.name, s.value);
+        });
+        var q = params.toString();
+        window.location.href = filters.getAttribute("action") + (q ? "?" + q : "");
+      });
+    });
+  }
+
+  // Structure page: abandoning or dissolving cannot be undone.
+  var transition = document.getElementById("registre-transition");
+  if (transition) {
+    transition.addEventListener("submit", function (event) {
+      var button = event.submitter;
+      if (button && button.classList.contains("registre-bouton-terminal") &&
+          !window.confirm("« " + button.textContent.trim() + " » : cette étape est définitive. Confirmer ?")) {
+        event.preventDefault();
+      }
+    });
+  }
+
+  // Structure page: document upload.
+  var upload = document.getElementById("registre-document");
+  if (upload) {
+    var status = upload.querySelector(".registre-etat");
+    upload.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var file = upload.querySelector("input[type=file]").files[0];
+      if (!file) return;
+      status.textContent = "Envoi en cours…";
+      var reader = new FileReader();
+      reader.onerror = function () { status.textContent = "Lecture du fichier impossible."; };
+      reader.onload = function () {
+        var data = String(reader.result);
+        var body = {
+          type: upload.elements.type.value,
+          titre: upload.elements.titre.value,
+          nom_fichier: file.name,
+          type_contenu: file.type || "application/octet-stream",
+          contenu_base64: data.substring(data.indexOf(",") + 1)
+        };
+        if (upload.elements.date.value) body.date = upload.elements.date.value;
+        fetch(upload.dataset.url, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRF-Token": upload.dataset.csrf },
+          body: JSON.stringify(body)
+        }).then(function (response) {
+          if (response.ok) {
+            window.location.reload();
+            return null;
+          }
+          return response.json().then(function (error) {
+            status.textContent = "Refusé : " + (error.message || response.status) +
+                (error.field ? " (" + error.field + ")" : "");
+          });
+        }).catch(function () { status.textContent = "Le serveur ne répond pas."; });
+      };
+      reader.readAsDataURL(file);
+    });
+  }
+})();
