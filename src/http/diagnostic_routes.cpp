@@ -193,6 +193,8 @@ json report_json(const services::DiagnosticReport& r) {
         {"rpps", kRppsSource},
         {"instantane", snapshot_json(r.snapshot)},
         {"instantane_precedent", snapshot_json(r.previous)},
+        {"departements_couverts", r.departements_with_supply},
+        {"departements_total", r.departements_total},
         {"methode", method_json(r)}}},
       {"calcul_ms", r.compute_ms}};
 }
@@ -247,7 +249,9 @@ json page_json(const services::DiagnosticReport& r) {
   }
   json structures = json::array();
   for (const auto& s : d.structures) {
-    structures.push_back({{"type", s.kind}, {"nom", s.name}, {"etape", s.stage}});
+    structures.push_back({{"type", s.kind},
+                          {"nom", s.name},
+                          {"etape", s.stage.empty() ? json(nullptr) : json(s.stage)}});
   }
   json kinds = json::array();
   for (const auto& [k, n] : d.structures_by_kind) {
@@ -289,6 +293,12 @@ json page_json(const services::DiagnosticReport& r) {
         {"consultations_par_etp", format_count(std::llround(r.access.consultations_per_fte))},
         {"paires", format_count(static_cast<std::int64_t>(r.access_pairs))}}},
       {"calcul_ms", decimal(r.compute_ms, 0)},
+      // The comparisons are only as national as the imported extract.
+      {"couverture_partielle",
+       r.snapshot && r.departements_with_supply * 10 < r.departements_total * 9},
+      {"couverture",
+       fmt::format("{} département{} sur {}", r.departements_with_supply,
+                   r.departements_with_supply > 1 ? "s" : "", r.departements_total)},
       {"requete", selection_query(r)},
       {"selection_type", r.kind},
       {"selection_valeur", r.value},

@@ -53,6 +53,7 @@ struct Diagnostics::Cache {
   std::vector<double> access;
   std::vector<std::uint8_t> has_access;
   std::size_t pairs = 0;
+  std::size_t departements_with_supply = 0;
   double build_ms = 0;
 };
 
@@ -155,6 +156,8 @@ Result<std::shared_ptr<const Diagnostics::Cache>> Diagnostics::build_cache(
       for (const auto& [key, s] : c->supply[i]) a->supply[key] += s;
     }
   }
+
+  for (const auto& d : c->departements) c->departements_with_supply += d.supply.empty() ? 0 : 1;
 
   // The national accessibility map of general practitioners.
   if (c->current) {
@@ -389,6 +392,8 @@ Result<DiagnosticReport> Diagnostics::diagnose(const Principal& who,
   report.access = settings_.access;
   report.threshold = seuil;
   report.access_pairs = c.pairs;
+  report.departements_with_supply = c.departements_with_supply;
+  report.departements_total = c.departements.size();
   report.cache_build_ms = c.build_ms;
   // The whole call, the cache build included when this request paid for it (cache_build_ms).
   report.compute_ms = ms_since(t0);

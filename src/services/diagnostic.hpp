@@ -100,6 +100,10 @@ struct DiagnosticReport {
   diagnostic::AccessParameters access;
   double threshold = 2.5;
   std::size_t access_pairs = 0;   ///< national OD pairs of the accessibility map
+  /// Départements where the current snapshot has any professional, and all of them: an extract
+  /// of one département (the demo) makes the région and France comparisons partial.
+  std::size_t departements_with_supply = 0;
+  std::size_t departements_total = 0;
   double cache_build_ms = 0;      ///< time the current cache took to build
   double compute_ms = 0;          ///< time of this diagnostic (cache excluded when warm)
 };

@@ -120,6 +120,9 @@ TEST_P(DiagnosticApi, EpciFromImportedSnapshots) {
   EXPECT_EQ(d["sources"]["instantane"]["date_extraction"], "2026-06-01");
   EXPECT_EQ(d["sources"]["instantane_precedent"]["date_extraction"], "2025-06-01");
   EXPECT_EQ(d["sources"]["methode"]["seuil"], 2.5);
+  // Only Moselle has professionals in these extracts: comparisons beyond it are partial.
+  EXPECT_EQ(d["sources"]["departements_couverts"], 1);
+  EXPECT_EQ(d["sources"]["departements_total"], 3);
   EXPECT_EQ(d["sources"]["methode"]["minutes_max"], 20);
   // Accessibility: 3 FTE × 5 400 consultations for the inhabitants within reach; Metz and
   // Montigny reach each other, so the territory mean is positive and below the national cap.
@@ -196,6 +199,7 @@ TEST_P(DiagnosticApi, PageAndPrintableReport) {
   EXPECT_NE(r->body.find("141\u202f000"), std::string::npos);
   EXPECT_NE(r->body.find("/diagnostic/rapport?epci=200039865"), std::string::npos);
   EXPECT_NE(r->body.find("chartjs/chart.umd.js"), std::string::npos);
+  EXPECT_NE(r->body.find("1 département sur 3"), std::string::npos);
   // A bad selection is shown on the page, with the form.
   r = server_->get("/diagnostic?communes=12", who);
   ASSERT_TRUE(r);

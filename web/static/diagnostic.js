@@ -96,6 +96,7 @@
           p.classList.add('commune-territoire');
         }
       });
+      el.setAttribute('data-etat', 'pret');
       if (etat) etat.textContent = dedans.getLayers().length + ' communes du territoire sur la carte.';
     });
   }
