@@ -74,12 +74,12 @@ Result<DemoLines> load_roster_demo(store::Database& db, const geo::Referentiel& 
     const int wd = weekday_of_day(d);
     const std::string day = format_day(d);
     if (wd <= 4) {
-      slots.push_back({0, day, "14:00", "18:00", false, "snp", "Recours SNP — Metz (fictif)", gp, 1});
+      slots.push_back({0, day, "14:00", "18:00", false, "snp", "Recours Metz (fictif)", gp, 1});
     } else if (wd == 5) {
       slots.push_back({0, day, "09:00", "13:00", false, "vaccination",
-                       "Centre de vaccination — Montigny (fictif)", gp, 1});
+                       "Montigny-lès-Metz (fictif)", gp, 1});
       slots.push_back({0, day, "09:00", "13:00", false, "vaccination",
-                       "Centre de vaccination — Montigny (fictif)", nurse, 2});
+                       "Montigny-lès-Metz (fictif)", nurse, 2});
     }
   }
   auto v = campaigns.add_slots(system, *id, version, slots);
