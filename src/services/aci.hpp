@@ -1,0 +1,181 @@
+// ACI contracts and the dialogue de gestion workspace: use cases over the store and the ACI engine
+// (src/aci). Every call takes the acting Principal and checks role and scope itself (a
+// coordinator or member sees only their structures, a ROC their départements, ARS and chargé de
+// mission their régions); every write is one transaction with its audit row; mutable rows carry a
+// version and a stale one answers `conflict`.
+//
+// Reads return the view models the API and the pages share (JSON objects documented with the
+// routes in src/http/aci_routes.cpp), so that the two never compute the figures differently.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/error.hpp"
+#include "services/auth.hpp"
+
+namespace maillage::store {
+class Database;
+}
+namespace maillage::geo {
+struct Referentiel;
+}
+
+namespace maillage::services {
+
+/// Limits of the workspace (settings of the app; the defaults suit the 1 MiB request body).
+struct AciLimits {
+  std::size_t max_attachment_bytes = 512 * 1024;  // decoded size of one evidence file
+  std::size_t max_comment_chars = 4000;
+  std::size_t max_minutes_chars = 100000;
+};
+
+struct MeasureInput {
+  std::string mission;
+  std::string indicator;
+  int year = 0;
+  std::optional<double> measured;  // none: clears the value
+  std::int64_t version = 0;        // version read; 0 for a value never entered
+};
+
+/// One agreed change of targets: the paliers of an indicator in one contract year.
+struct TargetChange {
+  std::string mission;
+  std::string indicator;
+  int year = 0;
+  std::vector<double> paliers;
+};
+
+struct AgreedChange {
+  std::int64_t based_on = 0;  // the indicator version the change was read from
+  int year = 0;               // dialogue year it was agreed in
+  std::string reason;
+  std::vector<TargetChange> changes;
+};
+
+struct AdjustmentInput {
+  std::string mission;
+  std::string indicator;
+  std::string fact;  // "population", "medecins_generalistes", "autre"
+  std::string fact_label;
+  std::optional<double> fact_before;  // population: default the contract's population
+  std::optional<double> fact_after;   // population: default the territory's in the référentiel
+  std::string rationale;
+};
+
+struct WorkspaceUpdate {
+  std::int64_t version = 0;  // 0: the workspace was never saved
+  std::optional<std::string> dialogue_date;
+  std::optional<std::string> minutes;
+};
+
+struct BudgetInput {
+  std::string envelope;
+  std::int64_t received_cents = 0;
+  std::int64_t spent_cents = 0;
+  std::int64_t version = 0;  // 0 for a line never entered
+};
+
+struct FicheInput {
+  std::string mission;
+  std::string title;
+  std::string description;
+  std::string status = "a_lancer";
+  std::int64_t version = 0;  // updates only
+};
+
+struct AttachmentInput {
+  std::string item;
+  std::string filename;
+  std::string content_type;
+  std::string content_base64;
+};
+
+struct AttachmentFile {
+  std::string filename;
+  std::string content_type;
+  std::string bytes;
+};
+
+class AciService {
+ public:
+  AciService(store::Database& db, const geo::Referentiel& ref, AciLimits limits = {});
+  ~AciService();
+  AciService(const AciService&) = delete;
+  AciService& operator=(const AciService&) = delete;
+
+  // Contracts ------------------------------------------------------------------------------
+  /// Contracts of the structures `who` sees.
+  Result<nlohmann::json> list_contracts(const Principal& who);
+  /// Creates a contract for a structure from a contract document (maillage-aci-contract/1,
+  /// indicators and measured values included). ROC of the département or admin.
+  Result<std::int64_t> create_contract(const Principal& who, std::int64_t structure_id,
+                                       std::string_view document,
+                                       const std::vector<std::string>& communes = {});
+  /// Replaces the terms (everything but the indicators, which change by agreed versions).
+  Status update_contract(const Principal& who, std::int64_t id, std::int64_t version,
+                         std::string_view document);
+  /// Parties, terms, missions with deadlines, amounts overridden, rule values used (with their
+  /// sources, unverified ones marked), indicator versions.
+  Result<nlohmann::json> contract(const Principal& who, std::int64_t id);
+  /// Payment schedule to the cent (engine), with totals per envelope and notes.
+  Result<nlohmann::json> schedule(const Principal& who, std::int64_t id);
+  /// The engine's CSV of the schedule.
+  Result<std::string> schedule_csv(const Principal& who, std::int64_t id);
+  /// Indicator sheet of every year (or of `version`'s targets when given).
+  Result<nlohmann::json> indicators(const Principal& who, std::int64_t id,
+                                    std::optional<std::int64_t> version = {});
+
+  /// Enters (or clears) a measured value; returns the row's new version.
+  Result<std::int64_t> set_measure(const Principal& who, std::int64_t id, const MeasureInput& in);
+  /// Records an agreed change as a new indicator version; returns its number.
+  Result<std::int64_t> agree_change(const Principal& who, std::int64_t id, const AgreedChange& in);
+
+  // Dialogue de gestion ----------------------------------------------------------------------
+  /// Everything of one contract year: sheet, budget, fiches, comments, attachments (metadata),
+  /// adjustments with their comparison, indicator versions with their differences, minutes.
+  Result<nlohmann::json> workspace(const Principal& who, std::int64_t id, int year);
+  /// Returns the workspace's new version.
+  Result<std::int64_t> update_workspace(const Principal& who, std::int64_t id, int year,
+                                        const WorkspaceUpdate& in);
+  Result<std::int64_t> add_comment(const Principal& who, std::int64_t id, int year,
+                                   const std::string& item, const std::string& body);
+  Result<std::int64_t> add_attachment(const Principal& who, std::int64_t id, int year,
+                                      const AttachmentInput& in);
+  Result<AttachmentFile> attachment(const Principal& who, std::int64_t id, int year,
+                                    std::int64_t attachment_id);
+  Result<std::int64_t> set_budget(const Principal& who, std::int64_t id, int year,
+                                  const BudgetInput& in);
+  Result<std::int64_t> add_fiche(const Principal& who, std::int64_t id, int year,
+                                 const FicheInput& in);
+  Result<std::int64_t> update_fiche(const Principal& who, std::int64_t id, int year,
+                                    std::int64_t fiche_id, const FicheInput& in);
+  /// Stores a proposal and returns it with its comparison (original vs adjusted target).
+  Result<nlohmann::json> propose_adjustment(const Principal& who, std::int64_t id, int year,
+                                            const AdjustmentInput& in);
+
+  /// Upcoming dates of the contracts of these structures (dialogue dates, anniversaries,
+  /// payments due, late missions) as of `today` ("YYYY-MM-DD"), for the ROC portfolio. No scope
+  /// check: the caller passes structures already filtered by scope.
+  Result<nlohmann::json> alerts(const std::vector<std::int64_t>& structure_ids,
+                                const std::string& today);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// The dossier of a dialogue de gestion as an ODT file (src/office), from AciService::workspace's
+/// view: indicator sheet, payment schedule, budget, adjustments, agreed versions and minutes.
+Result<std::string> dialogue_dossier_odt(const nlohmann::json& workspace);
+
+/// Base64 (RFC 4648, with padding) of raw bytes, and back; nullopt for malformed input.
+std::string base64_encode(std::string_view bytes);
+std::optional<std::string> base64_decode(std::string_view text);
+
+}  // namespace maillage::services

@@ -1,0 +1,425 @@
+// ACI contracts and the dialogue de gestion workspace on both backends: scope, versions and
+// conflicts, agreed changes as new indicator versions, adjustments, attachments, budget, audit.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "http/test_referentiel.hpp"
+#include "services/aci.hpp"
+#include "store/database.hpp"
+#include "store/test_databases.hpp"
+
+namespace maillage::services {
+namespace {
+
+using nlohmann::json;
+using store::Backend;
+
+// A T3 CPTS (150 000 inhabitants at signature) signed 2024-03-15; acces_soins from the
+// signature with one linear indicator (baseline 0, target 100 in year 1, measured 80).
+json contract_doc(const std::string& id = "C-TEST-1") {
+  return json{
+      {"id", id},
+      {"accord", "cpts-2019"},
+      {"parties", {{"cpts", {{"name", "CPTS test"}}}, {"cpam", {{"name", "CPAM"}}}, {"ars", {{"name", "ARS"}}}}},
+      {"signature", "2024-03-15"},
+      {"size_class", "T3"},
+      {"population", 150000},
+      {"missions",
+       json::array({{{"mission", "acces_soins"},
+                     {"start", "2024-03-15"},
+                     {"indicators",
+                      json::array({{{"id", "mt"},
+                                    {"definition", "Patients orientés"},
+                                    {"unit", "patients"},
+                                    {"baseline", 0},
+                                    {"years", json::array({{{"year", 1}, {"paliers", {100}}, {"measured", 80}},
+                                                           {{"year", 2}, {"paliers", {200}}}})}}})}},
+                    {{"mission", "parcours"}, {"start", "2025-01-10"}}})}};
+}
+
+class AciServiceTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    MAILLAGE_REQUIRE_BACKEND(GetParam());
+    scratch_ = testing::ScratchDatabase::create(GetParam());
+    db_ = testing::open_database(*scratch_);
+    ref_ = testing::small_referentiel();
+    aci_ = std::make_unique<AciService>(*db_, ref_);
+    cpts57_ = structure("CPTS", "CPTS de Metz (test)", "57");
+    cpts75_ = structure("CPTS", "CPTS de Paris (test)", "75");
+    roc57_ = who("roc57", Role::roc, {"57"});
+    roc75_ = who("roc75", Role::roc, {"75"});
+    coord57_ = who("coord57", Role::coordinator, {}, {}, {cpts57_});
+    coord75_ = who("coord75", Role::coordinator, {}, {}, {cpts75_});
+    member57_ = who("membre57", Role::member, {}, {}, {cpts57_});
+    ars44_ = who("ars44", Role::ars, {}, {"44"});
+    ars11_ = who("ars11", Role::ars, {}, {"11"});
+    admin_ = who("admin", Role::admin);
+  }
+  void TearDown() override {
+    aci_.reset();
+    db_.reset();
+    scratch_.reset();
+  }
+
+  std::int64_t structure(const std::string& kind, const std::string& name, const std::string& dep) {
+    std::int64_t id = 0;
+    EXPECT_TRUE(db_->transact([&](store::Tx& tx) -> Status {
+      auto r = tx.query(
+          "INSERT INTO structures (kind, name, departement, created_at, updated_at) "
+          "VALUES ($1, $2, $3, 'x', 'x') RETURNING id",
+          {kind, name, dep});
+      if (!r) return tl::unexpected(r.error());
+      id = r->rows.at(0).integer(0);
+      return {};
+    }));
+    return id;
+  }
+
+  static Principal who(std::string login, Role role, std::vector<std::string> deps = {},
+                       std::vector<std::string> regions = {},
+                       std::vector<std::int64_t> structures = {}) {
+    Principal p;
+    p.login = login;
+    p.display_name = "Nom de " + login;
+    p.role = role;
+    p.departements = std::move(deps);
+    p.regions = std::move(regions);
+    p.structures = std::move(structures);
+    return p;
+  }
+
+  std::int64_t create(const json& doc = contract_doc()) {
+    auto id = aci_->create_contract(roc57_, cpts57_, doc.dump(), {"57463", "57480"});
+    EXPECT_TRUE(id) << id.error().describe();
+    return id.value_or(0);
+  }
+
+  std::int64_t count(const std::string& sql) {
+    auto r = db_->query(sql);
+    EXPECT_TRUE(r) << r.error().describe();
+    return r ? r->rows.at(0).integer(0) : -1;
+  }
+
+  std::unique_ptr<testing::ScratchDatabase> scratch_;
+  std::unique_ptr<store::Database> db_;
+  geo::Referentiel ref_;
+  std::unique_ptr<AciService> aci_;
+  std::int64_t cpts57_ = 0, cpts75_ = 0;
+  Principal roc57_, roc75_, coord57_, coord75_, member57_, ars44_, ars11_, admin_;
+};
+
+TEST_P(AciServiceTest, ContractsAreScopedToStructuresAndTerritories) {
+  std::int64_t id = create();
+  ASSERT_GT(id, 0);
+  // Who reads.
+  EXPECT_TRUE(aci_->contract(coord57_, id));
+  EXPECT_TRUE(aci_->contract(member57_, id));
+  EXPECT_TRUE(aci_->contract(ars44_, id));
+  EXPECT_TRUE(aci_->contract(admin_, id));
+  for (const Principal* p : {&coord75_, &roc75_, &ars11_}) {
+    auto r = aci_->contract(*p, id);
+    ASSERT_FALSE(r) << p->login;
+    EXPECT_EQ(r.error().code, ErrorCode::forbidden) << p->login;
+    auto w = aci_->workspace(*p, id, 1);
+    ASSERT_FALSE(w);
+    EXPECT_EQ(w.error().code, ErrorCode::forbidden);
+  }
+  EXPECT_EQ((*aci_->list_contracts(coord57_))["contracts"].size(), 1u);
+  EXPECT_EQ((*aci_->list_contracts(coord75_))["contracts"].size(), 0u);
+  // Who signs: a ROC only in their départements; never a coordinator.
+  auto other = aci_->create_contract(roc57_, cpts75_, contract_doc("C-PARIS").dump());
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code, ErrorCode::forbidden);
+  auto coord = aci_->create_contract(coord57_, cpts57_, contract_doc("C-2").dump());
+  ASSERT_FALSE(coord);
+  EXPECT_EQ(coord.error().code, ErrorCode::forbidden);
+  // Same reference twice: conflict.
+  auto dup = aci_->create_contract(roc57_, cpts57_, contract_doc().dump());
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error().code, ErrorCode::conflict);
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'aci.contract.create'"), 1);
+}
+
+TEST_P(AciServiceTest, BadContractsNameTheField) {
+  auto expect_field = [&](json doc, const std::string& field) {
+    auto r = aci_->create_contract(roc57_, cpts57_, doc.dump());
+    ASSERT_FALSE(r) << field;
+    EXPECT_EQ(r.error().field, field) << r.error().describe();
+    EXPECT_TRUE(r.error().file.empty());
+  };
+  json d = contract_doc();
+  d["amounts"] = {{"amorcage", -5}};
+  expect_field(d, "$.contrat.amounts.amorcage");
+  d = contract_doc();
+  d["missions"][0]["mission"] = "teleportation";
+  expect_field(d, "$.contrat.missions[0].mission");
+  d = contract_doc();
+  d["size_class"] = "T9";
+  expect_field(d, "$.contrat.size_class");
+  d = contract_doc();
+  d["missions"][1]["start"] = "2020-01-01";  // before the signature
+  expect_field(d, "$.contrat.missions[1].start");
+  d = contract_doc();
+  d.erase("signature");
+  expect_field(d, "$.contrat.signature");
+  EXPECT_EQ(count("SELECT count(*) FROM aci_contracts"), 0);
+}
+
+TEST_P(AciServiceTest, MeasuresCarryVersionsAndStaleWritesConflict) {
+  std::int64_t id = create();
+  auto w = aci_->workspace(coord57_, id, 1);
+  ASSERT_TRUE(w) << w.error().describe();
+  const json& ind = (*w)["sheet"]["missions"][0]["indicators"][0];
+  EXPECT_EQ(ind["measured"], 80.0);
+  EXPECT_EQ(ind["rate_text"], "80 %");
+  std::int64_t v = ind["measure_version"];
+  EXPECT_EQ(v, 1);
+
+  auto v2 = aci_->set_measure(coord57_, id, {"acces_soins", "mt", 1, 90.0, v});
+  ASSERT_TRUE(v2) << v2.error().describe();
+  EXPECT_EQ(*v2, 2);
+  // Someone who read version 1 is refused, nothing overwritten.
+  auto stale = aci_->set_measure(roc57_, id, {"acces_soins", "mt", 1, 50.0, v});
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().code, ErrorCode::conflict);
+  w = aci_->workspace(coord57_, id, 1);
+  EXPECT_EQ((*w)["sheet"]["missions"][0]["indicators"][0]["measured"], 90.0);
+  // New value for year 2 (never entered: version 0); a second "new" write conflicts.
+  EXPECT_TRUE(aci_->set_measure(coord57_, id, {"acces_soins", "mt", 2, 150.0, 0}));
+  auto again = aci_->set_measure(coord57_, id, {"acces_soins", "mt", 2, 160.0, 0});
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::conflict);
+  // Unknown indicator / year without targets / member.
+  EXPECT_EQ(aci_->set_measure(coord57_, id, {"acces_soins", "zz", 1, 1.0, 0}).error().field,
+            "$.indicator");
+  EXPECT_EQ(aci_->set_measure(coord57_, id, {"prevention", "mt", 1, 1.0, 0}).error().field,
+            "$.mission");
+  EXPECT_EQ(aci_->set_measure(coord57_, id, {"acces_soins", "mt", 4, 1.0, 0}).error().field,
+            "$.year");
+  EXPECT_EQ(aci_->set_measure(member57_, id, {"acces_soins", "mt", 1, 1.0, 2}).error().code,
+            ErrorCode::forbidden);
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'aci.measure.set'"), 2);
+}
+
+TEST_P(AciServiceTest, AgreedChangesAreNewVersionsAndHistoryIsKept) {
+  std::int64_t id = create();
+  AgreedChange ch{1, 2, "Départs de médecins constatés", {{"acces_soins", "mt", 2, {150}}}};
+  EXPECT_EQ(aci_->agree_change(coord57_, id, ch).error().code, ErrorCode::forbidden);
+  auto n = aci_->agree_change(roc57_, id, ch);
+  ASSERT_TRUE(n) << n.error().describe();
+  EXPECT_EQ(*n, 2);
+  // A second change read from version 1 is stale.
+  auto stale = aci_->agree_change(roc57_, id, ch);
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().code, ErrorCode::conflict);
+  // Targets out of order are refused by the engine, with no version added.
+  AgreedChange bad{2, 2, "x", {{"acces_soins", "mt", 2, {300, 100}}}};
+  auto b = aci_->agree_change(roc57_, id, bad);
+  ASSERT_FALSE(b);
+  EXPECT_EQ(b.error().field, "$.changes");
+  AgreedChange unknown{2, 2, "x", {{"acces_soins", "nope", 2, {3}}}};
+  EXPECT_EQ(aci_->agree_change(roc57_, id, unknown).error().field, "$.changes[0].indicator");
+
+  auto current = aci_->indicators(coord57_, id);
+  ASSERT_TRUE(current);
+  EXPECT_EQ((*current)["version"], 2);
+  EXPECT_EQ((*current)["years"][1]["missions"][0]["indicators"][0]["paliers_text"], "150");
+  auto first = aci_->indicators(coord57_, id, 1);
+  ASSERT_TRUE(first);
+  EXPECT_EQ((*first)["years"][1]["missions"][0]["indicators"][0]["paliers_text"], "200");
+  auto w = aci_->workspace(ars44_, id, 2);
+  ASSERT_TRUE(w);
+  ASSERT_EQ((*w)["indicator_versions"].size(), 2u);
+  const json& latest = (*w)["indicator_versions"][0];  // newest first
+  EXPECT_EQ(latest["number"], 2);
+  EXPECT_EQ(latest["reason"], "Départs de médecins constatés");
+  ASSERT_EQ(latest["changes"].size(), 1u);
+  EXPECT_EQ(latest["changes"][0]["before"], "200");
+  EXPECT_EQ(latest["changes"][0]["after"], "150");
+  EXPECT_EQ(count("SELECT count(*) FROM aci_indicator_versions"), 2);
+}
+
+TEST_P(AciServiceTest, WorkspaceCommentsMinutesAndConflicts) {
+  std::int64_t id = create();
+  EXPECT_TRUE(aci_->add_comment(coord57_, id, 1, "indicateur:acces_soins/mt", "Mesure issue du suivi."));
+  EXPECT_TRUE(aci_->add_comment(roc57_, id, 1, "indicateur:acces_soins/mt", "Justificatif attendu."));
+  EXPECT_TRUE(aci_->add_comment(ars44_, id, 1, "general", "L'ARS suit ce point."));
+  EXPECT_EQ(aci_->add_comment(member57_, id, 1, "general", "x").error().code, ErrorCode::forbidden);
+  EXPECT_EQ(aci_->add_comment(coord57_, id, 1, "ailleurs", "x").error().field, "$.item");
+  EXPECT_EQ(aci_->add_comment(coord57_, id, 9, "general", "x").error().field, "year");
+
+  auto w = aci_->workspace(member57_, id, 1);
+  ASSERT_TRUE(w);
+  const json& comments = (*w)["sheet"]["missions"][0]["indicators"][0]["comments"];
+  ASSERT_EQ(comments.size(), 2u);
+  EXPECT_EQ(comments[0]["author"], "Nom de coord57");
+  EXPECT_EQ(comments[0]["side"], "structure");
+  EXPECT_EQ(comments[1]["side"], "financeur");
+  EXPECT_EQ((*w)["general_comments"].size(), 1u);
+  EXPECT_FALSE((*w)["permissions"]["comment"].get<bool>());  // members read
+  std::int64_t version = (*w)["workspace"]["version"];
+  EXPECT_EQ(version, 1);  // created by the first comment
+
+  WorkspaceUpdate up{version, "2025-04-10", "Compte rendu"};
+  auto v = aci_->update_workspace(roc57_, id, 1, up);
+  ASSERT_TRUE(v) << v.error().describe();
+  EXPECT_EQ(*v, 2);
+  auto stale = aci_->update_workspace(coord57_, id, 1, up);
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().code, ErrorCode::conflict);
+  WorkspaceUpdate bad{2, "10/04/2025", {}};
+  EXPECT_EQ(aci_->update_workspace(coord57_, id, 1, bad).error().field, "$.dialogue_date");
+  EXPECT_EQ((*aci_->workspace(coord57_, id, 1))["workspace"]["minutes"], "Compte rendu");
+  // A workspace never saved is created by a write at version 0; a second one conflicts.
+  EXPECT_TRUE(aci_->update_workspace(coord57_, id, 2, {0, "2026-04-01", {}}));
+  EXPECT_EQ(aci_->update_workspace(roc57_, id, 2, {0, "2026-04-02", {}}).error().code,
+            ErrorCode::conflict);
+}
+
+TEST_P(AciServiceTest, AdjustmentShowsOriginalAndAdjustedVariablePart) {
+  std::int64_t id = create();
+  // Population: 150 000 at signature (contract), 141 000 now (Metz + Montigny in the référentiel).
+  AdjustmentInput in{"acces_soins", "mt", "population", "", {}, {}, "Baisse de population"};
+  auto a = aci_->propose_adjustment(coord57_, id, 1, in);
+  ASSERT_TRUE(a) << a.error().describe();
+  EXPECT_EQ((*a)["fact_before"], 150000.0);
+  EXPECT_EQ((*a)["fact_after"], 141000.0);
+  EXPECT_EQ((*a)["original"]["paliers_text"], "100");
+  EXPECT_EQ((*a)["adjusted"]["paliers_text"], "94");
+  // T3 acces_soins variable 25 000 €: 80 % → 20 000 €; 80 / 94 = 85,1064 % → 21 276,60 €.
+  EXPECT_EQ((*a)["original"]["variable_paid_cents"], 2000000);
+  EXPECT_EQ((*a)["adjusted"]["variable_paid_cents"], 2127660);
+  EXPECT_EQ((*a)["difference_cents"], 127660);
+  // GPs: both values are required.
+  AdjustmentInput gp{"acces_soins", "mt", "medecins_generalistes", "", 50.0, {}, ""};
+  EXPECT_EQ(aci_->propose_adjustment(roc57_, id, 1, gp).error().field, "$.fact_after");
+  AdjustmentInput wrong{"acces_soins", "zz", "population", "", {}, {}, ""};
+  EXPECT_EQ(aci_->propose_adjustment(roc57_, id, 1, wrong).error().field, "$.indicator");
+  EXPECT_EQ(aci_->propose_adjustment(member57_, id, 1, in).error().code, ErrorCode::forbidden);
+  auto w = aci_->workspace(ars44_, id, 1);
+  ASSERT_EQ((*w)["adjustments"].size(), 1u);
+  EXPECT_EQ((*w)["adjustments"][0]["adjusted"]["variable_paid"], (*a)["adjusted"]["variable_paid"]);
+}
+
+TEST_P(AciServiceTest, AttachmentsBudgetAndFiches) {
+  std::int64_t id = create();
+  std::string bytes = std::string("%PDF-1.4\n") + std::string(100, '\0') + "fin";
+  AttachmentInput att{"indicateur:acces_soins/mt", "suivi.pdf", "application/pdf", base64_encode(bytes)};
+  auto aid = aci_->add_attachment(coord57_, id, 1, att);
+  ASSERT_TRUE(aid) << aid.error().describe();
+  auto f = aci_->attachment(member57_, id, 1, *aid);
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->bytes, bytes);
+  EXPECT_EQ(f->filename, "suivi.pdf");
+  EXPECT_EQ(aci_->attachment(coord75_, id, 1, *aid).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(aci_->attachment(member57_, id, 2, *aid).error().code, ErrorCode::not_found);
+  // Size limit and types.
+  AciService small(*db_, ref_, AciLimits{64, 4000, 1000});
+  EXPECT_EQ(small.add_attachment(coord57_, id, 1, att).error().field, "$.content_base64");
+  AttachmentInput html = att;
+  html.content_type = "text/html";
+  EXPECT_EQ(aci_->add_attachment(coord57_, id, 1, html).error().field, "$.content_type");
+
+  // Budget: expected from the schedule, received and spent entered with versions.
+  auto b = aci_->set_budget(coord57_, id, 2, {"fonctionnement", 5000000, 1000000, 0});
+  ASSERT_TRUE(b) << b.error().describe();
+  EXPECT_EQ(aci_->set_budget(roc57_, id, 2, {"fonctionnement", 1, 1, 0}).error().code,
+            ErrorCode::conflict);
+  EXPECT_EQ(aci_->set_budget(coord57_, id, 2, {"fonctionnement", -1, 1, 1}).error().field,
+            "$.received");
+  EXPECT_EQ(aci_->set_budget(coord57_, id, 2, {"voyages", 1, 1, 0}).error().field, "$.envelope");
+  auto w = aci_->workspace(coord57_, id, 2);
+  bool found = false;
+  for (const auto& l : (*w)["budget"]["lines"]) {
+    if (l["envelope"] == "fonctionnement") {
+      found = true;
+      EXPECT_EQ(l["received"], "50 000,00 €");
+      EXPECT_EQ(l["remaining"], "40 000,00 €");
+      EXPECT_GT(l["expected_cents"].get<std::int64_t>(), 0);
+    }
+  }
+  EXPECT_TRUE(found);
+
+  // Fiches action: coordinator only, versioned.
+  FicheInput fi{"acces_soins", "Cellule d'orientation", "", "a_lancer", 0};
+  EXPECT_EQ(aci_->add_fiche(roc57_, id, 2, fi).error().code, ErrorCode::forbidden);
+  auto fid = aci_->add_fiche(coord57_, id, 2, fi);
+  ASSERT_TRUE(fid);
+  fi.status = "en_cours";
+  fi.version = 1;
+  EXPECT_TRUE(aci_->update_fiche(coord57_, id, 2, *fid, fi));
+  EXPECT_EQ(aci_->update_fiche(coord57_, id, 2, *fid, fi).error().code, ErrorCode::conflict);
+  fi.status = "perdue";
+  fi.version = 2;
+  EXPECT_EQ(aci_->update_fiche(coord57_, id, 2, *fid, fi).error().field, "$.status");
+  EXPECT_EQ((*aci_->workspace(coord57_, id, 2))["fiches"][0]["status_label"], "En cours");
+}
+
+TEST_P(AciServiceTest, ContractUpdateIsVersionedAndKeepsIndicators) {
+  std::int64_t id = create();
+  json doc = contract_doc();
+  for (auto& m : doc["missions"]) m.erase("indicators");
+  doc["missions"][1]["start"] = "2025-02-01";
+  EXPECT_TRUE(aci_->update_contract(roc57_, id, 1, doc.dump()));
+  auto stale = aci_->update_contract(roc57_, id, 1, doc.dump());
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().code, ErrorCode::conflict);
+  EXPECT_EQ(aci_->update_contract(coord57_, id, 2, doc.dump()).error().code, ErrorCode::forbidden);
+  // Indicators cannot come in through the terms, nor can a mission with indicators leave.
+  EXPECT_EQ(aci_->update_contract(roc57_, id, 2, contract_doc().dump()).error().field,
+            "$.contrat.missions[0].indicators");
+  json without = doc;
+  without["missions"].erase(0);
+  EXPECT_EQ(aci_->update_contract(roc57_, id, 2, without.dump()).error().field, "$.contrat.missions");
+  auto c = aci_->contract(coord57_, id);
+  ASSERT_TRUE(c);
+  EXPECT_EQ((*c)["version"], 2);
+  EXPECT_EQ((*aci_->indicators(coord57_, id))["years"][0]["missions"][0]["indicators"][0]["measured"], 80.0);
+  // Unverified rule values are listed with their sources, for the contract's size class only.
+  bool unverified = false;
+  for (const auto& v : (*c)["rules"][0]["values"]) {
+    const std::string key = v["key"];
+    EXPECT_FALSE(key.size() > 3 && key.compare(key.size() - 3, 3, ".T2") == 0) << key;
+    unverified = unverified || !v["verified"].get<bool>();
+  }
+  EXPECT_TRUE(unverified);
+}
+
+TEST_P(AciServiceTest, ScheduleAndAlerts) {
+  std::int64_t id = create();
+  auto s = aci_->schedule(member57_, id);
+  ASSERT_TRUE(s);
+  EXPECT_EQ((*s)["payments"][0]["date"], "2024-03-15");
+  EXPECT_EQ((*s)["payments"][0]["envelope"], "amorcage");
+  auto csv = aci_->schedule_csv(member57_, id);
+  ASSERT_TRUE(csv);
+  EXPECT_EQ(csv->substr(0, csv->find('\n')), "date,contract_year,envelope,kind,amount");
+  EXPECT_TRUE(aci_->update_workspace(roc57_, id, 2, {0, "2026-04-01", {}}));
+  auto alerts = aci_->alerts({cpts57_}, "2026-01-10");
+  ASSERT_TRUE(alerts);
+  std::set<std::string> kinds;
+  for (const auto& a : *alerts) kinds.insert(a["kind"]);
+  EXPECT_TRUE(kinds.count("anniversary"));
+  EXPECT_TRUE(kinds.count("payment"));
+  EXPECT_TRUE(kinds.count("dialogue"));
+  EXPECT_TRUE(aci_->alerts({cpts75_}, "2026-01-10")->empty());
+}
+
+TEST(AciBase64, RoundTripAndRefusals) {
+  for (std::string s : std::vector<std::string>{"", "a", "ab", "abc", "abcd", std::string("\0\xff\x10", 3)}) {
+    auto d = base64_decode(base64_encode(s));
+    ASSERT_TRUE(d) << s;
+    EXPECT_EQ(*d, s);
+  }
+  EXPECT_EQ(base64_encode("Maillage"), "TWFpbGxhZ2U=");
+  EXPECT_FALSE(base64_decode("abc"));
+  EXPECT_FALSE(base64_decode("ab!d"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, AciServiceTest, testing::all_backends(), testing::backend_name);
+
+}  // namespace
+}  // namespace maillage::services
