@@ -15,5 +15,6 @@ void add_access_commands(CLI::App& root);     // cli_access.cpp: access compute
 void add_roster_commands(CLI::App& root);     // cli_roster.cpp: roster solve|check
 void add_aci_commands(CLI::App& root);        // cli_aci.cpp: aci schedule
 void add_coverage_commands(CLI::App& root);   // cli_coverage.cpp: coverage ...
+void add_rpps_commands(CLI::App& root);       // cli_rpps.cpp: import rpps, demo rpps, rpps snapshots
 
 }  // namespace maillage::app

@@ -17,13 +17,20 @@ namespace {
 using store::Params;
 using store::Tx;
 
-// Multi-row INSERTs: one statement per chunk of rows keeps the parameter count under SQLite's
-// 32 766 and PostgreSQL's 65 535, and one prepared text (SQLite caches it) serves every full chunk.
+// Multi-row INSERTs: one statement per chunk of rows, one prepared text for every full chunk.
+// Chunk sizes per backend: PostgreSQL gains from few round trips (16 000 parameters, under its
+// 65 535); the SQLite backend looks each "$N" up by name (sqlite3_bind_parameter_index, a linear
+// scan), so binding costs grow with the square of the parameter count: ~500 parameters per
+// statement is its sweet spot (measured in bench/rpps).
+std::size_t max_parameters(store::Backend backend) {
+  return backend == store::Backend::postgresql ? 16000 : 512;
+}
+
 class BulkInsert {
  public:
   BulkInsert(Tx& tx, std::string head, std::size_t columns)
       : tx_(tx), head_(std::move(head)), columns_(columns),
-        chunk_(std::max<std::size_t>(1, 16000 / columns)) {
+        chunk_(std::max<std::size_t>(1, max_parameters(tx.backend()) / columns)) {
     params_.reserve(chunk_ * columns_);
   }
 
@@ -128,11 +135,15 @@ Result<RppsImportReport> import_with(store::Database& db, const geo::Referentiel
   auto summary = read(ro, [&](const rpps::Activity& a) { builder.add(a); });
   if (!summary) return tl::unexpected(summary.error());
   if (summary->activities == 0) {
-    Error e{ErrorCode::invalid_input,
-            "aucune ligne utilisable : " + std::to_string(summary->data_lines) + " ligne(s) lue(s), " +
-                std::to_string(summary->bad_lines) + " en erreur, " +
-                std::to_string(summary->skipped_lines) + " sans adresse en France",
-            "", file_name, 0};
+    std::string message = "aucune ligne utilisable : " + std::to_string(summary->data_lines) +
+                          " ligne(s) lue(s), " + std::to_string(summary->bad_lines) +
+                          " en erreur, " + std::to_string(summary->skipped_lines) +
+                          " sans adresse en France";
+    for (std::size_t i = 0; i < std::min<std::size_t>(3, summary->bad.size()); ++i) {
+      const rpps::BadLine& b = summary->bad[i];
+      message += (i == 0 ? " ; ligne " : ", ligne ") + std::to_string(b.line) + " : " + b.detail;
+    }
+    Error e{ErrorCode::invalid_input, std::move(message), "", file_name, 0};
     return tl::unexpected(std::move(e));
   }
   builder.finish();
@@ -144,7 +155,8 @@ Result<RppsImportReport> import_with(store::Database& db, const geo::Referentiel
   s.source_file = std::filesystem::path(file_name).filename().string();
   s.extract_date =
       !options.extract_date.empty() ? options.extract_date : rpps::extract_date_from_name(s.source_file);
-  s.fictitious = options.fictitious;
+  // Generated files say so in their name (rpps::fictitious_file_name): keep the mark.
+  s.fictitious = options.fictitious || s.source_file.find("_FICTIF") != std::string::npos;
   s.bytes = static_cast<std::int64_t>(summary->bytes);
   s.data_lines = summary->data_lines;
   s.activities = static_cast<std::int64_t>(builder.records().size());
@@ -290,6 +302,23 @@ rpps::CommuneLookup RppsCommuneIndex::lookup() const {
     return it->second;
   };
   return l;
+}
+
+Result<std::vector<rpps::GeneratorCommune>> rpps_generator_communes(const geo::Referentiel& ref,
+                                                                    std::string_view departement) {
+  const geo::Departement* d = ref.departement(departement);
+  if (d == nullptr) {
+    return fail(ErrorCode::not_found,
+                "département « " + std::string(departement) + " » absent du référentiel",
+                "departement");
+  }
+  std::vector<rpps::GeneratorCommune> out;
+  out.reserve(d->communes.size());
+  for (geo::CommuneIndex i : d->communes) {
+    const geo::Commune& c = ref.communes[i];
+    out.push_back({c.code, c.nom, c.postcodes.empty() ? "" : c.postcodes.front(), c.population});
+  }
+  return out;
 }
 
 Result<RppsImportReport> import_rpps_file(store::Database& db, const geo::Referentiel& ref,

@@ -8,6 +8,9 @@
 // their date, so that changes between two snapshots can be shown. Snapshots are ordered by
 // extract date (from the file name, else the import date), then by id.
 //
+// The open extract carries no date of birth: the share of GPs aged 60 or more cannot be derived
+// from it (an age file would be another import).
+//
 // Communes are checked against the référentiel; a site whose commune code is empty is placed in
 // the most populated commune that has its postcode (documented approximation). A municipal
 // arrondissement code (Paris, Lyon, Marseille) is kept as such.
@@ -22,6 +25,7 @@
 #include "common/error.hpp"
 #include "geo/referentiel.hpp"
 #include "rpps/extract.hpp"
+#include "rpps/generator.hpp"
 
 namespace maillage::store {
 class Database;
@@ -142,6 +146,11 @@ struct RppsLabel {
   std::string label;
 };
 Result<std::vector<RppsLabel>> rpps_labels(store::Database& db, std::int64_t snapshot_id);
+
+// The communes of a département as the generator wants them (code, name, first postcode,
+// population); not_found when the référentiel does not have the département.
+Result<std::vector<rpps::GeneratorCommune>> rpps_generator_communes(const geo::Referentiel& ref,
+                                                                    std::string_view departement);
 
 // The commune lookup of the référentiel used by the import (exposed for the CLI and tests):
 // known communes (and arrondissements) and postcode → most populated commune with it.

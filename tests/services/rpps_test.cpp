@@ -6,6 +6,7 @@
 
 #include "rpps/generator.hpp"
 #include "rpps/rpps_fixtures.hpp"
+#include "services/demo.hpp"
 #include "services/rpps.hpp"
 #include "store/database.hpp"
 #include "store/test_databases.hpp"
@@ -32,8 +33,9 @@ geo::Referentiel tiny_referentiel() {
   };
   add("57463", "Metz", {"57000", "57050"}, 120000);
   add("57480", "Montigny-lès-Metz", {"57950"}, 21000);
-  add("57751", "Woippy", {"57140"}, 14000);
   add("57591", "Plappeville", {"57050"}, 2000);  // shares 57050 with Metz, smaller
+  add("57751", "Woippy", {"57140"}, 14000);
+  ref.departements.push_back(geo::Departement{"57", "Moselle", "44", {0, 1, 2, 3}});
   ref.index();
   return ref;
 }
@@ -198,7 +200,7 @@ TEST_P(RppsServiceTest, GeneratedExtractOverManyChunks) {
   // Enough rows for several multi-row INSERT statements.
   std::vector<rpps::GeneratorCommune> communes;
   for (const auto& c : ref_.communes) {
-    communes.push_back({c.code, c.nom, c.postcodes.front(), c.population * 3});
+    communes.push_back({c.code, c.nom, c.postcodes.front(), c.population * 2});
   }
   std::string text;
   auto g = rpps::generate_extract(communes, rpps::GeneratorOptions{},
@@ -209,7 +211,7 @@ TEST_P(RppsServiceTest, GeneratedExtractOverManyChunks) {
   ASSERT_TRUE(g);
   auto r = import(rpps::fictitious_file_name("202511200000"), text);
   ASSERT_TRUE(r) << r.error().describe();
-  EXPECT_GT(r->snapshot.activities, 2000);
+  EXPECT_GT(r->snapshot.activities, 1100);  // more than one PostgreSQL chunk
   EXPECT_EQ(count("rpps_activities"), r->snapshot.activities);
   auto all = rpps_counts_by_commune(*db_, r->snapshot.id);
   ASSERT_TRUE(all);
@@ -220,6 +222,34 @@ TEST_P(RppsServiceTest, GeneratedExtractOverManyChunks) {
   ASSERT_TRUE(presence);
   EXPECT_GT(presence->size(), 100u);
   for (const auto& p : *presence) EXPECT_TRUE(p.general_practitioner);
+}
+
+TEST_P(RppsServiceTest, DemoLoadsTwoDatedFictitiousSnapshotsOnce) {
+  auto first = load_rpps_demo(*db_, ref_);
+  ASSERT_TRUE(first) << first.error().describe();
+  ASSERT_EQ(first->size(), 2u);
+  EXPECT_NE((*first)[0].find("FICTIF"), std::string::npos);
+  auto list = list_rpps_snapshots(*db_);
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 2u);
+  const RppsSnapshot& now = (*list)[0];
+  const RppsSnapshot& before = (*list)[1];
+  EXPECT_TRUE(now.fictitious);
+  EXPECT_EQ(now.bad_lines, 4);
+  EXPECT_EQ(before.bad_lines, 0);
+  // A year apart (same month and day).
+  ASSERT_EQ(now.extract_date.size(), 10u);
+  EXPECT_EQ(std::stoi(now.extract_date.substr(0, 4)) - std::stoi(before.extract_date.substr(0, 4)),
+            1);
+  EXPECT_EQ(now.extract_date.substr(4), before.extract_date.substr(4));
+  auto changes = rpps_changes_between(*db_, before.id, now.id, {}, "");
+  ASSERT_TRUE(changes);
+  EXPECT_FALSE(changes->left.empty());
+  EXPECT_FALSE(changes->arrived.empty());
+
+  auto again = load_rpps_demo(*db_, ref_);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(count("rpps_snapshots"), 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RppsServiceTest, testing::all_backends(),
