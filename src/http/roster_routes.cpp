@@ -12,6 +12,7 @@
 
 #include "http/feature.hpp"
 #include "http/web_app.hpp"
+#include "office/xlsx.hpp"
 #include "services/roster_campaigns.hpp"
 #include "services/roster_export.hpp"
 #include "services/roster_jobs.hpp"
@@ -288,6 +289,7 @@ class RosterFeature final : public Feature {
   Result<Response> api_decide_swap(const RequestContext& ctx);
   Result<Response> api_export_csv(const RequestContext& ctx);
   Result<Response> api_export_ics(const RequestContext& ctx);
+  Result<Response> api_export_xlsx(const RequestContext& ctx);
   // Pages
   Result<Response> page_list(const RequestContext& ctx);
   Result<Response> page_campaign(const RequestContext& ctx);
@@ -410,6 +412,10 @@ void RosterFeature::add_routes(RouteTable& t) {
       .query = {{"membre", "Membre (facultatif)", false, true}};
   t.add("GET", base + "/{id}/export.ics", signed_in, RouteKind::api,
         bind(&RosterFeature::api_export_ics), "Planning en iCalendar (tout, ou d'un membre)")
+      .query = {{"membre", "Membre (facultatif)", false, true}};
+
+  t.add("GET", base + "/{id}/export.xlsx", signed_in, RouteKind::api,
+        bind(&RosterFeature::api_export_xlsx), "Planning en classeur XLSX (tout, ou d'un membre)")
       .query = {{"membre", "Membre (facultatif)", false, true}};
 
   // Pages
@@ -727,6 +733,27 @@ Result<Response> RosterFeature::api_export_ics(const RequestContext& ctx) {
                     "text/calendar; charset=utf-8",
                     member ? fmt::format("permanences-{}-membre-{}.ics", *id, member)
                            : fmt::format("permanences-{}.ics", *id));
+}
+
+Result<Response> RosterFeature::api_export_xlsx(const RequestContext& ctx) {
+  auto id = id_param(ctx, "id");
+  if (!id) return tl::unexpected(id.error());
+  const std::int64_t member = int_or(ctx.request.query_value("membre"), 0);
+  auto entries = campaigns_.export_entries(*ctx.principal(), *id, member);
+  if (!entries) return tl::unexpected(entries.error());
+  office::Sheet sheet;
+  sheet.name = "Permanences";
+  sheet.header = {"Date", "Début", "Fin", "Fin le lendemain", "Type", "Lieu", "Profession", "Membre"};
+  for (const auto& e : *entries) {
+    office::Date d{std::stoi(e.day.substr(0, 4)), std::stoi(e.day.substr(5, 2)), std::stoi(e.day.substr(8, 2))};
+    sheet.rows.push_back({d, e.start_time, e.end_time, e.ends_next_day ? "oui" : "non",
+                          services::slot_kind_label(e.kind), e.label, e.profession, e.member});
+  }
+  auto bytes = office::write_xlsx({sheet}, {"Planning des permanences", "Maillage", ""});
+  if (!bytes) return tl::unexpected(bytes.error());
+  return attachment(std::move(*bytes), std::string(office::kXlsxMediaType),
+                    member ? fmt::format("permanences-{}-membre-{}.xlsx", *id, member)
+                           : fmt::format("permanences-{}.xlsx", *id));
 }
 
 // -------------------------------------------------------------------------------------- Pages

@@ -146,6 +146,9 @@ TEST_P(RosterApi, CampaignMadeSolvedAndExportedThroughTheApi) {
   ASSERT_EQ(csv->status, 200);
   EXPECT_NE(csv->get_header_value("Content-Type").find("text/csv"), std::string::npos);
   EXPECT_NE(csv->body.find("2026-07-02;14:00;18:00;non;snp;Metz;MG;"), std::string::npos);
+  auto xlsx = server.get(base + "/export.xlsx", coord);
+  ASSERT_EQ(xlsx->status, 200);
+  EXPECT_EQ(xlsx->body.rfind("PK", 0), 0u);  // a zip package
   auto ics = server.get(base + "/export.ics?membre=" + std::to_string(mine), member);
   ASSERT_EQ(ics->status, 200);
   EXPECT_EQ(ics->body.rfind("BEGIN:VCALENDAR\r\n", 0), 0u);
