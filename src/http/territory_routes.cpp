@@ -65,6 +65,39 @@ Result<std::int64_t> structure_id(const RequestContext& ctx) {
   return id;
 }
 
+// "1 234 567" with narrow no-break spaces, as the other pages.
+std::string thousands(std::int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string out = n < 0 ? "-" : "";
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += "\u202F";
+    out += digits[i];
+  }
+  return out;
+}
+
+// The page's copy of a coverage document: every "population" written the French way.
+void format_populations(json& j) {
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if ((it.key() == "population" || it.key().rfind("population_", 0) == 0) &&
+          it->is_number_integer()) {
+        *it = thousands(it->get<std::int64_t>());
+      } else {
+        format_populations(*it);
+      }
+    }
+  } else if (j.is_array()) {
+    for (auto& e : j) format_populations(e);
+  }
+}
+
+std::string french_percent(double v) {
+  std::string s = fmt::format("{:.1f}", v);
+  std::replace(s.begin(), s.end(), '.', ',');
+  return s;
+}
+
 Response json_answer(const json& body, int status = 200) {
   Response r = Response::json(body.dump(-1, ' ', false, json::error_handler_t::replace), status);
   r.set_header("Cache-Control", "no-store");
@@ -269,13 +302,16 @@ class TerritoryFeature final : public Feature {
     for (const auto& d : site_.ref.departements) {
       others.push_back({{"code", d.code}, {"nom", d.nom}, {"choisi", d.code == dep->code}});
     }
-    json territories = (*c)["territoires"];
+    json page = *c;
+    page["part_population_couverte"] = french_percent((*c)["part_population_couverte"].get<double>());
+    format_populations(page);
+    json territories = page["territoires"];
     json data{{"titre", fmt::format("Couverture — {} ({})", dep->nom, dep->code)},
               {"carte_page", true},
               {"code", dep->code},
               {"nom", dep->nom},
               {"etape", etape},
-              {"couverture", *c},
+              {"couverture", std::move(page)},
               {"territoires", territories},
               {"a_territoires", !territories.empty()},
               {"cellules_url", fmt::format("/api/v1/departements/{}/cells", dep->code)},
@@ -349,9 +385,10 @@ class TerritoryFeature final : public Feature {
     if (!o) return tl::unexpected(o.error());
     auto fmt_row = [](const json& r) {
       json out = r;
-      out["part_toutes"] = fmt::format("{:.1f} %", r["part_population_couverte"].value("toutes", 0.0));
+      out["part_toutes"] =
+          french_percent(r["part_population_couverte"].value("toutes", 0.0)) + "\u00A0%";
       out["part_aci"] =
-          fmt::format("{:.1f} %", r["part_population_couverte"].value("aci_signe", 0.0));
+          french_percent(r["part_population_couverte"].value("aci_signe", 0.0)) + "\u00A0%";
       std::int64_t aci = r["cpts_par_etape"].value("aci_signe", std::int64_t{0}) +
                          r["cpts_par_etape"].value("actif", std::int64_t{0});
       out["cpts_aci"] = aci;
