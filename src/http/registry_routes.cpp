@@ -6,11 +6,14 @@
 
 #include <array>
 #include <charconv>
+#include <chrono>
 #include <map>
+#include <mutex>
 #include <set>
 #include <nlohmann/json.hpp>
 
 #include "common/error_catalogue.hpp"
+#include "http/compress.hpp"
 #include "http/feature.hpp"
 #include "http/web_app.hpp"
 #include "office/xlsx.hpp"
@@ -202,7 +205,7 @@ class RegistryFeature final : public Feature {
 
   [[nodiscard]] std::vector<NavEntry> navigation(const services::Principal& who) const override {
     std::vector<NavEntry> out{{"Portefeuille", "/portefeuille"}};
-    out.push_back({"Qui est mon ROC ?", "/qui-est-mon-roc"});
+    out.push_back({"Mon ROC", "/qui-est-mon-roc"});
     (void)who;
     return out;
   }
@@ -244,6 +247,22 @@ class RegistryFeature final : public Feature {
 
   Result<services::Portfolio> portfolio_of(const RequestContext& ctx, const std::string& dep);
   json portfolio_json(const services::Portfolio& p) const;
+
+  // The portfolio JSON, kept per (département, filters, day, caller's scope) with the write
+  // stamp it was computed at (the audit log's high-water mark: every write of every area and
+  // instance moves it). A hit costs one indexed read instead of the ~8 queries and the alert
+  // computation. Entries also expire after kPortfolioTtl: on PostgreSQL, audit ids are not
+  // committed in id order, so a write committing late behind a higher id could go unseen by the
+  // stamp; the TTL bounds that staleness.
+  struct CachedPortfolio {
+    std::int64_t stamp = 0;
+    std::chrono::steady_clock::time_point at;
+    std::string body, etag, gzip;
+  };
+  static constexpr std::chrono::seconds kPortfolioTtl{5};
+  static constexpr std::size_t kPortfolioCacheEntries = 512;
+  std::mutex cache_mutex_;
+  std::map<std::string, std::shared_ptr<const CachedPortfolio>> cache_;
 
   const Site& site_;
   Result<services::Registry> registry_;
@@ -719,13 +738,55 @@ json RegistryFeature::portfolio_json(const services::Portfolio& p) const {
               {"pipeline", std::move(pipeline)}};
 }
 
+// The cache key: everything the answer depends on besides the data (filters, day, scope).
+std::string portfolio_key(const RequestContext& ctx, const std::string& today) {
+  const services::Principal& who = *ctx.principal();
+  std::string key = ctx.request.param("code");
+  for (const char* q : {"type", "etape", "alerte", "date"}) {
+    key += '|';
+    key += ctx.request.query_value(q).value_or("");
+  }
+  key += '|' + today + '|' + std::string(services::role_id(who.role));
+  for (const auto& d : who.departements) key += ",d" + d;
+  for (const auto& r : who.regions) key += ",r" + r;
+  for (auto s : who.structures) key += ",s" + std::to_string(s);
+  return key;
+}
+
 Result<Response> RegistryFeature::api_portfolio(const RequestContext& ctx) {
-  auto p = portfolio_of(ctx, ctx.request.param("code"));
-  if (!p) return tl::unexpected(p.error());
-  Response resp = Response::json(portfolio_json(*p).dump());
-  // A revalidated ETag saves the transfer of an unchanged portfolio (the page polls nothing,
-  // but exports and scripts re-read it).
-  make_cacheable(ctx.request, resp, "private, no-cache");
+  auto r = reg();
+  if (!r) return tl::unexpected(r.error());
+  auto stamp = (*r)->write_stamp();
+  if (!stamp) return tl::unexpected(stamp.error());
+  const auto now = std::chrono::steady_clock::now();
+  const std::string key = portfolio_key(ctx, registry::format_date(services::today_utc()));
+  std::shared_ptr<const CachedPortfolio> hit;
+  {
+    std::lock_guard lock(cache_mutex_);
+    if (auto it = cache_.find(key); it != cache_.end() && it->second->stamp == *stamp &&
+                                    now - it->second->at < kPortfolioTtl) {
+      hit = it->second;
+    }
+  }
+  if (!hit) {
+    auto p = portfolio_of(ctx, ctx.request.param("code"));
+    if (!p) return tl::unexpected(p.error());
+    auto fresh = std::make_shared<CachedPortfolio>();
+    fresh->stamp = *stamp;  // read before the data: a write in between only makes it older
+    fresh->at = now;
+    fresh->body = portfolio_json(*p).dump();
+    fresh->etag = etag_of(fresh->body);
+    fresh->gzip = gzip_compress(fresh->body);
+    hit = fresh;
+    std::lock_guard lock(cache_mutex_);
+    if (cache_.size() >= kPortfolioCacheEntries) cache_.clear();
+    cache_[key] = std::move(fresh);
+  }
+  Response resp;
+  resp.content_type = "application/json";
+  // A revalidated ETag saves the transfer of an unchanged portfolio.
+  make_cacheable(ctx.request, resp, "private, no-cache", hit->etag);
+  if (resp.status == 200) set_encoded_body(ctx.request, resp, hit->body, hit->gzip, "");
   return resp;
 }
 
@@ -974,7 +1035,11 @@ Result<Response> RegistryFeature::page_structure(const RequestContext& ctx) {
                                         m.to == "abandonnee" || m.to == "fermee"}});
   }
   json documents = json::array();
-  for (const auto& d : *docs) documents.push_back(document_json(d));
+  for (const auto& d : *docs) {
+    json j = document_json(d);
+    j["date"] = registry::format_date_fr(d.date);
+    documents.push_back(std::move(j));
+  }
   json types = json::array();
   for (const auto& t : services::document_types()) types.push_back({{"id", t.id}, {"libelle", t.label}});
   std::int64_t population = 0;

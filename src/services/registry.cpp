@@ -344,6 +344,12 @@ const registry::Lifecycle* Registry::lifecycle_of(const std::string& kind) const
   return lifecycles_.find(lower_kind(kind));
 }
 
+Result<std::int64_t> Registry::write_stamp() const {
+  auto r = db_->query("SELECT max(id) FROM audit_log");
+  if (!r) return tl::unexpected(r.error());
+  return r->rows.empty() ? 0 : r->rows[0].integer(0);
+}
+
 std::string Registry::region_of(std::string_view departement) const {
   const auto* d = ref_->departement(departement);
   return d ? d->region : std::string();

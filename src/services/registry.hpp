@@ -274,6 +274,11 @@ class Registry {
                            const std::string& area_kind, const std::string& code,
                            const std::string& label);
 
+  /// A number that changes with every audited write of any area, from any server instance: the
+  /// highest audit_log id (every write has its audit row). Caches of derived views (the portfolio
+  /// JSON) compare it to decide whether they are still current; one indexed read.
+  Result<std::int64_t> write_stamp() const;
+
   /// The région of a département through the référentiel ("" when unknown).
   [[nodiscard]] std::string region_of(std::string_view departement) const;
 
