@@ -12,6 +12,7 @@
 #include "http/web_app.hpp"
 #include "office/odt.hpp"
 #include "services/aci.hpp"
+#include "services/registry.hpp"
 
 namespace maillage::http {
 namespace {
@@ -663,6 +664,34 @@ void AciFeature::add_routes(RouteTable& table) {
 }  // namespace
 
 std::unique_ptr<Feature> make_aci_feature(const Site& site) {
+  // ACI dates in the ROC portfolio: dialogue dates, anniversaries, payments due, late missions.
+  // The provider outlives any one WebApp, so it holds no reference to it: alerts need no
+  // référentiel, hence the empty one.
+  services::add_alert_source(
+      "aci", [](store::Database& db, const std::vector<std::int64_t>& ids,
+                registry::Date today) -> Result<std::vector<services::PortfolioAlert>> {
+        static const geo::Referentiel no_referentiel;
+        services::AciService aci(db, no_referentiel);
+        auto list = aci.alerts(ids, aci::format_date(today));
+        if (!list) return tl::unexpected(list.error());
+        std::vector<services::PortfolioAlert> out;
+        for (const auto& a : *list) {
+          auto date = aci::parse_date(a["date"].get<std::string>());
+          if (!date) continue;
+          auto days = aci::days_between(today, *date);
+          services::PortfolioAlert p;
+          p.structure_id = a["structure_id"];
+          p.date = *date;
+          p.kind = "aci_" + a["kind"].get<std::string>();
+          p.label = a["label"];
+          p.severity = (a["kind"] == "late_mission" || days < 0) ? "critical"
+                       : days <= 14                              ? "warning"
+                                                                 : "info";
+          p.source = "aci";
+          out.push_back(std::move(p));
+        }
+        return out;
+      });
   return std::make_unique<AciFeature>(site);
 }
 

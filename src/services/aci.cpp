@@ -20,6 +20,7 @@
 #include "aci/schedule.hpp"
 #include "aci/workspace.hpp"
 #include "geo/referentiel.hpp"
+#include "services/rpps.hpp"
 #include "store/database.hpp"
 
 namespace maillage::services {
@@ -1682,11 +1683,47 @@ Result<json> AciService::propose_adjustment(const Principal& who, std::int64_t i
     before = *in.fact_before;
   } else if (in.fact == "population" && l->contract.population) {
     before = static_cast<double>(*l->contract.population);
+  } else if (in.fact == "medecins_generalistes" && !l->row.communes.empty()) {
+    before = 0;  // from the RPPS snapshots below
   } else {
     return fail(ErrorCode::missing_field, "valeur de référence obligatoire", "$.fact_before");
   }
+  std::string auto_label;
+  if (in.fact == "medecins_generalistes" && (!in.fact_before || !in.fact_after) &&
+      !l->row.communes.empty()) {
+    // Office-based GPs of the territory (FTE: each person counted once) in the oldest and the
+    // newest RPPS snapshots.
+    auto snaps = list_rpps_snapshots(impl_->db);
+    if (!snaps) return err(snaps);
+    if (snaps->size() >= 2) {
+      auto gps = [&](std::int64_t snapshot) -> Result<double> {
+        auto counts = rpps_counts_by_commune(impl_->db, snapshot, l->row.communes);
+        if (!counts) return err(counts);
+        double fte = 0;
+        for (const auto& cnt : *counts) {
+          if (cnt.general_practitioner && cnt.ambulatory) fte += cnt.fte;
+        }
+        return std::round(fte * 10) / 10;  // tenths of an FTE, as shown
+      };
+      const auto& oldest = snaps->back();
+      const auto& newest = snaps->front();
+      if (!in.fact_before) {
+        auto v = gps(oldest.id);
+        if (!v) return err(v);
+        if (*v > 0) before = *v;
+      }
+      auto v = gps(newest.id);
+      if (!v) return err(v);
+      if (*v > 0) after = *v;
+      auto_label = fmt::format("Médecins généralistes libéraux (ETP, RPPS du {} au {})",
+                               oldest.date(), newest.date());
+    }
+    if (in.fact_before) before = *in.fact_before;
+  }
   if (in.fact_after) {
     after = *in.fact_after;
+  } else if (after > 0) {
+    // From the RPPS snapshots above.
   } else if (in.fact == "population" && !l->row.communes.empty()) {
     // The territory's population in the référentiel now (same communes as at signature).
     for (const auto& code : l->row.communes) {
@@ -1694,6 +1731,11 @@ Result<json> AciService::propose_adjustment(const Principal& who, std::int64_t i
     }
   } else {
     return fail(ErrorCode::missing_field, "nouvelle valeur obligatoire", "$.fact_after");
+  }
+  if (before <= 0) {
+    return fail(ErrorCode::missing_field,
+                "valeur de référence obligatoire (pas deux relevés RPPS pour ce territoire)",
+                "$.fact_before");
   }
   aci::TargetAdjustment t{in.mission, in.indicator, year, before, after};
   auto cmp = aci::compare_adjustment(l->contract, rulebook(), t);
@@ -1703,7 +1745,9 @@ Result<json> AciService::propose_adjustment(const Principal& who, std::int64_t i
     return tl::unexpected(e);
   }
   if (in.rationale.size() > 4000) return invalid("$.rationale", "argumentaire trop long");
-  std::string label = in.fact_label.empty() ? facts.at(in.fact) : in.fact_label;
+  std::string label = !in.fact_label.empty() ? in.fact_label
+                      : !auto_label.empty() ? auto_label
+                                            : facts.at(in.fact);
   std::int64_t aid = 0;
   std::string created = store::timestamp_now();
   auto st = impl_->db.transact([&](Tx& tx) -> Status {

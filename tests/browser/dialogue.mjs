@@ -89,6 +89,13 @@ run(() => withDemoServer('dialogue', async ({ base, newPage, signIn, shot, demoO
   // final palier is reached, so the adjusted reading pays more.
   const euros = (t) => Number(t.replace(/[^\d,]/g, '').replace(',', '.'));
   if (!(euros(adjusted) > euros(original))) fail(`adjusted ${adjusted} is not above original ${original}`);
+  // GPs from the two RPPS snapshots of the demo (values left blank: read from the RPPS).
+  await adjust.locator('select[name=target]').selectOption('acces_soins/medecins_sas');
+  await adjust.locator('select[name=fact]').selectOption('medecins_generalistes');
+  await adjust.locator('input[name=rationale]').fill('Évolution des médecins généralistes (RPPS)');
+  await submitAndReload(roc, adjust);
+  const gp = roc.locator('.ajustement h3', { hasText: 'RPPS' });
+  if ((await gp.count()) !== 1) fail('no GP adjustment read from the RPPS snapshots');
   await roc.locator('#bloc-ajustements').scrollIntoViewIfNeeded();
   await shot(roc, 'dialogue-ajustement');
   await shot(roc, 'dialogue-roc', { fullPage: true });

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "http/test_server.hpp"
 #include "services/aci.hpp"
@@ -134,6 +135,21 @@ TEST_P(AciApi, DialogueFromIndicatorEntryToDossier) {
   ASSERT_EQ(odt->status, 200);
   EXPECT_EQ(odt->get_header_value("Content-Type"), "application/vnd.oasis.opendocument.text");
   EXPECT_EQ(odt->body.substr(0, 2), "PK");
+  // The ROC portfolio carries the ACI dates (provider registered by the ACI feature).
+  EXPECT_EQ(put(d, {{"version", ws["workspace"]["version"]}, {"dialogue_date", "2025-02-20"}}, roc_)->status, 200);
+  auto portfolio = server_->get("/api/v1/departements/57/portfolio?date=2025-01-10", roc_);
+  ASSERT_EQ(portfolio->status, 200) << portfolio->body;
+  std::set<std::string> kinds;
+  const json pf = json::parse(portfolio->body);
+  ASSERT_TRUE(pf.contains("structures")) << portfolio->body.substr(0, 500);
+  for (const auto& e : pf["structures"]) {
+    for (const auto& a : e["alertes"]) {
+      if (a["source"] == "aci") kinds.insert(a["type"].get<std::string>());
+    }
+  }
+  EXPECT_TRUE(kinds.count("aci_dialogue")) << portfolio->body.substr(0, 2000);
+  EXPECT_TRUE(kinds.count("aci_anniversary"));
+  EXPECT_TRUE(kinds.count("aci_payment"));
   auto csv = server_->get(base + "/schedule?format=csv", member_);
   EXPECT_EQ(csv->body.substr(0, 39), "date,contract_year,envelope,kind,amount");
 }
