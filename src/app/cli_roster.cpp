@@ -98,7 +98,7 @@ void add_roster_commands(CLI::App& root) {
     }
     std::cout << fmt::format("objectif : {}\nborne inférieure : {}{}\n", sol->objective, sol->lower_bound,
                              sol->optimal ? " (optimum prouvé)" : "");
-    std::cout << fmt::format("recherche : {:.1f} s, {} mouvements, {} tours lagrangiens, {} fil(s)\n",
+    std::cout << fmt::format("recherche : {:.1f} s, {} mouvements, {} étapes du maître (colonnes, plongées, PLNE), {} fil(s)\n",
                              sol->stats.seconds, sol->stats.iterations, sol->stats.lagrangian_rounds,
                              sol->stats.threads);
     if (!sol->open_slots.empty()) {

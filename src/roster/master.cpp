@@ -2,8 +2,8 @@
 #include "roster/master.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <set>
 
 #include <CbcEventHandler.hpp>
@@ -33,8 +33,10 @@ struct Master::Impl {
   std::vector<std::vector<int>> lines;  // cover lines each column counts towards
   std::vector<double> cost;             // request penalties of the row
   std::vector<std::set<std::vector<int>>> seen;
-  // Dive: the column each person is fixed to (-1: free), and LP rounds since the last fixing.
+  // Dive: the choice each (person, day) is fixed to (-1: free; a shift, or S for a day off), how
+  // many cells are fixed, and LP rounds since the last fixing.
   std::vector<int> fixed;
+  int n_fixed = 0;
   int dive_rounds = 0;
   std::vector<double> last_x;  // LP values of the pool columns at the last round
   std::vector<double> best_pi;  // duals with the best Lagrangian bound so far
@@ -42,7 +44,8 @@ struct Master::Impl {
   bool lp_dirty = true;
 
   explicit Impl(const Problem& prob)
-      : p(prob), L(static_cast<int>(prob.req.size())), seen(prob.N), fixed(prob.N, -1) {
+      : p(prob), L(static_cast<int>(prob.req.size())), seen(prob.N),
+        fixed(static_cast<std::size_t>(prob.N) * prob.D, -1) {
     lp.setLogLevel(0);
     lp.messageHandler()->setLogLevel(0);
     lp.resize(p.N + L, 0);
@@ -64,6 +67,16 @@ struct Master::Impl {
     best_pi.assign(L, 0.0);
   }
 
+  [[nodiscard]] int choice(int s) const { return s == kOff ? p.S : s; }
+  [[nodiscard]] bool compatible(int i, const std::vector<int>& row) const {
+    if (n_fixed == 0) return true;
+    for (int d = 0; d < p.D; ++d) {
+      const int f = fixed[static_cast<std::size_t>(i) * p.D + d];
+      if (f >= 0 && f != choice(row[d])) return false;
+    }
+    return true;
+  }
+
   bool add(int i, const std::vector<int>& row) {
     if (!seen[i].insert(row).second) return false;
     std::vector<int> ls;
@@ -79,8 +92,8 @@ struct Master::Impl {
     for (int l : ls) idx.push_back(p.N + l);
     std::vector<double> el(idx.size(), 1.0);
     const int start[2] = {0, static_cast<int>(idx.size())};
-    // A person fixed by a dive keeps only the column it is fixed to.
-    const double lo = 0.0, up = fixed[i] >= 0 ? 0.0 : 1.0;
+    // During a dive a column that contradicts a fixed cell stays at 0.
+    const double lo = 0.0, up = compatible(i, row) ? 1.0 : 0.0;
     lp.addColumns(1, &lo, &up, &c, start, idx.data(), el.data());
     person.push_back(i);
     rows.push_back(row);
@@ -132,7 +145,7 @@ Master::Round Master::round(std::mt19937_64& rng, double smoothing, double noise
   out.lp = m.lp.objectiveValue();
   const double* xs = m.lp.primalColumnSolution();
   m.last_x.assign(xs + 2 * m.L, xs + 2 * m.L + m.rows.size());
-  const bool diving = std::any_of(m.fixed.begin(), m.fixed.end(), [](int k) { return k >= 0; });
+  const bool diving = m.n_fixed > 0;
   const double* y = m.lp.dualRowSolution();
   std::vector<double> pi_lp(y + p.N, y + p.N + m.L);
   std::vector<double> costs;
@@ -144,12 +157,19 @@ Master::Round Master::round(std::mt19937_64& rng, double smoothing, double noise
     for (int c = 0; c < m.L; ++c) bound += pi[c] * p.req[c];
     improving = 0;
     for (int i = 0; i < p.N; ++i) {
-      if (m.fixed[i] >= 0) continue;
       costs = p.base[i];
       for (int d = 0; d < p.D; ++d)
         for (int s = 0; s < p.S; ++s) {
           const int x = d * p.S + s;
           for (int e = p.line_off[i][x]; e < p.line_off[i][x + 1]; ++e) costs[d * p.C + s] -= pi[p.line_idx[i][e]];
+        }
+      // Cells fixed by a dive: the other choices are forbidden.
+      if (diving)
+        for (int d = 0; d < p.D; ++d) {
+          const int f = m.fixed[static_cast<std::size_t>(i) * p.D + d];
+          if (f < 0) continue;
+          for (int k = 0; k < p.C; ++k)
+            if (k != f) costs[d * p.C + k] = kInfCost;
         }
       const auto res = p.dp[i].solve(costs, nullptr, row, &rng, 400'000);
       bound += res.exact ? res.cost : res.relaxed;
@@ -200,17 +220,21 @@ Master::Round Master::round(std::mt19937_64& rng, double smoothing, double noise
 
 namespace {
 
-// Stops CBC when another thread has finished the search.
+// Stops CBC when another thread has finished the search, or past its own deadline (CBC checks
+// its time limit only between some steps; every event is a chance to stop sooner).
 class StopHandler : public CbcEventHandler {
  public:
-  explicit StopHandler(const std::atomic<bool>* flag) : flag_(flag) {}
+  StopHandler(const std::atomic<bool>* flag, std::chrono::steady_clock::time_point deadline)
+      : flag_(flag), deadline_(deadline) {}
   CbcAction event(CbcEvent) override {
-    return flag_ && flag_->load(std::memory_order_relaxed) ? stop : noAction;
+    const bool told = flag_ && flag_->load(std::memory_order_relaxed);
+    return told || std::chrono::steady_clock::now() >= deadline_ ? stop : noAction;
   }
   CbcEventHandler* clone() const override { return new StopHandler(*this); }
 
  private:
   const std::atomic<bool>* flag_;
+  std::chrono::steady_clock::time_point deadline_;
 };
 
 }  // namespace
@@ -233,50 +257,76 @@ Master::Dive Master::dive_step(std::mt19937_64& rng, double cutoff, bool randomi
     out.status = Dive::Status::pruned;
     return out;
   }
-  // Fix every column at (nearly) 1, and the heaviest fractional one (randomised among the heavy ones
-  // after the first dive, so that successive dives differ).
-  std::uniform_real_distribution<double> jitter(0.0, randomise ? 0.3 : 1e-9);
-  int pick = -1;
-  double pick_score = -1;
-  for (int k = 0; k < static_cast<int>(m.rows.size()); ++k) {
-    const int i = m.person[k];
-    if (m.fixed[i] >= 0 || k >= static_cast<int>(m.last_x.size())) continue;
+  // Integral LP: the dive is complete.
+  const int n_cols = static_cast<int>(m.last_x.size());
+  std::vector<int> chosen(p.N, -1);
+  bool integral = true;
+  for (int k = 0; k < n_cols && integral; ++k) {
     const double x = m.last_x[k];
-    if (x >= kFixAtOnce) {
-      fix(i, k);
-      continue;
-    }
-    const double score = x + jitter(rng);
-    if (x > 1e-6 && score > pick_score) {
-      pick_score = score;
-      pick = k;
-    }
+    if (x > 1 - 1e-6) chosen[m.person[k]] = k;
+    else if (x > 1e-6) integral = false;
   }
-  if (pick >= 0 && m.fixed[m.person[pick]] < 0) fix(m.person[pick], pick);
-  if (std::all_of(m.fixed.begin(), m.fixed.end(), [](int k) { return k >= 0; })) {
+  if (integral && std::all_of(chosen.begin(), chosen.end(), [](int k) { return k >= 0; })) {
     out.status = Dive::Status::complete;
     out.roster.resize(p.N);
-    for (int i = 0; i < p.N; ++i) out.roster[i] = m.rows[m.fixed[i]];
-    out.objective = m.roster_cost(m.fixed);
+    for (int i = 0; i < p.N; ++i) out.roster[i] = m.rows[chosen[i]];
+    out.objective = m.roster_cost(chosen);
     reset_dive();
-  } else if (pick < 0 && std::none_of(m.last_x.begin(), m.last_x.end(), [](double x) { return x >= kFixAtOnce; })) {
-    // Nothing to fix (should not happen with a solved LP): give up this dive.
+    return out;
+  }
+  // Otherwise fix cells (person, day, choice): the heaviest fractional one, and every person's
+  // heaviest one above kFixAtOnce, at most one per person so that the columns that carried it
+  // stay compatible. Weights get a random jitter after the first dive, so that dives differ.
+  std::vector<double> value(static_cast<std::size_t>(p.D) * p.C);
+  std::uniform_real_distribution<double> jitter(0.0, randomise ? 0.2 : 1e-9);
+  struct Cell {
+    double score = -1;
+    int day = -1, choice = -1;
+  };
+  std::vector<Cell> best(p.N);
+  for (int i = 0; i < p.N; ++i) {
+    std::fill(value.begin(), value.end(), 0.0);
+    for (int k = 0; k < n_cols; ++k) {
+      if (m.person[k] != i || m.last_x[k] <= 1e-9) continue;
+      for (int d = 0; d < p.D; ++d) value[d * p.C + m.choice(m.rows[k][d])] += m.last_x[k];
+    }
+    for (int d = 0; d < p.D; ++d) {
+      if (m.fixed[static_cast<std::size_t>(i) * p.D + d] >= 0) continue;
+      for (int ch = 0; ch < p.C; ++ch) {
+        const double v = value[d * p.C + ch];
+        if (v <= 1e-6 || v >= 1 - 1e-6) continue;
+        const double score = v + jitter(rng);
+        if (score > best[i].score) best[i] = {score, d, ch};
+      }
+    }
+  }
+  int top = -1;
+  for (int i = 0; i < p.N; ++i)
+    if (best[i].day >= 0 && (top < 0 || best[i].score > best[top].score)) top = i;
+  if (top < 0) {
+    // Fractional columns but no fractional cell (two columns with equal cells): cannot branch.
     reset_dive();
     out.status = Dive::Status::failed;
+    return out;
   }
+  for (int i = 0; i < p.N; ++i)
+    if (i == top || (best[i].day >= 0 && best[i].score >= kFixAtOnce)) fix(i, best[i].day, best[i].choice);
   return out;
 }
 
-void Master::fix(int i, int k) {
+void Master::fix(int i, int d, int ch) {
   Impl& m = *impl_;
-  m.fixed[i] = k;
+  m.fixed[static_cast<std::size_t>(i) * m.p.D + d] = ch;
+  ++m.n_fixed;
   for (int j = 0; j < static_cast<int>(m.rows.size()); ++j)
-    if (m.person[j] == i && j != k) m.lp.setColumnUpper(2 * m.L + j, 0.0);
+    if (m.person[j] == i && m.choice(m.rows[j][d]) != ch) m.lp.setColumnUpper(2 * m.L + j, 0.0);
 }
 
 void Master::reset_dive() {
   Impl& m = *impl_;
+  if (m.n_fixed == 0) return;
   std::fill(m.fixed.begin(), m.fixed.end(), -1);
+  m.n_fixed = 0;
   m.dive_rounds = 0;
   for (int j = 0; j < static_cast<int>(m.rows.size()); ++j) m.lp.setColumnUpper(2 * m.L + j, 1.0);
 }
@@ -338,7 +388,9 @@ Master::Integer Master::solve_integer(double seconds, int nodes, const Roster* s
   // Root cut loops are not interrupted by the time limit: keep them short.
   model.setMaximumCutPassesAtRoot(3);
   model.setMaximumCutPasses(1);
-  StopHandler handler(stop);
+  StopHandler handler(stop, std::chrono::steady_clock::now() +
+                                std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                    std::chrono::duration<double>(std::max(0.05, seconds))));
   model.passInEventHandler(&handler);
   std::int64_t start_cost = std::numeric_limits<std::int64_t>::max();
   if (start) {

@@ -68,8 +68,9 @@ class Master {
     std::int64_t objective = 0;  ///< cover + request cost of `roster`
   };
   /// One step of a dive (a primal heuristic with column generation): a column-generation round
-  /// with the people fixed so far; once the LP is solved (or after a few rounds), people whose
-  /// column is at 1 and the heaviest fractional column are fixed. A dive whose LP cannot beat
+  /// under the cells fixed so far; once the LP is solved (or after a few rounds), it is complete
+  /// when the LP is integral, else the heaviest fractional (person, day, choice) cells are fixed
+  /// (that person works that shift, or rests, that day). A dive whose LP cannot beat
   /// `cutoff` stops (pruned); a complete one returns its roster. The next call starts a new dive.
   Dive dive_step(std::mt19937_64& rng, double cutoff, bool randomise);
   /// Frees everyone fixed by a dive.
@@ -79,9 +80,9 @@ class Master {
   [[nodiscard]] double best_bound() const;
 
  private:
-  static constexpr int kRoundsPerFixing = 8;    // LP rounds before fixing even if not converged
-  static constexpr double kFixAtOnce = 0.9;     // columns at least this high are fixed together
-  void fix(int i, int k);
+  static constexpr int kRoundsPerFixing = 4;    // LP rounds before fixing even if not converged
+  static constexpr double kFixAtOnce = 0.9;     // cells at least this heavy are fixed together
+  void fix(int i, int d, int choice);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -1,4 +1,4 @@
-// Search for solve(): preparation, Lagrangian bound, large neighbourhood search, thread sync and
+// Search for solve(): preparation, restricted master steps, large neighbourhood search, thread sync and
 // open-slot explanations. See solver.hpp for the outline and README.md for the reasoning.
 #include "roster/solver.hpp"
 
@@ -458,10 +458,12 @@ class Worker {
       }
       case Phase::integer: {
         const double remaining = std::chrono::duration<double>(deadline_ - Clock::now()).count();
-        // CBC may overrun its limit by a fraction of a second (root processing): keep a margin.
+        // CBC may overrun its limit (its root processing is not interrupted), by up to a second or
+        // two on a loaded machine: keep a margin, and no integer solve in the last seconds.
+        const double margin = std::max(1.0, 0.05 * limit);
         const double seconds = by_iterations ? remaining
-                                             : std::min(remaining - 0.3, std::max(1.0, kIntegerShare * limit));
-        if (seconds < 0.2) {
+                                             : std::min(remaining - margin, std::max(1.0, kIntegerShare * limit));
+        if (!by_iterations && seconds < 1.0) {
           phase_ = Phase::dive;
           break;
         }

@@ -2,12 +2,13 @@
 // minimises the weighted objective (requests, cover, fairness). Pure computation: no I/O, no
 // global state; several solves may run at once.
 //
-// Search (details in README.md): every person's best schedule given the others is computed
-// exactly by a dynamic programme (row_dp.hpp); a Lagrangian relaxation of the cover gives a lower
-// bound and starting rosters; a large neighbourhood search then frees a few people (over the
-// whole horizon or a window of days) and re-plans them one after the other with that programme.
-// Two threads share their best roster at fixed iteration counts, so a run with an iteration
-// limit is reproducible from its seed; a run cut by the time limit depends on machine speed.
+// Search (details in README.md): every person's best schedule under given costs is computed
+// exactly by a dynamic programme (row_dp.hpp). A restricted master over whole-person schedules
+// (master.hpp: column generation with CLP priced by that programme, dives, CBC integer
+// programmes) gives a proven lower bound and rosters; a large neighbourhood search frees a few
+// people (over the whole horizon or a window of days) and re-plans them one after the other.
+// Both exchange their best rosters. A run with an iteration limit is reproducible from its seed;
+// a run cut by the time limit depends on machine speed.
 #pragma once
 
 #include <cstdint>
@@ -55,7 +56,7 @@ struct OpenSlot {
 
 struct SolveStats {
   std::int64_t iterations = 0;        ///< neighbourhood moves, all threads
-  std::int64_t lagrangian_rounds = 0;
+  std::int64_t lagrangian_rounds = 0;  ///< master steps (column generation, dives, integer solves)
   double seconds = 0;
   int threads = 1;
 };
