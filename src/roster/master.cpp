@@ -129,7 +129,7 @@ void Master::add_roster(const Roster& r) {
 int Master::columns() const { return static_cast<int>(impl_->rows.size()); }
 double Master::best_bound() const { return impl_->best_bound; }
 
-Master::Round Master::round(std::mt19937_64& rng, double smoothing, double noise) {
+Master::Round Master::round(std::mt19937_64& rng, double smoothing) {
   Impl& m = *impl_;
   const Problem& p = m.p;
   Round out;
@@ -150,13 +150,23 @@ Master::Round Master::round(std::mt19937_64& rng, double smoothing, double noise
   std::vector<double> pi_lp(y + p.N, y + p.N + m.L);
   std::vector<double> costs;
   std::vector<int> row;
-  // Prices at duals `pi`; returns the Lagrangian bound there and the number of columns with a
-  // negative reduced cost at the LP duals.
+  // Prices at duals `pi` (people in random order) and counts the columns with a negative reduced
+  // cost at the LP duals. Partial pricing: pricing dominates the time, so the pass stops once
+  // enough improving columns are found; only a complete pass gives a Lagrangian bound.
+  std::vector<int> order(p.N);
+  for (int i = 0; i < p.N; ++i) order[i] = i;
+  std::shuffle(order.begin(), order.end(), rng);
+  const int enough = std::max(kPartialMin, p.N / kPartialShare);
   auto price = [&](const std::vector<double>& pi, int& improving) {
     double bound = 0;
     for (int c = 0; c < m.L; ++c) bound += pi[c] * p.req[c];
     improving = 0;
-    for (int i = 0; i < p.N; ++i) {
+    bool complete = true;
+    for (int i : order) {
+      if (improving >= enough) {
+        complete = false;
+        break;
+      }
       costs = p.base[i];
       for (int d = 0; d < p.D; ++d)
         for (int s = 0; s < p.S; ++s) {
@@ -189,22 +199,13 @@ Master::Round Master::round(std::mt19937_64& rng, double smoothing, double noise
       }
     }
     // Under fixings the value is no bound of the whole problem.
-    if (!diving && bound > m.best_bound) {
+    if (complete && !diving && bound > m.best_bound) {
       m.best_bound = bound;
       m.best_pi = pi;
     }
     return bound;
   };
   int improving = 0;
-  if (noise > 0) {
-    std::uniform_real_distribution<double> factor(1.0 - noise, 1.0 + noise);
-    std::vector<double> pi(m.L);
-    for (int c = 0; c < m.L; ++c) pi[c] = std::clamp(pi_lp[c] * factor(rng), -static_cast<double>(p.over[c]),
-                                                     static_cast<double>(p.under[c]));
-    price(pi, improving);
-    out.bound = m.best_bound;
-    return out;
-  }
   if (smoothing > 0) {
     std::vector<double> pi(m.L);
     for (int c = 0; c < m.L; ++c) pi[c] = smoothing * m.best_pi[c] + (1 - smoothing) * pi_lp[c];
@@ -243,7 +244,7 @@ Master::Dive Master::dive_step(std::mt19937_64& rng, double cutoff, bool randomi
   Impl& m = *impl_;
   const Problem& p = m.p;
   Dive out;
-  const auto r = round(rng, 0.0, 0.0);
+  const auto r = round(rng, 0.0);
   if (!r.ok) {
     reset_dive();
     out.status = Dive::Status::failed;

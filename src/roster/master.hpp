@@ -46,9 +46,9 @@ class Master {
   };
   /// One column-generation round: solve the LP, price every person, add improving columns.
   /// `smoothing` in [0, 1): weight of the best-bound duals mixed into the LP duals (stabilisation).
-  /// `noise` > 0: price instead under duals scaled by random factors in [1 - noise, 1 + noise],
-  /// which adds near-optimal columns for the integer programme (no convergence test then).
-  Round round(std::mt19937_64& rng, double smoothing, double noise);
+  /// Pricing may stop early once max(kPartialMin, people / kPartialShare) improving columns are
+  /// found; `converged` and the bound come from complete passes only.
+  Round round(std::mt19937_64& rng, double smoothing);
 
   struct Integer {
     bool found = false;     ///< a roster at least as good as the start was found
@@ -80,6 +80,7 @@ class Master {
   [[nodiscard]] double best_bound() const;
 
  private:
+  static constexpr int kPartialMin = 4, kPartialShare = 3;
   static constexpr int kRoundsPerFixing = 4;    // LP rounds before fixing even if not converged
   static constexpr double kFixAtOnce = 0.9;     // cells at least this heavy are fixed together
   void fix(int i, int d, int choice);

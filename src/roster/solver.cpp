@@ -438,7 +438,7 @@ class Worker {
         const auto until = Clock::now() + std::chrono::milliseconds(300);
         for (int r = 0; by_iterations ? r < kGenerateRounds : Clock::now() < until; ++r) {
           if (timed_out() || stopped()) return;
-          const auto round = master_->round(rng_, kSmoothing, 0.0);
+          const auto round = master_->round(rng_, kSmoothing);
           ++res_.master_rounds;
           ++generate_rounds_;
           trace("génération de colonnes : PL %.2f, borne %.2f, %d colonnes (+%d)", round.lp, round.bound,

@@ -98,7 +98,7 @@ TEST(Master, ExactWithEveryRowAndBoundBelowOptimum) {
     detail::Master cg(**prepared);
     for (int i = 0; i < staff; ++i) cg.add_row(i, rows[i].front());
     detail::Master::Round round;
-    for (int r = 0; r < 50 && !round.converged; ++r) round = cg.round(rng64, 0.5, 0.0);
+    for (int r = 0; r < 50 && !round.converged; ++r) round = cg.round(rng64, 0.5);
     EXPECT_TRUE(round.converged) << "trial " << trial;
     EXPECT_LE(round.bound, static_cast<double>(best) + 1e-6) << "trial " << trial;
 
