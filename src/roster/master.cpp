@@ -38,6 +38,7 @@ struct Master::Impl {
   std::vector<int> fixed;
   int n_fixed = 0;
   int dive_rounds = 0;
+  int partial_streak = 0;  // pricing passes stopped early in a row
   std::vector<double> last_x;  // LP values of the pool columns at the last round
   std::vector<double> best_pi;  // duals with the best Lagrangian bound so far
   double best_bound = -1e300;
@@ -156,7 +157,9 @@ Master::Round Master::round(std::mt19937_64& rng, double smoothing) {
   std::vector<int> order(p.N);
   for (int i = 0; i < p.N; ++i) order[i] = i;
   std::shuffle(order.begin(), order.end(), rng);
-  const int enough = std::max(kPartialMin, p.N / kPartialShare);
+  // Every few partial passes a complete one, so that the bound keeps improving.
+  const bool force_complete = m.partial_streak >= kPartialStreak;
+  const int enough = force_complete ? p.N + 1 : std::max(kPartialMin, p.N / kPartialShare);
   auto price = [&](const std::vector<double>& pi, int& improving) {
     double bound = 0;
     for (int c = 0; c < m.L; ++c) bound += pi[c] * p.req[c];
@@ -198,6 +201,7 @@ Master::Round Master::round(std::mt19937_64& rng, double smoothing) {
         if (rc < -1e-6) ++improving;
       }
     }
+    m.partial_streak = complete ? 0 : m.partial_streak + 1;
     // Under fixings the value is no bound of the whole problem.
     if (complete && !diving && bound > m.best_bound) {
       m.best_bound = bound;

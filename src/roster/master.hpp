@@ -80,7 +80,7 @@ class Master {
   [[nodiscard]] double best_bound() const;
 
  private:
-  static constexpr int kPartialMin = 4, kPartialShare = 3;
+  static constexpr int kPartialMin = 4, kPartialShare = 3, kPartialStreak = 3;
   static constexpr int kRoundsPerFixing = 4;    // LP rounds before fixing even if not converged
   static constexpr double kFixAtOnce = 0.9;     // cells at least this heavy are fixed together
   void fix(int i, int d, int choice);
