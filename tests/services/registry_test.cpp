@@ -7,6 +7,7 @@
 
 #include "http/test_referentiel.hpp"
 #include "services/accounts.hpp"
+#include "services/demo.hpp"
 #include "services/registry.hpp"
 #include "store/database.hpp"
 #include "store/test_databases.hpp"
@@ -473,6 +474,40 @@ TEST_P(RegistryTest, DeleteNeedsTheCurrentVersion) {
   EXPECT_TRUE(reg_->delete_structure(roc_, s.id, 1));
   EXPECT_EQ(reg_->get_structure(roc_, s.id).error().code, ErrorCode::not_found);
   EXPECT_EQ(audit_count("structure.delete"), 1);
+}
+
+TEST_P(RegistryTest, DemoLoadsOnceAndSplitsTheDepartement) {
+  services::AccountSettings cheap;
+  cheap.argon2_memory_kib = 64;
+  cheap.argon2_passes = 1;
+  ASSERT_TRUE(services::load_demo_accounts(*db_, cheap));
+  auto first = services::load_registry_demo(*db_, ref_);
+  ASSERT_TRUE(first) << first.error().describe();
+  auto structures = db_->query("SELECT count(*) FROM structures WHERE name LIKE '%(fictive)'");
+  ASSERT_TRUE(structures);
+  EXPECT_EQ(structures->rows[0].integer(0), 17);
+  auto audits = db_->query("SELECT count(*) FROM audit_log");
+  ASSERT_TRUE(audits);
+  // Twice: nothing changes.
+  auto second = services::load_registry_demo(*db_, ref_);
+  ASSERT_TRUE(second) << second.error().describe();
+  EXPECT_EQ(db_->query("SELECT count(*) FROM audit_log")->rows[0].integer(0),
+            audits->rows[0].integer(0));
+  // Every demo history replays (the portfolio computes the alerts of all of them), and the
+  // demo CPTS of the coordinator got its stage and territory (Metz Métropole in this référentiel).
+  auto p = reg_->portfolio(roc_, "57", {}, services::today_utc());
+  ASSERT_TRUE(p) << p.error().describe();
+  EXPECT_EQ(p->total, 17);
+  bool messin = false;
+  for (const auto& e : p->entries) {
+    if (e.structure.name != "CPTS de démonstration du Pays messin (fictive)") continue;
+    messin = true;
+    EXPECT_EQ(e.structure.stage, "aci_signe");
+    EXPECT_EQ(e.territory_communes, 2);
+    ASSERT_EQ(e.referents.size(), 1U);  // Metz Métropole lies west of 6.4°E: roc2
+    EXPECT_EQ(e.referents[0], "Référent ROC Moselle 2 (démo)");
+  }
+  EXPECT_TRUE(messin);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RegistryTest, all_backends(), backend_name);
