@@ -209,7 +209,14 @@ class Worker {
       master_step();
       if (!lns_too) return;
     }
-    for (std::int64_t it = 0; it < lns_moves && !timed_out(); ++it) lns_move();
+    // Taking turns with the master under a time limit: the LNS gets about as long as a master
+    // step (200 moves can take seconds on the larger instances and would starve the master).
+    const bool share = master_on_ && opt_.max_iterations == 0;
+    const auto until = Clock::now() + std::chrono::milliseconds(300);
+    for (std::int64_t it = 0; it < lns_moves && !timed_out(); ++it) {
+      if (share && Clock::now() >= until) break;
+      lns_move();
+    }
   }
 
   // Takes the shared best roster when it is better than this worker's best.
