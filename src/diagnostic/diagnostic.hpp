@@ -67,7 +67,8 @@ struct StructureInput {
   std::int64_t id = 0;
   std::string kind;  ///< CPTS, MSP, ESP, CDS
   std::string name;
-  std::string stage;
+  std::string stage;        ///< lifecycle state id, "" when not shown
+  std::string stage_label;  ///< French label of the stage
 };
 
 /// One professional present in the territory at a snapshot (professional ids, never patients).

@@ -163,7 +163,9 @@ json report_json(const services::DiagnosticReport& r) {
     structures.push_back({{"id", s.id},
                           {"type", s.kind},
                           {"nom", s.name},
-                          {"etape", s.stage.empty() ? json(nullptr) : json(s.stage)}});
+                          {"etape", s.stage.empty() ? json(nullptr) : json(s.stage)},
+                          {"etape_libelle",
+                           s.stage.empty() ? json(nullptr) : json(s.stage_label)}});
   }
   return json{
       {"titre", r.title},
@@ -251,7 +253,7 @@ json page_json(const services::DiagnosticReport& r) {
   for (const auto& s : d.structures) {
     structures.push_back({{"type", s.kind},
                           {"nom", s.name},
-                          {"etape", s.stage.empty() ? json(nullptr) : json(s.stage)}});
+                          {"etape", s.stage.empty() ? json(nullptr) : json(s.stage_label)}});
   }
   json kinds = json::array();
   for (const auto& [k, n] : d.structures_by_kind) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -10,6 +11,7 @@
 #include <unordered_map>
 
 #include "diagnostic/professions.hpp"
+#include "registry/lifecycle.hpp"
 #include "store/database.hpp"
 
 namespace maillage::services {
@@ -59,7 +61,17 @@ struct Diagnostics::Cache {
 
 Diagnostics::Diagnostics(store::Database& db, const geo::Referentiel& ref,
                          std::shared_ptr<SupplySource> source, DiagnosticSettings settings)
-    : db_(db), ref_(ref), source_(std::move(source)), settings_(std::move(settings)) {}
+    : db_(db), ref_(ref), source_(std::move(source)), settings_(std::move(settings)) {
+  // Stage labels from the lifecycle tables built into the binary (the registry's rules); a
+  // stage without a label is shown by its id.
+  if (auto lifecycles = registry::builtin_lifecycles()) {
+    for (const auto& l : lifecycles->items) {
+      std::string kind = l.kind;
+      for (auto& ch : kind) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      for (const auto& st : l.states) stage_labels_[kind + "/" + st.id] = st.label;
+    }
+  }
+}
 
 Diagnostics::~Diagnostics() = default;
 
@@ -359,7 +371,13 @@ Result<DiagnosticReport> Diagnostics::diagnose(const Principal& who,
       for (const auto& r : rows->rows) {
         const std::int64_t id = r.integer(0);
         const bool mine = covers_structure(who, id, r.text(4), region_of);
-        found[id] = {id, r.text(1), r.text(2), mine ? r.text(3) : std::string()};
+        diagnostic::StructureInput in_scope{id, r.text(1), r.text(2), {}, {}};
+        if (mine) {
+          in_scope.stage = r.text(3);
+          auto label = stage_labels_.find(in_scope.kind + "/" + in_scope.stage);
+          in_scope.stage_label = label == stage_labels_.end() ? in_scope.stage : label->second;
+        }
+        found[id] = std::move(in_scope);
       }
     }
     for (auto& [id, s] : found) in.structures.push_back(std::move(s));

@@ -23,6 +23,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/error.hpp"
@@ -148,6 +149,7 @@ class Diagnostics {
   const geo::Referentiel& ref_;
   std::shared_ptr<SupplySource> source_;
   DiagnosticSettings settings_;
+  std::unordered_map<std::string, std::string> stage_labels_;  // "CPTS/aci_signe" → "ACI signé"
   std::mutex mutex_;  // guards cache_ and serialises rebuilds
   std::shared_ptr<const Cache> cache_;
 };

@@ -127,9 +127,9 @@ TEST(Diagnostic, ChangesSinceThePreviousSnapshot) {
 
 TEST(Diagnostic, StructuresAreSortedAndCounted) {
   Input in = golden();
-  in.structures = {{3, "MSP", "MSP de B (fictive)", "active"},
-                   {1, "CPTS", "CPTS du Val (fictive)", "aci_signe"},
-                   {2, "MSP", "MSP de A (fictive)", "active"}};
+  in.structures = {{3, "MSP", "MSP de B (fictive)", "active", "Active"},
+                   {1, "CPTS", "CPTS du Val (fictive)", "aci_signe", "ACI signé"},
+                   {2, "MSP", "MSP de A (fictive)", "active", "Active"}};
   auto d = compute_diagnostic(in);
   ASSERT_TRUE(d);
   ASSERT_EQ(d->structures.size(), 3U);

@@ -235,6 +235,10 @@ TEST_P(DiagnosticService, StructureTerritoryFollowsTheRegistryScope) {
   ASSERT_TRUE(r);
   for (const auto& s : r->result.structures) {
     EXPECT_EQ(s.stage.empty(), s.id == msp) << s.name;
+    // In scope: the stage with its label from the lifecycle tables.
+    if (s.id == cpts) {
+      EXPECT_EQ(s.stage_label, "ACI signé");
+    }
   }
   // The form's list: structures with a territory, in scope.
   auto mine = service_->structures(principal(Role::coordinator, {}, {cpts}));
