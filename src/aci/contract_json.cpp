@@ -152,6 +152,11 @@ Result<Document> read_json(std::string_view text, const std::string& file) {
     for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) line += text[i] == '\n';
     return tl::unexpected(
         Error{ErrorCode::invalid_json, "JSON invalide : " + what, "", file, line});
+  } catch (const json::exception&) {
+    // e.g. out_of_range.406 for a number like 5e5555 that no double holds (found by the fuzzer).
+    return tl::unexpected(Error{ErrorCode::invalid_json,
+                                "JSON invalide : nombre hors des limites représentables", "", file,
+                                state.last});
   }
   if (!doc.duplicate.empty()) {
     return tl::unexpected(Error{ErrorCode::invalid_input, "champ en double", doc.duplicate, file,

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "aci/contract.hpp"
@@ -13,6 +14,10 @@
 #include "aci/rules.hpp"
 #include "aci/schedule.hpp"
 #include "app/cli.hpp"
+#include "app/config.hpp"
+#include "refdata/reference_file.hpp"
+#include "services/aci.hpp"
+#include "store/database.hpp"
 
 namespace maillage::app {
 
@@ -138,6 +143,59 @@ void add_aci_commands(CLI::App& root) {
     auto d = aci::check_deadlines(*cpts, rules, as_of);
     if (!d) fail_with(d.error().describe());
     std::cout << aci::deadlines_csv(*d);
+  });
+
+  // Records a signed contract file in the database (as an admin would through the API), e.g.
+  // the JSON a ROC prepared: validated by the engine, audited under the login "cli".
+  struct ImportArgs {
+    std::string contract;
+    std::int64_t structure = 0;
+    std::string communes;
+    std::map<std::string, std::string> flags;
+  };
+  auto imp = std::make_shared<ImportArgs>();
+  auto* import_cmd = aci_cmd->add_subcommand(
+      "import", "Enregistre un contrat signé (fichier JSON) pour une structure de la base");
+  import_cmd->add_option("contract", imp->contract, "Fichier du contrat (JSON)")->required();
+  import_cmd->add_option("--structure", imp->structure, "Identifiant de la structure signataire")
+      ->required();
+  import_cmd->add_option("--communes", imp->communes,
+                         "Communes du territoire contractuel (codes INSEE séparés par des virgules)");
+  import_cmd->add_option_function<std::string>(
+      "--database", [imp](const std::string& v) { imp->flags["database"] = v; },
+      "Base de données (défaut : réglage database)");
+  import_cmd->add_option_function<std::string>(
+      "--reference", [imp](const std::string& v) { imp->flags["reference"] = v; },
+      "Fichier du référentiel (défaut : réglage reference)");
+  import_cmd->callback([imp] {
+    auto resolved = resolve_config(ConfigSources{imp->flags, {}});
+    if (!resolved) fail_with(resolved.error().describe());
+    auto db = store::Database::open(resolved->config.database);
+    if (!db) fail_with(db.error().describe());
+    auto version = (*db)->migrate();
+    if (!version) fail_with(version.error().describe());
+    auto ref = refdata::load_reference(resolved->config.reference);
+    if (!ref) fail_with(ref.error().describe());
+    std::ifstream in(imp->contract, std::ios::binary);
+    if (!in) fail_with("impossible de lire « " + imp->contract + " »");
+    std::stringstream text;
+    text << in.rdbuf();
+    // The engine's errors name the file and line; the service's name the JSON path.
+    aci::RuleBook rules = load_rules("");
+    (void)load_contract(imp->contract, rules);
+    std::vector<std::string> communes;
+    std::stringstream list(imp->communes);
+    for (std::string code; std::getline(list, code, ',');) {
+      if (!code.empty()) communes.push_back(code);
+    }
+    services::Principal cli;
+    cli.login = "cli";
+    cli.display_name = "Ligne de commande";
+    cli.role = services::Role::admin;
+    services::AciService service(**db, *ref);
+    auto id = service.create_contract(cli, imp->structure, text.str(), communes);
+    if (!id) fail_with(imp->contract + " : " + id.error().describe());
+    std::cout << "contrat n° " << *id << " enregistré : /aci/contrats/" << *id << "\n";
   });
 
   auto* rules_cmd = aci_cmd->add_subcommand(

@@ -251,3 +251,17 @@ TEST(AciContract, MspContractErrors) {
 
 }  // namespace
 }  // namespace maillage::aci
+
+namespace maillage::aci {
+namespace {
+
+// Found by the fuzzer: a number no double holds made nlohmann throw out_of_range.
+TEST(AciContractJson, HugeNumberIsAnErrorNotAnException) {
+  auto c = parse_contract(R"({"id": 5e5555})", "x.json", test::builtin_book());
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().code, ErrorCode::invalid_json);
+  EXPECT_EQ(c.error().file, "x.json");
+}
+
+}  // namespace
+}  // namespace maillage::aci
