@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -17,13 +19,13 @@ namespace {
 using store::Params;
 using store::Tx;
 
-// Multi-row INSERTs: one statement per chunk of rows, one prepared text for every full chunk.
-// Chunk sizes per backend: PostgreSQL gains from few round trips (16 000 parameters, under its
-// 65 535); the SQLite backend looks each "$N" up by name (sqlite3_bind_parameter_index, a linear
-// scan), so binding costs grow with the square of the parameter count: ~500 parameters per
-// statement is its sweet spot (measured in bench/rpps).
+// Multi-row INSERTs for PostgreSQL: one statement per chunk of rows (16 000 parameters, under
+// its 65 535), so that a national extract takes a few hundred round trips. SQLite gets one row
+// per statement: its backend looks each "$N" up by name (sqlite3_bind_parameter_index, a linear
+// scan), so binding costs grow with the square of the parameter count, and bench/rpps measured
+// 1 row per statement (prepared once, cached) as fast as or faster than 4, 10 or 34 rows.
 std::size_t max_parameters(store::Backend backend) {
-  return backend == store::Backend::postgresql ? 16000 : 512;
+  return backend == store::Backend::postgresql ? 16000 : 1;
 }
 
 class BulkInsert {
@@ -221,12 +223,13 @@ Result<RppsImportReport> import_with(store::Database& db, const geo::Referentiel
     }
     if (auto x = labels.flush(); !x) return x;
 
-    return store::audit(
-        tx, store::AuditEntry{options.user, "rpps.import", "rpps_snapshot", std::to_string(sid),
-                              "",
-                              "{\"fichier\":\"" + s.source_file + "\",\"activites\":" +
-                                  std::to_string(s.activities) + ",\"lignes_en_erreur\":" +
-                                  std::to_string(s.bad_lines) + "}"});
+    const nlohmann::json after = {{"fichier", s.source_file},
+                                  {"date", s.extract_date},
+                                  {"activites", s.activities},
+                                  {"lignes_en_erreur", s.bad_lines}};
+    return store::audit(tx, store::AuditEntry{options.user, "rpps.import", "rpps_snapshot",
+                                              std::to_string(sid), "",
+                                              after.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
   });
   if (!st) return tl::unexpected(st.error());
   report.read = std::move(*summary);
