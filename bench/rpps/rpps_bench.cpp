@@ -94,8 +94,8 @@ const Extract& national() {
     for (const auto& d : o.densities) per_10000 += d.per_10000;
     // Lines per person ~ 1 + multi_site_share + no_address_share.
     const double lines_per_person = 1.0 + o.multi_site_share + o.no_address_share;
-    const double scale = static_cast<double>(wanted_lines()) /
-                         (population * per_10000 / 10000.0 * lines_per_person);
+    const double scale =
+        static_cast<double>(wanted_lines()) / (population * per_10000 / 10000.0 * lines_per_person);
     for (auto& d : o.densities) d.per_10000 *= scale;
     o.bad_lines = 100;
     out.path = (temp_dir() / rpps::fictitious_file_name("202511200000")).string();
@@ -109,11 +109,12 @@ const Extract& national() {
     if (!s) std::abort();
     out.bytes = s->bytes;
     out.lines = s->lines;
-    std::printf("National fictitious extract: %lld lines, %.1f MB, %zu communes, %.0f inhabitants "
-                "(generated in %.1f s)\n",
-                static_cast<long long>(out.lines), static_cast<double>(out.bytes) / 1e6,
-                out.communes.size(), population,
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    std::printf(
+        "National fictitious extract: %lld lines, %.1f MB, %zu communes, %.0f inhabitants "
+        "(generated in %.1f s)\n",
+        static_cast<long long>(out.lines), static_cast<double>(out.bytes) / 1e6,
+        out.communes.size(), population,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     return out;
   }();
   return e;
@@ -243,7 +244,8 @@ const Departement& departement() {
     double population = 0;
     for (const auto& c : communes) population += static_cast<double>(c.population);
     for (auto& c : communes) {
-      c.population = static_cast<std::int64_t>(static_cast<double>(c.population) * 1.04e6 / population);
+      c.population =
+          static_cast<std::int64_t>(static_cast<double>(c.population) * 1.04e6 / population);
       geo::Commune g;
       g.code = c.code;
       g.nom = c.nom;
@@ -260,8 +262,8 @@ const Departement& departement() {
     });
     if (!s) std::abort();
     out.lines = s->lines;
-    std::printf("Département-size extract: %lld lines, %.1f MB\n", static_cast<long long>(out.lines),
-                static_cast<double>(out.text.size()) / 1e6);
+    std::printf("Département-size extract: %lld lines, %.1f MB\n",
+                static_cast<long long>(out.lines), static_cast<double>(out.text.size()) / 1e6);
     return out;
   }();
   return d;
@@ -284,10 +286,12 @@ void BM_ImportSqlite(benchmark::State& state) {
     state.PauseTiming();
     auto db = scratch_sqlite("import-" + std::to_string(run++) + ".sqlite");
     state.ResumeTiming();
-    auto r = services::import_rpps_text(*db, d.ref, rpps::fictitious_file_name("202511200000"),
-                                        d.text);
-    if (!r) state.SkipWithError(r.error().describe().c_str());
-    else g_activities = r->snapshot.activities;
+    auto r =
+        services::import_rpps_text(*db, d.ref, rpps::fictitious_file_name("202511200000"), d.text);
+    if (!r)
+      state.SkipWithError(r.error().describe().c_str());
+    else
+      g_activities = r->snapshot.activities;
   }
   state.counters["activities"] = static_cast<double>(g_activities);
   set_rates(state, d.text.size(), d.lines);
@@ -307,7 +311,8 @@ void BM_ImportSqliteRowByRow(benchmark::State& state) {
     rpps::ReadOptions o;
     o.communes = index.lookup();
     rpps::SnapshotBuilder b;
-    auto s = rpps::read_extract_text("x.txt", d.text, o, [&](const rpps::Activity& a) { b.add(a); });
+    auto s =
+        rpps::read_extract_text("x.txt", d.text, o, [&](const rpps::Activity& a) { b.add(a); });
     if (!s) std::abort();
     b.finish();
     auto st = db->transact([&](store::Tx& tx) -> Status {
@@ -325,10 +330,9 @@ void BM_ImportSqliteRowByRow(benchmark::State& state) {
             "mode, secteur, commune, from_postcode, general_practitioner, ambulatory, siret, "
             "finess, fte, line) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
             "$14, $15)",
-            {sid, t(r.rpps), t(r.profession), t(r.site), t(r.savoir_faire), t(r.mode),
-             t(r.secteur), t(r.commune), std::int64_t{r.from_postcode},
-             std::int64_t{r.general_practitioner}, std::int64_t{r.ambulatory}, t(r.siret),
-             t(r.finess), r.fte, r.line});
+            {sid, t(r.rpps), t(r.profession), t(r.site), t(r.savoir_faire), t(r.mode), t(r.secteur),
+             t(r.commune), std::int64_t{r.from_postcode}, std::int64_t{r.general_practitioner},
+             std::int64_t{r.ambulatory}, t(r.siret), t(r.finess), r.fte, r.line});
         if (!x) return tl::unexpected(x.error());
       }
       return {};
@@ -343,8 +347,8 @@ class Collector : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const Run& r : runs) {
-      seconds[r.run_name.function_name] = r.GetAdjustedRealTime() /
-                                          benchmark::GetTimeUnitMultiplier(r.time_unit);
+      seconds[r.run_name.function_name] =
+          r.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(r.time_unit);
     }
     ConsoleReporter::ReportRuns(runs);
   }
@@ -378,12 +382,13 @@ void summary(const Collector& c) {
   }
   if (get("BM_ImportSqlite") > 0) {
     const Departement& d = departement();
-    std::printf("  SQLite import, département (%lld lines, %lld activity rows): %.0f rows/s "
-                "(%.2f s); one INSERT per row: %.0f rows/s; ratio %.1fx\n",
-                static_cast<long long>(d.lines), static_cast<long long>(g_activities),
-                static_cast<double>(g_activities) / get("BM_ImportSqlite"), get("BM_ImportSqlite"),
-                static_cast<double>(g_activities) / get("BM_ImportSqliteRowByRow"),
-                get("BM_ImportSqliteRowByRow") / get("BM_ImportSqlite"));
+    std::printf(
+        "  SQLite import, département (%lld lines, %lld activity rows): %.0f rows/s "
+        "(%.2f s); one INSERT per row: %.0f rows/s; ratio %.1fx\n",
+        static_cast<long long>(d.lines), static_cast<long long>(g_activities),
+        static_cast<double>(g_activities) / get("BM_ImportSqlite"), get("BM_ImportSqlite"),
+        static_cast<double>(g_activities) / get("BM_ImportSqliteRowByRow"),
+        get("BM_ImportSqliteRowByRow") / get("BM_ImportSqlite"));
   }
 }
 

@@ -80,8 +80,7 @@ geo::Referentiel load_referentiel(const std::string& command, const std::string&
   return std::move(*ref);
 }
 
-std::unique_ptr<store::Database> open_database(const std::string& command,
-                                               const std::string& url) {
+std::unique_ptr<store::Database> open_database(const std::string& command, const std::string& url) {
   auto db = store::Database::open(url);
   if (!db) die(command, db.error());
   auto version = (*db)->migrate();
@@ -121,16 +120,16 @@ void import_rpps(const ImportFlags& f) {
   options.user = f.user;
   options.progress = [&](std::uint64_t done, std::uint64_t total) {
     // One updating line on a terminal; a line every 10 % otherwise (logs).
-    const int pct = total > 0 ? static_cast<int>(100.0 * static_cast<double>(done) /
-                                                 static_cast<double>(total))
-                              : 0;
+    const int pct =
+        total > 0 ? static_cast<int>(100.0 * static_cast<double>(done) / static_cast<double>(total))
+                  : 0;
     const int step = tty ? pct : pct / 10;
     if (step == last_step) return;
     last_step = step;
     const double s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::cerr << (tty ? "\r" : "") << fmt::format("lecture : {:>3} % ({} Mo, {:.1f} s)", pct,
-                                                  done >> 20, s)
+    std::cerr << (tty ? "\r" : "")
+              << fmt::format("lecture : {:>3} % ({} Mo, {:.1f} s)", pct, done >> 20, s)
               << (tty ? "" : "\n") << std::flush;
   };
   auto report = services::import_rpps_file(*db, ref, f.file, options);
@@ -141,14 +140,14 @@ void import_rpps(const ImportFlags& f) {
 
   const services::RppsSnapshot& s = report->snapshot;
   const rpps::ReadSummary& r = report->read;
-  std::cout << fmt::format("Instantané RPPS n° {} importé depuis « {} »{} en {:.1f} s\n", s.id,
-                           s.source_file,
-                           s.extract_date.empty() ? "" : " (extraction du " + s.extract_date + ")",
-                           seconds);
+  std::cout << fmt::format(
+      "Instantané RPPS n° {} importé depuis « {} »{} en {:.1f} s\n", s.id, s.source_file,
+      s.extract_date.empty() ? "" : " (extraction du " + s.extract_date + ")", seconds);
   std::cout << fmt::format("  lignes lues            : {}\n", thousands(s.data_lines));
-  std::cout << fmt::format("  activités retenues     : {} (une par professionnel et par site ; "
-                           "{} doublons de site fusionnés)\n",
-                           thousands(s.activities), thousands(s.duplicate_lines));
+  std::cout << fmt::format(
+      "  activités retenues     : {} (une par professionnel et par site ; "
+      "{} doublons de site fusionnés)\n",
+      thousands(s.activities), thousands(s.duplicate_lines));
   std::cout << fmt::format("  professionnels         : {}\n", thousands(s.persons));
   std::cout << fmt::format("  commune par code postal: {}\n", thousands(s.from_postcode));
   std::cout << fmt::format(
@@ -203,15 +202,15 @@ void demo_rpps(const DemoFlags& f) {
   if (!communes) die(command, communes.error());
   std::string date = f.date.empty() ? today_utc() : f.date;
   if (date.size() != 8 || date.find_first_not_of("0123456789") != std::string::npos) {
-    die(command, Error{ErrorCode::invalid_input, "date attendue sous la forme AAAAMMJJ", "--date",
-                       "", 0});
+    die(command,
+        Error{ErrorCode::invalid_input, "date attendue sous la forme AAAAMMJJ", "--date", "", 0});
   }
   const std::string out = !f.out.empty() ? f.out : rpps::fictitious_file_name(date + "0000");
   const std::string tmp = out + ".part";
   std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
   if (!file) {
-    die(command, Error{ErrorCode::io_error, std::string("impossible d'écrire : ") +
-                                                 std::strerror(errno), "", tmp, 0});
+    die(command, Error{ErrorCode::io_error,
+                       std::string("impossible d'écrire : ") + std::strerror(errno), "", tmp, 0});
   }
   rpps::GeneratorOptions options;
   options.seed = f.seed;
@@ -225,8 +224,8 @@ void demo_rpps(const DemoFlags& f) {
   file.close();
   if (!summary || !file) {
     std::remove(tmp.c_str());
-    die(command, summary ? Error{ErrorCode::io_error, "écriture interrompue", "", tmp, 0}
-                         : summary.error());
+    die(command,
+        summary ? Error{ErrorCode::io_error, "écriture interrompue", "", tmp, 0} : summary.error());
   }
   if (std::rename(tmp.c_str(), out.c_str()) != 0) {
     die(command, Error{ErrorCode::io_error, std::strerror(errno), "", out, 0});
@@ -235,9 +234,8 @@ void demo_rpps(const DemoFlags& f) {
       "Extrait RPPS FICTIF écrit dans « {} » : département {}, {} communes, {} lignes, {} "
       "professionnels fictifs, {} ligne(s) volontairement erronée(s), {} octets (graine {}, "
       "millésime {})\n",
-      out, f.departement, communes->size(), thousands(summary->lines),
-      thousands(summary->persons), summary->bad_lines, thousands(static_cast<std::int64_t>(summary->bytes)),
-      f.seed, f.vintage);
+      out, f.departement, communes->size(), thousands(summary->lines), thousands(summary->persons),
+      summary->bad_lines, thousands(static_cast<std::int64_t>(summary->bytes)), f.seed, f.vintage);
 }
 
 // ---- rpps snapshots ----------------------------------------------------------------------------
@@ -303,8 +301,9 @@ void add_rpps_commands(CLI::App& root) {
                     "Lignes volontairement erronées à inclure [défaut : 0]");
     cmd->add_option("--date", f->date,
                     "Date de l'extraction dans le nom du fichier, AAAAMMJJ [défaut : aujourd'hui]");
-    cmd->add_option("--out", f->out,
-                    "Fichier écrit [défaut : PS_LibreAcces_Personne_activite_<date>0000_FICTIF.txt]");
+    cmd->add_option(
+        "--out", f->out,
+        "Fichier écrit [défaut : PS_LibreAcces_Personne_activite_<date>0000_FICTIF.txt]");
     add_reference_flag(*cmd, f->settings);
     cmd->callback([f] { demo_rpps(*f); });
   }

@@ -70,9 +70,7 @@ constexpr std::array<std::string_view, kColumnCount> kColumns = {
 constexpr std::size_t col(Column c) { return static_cast<std::size_t>(c); }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alnum(char c) {
-  return is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
+bool is_alnum(char c) { return is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool iequals_ascii(std::string_view a, std::string_view b) {
@@ -229,8 +227,7 @@ class Parser {
     a.rpps = fields_[col(Column::identifiant)];
     if (!valid_identifier(a.type_identifiant, a.rpps)) {
       bad(number, BadReason::invalid_rpps,
-          "Identifiant PP " + shown(a.rpps) + " invalide (type " + shown(a.type_identifiant) +
-              ")");
+          "Identifiant PP " + shown(a.rpps) + " invalide (type " + shown(a.type_identifiant) + ")");
       return;
     }
     a.profession_code = fields_[col(Column::code_profession)];
@@ -294,8 +291,8 @@ class Parser {
       ++summary_.from_postcode;
     }
     std::string_view structure = fields_[col(Column::identifiant_structure)];
-    a.site = !structure.empty() ? structure
-             : !a.siret.empty() ? a.siret
+    a.site = !structure.empty()  ? structure
+             : !a.siret.empty()  ? a.siret
              : !a.finess.empty() ? a.finess
                                  : a.commune;
     ++summary_.activities;
@@ -328,30 +325,48 @@ std::span<const std::string_view> column_names() { return kColumns; }
 
 std::string_view bad_reason_id(BadReason r) {
   switch (r) {
-    case BadReason::column_count: return "colonnes";
-    case BadReason::line_too_long: return "ligne_trop_longue";
-    case BadReason::invalid_rpps: return "identifiant";
-    case BadReason::invalid_profession: return "profession";
-    case BadReason::invalid_commune: return "commune_invalide";
-    case BadReason::invalid_postcode: return "code_postal_invalide";
-    case BadReason::unknown_commune: return "commune_inconnue";
-    case BadReason::invalid_utf8: return "utf8";
-    case BadReason::count_: break;
+    case BadReason::column_count:
+      return "colonnes";
+    case BadReason::line_too_long:
+      return "ligne_trop_longue";
+    case BadReason::invalid_rpps:
+      return "identifiant";
+    case BadReason::invalid_profession:
+      return "profession";
+    case BadReason::invalid_commune:
+      return "commune_invalide";
+    case BadReason::invalid_postcode:
+      return "code_postal_invalide";
+    case BadReason::unknown_commune:
+      return "commune_inconnue";
+    case BadReason::invalid_utf8:
+      return "utf8";
+    case BadReason::count_:
+      break;
   }
   return "?";
 }
 
 std::string_view bad_reason_label(BadReason r) {
   switch (r) {
-    case BadReason::column_count: return "nombre de colonnes incorrect";
-    case BadReason::line_too_long: return "ligne trop longue";
-    case BadReason::invalid_rpps: return "identifiant PP vide ou invalide";
-    case BadReason::invalid_profession: return "code profession invalide";
-    case BadReason::invalid_commune: return "code commune invalide";
-    case BadReason::invalid_postcode: return "code postal invalide";
-    case BadReason::unknown_commune: return "commune inconnue du référentiel";
-    case BadReason::invalid_utf8: return "texte non UTF-8";
-    case BadReason::count_: break;
+    case BadReason::column_count:
+      return "nombre de colonnes incorrect";
+    case BadReason::line_too_long:
+      return "ligne trop longue";
+    case BadReason::invalid_rpps:
+      return "identifiant PP vide ou invalide";
+    case BadReason::invalid_profession:
+      return "code profession invalide";
+    case BadReason::invalid_commune:
+      return "code commune invalide";
+    case BadReason::invalid_postcode:
+      return "code postal invalide";
+    case BadReason::unknown_commune:
+      return "commune inconnue du référentiel";
+    case BadReason::invalid_utf8:
+      return "texte non UTF-8";
+    case BadReason::count_:
+      break;
   }
   return "?";
 }
@@ -427,8 +442,7 @@ Result<ReadSummary> read_extract(const std::string& file_name, const ByteSource&
         skipping = false;  // the end of the over-long line: already reported
       } else {
         ++number;
-        if (auto s = parser.line(std::string_view(buffer.get() + start, end - start), number);
-            !s) {
+        if (auto s = parser.line(std::string_view(buffer.get() + start, end - start), number); !s) {
           return tl::unexpected(s.error());
         }
       }
@@ -450,8 +464,8 @@ Result<ReadSummary> read_extract(const std::string& file_name, const ByteSource&
       if (!skipping) {
         ++number;
         if (number == 1) {
-          return fail_at(file_name, 1, "en-tête", "en-tête de plus de " +
-                                                      std::to_string(capacity) + " octets");
+          return fail_at(file_name, 1, "en-tête",
+                         "en-tête de plus de " + std::to_string(capacity) + " octets");
         }
         parser.too_long(number);
       }

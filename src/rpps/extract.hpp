@@ -28,21 +28,21 @@ std::span<const std::string_view> column_names();
 
 // The columns the reader keeps, by position in column_names().
 enum class Column : std::uint8_t {
-  type_identifiant = 0,      // Type d'identifiant PP: 8 = RPPS, 0 = ADELI
-  identifiant = 1,           // Identifiant PP
-  nom = 7,                   // Nom d'exercice (not kept: names are not needed)
+  type_identifiant = 0,  // Type d'identifiant PP: 8 = RPPS, 0 = ADELI
+  identifiant = 1,       // Identifiant PP
+  nom = 7,               // Nom d'exercice (not kept: names are not needed)
   code_profession = 9,
   libelle_profession = 10,
   code_savoir_faire = 15,
   libelle_savoir_faire = 16,
-  code_mode_exercice = 17,   // L libéral, S salarié, B bénévole
+  code_mode_exercice = 17,  // L libéral, S salarié, B bénévole
   siret_site = 19,
   finess_site = 21,
   identifiant_structure = 23,  // Identifiant technique de la structure
   code_postal = 35,
   code_commune = 36,
   code_pays = 38,
-  code_secteur = 48,          // Code secteur d'activité (SA05 centre de santé, SA07 cabinet...)
+  code_secteur = 48,  // Code secteur d'activité (SA05 centre de santé, SA07 cabinet...)
 };
 
 // One activity line, as views into the reader's buffer: valid only during the callback.
@@ -69,14 +69,14 @@ struct Activity {
 };
 
 enum class BadReason : std::uint8_t {
-  column_count,      // not 52 fields (+ the trailing empty one)
-  line_too_long,     // longer than the read buffer
-  invalid_rpps,      // empty identifier, or not the shape of its type
+  column_count,        // not 52 fields (+ the trailing empty one)
+  line_too_long,       // longer than the read buffer
+  invalid_rpps,        // empty identifier, or not the shape of its type
   invalid_profession,  // empty or non-numeric profession code
-  invalid_commune,   // commune code present but not a COG code (5 chars, 2A/2B for Corsica)
-  invalid_postcode,  // commune empty and postcode not 5 digits
-  unknown_commune,   // well-formed code (or postcode) the référentiel does not know
-  invalid_utf8,      // bytes that are not UTF-8 in a kept field
+  invalid_commune,     // commune code present but not a COG code (5 chars, 2A/2B for Corsica)
+  invalid_postcode,    // commune empty and postcode not 5 digits
+  unknown_commune,     // well-formed code (or postcode) the référentiel does not know
+  invalid_utf8,        // bytes that are not UTF-8 in a kept field
   count_
 };
 std::string_view bad_reason_id(BadReason r);     // "colonnes", "rpps", ... (stable, for JSON)

@@ -65,7 +65,8 @@ std::string digits(std::uint64_t value, int width) {
 }
 
 std::string departement_of(std::string_view commune) {
-  if (commune.starts_with("97") || commune.starts_with("98")) return std::string(commune.substr(0, 3));
+  if (commune.starts_with("97") || commune.starts_with("98"))
+    return std::string(commune.substr(0, 3));
   return std::string(commune.substr(0, 2));
 }
 
@@ -83,8 +84,8 @@ struct Line {
 };
 
 void append_line(std::string& out, const Line& l) {
-  const bool doctor = l.profession->code == "10" || l.profession->code == "40" ||
-                      l.profession->code == "21";
+  const bool doctor =
+      l.profession->code == "10" || l.profession->code == "40" || l.profession->code == "21";
   auto f = [&out](std::string_view v) {
     out.append(v);
     out.push_back('|');
@@ -115,10 +116,11 @@ void append_line(std::string& out, const Line& l) {
   const std::string& code = l.commune->code;
   // Fictitious site identifiers: SIRET and structure ids start with 999 / FICT.
   std::string site_number = digits(static_cast<std::uint64_t>(l.site), 3);
-  std::string siret = "999" + std::string(code.size() == 5 && code[1] >= '0' && code[1] <= '9'
-                                              ? code
-                                              : "20" + code.substr(2)) +
-                      site_number + "000";
+  std::string siret =
+      "999" +
+      std::string(code.size() == 5 && code[1] >= '0' && code[1] <= '9' ? code
+                                                                       : "20" + code.substr(2)) +
+      site_number + "000";
   siret.resize(14, '0');
   f(siret);
   f(siret.substr(0, 9));
@@ -207,10 +209,9 @@ Result<GeneratorSummary> generate_extract(std::span<const GeneratorCommune> comm
     }
   }
   const std::int64_t stride =
-      options.bad_lines > 0
-          ? std::max<std::int64_t>(1, static_cast<std::int64_t>(expected_people) /
-                                          (options.bad_lines + 1))
-          : 0;
+      options.bad_lines > 0 ? std::max<std::int64_t>(1, static_cast<std::int64_t>(expected_people) /
+                                                            (options.bad_lines + 1))
+                            : 0;
   int bad_written = 0;
   std::int64_t since_bad = 0;
 
@@ -228,7 +229,8 @@ Result<GeneratorSummary> generate_extract(std::span<const GeneratorCommune> comm
       const std::int64_t pool = pool_rng.poisson(mean);
       const int sites = static_cast<int>(std::max<std::int64_t>(1, pool / 3));
       for (std::int64_t k = 0; k < pool; ++k) {
-        const std::uint64_t person = splitmix(ph ^ static_cast<std::uint64_t>(k) * 0x100000001B3ULL);
+        const std::uint64_t person =
+            splitmix(ph ^ static_cast<std::uint64_t>(k) * 0x100000001B3ULL);
         Rng vintage_rng(splitmix(person ^ static_cast<std::uint64_t>(options.vintage + 1000)));
         if (vintage_rng.uniform() >= options.presence) continue;
         Rng attr(person);

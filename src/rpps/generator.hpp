@@ -17,7 +17,7 @@
 namespace maillage::rpps {
 
 struct GeneratorCommune {
-  std::string code;      // INSEE code
+  std::string code;  // INSEE code
   std::string nom;
   std::string postcode;  // one of its postal codes ("" when unknown: then the code is written)
   std::int64_t population = 0;
@@ -39,10 +39,10 @@ struct GeneratorOptions {
   // per cent of arrivals and departures, as a year of real extracts does.
   int vintage = 0;
   double presence = 0.93;
-  double multi_site_share = 0.06;    // people with a second site (in a nearby commune)
-  double empty_commune_share = 0.01; // lines with the commune code empty (postcode fallback)
-  double no_address_share = 0.02;    // lines without any address (skipped by the reader)
-  int bad_lines = 0;                 // lines with a defect (wrong column count, bad id, ...)
+  double multi_site_share = 0.06;     // people with a second site (in a nearby commune)
+  double empty_commune_share = 0.01;  // lines with the commune code empty (postcode fallback)
+  double no_address_share = 0.02;     // lines without any address (skipped by the reader)
+  int bad_lines = 0;                  // lines with a defect (wrong column count, bad id, ...)
   std::vector<ProfessionDensity> densities = default_densities();
 };
 

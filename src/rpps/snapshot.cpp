@@ -108,8 +108,8 @@ void SnapshotBuilder::finish() {
   counts_.reserve(groups.size());
   for (const auto& [key, acc] : groups) {
     counts_.push_back(CommuneCount{std::string(std::get<0>(key)), std::string(std::get<1>(key)),
-                                   std::string(std::get<2>(key)), std::get<3>(key),
-                                   acc.activities, acc.persons, acc.fte});
+                                   std::string(std::get<2>(key)), std::get<3>(key), acc.activities,
+                                   acc.persons, acc.fte});
   }
 }
 

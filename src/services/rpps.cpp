@@ -2,11 +2,10 @@
 
 #include <sys/stat.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "rpps/snapshot.hpp"
@@ -31,7 +30,9 @@ std::size_t max_parameters(store::Backend backend) {
 class BulkInsert {
  public:
   BulkInsert(Tx& tx, std::string head, std::size_t columns)
-      : tx_(tx), head_(std::move(head)), columns_(columns),
+      : tx_(tx),
+        head_(std::move(head)),
+        columns_(columns),
         chunk_(std::max<std::size_t>(1, max_parameters(tx.backend()) / columns)) {
     params_.reserve(chunk_ * columns_);
   }
@@ -155,8 +156,8 @@ Result<RppsImportReport> import_with(store::Database& db, const geo::Referentiel
   s.imported_at = store::timestamp_now();
   s.imported_by = options.user;
   s.source_file = std::filesystem::path(file_name).filename().string();
-  s.extract_date =
-      !options.extract_date.empty() ? options.extract_date : rpps::extract_date_from_name(s.source_file);
+  s.extract_date = !options.extract_date.empty() ? options.extract_date
+                                                 : rpps::extract_date_from_name(s.source_file);
   // Generated files say so in their name (rpps::fictitious_file_name): keep the mark.
   s.fictitious = options.fictitious || s.source_file.find("_FICTIF") != std::string::npos;
   s.bytes = static_cast<std::int64_t>(summary->bytes);
@@ -189,12 +190,11 @@ Result<RppsImportReport> import_with(store::Database& db, const geo::Referentiel
                           15);
     for (const rpps::Record& r : builder.records()) {
       auto t = [&](std::uint32_t text_id) { return std::string(builder.text(text_id)); };
-      if (auto x = activities.row(sid, t(r.rpps), t(r.profession), t(r.site), t(r.savoir_faire),
-                                  t(r.mode), t(r.secteur), t(r.commune),
-                                  std::int64_t{r.from_postcode ? 1 : 0},
-                                  std::int64_t{r.general_practitioner ? 1 : 0},
-                                  std::int64_t{r.ambulatory ? 1 : 0}, t(r.siret), t(r.finess),
-                                  r.fte, r.line);
+      if (auto x = activities.row(
+              sid, t(r.rpps), t(r.profession), t(r.site), t(r.savoir_faire), t(r.mode),
+              t(r.secteur), t(r.commune), std::int64_t{r.from_postcode ? 1 : 0},
+              std::int64_t{r.general_practitioner ? 1 : 0}, std::int64_t{r.ambulatory ? 1 : 0},
+              t(r.siret), t(r.finess), r.fte, r.line);
           !x) {
         return x;
       }
@@ -227,9 +227,10 @@ Result<RppsImportReport> import_with(store::Database& db, const geo::Referentiel
                                   {"date", s.extract_date},
                                   {"activites", s.activities},
                                   {"lignes_en_erreur", s.bad_lines}};
-    return store::audit(tx, store::AuditEntry{options.user, "rpps.import", "rpps_snapshot",
-                                              std::to_string(sid), "",
-                                              after.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
+    return store::audit(
+        tx,
+        store::AuditEntry{options.user, "rpps.import", "rpps_snapshot", std::to_string(sid), "",
+                          after.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
   });
   if (!st) return tl::unexpected(st.error());
   report.read = std::move(*summary);
@@ -298,9 +299,9 @@ rpps::CommuneLookup RppsCommuneIndex::lookup() const {
   rpps::CommuneLookup l;
   l.known = [this](std::string_view code) { return ref_.commune(code) != nullptr; };
   l.by_postcode = [this](std::string_view postcode) -> std::string_view {
-    auto it = std::lower_bound(
-        by_postcode_.begin(), by_postcode_.end(), postcode,
-        [](const std::pair<std::string, std::string>& e, std::string_view p) { return e.first < p; });
+    auto it = std::lower_bound(by_postcode_.begin(), by_postcode_.end(), postcode,
+                               [](const std::pair<std::string, std::string>& e,
+                                  std::string_view p) { return e.first < p; });
     if (it == by_postcode_.end() || it->first != postcode) return {};
     return it->second;
   };
@@ -328,7 +329,8 @@ Result<RppsImportReport> import_rpps_file(store::Database& db, const geo::Refere
                                           const std::string& path,
                                           const RppsImportOptions& options) {
   struct stat st {};
-  const std::uint64_t total = ::stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
+  const std::uint64_t total =
+      ::stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
   return import_with(
       db, ref, path, total,
       [&](const rpps::ReadOptions& ro, const std::function<void(const rpps::Activity&)>& each) {
@@ -349,8 +351,8 @@ Result<RppsImportReport> import_rpps_text(store::Database& db, const geo::Refere
 }
 
 Result<std::vector<RppsSnapshot>> list_rpps_snapshots(store::Database& db) {
-  auto rows = db.query(std::string("SELECT ") + kSnapshotColumns + " FROM rpps_snapshots" +
-                       kSnapshotOrder);
+  auto rows =
+      db.query(std::string("SELECT ") + kSnapshotColumns + " FROM rpps_snapshots" + kSnapshotOrder);
   if (!rows) return tl::unexpected(rows.error());
   std::vector<RppsSnapshot> out;
   for (const auto& r : rows->rows) out.push_back(snapshot_from(r));
@@ -369,9 +371,8 @@ Result<std::vector<RppsSnapshot>> latest_rpps_snapshots(store::Database& db, int
 }
 
 Result<RppsSnapshot> rpps_snapshot(store::Database& db, std::int64_t id) {
-  auto rows = db.query(std::string("SELECT ") + kSnapshotColumns +
-                           " FROM rpps_snapshots WHERE id = $1",
-                       {id});
+  auto rows = db.query(
+      std::string("SELECT ") + kSnapshotColumns + " FROM rpps_snapshots WHERE id = $1", {id});
   if (!rows) return tl::unexpected(rows.error());
   if (rows->empty()) {
     return fail(ErrorCode::not_found, "instantané RPPS " + std::to_string(id) + " introuvable",

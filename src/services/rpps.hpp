@@ -56,7 +56,7 @@ struct RppsSnapshot {
 struct RppsImportOptions {
   std::string user = "system";  // for the audit log and imported_by
   bool fictitious = false;
-  std::string extract_date;     // overrides the date read from the file name ("YYYY-MM-DD")
+  std::string extract_date;  // overrides the date read from the file name ("YYYY-MM-DD")
   std::size_t max_reported_bad_lines = 1000;
   std::function<void(std::uint64_t bytes_read, std::uint64_t total_bytes)> progress;
 };
@@ -86,11 +86,11 @@ Result<RppsSnapshot> rpps_snapshot(store::Database& db, std::int64_t id);
 // Presence and FTE of one commune × profession × savoir-faire × field in a snapshot.
 struct RppsCommuneCount {
   std::string commune;
-  std::string profession;    // Code profession ("10" médecin, "60" infirmier...)
-  std::string savoir_faire;  // Code savoir-faire ("SM54"...; "" when none)
+  std::string profession;             // Code profession ("10" médecin, "60" infirmier...)
+  std::string savoir_faire;           // Code savoir-faire ("SM54"...; "" when none)
   bool general_practitioner = false;  // profession 10 with SM26/SM53/SM54
-  bool ambulatory = false;   // office-based field (libéral, centre de santé, cabinet): see
-                             // rpps::is_ambulatory
+  bool ambulatory = false;      // office-based field (libéral, centre de santé, cabinet): see
+                                // rpps::is_ambulatory
   std::int64_t activities = 0;  // presence: one per person and site
   std::int64_t persons = 0;     // distinct people with a site in the commune
   double fte = 0;               // sum of each person's 1/(number of sites)

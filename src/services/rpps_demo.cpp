@@ -69,13 +69,13 @@ Result<DemoLines> load_rpps_demo(store::Database& db, const geo::Referentiel& re
   auto changes = rpps_changes_between(db, before.id, now.id, {}, "MG");
   if (!changes) return tl::unexpected(changes.error());
   lines.push_back("RPPS : extrait FICTIF de Moselle du " + now.date() + " (" +
-                  std::to_string(now.activities) + " activités, " +
-                  std::to_string(now.persons) + " professionnels, " +
-                  std::to_string(now.bad_lines) + " lignes en erreur signalées) et celui du " +
-                  before.date() + " (" + std::to_string(before.activities) + " activités).");
+                  std::to_string(now.activities) + " activités, " + std::to_string(now.persons) +
+                  " professionnels, " + std::to_string(now.bad_lines) +
+                  " lignes en erreur signalées) et celui du " + before.date() + " (" +
+                  std::to_string(before.activities) + " activités).");
   lines.push_back("RPPS : médecins généralistes fictifs partis depuis un an : " +
-                  std::to_string(changes->left.size()) + ", arrivés : " +
-                  std::to_string(changes->arrived.size()) + ".");
+                  std::to_string(changes->left.size()) +
+                  ", arrivés : " + std::to_string(changes->arrived.size()) + ".");
   return lines;
 }
 

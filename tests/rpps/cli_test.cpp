@@ -19,11 +19,9 @@ class RppsCli : public ::testing::Test {
  protected:
   void SetUp() override {
     const char* bin_dir = std::getenv("MAILLAGE_BINARY_DIR");
-    const fs::path build = bin_dir ? fs::path(bin_dir)
-                                   : fs::read_symlink("/proc/self/exe")
-                                         .parent_path()
-                                         .parent_path()
-                                         .parent_path();
+    const fs::path build =
+        bin_dir ? fs::path(bin_dir)
+                : fs::read_symlink("/proc/self/exe").parent_path().parent_path().parent_path();
     bin_ = build / "tools" / "maillage" / "maillage";
     const char* ci = std::getenv("CI");
     const bool in_ci = ci != nullptr && std::string(ci) == "true";
@@ -74,8 +72,7 @@ TEST_F(RppsCli, GenerateImportAndList) {
   EXPECT_NE(out.find("FICTIF"), std::string::npos) << out;
   ASSERT_TRUE(fs::exists(file));
 
-  ASSERT_EQ(run("import rpps " + file.string() + " --database " + db + " --reference " +
-                    reference_,
+  ASSERT_EQ(run("import rpps " + file.string() + " --database " + db + " --reference " + reference_,
                 &out),
             0)
       << out;
@@ -100,10 +97,9 @@ TEST_F(RppsCli, NothingValidAndMissingFileFail) {
     f << "Type d'identifiant PP|Identifiant PP|\n";
   }
   std::string out;
-  EXPECT_EQ(run("import rpps " + bad.string() + " --database " + db + " --reference " +
-                    reference_,
-                &out),
-            2)
+  EXPECT_EQ(
+      run("import rpps " + bad.string() + " --database " + db + " --reference " + reference_, &out),
+      2)
       << out;
   EXPECT_NE(out.find("bad.txt:1:"), std::string::npos) << out;
   EXPECT_EQ(run("import rpps " + (dir_ / "absent.txt").string() + " --database " + db +

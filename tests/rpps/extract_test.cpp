@@ -1,12 +1,13 @@
 // Golden lines of the reader: header matched case-insensitively, trailing '|', postcode fallback,
 // bad-line report (line number + reason), blocks smaller than a line, progress.
+#include "rpps/extract.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <set>
 #include <vector>
 
-#include "rpps/extract.hpp"
 #include "rpps_fixtures.hpp"
 
 namespace maillage::rpps {
@@ -38,14 +39,12 @@ ReadOptions moselle_options() {
 
 Result<ReadSummary> read(const std::string& text, std::vector<Kept>& kept,
                          ReadOptions options = moselle_options()) {
-  return read_extract_text("PS_LibreAcces_Personne_activite_202511200000.txt", text, options,
-                           [&](const Activity& a) {
-                             kept.push_back(Kept{a.line, std::string(a.rpps),
-                                                 std::string(a.profession_code),
-                                                 std::string(a.savoir_faire_code),
-                                                 std::string(a.commune), std::string(a.site),
-                                                 a.commune_from_postcode});
-                           });
+  return read_extract_text(
+      "PS_LibreAcces_Personne_activite_202511200000.txt", text, options, [&](const Activity& a) {
+        kept.push_back(Kept{a.line, std::string(a.rpps), std::string(a.profession_code),
+                            std::string(a.savoir_faire_code), std::string(a.commune),
+                            std::string(a.site), a.commune_from_postcode});
+      });
 }
 
 TEST(RppsExtract, ColumnsAreThePublished52) {
@@ -133,20 +132,20 @@ TEST(RppsExtract, BadLinesAreReportedByLineAndReason) {
   short_line.erase(0, short_line.find('|') + 1);  // 51 fields
   std::string no_trailing = activity("10000000004", "10", "SM54", "S1", "57463");
   no_trailing.erase(no_trailing.size() - 2, 1);  // drop the last '|' (before '\n')
-  std::string text = header_line() +                                            // 1
+  std::string text = header_line() +             // 1
                      activity("10000000001", "10", "SM54", "S1", "57463") +      // 2 ok
                      short_line +                                                // 3
-                     activity("", "10", "SM54", "S1", "57463") +                  // 4
-                     activity("1234", "10", "SM54", "S1", "57463") +              // 5 (type 8)
-                     activity("10000000005", "10", "SM54", "S1", "5X463") +       // 6
-                     activity("10000000006", "10", "SM54", "S1", "99999") +       // 7
-                     activity("10000000007", "10", "SM54", "S1", "", "5700") +    // 8
-                     activity("10000000008", "10", "SM54", "S1", "", "75001") +   // 9
-                     activity("10000000009", "XX", "SM54", "S1", "57463") +       // 10
+                     activity("", "10", "SM54", "S1", "57463") +                 // 4
+                     activity("1234", "10", "SM54", "S1", "57463") +             // 5 (type 8)
+                     activity("10000000005", "10", "SM54", "S1", "5X463") +      // 6
+                     activity("10000000006", "10", "SM54", "S1", "99999") +      // 7
+                     activity("10000000007", "10", "SM54", "S1", "", "5700") +   // 8
+                     activity("10000000008", "10", "SM54", "S1", "", "75001") +  // 9
+                     activity("10000000009", "XX", "SM54", "S1", "57463") +      // 10
                      no_trailing +                                               // 11
-                     activity("10000000010", "10", "SM54", "S1", "", "") +        // 12 skipped
+                     activity("10000000010", "10", "SM54", "S1", "", "") +       // 12 skipped
                      "\n" +                                                      // blank
-                     activity("10000000011", "10", "SM54", "S1", "2A004");        // 14 ok
+                     activity("10000000011", "10", "SM54", "S1", "2A004");       // 14 ok
   std::vector<Kept> kept;
   auto s = read(text, kept);
   ASSERT_TRUE(s) << s.error().describe();
@@ -156,10 +155,10 @@ TEST(RppsExtract, BadLinesAreReportedByLineAndReason) {
   EXPECT_EQ(s->bad_lines, 9);
   ASSERT_EQ(s->bad.size(), 9u);
   const std::vector<std::pair<std::int64_t, BadReason>> expected = {
-      {3, BadReason::column_count},     {4, BadReason::invalid_rpps},
-      {5, BadReason::invalid_rpps},     {6, BadReason::invalid_commune},
-      {7, BadReason::unknown_commune},  {8, BadReason::invalid_postcode},
-      {9, BadReason::unknown_commune},  {10, BadReason::invalid_profession},
+      {3, BadReason::column_count},    {4, BadReason::invalid_rpps},
+      {5, BadReason::invalid_rpps},    {6, BadReason::invalid_commune},
+      {7, BadReason::unknown_commune}, {8, BadReason::invalid_postcode},
+      {9, BadReason::unknown_commune}, {10, BadReason::invalid_profession},
       {11, BadReason::column_count}};
   for (std::size_t i = 0; i < expected.size(); ++i) {
     EXPECT_EQ(s->bad[i].line, expected[i].first) << i;
@@ -188,8 +187,8 @@ TEST(RppsExtract, ReportKeepsTheFirstBadLinesButCountsAll) {
 
 TEST(RppsExtract, ForeignAddressIsSkippedNotBad) {
   // Put a foreign country code in "Code pays (coord. structure)".
-  std::map<std::size_t, std::string> v = {{0, "8"}, {1, "10000000001"}, {9, "10"},
-                                          {35, "12345"}, {38, "99109"}};
+  std::map<std::size_t, std::string> v = {
+      {0, "8"}, {1, "10000000001"}, {9, "10"}, {35, "12345"}, {38, "99109"}};
   std::vector<Kept> kept;
   auto s = read(header_line() + data_line(v), kept);
   ASSERT_TRUE(s);
@@ -241,7 +240,8 @@ TEST(RppsExtract, LineLongerThanTheBufferIsReportedAndSkipped) {
   o.block_bytes = 2048;
   std::string header = header_line();
   ASSERT_LT(header.size(), 2048u);
-  std::map<std::size_t, std::string> v = {{0, "8"}, {1, "10000000001"}, {24, std::string(3000, 'x')}};
+  std::map<std::size_t, std::string> v = {
+      {0, "8"}, {1, "10000000001"}, {24, std::string(3000, 'x')}};
   std::string text = header + data_line(v) + activity("10000000002", "10", "SM54", "S1", "57463");
   std::vector<Kept> kept;
   auto s = read(text, kept, o);
@@ -255,8 +255,13 @@ TEST(RppsExtract, LineLongerThanTheBufferIsReportedAndSkipped) {
 }
 
 TEST(RppsExtract, Latin1LabelsAreRefused) {
-  std::map<std::size_t, std::string> v = {{0, "8"}, {1, "10000000001"}, {9, "10"},
-                                          {10, "M\xE9" "decin"}, {36, "57463"}};
+  std::map<std::size_t, std::string> v = {{0, "8"},
+                                          {1, "10000000001"},
+                                          {9, "10"},
+                                          {10,
+                                           "M\xE9"
+                                           "decin"},
+                                          {36, "57463"}};
   std::vector<Kept> kept;
   auto s = read(header_line() + data_line(v), kept);
   ASSERT_TRUE(s);

@@ -1,11 +1,12 @@
 // The generator writes the published format (the reader accepts it), is deterministic by seed,
 // gives plausible densities, differs a little between vintages, and plants the bad lines asked.
+#include "rpps/generator.hpp"
+
 #include <gtest/gtest.h>
 
 #include <map>
 #include <set>
 
-#include "rpps/generator.hpp"
 #include "rpps/snapshot.hpp"
 
 namespace maillage::rpps {
@@ -91,8 +92,7 @@ TEST(RppsGenerator, VintagesDifferByAFewPerCent) {
   auto ids = [](const std::string& text) {
     std::set<std::string> out;
     ReadOptions o = lookup();
-    (void)read_extract_text("x.txt", text, o,
-                            [&](const Activity& a) { out.emplace(a.rpps); });
+    (void)read_extract_text("x.txt", text, o, [&](const Activity& a) { out.emplace(a.rpps); });
     return out;
   };
   auto x = ids(generate(now));

@@ -35,18 +35,19 @@ inline std::size_t c(Column col) { return static_cast<std::size_t>(col); }
 inline std::string activity(std::string rpps, std::string profession, std::string savoir_faire,
                             std::string site, std::string commune, std::string postcode = "57000",
                             std::string mode = "L") {
-  return data_line({{c(Column::type_identifiant), "8"},
-                    {c(Column::identifiant), std::move(rpps)},
-                    {c(Column::nom), "FICTIF"},
-                    {c(Column::code_profession), profession},
-                    {c(Column::libelle_profession), profession == "10" ? "Médecin" : "Autre"},
-                    {c(Column::code_savoir_faire), savoir_faire},
-                    {c(Column::libelle_savoir_faire), savoir_faire.empty() ? "" : "Médecine générale"},
-                    {c(Column::code_mode_exercice), std::move(mode)},
-                    {c(Column::identifiant_structure), std::move(site)},
-                    {c(Column::code_postal), std::move(postcode)},
-                    {c(Column::code_commune), std::move(commune)},
-                    {c(Column::code_secteur), "SA08"}});
+  return data_line(
+      {{c(Column::type_identifiant), "8"},
+       {c(Column::identifiant), std::move(rpps)},
+       {c(Column::nom), "FICTIF"},
+       {c(Column::code_profession), profession},
+       {c(Column::libelle_profession), profession == "10" ? "Médecin" : "Autre"},
+       {c(Column::code_savoir_faire), savoir_faire},
+       {c(Column::libelle_savoir_faire), savoir_faire.empty() ? "" : "Médecine générale"},
+       {c(Column::code_mode_exercice), std::move(mode)},
+       {c(Column::identifiant_structure), std::move(site)},
+       {c(Column::code_postal), std::move(postcode)},
+       {c(Column::code_commune), std::move(commune)},
+       {c(Column::code_secteur), "SA08"}});
 }
 
 }  // namespace maillage::rpps::testing

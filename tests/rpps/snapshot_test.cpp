@@ -1,10 +1,11 @@
 // The counting rule: once per site for presence, 1/(number of sites) FTE, duplicates of a site
 // collapsed (general-practice line kept), per-commune aggregates.
+#include "rpps/snapshot.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "rpps/snapshot.hpp"
 #include "rpps_fixtures.hpp"
 
 namespace maillage::rpps {
@@ -44,9 +45,15 @@ TEST(RppsSnapshot, SeveralSitesCountOncePerSiteAndSplitTheFte) {
   EXPECT_EQ(b.duplicates(), 0);
   double total = 0;
   for (const Record& r : b.records()) {
-    if (b.text(r.rpps) == "10000000001") { EXPECT_DOUBLE_EQ(r.fte, 1.0 / 3.0); }
-    if (b.text(r.rpps) == "10000000002") { EXPECT_DOUBLE_EQ(r.fte, 1.0); }
-    if (b.text(r.rpps) == "10000000003") { EXPECT_DOUBLE_EQ(r.fte, 0.5); }
+    if (b.text(r.rpps) == "10000000001") {
+      EXPECT_DOUBLE_EQ(r.fte, 1.0 / 3.0);
+    }
+    if (b.text(r.rpps) == "10000000002") {
+      EXPECT_DOUBLE_EQ(r.fte, 1.0);
+    }
+    if (b.text(r.rpps) == "10000000003") {
+      EXPECT_DOUBLE_EQ(r.fte, 0.5);
+    }
     total += r.fte;
   }
   EXPECT_NEAR(total, 3.0, 1e-12);  // each person adds exactly one FTE
@@ -85,8 +92,7 @@ TEST(RppsSnapshot, SalariedHospitalWorkIsOutsideTheOfficeBasedField) {
   EXPECT_TRUE(is_ambulatory("L", ""));
   EXPECT_TRUE(is_ambulatory("S", "SA05"));
   EXPECT_FALSE(is_ambulatory("S", "SA01"));
-  std::string text = header_line() +
-                     activity("10000000001", "60", "", "S1", "57463", "57000", "S");
+  std::string text = header_line() + activity("10000000001", "60", "", "S1", "57463", "57000", "S");
   SnapshotBuilder b = build(text);
   ASSERT_EQ(b.commune_counts().size(), 1u);
   // The fixture's secteur is SA08 (cabinet de groupe): salaried in a practice is office-based.

@@ -1,5 +1,7 @@
 // RPPS snapshots on both backends: import (one transaction, bad-line report), re-import keeps the
 // previous snapshot, counts per commune, presence, changes between snapshots.
+#include "services/rpps.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -7,7 +9,6 @@
 #include "rpps/generator.hpp"
 #include "rpps/rpps_fixtures.hpp"
 #include "services/demo.hpp"
-#include "services/rpps.hpp"
 #include "store/database.hpp"
 #include "store/test_databases.hpp"
 
@@ -163,8 +164,7 @@ TEST_P(RppsServiceTest, ReimportKeepsThePreviousSnapshotAndShowsChanges) {
 
   // The territory Metz + Montigny + Woippy, GPs only.
   const std::vector<std::string> territory = {"57463", "57480", "57751"};
-  auto changes =
-      rpps_changes_between(*db_, a->snapshot.id, b->snapshot.id, territory, "MG");
+  auto changes = rpps_changes_between(*db_, a->snapshot.id, b->snapshot.id, territory, "MG");
   ASSERT_TRUE(changes) << changes.error().describe();
   ASSERT_EQ(changes->left.size(), 1u);
   EXPECT_EQ(changes->left[0].rpps, "10000000002");
@@ -252,8 +252,7 @@ TEST_P(RppsServiceTest, DemoLoadsTwoDatedFictitiousSnapshotsOnce) {
   EXPECT_EQ(count("rpps_snapshots"), 2);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, RppsServiceTest, testing::all_backends(),
-                         testing::backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, RppsServiceTest, testing::all_backends(), testing::backend_name);
 
 }  // namespace
 }  // namespace maillage::services
