@@ -47,13 +47,23 @@ class FakeSource final : public SupplySource {
   Result<std::vector<PersonRow>> people(std::int64_t snapshot,
                                         const std::vector<std::string>& communes) override {
     const std::string gp(diagnostic::kGeneralPractitioner);
-    std::vector<PersonRow> all =
-        snapshot == 1 ? std::vector<PersonRow>{{"57463", {"10001", gp}},
-                                               {"57463", {"10002", gp}},
-                                               {"57463", {"10003", gp}}}
-                      : std::vector<PersonRow>{{"57463", {"10001", gp}},
-                                               {"57480", {"10004", gp}},
-                                               {"57606", {"10005", gp}}};
+    // Filled pair by pair: g++ 12 at -O2 reports a false -Wmaybe-uninitialized on a braced list
+    // of these structs inside a conditional expression.
+    const std::vector<std::pair<const char*, const char*>> rows =
+        snapshot == 1 ? std::vector<std::pair<const char*, const char*>>{{"57463", "10001"},
+                                                                         {"57463", "10002"},
+                                                                         {"57463", "10003"}}
+                      : std::vector<std::pair<const char*, const char*>>{{"57463", "10001"},
+                                                                         {"57480", "10004"},
+                                                                         {"57606", "10005"}};
+    std::vector<PersonRow> all;
+    for (const auto& [commune, id] : rows) {
+      PersonRow row;
+      row.commune = commune;
+      row.person.id = id;
+      row.person.profession = gp;
+      all.push_back(std::move(row));
+    }
     std::vector<PersonRow> out;
     for (auto& p : all) {
       if (std::find(communes.begin(), communes.end(), p.commune) != communes.end()) {
