@@ -24,16 +24,6 @@ double ms_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
-// Placeholders "$1, $2, ..., $n" starting at `first`.
-std::string placeholders(std::size_t n, std::size_t first = 1) {
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i > 0) out += ", ";
-    out += fmt::format("${}", first + i);
-  }
-  return out;
-}
-
 // IN lists are sent in chunks so that a large territory stays within the backends' limits on
 // bound parameters (SQLite's default is 32 766, PostgreSQL's 65 535; a chunk is far below).
 constexpr std::size_t kInChunk = 500;
@@ -360,7 +350,7 @@ Result<DiagnosticReport> Diagnostics::diagnose(const Principal& who,
       store::Params params(report.commune_codes.begin() + static_cast<std::ptrdiff_t>(from),
                            report.commune_codes.begin() +
                                static_cast<std::ptrdiff_t>(from + count));
-      const std::string in_list = placeholders(count);
+      const std::string in_list = store::placeholders(1, count);
       auto rows = db_.query(
           fmt::format("SELECT s.id, s.kind, s.name, s.stage, s.departement FROM structures s "
                       "WHERE s.commune IN ({0}) OR EXISTS (SELECT 1 FROM structure_communes c "

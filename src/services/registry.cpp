@@ -21,6 +21,7 @@ namespace {
 using nlohmann::json;
 using registry::Date;
 using store::Params;
+using store::placeholders;
 using store::Row;
 using store::Tx;
 
@@ -84,16 +85,6 @@ json structure_summary(const Structure& s) {
 Status as_status(const Result<std::int64_t>& r) {
   if (!r) return tl::unexpected(r.error());
   return {};
-}
-
-// "$2, $3, $4" for n values starting at `first`.
-std::string placeholders(std::size_t first, std::size_t n) {
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i > 0) out += ", ";
-    out += "$" + std::to_string(first + i);
-  }
-  return out;
 }
 
 bool all_digits(std::string_view s) {

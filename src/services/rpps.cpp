@@ -60,14 +60,9 @@ class BulkInsert {
     std::string& text = rows == chunk_ ? full_ : partial_;
     if (rows == chunk_ && !full_.empty()) return full_;
     text = head_;
-    std::size_t n = 1;
     for (std::size_t r = 0; r < rows; ++r) {
       text += r == 0 ? "(" : ",(";
-      for (std::size_t c = 0; c < columns_; ++c) {
-        if (c > 0) text += ',';
-        text += '$';
-        text += std::to_string(n++);
-      }
+      text += store::placeholders(r * columns_ + 1, columns_);
       text += ')';
     }
     return text;
@@ -240,13 +235,9 @@ Result<RppsImportReport> import_with(store::Database& db, const geo::Referentiel
 // "commune IN ($k, ...)" for a slice of codes, appending them to params.
 std::string in_list(const std::vector<std::string>& codes, std::size_t begin, std::size_t end,
                     Params& params) {
-  std::string sql = "commune IN (";
-  for (std::size_t i = begin; i < end; ++i) {
-    if (i > begin) sql += ',';
-    params.emplace_back(codes[i]);
-    sql += '$' + std::to_string(params.size());
-  }
-  return sql + ")";
+  const std::size_t first = params.size() + 1;
+  for (std::size_t i = begin; i < end; ++i) params.emplace_back(codes[i]);
+  return "commune IN (" + store::placeholders(first, end - begin) + ")";
 }
 
 // Runs `select ... WHERE snapshot_id = $1 [AND extra] [AND commune IN (...)]` over slices of

@@ -70,6 +70,17 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& url, Databas
   return detail::open_sqlite(path, options);
 }
 
+std::string placeholders(std::size_t first, std::size_t count) {
+  std::string out;
+  out.reserve(count * 5);
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i > 0) out += ", ";
+    out += '$';
+    out += std::to_string(first + i);
+  }
+  return out;
+}
+
 Status audit(Tx& tx, const AuditEntry& entry) {
   auto nullable = [](const std::string& s) -> Value {
     if (s.empty()) return nullptr;

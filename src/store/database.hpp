@@ -102,6 +102,10 @@ class Database {
   virtual Status restore(const std::string& file) = 0;
 };
 
+// "$3, $4, $5": `count` numbered placeholders starting at `first`, for IN lists and multi-row
+// INSERTs (the same text serves both backends).
+std::string placeholders(std::size_t first, std::size_t count);
+
 // Appends one row to the audit log inside the caller's transaction (time set by the store).
 Status audit(Tx& tx, const AuditEntry& entry);
 
