@@ -1,4 +1,5 @@
 #include "aci/basics.hpp"
+#include "common/french.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -46,12 +47,7 @@ std::string format_cents(Cents c) {
 std::string format_euros(Cents c) {
   unsigned long long abs =
       c < 0 ? 0ULL - static_cast<unsigned long long>(c) : static_cast<unsigned long long>(c);
-  std::string digits = std::to_string(abs / 100);
-  std::string grouped;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ' ';
-    grouped += digits[i];
-  }
+  const std::string grouped = fr::group_digits(std::to_string(abs / 100), " ");
   char cents[8];
   std::snprintf(cents, sizeof cents, ",%02llu", abs % 100);
   return (c < 0 ? "-" : "") + grouped + cents + " €";
@@ -106,43 +102,5 @@ std::string format_rate(Ppm rate) {
 }
 
 Ppm percent_to_ppm(double percent) { return static_cast<Ppm>(std::floor(percent * 10000.0 + 0.5)); }
-
-std::optional<Date> parse_date(std::string_view text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  auto number = [&](std::size_t from, std::size_t len) -> int {
-    int v = 0;
-    for (std::size_t i = from; i < from + len; ++i) {
-      if (text[i] < '0' || text[i] > '9') return -1;
-      v = v * 10 + (text[i] - '0');
-    }
-    return v;
-  };
-  int y = number(0, 4);
-  int m = number(5, 2);
-  int d = number(8, 2);
-  if (y < 0 || m < 0 || d < 0) return std::nullopt;
-  Date date{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
-            std::chrono::day{static_cast<unsigned>(d)}};
-  if (!date.ok()) return std::nullopt;
-  return date;
-}
-
-std::string format_date(Date d) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
-                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
-  return buf;
-}
-
-Date add_months(Date d, int months) {
-  using namespace std::chrono;
-  year_month ym = year_month{d.year(), d.month()} + std::chrono::months{months};
-  auto last = year_month_day_last{ym.year(), month_day_last{ym.month()}}.day();
-  return year_month_day{ym.year(), ym.month(), d.day() > last ? last : d.day()};
-}
-
-std::int64_t days_between(Date a, Date b) {
-  return (std::chrono::sys_days{b} - std::chrono::sys_days{a}).count();
-}
 
 }  // namespace maillage::aci

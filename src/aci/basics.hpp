@@ -9,11 +9,12 @@
 #include <string>
 #include <string_view>
 
+#include "common/dates.hpp"
+
 namespace maillage::aci {
 
 using Cents = std::int64_t;  // 1 € = 100
 using Ppm = std::int64_t;    // parts per million: 100 % = 1'000'000
-using Date = std::chrono::year_month_day;
 
 inline constexpr Ppm kPpmOne = 1'000'000;
 // Largest amount accepted anywhere (10 billion euros): keeps every product in 128 bits far from
@@ -40,15 +41,12 @@ inline constexpr Cents kMaxCents = 1'000'000'000'000;
 /// Percent (e.g. 75 or 12.5) to ppm, rounded half up to the ppm.
 [[nodiscard]] Ppm percent_to_ppm(double percent);
 
-/// Strict "YYYY-MM-DD" with a valid calendar day; nullopt otherwise.
-[[nodiscard]] std::optional<Date> parse_date(std::string_view text);
-[[nodiscard]] std::string format_date(Date d);
-/// Adds months; a day that does not exist in the target month becomes that month's last day
-/// (31 August + 6 months = 28/29 February). Years are 12 months, so 29 February + 1 year =
-/// 28 February.
-[[nodiscard]] Date add_months(Date d, int months);
-[[nodiscard]] inline Date add_years(Date d, int years) { return add_months(d, 12 * years); }
-/// Days from a to b (negative when b is before a).
-[[nodiscard]] std::int64_t days_between(Date a, Date b);
+// Calendar dates are common (src/common/dates.hpp).
+using maillage::add_months;
+using maillage::add_years;
+using maillage::Date;
+using maillage::days_between;
+using maillage::format_date;
+using maillage::parse_date;
 
 }  // namespace maillage::aci

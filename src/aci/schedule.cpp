@@ -7,6 +7,7 @@
 // Every amount is one exact fraction rounded once to the cent; a balance is the yearly (pro rata)
 // amount minus its advance, so advance + balance is exactly that amount.
 #include "aci/schedule.hpp"
+#include "common/csv.hpp"
 
 #include <algorithm>
 #include <map>
@@ -297,16 +298,6 @@ class CptsScheduler {
   Schedule s_;
 };
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char ch : s) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  return out + "\"";
-}
-
 }  // namespace
 
 Result<Schedule> compute_schedule(const CptsContract& c, const RuleBook& rules,
@@ -344,9 +335,9 @@ std::string schedule_csv(const Schedule& s, bool details) {
   out += details ? ",verified,basis\n" : "\n";
   for (const auto& p : s.payments) {
     out += format_date(p.date) + "," + std::to_string(p.contract_year) + "," +
-           csv_field(p.envelope) + "," + std::string(to_string(p.kind)) + "," +
+           csv::field(p.envelope) + "," + std::string(to_string(p.kind)) + "," +
            format_cents(p.amount);
-    if (details) out += std::string(",") + (p.verified ? "oui" : "non") + "," + csv_field(p.basis);
+    if (details) out += std::string(",") + (p.verified ? "oui" : "non") + "," + csv::field(p.basis);
     out += "\n";
   }
   return out;

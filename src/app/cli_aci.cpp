@@ -18,6 +18,8 @@
 #include "refdata/reference_file.hpp"
 #include "services/aci.hpp"
 #include "store/database.hpp"
+#include "common/csv.hpp"
+#include "common/dates.hpp"
 
 namespace maillage::app {
 
@@ -67,20 +69,6 @@ aci::Contract load_contract(const std::string& path, const aci::RuleBook& rules)
 
 void print_notes(const std::vector<std::string>& notes) {
   for (const auto& n : notes) std::cerr << "note : " << n << "\n";
-}
-
-aci::Date today() {
-  return aci::Date{std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char ch : s) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  return out + "\"";
 }
 
 }  // namespace
@@ -134,7 +122,7 @@ void add_aci_commands(CLI::App& root) {
     aci::Contract contract = load_contract(args->contract, rules);
     const auto* cpts = std::get_if<aci::CptsContract>(&contract);
     if (!cpts) fail_with("les échéances de missions ne concernent que les contrats CPTS");
-    aci::Date as_of = today();
+    aci::Date as_of = today_utc();
     if (!args->as_of.empty()) {
       auto d = aci::parse_date(args->as_of);
       if (!d) fail_with("--as-of : date invalide « " + args->as_of + " » (AAAA-MM-JJ)");
@@ -213,9 +201,9 @@ void add_aci_commands(CLI::App& root) {
       for (const auto& v : aci::list_values(a)) {
         std::string sources;
         for (const auto& s : v.provenance->sources) sources += (sources.empty() ? "" : " ") + s;
-        std::cout << a.id << "," << csv_field(v.key) << "," << csv_field(v.value) << ","
-                  << (v.provenance->verified ? "oui" : "non") << "," << csv_field(sources) << ","
-                  << csv_field(v.provenance->note) << "\n";
+        std::cout << a.id << "," << csv::field(v.key) << "," << csv::field(v.value) << ","
+                  << (v.provenance->verified ? "oui" : "non") << "," << csv::field(sources) << ","
+                  << csv::field(v.provenance->note) << "\n";
       }
     }
   });

@@ -14,6 +14,8 @@
 #include "app/cli.hpp"
 #include "geo/referentiel.hpp"
 #include "refdata/reference_file.hpp"
+#include "common/csv.hpp"
+#include "common/french.hpp"
 
 namespace maillage::app {
 namespace {
@@ -28,17 +30,6 @@ std::string default_reference() {
 [[noreturn]] void fail_with(const Error& e) {
   std::cerr << "maillage reference : " << e.describe() << "\n";
   throw CLI::RuntimeError(1);
-}
-
-// 12345678 → "12 345 678" (narrow no-break spaces would be nicer but break terminals' columns).
-std::string thousands(std::int64_t v) {
-  std::string digits = std::to_string(v < 0 ? -v : v);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(' ');
-    out.push_back(digits[i]);
-  }
-  return v < 0 ? "-" + out : out;
 }
 
 // French decimal comma.
@@ -81,7 +72,7 @@ void print_quality_table(const std::array<std::int64_t, geo::kCoordQualityCount>
     const auto i = static_cast<std::size_t>(q);
     std::cout << fmt::format("  {:<28}{:>10}{:>12}{:>14}\n",
                              quality_label(static_cast<geo::CoordQuality>(q)),
-                             thousands(communes[i]), percent(communes[i], total_communes),
+                             fr::integer(communes[i], " "), percent(communes[i], total_communes),
                              percent(population[i], total_population));
   }
 }
@@ -137,10 +128,10 @@ void print_build_report(const refdata::BuildReferenceReport& r, const std::strin
   std::cout << fmt::format(
       "Communes : {} (+ {} arrondissements municipaux) ; EPCI : {} ; départements : {} ; régions : "
       "{}\n",
-      thousands(static_cast<std::int64_t>(b.communes)),
-      thousands(static_cast<std::int64_t>(b.arrondissements)),
-      thousands(static_cast<std::int64_t>(b.epcis)), b.departements, b.regions);
-  std::cout << fmt::format("Population : {}\n", thousands(b.population));
+      fr::integer(static_cast<std::int64_t>(b.communes), " "),
+      fr::integer(static_cast<std::int64_t>(b.arrondissements), " "),
+      fr::integer(static_cast<std::int64_t>(b.epcis), " "), b.departements, b.regions);
+  std::cout << fmt::format("Population : {}\n", fr::integer(b.population, " "));
   std::cout << "Coordonnées des communes :\n";
   std::array<std::int64_t, geo::kCoordQualityCount> communes{};
   for (std::size_t i = 0; i < communes.size(); ++i) {
@@ -151,9 +142,9 @@ void print_build_report(const refdata::BuildReferenceReport& r, const std::strin
   std::cout << fmt::format(
       "Points GeoNames : {} lus, {} rattachés à une commune, {} sans commune actuelle, {} "
       "rejetés\n",
-      thousands(static_cast<std::int64_t>(b.places_read)),
-      thousands(static_cast<std::int64_t>(b.places_matched)),
-      thousands(static_cast<std::int64_t>(b.places_unmatched)), b.rejected.size());
+      fr::integer(static_cast<std::int64_t>(b.places_read), " "),
+      fr::integer(static_cast<std::int64_t>(b.places_matched), " "),
+      fr::integer(static_cast<std::int64_t>(b.places_unmatched), " "), b.rejected.size());
   for (const geo::RejectedPoint& p : b.rejected) {
     std::cout << fmt::format(
         "  rejeté : {} {} (« {} », ligne {}) à {} km de son {} (seuil {} km)\n", p.code, p.nom,
@@ -164,20 +155,9 @@ void print_build_report(const refdata::BuildReferenceReport& r, const std::strin
       "Voisinage : {} paires de communes voisines (sur {} arêtes de Delaunay) ; {} communes "
       "isolées (îles) ; {} points hors du contour terrestre (rattachés à la terre la plus proche "
       "ou îlots) ; {} sommets de cellules\n",
-      thousands(static_cast<std::int64_t>(b.neighbour_pairs)),
-      thousands(static_cast<std::int64_t>(b.delaunay_edges)), b.islands, b.offshore,
-      thousands(static_cast<std::int64_t>(b.cell_vertices)));
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
+      fr::integer(static_cast<std::int64_t>(b.neighbour_pairs), " "),
+      fr::integer(static_cast<std::int64_t>(b.delaunay_edges), " "), b.islands, b.offshore,
+      fr::integer(static_cast<std::int64_t>(b.cell_vertices), " "));
 }
 
 }  // namespace
@@ -239,11 +219,11 @@ void add_reference_commands(CLI::App& root) {
     }
     std::cout << "Tables :\n";
     for (const auto& [table, rows] : r->tables) {
-      std::cout << fmt::format("  {:<18}{:>12}\n", table, thousands(rows));
+      std::cout << fmt::format("  {:<18}{:>12}\n", table, fr::integer(rows, " "));
     }
     std::cout << fmt::format(
         "Coordonnées des {} communes (arrondissements exclus), population {} :\n",
-        thousands(r->communes), thousands(r->population));
+        fr::integer(r->communes, " "), fr::integer(r->population, " "));
     print_quality_table(r->quality_communes, r->quality_population, r->communes, r->population);
   });
 
@@ -272,7 +252,7 @@ void add_reference_commands(CLI::App& root) {
     std::string out = "code,nom,departement,region,epci,population,lat,lon,quality\n";
     for (const geo::Commune& c : ref->communes) {
       if (c.arrondissement && !export_args->arrondissements) continue;
-      out += fmt::format("{},{},{},{},{},{},{:.5f},{:.5f},{}\n", c.code, csv_field(c.nom),
+      out += fmt::format("{},{},{},{},{},{},{:.5f},{:.5f},{}\n", c.code, csv::field(c.nom),
                          c.departement, c.region, c.epci, c.population, c.position.lat,
                          c.position.lon, geo::coord_quality_id(c.quality));
     }

@@ -61,7 +61,7 @@ void portfolio(const PortfolioFlags& f) {
   auto reg = services::Registry::create(**db, *ref);
   if (!reg) die(reg.error());
 
-  registry::Date today = services::today_utc();
+  registry::Date today = today_utc();
   if (!f.date.empty()) {
     auto d = registry::parse_date(f.date);
     if (!d) die(Error{ErrorCode::invalid_input, "date attendue au format AAAA-MM-JJ", "--date", "", 0});

@@ -25,6 +25,8 @@
 #include "rpps/generator.hpp"
 #include "services/rpps.hpp"
 #include "store/database.hpp"
+#include "common/french.hpp"
+#include "common/dates.hpp"
 
 namespace maillage::app {
 
@@ -88,16 +90,6 @@ std::unique_ptr<store::Database> open_database(const std::string& command, const
   return std::move(*db);
 }
 
-std::string thousands(std::int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += "\u202f";  // narrow no-break space
-    out += digits[i];
-  }
-  return n < 0 ? "-" + out : out;
-}
-
 // ---- import rpps -------------------------------------------------------------------------------
 
 struct ImportFlags {
@@ -143,24 +135,24 @@ void import_rpps(const ImportFlags& f) {
   std::cout << fmt::format(
       "Instantané RPPS n° {} importé depuis « {} »{} en {:.1f} s\n", s.id, s.source_file,
       s.extract_date.empty() ? "" : " (extraction du " + s.extract_date + ")", seconds);
-  std::cout << fmt::format("  lignes lues            : {}\n", thousands(s.data_lines));
+  std::cout << fmt::format("  lignes lues            : {}\n", fr::integer(s.data_lines));
   std::cout << fmt::format(
       "  activités retenues     : {} (une par professionnel et par site ; "
       "{} doublons de site fusionnés)\n",
-      thousands(s.activities), thousands(s.duplicate_lines));
-  std::cout << fmt::format("  professionnels         : {}\n", thousands(s.persons));
-  std::cout << fmt::format("  commune par code postal: {}\n", thousands(s.from_postcode));
+      fr::integer(s.activities), fr::integer(s.duplicate_lines));
+  std::cout << fmt::format("  professionnels         : {}\n", fr::integer(s.persons));
+  std::cout << fmt::format("  commune par code postal: {}\n", fr::integer(s.from_postcode));
   std::cout << fmt::format(
       "  lignes ignorées        : {} (sans adresse : {}, à l'étranger : {})\n",
-      thousands(s.skipped_lines),
-      thousands(r.skipped_by_reason[static_cast<std::size_t>(rpps::SkipReason::no_address)]),
-      thousands(r.skipped_by_reason[static_cast<std::size_t>(rpps::SkipReason::abroad)]));
-  std::cout << fmt::format("  lignes en erreur       : {}\n", thousands(s.bad_lines));
+      fr::integer(s.skipped_lines),
+      fr::integer(r.skipped_by_reason[static_cast<std::size_t>(rpps::SkipReason::no_address)]),
+      fr::integer(r.skipped_by_reason[static_cast<std::size_t>(rpps::SkipReason::abroad)]));
+  std::cout << fmt::format("  lignes en erreur       : {}\n", fr::integer(s.bad_lines));
   for (std::size_t i = 0; i < r.bad_by_reason.size(); ++i) {
     if (r.bad_by_reason[i] == 0) continue;
     std::cout << fmt::format("    {:<34} {}\n",
                              rpps::bad_reason_label(static_cast<rpps::BadReason>(i)),
-                             thousands(r.bad_by_reason[i]));
+                             fr::integer(r.bad_by_reason[i]));
   }
   const std::size_t shown = std::min(f.show_bad, r.bad.size());
   if (shown > 0) {
@@ -185,22 +177,13 @@ struct DemoFlags {
   std::string out;
 };
 
-std::string today_utc() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y%m%d", &tm);
-  return buf;
-}
-
 void demo_rpps(const DemoFlags& f) {
   const std::string command = "demo rpps";
   Config config = resolve(command, f.settings);
   geo::Referentiel ref = load_referentiel(command, config.reference);
   auto communes = services::rpps_generator_communes(ref, f.departement);
   if (!communes) die(command, communes.error());
-  std::string date = f.date.empty() ? today_utc() : f.date;
+  std::string date = f.date.empty() ? format_date_compact(today_utc()) : f.date;
   if (date.size() != 8 || date.find_first_not_of("0123456789") != std::string::npos) {
     die(command,
         Error{ErrorCode::invalid_input, "date attendue sous la forme AAAAMMJJ", "--date", "", 0});
@@ -234,8 +217,8 @@ void demo_rpps(const DemoFlags& f) {
       "Extrait RPPS FICTIF écrit dans « {} » : département {}, {} communes, {} lignes, {} "
       "professionnels fictifs, {} ligne(s) volontairement erronée(s), {} octets (graine {}, "
       "millésime {})\n",
-      out, f.departement, communes->size(), thousands(summary->lines), thousands(summary->persons),
-      summary->bad_lines, thousands(static_cast<std::int64_t>(summary->bytes)), f.seed, f.vintage);
+      out, f.departement, communes->size(), fr::integer(summary->lines), fr::integer(summary->persons),
+      summary->bad_lines, fr::integer(static_cast<std::int64_t>(summary->bytes)), f.seed, f.vintage);
 }
 
 // ---- rpps snapshots ----------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "coverage/proposals.hpp"
+#include "common/french.hpp"
 
 namespace maillage::coverage {
 
@@ -66,16 +67,7 @@ std::string count_row(std::string_view label, const Count& c, const Count& total
 
 }  // namespace
 
-std::string format_int(std::int64_t v) {
-  const bool negative = v < 0;
-  std::string digits = std::to_string(negative ? -v : v);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ' ';
-    out += digits[i];
-  }
-  return negative ? "-" + out : out;
-}
+std::string format_int(std::int64_t v) { return fr::integer(v, " "); }
 
 std::string format_percent(std::int64_t part, std::int64_t total) {
   if (total == 0) return "—";

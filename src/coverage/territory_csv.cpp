@@ -1,4 +1,5 @@
 #include "coverage/territory_csv.hpp"
+#include "common/csv.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -110,16 +111,6 @@ bool valid_code(std::string_view c) {
     return is_digit(c[2]) && is_digit(c[3]) && is_digit(c[4]);
   }
   return std::all_of(c.begin(), c.end(), is_digit);
-}
-
-std::string quote_csv(std::string_view s) {
-  if (s.find_first_of(",;\"\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 std::string q(std::string_view s) { return "« " + std::string(s) + " »"; }
@@ -341,7 +332,7 @@ std::string territory_csv(const geo::Referentiel& ref, std::span<const CommuneIn
   for (CommuneIndex i : communes) {
     if (i >= ref.communes.size()) continue;
     const geo::Commune& c = ref.communes[i];
-    out += c.code + "," + quote_csv(c.nom) + "," + std::to_string(c.population) + "\n";
+    out += c.code + "," + csv::field(c.nom) + "," + std::to_string(c.population) + "\n";
   }
   return out;
 }
@@ -352,7 +343,7 @@ std::string territories_csv(const geo::Referentiel& ref, std::span<const Territo
     for (CommuneIndex i : t.communes) {
       if (i >= ref.communes.size()) continue;
       const geo::Commune& c = ref.communes[i];
-      out += quote_csv(t.name) + "," + quote_csv(t.stage) + "," + c.code + "," + quote_csv(c.nom) +
+      out += csv::field(t.name) + "," + csv::field(t.stage) + "," + c.code + "," + csv::field(c.nom) +
              "\n";
     }
   }

@@ -18,6 +18,7 @@
 #include "http/web_app.hpp"
 #include "office/xlsx.hpp"
 #include "services/registry.hpp"
+#include "common/csv.hpp"
 
 namespace maillage::http {
 namespace {
@@ -153,17 +154,6 @@ std::vector<std::string> stage_ids_of(const services::Registry& reg) {
 }
 
 // RFC 4180 field; a leading = + - @ is prefixed with ' so that a spreadsheet never runs it.
-std::string csv_field(std::string v) {
-  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')) v = "'" + v;
-  if (v.find_first_of(";\"\n\r") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 class RegistryFeature final : public Feature {
  public:
   explicit RegistryFeature(const Site& site)
@@ -495,7 +485,7 @@ Result<Response> RegistryFeature::api_transition(const RequestContext& ctx) {
   if (!id) return tl::unexpected(id.error());
   auto body = read_json_body(ctx.request, *transition_schema_);
   if (!body) return tl::unexpected(body.error());
-  const auto today = services::today_utc();
+  const auto today = today_utc();
   auto date = date_field(*body, "date", today);
   if (!date) return tl::unexpected(date.error());
   auto s = (*r)->transition(*ctx.principal(), *id, (*body)["version"].get<std::int64_t>(),
@@ -512,7 +502,7 @@ Result<Response> RegistryFeature::api_milestone(const RequestContext& ctx) {
   if (!id) return tl::unexpected(id.error());
   auto body = read_json_body(ctx.request, *milestone_schema_);
   if (!body) return tl::unexpected(body.error());
-  const auto today = services::today_utc();
+  const auto today = today_utc();
   auto date = date_field(*body, "date", today);
   if (!date) return tl::unexpected(date.error());
   if (auto st = (*r)->record_milestone(*ctx.principal(), *id, (*body)["jalon"].get<std::string>(),
@@ -598,7 +588,7 @@ Result<Response> RegistryFeature::api_add_document(const RequestContext& ctx) {
   if (!body) return tl::unexpected(body.error());
   auto bytes = decode_base64((*body)["contenu_base64"].get<std::string>());
   if (!bytes) return tl::unexpected(bytes.error());
-  auto date = date_field(*body, "date", services::today_utc());
+  auto date = date_field(*body, "date", today_utc());
   if (!date) return tl::unexpected(date.error());
   services::NewDocument d;
   d.doc_type = (*body)["type"].get<std::string>();
@@ -698,7 +688,7 @@ Result<services::Portfolio> RegistryFeature::portfolio_of(const RequestContext& 
       return fail(ErrorCode::invalid_input, "Étape inconnue : " + *f.stage, "etape");
     }
   }
-  registry::Date today = services::today_utc();
+  registry::Date today = today_utc();
   if (auto d = non_empty("date")) {
     auto parsed = registry::parse_date(*d);
     if (!parsed) return fail(ErrorCode::invalid_input, "Date attendue au format AAAA-MM-JJ.", "date");
@@ -759,7 +749,7 @@ Result<Response> RegistryFeature::api_portfolio(const RequestContext& ctx) {
   auto stamp = (*r)->write_stamp();
   if (!stamp) return tl::unexpected(stamp.error());
   const auto now = std::chrono::steady_clock::now();
-  const std::string key = portfolio_key(ctx, registry::format_date(services::today_utc()));
+  const std::string key = portfolio_key(ctx, registry::format_date(today_utc()));
   std::shared_ptr<const CachedPortfolio> hit;
   {
     std::lock_guard lock(cache_mutex_);
@@ -805,7 +795,7 @@ Result<Response> RegistryFeature::api_portfolio_csv(const RequestContext& ctx) {
   auto line = [&](const std::vector<std::string>& fields) {
     for (std::size_t i = 0; i < fields.size(); ++i) {
       if (i > 0) out += ';';
-      out += csv_field(fields[i]);
+      out += csv::text_field(fields[i]);
     }
     out += "\r\n";
   };
@@ -1015,7 +1005,7 @@ Result<Response> RegistryFeature::page_structure(const RequestContext& ctx) {
   if (!communes) return tl::unexpected(communes.error());
   auto refs = (*r)->referents_of_structure(who, *id);
   if (!refs) return tl::unexpected(refs.error());
-  auto alerts = (*r)->alerts(who, {*id}, services::today_utc());
+  auto alerts = (*r)->alerts(who, {*id}, today_utc());
   if (!alerts) return tl::unexpected(alerts.error());
 
   json history = json::array();
@@ -1078,7 +1068,7 @@ Result<Response> RegistryFeature::page_structure(const RequestContext& ctx) {
             {"a_historique", !hist->empty()},
             {"transitions", std::move(buttons)},
             {"a_transitions", !moves->empty()},
-            {"aujourdhui", registry::format_date(services::today_utc())},
+            {"aujourdhui", registry::format_date(today_utc())},
             {"documents", std::move(documents)},
             {"a_documents", !docs->empty()},
             {"types_documents", std::move(types)},
@@ -1108,7 +1098,7 @@ Result<Response> RegistryFeature::page_transition(const RequestContext& ctx) {
   };
   auto version = parse_id(field("version"), "version");
   if (!version) return tl::unexpected(version.error());
-  const auto today = services::today_utc();
+  const auto today = today_utc();
   registry::Date date = today;
   if (!field("date").empty()) {
     auto d = registry::parse_date(field("date"));

@@ -12,6 +12,7 @@
 
 #include "http/feature.hpp"
 #include "services/territory.hpp"
+#include "common/french.hpp"
 
 namespace maillage::http {
 namespace {
@@ -65,24 +66,13 @@ Result<std::int64_t> structure_id(const RequestContext& ctx) {
   return id;
 }
 
-// "1 234 567" with narrow no-break spaces, as the other pages.
-std::string thousands(std::int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  std::string out = n < 0 ? "-" : "";
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += "\u202F";
-    out += digits[i];
-  }
-  return out;
-}
-
 // The page's copy of a coverage document: every "population" written the French way.
 void format_populations(json& j) {
   if (j.is_object()) {
     for (auto it = j.begin(); it != j.end(); ++it) {
       if ((it.key() == "population" || it.key().rfind("population_", 0) == 0) &&
           it->is_number_integer()) {
-        *it = thousands(it->get<std::int64_t>());
+        *it = fr::integer(it->get<std::int64_t>());
       } else {
         format_populations(*it);
       }

@@ -11,6 +11,7 @@
 #include "http/compress.hpp"
 #include "http/schemas.hpp"
 #include "store/database.hpp"
+#include "common/french.hpp"
 
 namespace maillage::http {
 
@@ -326,19 +327,6 @@ Result<Response> WebApp::openapi(const RequestContext& ctx) {
   return r;
 }
 
-std::string format_count(std::int64_t n) {
-  std::string digits = std::to_string(n);
-  std::string sign;
-  if (!digits.empty() && digits.front() == '-') {
-    sign = "-";
-    digits.erase(0, 1);
-  }
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += "\u202F";
-    out += digits[i];
-  }
-  return sign + out;
-}
+std::string format_count(std::int64_t n) { return fr::integer(n); }
 
 }  // namespace maillage::http

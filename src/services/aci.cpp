@@ -22,6 +22,8 @@
 #include "geo/referentiel.hpp"
 #include "services/rpps.hpp"
 #include "store/database.hpp"
+#include "common/base64.hpp"
+#include "common/dates.hpp"
 
 namespace maillage::services {
 
@@ -868,8 +870,7 @@ Result<json> AciService::contract(const Principal& who, std::int64_t id) {
     auto l = impl_->loaded(who, id);
     if (!l) return err(l);
     // Missions with their deadlines as of today.
-    auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
-    auto deadlines = aci::check_deadlines(l->contract, rulebook(), aci::Date{today});
+    auto deadlines = aci::check_deadlines(l->contract, rulebook(), today_utc());
     if (!deadlines) return err(deadlines);
     for (const auto& d : *deadlines) {
       auto milestone = [](const aci::Milestone& ms) {
@@ -1468,7 +1469,7 @@ Result<std::int64_t> AciService::add_attachment(const Principal& who, std::int64
       in.filename.find_first_of("/\\\r\n\"") != std::string::npos) {
     return invalid("$.filename", "nom de fichier invalide");
   }
-  auto bytes = base64_decode(in.content_base64);
+  auto bytes = base64::decode(in.content_base64);
   if (!bytes) return invalid("$.content_base64", "contenu base64 invalide");
   if (bytes->size() > impl_->limits.max_attachment_bytes) {
     return invalid("$.content_base64", fmt::format("fichier trop volumineux ({} Kio au plus)",
@@ -1487,7 +1488,7 @@ Result<std::int64_t> AciService::add_attachment(const Principal& who, std::int64
         "content_base64, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
         "RETURNING id",
         {*wid, in.item, in.filename, in.content_type, static_cast<std::int64_t>(bytes->size()),
-         base64_encode(*bytes), who.login, store::timestamp_now()});
+         base64::encode(*bytes), who.login, store::timestamp_now()});
     if (!r) return err(r);
     aid = r->rows.at(0).integer(0);
     return store::audit(tx, {who.login, "dialogue.attach", "dialogue_workspace",
@@ -1511,7 +1512,7 @@ Result<AttachmentFile> AciService::attachment(const Principal& who, std::int64_t
       {attachment_id, id, std::int64_t{year}});
   if (!r) return err(r);
   if (r->empty()) return fail(ErrorCode::not_found, "pièce introuvable");
-  auto bytes = base64_decode(r->rows[0].text(2));
+  auto bytes = base64::decode(r->rows[0].text(2));
   if (!bytes) return fail(ErrorCode::internal, "pièce illisible");
   return AttachmentFile{r->rows[0].text(0), r->rows[0].text(1), std::move(*bytes)};
 }
@@ -1855,35 +1856,5 @@ Result<json> AciService::alerts(const std::vector<std::int64_t>& structure_ids,
 }
 
 // ---------------------------------------------------------------------------------------------
-
-std::string base64_encode(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(bytes.data()),
-                          static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
-
-std::optional<std::string> base64_decode(std::string_view text) {
-  if (text.size() % 4 != 0) return std::nullopt;
-  for (char ch : text) {
-    bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-              ch == '+' || ch == '/' || ch == '=';
-    if (!ok) return std::nullopt;
-  }
-  if (text.empty()) return std::string();
-  std::string out(3 * text.size() / 4, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(text.data()),
-                          static_cast<int>(text.size()));
-  if (n < 0) return std::nullopt;
-  // EVP_DecodeBlock keeps the padding's zero bytes: drop one per '='.
-  std::size_t pad = 0;
-  if (text.back() == '=') ++pad;
-  if (text.size() >= 2 && text[text.size() - 2] == '=') ++pad;
-  out.resize(static_cast<std::size_t>(n) - pad);
-  return out;
-}
 
 }  // namespace maillage::services

@@ -174,8 +174,4 @@ class AciService {
 /// view: indicator sheet, payment schedule, budget, adjustments, agreed versions and minutes.
 Result<std::string> dialogue_dossier_odt(const nlohmann::json& workspace);
 
-/// Base64 (RFC 4648, with padding) of raw bytes, and back; nullopt for malformed input.
-std::string base64_encode(std::string_view bytes);
-std::optional<std::string> base64_decode(std::string_view text);
-
 }  // namespace maillage::services

@@ -13,6 +13,7 @@
 
 #include "registry/alerts.hpp"
 #include "store/database.hpp"
+#include "common/base64.hpp"
 
 namespace maillage::services {
 
@@ -142,30 +143,6 @@ std::string lower_kind(const std::string& kind) {
   std::string out = kind;
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string base64_encode(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(bytes.data()),
-                          static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
-
-Result<std::string> base64_decode(std::string_view text) {
-  if (text.size() % 4 != 0) return fail(ErrorCode::internal, "document corrompu (base64)");
-  std::string out(3 * text.size() / 4 + 1, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(text.data()),
-                          static_cast<int>(text.size()));
-  if (n < 0) return fail(ErrorCode::internal, "document corrompu (base64)");
-  // EVP_DecodeBlock counts the padding as zero bytes.
-  std::size_t len = static_cast<std::size_t>(n);
-  if (!text.empty() && text.back() == '=') --len;
-  if (text.size() >= 2 && text[text.size() - 2] == '=') --len;
-  out.resize(len);
   return out;
 }
 
@@ -316,10 +293,6 @@ void remove_alert_source(const std::string& name) {
   auto& s = alert_sources();
   std::lock_guard lock(s.mutex);
   s.sources.erase(name);
-}
-
-registry::Date today_utc() {
-  return Date{std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
 }
 
 Result<Registry> Registry::create(store::Database& db, const geo::Referentiel& ref) {
@@ -557,8 +530,8 @@ Result<Document> Registry::document(const Principal& who, std::int64_t id,
   d.info.date = registry::parse_date(r.text(7)).value_or(Date{});
   d.info.uploaded_by = r.text(8);
   d.info.uploaded_at = r.text(9);
-  auto bytes = base64_decode(r.text(10));
-  if (!bytes) return tl::unexpected(bytes.error());
+  auto bytes = base64::decode(r.text(10));
+  if (!bytes) return fail(ErrorCode::internal, "document corrompu (base64)");
   d.bytes = std::move(*bytes);
   return d;
 }
@@ -1172,7 +1145,7 @@ Result<DocumentInfo> Registry::add_document(const Principal& who, std::int64_t i
         "size_bytes, doc_date, content_base64, uploaded_by, uploaded_at) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         {id, info.doc_type, info.title, info.filename, info.content_type, info.size_bytes,
-         registry::format_date(info.date), base64_encode(d.bytes), info.uploaded_by,
+         registry::format_date(info.date), base64::encode(d.bytes), info.uploaded_by,
          info.uploaded_at});
     if (!rows) return tl::unexpected(rows.error());
     info.id = rows->rows.at(0).integer(0);

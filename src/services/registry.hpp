@@ -297,7 +297,5 @@ class Registry {
   registry::Lifecycles lifecycles_;
 };
 
-/// Today's date (UTC), the default `today` of the handlers and the CLI.
-registry::Date today_utc();
 
 }  // namespace maillage::services

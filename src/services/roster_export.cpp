@@ -3,20 +3,11 @@
 #include <fmt/format.h>
 
 #include "services/roster_plan.hpp"
+#include "common/csv.hpp"
 
 namespace maillage::services {
 
 namespace {
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(";\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 }  // namespace
 
@@ -33,8 +24,8 @@ std::string roster_csv(const std::vector<ExportEntry>& entries) {
   out += "date;debut;fin;fin_le_lendemain;type;lieu;profession;membre\r\n";
   for (const auto& e : entries) {
     out += fmt::format("{};{};{};{};{};{};{};{}\r\n", e.day, e.start_time, e.end_time,
-                       e.ends_next_day ? "oui" : "non", csv_field(e.kind), csv_field(e.label),
-                       csv_field(e.profession), csv_field(e.member));
+                       e.ends_next_day ? "oui" : "non", csv::field(e.kind), csv::field(e.label),
+                       csv::field(e.profession), csv::field(e.member));
   }
   return out;
 }

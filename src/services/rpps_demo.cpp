@@ -6,6 +6,7 @@
 #include <ctime>
 #include <string>
 
+#include "common/dates.hpp"
 #include "rpps/generator.hpp"
 #include "services/demo.hpp"
 #include "services/rpps.hpp"
@@ -17,18 +18,6 @@ namespace {
 
 constexpr const char* kDemoDepartement = "57";
 constexpr std::uint64_t kDemoSeed = 57;
-
-// "YYYYMMDD0000" of today (UTC) minus `years_back` years (29 February becomes the 28th).
-std::string timestamp(int years_back) {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  tm.tm_year -= years_back;
-  if (tm.tm_mon == 1 && tm.tm_mday == 29) tm.tm_mday = 28;
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y%m%d0000", &tm);
-  return buf;
-}
 
 }  // namespace
 
@@ -60,7 +49,7 @@ Result<DemoLines> load_rpps_demo(store::Database& db, const geo::Referentiel& re
     import.user = "demo";
     import.fictitious = true;
     auto report =
-        import_rpps_text(db, ref, rpps::fictitious_file_name(timestamp(years_back)), text, import);
+        import_rpps_text(db, ref, rpps::fictitious_file_name(format_date_compact(add_years(today_utc(), -years_back)) + "0000"), text, import);
     if (!report) return tl::unexpected(report.error());
     reports.push_back(std::move(*report));
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <stdexcept>
 
 #include "store/backends.hpp"
 #include "store/migrations.hpp"
@@ -11,6 +12,20 @@ namespace maillage::store {
 bool Row::is_null(std::size_t i) const {
   return i >= values.size() || std::holds_alternative<std::nullptr_t>(values[i]);
 }
+
+std::size_t NamedRow::index(std::string_view column) const {
+  for (std::size_t i = 0; i < columns_->size(); ++i) {
+    if ((*columns_)[i] == column) return i;
+  }
+  throw std::out_of_range("store: no column \"" + std::string(column) + "\" in this result");
+}
+
+bool NamedRow::is_null(std::string_view column) const { return row_->is_null(index(column)); }
+std::int64_t NamedRow::integer(std::string_view column) const {
+  return row_->integer(index(column));
+}
+double NamedRow::real(std::string_view column) const { return row_->real(index(column)); }
+std::string NamedRow::text(std::string_view column) const { return row_->text(index(column)); }
 
 std::int64_t Row::integer(std::size_t i) const {
   if (i >= values.size()) return 0;

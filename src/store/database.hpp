@@ -30,10 +30,52 @@ struct Row {
   [[nodiscard]] std::string text(std::size_t i) const;      // "" for NULL
 };
 
+// One row read by column name: repositories map rows with these, so that a column added to a
+// SELECT cannot shift the others. An unknown name is a bug in the repository and throws
+// std::out_of_range naming the column (the router answers 500 and logs it).
+class NamedRow {
+ public:
+  NamedRow(const std::vector<std::string>& columns, const Row& row) : columns_(&columns), row_(&row) {}
+  [[nodiscard]] bool is_null(std::string_view column) const;
+  [[nodiscard]] std::int64_t integer(std::string_view column) const;  // 0 for NULL
+  [[nodiscard]] double real(std::string_view column) const;           // 0 for NULL
+  [[nodiscard]] std::string text(std::string_view column) const;      // "" for NULL
+  [[nodiscard]] bool boolean(std::string_view column) const { return integer(column) != 0; }
+
+ private:
+  [[nodiscard]] std::size_t index(std::string_view column) const;
+  const std::vector<std::string>* columns_;
+  const Row* row_;
+};
+
 struct Rows {
   std::vector<std::string> columns;
   std::vector<Row> rows;
   [[nodiscard]] bool empty() const { return rows.empty(); }
+  [[nodiscard]] std::size_t size() const { return rows.size(); }
+  [[nodiscard]] NamedRow named(std::size_t i) const { return NamedRow(columns, rows.at(i)); }
+
+  // for (store::NamedRow r : rows.each()) { r.text("name"); }
+  class Iterator {
+   public:
+    Iterator(const Rows& rows, std::size_t i) : rows_(&rows), i_(i) {}
+    NamedRow operator*() const { return rows_->named(i_); }
+    Iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    bool operator!=(const Iterator& o) const { return i_ != o.i_; }
+
+   private:
+    const Rows* rows_;
+    std::size_t i_;
+  };
+  struct Range {
+    const Rows& rows;
+    [[nodiscard]] Iterator begin() const { return {rows, 0}; }
+    [[nodiscard]] Iterator end() const { return {rows, rows.rows.size()}; }
+  };
+  [[nodiscard]] Range each() const { return Range{*this}; }
 };
 
 // A transaction in progress. Only valid inside Database::transact, on the calling thread.

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "common/base64.hpp"
 #include "http/test_server.hpp"
 #include "services/aci.hpp"
 #include "store/database.hpp"
@@ -89,7 +90,7 @@ TEST_P(AciApi, DialogueFromIndicatorEntryToDossier) {
   EXPECT_EQ(post(d + "/comments", {{"item", "general"}, {"body", "x"}}, member_)->status, 403);
   auto att = post(d + "/attachments",
                   {{"item", "indicateur:acces_soins/mt"}, {"filename", "suivi.csv"},
-                   {"content_type", "text/csv"}, {"content_base64", services::base64_encode("a;b\n1;2\n")}},
+                   {"content_type", "text/csv"}, {"content_base64", base64::encode("a;b\n1;2\n")}},
                   coord_);
   ASSERT_EQ(att->status, 201) << att->body;
   auto file = server_->get(d + "/attachments/" + std::to_string(json::parse(att->body)["id"].get<int>()), member_);

@@ -495,7 +495,7 @@ TEST_P(RegistryTest, DemoLoadsOnceAndSplitsTheDepartement) {
             audits->rows[0].integer(0));
   // Every demo history replays (the portfolio computes the alerts of all of them), and the
   // demo CPTS of the coordinator got its stage and territory (Metz Métropole in this référentiel).
-  auto p = reg_->portfolio(roc_, "57", {}, services::today_utc());
+  auto p = reg_->portfolio(roc_, "57", {}, today_utc());
   ASSERT_TRUE(p) << p.error().describe();
   EXPECT_EQ(p->total, 17);
   bool messin = false;

@@ -1,0 +1,23 @@
+#include "common/csv.hpp"
+
+namespace maillage::csv {
+
+std::string field(std::string_view value) {
+  if (value.find_first_of(",;\"\r\n") == std::string_view::npos) return std::string(value);
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string text_field(std::string_view value) {
+  if (!value.empty() &&
+      (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@')) {
+    return field("'" + std::string(value));
+  }
+  return field(value);
+}
+
+}  // namespace maillage::csv

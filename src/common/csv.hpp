@@ -1,0 +1,19 @@
+// Writing CSV fields (RFC 4180). Every export of the code base quotes the same way, whatever its
+// separator: a field holding ',' or ';', a double quote or a line break is quoted, quotes doubled,
+// so the file reads right whether a spreadsheet guesses ',' or ';'.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace maillage::csv {
+
+/// The field as it goes between separators.
+[[nodiscard]] std::string field(std::string_view value);
+
+/// For text typed by people, in exports opened by spreadsheets: like field(), and a leading
+/// = + - @ is neutralised with an apostrophe so that the cell is not read as a formula
+/// (CSV injection).
+[[nodiscard]] std::string text_field(std::string_view value);
+
+}  // namespace maillage::csv
