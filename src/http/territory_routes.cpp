@@ -6,13 +6,16 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 #include <mutex>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 
-#include "http/feature.hpp"
-#include "services/territory.hpp"
 #include "common/french.hpp"
+#include "common/try.hpp"
+#include "http/feature.hpp"
+#include "http/territory_json.hpp"
+#include "services/territory.hpp"
 
 namespace maillage::http {
 namespace {
@@ -20,15 +23,11 @@ namespace {
 using nlohmann::json;
 using services::Role;
 
-constexpr const char* kEtalabCommunes =
-    "node_modules/@etalab/decoupage-administratif/data/communes.json";
-
 std::shared_ptr<const JsonSchema> territory_schema() {
   static const auto schema = std::make_shared<const JsonSchema>(json_object(
       "Nouveau territoire d'une CPTS",
       {
-          {"version", true,
-           json_integer("Version de la structure lue avant la modification", 1)},
+          {"version", true, json_integer("Version de la structure lue avant la modification", 1)},
           {"communes", true,
            json_array("Codes INSEE des communes du territoire", json_string("Code INSEE", 5, 5),
                       40000)},
@@ -37,12 +36,12 @@ std::shared_ptr<const JsonSchema> territory_schema() {
 }
 
 std::shared_ptr<const JsonSchema> import_schema() {
-  static const auto schema = std::make_shared<const JsonSchema>(json_object(
-      "Fichier CSV de codes INSEE à prévisualiser",
-      {
-          {"fichier", true, json_string("Nom du fichier (pour le rapport)", 1, 200)},
-          {"contenu", true, json_string("Contenu du fichier CSV", 1)},
-      }));
+  static const auto schema = std::make_shared<const JsonSchema>(
+      json_object("Fichier CSV de codes INSEE à prévisualiser",
+                  {
+                      {"fichier", true, json_string("Nom du fichier (pour le rapport)", 1, 200)},
+                      {"contenu", true, json_string("Contenu du fichier CSV", 1)},
+                  }));
   return schema;
 }
 
@@ -50,8 +49,7 @@ std::shared_ptr<const JsonSchema> confirm_schema() {
   static const auto schema = std::make_shared<const JsonSchema>(json_object(
       "Confirmation d'un import prévisualisé",
       {
-          {"version", true,
-           json_integer("Version de la structure lue avant la modification", 1)},
+          {"version", true, json_integer("Version de la structure lue avant la modification", 1)},
       }));
   return schema;
 }
@@ -94,14 +92,16 @@ Response json_answer(const json& body, int status = 200) {
   return r;
 }
 
+using TerritoriesFactory = std::function<Result<std::unique_ptr<services::Territories>>()>;
+
 class TerritoryFeature final : public Feature {
  public:
-  explicit TerritoryFeature(const Site& site) : site_(site) {}
+  TerritoryFeature(const Site& site, TerritoriesFactory factory)
+      : site_(site), factory_(std::move(factory)) {}
 
   void add_routes(RouteTable& table) override {
     const auto signed_in = AccessRule::authenticated();
-    const auto editors =
-        AccessRule::only({Role::admin, Role::roc, Role::ars, Role::coordinator});
+    const auto editors = AccessRule::only({Role::admin, Role::roc, Role::ars, Role::coordinator});
     const auto steering = AccessRule::only(
         {Role::admin, Role::observer, Role::ars, Role::roc, Role::charge_de_mission});
     auto bind = [this](Result<Response> (TerritoryFeature::*fn)(const RequestContext&)) {
@@ -126,8 +126,8 @@ class TerritoryFeature final : public Feature {
              "Aperçu d'un import CSV de codes INSEE (rapport par ligne ; rien n'est enregistré)")
         .body = import_schema();
     table
-        .add("POST", "/api/v1/structures/{id}/territory/import/{jeton}", editors,
-             RouteKind::api, bind(&TerritoryFeature::api_confirm),
+        .add("POST", "/api/v1/structures/{id}/territory/import/{jeton}", editors, RouteKind::api,
+             bind(&TerritoryFeature::api_confirm),
              "Confirme un import CSV prévisualisé (enregistre le territoire)")
         .body = confirm_schema();
     table
@@ -135,12 +135,11 @@ class TerritoryFeature final : public Feature {
              bind(&TerritoryFeature::api_coverage),
              "Couverture d'une zone par les CPTS : communes et population couvertes, "
              "chevauchements, zones blanches, propositions")
-        .query = {{"niveau", "france, region, departement ou epci", true, false},
-                  {"code", "Code de la zone (sauf France)", false, false},
-                  {"etape", "Filtre d'étape (identifiant d'un groupe d'étapes CPTS)", false,
-                   false},
-                  {"propositions", "1 : ajoute les propositions pour les zones blanches", false,
-                   true}};
+        .query = {
+        {"niveau", "france, region, departement ou epci", true, false},
+        {"code", "Code de la zone (sauf France)", false, false},
+        {"etape", "Filtre d'étape (identifiant d'un groupe d'étapes CPTS)", false, false},
+        {"propositions", "1 : ajoute les propositions pour les zones blanches", false, true}};
     table.add("GET", "/api/v1/observatory", steering, RouteKind::api,
               bind(&TerritoryFeature::api_observatory),
               "Observatoire : structures par étape et population couverte, par département, "
@@ -172,9 +171,7 @@ class TerritoryFeature final : public Feature {
   // national référentiel and the server should not pay it for features nobody calls.
   Result<services::Territories*> service() {
     std::call_once(once_, [this] {
-      services::TerritorySettings settings;
-      settings.former_communes_file = kEtalabCommunes;
-      auto s = services::Territories::create(site_.db, site_.ref, settings);
+      auto s = factory_();
       if (s) {
         service_ = std::move(*s);
       } else {
@@ -186,94 +183,72 @@ class TerritoryFeature final : public Feature {
   }
 
   Result<Response> api_get(const RequestContext& ctx) {
-    auto id = structure_id(ctx);
-    if (!id) return tl::unexpected(id.error());
-    auto svc = service();
-    if (!svc) return tl::unexpected(svc.error());
+    auto id = MAILLAGE_TRY(structure_id(ctx));
+    auto* svc = MAILLAGE_TRY(service());
     bool outline = ctx.request.query_value("contour").value_or("0") == "1";
-    auto v = (*svc)->get(*ctx.principal(), *id, outline);
-    if (!v) return tl::unexpected(v.error());
-    json body = (*svc)->to_json(*v);
-    body["modifiable"] = (*svc)->can_edit(*ctx.principal(), v->structure);
+    auto v = MAILLAGE_TRY(svc->get(*ctx.principal(), id, outline));
+    json body = territory_json(site_.ref, v);
+    body["modifiable"] = svc->can_edit(*ctx.principal(), v.structure);
     return json_answer(body);
   }
 
   Result<Response> api_put(const RequestContext& ctx) {
-    auto id = structure_id(ctx);
-    if (!id) return tl::unexpected(id.error());
-    auto body = read_json_body(ctx.request, *territory_schema());
-    if (!body) return tl::unexpected(body.error());
-    auto svc = service();
-    if (!svc) return tl::unexpected(svc.error());
-    auto codes = (*body)["communes"].get<std::vector<std::string>>();
-    auto v = (*svc)->replace(*ctx.principal(), *id, (*body)["version"].get<std::int64_t>(), codes);
+    auto id = MAILLAGE_TRY(structure_id(ctx));
+    auto body = MAILLAGE_TRY(read_json_body(ctx.request, *territory_schema()));
+    auto* svc = MAILLAGE_TRY(service());
+    auto codes = body["communes"].get<std::vector<std::string>>();
+    auto v = svc->replace(*ctx.principal(), id, body["version"].get<std::int64_t>(), codes);
     if (!v) {
       Error e = v.error();
       if (e.field.rfind("communes", 0) == 0 || e.field == "version") e.field = "$." + e.field;
       return tl::unexpected(e);
     }
-    return json_answer((*svc)->to_json(*v));
+    return json_answer(territory_json(site_.ref, *v));
   }
 
   Result<Response> api_export(const RequestContext& ctx) {
-    auto id = structure_id(ctx);
-    if (!id) return tl::unexpected(id.error());
-    auto svc = service();
-    if (!svc) return tl::unexpected(svc.error());
-    auto csv = (*svc)->export_csv(*ctx.principal(), *id);
-    if (!csv) return tl::unexpected(csv.error());
+    auto id = MAILLAGE_TRY(structure_id(ctx));
+    auto* svc = MAILLAGE_TRY(service());
     Response r;
     r.content_type = "text/csv; charset=utf-8";
-    r.body = std::move(*csv);
+    r.body = MAILLAGE_TRY(svc->export_csv(*ctx.principal(), id));
     r.set_header("Content-Disposition",
-                 fmt::format("attachment; filename=\"territoire-{}.csv\"", *id));
+                 fmt::format("attachment; filename=\"territoire-{}.csv\"", id));
     r.set_header("Cache-Control", "no-store");
     return r;
   }
 
   Result<Response> api_preview(const RequestContext& ctx) {
-    auto id = structure_id(ctx);
-    if (!id) return tl::unexpected(id.error());
-    auto body = read_json_body(ctx.request, *import_schema());
-    if (!body) return tl::unexpected(body.error());
-    auto svc = service();
-    if (!svc) return tl::unexpected(svc.error());
-    auto p = (*svc)->preview_csv(*ctx.principal(), *id, (*body)["fichier"].get<std::string>(),
-                                 (*body)["contenu"].get<std::string>());
-    if (!p) return tl::unexpected(p.error());
-    return json_answer((*svc)->to_json(*p));
+    auto id = MAILLAGE_TRY(structure_id(ctx));
+    auto body = MAILLAGE_TRY(read_json_body(ctx.request, *import_schema()));
+    auto* svc = MAILLAGE_TRY(service());
+    auto p = MAILLAGE_TRY(svc->preview_csv(*ctx.principal(), id, body["fichier"].get<std::string>(),
+                                           body["contenu"].get<std::string>()));
+    return json_answer(territory_preview_json(site_.ref, p));
   }
 
   Result<Response> api_confirm(const RequestContext& ctx) {
-    auto id = structure_id(ctx);
-    if (!id) return tl::unexpected(id.error());
-    auto body = read_json_body(ctx.request, *confirm_schema());
-    if (!body) return tl::unexpected(body.error());
-    auto svc = service();
-    if (!svc) return tl::unexpected(svc.error());
-    auto v = (*svc)->confirm_csv(*ctx.principal(), *id, ctx.request.param("jeton"),
-                                 (*body)["version"].get<std::int64_t>());
-    if (!v) return tl::unexpected(v.error());
-    return json_answer((*svc)->to_json(*v));
+    auto id = MAILLAGE_TRY(structure_id(ctx));
+    auto body = MAILLAGE_TRY(read_json_body(ctx.request, *confirm_schema()));
+    auto* svc = MAILLAGE_TRY(service());
+    auto v = MAILLAGE_TRY(svc->confirm_csv(*ctx.principal(), id, ctx.request.param("jeton"),
+                                           body["version"].get<std::int64_t>()));
+    return json_answer(territory_json(site_.ref, v));
   }
 
   Result<Response> api_coverage(const RequestContext& ctx) {
-    auto svc = service();
-    if (!svc) return tl::unexpected(svc.error());
-    auto c = (*svc)->coverage(*ctx.principal(), ctx.request.query_value("niveau").value_or(""),
-                              ctx.request.query_value("code").value_or(""),
-                              ctx.request.query_value("etape").value_or(""),
-                              ctx.request.query_value("propositions").value_or("0") == "1");
-    if (!c) return tl::unexpected(c.error());
-    return json_answer(*c);
+    auto* svc = MAILLAGE_TRY(service());
+    auto c = MAILLAGE_TRY(svc->coverage(
+        *ctx.principal(), ctx.request.query_value("niveau").value_or(""),
+        ctx.request.query_value("code").value_or(""), ctx.request.query_value("etape").value_or(""),
+        ctx.request.query_value("propositions").value_or("0") == "1"));
+    return json_answer(coverage_json(c));
   }
 
   Result<Response> api_observatory(const RequestContext& ctx) {
-    auto svc = service();
-    if (!svc) return tl::unexpected(svc.error());
-    auto o = (*svc)->observatory(*ctx.principal());
-    if (!o) return tl::unexpected(o.error());
-    return json_answer(*o);
+    auto* svc = MAILLAGE_TRY(service());
+    auto o = MAILLAGE_TRY(svc->observatory(*ctx.principal()));
+    return json_answer(observatory_json(o));
   }
 
   Result<Response> page_coverage(const RequestContext& ctx) {
@@ -282,49 +257,42 @@ class TerritoryFeature final : public Feature {
     if (dep == nullptr) {
       return fail(ErrorCode::not_found, fmt::format("Le département {} n'existe pas.", code));
     }
-    auto svc = service();
-    if (!svc) return tl::unexpected(svc.error());
+    auto* svc = MAILLAGE_TRY(service());
     std::string etape = ctx.request.query_value("etape").value_or("toutes");
     // The page shows the same document as the API (first paint without waiting for the JS).
-    auto c = (*svc)->coverage(*ctx.principal(), "departement", dep->code, etape, false);
-    if (!c) return tl::unexpected(c.error());
+    auto c = MAILLAGE_TRY(svc->coverage(*ctx.principal(), "departement", dep->code, etape, false));
     json others = json::array();
     for (const auto& d : site_.ref.departements) {
       others.push_back({{"code", d.code}, {"nom", d.nom}, {"choisi", d.code == dep->code}});
     }
-    json page = *c;
-    page["part_population_couverte"] = french_percent((*c)["part_population_couverte"].get<double>());
+    json page = coverage_json(c);
+    page["part_population_couverte"] = french_percent(c.covered_population_share);
     format_populations(page);
     json territories = page["territoires"];
-    json data{{"titre", fmt::format("Couverture — {} ({})", dep->nom, dep->code)},
-              {"carte_page", true},
-              {"code", dep->code},
-              {"nom", dep->nom},
-              {"etape", etape},
-              {"couverture", std::move(page)},
-              {"territoires", territories},
-              {"a_territoires", !territories.empty()},
-              {"cellules_url", fmt::format("/api/v1/departements/{}/cells", dep->code)},
-              {"couverture_url",
-               fmt::format("/api/v1/coverage?niveau=departement&code={}", dep->code)},
-              {"departements", std::move(others)}};
-    auto html = site_.render_page("couverture", std::move(data), ctx);
-    if (!html) return tl::unexpected(html.error());
-    return Response::html(std::move(*html));
+    json data{
+        {"titre", fmt::format("Couverture — {} ({})", dep->nom, dep->code)},
+        {"carte_page", true},
+        {"code", dep->code},
+        {"nom", dep->nom},
+        {"etape", etape},
+        {"couverture", std::move(page)},
+        {"territoires", territories},
+        {"a_territoires", !territories.empty()},
+        {"cellules_url", fmt::format("/api/v1/departements/{}/cells", dep->code)},
+        {"couverture_url", fmt::format("/api/v1/coverage?niveau=departement&code={}", dep->code)},
+        {"departements", std::move(others)}};
+    return Response::html(MAILLAGE_TRY(site_.render_page("couverture", std::move(data), ctx)));
   }
 
   Result<Response> page_territory(const RequestContext& ctx) {
-    auto id = structure_id(ctx);
-    if (!id) return tl::unexpected(id.error());
-    auto svc = service();
-    if (!svc) return tl::unexpected(svc.error());
-    auto v = (*svc)->get(*ctx.principal(), *id, false);
-    if (!v) return tl::unexpected(v.error());
+    auto id = MAILLAGE_TRY(structure_id(ctx));
+    auto* svc = MAILLAGE_TRY(service());
+    auto v = MAILLAGE_TRY(svc->get(*ctx.principal(), id, false));
     const bool editable =
-        (*svc)->can_edit(*ctx.principal(), v->structure) && v->structure.kind == "CPTS";
+        svc->can_edit(*ctx.principal(), v.structure) && v.structure.kind == "CPTS";
     // Cells of the structure's département and of every département the territory touches.
-    std::vector<std::string> deps{v->structure.departement};
-    for (const auto& d : v->departements) {
+    std::vector<std::string> deps{v.structure.departement};
+    for (const auto& d : v.departements) {
       if (std::find(deps.begin(), deps.end(), d) == deps.end()) deps.push_back(d);
     }
     json cells = json::array();
@@ -335,7 +303,7 @@ class TerritoryFeature final : public Feature {
     }
     // EPCI of the structure's département, for the "add an EPCI" picker.
     json epcis = json::array();
-    if (const auto* dep = site_.ref.departement(v->structure.departement)) {
+    if (const auto* dep = site_.ref.departement(v.structure.departement)) {
       std::set<std::string> seen;
       for (auto i : dep->communes) {
         const std::string& e = site_.ref.communes[i].epci;
@@ -349,56 +317,53 @@ class TerritoryFeature final : public Feature {
       std::sort(epcis.begin(), epcis.end(),
                 [](const json& a, const json& b) { return a["nom"] < b["nom"]; });
     }
-    json t = (*svc)->to_json(*v);
-    json data{{"titre", fmt::format("Territoire — {}", v->structure.name)},
+    json t = territory_json(site_.ref, v);
+    json data{{"titre", fmt::format("Territoire — {}", v.structure.name)},
               {"carte_page", true},
               {"territoire", t},
-              {"id", v->structure.id},
+              {"id", v.structure.id},
               {"structure", t["structure"]},
-              {"version", v->structure.version},
+              {"version", v.structure.version},
               {"modifiable", editable},
-              {"cpts", v->structure.kind == "CPTS"},
+              {"cpts", v.structure.kind == "CPTS"},
               {"cellules", cells.dump()},
-              {"communes_json", json(v->communes).dump()},
+              {"communes_json", json(v.communes).dump()},
               {"epcis", std::move(epcis)},
-              {"couverture_href",
-               fmt::format("/couverture/{}", v->structure.departement)}};
-    auto html = site_.render_page("territoire", std::move(data), ctx);
-    if (!html) return tl::unexpected(html.error());
-    return Response::html(std::move(*html));
+              {"couverture_href", fmt::format("/couverture/{}", v.structure.departement)}};
+    return Response::html(MAILLAGE_TRY(site_.render_page("territoire", std::move(data), ctx)));
   }
 
   Result<Response> page_observatory(const RequestContext& ctx) {
-    auto svc = service();
-    if (!svc) return tl::unexpected(svc.error());
-    auto o = (*svc)->observatory(*ctx.principal());
-    if (!o) return tl::unexpected(o.error());
-    auto fmt_row = [](const json& r) {
-      json out = r;
-      out["part_toutes"] =
-          french_percent(r["part_population_couverte"].value("toutes", 0.0)) + "\u00A0%";
-      out["part_aci"] =
-          french_percent(r["part_population_couverte"].value("aci_signe", 0.0)) + "\u00A0%";
-      std::int64_t aci = r["cpts_par_etape"].value("aci_signe", std::int64_t{0}) +
-                         r["cpts_par_etape"].value("actif", std::int64_t{0});
-      out["cpts_aci"] = aci;
+    auto* svc = MAILLAGE_TRY(service());
+    auto o = MAILLAGE_TRY(svc->observatory(*ctx.principal()));
+    auto value_or_zero = [](const auto& map, const std::string& key) {
+      auto it = map.find(key);
+      return it == map.end() ? typename std::decay_t<decltype(map)>::mapped_type{} : it->second;
+    };
+    auto fmt_row = [&](const services::ObservatoryRow& r) {
+      json out = observatory_row_json(r);
+      out["part_toutes"] = french_percent(value_or_zero(r.covered_share, "toutes")) + "\u00A0%";
+      out["part_aci"] = french_percent(value_or_zero(r.covered_share, "aci_signe")) + "\u00A0%";
+      out["cpts_aci"] =
+          value_or_zero(r.cpts_by_stage, "aci_signe") + value_or_zero(r.cpts_by_stage, "actif");
       return out;
     };
     json regions = json::array();
-    for (const auto& r : (*o)["regions"]) regions.push_back(fmt_row(r));
+    for (const auto& r : o.regions) regions.push_back(fmt_row(r));
     json deps = json::array();
-    for (const auto& d : (*o)["departements"]) deps.push_back(fmt_row(d));
+    for (const auto& d : o.departements) deps.push_back(fmt_row(d));
+    json stages = json::array();
+    for (const auto& s : o.stages) stages.push_back({{"id", s.id}, {"libelle", s.label}});
     json data{{"titre", "Observatoire de la couverture"},
-              {"france", fmt_row((*o)["france"])},
+              {"france", fmt_row(o.france.value_or(services::ObservatoryRow{}))},
               {"regions", std::move(regions)},
               {"departements", std::move(deps)},
-              {"etapes", (*o)["etapes"]}};
-    auto html = site_.render_page("observatoire", std::move(data), ctx);
-    if (!html) return tl::unexpected(html.error());
-    return Response::html(std::move(*html));
+              {"etapes", std::move(stages)}};
+    return Response::html(MAILLAGE_TRY(site_.render_page("observatoire", std::move(data), ctx)));
   }
 
   const Site& site_;
+  TerritoriesFactory factory_;
   std::once_flag once_;
   std::unique_ptr<services::Territories> service_;
   Error error_;
@@ -407,7 +372,13 @@ class TerritoryFeature final : public Feature {
 }  // namespace
 
 std::unique_ptr<Feature> make_territory_feature(const Site& site) {
-  return std::make_unique<TerritoryFeature>(site);
+  // The one place the territories service is built (lazily, at the first request). The
+  // former-communes file is a hard-coded path relative to the working directory: the composition
+  // root should give it as a setting.
+  services::TerritorySettings settings;
+  settings.former_communes_file = "node_modules/@etalab/decoupage-administratif/data/communes.json";
+  return std::make_unique<TerritoryFeature>(
+      site, [&site, settings] { return services::make_territories(site.db, site.ref, settings); });
 }
 
 }  // namespace maillage::http

@@ -33,6 +33,8 @@ class Tx;
 
 namespace maillage::services {
 
+class RegistryRepository;
+
 // ---------------------------------------------------------------------------------------------
 // Structures
 
@@ -44,8 +46,8 @@ struct Structure {
   std::string kind;  // "CPTS", "MSP", "ESP", "CDS"
   std::string name;
   std::string departement;
-  std::string stage;        // state id of the kind's lifecycle ("aci_signe")
-  std::string stage_label;  // "ACI signé"
+  std::string stage;                          // state id of the kind's lifecycle ("aci_signe")
+  std::string stage_label;                    // "ACI signé"
   std::optional<registry::Date> stage_since;  // none for the initial state without history
   std::string legal_form;
   std::string finess, rna, siret;
@@ -61,9 +63,9 @@ struct Structure {
 struct StructureFields {
   std::optional<std::string> name;
   std::optional<std::string> legal_form;
-  std::optional<std::string> finess;  // 9 digits (or "2A"/"2B" + 7 digits)
-  std::optional<std::string> rna;     // "W" + 9 digits
-  std::optional<std::string> siret;   // 14 digits
+  std::optional<std::string> finess;   // 9 digits (or "2A"/"2B" + 7 digits)
+  std::optional<std::string> rna;      // "W" + 9 digits
+  std::optional<std::string> siret;    // 14 digits
   std::optional<std::string> commune;  // INSEE code of a commune of the structure's département
   std::optional<std::string> address;
   std::optional<std::string> contact_name, contact_email, contact_phone;
@@ -184,9 +186,9 @@ struct PortfolioFilter {
 
 struct PortfolioEntry {
   Structure structure;
-  std::vector<PortfolioAlert> alerts;         // sorted by date
+  std::vector<PortfolioAlert> alerts;           // sorted by date
   std::optional<PortfolioAlert> next_deadline;  // first alert not yet overdue, else the first
-  std::int64_t territory_communes = 0;        // communes of the territory (structure_communes)
+  std::int64_t territory_communes = 0;          // communes of the territory (structure_communes)
   std::int64_t territory_population = 0;
   std::vector<std::string> referents;  // display names of the ROC referents
 };
@@ -244,8 +246,7 @@ class Registry {
   Result<std::vector<Referent>> referents_of_commune(const std::string& commune) const;
   /// For a structure: its explicit referents, else those of its head office commune, else of
   /// its territory's communes, else the département's ROC accounts.
-  Result<std::vector<Referent>> referents_of_structure(const Principal& who,
-                                                       std::int64_t id) const;
+  Result<std::vector<Referent>> referents_of_structure(const Principal& who, std::int64_t id) const;
 
   // Writes -----------------------------------------------------------------------------------
   Result<Structure> create_structure(const Principal& who, const NewStructure& s);
@@ -255,10 +256,9 @@ class Registry {
   /// Records a lifecycle step (event id or target state id) dated `date` (not in the future).
   /// Timers that fired before `date` are recorded first, signed "système" (the engine refuses a
   /// move over a fired timer). Illegal moves: invalid_transition with the engine's French message.
-  Result<Structure> transition(const Principal& who, std::int64_t id,
-                               std::int64_t expected_version, const std::string& event_or_target,
-                               registry::Date date, const std::string& comment,
-                               registry::Date today);
+  Result<Structure> transition(const Principal& who, std::int64_t id, std::int64_t expected_version,
+                               const std::string& event_or_target, registry::Date date,
+                               const std::string& comment, registry::Date today);
   /// Records the date a deadline's milestone was reached ("acces_soins.demarrage").
   Status record_milestone(const Principal& who, std::int64_t id, const std::string& milestone,
                           registry::Date date, registry::Date today);
@@ -270,9 +270,8 @@ class Registry {
   /// scope). `area_kind` is "departement", "epci" or "commune".
   Status set_structure_referents(const Principal& who, std::int64_t id,
                                  const std::vector<std::int64_t>& user_ids);
-  Status add_referent_area(const Principal& who, std::int64_t user_id,
-                           const std::string& area_kind, const std::string& code,
-                           const std::string& label);
+  Status add_referent_area(const Principal& who, std::int64_t user_id, const std::string& area_kind,
+                           const std::string& code, const std::string& label);
 
   /// A number that changes with every audited write of any area, from any server instance: the
   /// highest audit_log id (every write has its audit row). Caches of derived views (the portfolio
@@ -291,11 +290,14 @@ class Registry {
   Result<std::vector<PortfolioAlert>> alerts_of(const std::vector<Structure>& structures,
                                                 registry::Date today) const;
   Result<std::vector<Referent>> referents_of_area(const std::string& commune) const;
+  [[nodiscard]] RegistryRepository repo() const;
+  /// The structure with its stage label (the lifecycle's).
+  [[nodiscard]] Structure labelled(Structure s) const;
+  Result<Structure> load_in_tx(store::Tx& tx, std::int64_t id) const;
 
   store::Database* db_;
   const geo::Referentiel* ref_;
   registry::Lifecycles lifecycles_;
 };
-
 
 }  // namespace maillage::services

@@ -5,14 +5,15 @@
 // covered, by département, région and France).
 //
 // All computing is in src/coverage (pure engine); this service loads the territories from the
-// store, checks the caller's scope and writes. Coverage and observatory answers are JSON
-// documents because both the API and the French pages (mustache) consume exactly them.
+// store (TerritoryRepository), checks the caller's scope and writes. Coverage and observatory
+// answers are typed (CoverageReport, Observatory); their JSON is built in src/http
+// (territory_json.cpp), for the API and the French pages alike.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
-#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,7 +61,7 @@ struct TerritoryView {
   std::vector<std::string> communes;  // INSEE codes as drawn, sorted
   coverage::TerritoryFacts facts;
   std::string size_class_label;
-  std::vector<std::string> departements;  // départements the territory touches, sorted
+  std::vector<std::string> departements;     // départements the territory touches, sorted
   std::optional<geo::MultiPolygon> outline;  // when asked for
 };
 
@@ -77,6 +78,130 @@ struct TerritoryPreview {
   std::string token;
   std::string expires_at;
 };
+
+/// One stage filter of a coverage report (a stage group of the CPTS lifecycle).
+struct CoverageFilter {
+  std::string id;
+  std::string label;
+  bool chosen = false;
+  std::int64_t communes_covered = 0;
+  std::int64_t population_covered = 0;
+  double population_share = 0.0;  // percent, one decimal
+};
+
+/// A CPTS with communes in the area.
+struct CoverageTerritory {
+  std::int64_t id = 0;
+  std::string name;
+  std::string departement;
+  std::string stage;
+  std::string stage_label;
+  bool retained = false;        // passes the chosen filter
+  std::int64_t population = 0;  // whole territory
+  std::string size_class;       // id of its ACI size class
+  std::int64_t communes_in_area = 0;
+};
+
+/// A group of communes of a report (white zone, overlap, proposal): its population, how many
+/// communes, the first names, and every code when the area is detailed.
+struct CommuneGroup {
+  std::int64_t population = 0;
+  std::int64_t commune_count = 0;
+  std::vector<std::string> examples;                 // at most 5 commune names
+  std::optional<std::vector<std::string>> communes;  // INSEE codes (detailed areas only)
+};
+
+struct CoverageWhiteZone {
+  std::int64_t number = 0;  // 1-based
+  CommuneGroup group;
+};
+
+struct CoverageTerritoryRef {
+  std::int64_t id = 0;
+  std::string name;
+};
+
+struct CoverageOverlapPair {
+  CoverageTerritoryRef a, b;
+  CommuneGroup group;
+};
+
+struct CoverageOverlaps {
+  std::int64_t commune_count = 0;
+  std::int64_t population = 0;
+  std::vector<CoverageOverlapPair> pairs;
+  std::optional<std::vector<std::string>> communes;  // detailed areas only
+};
+
+struct CoverageProposal {
+  std::int64_t number = 0;  // 1-based
+  std::string kind;         // coverage::to_string(ProposalKind)
+  CommuneGroup group;
+  std::int64_t zone = 0;  // 1-based number of its white zone
+  struct Attach {
+    CoverageTerritoryRef territory;
+    std::int64_t population_before = 0;
+    std::int64_t population_after = 0;
+  };
+  std::optional<Attach> territory;  // attach proposals only
+};
+
+struct CoverageProposals {
+  std::int64_t min_population = 0;
+  std::vector<CoverageProposal> list;
+  std::string note;
+};
+
+/// Coverage of an area for one stage filter.
+struct CoverageReport {
+  std::string level;  // as asked: "france", "region", "departement", "epci"
+  std::string code;
+  std::string name;
+  std::string filter;  // the chosen filter's id
+  /// A département or an EPCI is drawn commune by commune (codes listed); larger areas get
+  /// totals and the largest zones only.
+  bool detailed = false;
+  std::vector<CoverageFilter> filters;
+  coverage::Count total;
+  coverage::Count covered;
+  coverage::Count uncovered;
+  double covered_population_share = 0.0;  // percent, one decimal
+  std::vector<CoverageTerritory> territories;
+  std::vector<CoverageWhiteZone> white_zones;
+  std::int64_t white_zone_count = 0;
+  CoverageOverlaps overlaps;
+  /// Detailed areas only: commune code → ids of the retained territories covering it.
+  std::map<std::string, std::vector<std::int64_t>> communes;
+  std::optional<CoverageProposals> proposals;  // when asked for
+};
+
+/// One area of the observatory (France, a région or a département).
+struct ObservatoryRow {
+  std::string code;
+  std::string name;
+  std::int64_t population = 0;
+  std::int64_t communes = 0;
+  std::map<std::string, std::int64_t> structures;  // kind → count (CPTS, MSP, ESP, CDS)
+  std::int64_t cpts = 0;
+  std::map<std::string, std::int64_t> cpts_by_stage;  // stage id → count (stages present)
+  std::map<std::string, double> covered_share;        // filter id → percent of population
+  std::optional<std::string> region;                  // départements only
+};
+
+struct StageRef {
+  std::string id;
+  std::string label;
+};
+
+struct Observatory {
+  std::vector<StageRef> stages;   // CPTS lifecycle states
+  std::vector<StageRef> filters;  // CPTS stage groups
+  std::optional<ObservatoryRow> france;
+  std::vector<ObservatoryRow> regions;
+  std::vector<ObservatoryRow> departements;
+};
+
+class TerritoryRepository;
 
 class Territories {
  public:
@@ -114,16 +239,11 @@ class Territories {
   // `filter` a stage group id of the CPTS lifecycle (empty: "toutes"). Scope: admin and
   // observer everywhere; ARS and chargé de mission their régions; ROC their départements (an
   // EPCI when all its communes are in them); never coordinators and members.
-  Result<nlohmann::json> coverage(const Principal& who, std::string_view level,
-                                  std::string_view code, std::string_view filter,
-                                  bool proposals);
+  Result<CoverageReport> coverage(const Principal& who, std::string_view level,
+                                  std::string_view code, std::string_view filter, bool proposals);
   /// Structures by kind and stage and population covered per stage filter, for France, every
   /// région and every département (aggregates only). Roles as the route allows.
-  Result<nlohmann::json> observatory(const Principal& who);
-
-  /// The JSON of a territory (the API's answer and the page's data).
-  [[nodiscard]] nlohmann::json to_json(const TerritoryView& v) const;
-  [[nodiscard]] nlohmann::json to_json(const TerritoryPreview& p) const;
+  Result<Observatory> observatory(const Principal& who);
 
  private:
   struct Snapshot;
@@ -141,8 +261,18 @@ class Territories {
   Result<std::shared_ptr<const Snapshot>> snapshot();
   std::optional<std::size_t> filter_index(std::string_view id) const;
   std::string stage_label(std::string_view kind, std::string_view stage) const;
+  [[nodiscard]] bool may_see_area(const Principal& who, const coverage::Area& area,
+                                  const std::vector<geo::CommuneIndex>& units) const;
+  CommuneGroup group_of(const std::vector<geo::CommuneIndex>& units, std::int64_t population,
+                        bool detailed) const;
+  std::vector<std::string> codes_of(const std::vector<geo::CommuneIndex>& units) const;
+  void add_overlaps(CoverageReport& out, const Snapshot& snap,
+                    const std::vector<geo::CommuneIndex>& units, std::size_t filter) const;
+  Status add_proposals(CoverageReport& out, const Snapshot& snap,
+                       const std::vector<geo::CommuneIndex>& units, std::size_t filter) const;
 
   store::Database& db_;
+  std::unique_ptr<TerritoryRepository> repo_;
   const geo::Referentiel& ref_;
   TerritorySettings settings_;
   coverage::UnitGraph graph_;
@@ -154,5 +284,12 @@ class Territories {
   std::mutex cache_mutex_;
   std::shared_ptr<const Snapshot> cache_;
 };
+
+/// Builds the territories service: the one place where it is constructed (the composition root
+/// calls it). `settings.former_communes_file` is the caller's (etalab communes.json), read at
+/// the first CSV import.
+Result<std::unique_ptr<Territories>> make_territories(store::Database& db,
+                                                      const geo::Referentiel& ref,
+                                                      TerritorySettings settings);
 
 }  // namespace maillage::services

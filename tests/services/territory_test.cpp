@@ -242,28 +242,29 @@ TEST_P(TerritoryTest, CoverageCountsOverlapsWhiteZonesAndStageFilters) {
   auto all = svc_->coverage(roc_, "departement", "57", "", true);
   ASSERT_TRUE(all) << all.error().describe();
   const auto& c = *all;
-  EXPECT_EQ(c["total"]["communes"], 4);
-  EXPECT_EQ(c["total"]["population"], 156'350);
-  EXPECT_EQ(c["couvert"]["communes"], 3);
-  EXPECT_EQ(c["non_couvert"]["population"], 15'000);
-  EXPECT_EQ(c["chevauchements"]["nombre_communes"], 1);
-  EXPECT_EQ(c["chevauchements"]["population"], 120'000);
-  ASSERT_EQ(c["chevauchements"]["paires"].size(), 1U);
-  ASSERT_EQ(c["zones_blanches"].size(), 1U);
-  EXPECT_EQ(c["zones_blanches"][0]["communes"], nlohmann::json({"57606"}));
-  EXPECT_EQ(c["communes"]["57463"], nlohmann::json({cpts_, other_}));
+  EXPECT_EQ(c.total.communes, 4);
+  EXPECT_EQ(c.total.population, 156'350);
+  EXPECT_EQ(c.covered.communes, 3);
+  EXPECT_EQ(c.uncovered.population, 15'000);
+  EXPECT_EQ(c.overlaps.commune_count, 1);
+  EXPECT_EQ(c.overlaps.population, 120'000);
+  ASSERT_EQ(c.overlaps.pairs.size(), 1U);
+  ASSERT_EQ(c.white_zones.size(), 1U);
+  EXPECT_EQ(c.white_zones[0].group.communes, std::vector<std::string>({"57606"}));
+  EXPECT_EQ(c.communes.at("57463"), std::vector<std::int64_t>({cpts_, other_}));
   // The white zone (15 000 < 40 000) is proposed as an attachment, never applied.
-  ASSERT_EQ(c["propositions"]["liste"].size(), 1U);
-  EXPECT_EQ(c["propositions"]["liste"][0]["type"], "attach");
+  ASSERT_TRUE(c.proposals);
+  ASSERT_EQ(c.proposals->list.size(), 1U);
+  EXPECT_EQ(c.proposals->list[0].kind, "attach");
   EXPECT_EQ(count("SELECT COUNT(*) FROM structure_communes WHERE commune = '57606'"), 0);
 
   // Counting only ACI signé: B drops out, Montigny becomes white, no overlap.
   auto aci = svc_->coverage(roc_, "departement", "57", "aci_signe", false);
   ASSERT_TRUE(aci) << aci.error().describe();
-  EXPECT_EQ((*aci)["couvert"]["communes"], 2);
-  EXPECT_EQ((*aci)["chevauchements"]["nombre_communes"], 0);
-  EXPECT_EQ((*aci)["nombre_zones_blanches"], 2);
-  EXPECT_FALSE(aci->contains("propositions"));
+  EXPECT_EQ(aci->covered.communes, 2);
+  EXPECT_EQ(aci->overlaps.commune_count, 0);
+  EXPECT_EQ(aci->white_zone_count, 2);
+  EXPECT_FALSE(aci->proposals);
 
   auto unknown = svc_->coverage(roc_, "departement", "57", "nimporte", false);
   ASSERT_FALSE(unknown);
@@ -275,7 +276,7 @@ TEST_P(TerritoryTest, CoverageCountsOverlapsWhiteZonesAndStageFilters) {
   ASSERT_TRUE(svc_->replace(roc_, other_, 2, {"57463"}));
   auto after = svc_->coverage(roc_, "departement", "57", "", false);
   ASSERT_TRUE(after);
-  EXPECT_EQ((*after)["couvert"]["communes"], 2);
+  EXPECT_EQ(after->covered.communes, 2);
 }
 
 TEST_P(TerritoryTest, ObservatoryCountsStagesAndCoveredPopulation) {
@@ -285,27 +286,27 @@ TEST_P(TerritoryTest, ObservatoryCountsStagesAndCoveredPopulation) {
   Principal observer{user_id_, "obs", "", Role::observer, {}, {}, {}};
   auto o = svc_->observatory(observer);
   ASSERT_TRUE(o) << o.error().describe();
-  const auto& fr = (*o)["france"];
-  EXPECT_EQ(fr["cpts"], 3);
-  EXPECT_EQ(fr["structures"]["MSP"], 1);
-  EXPECT_EQ(fr["cpts_par_etape"]["aci_signe"], 1);
-  EXPECT_EQ(fr["cpts_par_etape"]["actif"], 1);
+  ASSERT_TRUE(o->france);
+  const auto& fr = *o->france;
+  EXPECT_EQ(fr.cpts, 3);
+  EXPECT_EQ(fr.structures.at("MSP"), 1);
+  EXPECT_EQ(fr.cpts_by_stage.at("aci_signe"), 1);
+  EXPECT_EQ(fr.cpts_by_stage.at("actif"), 1);
   // Metz's 120 000 of France's 2 376 350 (units: Paris counts through its arrondissement).
-  EXPECT_GT(fr["part_population_couverte"]["aci_signe"].get<double>(), 0.0);
+  EXPECT_GT(fr.covered_share.at("aci_signe"), 0.0);
   bool found = false;
-  for (const auto& d : (*o)["departements"]) {
-    if (d["code"] != "57") continue;
+  for (const auto& d : o->departements) {
+    if (d.code != "57") continue;
     found = true;
-    EXPECT_EQ(d["cpts"], 2);
+    EXPECT_EQ(d.cpts, 2);
     // 120 000 / 156 350 = 76.7 %
-    EXPECT_DOUBLE_EQ(d["part_population_couverte"]["aci_signe"].get<double>(), 76.7);
-    EXPECT_DOUBLE_EQ(d["part_population_couverte"]["toutes"].get<double>(), 76.7);
+    EXPECT_DOUBLE_EQ(d.covered_share.at("aci_signe"), 76.7);
+    EXPECT_DOUBLE_EQ(d.covered_share.at("toutes"), 76.7);
   }
   EXPECT_TRUE(found);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, TerritoryTest, testing::all_backends(),
-                         testing::backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, TerritoryTest, testing::all_backends(), testing::backend_name);
 
 }  // namespace
 }  // namespace maillage::services

@@ -1,0 +1,372 @@
+// The registry's writes: create, edit (optimistic versions), lifecycle steps, milestones,
+// documents, deletion and referents; each validated, authorised and audited here, its SQL in
+// registry_repository.cpp.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "common/base64.hpp"
+#include "common/try.hpp"
+#include "services/registry.hpp"
+#include "services/registry_internal.hpp"
+#include "services/registry_repository.hpp"
+#include "store/audit_detail.hpp"
+#include "store/database.hpp"
+
+namespace maillage::services {
+
+using registry::Date;
+using namespace registry_detail;
+using store::AuditDetail;
+using store::Tx;
+
+namespace {
+
+std::string structure_summary(const Structure& s) {
+  return AuditDetail{}
+      .add("kind", s.kind)
+      .add("name", s.name)
+      .add("departement", s.departement)
+      .add("stage", s.stage)
+      .add("legal_form", s.legal_form)
+      .add("finess", s.finess)
+      .add("rna", s.rna)
+      .add("siret", s.siret)
+      .add("commune", s.commune)
+      .add("address", s.address)
+      .add("contact_name", s.contact_name)
+      .add("contact_email", s.contact_email)
+      .add("contact_phone", s.contact_phone)
+      .add("notes_chars", s.notes.size())
+      .add("version", s.version)
+      .json();
+}
+
+// A JSON array of integers, as nlohmann's dump() writes it ("[1,2,3]").
+std::string id_array(const std::set<std::int64_t>& ids) {
+  return fmt::format("[{}]", fmt::join(ids, ","));
+}
+
+tl::unexpected<Error> stale(const Structure& s) {
+  return fail(ErrorCode::conflict,
+              fmt::format("La structure « {} » a été modifiée entre-temps (version {}) : "
+                          "rechargez la page puis recommencez.",
+                          s.name, s.version),
+              "version");
+}
+
+}  // namespace
+
+Result<Structure> Registry::create_structure(const Principal& who, const NewStructure& in) {
+  if (!valid_structure_kind(in.kind)) {
+    return fail(ErrorCode::invalid_input, "Type attendu : CPTS, MSP, ESP ou CDS.", "kind");
+  }
+  if (ref_->departement(in.departement) == nullptr) {
+    return fail(ErrorCode::invalid_input,
+                fmt::format("Le département {} n'existe pas.", in.departement), "departement");
+  }
+  Structure probe;
+  probe.departement = in.departement;
+  if (!may_decide(who, probe)) {
+    return fail(ErrorCode::forbidden, "Vous ne pouvez pas créer de structure dans ce département.",
+                "departement");
+  }
+  StructureFields f = in.fields;
+  f.name = in.name;
+  MAILLAGE_CHECK(check_fields(f, in.departement, *ref_));
+  const registry::Lifecycle* lc = lifecycle_of(in.kind);
+  if (lc == nullptr) return fail(ErrorCode::internal, "cycle de vie introuvable: " + in.kind);
+  Structure s;
+  s.kind = in.kind;
+  s.departement = in.departement;
+  s.stage = lc->initial().id;
+  apply_fields(s, f);
+  const Status written = db_->transact([&](Tx& tx) -> Status {
+    s.id = MAILLAGE_TRY(RegistryRepository::insert_structure(tx, s, store::timestamp_now()));
+    return store::audit(tx, {who.login, "structure.create", "structure", std::to_string(s.id), "",
+                             structure_summary(s)});
+  });
+  MAILLAGE_CHECK(written);
+  return load_readable(who, s.id);
+}
+
+Result<Structure> Registry::update_structure(const Principal& who, std::int64_t id,
+                                             std::int64_t expected_version,
+                                             const StructureFields& changes) {
+  auto current = MAILLAGE_TRY(load_readable(who, id));
+  if (!may_write(who, current)) {
+    return fail(ErrorCode::forbidden, "Vous ne pouvez pas modifier cette structure.");
+  }
+  StructureFields f = changes;
+  MAILLAGE_CHECK(check_fields(f, current.departement, *ref_));
+  const Status written = db_->transact([&](Tx& tx) -> Status {
+    auto before = MAILLAGE_TRY(load_in_tx(tx, id));
+    if (before.version != expected_version) return stale(before);
+    Structure after = before;
+    apply_fields(after, f);
+    auto n = MAILLAGE_TRY(
+        RegistryRepository::update_fields(tx, after, expected_version, store::timestamp_now()));
+    if (n == 0) return stale(before);
+    after.version = expected_version + 1;
+    return store::audit(tx, {who.login, "structure.update", "structure", std::to_string(id),
+                             structure_summary(before), structure_summary(after)});
+  });
+  MAILLAGE_CHECK(written);
+  return load_readable(who, id);
+}
+
+Result<Structure> Registry::transition(const Principal& who, std::int64_t id,
+                                       std::int64_t expected_version,
+                                       const std::string& event_or_target, Date date,
+                                       const std::string& comment, Date today) {
+  auto current = MAILLAGE_TRY(load_readable(who, id));
+  if (!may_decide(who, current)) {
+    return fail(
+        ErrorCode::forbidden,
+        "Seuls le ROC, l'ARS ou un administrateur enregistrent les étapes du cycle de vie.");
+  }
+  if (date > today) {
+    return fail(ErrorCode::invalid_input,
+                fmt::format("La date {} est dans le futur : une étape s'enregistre une fois "
+                            "franchie.",
+                            registry::format_date_fr(date)),
+                "date");
+  }
+  std::string note = trim(comment);
+  MAILLAGE_CHECK(check_text(note, "comment", kMaxComment, true));
+  const registry::Lifecycle* lc = lifecycle_of(current.kind);
+  if (lc == nullptr) return fail(ErrorCode::internal, "cycle de vie introuvable: " + current.kind);
+  const Status written = db_->transact([&](Tx& tx) -> Status {
+    auto before = MAILLAGE_TRY(load_in_tx(tx, id));
+    if (before.version != expected_version) return stale(before);
+    registry::StructureState state{before.stage, before.stage_since};
+    // Timers that fired before this step are part of the history: record them first.
+    std::vector<registry::Transition> steps = registry::due_timers(*lc, state, date);
+    for (const auto& t : steps) state = {t.to, t.date};
+    auto step = MAILLAGE_TRY(registry::transition(*lc, state, event_or_target, date, who.login));
+    steps.push_back(step);
+    std::string now = store::timestamp_now();
+    for (const auto& t : steps) {
+      MAILLAGE_CHECK(
+          RegistryRepository::add_transition(tx, id, t, t.implicit ? std::string() : note, now));
+      MAILLAGE_CHECK(
+          store::audit(tx, {who.login, "structure.transition", "structure", std::to_string(id),
+                            AuditDetail{}.add("stage", t.from).json(),
+                            AuditDetail{}
+                                .add("from", t.from)
+                                .add("to", t.to)
+                                .add("event", t.event)
+                                .add("date", registry::format_date(t.date))
+                                .add("implicit", t.implicit)
+                                .json()}));
+    }
+    auto n = MAILLAGE_TRY(
+        RegistryRepository::set_stage(tx, id, expected_version, step.to, step.date, now));
+    if (n == 0) return stale(before);
+    return {};
+  });
+  MAILLAGE_CHECK(written);
+  return load_readable(who, id);
+}
+
+Status Registry::record_milestone(const Principal& who, std::int64_t id,
+                                  const std::string& milestone, Date date, Date today) {
+  auto current = MAILLAGE_TRY(load_readable(who, id));
+  if (!may_write(who, current)) {
+    return fail(ErrorCode::forbidden, "Vous ne pouvez pas modifier cette structure.");
+  }
+  const registry::Lifecycle* lc = lifecycle_of(current.kind);
+  bool known = false;
+  if (lc) {
+    for (const auto& d : lc->deadlines) known = known || d.milestone == milestone;
+  }
+  if (!known) {
+    return fail(ErrorCode::invalid_input,
+                fmt::format("Jalon inconnu pour une structure {} : {}", current.kind, milestone),
+                "milestone");
+  }
+  if (date > today) {
+    return fail(ErrorCode::invalid_input, "La date est dans le futur.", "date");
+  }
+  return db_->transact([&](Tx& tx) -> Status {
+    MAILLAGE_CHECK(RegistryRepository::set_milestone(tx, id, milestone, date, who.login,
+                                                     store::timestamp_now()));
+    return store::audit(tx, {who.login, "structure.milestone", "structure", std::to_string(id), "",
+                             AuditDetail{}
+                                 .add("milestone", milestone)
+                                 .add("date", registry::format_date(date))
+                                 .json()});
+  });
+}
+
+namespace {
+
+// Only the last path component, without control characters or quotes (it goes back in a
+// Content-Disposition header).
+Result<std::string> safe_filename(const std::string& name) {
+  std::string filename = name;
+  if (auto slash = filename.find_last_of("/\\"); slash != std::string::npos) {
+    filename = filename.substr(slash + 1);
+  }
+  std::erase_if(filename, [](unsigned char c) { return c < 0x20 || c == 0x7f || c == '"'; });
+  if (filename.empty()) filename = "document";
+  if (utf8_length(filename) > kMaxName) {
+    return fail(ErrorCode::invalid_input, "Nom de fichier trop long.", "nom_fichier");
+  }
+  return filename;
+}
+
+}  // namespace
+
+Result<DocumentInfo> Registry::add_document(const Principal& who, std::int64_t id,
+                                            const NewDocument& d, std::size_t max_bytes) {
+  auto current = MAILLAGE_TRY(load_readable(who, id));
+  if (!may_write(who, current)) {
+    return fail(ErrorCode::forbidden, "Vous ne pouvez pas ajouter de document à cette structure.");
+  }
+  const auto& types = document_types();
+  if (std::none_of(types.begin(), types.end(),
+                   [&](const DocumentType& t) { return t.id == d.doc_type; })) {
+    return fail(ErrorCode::invalid_input, "Type de document inconnu.", "type");
+  }
+  std::string title = trim(d.title);
+  if (title.empty()) return fail(ErrorCode::invalid_input, "Le titre est obligatoire.", "titre");
+  MAILLAGE_CHECK(check_text(title, "titre", kMaxName, false));
+  if (d.bytes.empty()) return fail(ErrorCode::invalid_input, "Le fichier est vide.", "contenu");
+  if (d.bytes.size() > max_bytes) {
+    return fail(ErrorCode::body_too_large,
+                fmt::format("Le fichier dépasse la taille maximale ({} octets).", max_bytes),
+                "contenu");
+  }
+  DocumentInfo info;
+  info.structure_id = id;
+  info.doc_type = d.doc_type;
+  info.title = title;
+  info.filename = MAILLAGE_TRY(safe_filename(d.filename));
+  info.content_type = d.content_type.empty() ? "application/octet-stream" : d.content_type;
+  info.size_bytes = static_cast<std::int64_t>(d.bytes.size());
+  info.date = d.date;
+  info.uploaded_by = who.login;
+  info.uploaded_at = store::timestamp_now();
+  const Status written = db_->transact([&](Tx& tx) -> Status {
+    info.id = MAILLAGE_TRY(RegistryRepository::insert_document(tx, info, base64::encode(d.bytes)));
+    return store::audit(tx,
+                        {who.login, "structure.document.add", "structure", std::to_string(id), "",
+                         AuditDetail{}
+                             .add("document", info.id)
+                             .add("type", info.doc_type)
+                             .add("filename", info.filename)
+                             .add("size", info.size_bytes)
+                             .json()});
+  });
+  MAILLAGE_CHECK(written);
+  return info;
+}
+
+Status Registry::delete_structure(const Principal& who, std::int64_t id,
+                                  std::int64_t expected_version) {
+  auto current = MAILLAGE_TRY(load_readable(who, id));
+  if (!may_decide(who, current)) {
+    return fail(ErrorCode::forbidden, "Vous ne pouvez pas supprimer cette structure.");
+  }
+  return db_->transact([&](Tx& tx) -> Status {
+    auto before = MAILLAGE_TRY(load_in_tx(tx, id));
+    if (before.version != expected_version) return stale(before);
+    if (MAILLAGE_TRY(RegistryRepository::delete_structure(tx, id, expected_version)) == 0) {
+      return stale(before);
+    }
+    return store::audit(tx, {who.login, "structure.delete", "structure", std::to_string(id),
+                             structure_summary(before), ""});
+  });
+}
+
+Status Registry::set_structure_referents(const Principal& who, std::int64_t id,
+                                         const std::vector<std::int64_t>& user_ids) {
+  auto current = MAILLAGE_TRY(load_readable(who, id));
+  if (!may_decide(who, current)) {
+    return fail(ErrorCode::forbidden,
+                "Vous ne pouvez pas désigner les référents de cette structure.");
+  }
+  return db_->transact([&](Tx& tx) -> Status {
+    MAILLAGE_CHECK(RegistryRepository::clear_structure_referents(tx, id));
+    std::set<std::int64_t> unique(user_ids.begin(), user_ids.end());
+    for (auto uid : unique) {
+      auto n = RegistryRepository::add_structure_referent(tx, id, uid);
+      if (!n) {
+        Error e = n.error();
+        if (e.code == ErrorCode::invalid_input) {
+          e.message = fmt::format("Utilisateur inconnu : {}", uid);
+          e.field = "referents";
+        }
+        return tl::unexpected(e);
+      }
+    }
+    return store::audit(tx, {who.login, "structure.referents", "structure", std::to_string(id), "",
+                             id_array(unique)});
+  });
+}
+
+namespace {
+
+// The département a referent area belongs to (an EPCI straddling départements: the one of most
+// of its communes).
+Result<std::string> area_departement(const geo::Referentiel& ref, const std::string& area_kind,
+                                     const std::string& code) {
+  if (area_kind == "commune") {
+    const auto* c = ref.commune(code);
+    if (c == nullptr) return fail(ErrorCode::invalid_input, "Commune inconnue : " + code, "code");
+    return c->departement;
+  }
+  if (area_kind == "epci") {
+    const auto* e = ref.epci(code);
+    if (e == nullptr || e->members.empty()) {
+      return fail(ErrorCode::invalid_input, "EPCI inconnu : " + code, "code");
+    }
+    std::map<std::string, std::int64_t> count;
+    for (auto i : e->members) count[ref.communes[i].departement] += 1;
+    return std::max_element(count.begin(), count.end(),
+                            [](auto& a, auto& b) { return a.second < b.second; })
+        ->first;
+  }
+  if (area_kind == "departement") {
+    if (ref.departement(code) == nullptr) {
+      return fail(ErrorCode::invalid_input, "Département inconnu : " + code, "code");
+    }
+    return code;
+  }
+  return fail(ErrorCode::invalid_input, "Type de secteur attendu : departement, epci ou commune.",
+              "area_kind");
+}
+
+}  // namespace
+
+Status Registry::add_referent_area(const Principal& who, std::int64_t user_id,
+                                   const std::string& area_kind, const std::string& code,
+                                   const std::string& label) {
+  Structure probe;
+  probe.departement = MAILLAGE_TRY(area_departement(*ref_, area_kind, code));
+  if (!may_decide(who, probe)) {
+    return fail(ErrorCode::forbidden, "Ce département n'est pas dans votre périmètre.");
+  }
+  MAILLAGE_CHECK(check_text(label, "label", kMaxName, false));
+  return db_->transact([&](Tx& tx) -> Status {
+    MAILLAGE_CHECK(RegistryRepository::clear_referent_area(tx, user_id, area_kind, code));
+    auto n = RegistryRepository::add_referent_area(tx, user_id, probe.departement, area_kind, code,
+                                                   label);
+    if (!n) {
+      Error e = n.error();
+      if (e.code == ErrorCode::invalid_input) {
+        e.message = fmt::format("Utilisateur inconnu : {}", user_id);
+        e.field = "user";
+      }
+      return tl::unexpected(e);
+    }
+    return store::audit(
+        tx, {who.login, "referent.area", "user", std::to_string(user_id), "",
+             AuditDetail{}.add("kind", area_kind).add("code", code).add("label", label).json()});
+  });
+}
+
+}  // namespace maillage::services
