@@ -167,7 +167,7 @@ Status AciService::update_contract(const Principal& who, std::int64_t id, std::i
   fields.document = doc->text;
   return impl_->db.transact([&](store::Tx& tx) -> Status {
     auto n = MAILLAGE_TRY(AciRepository(tx).update_contract(id, version, fields, store::timestamp_now(), who.login));
-    if (n == 0) return conflict("le contrat a été modifié par quelqu'un d'autre entre-temps : rechargez");
+    if (n == 0) return conflict("le contrat a été modifié par quelqu'un d'autre entre-temps : rechargez-le");
     return store::audit(tx, {who.login, "aci.contract.update", "aci_contract", std::to_string(id),
                              row.document.text, doc->text});
   });
