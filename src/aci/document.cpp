@@ -45,7 +45,8 @@ std::optional<DocumentParts> split_document(std::string_view document) {
         for (auto& y : ind["years"]) {
           if (!y.contains("measured")) continue;
           if (y["measured"].is_number()) {
-            parts.measures.push_back({mission, id, y.value("year", 0), y["measured"].get<double>()});
+            parts.measures.push_back(
+                {mission, id, y.value("year", 0), y["measured"].get<double>()});
           }
           y.erase("measured");
         }
@@ -101,7 +102,8 @@ std::optional<DocumentOutline> outline_document(std::string_view document) {
     }
   }
   if (auto p = doc.find("parties"); p != doc.end() && p->is_object()) {
-    for (auto [key, label] : {std::pair{"cpts", "CPTS"}, {"msp", "MSP"}, {"cpam", "CPAM"}, {"ars", "ARS"}}) {
+    for (auto [key, label] :
+         {std::pair{"cpts", "CPTS"}, {"msp", "MSP"}, {"cpam", "CPAM"}, {"ars", "ARS"}}) {
       auto party = p->find(key);
       if (party == p->end()) continue;
       out.parties.push_back({label, text_of(*party, "name"), text_of(*party, "finess"),
@@ -109,10 +111,12 @@ std::optional<DocumentOutline> outline_document(std::string_view document) {
     }
   }
   if (auto av = doc.find("avenants"); av != doc.end() && av->is_array()) {
-    for (const auto& a : *av) out.avenant_accords.push_back(a.is_object() ? text_of(a, "accord") : "");
+    for (const auto& a : *av)
+      out.avenant_accords.push_back(a.is_object() ? text_of(a, "accord") : "");
   }
   if (auto am = doc.find("amounts"); am != doc.end() && am->is_object()) {
-    for (auto it = am->begin(); it != am->end(); ++it) out.amounts.emplace_back(it.key(), it.value().dump());
+    for (auto it = am->begin(); it != am->end(); ++it)
+      out.amounts.emplace_back(it.key(), it.value().dump());
   }
   if (auto ms = doc.find("missions"); ms != doc.end() && ms->is_array()) {
     for (const auto& m : *ms) {
@@ -138,7 +142,8 @@ TargetEdit find_target(std::string_view indicators_text, const std::string& miss
                        const std::string& indicator) {
   json indicators = parse(indicators_text);
   if (!indicators.is_object() || !indicators.contains(mission)) return TargetEdit::unknown_mission;
-  return find_indicator(indicators, mission, indicator) ? TargetEdit::done : TargetEdit::unknown_indicator;
+  return find_indicator(indicators, mission, indicator) ? TargetEdit::done
+                                                        : TargetEdit::unknown_indicator;
 }
 
 TargetEdit set_target(std::string& indicators_text, const std::string& mission,

@@ -47,11 +47,11 @@ struct DocumentParty {
 
 /// What the services read in a document's terms.
 struct DocumentOutline {
-  std::string text;        // compact JSON
+  std::string text;  // compact JSON
   bool is_object = false;
   /// Index of the first mission that carries indicators (terms must not).
   std::optional<std::size_t> mission_with_indicators;
-  std::vector<std::string> missions;  // mission ids, in order
+  std::vector<std::string> missions;   // mission ids, in order
   std::vector<DocumentParty> parties;  // in the order CPTS, MSP, CPAM, ARS
   std::vector<std::string> avenant_accords;
   /// Amounts written in the contract: contract-wide envelopes (by name), then each mission's,
@@ -63,7 +63,8 @@ struct DocumentOutline {
 [[nodiscard]] std::optional<DocumentOutline> outline_document(std::string_view document);
 
 /// Missions of an indicators object, each with whether it has indicators.
-[[nodiscard]] std::vector<std::pair<std::string, bool>> indicator_missions(std::string_view indicators);
+[[nodiscard]] std::vector<std::pair<std::string, bool>> indicator_missions(
+    std::string_view indicators);
 
 enum class TargetEdit { done, unknown_mission, unknown_indicator };
 

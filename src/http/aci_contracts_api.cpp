@@ -30,7 +30,8 @@ Status only_fields(const json& j, std::initializer_list<std::string_view> allowe
   for (auto it = j.begin(); it != j.end(); ++it) {
     bool ok = false;
     for (auto a : allowed) ok = ok || it.key() == a;
-    if (!ok) return fail(ErrorCode::unknown_field, "champ inconnu « " + it.key() + " »", "$." + it.key());
+    if (!ok)
+      return fail(ErrorCode::unknown_field, "champ inconnu « " + it.key() + " »", "$." + it.key());
   }
   return {};
 }
@@ -46,15 +47,19 @@ Result<NewContract> new_contract(const json& body) {
   if (!body.contains("structure_id")) {
     return fail(ErrorCode::missing_field, "champ obligatoire manquant", "$.structure_id");
   }
-  if (!body["structure_id"].is_number_integer()) return fail(ErrorCode::wrong_type, "entier attendu", "$.structure_id");
-  if (!body.contains("contrat")) return fail(ErrorCode::missing_field, "champ obligatoire manquant", "$.contrat");
-  if (!body["contrat"].is_object()) return fail(ErrorCode::wrong_type, "objet attendu", "$.contrat");
+  if (!body["structure_id"].is_number_integer())
+    return fail(ErrorCode::wrong_type, "entier attendu", "$.structure_id");
+  if (!body.contains("contrat"))
+    return fail(ErrorCode::missing_field, "champ obligatoire manquant", "$.contrat");
+  if (!body["contrat"].is_object())
+    return fail(ErrorCode::wrong_type, "objet attendu", "$.contrat");
   NewContract out;
   if (body.contains("communes")) {
     const json& c = body["communes"];
     if (!c.is_array()) return fail(ErrorCode::wrong_type, "tableau attendu", "$.communes");
     for (std::size_t i = 0; i < c.size(); ++i) {
-      if (!c[i].is_string()) return fail(ErrorCode::wrong_type, "texte attendu", fmt::format("$.communes[{}]", i));
+      if (!c[i].is_string())
+        return fail(ErrorCode::wrong_type, "texte attendu", fmt::format("$.communes[{}]", i));
       out.communes.push_back(c[i].get<std::string>());
     }
   }
@@ -73,7 +78,8 @@ Result<Response> AciFeature::api_list(const RequestContext& ctx) {
 Result<Response> AciFeature::api_create(const RequestContext& ctx) {
   auto body = MAILLAGE_TRY(read_free_json(ctx.request));
   auto in = MAILLAGE_TRY(new_contract(body));
-  auto id = MAILLAGE_TRY(aci_.create_contract(*ctx.principal(), in.structure_id, in.document, in.communes));
+  auto id = MAILLAGE_TRY(
+      aci_.create_contract(*ctx.principal(), in.structure_id, in.document, in.communes));
   Response r = json_answer(json{{"id", id}}, 201);
   r.set_header("Location", fmt::format("/api/v1/aci/contracts/{}", id));
   return r;
@@ -108,7 +114,8 @@ Result<Response> AciFeature::api_schedule(const RequestContext& ctx) {
     Response r;
     r.content_type = "text/csv; charset=utf-8";
     r.body = std::move(csv);
-    r.set_header("Content-Disposition", fmt::format("attachment; filename=\"echeancier-{}.csv\"", id));
+    r.set_header("Content-Disposition",
+                 fmt::format("attachment; filename=\"echeancier-{}.csv\"", id));
     return r;
   }
   auto r = MAILLAGE_TRY(aci_.schedule(*ctx.principal(), id));
@@ -139,7 +146,8 @@ Result<Response> AciFeature::api_agree(const RequestContext& ctx) {
   in.year = body.value("year", 0);
   in.reason = body["reason"];
   for (const auto& c : body["changes"]) {
-    in.changes.push_back({c["mission"], c["indicator"], c["year"], c["paliers"].get<std::vector<double>>()});
+    in.changes.push_back(
+        {c["mission"], c["indicator"], c["year"], c["paliers"].get<std::vector<double>>()});
   }
   auto n = MAILLAGE_TRY(aci_.agree_change(*ctx.principal(), id, in));
   return json_answer(json{{"version", n}}, 201);

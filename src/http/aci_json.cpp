@@ -13,7 +13,8 @@ using namespace services;
 json summary(const AciContractSummary& r) {
   return json{{"id", r.id},
               {"reference", r.reference},
-              {"structure", {{"id", r.structure_id}, {"nom", r.structure_name}, {"departement", r.departement}}},
+              {"structure",
+               {{"id", r.structure_id}, {"nom", r.structure_name}, {"departement", r.departement}}},
               {"kind", r.kind},
               {"accord", r.accord},
               {"signature", r.signature},
@@ -43,7 +44,8 @@ json rules(const std::vector<AciRuleSet>& sets) {
     json values = json::array();
     for (const auto& v : set.values) {
       json sources = json::array();
-      for (const auto& s : v.sources) sources.push_back({{"id", s.id}, {"title", s.title}, {"url", s.url}});
+      for (const auto& s : v.sources)
+        sources.push_back({{"id", s.id}, {"title", s.title}, {"url", s.url}});
       values.push_back({{"key", v.key},
                         {"value", v.value},
                         {"verified", v.verified},
@@ -65,8 +67,9 @@ json milestone(const AciMilestone& ms) {
 }
 
 json version_summary(const AciVersionSummary& v) {
-  return json{{"number", v.number},       {"reason", v.reason},          {"year", v.year},
-              {"agreed_by", v.agreed_by}, {"agreed_role", v.agreed_role}, {"created_at", v.created_at}};
+  return json{
+      {"number", v.number},       {"reason", v.reason},           {"year", v.year},
+      {"agreed_by", v.agreed_by}, {"agreed_role", v.agreed_role}, {"created_at", v.created_at}};
 }
 
 }  // namespace
@@ -78,12 +81,17 @@ json contract(const AciContractView& v) {
   out["permissions"] = permissions(v.permissions);
   json parties = json::array();
   for (const auto& p : v.parties) {
-    parties.push_back({{"role", p.role}, {"name", p.name}, {"finess", p.finess}, {"rna", p.rna}, {"siret", p.siret}});
+    parties.push_back({{"role", p.role},
+                       {"name", p.name},
+                       {"finess", p.finess},
+                       {"rna", p.rna},
+                       {"siret", p.siret}});
   }
   out["parties"] = std::move(parties);
   out["rules"] = rules(v.rules);
   json overrides = json::array();
-  for (const auto& o : v.overrides) overrides.push_back({{"envelope", o.envelope}, {"value", o.value}});
+  for (const auto& o : v.overrides)
+    overrides.push_back({{"envelope", o.envelope}, {"value", o.value}});
   out["overrides"] = std::move(overrides);
   json missions = json::array();
   for (const auto& d : v.missions) {
@@ -100,7 +108,8 @@ json contract(const AciContractView& v) {
     out["indicator_versions"] = std::move(versions);
     out["duration_years"] = v.duration_years;
     json years = json::array();
-    for (const auto& y : v.years) years.push_back({{"year", y.year}, {"from", y.from}, {"to", y.to}});
+    for (const auto& y : v.years)
+      years.push_back({{"year", y.year}, {"from", y.from}, {"to", y.to}});
     out["years"] = std::move(years);
   }
   out["missions"] = std::move(missions);
@@ -129,12 +138,9 @@ json schedule(const AciScheduleView& s) {
                       {"amount", t.amount},
                       {"amount_text", t.amount_text}});
   }
-  return json{{"payments", std::move(payments)},
-              {"totals", std::move(totals)},
-              {"total", s.total},
-              {"total_text", s.total_text},
-              {"anniversaries", s.anniversaries},
-              {"notes", s.notes}};
+  return json{
+      {"payments", std::move(payments)}, {"totals", std::move(totals)},      {"total", s.total},
+      {"total_text", s.total_text},      {"anniversaries", s.anniversaries}, {"notes", s.notes}};
 }
 
 json schedule(const AciContractSchedule& s) {
@@ -262,8 +268,9 @@ struct ByItem {
 };
 
 json comment(const AciComment& c) {
-  return json{{"id", c.id},         {"item", c.item},   {"author", c.author}, {"author_login", c.author_login},
-              {"role", c.role},     {"side", c.side},   {"body", c.body},     {"created_at", c.created_at}};
+  return json{
+      {"id", c.id},     {"item", c.item}, {"author", c.author}, {"author_login", c.author_login},
+      {"role", c.role}, {"side", c.side}, {"body", c.body},     {"created_at", c.created_at}};
 }
 
 json attachment(const AciAttachmentInfo& a) {
@@ -282,7 +289,8 @@ json budget(const AciBudget& b, const ByItem& by) {
   json lines = json::array();
   for (const auto& l : b.lines) {
     json due = json::array();
-    for (const auto& d : l.due) due.push_back({{"date", d.date}, {"kind", d.kind}, {"amount", d.amount}});
+    for (const auto& d : l.due)
+      due.push_back({{"date", d.date}, {"kind", d.kind}, {"amount", d.amount}});
     lines.push_back({{"envelope", l.envelope},
                      {"label", l.label},
                      {"expected_cents", l.expected_cents},
@@ -308,7 +316,8 @@ json budget(const AciBudget& b, const ByItem& by) {
 
 json fiche(const AciFiche& f, const ByItem& by) {
   json statuses = json::array();
-  for (const auto& s : f.statuses) statuses.push_back({{"id", s.id}, {"label", s.label}, {"selected", s.selected}});
+  for (const auto& s : f.statuses)
+    statuses.push_back({{"id", s.id}, {"label", s.label}, {"selected", s.selected}});
   return json{{"id", f.id},
               {"mission", f.mission},
               {"mission_label", f.mission_label},
@@ -377,10 +386,13 @@ json workspace(const AciWorkspace& w) {
   out["year"] = w.year;
   out["period"] = {{"from", w.period.from}, {"to", w.period.to}};
   json years = json::array();
-  for (int y = 1; y <= w.duration_years; ++y) years.push_back({{"year", y}, {"current", y == w.year}});
+  for (int y = 1; y <= w.duration_years; ++y)
+    years.push_back({{"year", y}, {"current", y == w.year}});
   out["years"] = std::move(years);
-  out["workspace"] = {{"version", w.workspace.version},       {"dialogue_date", w.workspace.dialogue_date},
-                      {"minutes", w.workspace.minutes},       {"updated_at", w.workspace.updated_at},
+  out["workspace"] = {{"version", w.workspace.version},
+                      {"dialogue_date", w.workspace.dialogue_date},
+                      {"minutes", w.workspace.minutes},
+                      {"updated_at", w.workspace.updated_at},
                       {"updated_by", w.workspace.updated_by}};
   out["sheet"] = workspace_sheet(w.sheet, by);
   out["budget"] = budget(w.budget, by);

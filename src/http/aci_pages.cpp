@@ -84,8 +84,9 @@ Result<Response> AciFeature::page_dialogue(const RequestContext& ctx) {
   json missions = json::array();
   for (const auto& m : r.sheet.missions) {
     for (const auto& i : m.indicators) {
-      choices.push_back({{"value", m.mission + "/" + i.id},
-                         {"label", m.label + " — " + (i.definition.empty() ? i.id : i.definition)}});
+      choices.push_back(
+          {{"value", m.mission + "/" + i.id},
+           {"label", m.label + " — " + (i.definition.empty() ? i.id : i.definition)}});
     }
     missions.push_back({{"value", m.mission}, {"label", m.label}});
   }
@@ -97,7 +98,8 @@ Result<Response> AciFeature::page_dialogue(const RequestContext& ctx) {
 Result<Response> AciFeature::page_dossier(const RequestContext& ctx) {
   auto r = MAILLAGE_TRY(workspace_data(ctx));
   json data = aci_json::workspace(r);
-  data["titre"] = fmt::format("Dossier du dialogue de gestion — {} — année {}", r.contract.reference, r.year);
+  data["titre"] =
+      fmt::format("Dossier du dialogue de gestion — {} — année {}", r.contract.reference, r.year);
   return page("dialogue_dossier", std::move(data), ctx);
 }
 
@@ -107,8 +109,9 @@ Result<Response> AciFeature::dossier_odt(const RequestContext& ctx) {
   Response resp;
   resp.content_type = std::string(office::kOdtMediaType);
   resp.body = std::move(bytes);
-  resp.set_header("Content-Disposition", fmt::format("attachment; filename=\"dossier-dialogue-{}-annee-{}.odt\"",
-                                                     r.contract.id, r.year));
+  resp.set_header("Content-Disposition",
+                  fmt::format("attachment; filename=\"dossier-dialogue-{}-annee-{}.odt\"",
+                              r.contract.id, r.year));
   resp.set_header("Cache-Control", "private, no-store");
   return resp;
 }

@@ -77,46 +77,45 @@ const std::vector<Role> kFicheWriters{Role::admin, Role::coordinator};
 AciFeature::AciFeature(const Site& site) : site_(site), aci_(site.db, site.ref) { make_schemas(); }
 
 void AciFeature::make_schemas() {
-  measure_schema_ = object(
-      "Valeur mesurée d'un indicateur pour une année (absente : efface la valeur)",
-      {{"mission", true, json_string("Mission (identifiant des règles)", 1, 100)},
-       {"indicator", true, json_string("Indicateur", 1, 100)},
-       {"year", true, json_integer("Année de contrat", 1, 100)},
-       {"measured", false, json_number("Valeur mesurée")},
-       {"version", true, json_integer("Version lue (0 : jamais saisie)", 0)}});
+  measure_schema_ =
+      object("Valeur mesurée d'un indicateur pour une année (absente : efface la valeur)",
+             {{"mission", true, json_string("Mission (identifiant des règles)", 1, 100)},
+              {"indicator", true, json_string("Indicateur", 1, 100)},
+              {"year", true, json_integer("Année de contrat", 1, 100)},
+              {"measured", false, json_number("Valeur mesurée")},
+              {"version", true, json_integer("Version lue (0 : jamais saisie)", 0)}});
   auto change = json_object(
       "Nouvelle cible d'un indicateur pour une année",
       {{"mission", true, json_string("Mission", 1, 100)},
        {"indicator", true, json_string("Indicateur", 1, 100)},
        {"year", true, json_integer("Année de contrat", 1, 100)},
-       {"paliers", true, json_array("Paliers intermédiaires puis cible finale",
-                                    json_number("Palier"), 10)}});
-  agree_schema_ = object(
-      "Modification convenue : nouvelle version des indicateurs",
-      {{"based_on", true, json_integer("Version des indicateurs lue", 0)},
-       {"year", false, json_integer("Année du dialogue où elle a été convenue", 0, 100)},
-       {"reason", true, json_string("Motif", 1, 2000)},
-       {"changes", true, json_array("Cibles modifiées", change, 100)}});
-  workspace_schema_ = object(
-      "Date du dialogue et compte rendu",
-      {{"version", true, json_integer("Version lue (0 : jamais enregistré)", 0)},
-       {"dialogue_date", false, json_string("Date du dialogue (AAAA-MM-JJ)", 0, 10)},
-       {"minutes", false, json_string("Compte rendu", 0, 100000)}});
-  comment_schema_ = object(
-      "Commentaire", {{"item", true, json_string("Élément commenté (general, indicateur:…)", 1, 200)},
-                      {"body", true, json_string("Texte", 1, 4000)}});
-  attachment_schema_ = object(
-      "Pièce justificative",
-      {{"item", true, json_string("Élément justifié", 1, 200)},
-       {"filename", true, json_string("Nom du fichier", 1, 200)},
-       {"content_type", true, json_string("Type MIME", 1, 200)},
-       {"content_base64", true, json_string("Contenu en base64", 1, 0)}});
-  budget_schema_ = object(
-      "Budget d'une enveloppe pour l'année",
-      {{"envelope", true, json_string("Enveloppe de l'échéancier", 1, 100)},
-       {"received", true, json_string("Reçu (euros)", 0, 30)},
-       {"spent", true, json_string("Dépensé (euros)", 0, 30)},
-       {"version", true, json_integer("Version lue (0 : jamais saisie)", 0)}});
+       {"paliers", true,
+        json_array("Paliers intermédiaires puis cible finale", json_number("Palier"), 10)}});
+  agree_schema_ =
+      object("Modification convenue : nouvelle version des indicateurs",
+             {{"based_on", true, json_integer("Version des indicateurs lue", 0)},
+              {"year", false, json_integer("Année du dialogue où elle a été convenue", 0, 100)},
+              {"reason", true, json_string("Motif", 1, 2000)},
+              {"changes", true, json_array("Cibles modifiées", change, 100)}});
+  workspace_schema_ =
+      object("Date du dialogue et compte rendu",
+             {{"version", true, json_integer("Version lue (0 : jamais enregistré)", 0)},
+              {"dialogue_date", false, json_string("Date du dialogue (AAAA-MM-JJ)", 0, 10)},
+              {"minutes", false, json_string("Compte rendu", 0, 100000)}});
+  comment_schema_ =
+      object("Commentaire",
+             {{"item", true, json_string("Élément commenté (general, indicateur:…)", 1, 200)},
+              {"body", true, json_string("Texte", 1, 4000)}});
+  attachment_schema_ = object("Pièce justificative",
+                              {{"item", true, json_string("Élément justifié", 1, 200)},
+                               {"filename", true, json_string("Nom du fichier", 1, 200)},
+                               {"content_type", true, json_string("Type MIME", 1, 200)},
+                               {"content_base64", true, json_string("Contenu en base64", 1, 0)}});
+  budget_schema_ = object("Budget d'une enveloppe pour l'année",
+                          {{"envelope", true, json_string("Enveloppe de l'échéancier", 1, 100)},
+                           {"received", true, json_string("Reçu (euros)", 0, 30)},
+                           {"spent", true, json_string("Dépensé (euros)", 0, 30)},
+                           {"version", true, json_integer("Version lue (0 : jamais saisie)", 0)}});
   auto fiche = std::vector<JsonProperty>{
       {"mission", true, json_string("Mission", 1, 100)},
       {"title", true, json_string("Titre", 1, 300)},
@@ -125,25 +124,28 @@ void AciFeature::make_schemas() {
   fiche_create_schema_ = object("Nouvelle fiche action", fiche);
   fiche.push_back({"version", true, json_integer("Version lue", 1)});
   fiche_update_schema_ = object("Fiche action modifiée", fiche);
-  adjustment_schema_ = object(
-      "Proposition d'ajustement contextuel d'une cible",
-      {{"mission", true, json_string("Mission", 1, 100)},
-       {"indicator", true, json_string("Indicateur", 1, 100)},
-       {"fact", true, json_enum("Donnée du territoire", {"population", "medecins_generalistes", "autre"})},
-       {"fact_label", false, json_string("Libellé de la donnée", 0, 200)},
-       {"fact_before", false, json_number("Valeur de référence (signature)")},
-       {"fact_after", false, json_number("Valeur actuelle")},
-       {"rationale", false, json_string("Argumentaire", 0, 4000)}});
-  contract_schema_ = object(
-      "Nouveau contrat",
-      {{"structure_id", true, json_integer("Structure signataire", 1)},
-       {"contrat", true, json_object("Contrat au format maillage-aci-contract/1 (src/aci/README.md)", {})},
-       {"communes", false, json_array("Communes du territoire contractuel (INSEE)",
-                                      json_string("Code INSEE", 5, 5), 2000)}});
-  contract_update_schema_ = object(
-      "Termes du contrat modifiés (sans indicateurs)",
-      {{"version", true, json_integer("Version lue", 1)},
-       {"contrat", true, json_object("Contrat au format maillage-aci-contract/1", {})}});
+  adjustment_schema_ =
+      object("Proposition d'ajustement contextuel d'une cible",
+             {{"mission", true, json_string("Mission", 1, 100)},
+              {"indicator", true, json_string("Indicateur", 1, 100)},
+              {"fact", true,
+               json_enum("Donnée du territoire", {"population", "medecins_generalistes", "autre"})},
+              {"fact_label", false, json_string("Libellé de la donnée", 0, 200)},
+              {"fact_before", false, json_number("Valeur de référence (signature)")},
+              {"fact_after", false, json_number("Valeur actuelle")},
+              {"rationale", false, json_string("Argumentaire", 0, 4000)}});
+  contract_schema_ =
+      object("Nouveau contrat",
+             {{"structure_id", true, json_integer("Structure signataire", 1)},
+              {"contrat", true,
+               json_object("Contrat au format maillage-aci-contract/1 (src/aci/README.md)", {})},
+              {"communes", false,
+               json_array("Communes du territoire contractuel (INSEE)",
+                          json_string("Code INSEE", 5, 5), 2000)}});
+  contract_update_schema_ =
+      object("Termes du contrat modifiés (sans indicateurs)",
+             {{"version", true, json_integer("Version lue", 1)},
+              {"contrat", true, json_object("Contrat au format maillage-aci-contract/1", {})}});
 }
 
 void AciFeature::add_routes(RouteTable& table) {
@@ -153,52 +155,65 @@ void AciFeature::add_routes(RouteTable& table) {
 
   table.add("GET", c, signed_in, RouteKind::api, bind(&AciFeature::api_list),
             "Contrats ACI des structures du périmètre");
-  table.add("POST", c, AccessRule::only(kContractWriters), RouteKind::api,
-            bind(&AciFeature::api_create), "Enregistre un contrat ACI signé")
+  table
+      .add("POST", c, AccessRule::only(kContractWriters), RouteKind::api,
+           bind(&AciFeature::api_create), "Enregistre un contrat ACI signé")
       .body = contract_schema_;
   table.add("GET", c + "/{id}", signed_in, RouteKind::api, bind(&AciFeature::api_contract),
             "Contrat : parties, termes, missions, valeurs des règles avec leurs sources");
-  table.add("PUT", c + "/{id}", AccessRule::only(kContractWriters), RouteKind::api,
-            bind(&AciFeature::api_update), "Modifie les termes d'un contrat (version lue)")
+  table
+      .add("PUT", c + "/{id}", AccessRule::only(kContractWriters), RouteKind::api,
+           bind(&AciFeature::api_update), "Modifie les termes d'un contrat (version lue)")
       .body = contract_update_schema_;
-  table.add("GET", c + "/{id}/schedule", signed_in, RouteKind::api, bind(&AciFeature::api_schedule),
-            "Échéancier des versements (JSON ou CSV)")
+  table
+      .add("GET", c + "/{id}/schedule", signed_in, RouteKind::api, bind(&AciFeature::api_schedule),
+           "Échéancier des versements (JSON ou CSV)")
       .query = {{"format", "json (défaut) ou csv", false, false}};
-  table.add("GET", c + "/{id}/indicators", signed_in, RouteKind::api,
-            bind(&AciFeature::api_indicators), "Fiche d'indicateurs de chaque année")
+  table
+      .add("GET", c + "/{id}/indicators", signed_in, RouteKind::api,
+           bind(&AciFeature::api_indicators), "Fiche d'indicateurs de chaque année")
       .query = {{"version", "Version des indicateurs (défaut : la dernière)", false, true}};
-  table.add("PUT", c + "/{id}/measures", AccessRule::only(kMeasureWriters), RouteKind::api,
-            bind(&AciFeature::api_measure), "Saisit une valeur mesurée")
+  table
+      .add("PUT", c + "/{id}/measures", AccessRule::only(kMeasureWriters), RouteKind::api,
+           bind(&AciFeature::api_measure), "Saisit une valeur mesurée")
       .body = measure_schema_;
-  table.add("POST", c + "/{id}/indicator-versions", AccessRule::only(kContractWriters),
-            RouteKind::api, bind(&AciFeature::api_agree),
-            "Enregistre une modification convenue (nouvelle version des indicateurs)")
+  table
+      .add("POST", c + "/{id}/indicator-versions", AccessRule::only(kContractWriters),
+           RouteKind::api, bind(&AciFeature::api_agree),
+           "Enregistre une modification convenue (nouvelle version des indicateurs)")
       .body = agree_schema_;
   table.add("GET", d, signed_in, RouteKind::api, bind(&AciFeature::api_workspace),
             "Espace du dialogue de gestion d'une année de contrat");
-  table.add("PUT", d, AccessRule::only(kMeasureWriters), RouteKind::api,
-            bind(&AciFeature::api_update_workspace), "Date du dialogue et compte rendu")
+  table
+      .add("PUT", d, AccessRule::only(kMeasureWriters), RouteKind::api,
+           bind(&AciFeature::api_update_workspace), "Date du dialogue et compte rendu")
       .body = workspace_schema_;
-  table.add("POST", d + "/comments", AccessRule::only(kCommenters), RouteKind::api,
-            bind(&AciFeature::api_comment), "Ajoute un commentaire")
+  table
+      .add("POST", d + "/comments", AccessRule::only(kCommenters), RouteKind::api,
+           bind(&AciFeature::api_comment), "Ajoute un commentaire")
       .body = comment_schema_;
-  table.add("POST", d + "/attachments", AccessRule::only(kMeasureWriters), RouteKind::api,
-            bind(&AciFeature::api_attach), "Joint une pièce justificative")
+  table
+      .add("POST", d + "/attachments", AccessRule::only(kMeasureWriters), RouteKind::api,
+           bind(&AciFeature::api_attach), "Joint une pièce justificative")
       .body = attachment_schema_;
   table.add("GET", d + "/attachments/{piece}", signed_in, RouteKind::api,
             bind(&AciFeature::api_attachment), "Télécharge une pièce justificative");
-  table.add("PUT", d + "/budget", AccessRule::only(kMeasureWriters), RouteKind::api,
-            bind(&AciFeature::api_budget), "Reçu et dépensé d'une enveloppe")
+  table
+      .add("PUT", d + "/budget", AccessRule::only(kMeasureWriters), RouteKind::api,
+           bind(&AciFeature::api_budget), "Reçu et dépensé d'une enveloppe")
       .body = budget_schema_;
-  table.add("POST", d + "/fiches", AccessRule::only(kFicheWriters), RouteKind::api,
-            bind(&AciFeature::api_add_fiche), "Ajoute une fiche action")
+  table
+      .add("POST", d + "/fiches", AccessRule::only(kFicheWriters), RouteKind::api,
+           bind(&AciFeature::api_add_fiche), "Ajoute une fiche action")
       .body = fiche_create_schema_;
-  table.add("PUT", d + "/fiches/{fiche}", AccessRule::only(kFicheWriters), RouteKind::api,
-            bind(&AciFeature::api_update_fiche), "Modifie une fiche action (version lue)")
+  table
+      .add("PUT", d + "/fiches/{fiche}", AccessRule::only(kFicheWriters), RouteKind::api,
+           bind(&AciFeature::api_update_fiche), "Modifie une fiche action (version lue)")
       .body = fiche_update_schema_;
-  table.add("POST", d + "/adjustments", AccessRule::only(kMeasureWriters), RouteKind::api,
-            bind(&AciFeature::api_adjust),
-            "Propose un ajustement contextuel d'une cible (cible d'origine et ajustée)")
+  table
+      .add("POST", d + "/adjustments", AccessRule::only(kMeasureWriters), RouteKind::api,
+           bind(&AciFeature::api_adjust),
+           "Propose un ajustement contextuel d'une cible (cible d'origine et ajustée)")
       .body = adjustment_schema_;
 
   table.add("GET", "/aci", signed_in, RouteKind::page, bind(&AciFeature::page_list),
@@ -207,8 +222,9 @@ void AciFeature::add_routes(RouteTable& table) {
             bind(&AciFeature::page_contract), "Page : contrat");
   table.add("GET", "/aci/contrats/{id}/echeancier", signed_in, RouteKind::page,
             bind(&AciFeature::page_schedule), "Page : échéancier");
-  table.add("GET", "/aci/contrats/{id}/indicateurs", signed_in, RouteKind::page,
-            bind(&AciFeature::page_indicators), "Page : indicateurs")
+  table
+      .add("GET", "/aci/contrats/{id}/indicateurs", signed_in, RouteKind::page,
+           bind(&AciFeature::page_indicators), "Page : indicateurs")
       .query = {{"version", "Version des indicateurs", false, true}};
   table.add("GET", "/aci/contrats/{id}/dialogue/{annee}", signed_in, RouteKind::page,
             bind(&AciFeature::page_dialogue), "Page : dialogue de gestion");

@@ -60,14 +60,16 @@ Result<Response> AciFeature::api_update_workspace(const RequestContext& ctx) {
 Result<Response> AciFeature::api_comment(const RequestContext& ctx) {
   auto t = MAILLAGE_TRY(target(ctx));
   auto body = MAILLAGE_TRY(read_json_body(ctx.request, *comment_schema_));
-  auto c = MAILLAGE_TRY(aci_.add_comment(*ctx.principal(), t.id, t.year, body["item"], body["body"]));
+  auto c =
+      MAILLAGE_TRY(aci_.add_comment(*ctx.principal(), t.id, t.year, body["item"], body["body"]));
   return json_answer(json{{"id", c}}, 201);
 }
 
 Result<Response> AciFeature::api_attach(const RequestContext& ctx) {
   auto t = MAILLAGE_TRY(target(ctx));
   auto body = MAILLAGE_TRY(read_json_body(ctx.request, *attachment_schema_));
-  services::AttachmentInput in{body["item"], body["filename"], body["content_type"], body["content_base64"]};
+  services::AttachmentInput in{body["item"], body["filename"], body["content_type"],
+                               body["content_base64"]};
   auto a = MAILLAGE_TRY(aci_.add_attachment(*ctx.principal(), t.id, t.year, in));
   return json_answer(json{{"id", a}}, 201);
 }

@@ -3,8 +3,9 @@
 // and the portfolio alerts. A contract's effective form is rebuilt for every read: the stored
 // terms (document) + one indicator version + the measured values, merged as a contract document
 // and parsed by the engine, so that the engine's validation is the only one and the sheet, the
-// schedule and the dossier always agree. The use cases are in aci_contracts.cpp and
-// aci_workspace.cpp, the SQL in aci_repository.cpp.
+// schedule and the dossier always agree. The use cases are in aci_contracts.cpp,
+// aci_workspace.cpp and aci_adjustments.cpp, the portfolio alerts in aci_alerts.cpp, the SQL in
+// aci_repository.cpp.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -32,11 +33,15 @@ const aci::RuleBook& rulebook() {
   return book;
 }
 
-tl::unexpected<Error> forbidden(std::string msg) { return fail(ErrorCode::forbidden, std::move(msg)); }
+tl::unexpected<Error> forbidden(std::string msg) {
+  return fail(ErrorCode::forbidden, std::move(msg));
+}
 tl::unexpected<Error> invalid(std::string field, std::string msg) {
   return fail(ErrorCode::invalid_input, std::move(msg), std::move(field));
 }
-tl::unexpected<Error> conflict(std::string msg) { return fail(ErrorCode::conflict, std::move(msg)); }
+tl::unexpected<Error> conflict(std::string msg) {
+  return fail(ErrorCode::conflict, std::move(msg));
+}
 
 bool role_may(Role r, Act a) {
   if (r == Role::admin) return true;
@@ -60,15 +65,24 @@ bool role_may(Role r, Act a) {
 
 std::string act_label(Act a) {
   switch (a) {
-    case Act::contract: return "modifier un contrat";
-    case Act::measure: return "saisir une valeur mesurée";
-    case Act::agree: return "enregistrer une modification convenue";
-    case Act::comment: return "commenter";
-    case Act::attach: return "joindre une pièce";
-    case Act::budget: return "saisir le budget";
-    case Act::fiche: return "gérer les fiches action";
-    case Act::adjust: return "proposer un ajustement";
-    case Act::minutes: return "modifier le compte rendu";
+    case Act::contract:
+      return "modifier un contrat";
+    case Act::measure:
+      return "saisir une valeur mesurée";
+    case Act::agree:
+      return "enregistrer une modification convenue";
+    case Act::comment:
+      return "commenter";
+    case Act::attach:
+      return "joindre une pièce";
+    case Act::budget:
+      return "saisir le budget";
+    case Act::fiche:
+      return "gérer les fiches action";
+    case Act::adjust:
+      return "proposer un ajustement";
+    case Act::minutes:
+      return "modifier le compte rendu";
   }
   return "";
 }
@@ -98,7 +112,8 @@ std::vector<std::string> split_codes(const std::string& s) {
   std::size_t start = 0;
   while (start <= s.size() && !s.empty()) {
     auto comma = s.find(',', start);
-    std::string part = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string part =
+        s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     if (!part.empty()) out.push_back(part);
     if (comma == std::string::npos) break;
     start = comma + 1;
@@ -124,8 +139,9 @@ Result<aci::CptsContract> parse_cpts(const std::string& document, const std::str
   auto c = aci::parse_contract(document, "contrat", rulebook());
   if (!c) return tl::unexpected(api_error(c.error(), prefix));
   if (!std::holds_alternative<aci::CptsContract>(*c)) {
-    return invalid(prefix + ".accord",
-                   "le dialogue de gestion et la fiche d'indicateurs concernent les contrats de CPTS");
+    return invalid(
+        prefix + ".accord",
+        "le dialogue de gestion et la fiche d'indicateurs concernent les contrats de CPTS");
   }
   return std::get<aci::CptsContract>(std::move(*c));
 }
@@ -206,7 +222,8 @@ Result<ContractRow> AciService::Impl::load(std::int64_t id) {
   auto record = MAILLAGE_TRY(AciRepository(db).contract(id));
   if (!record) return fail(ErrorCode::not_found, fmt::format("contrat n° {} introuvable", id));
   auto outline = aci::outline_document(record->document);
-  if (!outline) return fail(ErrorCode::internal, fmt::format("contrat n° {} : document illisible", id));
+  if (!outline)
+    return fail(ErrorCode::internal, fmt::format("contrat n° {} : document illisible", id));
   ContractRow c{std::move(*record), std::move(*outline), {}};
   c.communes = split_codes(c.record.communes);
   return c;
@@ -217,7 +234,8 @@ bool AciService::Impl::sees(const Principal& who, const ContractRow& c) const {
                           [this](std::string_view d) { return region_of(d); });
 }
 
-Result<ContractRow> AciService::Impl::access(const Principal& who, std::int64_t id, std::optional<Act> act) {
+Result<ContractRow> AciService::Impl::access(const Principal& who, std::int64_t id,
+                                             std::optional<Act> act) {
   auto c = MAILLAGE_TRY(load(id));
   if (!sees(who, c)) return forbidden("ce contrat ne relève pas de votre périmètre");
   if (act) MAILLAGE_CHECK(may(who, *act));
@@ -229,7 +247,8 @@ Result<Loaded> AciService::Impl::loaded(const Principal& who, std::int64_t id,
   Loaded l;
   l.row = MAILLAGE_TRY(access(who, id));
   if (l.row.record.kind != "cpts") {
-    return invalid("id", "le dialogue de gestion et la fiche d'indicateurs concernent les contrats de CPTS");
+    return invalid(
+        "id", "le dialogue de gestion et la fiche d'indicateurs concernent les contrats de CPTS");
   }
   AciRepository repo(db);
   l.versions = MAILLAGE_TRY(repo.versions(id));
@@ -239,18 +258,21 @@ Result<Loaded> AciService::Impl::loaded(const Principal& who, std::int64_t id,
     auto it = std::find_if(l.versions.begin(), l.versions.end(),
                            [&](const AciVersionRecord& x) { return x.number == *version; });
     if (it == l.versions.end()) {
-      return fail(ErrorCode::not_found, fmt::format("version {} des indicateurs introuvable", *version),
-                  "version");
+      return fail(ErrorCode::not_found,
+                  fmt::format("version {} des indicateurs introuvable", *version), "version");
     }
     indicators = it->indicators;
   }
-  l.contract = MAILLAGE_TRY(parse_cpts(
-      aci::merge_document(l.row.document.text, indicators, measured_values(l.measures)), "$.contrat"));
+  l.contract = MAILLAGE_TRY(
+      parse_cpts(aci::merge_document(l.row.document.text, indicators, measured_values(l.measures)),
+                 "$.contrat"));
   l.schedule = MAILLAGE_TRY(aci::compute_schedule(l.contract, rulebook()));
   return l;
 }
 
-int AciService::Impl::duration(const aci::CptsContract& c) const { return aci::duration_years(c, rulebook()); }
+int AciService::Impl::duration(const aci::CptsContract& c) const {
+  return aci::duration_years(c, rulebook());
+}
 
 Status AciService::Impl::check_year(const aci::CptsContract& c, int year) const {
   if (year < 1 || year > duration(c)) {
@@ -261,21 +283,23 @@ Status AciService::Impl::check_year(const aci::CptsContract& c, int year) const 
 
 AciContractSummary AciService::Impl::summary(const ContractRow& row) const {
   const AciContractRecord& r = row.record;
-  return {r.id,   r.reference,  r.structure_id, r.structure_name, r.departement, r.kind,
+  return {r.id,     r.reference, r.structure_id, r.structure_name, r.departement, r.kind,
           r.accord, r.signature, r.size_class,   r.version,        r.updated_at,  r.updated_by};
 }
 
 AciPermissions AciService::Impl::permissions(const Principal& who, const ContractRow& r) const {
   bool writable = !is_read_only(who) && sees(who, r);
   auto may = [&](Act a) { return writable && role_may(who.role, a); };
-  return {may(Act::contract), may(Act::measure), may(Act::agree),  may(Act::comment), may(Act::attach),
-          may(Act::budget),   may(Act::fiche),   may(Act::adjust), may(Act::minutes)};
+  return {may(Act::contract), may(Act::measure), may(Act::agree),
+          may(Act::comment),  may(Act::attach),  may(Act::budget),
+          may(Act::fiche),    may(Act::adjust),  may(Act::minutes)};
 }
 
 namespace {
 
 AciIndicatorLine indicator_line(const aci::CptsContract& c, const aci::MissionYear& my,
-                                const aci::IndicatorOutcome& io, const AciMeasures& measures, int year) {
+                                const aci::IndicatorOutcome& io, const AciMeasures& measures,
+                                int year) {
   const aci::Indicator* ind = find_indicator(c, my.mission, io.id);
   const aci::IndicatorYear* y = ind ? find_year(*ind, year) : nullptr;
   AciIndicatorLine i;
@@ -314,7 +338,8 @@ AciSheet AciService::Impl::sheet(const aci::CptsContract& c, const aci::Schedule
   for (const auto& my : s.missions) {
     if (my.year != year) continue;
     AciMissionSheet m;
-    for (const auto& io : my.outcome.indicators) m.indicators.push_back(indicator_line(c, my, io, measures, year));
+    for (const auto& io : my.outcome.indicators)
+      m.indicators.push_back(indicator_line(c, my, io, measures, year));
     variable_max += my.variable_max;
     variable_paid += my.variable_paid;
     fixed_paid += my.fixed_paid;
@@ -339,7 +364,8 @@ AciSheet AciService::Impl::sheet(const aci::CptsContract& c, const aci::Schedule
   return out;
 }
 
-AciScheduleView AciService::Impl::schedule_view(const aci::CptsContract& c, const aci::Schedule& s) const {
+AciScheduleView AciService::Impl::schedule_view(const aci::CptsContract& c,
+                                                const aci::Schedule& s) const {
   AciScheduleView out;
   for (const auto& p : s.payments) {
     out.payments.push_back({aci::format_date(p.date), p.contract_year, p.envelope,
@@ -388,15 +414,18 @@ AciAdjustment AciService::Impl::adjustment(const aci::CptsContract& c, AciAdjust
   return a;
 }
 
-Result<std::int64_t> AciService::Impl::workspace_id(store::Tx& tx, std::int64_t contract_id, int year,
-                                                    const std::string& login, bool create) {
+Result<std::int64_t> AciService::Impl::workspace_id(store::Tx& tx, std::int64_t contract_id,
+                                                    int year, const std::string& login,
+                                                    bool create) {
   AciRepository repo(tx);
   auto existing = MAILLAGE_TRY(repo.workspace(contract_id, year));
   if (existing) return existing->id;
   if (!create) return std::int64_t{0};
-  std::int64_t id = MAILLAGE_TRY(repo.insert_workspace(contract_id, year, store::timestamp_now(), login));
-  MAILLAGE_CHECK(store::audit(tx, {login, "dialogue.open", "dialogue_workspace", std::to_string(id), "",
-                                   store::AuditDetail{}.add("contract", contract_id).add("year", year).json()}));
+  std::int64_t id =
+      MAILLAGE_TRY(repo.insert_workspace(contract_id, year, store::timestamp_now(), login));
+  MAILLAGE_CHECK(store::audit(
+      tx, {login, "dialogue.open", "dialogue_workspace", std::to_string(id), "",
+           store::AuditDetail{}.add("contract", contract_id).add("year", year).json()}));
   return id;
 }
 
@@ -405,101 +434,5 @@ Result<std::int64_t> AciService::Impl::workspace_id(store::Tx& tx, std::int64_t 
 AciService::AciService(store::Database& db, const geo::Referentiel& ref, AciLimits limits)
     : impl_(std::make_unique<Impl>(Impl{db, ref, limits})) {}
 AciService::~AciService() = default;
-
-namespace {
-
-// The upcoming dates of one contract as of `today`.
-void contract_alerts(const AciContractRecord& row, const aci::CptsContract& c, int years,
-                     const std::vector<std::pair<int, std::string>>& dialogues, Date today,
-                     std::vector<AciAlert>& out) {
-  const std::string& ref = row.reference;
-  auto add = [&](Date d, std::string kind, std::string label) {
-    auto days = days_between(today, d);
-    std::string severity = (kind == "late_mission" || days < 0) ? "critical" : days <= 14 ? "warning" : "info";
-    out.push_back({row.structure_id, row.id, d, std::move(kind), std::move(label), std::move(severity)});
-  };
-  // Next anniversary.
-  for (int k = 1; k <= years; ++k) {
-    aci::Date a = aci::anniversary(c, k);
-    if (a >= today) {
-      add(a, "anniversary", fmt::format("{} : anniversaire n° {} du contrat ACI", ref, k));
-      break;
-    }
-  }
-  // Next payment due.
-  if (auto s = aci::compute_schedule(c, rulebook())) {
-    for (const auto& p : s->payments) {
-      if (p.date >= today) {
-        add(p.date, "payment",
-            fmt::format("{} : versement ACI prévu ({}, {})", ref, p.envelope, euros(p.amount)));
-        break;
-      }
-    }
-  }
-  // Dialogue dates still to come.
-  for (const auto& [year, text] : dialogues) {
-    auto d = aci::parse_date(text);
-    if (d && *d >= today) add(*d, "dialogue", fmt::format("{} : dialogue de gestion de l'année {}", ref, year));
-  }
-  // Late missions.
-  if (auto dl = aci::check_deadlines(c, rulebook(), today)) {
-    for (const auto& d : *dl) {
-      for (auto [ms, what] : {std::pair{&d.start, "démarrage"}, {&d.deploy, "déploiement"}}) {
-        if (ms->status == aci::DeadlineStatus::overdue && ms->deadline) {
-          add(*ms->deadline, "late_mission",
-              fmt::format("{} : {} de la mission « {} » en retard de {} jours", ref, what, d.label,
-                          ms->days_late));
-        }
-      }
-    }
-  }
-}
-
-}  // namespace
-
-Result<std::vector<AciAlert>> AciService::alerts(const std::vector<std::int64_t>& structure_ids, Date today) {
-  std::vector<AciAlert> out;
-  if (structure_ids.empty()) return out;
-  std::set<std::int64_t> wanted(structure_ids.begin(), structure_ids.end());
-  AciRepository repo(impl_->db);
-  auto contracts = MAILLAGE_TRY(repo.cpts_contracts());
-  for (const auto& row : contracts) {
-    if (!wanted.count(row.structure_id)) continue;
-    auto versions = MAILLAGE_TRY(repo.versions(row.id));
-    auto measures = MAILLAGE_TRY(repo.measures(row.id));
-    auto c = parse_cpts(aci::merge_document(row.document, versions.empty() ? "{}" : versions.back().indicators,
-                                            measured_values(measures)),
-                        "$");
-    if (!c) continue;  // a contract the rules no longer accept shows its error on its own page
-    auto dialogues = MAILLAGE_TRY(repo.dialogue_dates(row.id));
-    contract_alerts(row, *c, impl_->duration(*c), dialogues, today, out);
-  }
-  return out;
-}
-
-AlertSource aci_alert_source() {
-  // The provider outlives any one service, so it holds no reference to one: it builds an
-  // AciService on the database it is handed. Alerts need no référentiel, hence the empty one.
-  return [](store::Database& db, const std::vector<std::int64_t>& ids,
-            Date today) -> Result<std::vector<PortfolioAlert>> {
-    static const geo::Referentiel no_referentiel;
-    AciService aci(db, no_referentiel);
-    auto list = MAILLAGE_TRY(aci.alerts(ids, today));
-    std::vector<PortfolioAlert> out;
-    for (auto& a : list) {
-      PortfolioAlert p;
-      p.structure_id = a.structure_id;
-      p.date = a.date;
-      p.kind = "aci_" + a.kind;
-      p.label = std::move(a.label);
-      p.severity = std::move(a.severity);
-      p.source = "aci";
-      out.push_back(std::move(p));
-    }
-    return out;
-  };
-}
-
-void register_aci_alert_source() { add_alert_source("aci", aci_alert_source()); }
 
 }  // namespace maillage::services

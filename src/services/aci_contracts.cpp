@@ -57,7 +57,8 @@ Result<std::int64_t> AciService::create_contract(const Principal& who, std::int6
   }
   auto s = MAILLAGE_TRY(AciRepository(impl_->db).structure(structure_id));
   if (!s) {
-    return fail(ErrorCode::not_found, fmt::format("structure n° {} introuvable", structure_id), "structure_id");
+    return fail(ErrorCode::not_found, fmt::format("structure n° {} introuvable", structure_id),
+                "structure_id");
   }
   if (!covers_structure(who, structure_id, s->departement,
                         [this](std::string_view d) { return impl_->region_of(d); })) {
@@ -74,11 +75,13 @@ Result<std::int64_t> AciService::create_contract(const Principal& who, std::int6
   if (!parsed) return tl::unexpected(api_error(parsed.error(), "$.contrat"));
   AciNewContract row = contract_fields(*parsed);
   if ((row.kind == "cpts") != (s->kind == "CPTS")) {
-    return invalid("$.contrat.accord", fmt::format("un accord {} ne convient pas à une structure {}",
-                                                   row.kind == "cpts" ? "CPTS" : "MSP", s->kind));
+    return invalid("$.contrat.accord",
+                   fmt::format("un accord {} ne convient pas à une structure {}",
+                               row.kind == "cpts" ? "CPTS" : "MSP", s->kind));
   }
   auto parts = aci::split_document(document);
-  if (!parts) return fail(ErrorCode::invalid_json, "le contrat doit être un objet JSON", "$.contrat");
+  if (!parts)
+    return fail(ErrorCode::invalid_json, "le contrat doit être un objet JSON", "$.contrat");
   row.structure_id = structure_id;
   row.document = parts->terms;
   row.communes = join_codes(communes);
@@ -92,16 +95,18 @@ Result<std::int64_t> AciService::create_contract(const Principal& who, std::int6
       MAILLAGE_CHECK(repo.insert_version(id, 1, parts->indicators, "Contrat signé", 0, who.login,
                                          std::string(role_id(who.role)), now));
       for (const auto& m : parts->measures) {
-        MAILLAGE_CHECK(repo.insert_measure(id, {m.mission, m.indicator, m.year}, m.value, now, who.login));
+        MAILLAGE_CHECK(
+            repo.insert_measure(id, {m.mission, m.indicator, m.year}, m.value, now, who.login));
       }
     }
-    return store::audit(tx, {who.login, "aci.contract.create", "aci_contract", std::to_string(id), "",
-                             store::AuditDetail{}
-                                 .add("reference", row.reference)
-                                 .add("structure", structure_id)
-                                 .add("accord", row.accord)
-                                 .add("signature", row.signature)
-                                 .json()});
+    return store::audit(tx,
+                        {who.login, "aci.contract.create", "aci_contract", std::to_string(id), "",
+                         store::AuditDetail{}
+                             .add("reference", row.reference)
+                             .add("structure", structure_id)
+                             .add("accord", row.accord)
+                             .add("signature", row.signature)
+                             .json()});
   });
   if (!st) {
     if (st.error().code == ErrorCode::conflict) {
@@ -117,11 +122,13 @@ namespace {
 // The terms of a CPTS contract checked against its current indicators: a mission that has
 // indicators cannot leave the contract (their history would dangle).
 Result<AciNewContract> check_cpts_terms(const aci::DocumentOutline& doc, const Loaded& current) {
-  for (const auto& [mission, has_indicators] : aci::indicator_missions(current.latest_indicators())) {
+  for (const auto& [mission, has_indicators] :
+       aci::indicator_missions(current.latest_indicators())) {
     bool kept = std::find(doc.missions.begin(), doc.missions.end(), mission) != doc.missions.end();
     if (!kept && has_indicators) {
-      return invalid("$.contrat.missions",
-                     fmt::format("la mission « {} » a des indicateurs : elle reste au contrat", mission));
+      return invalid(
+          "$.contrat.missions",
+          fmt::format("la mission « {} » a des indicateurs : elle reste au contrat", mission));
     }
   }
   auto c = MAILLAGE_TRY(parse_cpts(
@@ -166,8 +173,10 @@ Status AciService::update_contract(const Principal& who, std::int64_t id, std::i
   }
   fields.document = doc->text;
   return impl_->db.transact([&](store::Tx& tx) -> Status {
-    auto n = MAILLAGE_TRY(AciRepository(tx).update_contract(id, version, fields, store::timestamp_now(), who.login));
-    if (n == 0) return conflict("le contrat a été modifié par quelqu'un d'autre entre-temps : rechargez-le");
+    auto n = MAILLAGE_TRY(
+        AciRepository(tx).update_contract(id, version, fields, store::timestamp_now(), who.login));
+    if (n == 0)
+      return conflict("le contrat a été modifié par quelqu'un d'autre entre-temps : rechargez-le");
     return store::audit(tx, {who.login, "aci.contract.update", "aci_contract", std::to_string(id),
                              row.document.text, doc->text});
   });
@@ -191,7 +200,11 @@ std::vector<AciRuleSet> rule_sets(const ContractRow& row) {
       auto dot = v.key.rfind('.');
       std::string last = dot == std::string::npos ? "" : v.key.substr(dot + 1);
       if (sizes.count(last) && last != row.record.size_class) continue;  // other size classes
-      AciRuleValue value{v.key, v.value, v.provenance->verified, v.provenance->note, {},
+      AciRuleValue value{v.key,
+                         v.value,
+                         v.provenance->verified,
+                         v.provenance->note,
+                         {},
                          fmt::format("{}:{}", v.provenance->file, v.provenance->line)};
       for (const auto& sid : v.provenance->sources) {
         auto it = rulebook().sources.find(sid);
@@ -206,8 +219,8 @@ std::vector<AciRuleSet> rule_sets(const ContractRow& row) {
 }
 
 AciMilestone milestone(const aci::Milestone& ms) {
-  return {ms.deadline ? aci::format_date(*ms.deadline) : "", ms.date ? aci::format_date(*ms.date) : "",
-          std::string(aci::to_string(ms.status)),
+  return {ms.deadline ? aci::format_date(*ms.deadline) : "",
+          ms.date ? aci::format_date(*ms.date) : "", std::string(aci::to_string(ms.status)),
           ms.status == aci::DeadlineStatus::late || ms.status == aci::DeadlineStatus::overdue ||
               ms.status == aci::DeadlineStatus::planned_late,
           ms.days_late};
@@ -222,18 +235,20 @@ Result<AciContractView> AciService::contract(const Principal& who, std::int64_t 
   out.document = row.document.text;
   out.communes = row.communes;
   out.permissions = impl_->permissions(who, row);
-  for (const auto& p : row.document.parties) out.parties.push_back({p.role, p.name, p.finess, p.rna, p.siret});
+  for (const auto& p : row.document.parties)
+    out.parties.push_back({p.role, p.name, p.finess, p.rna, p.siret});
   out.rules = rule_sets(row);
   // Amounts written in the contract (they replace the rules' defaults).
-  for (const auto& [envelope, value] : row.document.amounts) out.overrides.push_back({envelope, value});
+  for (const auto& [envelope, value] : row.document.amounts)
+    out.overrides.push_back({envelope, value});
   if (row.record.kind != "cpts") return out;
 
   auto l = MAILLAGE_TRY(impl_->loaded(who, id));
   // Missions with their deadlines as of today.
   auto deadlines = MAILLAGE_TRY(aci::check_deadlines(l.contract, rulebook(), today_utc()));
   for (const auto& d : deadlines) {
-    out.missions.push_back({d.mission, d.label, std::string(aci::to_string(d.category)), d.in_contract,
-                            milestone(d.start), milestone(d.deploy)});
+    out.missions.push_back({d.mission, d.label, std::string(aci::to_string(d.category)),
+                            d.in_contract, milestone(d.start), milestone(d.deploy)});
   }
   out.cpts = true;
   for (const auto& v : l.versions) {
@@ -302,9 +317,11 @@ Status check_measure(const Loaded& l, const MeasureInput& in) {
   if (ind == nullptr) {
     bool mission_known = std::any_of(l.contract.missions.begin(), l.contract.missions.end(),
                                      [&](const auto& m) { return m.mission == in.mission; });
-    return mission_known ? invalid("$.indicator", fmt::format("indicateur « {} » inconnu pour la mission « {} »",
-                                                              in.indicator, in.mission))
-                         : invalid("$.mission", fmt::format("mission « {} » absente du contrat", in.mission));
+    return mission_known
+               ? invalid("$.indicator",
+                         fmt::format("indicateur « {} » inconnu pour la mission « {} »",
+                                     in.indicator, in.mission))
+               : invalid("$.mission", fmt::format("mission « {} » absente du contrat", in.mission));
   }
   if (find_year(*ind, in.year) == nullptr) {
     return invalid("$.year", fmt::format("l'indicateur « {} » n'a pas de cible pour l'année {}",
@@ -316,7 +333,9 @@ Status check_measure(const Loaded& l, const MeasureInput& in) {
   // The engine's own bounds (e.g. a rate above 100) are checked by parsing the contract with it.
   AciMeasures with = l.measures;
   with[{in.mission, in.indicator, in.year}].value = in.measured;
-  if (auto c = parse_cpts(aci::merge_document(l.row.document.text, l.latest_indicators(), measured_values(with)), "$");
+  if (auto c = parse_cpts(
+          aci::merge_document(l.row.document.text, l.latest_indicators(), measured_values(with)),
+          "$");
       !c) {
     return invalid("$.measured", c.error().message);
   }
@@ -325,7 +344,8 @@ Status check_measure(const Loaded& l, const MeasureInput& in) {
 
 }  // namespace
 
-Result<std::int64_t> AciService::set_measure(const Principal& who, std::int64_t id, const MeasureInput& in) {
+Result<std::int64_t> AciService::set_measure(const Principal& who, std::int64_t id,
+                                             const MeasureInput& in) {
   auto l = MAILLAGE_TRY(impl_->loaded(who, id));
   MAILLAGE_CHECK(may(who, Act::measure));
   MAILLAGE_CHECK(check_measure(l, in));
@@ -347,17 +367,19 @@ Result<std::int64_t> AciService::set_measure(const Principal& who, std::int64_t 
             cur->version, in.version));
       }
       before = cur->measured ? bare_number(*cur->measured) : "null";
-      auto n = MAILLAGE_TRY(repo.update_measure(id, key, in.measured, cur->version, now, who.login));
+      auto n =
+          MAILLAGE_TRY(repo.update_measure(id, key, in.measured, cur->version, now, who.login));
       if (n == 0) return conflict("la valeur a été modifiée entre-temps : rechargez");
       new_version = cur->version + 1;
     }
-    return store::audit(tx, {who.login, "aci.measure.set", "aci_contract", std::to_string(id), before,
-                             store::AuditDetail{}
-                                 .add("mission", in.mission)
-                                 .add("indicator", in.indicator)
-                                 .add("year", in.year)
-                                 .add("measured", in.measured)
-                                 .json()});
+    return store::audit(tx,
+                        {who.login, "aci.measure.set", "aci_contract", std::to_string(id), before,
+                         store::AuditDetail{}
+                             .add("mission", in.mission)
+                             .add("indicator", in.indicator)
+                             .add("year", in.year)
+                             .add("measured", in.measured)
+                             .json()});
   });
   MAILLAGE_CHECK(done);
   return new_version;
@@ -373,14 +395,17 @@ Result<std::string> apply_changes(const Loaded& l, const AgreedChange& in) {
     std::string path = fmt::format("$.changes[{}]", i);
     auto found = aci::find_target(indicators, ch.mission, ch.indicator);
     if (found == aci::TargetEdit::unknown_mission) {
-      return invalid(path + ".mission", fmt::format("mission « {} » sans indicateur au contrat", ch.mission));
+      return invalid(path + ".mission",
+                     fmt::format("mission « {} » sans indicateur au contrat", ch.mission));
     }
     if (found == aci::TargetEdit::unknown_indicator) {
       return invalid(path + ".indicator", fmt::format("indicateur « {} » inconnu", ch.indicator));
     }
-    if (ch.paliers.empty()) return fail(ErrorCode::missing_field, "paliers obligatoires", path + ".paliers");
+    if (ch.paliers.empty())
+      return fail(ErrorCode::missing_field, "paliers obligatoires", path + ".paliers");
     for (std::size_t k = 0; k < ch.paliers.size(); ++k) {
-      if (!std::isfinite(ch.paliers[k])) return invalid(fmt::format("{}.paliers[{}]", path, k), "nombre attendu");
+      if (!std::isfinite(ch.paliers[k]))
+        return invalid(fmt::format("{}.paliers[{}]", path, k), "nombre attendu");
     }
     aci::set_target(indicators, ch.mission, ch.indicator, ch.year, ch.paliers);
   }
@@ -389,7 +414,8 @@ Result<std::string> apply_changes(const Loaded& l, const AgreedChange& in) {
 
 }  // namespace
 
-Result<std::int64_t> AciService::agree_change(const Principal& who, std::int64_t id, const AgreedChange& in) {
+Result<std::int64_t> AciService::agree_change(const Principal& who, std::int64_t id,
+                                              const AgreedChange& in) {
   auto l = MAILLAGE_TRY(impl_->loaded(who, id));
   if (is_read_only(who) || !role_may(who.role, Act::agree)) {
     return forbidden("votre rôle ne permet pas d'enregistrer une modification convenue");
@@ -397,7 +423,8 @@ Result<std::int64_t> AciService::agree_change(const Principal& who, std::int64_t
   if (in.reason.empty()) return fail(ErrorCode::missing_field, "motif obligatoire", "$.reason");
   if (in.changes.empty()) return invalid("$.changes", "aucune modification");
   if (in.year != 0) {
-    if (auto ok = impl_->check_year(l.contract, in.year); !ok) return invalid("$.year", ok.error().message);
+    if (auto ok = impl_->check_year(l.contract, in.year); !ok)
+      return invalid("$.year", ok.error().message);
   }
   std::int64_t latest = l.latest_number();
   if (in.based_on != latest) {
@@ -407,14 +434,18 @@ Result<std::int64_t> AciService::agree_change(const Principal& who, std::int64_t
   }
   std::string indicators = MAILLAGE_TRY(apply_changes(l, in));
   // The engine validates the new targets (ordering, direction, years within the contract).
-  auto c = parse_cpts(aci::merge_document(l.row.document.text, indicators, measured_values(l.measures)), "$");
-  if (!c) return tl::unexpected(Error{ErrorCode::invalid_input, c.error().message, "$.changes", {}, 0});
+  auto c = parse_cpts(
+      aci::merge_document(l.row.document.text, indicators, measured_values(l.measures)), "$");
+  if (!c)
+    return tl::unexpected(Error{ErrorCode::invalid_input, c.error().message, "$.changes", {}, 0});
   auto diff = aci::diff_indicators(l.contract, *c);
-  if (diff.empty()) return invalid("$.changes", "ces cibles sont déjà celles de la version en cours");
+  if (diff.empty())
+    return invalid("$.changes", "ces cibles sont déjà celles de la version en cours");
   std::int64_t number = latest + 1;
   Status done = impl_->db.transact([&](store::Tx& tx) -> Status {
-    auto r = AciRepository(tx).insert_version(id, number, indicators, in.reason, in.year, who.login,
-                                              std::string(role_id(who.role)), store::timestamp_now());
+    auto r =
+        AciRepository(tx).insert_version(id, number, indicators, in.reason, in.year, who.login,
+                                         std::string(role_id(who.role)), store::timestamp_now());
     if (!r) {
       if (r.error().code == ErrorCode::conflict) {
         return conflict("une autre modification convenue vient d'être enregistrée : rechargez");

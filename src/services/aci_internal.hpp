@@ -1,5 +1,6 @@
-// Private to the ACI service files (aci.cpp, aci_contracts.cpp, aci_workspace.cpp): the loaded
-// form of a contract, the role rules and the helpers the use cases share.
+// Private to the ACI service files (aci.cpp, aci_contracts.cpp, aci_workspace.cpp,
+// aci_adjustments.cpp, aci_alerts.cpp): the loaded form of a contract, the role rules and the
+// helpers the use cases share.
 #pragma once
 
 #include <optional>
@@ -90,10 +91,12 @@ struct AciService::Impl {
   [[nodiscard]] int duration(const aci::CptsContract& c) const;
   [[nodiscard]] Status check_year(const aci::CptsContract& c, int year) const;
   [[nodiscard]] AciContractSummary summary(const aci_detail::ContractRow& r) const;
-  [[nodiscard]] AciPermissions permissions(const Principal& who, const aci_detail::ContractRow& r) const;
+  [[nodiscard]] AciPermissions permissions(const Principal& who,
+                                           const aci_detail::ContractRow& r) const;
   [[nodiscard]] AciSheet sheet(const aci::CptsContract& c, const aci::Schedule& s,
                                const AciMeasures& measures, int year) const;
-  [[nodiscard]] AciScheduleView schedule_view(const aci::CptsContract& c, const aci::Schedule& s) const;
+  [[nodiscard]] AciScheduleView schedule_view(const aci::CptsContract& c,
+                                              const aci::Schedule& s) const;
   /// A stored adjustment proposal compared on the current targets.
   [[nodiscard]] AciAdjustment adjustment(const aci::CptsContract& c, AciAdjustment a) const;
   /// The workspace of a contract year in a transaction (created when `create`; 0 when absent).

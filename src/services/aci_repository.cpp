@@ -52,20 +52,20 @@ Result<std::optional<AciContractRecord>> AciRepository::contract(std::int64_t id
 }
 
 Result<std::vector<std::int64_t>> AciRepository::contract_ids() {
-  auto rows = MAILLAGE_TRY(ACI_QUERY(
-      "SELECT c.id AS id FROM aci_contracts c JOIN structures s ON s.id = c.structure_id "
-      "ORDER BY s.departement, s.name, c.signature, c.id",
-      {}));
+  auto rows = MAILLAGE_TRY(
+      ACI_QUERY("SELECT c.id AS id FROM aci_contracts c JOIN structures s ON s.id = c.structure_id "
+                "ORDER BY s.departement, s.name, c.signature, c.id",
+                {}));
   std::vector<std::int64_t> out;
   for (store::NamedRow r : rows.each()) out.push_back(r.integer("id"));
   return out;
 }
 
 Result<std::vector<AciContractRecord>> AciRepository::cpts_contracts() {
-  auto rows = MAILLAGE_TRY(ACI_QUERY(
-      "SELECT c.id AS id, c.structure_id AS structure_id, c.document AS document, "
-      "c.reference AS reference FROM aci_contracts c WHERE c.kind = 'cpts' ORDER BY c.id",
-      {}));
+  auto rows = MAILLAGE_TRY(
+      ACI_QUERY("SELECT c.id AS id, c.structure_id AS structure_id, c.document AS document, "
+                "c.reference AS reference FROM aci_contracts c WHERE c.kind = 'cpts' ORDER BY c.id",
+                {}));
   std::vector<AciContractRecord> out;
   for (store::NamedRow r : rows.each()) {
     AciContractRecord c;
@@ -79,7 +79,8 @@ Result<std::vector<AciContractRecord>> AciRepository::cpts_contracts() {
   return out;
 }
 
-Result<std::optional<AciRepository::StructureKind>> AciRepository::structure(std::int64_t structure_id) {
+Result<std::optional<AciRepository::StructureKind>> AciRepository::structure(
+    std::int64_t structure_id) {
   auto rows = MAILLAGE_TRY(
       ACI_QUERY("SELECT departement, kind FROM structures WHERE id = $1", {structure_id}));
   if (rows.empty()) return std::optional<StructureKind>{};
@@ -88,10 +89,10 @@ Result<std::optional<AciRepository::StructureKind>> AciRepository::structure(std
 }
 
 Result<std::vector<AciVersionRecord>> AciRepository::versions(std::int64_t contract_id) {
-  auto rows = MAILLAGE_TRY(ACI_QUERY(
-      "SELECT number, indicators, reason, year, agreed_by, agreed_role, created_at "
-      "FROM aci_indicator_versions WHERE contract_id = $1 ORDER BY number",
-      {contract_id}));
+  auto rows = MAILLAGE_TRY(
+      ACI_QUERY("SELECT number, indicators, reason, year, agreed_by, agreed_role, created_at "
+                "FROM aci_indicator_versions WHERE contract_id = $1 ORDER BY number",
+                {contract_id}));
   std::vector<AciVersionRecord> out;
   for (store::NamedRow r : rows.each()) {
     out.push_back({r.integer("number"), r.text("indicators"), r.text("reason"),
@@ -102,10 +103,10 @@ Result<std::vector<AciVersionRecord>> AciRepository::versions(std::int64_t contr
 }
 
 Result<AciMeasures> AciRepository::measures(std::int64_t contract_id) {
-  auto rows = MAILLAGE_TRY(ACI_QUERY(
-      "SELECT mission, indicator, year, measured, version, updated_at, updated_by "
-      "FROM aci_measures WHERE contract_id = $1",
-      {contract_id}));
+  auto rows = MAILLAGE_TRY(
+      ACI_QUERY("SELECT mission, indicator, year, measured, version, updated_at, updated_by "
+                "FROM aci_measures WHERE contract_id = $1",
+                {contract_id}));
   AciMeasures out;
   for (store::NamedRow r : rows.each()) {
     AciMeasureRecord m;
@@ -150,8 +151,8 @@ Result<std::int64_t> AciRepository::update_contract(std::int64_t id, std::int64_
       {c.reference, c.accord, c.signature, c.size_class, c.document, now, login, id, version});
 }
 
-Result<std::optional<AciRepository::MeasureState>> AciRepository::measure(std::int64_t contract_id,
-                                                                          const AciMeasureKey& key) {
+Result<std::optional<AciRepository::MeasureState>> AciRepository::measure(
+    std::int64_t contract_id, const AciMeasureKey& key) {
   auto rows = MAILLAGE_TRY(ACI_QUERY(
       "SELECT version, measured FROM aci_measures WHERE contract_id = $1 AND mission = $2 AND "
       "indicator = $3 AND year = $4",
@@ -174,9 +175,11 @@ Status AciRepository::insert_measure(std::int64_t contract_id, const AciMeasureK
   return {};
 }
 
-Result<std::int64_t> AciRepository::update_measure(std::int64_t contract_id, const AciMeasureKey& key,
-                                                   std::optional<double> value, std::int64_t version,
-                                                   const std::string& now, const std::string& login) {
+Result<std::int64_t> AciRepository::update_measure(std::int64_t contract_id,
+                                                   const AciMeasureKey& key,
+                                                   std::optional<double> value,
+                                                   std::int64_t version, const std::string& now,
+                                                   const std::string& login) {
   return tx_->exec(
       "UPDATE aci_measures SET measured = $1, version = version + 1, updated_at = $2, "
       "updated_by = $3 WHERE contract_id = $4 AND mission = $5 AND indicator = $6 AND "
@@ -192,7 +195,8 @@ AciWorkspaceRecord workspace_of(const store::NamedRow& r) {
 }
 }  // namespace
 
-Result<std::optional<AciWorkspaceRecord>> AciRepository::workspace(std::int64_t contract_id, int year) {
+Result<std::optional<AciWorkspaceRecord>> AciRepository::workspace(std::int64_t contract_id,
+                                                                   int year) {
   auto rows = MAILLAGE_TRY(ACI_QUERY(
       "SELECT id, dialogue_date, minutes, version, updated_at, updated_by FROM dialogue_workspaces "
       "WHERE contract_id = $1 AND year = $2",
@@ -201,7 +205,8 @@ Result<std::optional<AciWorkspaceRecord>> AciRepository::workspace(std::int64_t 
   return std::optional<AciWorkspaceRecord>{workspace_of(rows.named(0))};
 }
 
-Result<std::optional<AciWorkspaceRecord>> AciRepository::workspace_by_id(std::int64_t workspace_id) {
+Result<std::optional<AciWorkspaceRecord>> AciRepository::workspace_by_id(
+    std::int64_t workspace_id) {
   auto rows = MAILLAGE_TRY(ACI_QUERY(
       "SELECT id, dialogue_date, minutes, version, updated_at, updated_by FROM dialogue_workspaces "
       "WHERE id = $1",
@@ -211,7 +216,8 @@ Result<std::optional<AciWorkspaceRecord>> AciRepository::workspace_by_id(std::in
 }
 
 Result<std::int64_t> AciRepository::insert_workspace(std::int64_t contract_id, int year,
-                                                     const std::string& now, const std::string& login) {
+                                                     const std::string& now,
+                                                     const std::string& login) {
   auto rows = MAILLAGE_TRY(tx_->query(
       "INSERT INTO dialogue_workspaces (contract_id, year, created_at, updated_at, updated_by) "
       "VALUES ($1, $2, $3, $3, $4) RETURNING id",
@@ -219,21 +225,21 @@ Result<std::int64_t> AciRepository::insert_workspace(std::int64_t contract_id, i
   return rows.named(0).integer("id");
 }
 
-Result<std::int64_t> AciRepository::update_workspace(std::int64_t workspace_id, std::int64_t version,
-                                                     const std::string& dialogue_date,
-                                                     const std::string& minutes,
-                                                     const std::string& now, const std::string& login) {
+Result<std::int64_t> AciRepository::update_workspace(
+    std::int64_t workspace_id, std::int64_t version, const std::string& dialogue_date,
+    const std::string& minutes, const std::string& now, const std::string& login) {
   return tx_->exec(
       "UPDATE dialogue_workspaces SET dialogue_date = $1, minutes = $2, version = version + 1, "
       "updated_at = $3, updated_by = $4 WHERE id = $5 AND version = $6",
       {dialogue_date, minutes, now, login, workspace_id, version});
 }
 
-Result<std::vector<std::pair<int, std::string>>> AciRepository::dialogue_dates(std::int64_t contract_id) {
-  auto rows = MAILLAGE_TRY(ACI_QUERY(
-      "SELECT year, dialogue_date FROM dialogue_workspaces WHERE contract_id = $1 AND "
-      "dialogue_date <> ''",
-      {contract_id}));
+Result<std::vector<std::pair<int, std::string>>> AciRepository::dialogue_dates(
+    std::int64_t contract_id) {
+  auto rows = MAILLAGE_TRY(
+      ACI_QUERY("SELECT year, dialogue_date FROM dialogue_workspaces WHERE contract_id = $1 AND "
+                "dialogue_date <> ''",
+                {contract_id}));
   std::vector<std::pair<int, std::string>> out;
   for (store::NamedRow r : rows.each()) {
     out.emplace_back(static_cast<int>(r.integer("year")), r.text("dialogue_date"));
@@ -242,10 +248,10 @@ Result<std::vector<std::pair<int, std::string>>> AciRepository::dialogue_dates(s
 }
 
 Result<std::vector<AciCommentRecord>> AciRepository::comments(std::int64_t workspace_id) {
-  auto rows = MAILLAGE_TRY(ACI_QUERY(
-      "SELECT id, item, author_login, author_name, author_role, body, created_at "
-      "FROM dialogue_comments WHERE workspace_id = $1 ORDER BY created_at, id",
-      {workspace_id}));
+  auto rows = MAILLAGE_TRY(
+      ACI_QUERY("SELECT id, item, author_login, author_name, author_role, body, created_at "
+                "FROM dialogue_comments WHERE workspace_id = $1 ORDER BY created_at, id",
+                {workspace_id}));
   std::vector<AciCommentRecord> out;
   for (store::NamedRow r : rows.each()) {
     out.push_back({r.integer("id"), r.text("item"), r.text("author_login"), r.text("author_name"),
@@ -254,7 +260,8 @@ Result<std::vector<AciCommentRecord>> AciRepository::comments(std::int64_t works
   return out;
 }
 
-Result<std::int64_t> AciRepository::insert_comment(std::int64_t workspace_id, const AciCommentRecord& c) {
+Result<std::int64_t> AciRepository::insert_comment(std::int64_t workspace_id,
+                                                   const AciCommentRecord& c) {
   auto rows = MAILLAGE_TRY(tx_->query(
       "INSERT INTO dialogue_comments (workspace_id, item, author_login, author_name, author_role, "
       "body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -263,10 +270,10 @@ Result<std::int64_t> AciRepository::insert_comment(std::int64_t workspace_id, co
 }
 
 Result<std::vector<AciAttachmentRecord>> AciRepository::attachments(std::int64_t workspace_id) {
-  auto rows = MAILLAGE_TRY(ACI_QUERY(
-      "SELECT id, item, filename, content_type, size_bytes, uploaded_by, created_at "
-      "FROM dialogue_attachments WHERE workspace_id = $1 ORDER BY id",
-      {workspace_id}));
+  auto rows = MAILLAGE_TRY(
+      ACI_QUERY("SELECT id, item, filename, content_type, size_bytes, uploaded_by, created_at "
+                "FROM dialogue_attachments WHERE workspace_id = $1 ORDER BY id",
+                {workspace_id}));
   std::vector<AciAttachmentRecord> out;
   for (store::NamedRow r : rows.each()) {
     out.push_back({r.integer("id"), r.text("item"), r.text("filename"), r.text("content_type"),
@@ -282,19 +289,20 @@ Result<std::int64_t> AciRepository::insert_attachment(std::int64_t workspace_id,
       "INSERT INTO dialogue_attachments (workspace_id, item, filename, content_type, size_bytes, "
       "content_base64, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
       "RETURNING id",
-      {workspace_id, a.item, a.filename, a.content_type, a.size_bytes, content_base64, a.uploaded_by,
-       a.created_at}));
+      {workspace_id, a.item, a.filename, a.content_type, a.size_bytes, content_base64,
+       a.uploaded_by, a.created_at}));
   return rows.named(0).integer("id");
 }
 
 Result<std::optional<AciStoredFile>> AciRepository::attachment_file(std::int64_t attachment_id,
-                                                                    std::int64_t contract_id, int year) {
-  auto rows = MAILLAGE_TRY(ACI_QUERY(
-      "SELECT a.filename AS filename, a.content_type AS content_type, "
-      "a.content_base64 AS content_base64 FROM dialogue_attachments a "
-      "JOIN dialogue_workspaces w ON w.id = a.workspace_id "
-      "WHERE a.id = $1 AND w.contract_id = $2 AND w.year = $3",
-      {attachment_id, contract_id, year_value(year)}));
+                                                                    std::int64_t contract_id,
+                                                                    int year) {
+  auto rows =
+      MAILLAGE_TRY(ACI_QUERY("SELECT a.filename AS filename, a.content_type AS content_type, "
+                             "a.content_base64 AS content_base64 FROM dialogue_attachments a "
+                             "JOIN dialogue_workspaces w ON w.id = a.workspace_id "
+                             "WHERE a.id = $1 AND w.contract_id = $2 AND w.year = $3",
+                             {attachment_id, contract_id, year_value(year)}));
   if (rows.empty()) return std::optional<AciStoredFile>{};
   store::NamedRow r = rows.named(0);
   return std::optional<AciStoredFile>{
@@ -302,10 +310,10 @@ Result<std::optional<AciStoredFile>> AciRepository::attachment_file(std::int64_t
 }
 
 Result<std::vector<AciBudgetRecord>> AciRepository::budget(std::int64_t workspace_id) {
-  auto rows = MAILLAGE_TRY(ACI_QUERY(
-      "SELECT envelope, received_cents, spent_cents, version FROM dialogue_budget "
-      "WHERE workspace_id = $1 ORDER BY envelope",
-      {workspace_id}));
+  auto rows = MAILLAGE_TRY(
+      ACI_QUERY("SELECT envelope, received_cents, spent_cents, version FROM dialogue_budget "
+                "WHERE workspace_id = $1 ORDER BY envelope",
+                {workspace_id}));
   std::vector<AciBudgetRecord> out;
   for (store::NamedRow r : rows.each()) {
     out.push_back({r.text("envelope"), r.integer("received_cents"), r.integer("spent_cents"),
@@ -316,27 +324,29 @@ Result<std::vector<AciBudgetRecord>> AciRepository::budget(std::int64_t workspac
 
 Result<std::optional<AciBudgetRecord>> AciRepository::budget_line(std::int64_t workspace_id,
                                                                   const std::string& envelope) {
-  auto rows = MAILLAGE_TRY(ACI_QUERY(
-      "SELECT envelope, version, received_cents, spent_cents FROM dialogue_budget "
-      "WHERE workspace_id = $1 AND envelope = $2",
-      {workspace_id, envelope}));
+  auto rows = MAILLAGE_TRY(
+      ACI_QUERY("SELECT envelope, version, received_cents, spent_cents FROM dialogue_budget "
+                "WHERE workspace_id = $1 AND envelope = $2",
+                {workspace_id, envelope}));
   if (rows.empty()) return std::optional<AciBudgetRecord>{};
   store::NamedRow r = rows.named(0);
-  return std::optional<AciBudgetRecord>{AciBudgetRecord{
-      r.text("envelope"), r.integer("received_cents"), r.integer("spent_cents"), r.integer("version")}};
+  return std::optional<AciBudgetRecord>{
+      AciBudgetRecord{r.text("envelope"), r.integer("received_cents"), r.integer("spent_cents"),
+                      r.integer("version")}};
 }
 
 Status AciRepository::insert_budget(std::int64_t workspace_id, const AciBudgetRecord& b,
                                     const std::string& now, const std::string& login) {
-  MAILLAGE_CHECK(tx_->exec(
-      "INSERT INTO dialogue_budget (workspace_id, envelope, received_cents, spent_cents, "
-      "updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6)",
-      {workspace_id, b.envelope, b.received_cents, b.spent_cents, now, login}));
+  MAILLAGE_CHECK(
+      tx_->exec("INSERT INTO dialogue_budget (workspace_id, envelope, received_cents, spent_cents, "
+                "updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6)",
+                {workspace_id, b.envelope, b.received_cents, b.spent_cents, now, login}));
   return {};
 }
 
-Result<std::int64_t> AciRepository::update_budget(std::int64_t workspace_id, const AciBudgetRecord& b,
-                                                  std::int64_t version, const std::string& now,
+Result<std::int64_t> AciRepository::update_budget(std::int64_t workspace_id,
+                                                  const AciBudgetRecord& b, std::int64_t version,
+                                                  const std::string& now,
                                                   const std::string& login) {
   return tx_->exec(
       "UPDATE dialogue_budget SET received_cents = $1, spent_cents = $2, version = version + 1, "
@@ -346,16 +356,16 @@ Result<std::int64_t> AciRepository::update_budget(std::int64_t workspace_id, con
 
 namespace {
 AciFicheRecord fiche_of(const store::NamedRow& r) {
-  return {r.integer("id"),     r.text("mission"), r.text("title"),      r.text("description"),
-          r.text("status"),    r.integer("version"), r.text("updated_at"), r.text("updated_by")};
+  return {r.integer("id"),  r.text("mission"),    r.text("title"),      r.text("description"),
+          r.text("status"), r.integer("version"), r.text("updated_at"), r.text("updated_by")};
 }
 }  // namespace
 
 Result<std::vector<AciFicheRecord>> AciRepository::fiches(std::int64_t workspace_id) {
-  auto rows = MAILLAGE_TRY(ACI_QUERY(
-      "SELECT id, mission, title, description, status, version, updated_at, updated_by "
-      "FROM dialogue_fiches WHERE workspace_id = $1 ORDER BY id",
-      {workspace_id}));
+  auto rows = MAILLAGE_TRY(
+      ACI_QUERY("SELECT id, mission, title, description, status, version, updated_at, updated_by "
+                "FROM dialogue_fiches WHERE workspace_id = $1 ORDER BY id",
+                {workspace_id}));
   std::vector<AciFicheRecord> out;
   for (store::NamedRow r : rows.each()) out.push_back(fiche_of(r));
   return out;

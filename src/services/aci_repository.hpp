@@ -148,12 +148,13 @@ class AciRepository {
 
   Result<std::int64_t> insert_contract(const AciNewContract& c, const std::string& now,
                                        const std::string& login);
-  Status insert_version(std::int64_t contract_id, std::int64_t number, const std::string& indicators,
-                        const std::string& reason, int year, const std::string& login,
-                        const std::string& role, const std::string& now);
+  Status insert_version(std::int64_t contract_id, std::int64_t number,
+                        const std::string& indicators, const std::string& reason, int year,
+                        const std::string& login, const std::string& role, const std::string& now);
   /// Rows changed (0: stale version).
-  Result<std::int64_t> update_contract(std::int64_t id, std::int64_t version, const AciNewContract& c,
-                                       const std::string& now, const std::string& login);
+  Result<std::int64_t> update_contract(std::int64_t id, std::int64_t version,
+                                       const AciNewContract& c, const std::string& now,
+                                       const std::string& login);
 
   // Measured values ----------------------------------------------------------------------------
   struct MeasureState {
@@ -161,8 +162,9 @@ class AciRepository {
     std::optional<double> measured;
   };
   Result<std::optional<MeasureState>> measure(std::int64_t contract_id, const AciMeasureKey& key);
-  Status insert_measure(std::int64_t contract_id, const AciMeasureKey& key, std::optional<double> value,
-                        const std::string& now, const std::string& login);
+  Status insert_measure(std::int64_t contract_id, const AciMeasureKey& key,
+                        std::optional<double> value, const std::string& now,
+                        const std::string& login);
   Result<std::int64_t> update_measure(std::int64_t contract_id, const AciMeasureKey& key,
                                       std::optional<double> value, std::int64_t version,
                                       const std::string& now, const std::string& login);
@@ -173,8 +175,9 @@ class AciRepository {
   Result<std::int64_t> insert_workspace(std::int64_t contract_id, int year, const std::string& now,
                                         const std::string& login);
   Result<std::int64_t> update_workspace(std::int64_t workspace_id, std::int64_t version,
-                                        const std::string& dialogue_date, const std::string& minutes,
-                                        const std::string& now, const std::string& login);
+                                        const std::string& dialogue_date,
+                                        const std::string& minutes, const std::string& now,
+                                        const std::string& login);
   /// (year, date) of the workspaces of a contract with a dialogue date.
   Result<std::vector<std::pair<int, std::string>>> dialogue_dates(std::int64_t contract_id);
 
@@ -187,7 +190,8 @@ class AciRepository {
                                                        std::int64_t contract_id, int year);
 
   Result<std::vector<AciBudgetRecord>> budget(std::int64_t workspace_id);
-  Result<std::optional<AciBudgetRecord>> budget_line(std::int64_t workspace_id, const std::string& envelope);
+  Result<std::optional<AciBudgetRecord>> budget_line(std::int64_t workspace_id,
+                                                     const std::string& envelope);
   Status insert_budget(std::int64_t workspace_id, const AciBudgetRecord& b, const std::string& now,
                        const std::string& login);
   Result<std::int64_t> update_budget(std::int64_t workspace_id, const AciBudgetRecord& b,
@@ -198,9 +202,10 @@ class AciRepository {
   Result<std::int64_t> insert_fiche(std::int64_t workspace_id, const AciFicheRecord& f,
                                     const std::string& now, const std::string& login);
   /// The fiche if it belongs to that contract year.
-  Result<std::optional<AciFicheRecord>> fiche(std::int64_t fiche_id, std::int64_t contract_id, int year);
-  Result<std::int64_t> update_fiche(const AciFicheRecord& f, std::int64_t version, const std::string& now,
-                                    const std::string& login);
+  Result<std::optional<AciFicheRecord>> fiche(std::int64_t fiche_id, std::int64_t contract_id,
+                                              int year);
+  Result<std::int64_t> update_fiche(const AciFicheRecord& f, std::int64_t version,
+                                    const std::string& now, const std::string& login);
 
   Result<std::vector<AciAdjustmentRecord>> adjustments(std::int64_t workspace_id);
   Result<std::int64_t> insert_adjustment(std::int64_t workspace_id, const AciAdjustmentRecord& a);

@@ -1,6 +1,7 @@
-// What AciService's reads return: plain structs, turned into the API's JSON by src/http/aci_json.cpp
-// and read by the dossier (dialogue_dossier.cpp). Texts are already in French display form (euros,
-// rates, dates "YYYY-MM-DD"); amounts also travel in cents for clients that compute.
+// What AciService's reads return: plain structs, turned into the API's JSON by
+// src/http/aci_json.cpp and read by the dossier (dialogue_dossier.cpp). Texts are already in French
+// display form (euros, rates, dates "YYYY-MM-DD"); amounts also travel in cents for clients that
+// compute.
 #pragma once
 
 #include <cstdint>
@@ -116,7 +117,7 @@ struct AciContractView {
   std::vector<AciRuleSet> rules;
   std::vector<AciOverride> overrides;
   std::vector<AciMissionDeadlines> missions;  // CPTS only
-  bool cpts = false;  // the three below are CPTS only
+  bool cpts = false;                          // the three below are CPTS only
   std::vector<AciVersionSummary> indicator_versions;
   int duration_years = 0;
   std::vector<AciPeriod> years;
@@ -373,8 +374,8 @@ struct AciWorkspace {
   std::vector<AciAdjustment> adjustments;
   std::vector<AciVersionView> indicator_versions;  // newest first
   std::int64_t indicator_version = 0;
-  std::vector<AciComment> comments;               // by date
-  std::vector<AciAttachmentInfo> attachments;     // by id
+  std::vector<AciComment> comments;            // by date
+  std::vector<AciAttachmentInfo> attachments;  // by id
   std::vector<std::string> notes;
   AciScheduleView schedule;
   AciTerritory territory;

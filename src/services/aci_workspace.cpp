@@ -14,7 +14,6 @@
 #include "common/try.hpp"
 #include "geo/referentiel.hpp"
 #include "services/aci_internal.hpp"
-#include "services/rpps.hpp"
 #include "store/audit_detail.hpp"
 #include "store/database.hpp"
 
@@ -26,11 +25,18 @@ namespace {
 
 AciComment comment_view(const AciCommentRecord& r) {
   bool structure = r.author_role == "coordinator" || r.author_role == "member";
-  return {r.id,   r.item, r.author_name, r.author_login, role_text(r.author_role),
-          structure ? "structure" : "financeur", r.body, r.created_at};
+  return {r.id,
+          r.item,
+          r.author_name,
+          r.author_login,
+          role_text(r.author_role),
+          structure ? "structure" : "financeur",
+          r.body,
+          r.created_at};
 }
 
-AciAttachmentInfo attachment_view(const AciAttachmentRecord& r, std::int64_t contract_id, int year) {
+AciAttachmentInfo attachment_view(const AciAttachmentRecord& r, std::int64_t contract_id,
+                                  int year) {
   return {r.id,
           r.item,
           r.filename,
@@ -59,7 +65,8 @@ AciBudget budget_view(const aci::CptsContract& c, const aci::Schedule& s, int ye
     if (p.contract_year != year) continue;
     AciBudgetLine& b = line(p.envelope);
     b.expected_cents += p.amount;
-    b.due.push_back({aci::format_date(p.date), std::string(aci::to_string(p.kind)), euros(p.amount)});
+    b.due.push_back(
+        {aci::format_date(p.date), std::string(aci::to_string(p.kind)), euros(p.amount)});
   }
   for (const auto& r : entered) {
     AciBudgetLine& b = line(r.envelope);
@@ -91,8 +98,10 @@ AciBudget budget_view(const aci::CptsContract& c, const aci::Schedule& s, int ye
 }
 
 AciFiche fiche_view(const aci::CptsContract& c, const AciFicheRecord& r) {
-  static const std::map<std::string, std::string> labels{
-      {"a_lancer", "À lancer"}, {"en_cours", "En cours"}, {"realisee", "Réalisée"}, {"abandonnee", "Abandonnée"}};
+  static const std::map<std::string, std::string> labels{{"a_lancer", "À lancer"},
+                                                         {"en_cours", "En cours"},
+                                                         {"realisee", "Réalisée"},
+                                                         {"abandonnee", "Abandonnée"}};
   AciFiche f;
   f.id = r.id;
   f.mission = r.mission;
@@ -115,14 +124,15 @@ std::vector<AciVersionView> version_views(const Loaded& l) {
   std::optional<aci::CptsContract> previous;
   for (const auto& v : l.versions) {
     auto vc = parse_cpts(aci::merge_document(l.row.document.text, v.indicators, {}), "$");
-    AciVersionView view{{v.number, v.reason, v.year, v.agreed_by, role_text(v.agreed_role), v.created_at},
-                        &v == &l.versions.back(),
-                        {}};
+    AciVersionView view{
+        {v.number, v.reason, v.year, v.agreed_by, role_text(v.agreed_role), v.created_at},
+        &v == &l.versions.back(),
+        {}};
     if (vc && previous) {
       for (const auto& d : aci::diff_indicators(*previous, *vc)) {
         view.changes.push_back({d.mission, mission_label(l.contract, d.mission), d.indicator,
-                                d.year != 0 ? std::optional<int>(d.year) : std::nullopt, d.what, d.before,
-                                d.after});
+                                d.year != 0 ? std::optional<int>(d.year) : std::nullopt, d.what,
+                                d.before, d.after});
       }
     }
     if (vc) previous = std::move(*vc);
@@ -143,15 +153,18 @@ Result<AciWorkspace> AciService::workspace(const Principal& who, std::int64_t id
   out.contract = impl_->summary(l.row);
   out.permissions = impl_->permissions(who, l.row);
   out.year = year;
-  out.period = {year, aci::format_date(aci::anniversary(c, year - 1)), aci::format_date(aci::anniversary(c, year))};
+  out.period = {year, aci::format_date(aci::anniversary(c, year - 1)),
+                aci::format_date(aci::anniversary(c, year))};
   out.duration_years = impl_->duration(c);
   auto ws = MAILLAGE_TRY(repo.workspace(id, year));
   std::int64_t wid = ws ? ws->id : 0;
-  if (ws) out.workspace = {ws->version, ws->dialogue_date, ws->minutes, ws->updated_at, ws->updated_by};
+  if (ws)
+    out.workspace = {ws->version, ws->dialogue_date, ws->minutes, ws->updated_at, ws->updated_by};
   std::vector<AciBudgetRecord> entered;
   if (wid != 0) {
     for (const auto& r : MAILLAGE_TRY(repo.comments(wid))) out.comments.push_back(comment_view(r));
-    for (const auto& r : MAILLAGE_TRY(repo.attachments(wid))) out.attachments.push_back(attachment_view(r, id, year));
+    for (const auto& r : MAILLAGE_TRY(repo.attachments(wid)))
+      out.attachments.push_back(attachment_view(r, id, year));
     entered = MAILLAGE_TRY(repo.budget(wid));
   }
   out.sheet = impl_->sheet(c, l.schedule, l.measures, year);
@@ -198,7 +211,8 @@ Result<std::int64_t> AciService::update_workspace(const Principal& who, std::int
     return invalid("$.dialogue_date", "date invalide (format AAAA-MM-JJ)");
   }
   if (in.minutes && in.minutes->size() > impl_->limits.max_minutes_chars) {
-    return invalid("$.minutes", fmt::format("compte rendu limité à {} caractères", impl_->limits.max_minutes_chars));
+    return invalid("$.minutes", fmt::format("compte rendu limité à {} caractères",
+                                            impl_->limits.max_minutes_chars));
   }
   std::int64_t new_version = 0;
   Status done = impl_->db.transact([&](store::Tx& tx) -> Status {
@@ -216,13 +230,20 @@ Result<std::int64_t> AciService::update_workspace(const Principal& who, std::int
     }
     std::string date = in.dialogue_date.value_or(cur->dialogue_date);
     std::string minutes = in.minutes.value_or(cur->minutes);
-    auto n = MAILLAGE_TRY(repo.update_workspace(wid, cur->version, date, minutes, store::timestamp_now(), who.login));
+    auto n = MAILLAGE_TRY(
+        repo.update_workspace(wid, cur->version, date, minutes, store::timestamp_now(), who.login));
     if (n == 0) return conflict("le dialogue a été modifié entre-temps : rechargez");
     new_version = cur->version + 1;
-    return store::audit(
-        tx, {who.login, "dialogue.update", "dialogue_workspace", std::to_string(wid),
-             store::AuditDetail{}.add("dialogue_date", cur->dialogue_date).add("minutes_chars", cur->minutes.size()).json(),
-             store::AuditDetail{}.add("dialogue_date", date).add("minutes_chars", minutes.size()).json()});
+    return store::audit(tx,
+                        {who.login, "dialogue.update", "dialogue_workspace", std::to_string(wid),
+                         store::AuditDetail{}
+                             .add("dialogue_date", cur->dialogue_date)
+                             .add("minutes_chars", cur->minutes.size())
+                             .json(),
+                         store::AuditDetail{}
+                             .add("dialogue_date", date)
+                             .add("minutes_chars", minutes.size())
+                             .json()});
   });
   MAILLAGE_CHECK(done);
   return new_version;
@@ -232,22 +253,30 @@ Result<std::int64_t> AciService::add_comment(const Principal& who, std::int64_t 
                                              const std::string& item, const std::string& body) {
   MAILLAGE_CHECK(impl_->access(who, id, Act::comment));
   if (!valid_item(item) || item.size() > 200) {
-    return invalid("$.item", "élément inconnu (general, indicateur:…, budget:…, fiche:…, ajustement:…)");
+    return invalid("$.item",
+                   "élément inconnu (general, indicateur:…, budget:…, fiche:…, ajustement:…)");
   }
   if (body.empty()) return fail(ErrorCode::missing_field, "commentaire vide", "$.body");
   if (body.size() > impl_->limits.max_comment_chars) {
-    return invalid("$.body", fmt::format("commentaire limité à {} caractères", impl_->limits.max_comment_chars));
+    return invalid("$.body", fmt::format("commentaire limité à {} caractères",
+                                         impl_->limits.max_comment_chars));
   }
   auto l = MAILLAGE_TRY(impl_->loaded(who, id));
   MAILLAGE_CHECK(impl_->check_year(l.contract, year));
   std::int64_t cid = 0;
   Status done = impl_->db.transact([&](store::Tx& tx) -> Status {
     auto wid = MAILLAGE_TRY(impl_->workspace_id(tx, id, year, who.login, true));
-    AciCommentRecord c{0,    item, who.login, who.display_name, std::string(role_id(who.role)),
-                       body, store::timestamp_now()};
+    AciCommentRecord c{0,
+                       item,
+                       who.login,
+                       who.display_name,
+                       std::string(role_id(who.role)),
+                       body,
+                       store::timestamp_now()};
     cid = MAILLAGE_TRY(AciRepository(tx).insert_comment(wid, c));
-    return store::audit(tx, {who.login, "dialogue.comment", "dialogue_workspace", std::to_string(wid), "",
-                             store::AuditDetail{}.add("comment", cid).add("item", item).json()});
+    return store::audit(
+        tx, {who.login, "dialogue.comment", "dialogue_workspace", std::to_string(wid), "",
+             store::AuditDetail{}.add("comment", cid).add("item", item).json()});
   });
   MAILLAGE_CHECK(done);
   return cid;
@@ -258,13 +287,19 @@ namespace {
 Status check_attachment(const AttachmentInput& in) {
   if (!valid_item(in.item)) return invalid("$.item", "élément inconnu");
   static const std::set<std::string> types{
-      "application/pdf",  "image/png", "image/jpeg", "text/csv", "text/plain",
+      "application/pdf",
+      "image/png",
+      "image/jpeg",
+      "text/csv",
+      "text/plain",
       "application/vnd.oasis.opendocument.text",
       "application/vnd.oasis.opendocument.spreadsheet",
       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
       "application/vnd.openxmlformats-officedocument.wordprocessingml.document"};
   if (!types.count(in.content_type)) {
-    return invalid("$.content_type", "type de fichier non accepté (PDF, PNG, JPEG, CSV, texte, ODT, ODS, XLSX, DOCX)");
+    return invalid(
+        "$.content_type",
+        "type de fichier non accepté (PDF, PNG, JPEG, CSV, texte, ODT, ODS, XLSX, DOCX)");
   }
   if (in.filename.empty() || in.filename.size() > 200 ||
       in.filename.find_first_of("/\\\r\n\"") != std::string::npos) {
@@ -291,16 +326,22 @@ Result<std::int64_t> AciService::add_attachment(const Principal& who, std::int64
   std::int64_t aid = 0;
   Status done = impl_->db.transact([&](store::Tx& tx) -> Status {
     auto wid = MAILLAGE_TRY(impl_->workspace_id(tx, id, year, who.login, true));
-    AciAttachmentRecord a{0, in.item, in.filename, in.content_type, static_cast<std::int64_t>(bytes->size()),
-                          who.login, store::timestamp_now()};
+    AciAttachmentRecord a{0,
+                          in.item,
+                          in.filename,
+                          in.content_type,
+                          static_cast<std::int64_t>(bytes->size()),
+                          who.login,
+                          store::timestamp_now()};
     aid = MAILLAGE_TRY(AciRepository(tx).insert_attachment(wid, a, base64::encode(*bytes)));
-    return store::audit(tx, {who.login, "dialogue.attach", "dialogue_workspace", std::to_string(wid), "",
-                             store::AuditDetail{}
-                                 .add("attachment", aid)
-                                 .add("item", in.item)
-                                 .add("filename", in.filename)
-                                 .add("size", bytes->size())
-                                 .json()});
+    return store::audit(
+        tx, {who.login, "dialogue.attach", "dialogue_workspace", std::to_string(wid), "",
+             store::AuditDetail{}
+                 .add("attachment", aid)
+                 .add("item", in.item)
+                 .add("filename", in.filename)
+                 .add("size", bytes->size())
+                 .json()});
   });
   MAILLAGE_CHECK(done);
   return aid;
@@ -326,13 +367,16 @@ Status check_budget(const Loaded& l, const BudgetInput& in) {
   // Envelopes are those of the schedule ("fonctionnement", "parcours.fixe", ...).
   bool known = false;
   for (const auto& p : l.schedule.payments) known = known || p.envelope == in.envelope;
-  if (!known) return invalid("$.envelope", fmt::format("enveloppe « {} » absente de l'échéancier", in.envelope));
+  if (!known)
+    return invalid("$.envelope",
+                   fmt::format("enveloppe « {} » absente de l'échéancier", in.envelope));
   return {};
 }
 
 }  // namespace
 
-Result<std::int64_t> AciService::set_budget(const Principal& who, std::int64_t id, int year, const BudgetInput& in) {
+Result<std::int64_t> AciService::set_budget(const Principal& who, std::int64_t id, int year,
+                                            const BudgetInput& in) {
   auto l = MAILLAGE_TRY(impl_->loaded(who, id));
   MAILLAGE_CHECK(may(who, Act::budget));
   MAILLAGE_CHECK(impl_->check_year(l.contract, year));
@@ -355,17 +399,21 @@ Result<std::int64_t> AciService::set_budget(const Principal& who, std::int64_t i
             "le budget a été modifié par quelqu'un d'autre (version {} au lieu de {}) : rechargez",
             cur->version, in.version));
       }
-      before = store::AuditDetail{}.add("received", cur->received_cents).add("spent", cur->spent_cents).json();
+      before = store::AuditDetail{}
+                   .add("received", cur->received_cents)
+                   .add("spent", cur->spent_cents)
+                   .json();
       auto n = MAILLAGE_TRY(repo.update_budget(wid, line, cur->version, now, who.login));
       if (n == 0) return conflict("le budget a été modifié entre-temps : rechargez");
       new_version = cur->version + 1;
     }
-    return store::audit(tx, {who.login, "dialogue.budget", "dialogue_workspace", std::to_string(wid), before,
-                             store::AuditDetail{}
-                                 .add("envelope", in.envelope)
-                                 .add("received", in.received_cents)
-                                 .add("spent", in.spent_cents)
-                                 .json()});
+    return store::audit(
+        tx, {who.login, "dialogue.budget", "dialogue_workspace", std::to_string(wid), before,
+             store::AuditDetail{}
+                 .add("envelope", in.envelope)
+                 .add("received", in.received_cents)
+                 .add("spent", in.spent_cents)
+                 .json()});
   });
   MAILLAGE_CHECK(done);
   return new_version;
@@ -382,12 +430,14 @@ Status check_fiche(const FicheInput& in, const aci::CptsContract& c) {
   if (in.description.size() > 20000) return invalid("$.description", "description trop longue");
   bool known = std::any_of(c.missions.begin(), c.missions.end(),
                            [&](const auto& m) { return m.mission == in.mission; });
-  if (!known) return invalid("$.mission", fmt::format("mission « {} » absente du contrat", in.mission));
+  if (!known)
+    return invalid("$.mission", fmt::format("mission « {} » absente du contrat", in.mission));
   return {};
 }
 }  // namespace
 
-Result<std::int64_t> AciService::add_fiche(const Principal& who, std::int64_t id, int year, const FicheInput& in) {
+Result<std::int64_t> AciService::add_fiche(const Principal& who, std::int64_t id, int year,
+                                           const FicheInput& in) {
   auto l = MAILLAGE_TRY(impl_->loaded(who, id));
   MAILLAGE_CHECK(may(who, Act::fiche));
   MAILLAGE_CHECK(impl_->check_year(l.contract, year));
@@ -397,8 +447,9 @@ Result<std::int64_t> AciService::add_fiche(const Principal& who, std::int64_t id
     auto wid = MAILLAGE_TRY(impl_->workspace_id(tx, id, year, who.login, true));
     AciFicheRecord f{0, in.mission, in.title, in.description, in.status, 0, {}, {}};
     fid = MAILLAGE_TRY(AciRepository(tx).insert_fiche(wid, f, store::timestamp_now(), who.login));
-    return store::audit(tx, {who.login, "dialogue.fiche.create", "dialogue_fiche", std::to_string(fid), "",
-                             store::AuditDetail{}.add("title", in.title).add("status", in.status).json()});
+    return store::audit(
+        tx, {who.login, "dialogue.fiche.create", "dialogue_fiche", std::to_string(fid), "",
+             store::AuditDetail{}.add("title", in.title).add("status", in.status).json()});
   });
   MAILLAGE_CHECK(done);
   return fid;
@@ -423,148 +474,13 @@ Result<std::int64_t> AciService::update_fiche(const Principal& who, std::int64_t
     auto n = MAILLAGE_TRY(repo.update_fiche(f, cur->version, store::timestamp_now(), who.login));
     if (n == 0) return conflict("la fiche a été modifiée entre-temps : rechargez");
     new_version = cur->version + 1;
-    return store::audit(tx, {who.login, "dialogue.fiche.update", "dialogue_fiche", std::to_string(fiche_id),
-                             store::AuditDetail{}.add("title", cur->title).add("status", cur->status).json(),
-                             store::AuditDetail{}.add("title", in.title).add("status", in.status).json()});
+    return store::audit(
+        tx, {who.login, "dialogue.fiche.update", "dialogue_fiche", std::to_string(fiche_id),
+             store::AuditDetail{}.add("title", cur->title).add("status", cur->status).json(),
+             store::AuditDetail{}.add("title", in.title).add("status", in.status).json()});
   });
   MAILLAGE_CHECK(done);
   return new_version;
-}
-
-namespace {
-
-const std::map<std::string, std::string>& fact_labels() {
-  static const std::map<std::string, std::string> facts{
-      {"population", "Population du territoire"},
-      {"medecins_generalistes", "Médecins généralistes du territoire"},
-      {"autre", "Autre donnée du territoire"}};
-  return facts;
-}
-
-struct FactValues {
-  double before = 0;
-  double after = 0;
-  std::string auto_label;  // RPPS: the snapshots compared
-};
-
-// Office-based GPs of the territory (FTE: each person counted once) in the oldest and the newest
-// RPPS snapshots, when there are two.
-Status rpps_gps(store::Database& db, const std::vector<std::string>& communes, const AdjustmentInput& in,
-                FactValues& f) {
-  auto snaps = MAILLAGE_TRY(list_rpps_snapshots(db));
-  if (snaps.size() >= 2) {
-    auto gps = [&](std::int64_t snapshot) -> Result<double> {
-      auto counts = MAILLAGE_TRY(rpps_counts_by_commune(db, snapshot, communes));
-      double fte = 0;
-      for (const auto& cnt : counts) {
-        if (cnt.general_practitioner && cnt.ambulatory) fte += cnt.fte;
-      }
-      return std::round(fte * 10) / 10;  // tenths of an FTE, as shown
-    };
-    const auto& oldest = snaps.back();
-    const auto& newest = snaps.front();
-    if (!in.fact_before) {
-      double v = MAILLAGE_TRY(gps(oldest.id));
-      if (v > 0) f.before = v;
-    }
-    double v = MAILLAGE_TRY(gps(newest.id));
-    if (v > 0) f.after = v;
-    f.auto_label = fmt::format("Médecins généralistes libéraux (ETP, RPPS du {} au {})", oldest.date(),
-                               newest.date());
-  }
-  if (in.fact_before) f.before = *in.fact_before;
-  return {};
-}
-
-}  // namespace
-
-namespace {
-
-// The fact's values at signature and now: given, or from the contract, the référentiel or RPPS.
-Result<FactValues> fact_values(store::Database& db, const geo::Referentiel& ref, const Loaded& l,
-                               const AdjustmentInput& in) {
-  FactValues f;
-  const auto& communes = l.row.communes;
-  if (in.fact_before) {
-    f.before = *in.fact_before;
-  } else if (in.fact == "population" && l.contract.population) {
-    f.before = static_cast<double>(*l.contract.population);
-  } else if (in.fact == "medecins_generalistes" && !communes.empty()) {
-    f.before = 0;  // from the RPPS snapshots below
-  } else {
-    return fail(ErrorCode::missing_field, "valeur de référence obligatoire", "$.fact_before");
-  }
-  if (in.fact == "medecins_generalistes" && (!in.fact_before || !in.fact_after) && !communes.empty()) {
-    MAILLAGE_CHECK(rpps_gps(db, communes, in, f));
-  }
-  if (in.fact_after) {
-    f.after = *in.fact_after;
-  } else if (f.after > 0) {
-    // From the RPPS snapshots above.
-  } else if (in.fact == "population" && !communes.empty()) {
-    // The territory's population in the référentiel now (same communes as at signature).
-    for (const auto& code : communes) {
-      if (const auto* cm = ref.commune(code)) f.after += static_cast<double>(cm->population);
-    }
-  } else {
-    return fail(ErrorCode::missing_field, "nouvelle valeur obligatoire", "$.fact_after");
-  }
-  if (f.before <= 0) {
-    return fail(ErrorCode::missing_field, "valeur de référence obligatoire (pas deux relevés RPPS pour ce territoire)",
-                "$.fact_before");
-  }
-  return f;
-}
-
-}  // namespace
-
-Result<AciAdjustment> AciService::propose_adjustment(const Principal& who, std::int64_t id, int year,
-                                                     const AdjustmentInput& in) {
-  auto l = MAILLAGE_TRY(impl_->loaded(who, id));
-  MAILLAGE_CHECK(may(who, Act::adjust));
-  MAILLAGE_CHECK(impl_->check_year(l.contract, year));
-  if (!fact_labels().count(in.fact)) {
-    return invalid("$.fact", "donnée inconnue (population, medecins_generalistes, autre)");
-  }
-  auto facts = MAILLAGE_TRY(fact_values(impl_->db, impl_->ref, l, in));
-  aci::TargetAdjustment t{in.mission, in.indicator, year, facts.before, facts.after};
-  auto cmp = aci::compare_adjustment(l.contract, rulebook(), t);
-  if (!cmp) {
-    Error e = cmp.error();
-    e.field = "$." + e.field;
-    return tl::unexpected(e);
-  }
-  if (in.rationale.size() > 4000) return invalid("$.rationale", "argumentaire trop long");
-  AciAdjustment a;
-  a.mission = in.mission;
-  a.indicator = in.indicator;
-  a.year = year;
-  a.fact = in.fact;
-  a.fact_label = !in.fact_label.empty() ? in.fact_label : !facts.auto_label.empty() ? facts.auto_label : fact_labels().at(in.fact);
-  a.fact_before = facts.before;
-  a.fact_after = facts.after;
-  a.rationale = in.rationale;
-  a.proposed_by = who.login;
-  a.proposed_role = std::string(role_label(who.role));
-  a.created_at = store::timestamp_now();
-  Status done = impl_->db.transact([&](store::Tx& tx) -> Status {
-    auto wid = MAILLAGE_TRY(impl_->workspace_id(tx, id, year, who.login, true));
-    AciAdjustmentRecord r{0,           a.mission,  a.indicator, a.fact,      a.fact_label,
-                          a.fact_before, a.fact_after, a.rationale, who.login, std::string(role_id(who.role)),
-                          a.created_at};
-    a.id = MAILLAGE_TRY(AciRepository(tx).insert_adjustment(wid, r));
-    return store::audit(tx, {who.login, "dialogue.adjustment", "dialogue_workspace", std::to_string(wid), "",
-                             store::AuditDetail{}
-                                 .add("adjustment", a.id)
-                                 .add("mission", in.mission)
-                                 .add("indicator", in.indicator)
-                                 .add("fact", in.fact)
-                                 .add("before", facts.before)
-                                 .add("after", facts.after)
-                                 .json()});
-  });
-  MAILLAGE_CHECK(done);
-  return impl_->adjustment(l.contract, std::move(a));
 }
 
 }  // namespace maillage::services

@@ -14,14 +14,16 @@ void header(office::Document& doc, const AciWorkspace& w) {
   doc.title = fmt::format("Dialogue de gestion {} — année {}", c.reference, w.year);
   doc.heading(1, doc.title);
   doc.paragraph(office::Paragraph{{{"Structure : ", true}, {c.structure_name}}});
-  doc.paragraph(office::Paragraph{{{"Contrat : ", true},
-                                   {fmt::format("{} (accord {}, signé le {}, taille {})", c.reference,
-                                                c.accord, c.signature, c.size_class)}}});
+  doc.paragraph(
+      office::Paragraph{{{"Contrat : ", true},
+                         {fmt::format("{} (accord {}, signé le {}, taille {})", c.reference,
+                                      c.accord, c.signature, c.size_class)}}});
   doc.paragraph(office::Paragraph{
       {{"Période : ", true}, {fmt::format("du {} au {}", w.period.from, w.period.to)}}});
-  doc.paragraph(office::Paragraph{{{"Date du dialogue : ", true},
-                                   {w.workspace.dialogue_date.empty() ? std::string("non fixée")
-                                                                      : w.workspace.dialogue_date}}});
+  doc.paragraph(
+      office::Paragraph{{{"Date du dialogue : ", true},
+                         {w.workspace.dialogue_date.empty() ? std::string("non fixée")
+                                                            : w.workspace.dialogue_date}}});
   doc.paragraph(office::Paragraph{
       {{"Version des indicateurs : ", true}, {std::to_string(w.indicator_version)}}});
 }
@@ -31,10 +33,13 @@ void sheet_and_money(office::Document& doc, const AciWorkspace& w) {
   for (const auto& m : w.sheet.missions) {
     doc.heading(3, fmt::format("{} — atteinte {} — part variable {} sur {}", m.label, m.rate_text,
                                m.variable_paid, m.variable_max));
-    office::Table t{{"Indicateur", "Unité", "Référence", "Cibles", "Mesuré", "Atteinte"}, {}, {4, 1.5, 1, 1.5, 1, 1.2}};
+    office::Table t{{"Indicateur", "Unité", "Référence", "Cibles", "Mesuré", "Atteinte"},
+                    {},
+                    {4, 1.5, 1, 1.5, 1, 1.2}};
     for (const auto& i : m.indicators) {
-      t.rows.push_back({i.definition.empty() ? i.id : i.definition, i.unit, i.baseline_text, i.paliers_text,
-                        i.measured_text.empty() ? "non mesuré" : i.measured_text, i.rate_text});
+      t.rows.push_back({i.definition.empty() ? i.id : i.definition, i.unit, i.baseline_text,
+                        i.paliers_text, i.measured_text.empty() ? "non mesuré" : i.measured_text,
+                        i.rate_text});
     }
     doc.table(std::move(t));
   }
@@ -43,9 +48,13 @@ void sheet_and_money(office::Document& doc, const AciWorkspace& w) {
        {fmt::format("{} sur {} possibles", w.sheet.variable_paid, w.sheet.variable_max)}}});
 
   doc.heading(2, "Budget par enveloppe");
-  office::Table b{{"Enveloppe", "Attendu (échéancier)", "Reçu", "Dépensé", "Reste"}, {}, {4, 1.5, 1.5, 1.5, 1.5}};
-  for (const auto& l : w.budget.lines) b.rows.push_back({l.label, l.expected, l.received, l.spent, l.remaining});
-  b.rows.push_back({"Total", w.budget.expected, w.budget.received, w.budget.spent, w.budget.remaining});
+  office::Table b{{"Enveloppe", "Attendu (échéancier)", "Reçu", "Dépensé", "Reste"},
+                  {},
+                  {4, 1.5, 1.5, 1.5, 1.5}};
+  for (const auto& l : w.budget.lines)
+    b.rows.push_back({l.label, l.expected, l.received, l.spent, l.remaining});
+  b.rows.push_back(
+      {"Total", w.budget.expected, w.budget.received, w.budget.spent, w.budget.remaining});
   doc.table(std::move(b));
 
   doc.heading(2, "Échéancier des versements");
@@ -86,11 +95,13 @@ void versions_and_exchanges(office::Document& doc, const AciWorkspace& w) {
     for (const auto& ch : v.changes) {
       items.emplace_back(fmt::format("{} / {}{} : {} → {}", ch.mission_label, ch.indicator,
                                      ch.year ? fmt::format(" (année {})", *ch.year) : "",
-                                     ch.before.empty() ? "—" : ch.before, ch.after.empty() ? "—" : ch.after));
+                                     ch.before.empty() ? "—" : ch.before,
+                                     ch.after.empty() ? "—" : ch.after));
     }
-    doc.paragraph(office::Paragraph{{{fmt::format("Version {} : ", v.version.number), true},
-                                     {fmt::format("{} — {} ({}), {}", v.version.reason, v.version.agreed_by,
-                                                  v.version.agreed_role, v.version.created_at)}}});
+    doc.paragraph(
+        office::Paragraph{{{fmt::format("Version {} : ", v.version.number), true},
+                           {fmt::format("{} — {} ({}), {}", v.version.reason, v.version.agreed_by,
+                                        v.version.agreed_role, v.version.created_at)}}});
     if (!items.empty()) doc.bullets(std::move(items));
   }
 
@@ -102,12 +113,14 @@ void versions_and_exchanges(office::Document& doc, const AciWorkspace& w) {
   }
 
   doc.heading(2, "Compte rendu");
-  doc.paragraph(w.workspace.minutes.empty() ? std::string("Pas encore de compte rendu.") : w.workspace.minutes);
+  doc.paragraph(w.workspace.minutes.empty() ? std::string("Pas encore de compte rendu.")
+                                            : w.workspace.minutes);
 
   doc.heading(2, "Échanges");
   for (const auto& cm : w.comments) {
     doc.paragraph(office::Paragraph{
-        {{fmt::format("{} ({}), {} — {} : ", cm.author, cm.role, cm.created_at, cm.item), true}, {cm.body}}});
+        {{fmt::format("{} ({}), {} — {} : ", cm.author, cm.role, cm.created_at, cm.item), true},
+         {cm.body}}});
   }
 }
 
@@ -119,8 +132,9 @@ Result<std::string> dialogue_dossier_odt(const AciWorkspace& w) {
   sheet_and_money(doc, w);
   adjustments(doc, w);
   versions_and_exchanges(doc, w);
-  doc.paragraph("Montants calculés par Maillage à partir des règles de l'accord ; les valeurs non "
-                "vérifiées sont signalées comme telles.");
+  doc.paragraph(
+      "Montants calculés par Maillage à partir des règles de l'accord ; les valeurs non "
+      "vérifiées sont signalées comme telles.");
   return office::write_odt(doc);
 }
 

@@ -1,5 +1,7 @@
 // ACI contracts and the dialogue de gestion workspace on both backends: scope, versions and
 // conflicts, agreed changes as new indicator versions, adjustments, attachments, budget, audit.
+#include "services/aci.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -7,7 +9,6 @@
 
 #include "common/base64.hpp"
 #include "http/test_referentiel.hpp"
-#include "services/aci.hpp"
 #include "store/database.hpp"
 #include "store/test_databases.hpp"
 
@@ -23,21 +24,26 @@ json contract_doc(const std::string& id = "C-TEST-1") {
   return json{
       {"id", id},
       {"accord", "cpts-2019"},
-      {"parties", {{"cpts", {{"name", "CPTS test"}}}, {"cpam", {{"name", "CPAM"}}}, {"ars", {{"name", "ARS"}}}}},
+      {"parties",
+       {{"cpts", {{"name", "CPTS test"}}},
+        {"cpam", {{"name", "CPAM"}}},
+        {"ars", {{"name", "ARS"}}}}},
       {"signature", "2024-03-15"},
       {"size_class", "T3"},
       {"population", 150000},
       {"missions",
-       json::array({{{"mission", "acces_soins"},
-                     {"start", "2024-03-15"},
-                     {"indicators",
-                      json::array({{{"id", "mt"},
-                                    {"definition", "Patients orientés"},
-                                    {"unit", "patients"},
-                                    {"baseline", 0},
-                                    {"years", json::array({{{"year", 1}, {"paliers", {100}}, {"measured", 80}},
-                                                           {{"year", 2}, {"paliers", {200}}}})}}})}},
-                    {{"mission", "parcours"}, {"start", "2025-01-10"}}})}};
+       json::array(
+           {{{"mission", "acces_soins"},
+             {"start", "2024-03-15"},
+             {"indicators",
+              json::array(
+                  {{{"id", "mt"},
+                    {"definition", "Patients orientés"},
+                    {"unit", "patients"},
+                    {"baseline", 0},
+                    {"years", json::array({{{"year", 1}, {"paliers", {100}}, {"measured", 80}},
+                                           {{"year", 2}, {"paliers", {200}}}})}}})}},
+            {{"mission", "parcours"}, {"start", "2025-01-10"}}})}};
 }
 
 class AciServiceTest : public ::testing::TestWithParam<Backend> {
@@ -245,8 +251,10 @@ TEST_P(AciServiceTest, AgreedChangesAreNewVersionsAndHistoryIsKept) {
 
 TEST_P(AciServiceTest, WorkspaceCommentsMinutesAndConflicts) {
   std::int64_t id = create();
-  EXPECT_TRUE(aci_->add_comment(coord57_, id, 1, "indicateur:acces_soins/mt", "Mesure issue du suivi."));
-  EXPECT_TRUE(aci_->add_comment(roc57_, id, 1, "indicateur:acces_soins/mt", "Justificatif attendu."));
+  EXPECT_TRUE(
+      aci_->add_comment(coord57_, id, 1, "indicateur:acces_soins/mt", "Mesure issue du suivi."));
+  EXPECT_TRUE(
+      aci_->add_comment(roc57_, id, 1, "indicateur:acces_soins/mt", "Justificatif attendu."));
   EXPECT_TRUE(aci_->add_comment(ars44_, id, 1, "general", "L'ARS suit ce point."));
   EXPECT_EQ(aci_->add_comment(member57_, id, 1, "general", "x").error().code, ErrorCode::forbidden);
   EXPECT_EQ(aci_->add_comment(coord57_, id, 1, "ailleurs", "x").error().field, "$.item");
@@ -312,7 +320,8 @@ TEST_P(AciServiceTest, AdjustmentShowsOriginalAndAdjustedVariablePart) {
 TEST_P(AciServiceTest, AttachmentsBudgetAndFiches) {
   std::int64_t id = create();
   std::string bytes = std::string("%PDF-1.4\n") + std::string(100, '\0') + "fin";
-  AttachmentInput att{"indicateur:acces_soins/mt", "suivi.pdf", "application/pdf", base64::encode(bytes)};
+  AttachmentInput att{"indicateur:acces_soins/mt", "suivi.pdf", "application/pdf",
+                      base64::encode(bytes)};
   auto aid = aci_->add_attachment(coord57_, id, 1, att);
   ASSERT_TRUE(aid) << aid.error().describe();
   auto f = aci_->attachment(member57_, id, 1, *aid);
@@ -378,7 +387,8 @@ TEST_P(AciServiceTest, ContractUpdateIsVersionedAndKeepsIndicators) {
             "$.contrat.missions[0].indicators");
   json without = doc;
   without["missions"].erase(0);
-  EXPECT_EQ(aci_->update_contract(roc57_, id, 2, without.dump()).error().field, "$.contrat.missions");
+  EXPECT_EQ(aci_->update_contract(roc57_, id, 2, without.dump()).error().field,
+            "$.contrat.missions");
   auto c = aci_->contract(coord57_, id);
   ASSERT_TRUE(c);
   EXPECT_EQ(c->summary.version, 2);
@@ -410,8 +420,8 @@ TEST_P(AciServiceTest, ScheduleAndAlerts) {
   for (const auto& a : *alerts) {
     kinds.insert(a.kind);
     EXPECT_EQ(a.severity, a.kind == "late_mission" || a.date < today ? "critical"
-                          : days_between(today, a.date) <= 14     ? "warning"
-                                                                  : "info");
+                          : days_between(today, a.date) <= 14        ? "warning"
+                                                                     : "info");
   }
   EXPECT_TRUE(kinds.count("anniversary"));
   EXPECT_TRUE(kinds.count("payment"));
