@@ -4,20 +4,22 @@
 // mission their régions); every write is one transaction with its audit row; mutable rows carry a
 // version and a stale one answers `conflict`.
 //
-// Reads return the view models the API and the pages share (JSON objects documented with the
-// routes in src/http/aci_routes.cpp), so that the two never compute the figures differently.
+// Reads return the typed views of aci_views.hpp, which the API and the pages share (their JSON is
+// built in src/http/aci_json.cpp), so that the two never compute the figures differently. The SQL
+// is AciRepository's (aci_repository.hpp).
 #pragma once
 
 #include <cstdint>
 #include <memory>
-#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/error.hpp"
+#include "services/aci_views.hpp"
 #include "services/auth.hpp"
+#include "services/registry.hpp"
 
 namespace maillage::store {
 class Database;
@@ -111,7 +113,7 @@ class AciService {
 
   // Contracts ------------------------------------------------------------------------------
   /// Contracts of the structures `who` sees.
-  Result<nlohmann::json> list_contracts(const Principal& who);
+  Result<std::vector<AciContractSummary>> list_contracts(const Principal& who);
   /// Creates a contract for a structure from a contract document (maillage-aci-contract/1,
   /// indicators and measured values included). ROC of the département or admin.
   Result<std::int64_t> create_contract(const Principal& who, std::int64_t structure_id,
@@ -122,14 +124,14 @@ class AciService {
                          std::string_view document);
   /// Parties, terms, missions with deadlines, amounts overridden, rule values used (with their
   /// sources, unverified ones marked), indicator versions.
-  Result<nlohmann::json> contract(const Principal& who, std::int64_t id);
+  Result<AciContractView> contract(const Principal& who, std::int64_t id);
   /// Payment schedule to the cent (engine), with totals per envelope and notes.
-  Result<nlohmann::json> schedule(const Principal& who, std::int64_t id);
+  Result<AciContractSchedule> schedule(const Principal& who, std::int64_t id);
   /// The engine's CSV of the schedule.
   Result<std::string> schedule_csv(const Principal& who, std::int64_t id);
   /// Indicator sheet of every year (or of `version`'s targets when given).
-  Result<nlohmann::json> indicators(const Principal& who, std::int64_t id,
-                                    std::optional<std::int64_t> version = {});
+  Result<AciIndicatorsView> indicators(const Principal& who, std::int64_t id,
+                                       std::optional<std::int64_t> version = {});
 
   /// Enters (or clears) a measured value; returns the row's new version.
   Result<std::int64_t> set_measure(const Principal& who, std::int64_t id, const MeasureInput& in);
@@ -139,7 +141,7 @@ class AciService {
   // Dialogue de gestion ----------------------------------------------------------------------
   /// Everything of one contract year: sheet, budget, fiches, comments, attachments (metadata),
   /// adjustments with their comparison, indicator versions with their differences, minutes.
-  Result<nlohmann::json> workspace(const Principal& who, std::int64_t id, int year);
+  Result<AciWorkspace> workspace(const Principal& who, std::int64_t id, int year);
   /// Returns the workspace's new version.
   Result<std::int64_t> update_workspace(const Principal& who, std::int64_t id, int year,
                                         const WorkspaceUpdate& in);
@@ -156,22 +158,28 @@ class AciService {
   Result<std::int64_t> update_fiche(const Principal& who, std::int64_t id, int year,
                                     std::int64_t fiche_id, const FicheInput& in);
   /// Stores a proposal and returns it with its comparison (original vs adjusted target).
-  Result<nlohmann::json> propose_adjustment(const Principal& who, std::int64_t id, int year,
-                                            const AdjustmentInput& in);
+  Result<AciAdjustment> propose_adjustment(const Principal& who, std::int64_t id, int year,
+                                           const AdjustmentInput& in);
 
   /// Upcoming dates of the contracts of these structures (dialogue dates, anniversaries,
-  /// payments due, late missions) as of `today` ("YYYY-MM-DD"), for the ROC portfolio. No scope
-  /// check: the caller passes structures already filtered by scope.
-  Result<nlohmann::json> alerts(const std::vector<std::int64_t>& structure_ids,
-                                const std::string& today);
+  /// payments due, late missions) as of `today`, for the ROC portfolio, with their severity. No
+  /// scope check: the caller passes structures already filtered by scope.
+  Result<std::vector<AciAlert>> alerts(const std::vector<std::int64_t>& structure_ids, Date today);
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
-/// The dossier of a dialogue de gestion as an ODT file (src/office), from AciService::workspace's
-/// view: indicator sheet, payment schedule, budget, adjustments, agreed versions and minutes.
-Result<std::string> dialogue_dossier_odt(const nlohmann::json& workspace);
+/// The dossier of a dialogue de gestion as an ODT file (src/office), from AciService::workspace:
+/// indicator sheet, payment schedule, budget, adjustments, agreed versions and minutes.
+Result<std::string> dialogue_dossier_odt(const AciWorkspace& workspace);
+
+/// The ACI dates of the ROC portfolio (AciService::alerts as PortfolioAlerts, source "aci", kinds
+/// "aci_<kind>"). The provider reads through the database the registry hands it and needs no
+/// référentiel. Register it once at start-up: add_alert_source("aci", aci_alert_source()), or
+/// call register_aci_alert_source().
+AlertSource aci_alert_source();
+void register_aci_alert_source();
 
 }  // namespace maillage::services

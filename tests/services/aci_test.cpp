@@ -1,5 +1,7 @@
 // ACI contracts and the dialogue de gestion workspace on both backends: scope, versions and
 // conflicts, agreed changes as new indicator versions, adjustments, attachments, budget, audit.
+#include "services/aci.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -7,7 +9,6 @@
 
 #include "common/base64.hpp"
 #include "http/test_referentiel.hpp"
-#include "services/aci.hpp"
 #include "store/database.hpp"
 #include "store/test_databases.hpp"
 
@@ -23,21 +24,26 @@ json contract_doc(const std::string& id = "C-TEST-1") {
   return json{
       {"id", id},
       {"accord", "cpts-2019"},
-      {"parties", {{"cpts", {{"name", "CPTS test"}}}, {"cpam", {{"name", "CPAM"}}}, {"ars", {{"name", "ARS"}}}}},
+      {"parties",
+       {{"cpts", {{"name", "CPTS test"}}},
+        {"cpam", {{"name", "CPAM"}}},
+        {"ars", {{"name", "ARS"}}}}},
       {"signature", "2024-03-15"},
       {"size_class", "T3"},
       {"population", 150000},
       {"missions",
-       json::array({{{"mission", "acces_soins"},
-                     {"start", "2024-03-15"},
-                     {"indicators",
-                      json::array({{{"id", "mt"},
-                                    {"definition", "Patients orientés"},
-                                    {"unit", "patients"},
-                                    {"baseline", 0},
-                                    {"years", json::array({{{"year", 1}, {"paliers", {100}}, {"measured", 80}},
-                                                           {{"year", 2}, {"paliers", {200}}}})}}})}},
-                    {{"mission", "parcours"}, {"start", "2025-01-10"}}})}};
+       json::array(
+           {{{"mission", "acces_soins"},
+             {"start", "2024-03-15"},
+             {"indicators",
+              json::array(
+                  {{{"id", "mt"},
+                    {"definition", "Patients orientés"},
+                    {"unit", "patients"},
+                    {"baseline", 0},
+                    {"years", json::array({{{"year", 1}, {"paliers", {100}}, {"measured", 80}},
+                                           {{"year", 2}, {"paliers", {200}}}})}}})}},
+            {{"mission", "parcours"}, {"start", "2025-01-10"}}})}};
 }
 
 class AciServiceTest : public ::testing::TestWithParam<Backend> {
@@ -128,8 +134,8 @@ TEST_P(AciServiceTest, ContractsAreScopedToStructuresAndTerritories) {
     ASSERT_FALSE(w);
     EXPECT_EQ(w.error().code, ErrorCode::forbidden);
   }
-  EXPECT_EQ((*aci_->list_contracts(coord57_))["contracts"].size(), 1u);
-  EXPECT_EQ((*aci_->list_contracts(coord75_))["contracts"].size(), 0u);
+  EXPECT_EQ(aci_->list_contracts(coord57_)->size(), 1u);
+  EXPECT_EQ(aci_->list_contracts(coord75_)->size(), 0u);
   // Who signs: a ROC only in their départements; never a coordinator.
   auto other = aci_->create_contract(roc57_, cpts75_, contract_doc("C-PARIS").dump());
   ASSERT_FALSE(other);
@@ -173,10 +179,10 @@ TEST_P(AciServiceTest, MeasuresCarryVersionsAndStaleWritesConflict) {
   std::int64_t id = create();
   auto w = aci_->workspace(coord57_, id, 1);
   ASSERT_TRUE(w) << w.error().describe();
-  const json& ind = (*w)["sheet"]["missions"][0]["indicators"][0];
-  EXPECT_EQ(ind["measured"], 80.0);
-  EXPECT_EQ(ind["rate_text"], "80 %");
-  std::int64_t v = ind["measure_version"];
+  const AciIndicatorLine& ind = w->sheet.missions[0].indicators[0];
+  EXPECT_EQ(ind.measured, 80.0);
+  EXPECT_EQ(ind.rate_text, "80 %");
+  std::int64_t v = ind.measure_version;
   EXPECT_EQ(v, 1);
 
   auto v2 = aci_->set_measure(coord57_, id, {"acces_soins", "mt", 1, 90.0, v});
@@ -187,7 +193,7 @@ TEST_P(AciServiceTest, MeasuresCarryVersionsAndStaleWritesConflict) {
   ASSERT_FALSE(stale);
   EXPECT_EQ(stale.error().code, ErrorCode::conflict);
   w = aci_->workspace(coord57_, id, 1);
-  EXPECT_EQ((*w)["sheet"]["missions"][0]["indicators"][0]["measured"], 90.0);
+  EXPECT_EQ(w->sheet.missions[0].indicators[0].measured, 90.0);
   // New value for year 2 (never entered: version 0); a second "new" write conflicts.
   EXPECT_TRUE(aci_->set_measure(coord57_, id, {"acces_soins", "mt", 2, 150.0, 0}));
   auto again = aci_->set_measure(coord57_, id, {"acces_soins", "mt", 2, 160.0, 0});
@@ -226,27 +232,29 @@ TEST_P(AciServiceTest, AgreedChangesAreNewVersionsAndHistoryIsKept) {
 
   auto current = aci_->indicators(coord57_, id);
   ASSERT_TRUE(current);
-  EXPECT_EQ((*current)["version"], 2);
-  EXPECT_EQ((*current)["years"][1]["missions"][0]["indicators"][0]["paliers_text"], "150");
+  EXPECT_EQ(current->version, 2);
+  EXPECT_EQ(current->years[1].missions[0].indicators[0].paliers_text, "150");
   auto first = aci_->indicators(coord57_, id, 1);
   ASSERT_TRUE(first);
-  EXPECT_EQ((*first)["years"][1]["missions"][0]["indicators"][0]["paliers_text"], "200");
+  EXPECT_EQ(first->years[1].missions[0].indicators[0].paliers_text, "200");
   auto w = aci_->workspace(ars44_, id, 2);
   ASSERT_TRUE(w);
-  ASSERT_EQ((*w)["indicator_versions"].size(), 2u);
-  const json& latest = (*w)["indicator_versions"][0];  // newest first
-  EXPECT_EQ(latest["number"], 2);
-  EXPECT_EQ(latest["reason"], "Départs de médecins constatés");
-  ASSERT_EQ(latest["changes"].size(), 1u);
-  EXPECT_EQ(latest["changes"][0]["before"], "200");
-  EXPECT_EQ(latest["changes"][0]["after"], "150");
+  ASSERT_EQ(w->indicator_versions.size(), 2u);
+  const AciVersionView& latest = w->indicator_versions[0];  // newest first
+  EXPECT_EQ(latest.version.number, 2);
+  EXPECT_EQ(latest.version.reason, "Départs de médecins constatés");
+  ASSERT_EQ(latest.changes.size(), 1u);
+  EXPECT_EQ(latest.changes[0].before, "200");
+  EXPECT_EQ(latest.changes[0].after, "150");
   EXPECT_EQ(count("SELECT count(*) FROM aci_indicator_versions"), 2);
 }
 
 TEST_P(AciServiceTest, WorkspaceCommentsMinutesAndConflicts) {
   std::int64_t id = create();
-  EXPECT_TRUE(aci_->add_comment(coord57_, id, 1, "indicateur:acces_soins/mt", "Mesure issue du suivi."));
-  EXPECT_TRUE(aci_->add_comment(roc57_, id, 1, "indicateur:acces_soins/mt", "Justificatif attendu."));
+  EXPECT_TRUE(
+      aci_->add_comment(coord57_, id, 1, "indicateur:acces_soins/mt", "Mesure issue du suivi."));
+  EXPECT_TRUE(
+      aci_->add_comment(roc57_, id, 1, "indicateur:acces_soins/mt", "Justificatif attendu."));
   EXPECT_TRUE(aci_->add_comment(ars44_, id, 1, "general", "L'ARS suit ce point."));
   EXPECT_EQ(aci_->add_comment(member57_, id, 1, "general", "x").error().code, ErrorCode::forbidden);
   EXPECT_EQ(aci_->add_comment(coord57_, id, 1, "ailleurs", "x").error().field, "$.item");
@@ -254,14 +262,18 @@ TEST_P(AciServiceTest, WorkspaceCommentsMinutesAndConflicts) {
 
   auto w = aci_->workspace(member57_, id, 1);
   ASSERT_TRUE(w);
-  const json& comments = (*w)["sheet"]["missions"][0]["indicators"][0]["comments"];
+  std::vector<AciComment> comments, general;
+  for (const auto& c : w->comments) {
+    if (c.item == w->sheet.missions[0].indicators[0].item) comments.push_back(c);
+    if (c.item == "general") general.push_back(c);
+  }
   ASSERT_EQ(comments.size(), 2u);
-  EXPECT_EQ(comments[0]["author"], "Nom de coord57");
-  EXPECT_EQ(comments[0]["side"], "structure");
-  EXPECT_EQ(comments[1]["side"], "financeur");
-  EXPECT_EQ((*w)["general_comments"].size(), 1u);
-  EXPECT_FALSE((*w)["permissions"]["comment"].get<bool>());  // members read
-  std::int64_t version = (*w)["workspace"]["version"];
+  EXPECT_EQ(comments[0].author, "Nom de coord57");
+  EXPECT_EQ(comments[0].side, "structure");
+  EXPECT_EQ(comments[1].side, "financeur");
+  EXPECT_EQ(general.size(), 1u);
+  EXPECT_FALSE(w->permissions.comment);  // members read
+  std::int64_t version = w->workspace.version;
   EXPECT_EQ(version, 1);  // created by the first comment
 
   WorkspaceUpdate up{version, "2025-04-10", "Compte rendu"};
@@ -273,7 +285,7 @@ TEST_P(AciServiceTest, WorkspaceCommentsMinutesAndConflicts) {
   EXPECT_EQ(stale.error().code, ErrorCode::conflict);
   WorkspaceUpdate bad{2, "10/04/2025", {}};
   EXPECT_EQ(aci_->update_workspace(coord57_, id, 1, bad).error().field, "$.dialogue_date");
-  EXPECT_EQ((*aci_->workspace(coord57_, id, 1))["workspace"]["minutes"], "Compte rendu");
+  EXPECT_EQ(aci_->workspace(coord57_, id, 1)->workspace.minutes, "Compte rendu");
   // A workspace never saved is created by a write at version 0; a second one conflicts.
   EXPECT_TRUE(aci_->update_workspace(coord57_, id, 2, {0, "2026-04-01", {}}));
   EXPECT_EQ(aci_->update_workspace(roc57_, id, 2, {0, "2026-04-02", {}}).error().code,
@@ -286,14 +298,14 @@ TEST_P(AciServiceTest, AdjustmentShowsOriginalAndAdjustedVariablePart) {
   AdjustmentInput in{"acces_soins", "mt", "population", "", {}, {}, "Baisse de population"};
   auto a = aci_->propose_adjustment(coord57_, id, 1, in);
   ASSERT_TRUE(a) << a.error().describe();
-  EXPECT_EQ((*a)["fact_before"], 150000.0);
-  EXPECT_EQ((*a)["fact_after"], 141000.0);
-  EXPECT_EQ((*a)["original"]["paliers_text"], "100");
-  EXPECT_EQ((*a)["adjusted"]["paliers_text"], "94");
+  EXPECT_EQ(a->fact_before, 150000.0);
+  EXPECT_EQ(a->fact_after, 141000.0);
+  EXPECT_EQ(a->original.paliers_text, "100");
+  EXPECT_EQ(a->adjusted.paliers_text, "94");
   // T3 acces_soins variable 25 000 €: 80 % → 20 000 €; 80 / 94 = 85,1064 % → 21 276,60 €.
-  EXPECT_EQ((*a)["original"]["variable_paid_cents"], 2000000);
-  EXPECT_EQ((*a)["adjusted"]["variable_paid_cents"], 2127660);
-  EXPECT_EQ((*a)["difference_cents"], 127660);
+  EXPECT_EQ(a->original.variable_paid_cents, 2000000);
+  EXPECT_EQ(a->adjusted.variable_paid_cents, 2127660);
+  EXPECT_EQ(a->difference_cents, 127660);
   // GPs: both values are required.
   AdjustmentInput gp{"acces_soins", "mt", "medecins_generalistes", "", 50.0, {}, ""};
   EXPECT_EQ(aci_->propose_adjustment(roc57_, id, 1, gp).error().field, "$.fact_after");
@@ -301,14 +313,15 @@ TEST_P(AciServiceTest, AdjustmentShowsOriginalAndAdjustedVariablePart) {
   EXPECT_EQ(aci_->propose_adjustment(roc57_, id, 1, wrong).error().field, "$.indicator");
   EXPECT_EQ(aci_->propose_adjustment(member57_, id, 1, in).error().code, ErrorCode::forbidden);
   auto w = aci_->workspace(ars44_, id, 1);
-  ASSERT_EQ((*w)["adjustments"].size(), 1u);
-  EXPECT_EQ((*w)["adjustments"][0]["adjusted"]["variable_paid"], (*a)["adjusted"]["variable_paid"]);
+  ASSERT_EQ(w->adjustments.size(), 1u);
+  EXPECT_EQ(w->adjustments[0].adjusted.variable_paid, a->adjusted.variable_paid);
 }
 
 TEST_P(AciServiceTest, AttachmentsBudgetAndFiches) {
   std::int64_t id = create();
   std::string bytes = std::string("%PDF-1.4\n") + std::string(100, '\0') + "fin";
-  AttachmentInput att{"indicateur:acces_soins/mt", "suivi.pdf", "application/pdf", base64::encode(bytes)};
+  AttachmentInput att{"indicateur:acces_soins/mt", "suivi.pdf", "application/pdf",
+                      base64::encode(bytes)};
   auto aid = aci_->add_attachment(coord57_, id, 1, att);
   ASSERT_TRUE(aid) << aid.error().describe();
   auto f = aci_->attachment(member57_, id, 1, *aid);
@@ -334,12 +347,12 @@ TEST_P(AciServiceTest, AttachmentsBudgetAndFiches) {
   EXPECT_EQ(aci_->set_budget(coord57_, id, 2, {"voyages", 1, 1, 0}).error().field, "$.envelope");
   auto w = aci_->workspace(coord57_, id, 2);
   bool found = false;
-  for (const auto& l : (*w)["budget"]["lines"]) {
-    if (l["envelope"] == "fonctionnement") {
+  for (const auto& l : w->budget.lines) {
+    if (l.envelope == "fonctionnement") {
       found = true;
-      EXPECT_EQ(l["received"], "50 000,00 €");
-      EXPECT_EQ(l["remaining"], "40 000,00 €");
-      EXPECT_GT(l["expected_cents"].get<std::int64_t>(), 0);
+      EXPECT_EQ(l.received, "50 000,00 €");
+      EXPECT_EQ(l.remaining, "40 000,00 €");
+      EXPECT_GT(l.expected_cents, 0);
     }
   }
   EXPECT_TRUE(found);
@@ -356,7 +369,7 @@ TEST_P(AciServiceTest, AttachmentsBudgetAndFiches) {
   fi.status = "perdue";
   fi.version = 2;
   EXPECT_EQ(aci_->update_fiche(coord57_, id, 2, *fid, fi).error().field, "$.status");
-  EXPECT_EQ((*aci_->workspace(coord57_, id, 2))["fiches"][0]["status_label"], "En cours");
+  EXPECT_EQ(aci_->workspace(coord57_, id, 2)->fiches[0].status_label, "En cours");
 }
 
 TEST_P(AciServiceTest, ContractUpdateIsVersionedAndKeepsIndicators) {
@@ -374,17 +387,18 @@ TEST_P(AciServiceTest, ContractUpdateIsVersionedAndKeepsIndicators) {
             "$.contrat.missions[0].indicators");
   json without = doc;
   without["missions"].erase(0);
-  EXPECT_EQ(aci_->update_contract(roc57_, id, 2, without.dump()).error().field, "$.contrat.missions");
+  EXPECT_EQ(aci_->update_contract(roc57_, id, 2, without.dump()).error().field,
+            "$.contrat.missions");
   auto c = aci_->contract(coord57_, id);
   ASSERT_TRUE(c);
-  EXPECT_EQ((*c)["version"], 2);
-  EXPECT_EQ((*aci_->indicators(coord57_, id))["years"][0]["missions"][0]["indicators"][0]["measured"], 80.0);
+  EXPECT_EQ(c->summary.version, 2);
+  EXPECT_EQ(aci_->indicators(coord57_, id)->years[0].missions[0].indicators[0].measured, 80.0);
   // Unverified rule values are listed with their sources, for the contract's size class only.
   bool unverified = false;
-  for (const auto& v : (*c)["rules"][0]["values"]) {
-    const std::string key = v["key"];
+  for (const auto& v : c->rules[0].values) {
+    const std::string key = v.key;
     EXPECT_FALSE(key.size() > 3 && key.compare(key.size() - 3, 3, ".T2") == 0) << key;
-    unverified = unverified || !v["verified"].get<bool>();
+    unverified = unverified || !v.verified;
   }
   EXPECT_TRUE(unverified);
 }
@@ -393,20 +407,36 @@ TEST_P(AciServiceTest, ScheduleAndAlerts) {
   std::int64_t id = create();
   auto s = aci_->schedule(member57_, id);
   ASSERT_TRUE(s);
-  EXPECT_EQ((*s)["payments"][0]["date"], "2024-03-15");
-  EXPECT_EQ((*s)["payments"][0]["envelope"], "amorcage");
+  EXPECT_EQ(s->schedule.payments[0].date, "2024-03-15");
+  EXPECT_EQ(s->schedule.payments[0].envelope, "amorcage");
   auto csv = aci_->schedule_csv(member57_, id);
   ASSERT_TRUE(csv);
   EXPECT_EQ(csv->substr(0, csv->find('\n')), "date,contract_year,envelope,kind,amount");
   EXPECT_TRUE(aci_->update_workspace(roc57_, id, 2, {0, "2026-04-01", {}}));
-  auto alerts = aci_->alerts({cpts57_}, "2026-01-10");
+  Date today = *parse_date("2026-01-10");
+  auto alerts = aci_->alerts({cpts57_}, today);
   ASSERT_TRUE(alerts);
   std::set<std::string> kinds;
-  for (const auto& a : *alerts) kinds.insert(a["kind"]);
+  for (const auto& a : *alerts) {
+    kinds.insert(a.kind);
+    EXPECT_EQ(a.severity, a.kind == "late_mission" || a.date < today ? "critical"
+                          : days_between(today, a.date) <= 14        ? "warning"
+                                                                     : "info");
+  }
   EXPECT_TRUE(kinds.count("anniversary"));
   EXPECT_TRUE(kinds.count("payment"));
   EXPECT_TRUE(kinds.count("dialogue"));
-  EXPECT_TRUE(aci_->alerts({cpts75_}, "2026-01-10")->empty());
+  EXPECT_TRUE(aci_->alerts({cpts75_}, today)->empty());
+  // The portfolio's provider gives the same alerts, kinds prefixed, source "aci".
+  auto portfolio = aci_alert_source()(*db_, {cpts57_}, today);
+  ASSERT_TRUE(portfolio) << portfolio.error().describe();
+  ASSERT_EQ(portfolio->size(), alerts->size());
+  for (std::size_t i = 0; i < alerts->size(); ++i) {
+    EXPECT_EQ((*portfolio)[i].kind, "aci_" + (*alerts)[i].kind);
+    EXPECT_EQ((*portfolio)[i].label, (*alerts)[i].label);
+    EXPECT_EQ((*portfolio)[i].source, "aci");
+    EXPECT_EQ((*portfolio)[i].date, (*alerts)[i].date);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AciServiceTest, testing::all_backends(), testing::backend_name);
