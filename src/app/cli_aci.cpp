@@ -13,13 +13,12 @@
 #include "aci/deadlines.hpp"
 #include "aci/rules.hpp"
 #include "aci/schedule.hpp"
+#include "app/application.hpp"
 #include "app/cli.hpp"
 #include "app/config.hpp"
-#include "refdata/reference_file.hpp"
-#include "services/aci.hpp"
-#include "store/database.hpp"
 #include "common/csv.hpp"
 #include "common/dates.hpp"
+#include "services/aci.hpp"
 
 namespace maillage::app {
 
@@ -147,8 +146,9 @@ void add_aci_commands(CLI::App& root) {
   import_cmd->add_option("contract", imp->contract, "Fichier du contrat (JSON)")->required();
   import_cmd->add_option("--structure", imp->structure, "Identifiant de la structure signataire")
       ->required();
-  import_cmd->add_option("--communes", imp->communes,
-                         "Communes du territoire contractuel (codes INSEE séparés par des virgules)");
+  import_cmd->add_option(
+      "--communes", imp->communes,
+      "Communes du territoire contractuel (codes INSEE séparés par des virgules)");
   import_cmd->add_option_function<std::string>(
       "--database", [imp](const std::string& v) { imp->flags["database"] = v; },
       "Base de données (défaut : réglage database)");
@@ -158,12 +158,8 @@ void add_aci_commands(CLI::App& root) {
   import_cmd->callback([imp] {
     auto resolved = resolve_config(ConfigSources{imp->flags, {}});
     if (!resolved) fail_with(resolved.error().describe());
-    auto db = store::Database::open(resolved->config.database);
-    if (!db) fail_with(db.error().describe());
-    auto version = (*db)->migrate();
-    if (!version) fail_with(version.error().describe());
-    auto ref = refdata::load_reference(resolved->config.reference);
-    if (!ref) fail_with(ref.error().describe());
+    auto app = Application::open(resolved->config);
+    if (!app) fail_with(app.error().describe());
     std::ifstream in(imp->contract, std::ios::binary);
     if (!in) fail_with("impossible de lire « " + imp->contract + " »");
     std::stringstream text;
@@ -180,8 +176,7 @@ void add_aci_commands(CLI::App& root) {
     cli.login = "cli";
     cli.display_name = "Ligne de commande";
     cli.role = services::Role::admin;
-    services::AciService service(**db, *ref);
-    auto id = service.create_contract(cli, imp->structure, text.str(), communes);
+    auto id = (*app)->services().aci.create_contract(cli, imp->structure, text.str(), communes);
     if (!id) fail_with(imp->contract + " : " + id.error().describe());
     std::cout << "contrat n° " << *id << " enregistré : /aci/contrats/" << *id << "\n";
   });

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "app/cli.hpp"
+#include "app/config.hpp"
 #include "coverage/coverage.hpp"
 #include "coverage/report.hpp"
 #include "coverage/territory_csv.hpp"
@@ -24,9 +25,6 @@
 namespace maillage::app {
 
 namespace {
-
-constexpr const char* kEtalabCommunes =
-    "node_modules/@etalab/decoupage-administratif/data/communes.json";
 
 struct CoverageFlags {
   std::string departement;
@@ -88,9 +86,14 @@ void run(const CoverageFlags& f) {
     coverage::ImportOptions options;
     options.default_stage = f.stage;
     options.known_stages = known_stages;
+    // --anciennes-communes, else the former_communes setting (its default: under the assets).
+    std::string default_former = kEtalabCommunesFile;
+    if (auto resolved = resolve_config(ConfigSources{})) {
+      default_former = former_communes_path(resolved->config);
+    }
     const std::string former_path =
         !f.former.empty() ? f.former
-                          : (std::filesystem::exists(kEtalabCommunes) ? kEtalabCommunes : "");
+                          : (std::filesystem::exists(default_former) ? default_former : "");
     if (!former_path.empty()) {
       auto text = read_file(former_path);
       if (!text) die(text.error());
@@ -100,7 +103,7 @@ void run(const CoverageFlags& f) {
       options.former = &former;
     }
     if (former_path.empty()) {
-      std::cerr << "attention : table des anciennes communes introuvable (" << kEtalabCommunes
+      std::cerr << "attention : table des anciennes communes introuvable (" << default_former
                 << ") : les codes d'anciennes communes seront signalés comme inconnus\n";
     }
     auto text = read_file(f.territories);
@@ -160,7 +163,7 @@ void add_coverage_commands(CLI::App& root) {
                   "ou var/reference.sqlite)");
   cmd->add_option("--anciennes-communes", f->former,
                   std::string("communes.json d'@etalab/decoupage-administratif (défaut : ") +
-                      kEtalabCommunes + " s'il existe)");
+                      kEtalabCommunesFile + " sous le dossier des ressources, réglage former_communes)");
   cmd->add_option("--etape", f->stage,
                   "Étape des territoires dont le fichier ne donne pas l'étape (ex. aci_signe)");
   cmd->add_option("--seuil", f->min_population,

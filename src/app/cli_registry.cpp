@@ -3,18 +3,17 @@
 // structure with its stage, next deadline and number of alerts), computed by services::Registry
 // exactly as the API does. Run by whoever administers the server, so it reads everything (admin
 // principal "system"); it writes nothing.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
 #include <string>
 
+#include "app/application.hpp"
 #include "app/cli.hpp"
 #include "app/config.hpp"
-#include "refdata/reference_file.hpp"
 #include "services/registry.hpp"
-#include "store/database.hpp"
 
 namespace maillage::app {
 
@@ -48,23 +47,16 @@ void portfolio(const PortfolioFlags& f) {
   if (!resolved) die(resolved.error());
   const Config& config = resolved->config;
 
-  auto ref = refdata::load_reference(config.reference);
-  if (!ref) {
-    Error e = ref.error();
-    if (e.file.empty()) e.file = config.reference;
-    die(e);
-  }
-  if (!ref->communes.empty() && ref->commune(ref->communes.front().code) == nullptr) ref->index();
-  auto db = store::Database::open(config.database);
-  if (!db) die(db.error());
-  if (auto v = (*db)->migrate(); !v) die(v.error());
-  auto reg = services::Registry::create(**db, *ref);
-  if (!reg) die(reg.error());
+  // The composition root: the same services (and alert sources, ACI included) as the server.
+  auto app = Application::open(config);
+  if (!app) die(app.error());
+  services::Registry& reg = (*app)->services().registry;
 
   registry::Date today = today_utc();
   if (!f.date.empty()) {
     auto d = registry::parse_date(f.date);
-    if (!d) die(Error{ErrorCode::invalid_input, "date attendue au format AAAA-MM-JJ", "--date", "", 0});
+    if (!d)
+      die(Error{ErrorCode::invalid_input, "date attendue au format AAAA-MM-JJ", "--date", "", 0});
     today = *d;
   }
   services::PortfolioFilter filter;
@@ -73,7 +65,7 @@ void portfolio(const PortfolioFlags& f) {
   services::Principal system;
   system.login = "system";
   system.role = services::Role::admin;
-  auto p = reg->portfolio(system, f.departement, filter, today);
+  auto p = reg.portfolio(system, f.departement, filter, today);
   if (!p) die(p.error());
 
   std::cout << fmt::format("Portefeuille — {} ({}) au {} : {} structures\n\n", p->departement_name,
@@ -111,12 +103,14 @@ void add_registry_commands(CLI::App& root) {
   p->add_option("--departement", flags->departement, "Code du département (ex. 57)")->required();
   p->add_option("--type", flags->kind, "Type de structure (CPTS, MSP, ESP, CDS)");
   p->add_option("--etape", flags->stage, "Étape du cycle de vie (ex. aci_signe)");
-  p->add_option("--date", flags->date, "Date de calcul des alertes (AAAA-MM-JJ) [défaut : aujourd'hui]");
+  p->add_option("--date", flags->date,
+                "Date de calcul des alertes (AAAA-MM-JJ) [défaut : aujourd'hui]");
   p->add_option("--database", flags->database,
                 "Base de données : fichier SQLite ou postgresql://... [défaut : env "
                 "MAILLAGE_DATABASE, sinon var/maillage.sqlite]");
-  p->add_option("--reference", flags->reference,
-                "Fichier du référentiel [défaut : env MAILLAGE_REFERENCE, sinon var/reference.sqlite]");
+  p->add_option(
+      "--reference", flags->reference,
+      "Fichier du référentiel [défaut : env MAILLAGE_REFERENCE, sinon var/reference.sqlite]");
   p->callback([flags] { portfolio(*flags); });
 }
 

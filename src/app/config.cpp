@@ -65,6 +65,9 @@ constexpr std::array kSettings{
     Setting{"trust_proxy", SettingType::boolean, "false",
             "Adresse du client lue dans X-Forwarded-For (uniquement derrière un proxy inverse de "
             "confiance, qui écrase cet en-tête)"},
+    Setting{"former_communes", SettingType::string, "",
+            "Table des anciennes communes (communes.json d'etalab) pour les imports de territoire "
+            "(vide : celle de node_modules sous le dossier des ressources)"},
 };
 
 constexpr auto kTargets = std::to_array<Target>({
@@ -88,6 +91,7 @@ constexpr auto kTargets = std::to_array<Target>({
     &Config::reference_max_age,
     &Config::access_log,
     &Config::trust_proxy,
+    &Config::former_communes,
 });
 static_assert(kTargets.size() == kSettings.size(), "every setting needs its Config member");
 
@@ -404,6 +408,11 @@ std::string assets_root(const Config& config) {
     if (fs::is_directory(dir / "web" / "templates", missing)) return dir.string();
   }
   return fs::current_path(ec).string();
+}
+
+std::string former_communes_path(const Config& config) {
+  if (!config.former_communes.empty()) return config.former_communes;
+  return (std::filesystem::path(assets_root(config)) / kEtalabCommunesFile).string();
 }
 
 }  // namespace maillage::app

@@ -38,6 +38,7 @@ struct Config {
   std::chrono::seconds reference_max_age{0};
   bool access_log = true;
   bool trust_proxy = false;
+  std::string former_communes;  // etalab communes.json ("" = the one under the assets' node_modules)
 };
 
 enum class SettingType : std::uint8_t { string, integer, boolean, duration, choice };
@@ -93,5 +94,12 @@ std::string format_setting(const Config& config, const Setting& s);
 /// directory when it has web/templates, otherwise the first folder above the executable that has
 /// web/templates (the source tree of a binary run from build/<preset>/).
 std::string assets_root(const Config& config);
+
+/// The etalab former-communes table, relative to the assets folder (an npm package of the lock file).
+inline constexpr const char* kEtalabCommunesFile =
+    "node_modules/@etalab/decoupage-administratif/data/communes.json";
+
+/// `config.former_communes` when set, else kEtalabCommunesFile under assets_root(config).
+std::string former_communes_path(const Config& config);
 
 }  // namespace maillage::app

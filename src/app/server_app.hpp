@@ -1,12 +1,13 @@
-// The composition root of `maillage serve`: from a Config it opens and migrates the database,
-// loads the référentiel, the templates and the assets, builds the Accounts service, the routes
-// and the HTTP server, and binds the port. Tests create it in-process on port 0.
+// `maillage serve`: the Application (database, référentiel, every service: application.hpp), the
+// templates and assets, the routes (src/http) and the HTTP server bound to its port. Tests create
+// it in-process on port 0.
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <optional>
 
+#include "app/application.hpp"
 #include "app/config.hpp"
 #include "common/error.hpp"
 #include "geo/referentiel.hpp"
@@ -31,9 +32,6 @@ struct ServerAppOptions {
   std::function<void(services::AccountSettings&)> tune_accounts;
 };
 
-/// The Accounts settings a Config asks for (session lifetime, login rate limiting).
-services::AccountSettings account_settings(const Config& config);
-
 class ServerApp {
  public:
   static Result<std::unique_ptr<ServerApp>> create(const Config& config,
@@ -50,18 +48,17 @@ class ServerApp {
   void stop();
 
   [[nodiscard]] const http::Router& router() const;
-  [[nodiscard]] store::Database& database() { return *db_; }
-  [[nodiscard]] services::Accounts& accounts() { return *accounts_; }
-  [[nodiscard]] const geo::Referentiel& referentiel() const { return referentiel_; }
+  [[nodiscard]] Application& application() { return *application_; }
+  [[nodiscard]] store::Database& database() { return application_->database(); }
+  [[nodiscard]] services::Accounts& accounts() { return application_->services().accounts; }
+  [[nodiscard]] const geo::Referentiel& referentiel() const { return application_->referentiel(); }
 
  private:
   ServerApp() = default;
 
   struct Assets;
-  std::unique_ptr<store::Database> db_;
-  geo::Referentiel referentiel_;
+  std::unique_ptr<Application> application_;
   std::unique_ptr<Assets> assets_;
-  std::unique_ptr<services::Accounts> accounts_;
   std::unique_ptr<http::WebApp> web_;
   std::unique_ptr<http::Server> server_;
   int port_ = 0;

@@ -82,7 +82,7 @@ class AciFeature final : public Feature {
   void make_schemas();
 
   const Site& site_;
-  services::AciService aci_;
+  services::AciService& aci_;
   std::shared_ptr<const JsonSchema> measure_schema_, agree_schema_, workspace_schema_,
       comment_schema_, attachment_schema_, budget_schema_, fiche_create_schema_,
       fiche_update_schema_, adjustment_schema_, contract_schema_, contract_update_schema_;

@@ -74,7 +74,7 @@ const std::vector<Role> kFicheWriters{Role::admin, Role::coordinator};
 
 }  // namespace
 
-AciFeature::AciFeature(const Site& site) : site_(site), aci_(site.db, site.ref) { make_schemas(); }
+AciFeature::AciFeature(const Site& site) : site_(site), aci_(site.services.aci) { make_schemas(); }
 
 void AciFeature::make_schemas() {
   measure_schema_ =
@@ -235,9 +235,6 @@ void AciFeature::add_routes(RouteTable& table) {
 }
 
 std::unique_ptr<Feature> make_aci_feature(const Site& site) {
-  // ACI dates in the ROC portfolio: dialogue dates, anniversaries, payments due, late missions
-  // (computed by the service; the composition root may register them instead).
-  services::register_aci_alert_source();
   return std::make_unique<AciFeature>(site);
 }
 

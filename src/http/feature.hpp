@@ -14,6 +14,7 @@
 #include "geo/referentiel.hpp"
 #include "http/router.hpp"
 #include "http/templates.hpp"
+#include "services/services.hpp"
 
 namespace maillage::store {
 class Database;
@@ -25,6 +26,7 @@ struct SiteOptions;
 
 /// What WebApp shares with the features. References outlive every feature.
 struct Site {
+  services::Services& services;  // built once by the composition root (src/app)
   store::Database& db;
   const geo::Referentiel& ref;
   const Templates& templates;

@@ -53,10 +53,7 @@ class RegistryFeature final : public Feature {
   [[nodiscard]] std::vector<NavEntry> navigation(const services::Principal& who) const override;
 
  private:
-  Result<services::Registry*> reg() const {
-    if (!registry_) return tl::unexpected(registry_.error());
-    return const_cast<services::Registry*>(&*registry_);
-  }
+  Result<services::Registry*> reg() const { return &registry_; }
   using Method = Result<Response> (RegistryFeature::*)(const RequestContext&);
   Handler bind(Method m) {
     return [this, m](const RequestContext& ctx) { return (this->*m)(ctx); };
@@ -112,7 +109,7 @@ class RegistryFeature final : public Feature {
   std::map<std::string, std::shared_ptr<const CachedPortfolio>> cache_;
 
   const Site& site_;
-  Result<services::Registry> registry_;
+  services::Registry& registry_;
   // Request bodies: the same schema checks the body and documents the route (OpenAPI).
   std::shared_ptr<const JsonSchema> create_schema_, update_schema_, transition_schema_,
       milestone_schema_, document_schema_;

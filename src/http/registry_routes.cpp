@@ -32,7 +32,7 @@ std::vector<JsonProperty> field_properties() {
 }  // namespace
 
 RegistryFeature::RegistryFeature(const Site& site)
-    : site_(site), registry_(services::Registry::create(site.db, site.ref)) {
+    : site_(site), registry_(site.services.registry) {
   auto object = [](std::string d, std::vector<JsonProperty> p) {
     return std::make_shared<const JsonSchema>(json_object(std::move(d), std::move(p)));
   };

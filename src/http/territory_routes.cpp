@@ -92,12 +92,9 @@ Response json_answer(const json& body, int status = 200) {
   return r;
 }
 
-using TerritoriesFactory = std::function<Result<std::unique_ptr<services::Territories>>()>;
-
 class TerritoryFeature final : public Feature {
  public:
-  TerritoryFeature(const Site& site, TerritoriesFactory factory)
-      : site_(site), factory_(std::move(factory)) {}
+  explicit TerritoryFeature(const Site& site) : site_(site) {}
 
   void add_routes(RouteTable& table) override {
     const auto signed_in = AccessRule::authenticated();
@@ -167,24 +164,9 @@ class TerritoryFeature final : public Feature {
   }
 
  private:
-  // Built at the first request, not in the constructor: the unit graph costs ~12 ms on the
-  // national référentiel and the server should not pay it for features nobody calls.
-  Result<services::Territories*> service() {
-    std::call_once(once_, [this] {
-      auto s = factory_();
-      if (s) {
-        service_ = std::move(*s);
-      } else {
-        error_ = s.error();
-      }
-    });
-    if (!service_) return tl::unexpected(error_);
-    return service_.get();
-  }
-
   Result<Response> api_get(const RequestContext& ctx) {
     auto id = MAILLAGE_TRY(structure_id(ctx));
-    auto* svc = MAILLAGE_TRY(service());
+    services::Territories* svc = &site_.services.territories;
     bool outline = ctx.request.query_value("contour").value_or("0") == "1";
     auto v = MAILLAGE_TRY(svc->get(*ctx.principal(), id, outline));
     json body = territory_json(site_.ref, v);
@@ -195,7 +177,7 @@ class TerritoryFeature final : public Feature {
   Result<Response> api_put(const RequestContext& ctx) {
     auto id = MAILLAGE_TRY(structure_id(ctx));
     auto body = MAILLAGE_TRY(read_json_body(ctx.request, *territory_schema()));
-    auto* svc = MAILLAGE_TRY(service());
+    services::Territories* svc = &site_.services.territories;
     auto codes = body["communes"].get<std::vector<std::string>>();
     auto v = svc->replace(*ctx.principal(), id, body["version"].get<std::int64_t>(), codes);
     if (!v) {
@@ -208,7 +190,7 @@ class TerritoryFeature final : public Feature {
 
   Result<Response> api_export(const RequestContext& ctx) {
     auto id = MAILLAGE_TRY(structure_id(ctx));
-    auto* svc = MAILLAGE_TRY(service());
+    services::Territories* svc = &site_.services.territories;
     Response r;
     r.content_type = "text/csv; charset=utf-8";
     r.body = MAILLAGE_TRY(svc->export_csv(*ctx.principal(), id));
@@ -221,7 +203,7 @@ class TerritoryFeature final : public Feature {
   Result<Response> api_preview(const RequestContext& ctx) {
     auto id = MAILLAGE_TRY(structure_id(ctx));
     auto body = MAILLAGE_TRY(read_json_body(ctx.request, *import_schema()));
-    auto* svc = MAILLAGE_TRY(service());
+    services::Territories* svc = &site_.services.territories;
     auto p = MAILLAGE_TRY(svc->preview_csv(*ctx.principal(), id, body["fichier"].get<std::string>(),
                                            body["contenu"].get<std::string>()));
     return json_answer(territory_preview_json(site_.ref, p));
@@ -230,14 +212,14 @@ class TerritoryFeature final : public Feature {
   Result<Response> api_confirm(const RequestContext& ctx) {
     auto id = MAILLAGE_TRY(structure_id(ctx));
     auto body = MAILLAGE_TRY(read_json_body(ctx.request, *confirm_schema()));
-    auto* svc = MAILLAGE_TRY(service());
+    services::Territories* svc = &site_.services.territories;
     auto v = MAILLAGE_TRY(svc->confirm_csv(*ctx.principal(), id, ctx.request.param("jeton"),
                                            body["version"].get<std::int64_t>()));
     return json_answer(territory_json(site_.ref, v));
   }
 
   Result<Response> api_coverage(const RequestContext& ctx) {
-    auto* svc = MAILLAGE_TRY(service());
+    services::Territories* svc = &site_.services.territories;
     auto c = MAILLAGE_TRY(svc->coverage(
         *ctx.principal(), ctx.request.query_value("niveau").value_or(""),
         ctx.request.query_value("code").value_or(""), ctx.request.query_value("etape").value_or(""),
@@ -246,7 +228,7 @@ class TerritoryFeature final : public Feature {
   }
 
   Result<Response> api_observatory(const RequestContext& ctx) {
-    auto* svc = MAILLAGE_TRY(service());
+    services::Territories* svc = &site_.services.territories;
     auto o = MAILLAGE_TRY(svc->observatory(*ctx.principal()));
     return json_answer(observatory_json(o));
   }
@@ -257,7 +239,7 @@ class TerritoryFeature final : public Feature {
     if (dep == nullptr) {
       return fail(ErrorCode::not_found, fmt::format("Le département {} n'existe pas.", code));
     }
-    auto* svc = MAILLAGE_TRY(service());
+    services::Territories* svc = &site_.services.territories;
     std::string etape = ctx.request.query_value("etape").value_or("toutes");
     // The page shows the same document as the API (first paint without waiting for the JS).
     auto c = MAILLAGE_TRY(svc->coverage(*ctx.principal(), "departement", dep->code, etape, false));
@@ -286,7 +268,7 @@ class TerritoryFeature final : public Feature {
 
   Result<Response> page_territory(const RequestContext& ctx) {
     auto id = MAILLAGE_TRY(structure_id(ctx));
-    auto* svc = MAILLAGE_TRY(service());
+    services::Territories* svc = &site_.services.territories;
     auto v = MAILLAGE_TRY(svc->get(*ctx.principal(), id, false));
     const bool editable =
         svc->can_edit(*ctx.principal(), v.structure) && v.structure.kind == "CPTS";
@@ -334,7 +316,7 @@ class TerritoryFeature final : public Feature {
   }
 
   Result<Response> page_observatory(const RequestContext& ctx) {
-    auto* svc = MAILLAGE_TRY(service());
+    services::Territories* svc = &site_.services.territories;
     auto o = MAILLAGE_TRY(svc->observatory(*ctx.principal()));
     auto value_or_zero = [](const auto& map, const std::string& key) {
       auto it = map.find(key);
@@ -363,22 +345,12 @@ class TerritoryFeature final : public Feature {
   }
 
   const Site& site_;
-  TerritoriesFactory factory_;
-  std::once_flag once_;
-  std::unique_ptr<services::Territories> service_;
-  Error error_;
 };
 
 }  // namespace
 
 std::unique_ptr<Feature> make_territory_feature(const Site& site) {
-  // The one place the territories service is built (lazily, at the first request). The
-  // former-communes file is a hard-coded path relative to the working directory: the composition
-  // root should give it as a setting.
-  services::TerritorySettings settings;
-  settings.former_communes_file = "node_modules/@etalab/decoupage-administratif/data/communes.json";
-  return std::make_unique<TerritoryFeature>(
-      site, [&site, settings] { return services::make_territories(site.db, site.ref, settings); });
+  return std::make_unique<TerritoryFeature>(site);
 }
 
 }  // namespace maillage::http

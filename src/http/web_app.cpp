@@ -4,25 +4,26 @@
 
 #include <algorithm>
 #include <cctype>
-
 #include <nlohmann/json.hpp>
 
 #include "common/error_catalogue.hpp"
+#include "common/french.hpp"
 #include "http/compress.hpp"
 #include "http/schemas.hpp"
+#include "services/operations.hpp"
 #include "store/database.hpp"
-#include "common/french.hpp"
 
 namespace maillage::http {
 
 using nlohmann::json;
 using services::Role;
 
-WebApp::WebApp(store::Database& db, services::Accounts& accounts,
+WebApp::WebApp(services::Services& services, store::Database& db,
                const geo::Referentiel& referentiel, const Templates& templates,
                const AssetStore& assets, SiteOptions options)
-    : db_(db),
-      accounts_(accounts),
+    : services_(services),
+      db_(db),
+      accounts_(services.accounts),
       ref_(referentiel),
       templates_(templates),
       assets_(assets),
@@ -32,12 +33,12 @@ WebApp::WebApp(store::Database& db, services::Accounts& accounts,
           [this](const std::string& token) { return accounts_.session(token); },
           [this](const Error& e, const RequestContext& ctx) { return error_page(e, ctx); }}),
       cells_(referentiel.departements.size()) {
-  site_ = std::make_unique<Site>(Site{
-      db_, ref_, templates_, options_,
-      [this](const std::string& name, json data, const RequestContext& ctx) {
-        return render_page(name, std::move(data), ctx);
-      },
-      [this](const services::Principal* who) { return default_departement(who); }});
+  site_ = std::make_unique<Site>(
+      Site{services_, db_, ref_, templates_, options_,
+           [this](const std::string& name, json data, const RequestContext& ctx) {
+             return render_page(name, std::move(data), ctx);
+           },
+           [this](const services::Principal* who) { return default_departement(who); }});
   features_.push_back(make_registry_feature(*site_));
   features_.push_back(make_territory_feature(*site_));
   features_.push_back(make_diagnostic_feature(*site_));
@@ -46,8 +47,8 @@ WebApp::WebApp(store::Database& db, services::Accounts& accounts,
   add_routes();
 }
 
-Route& RouteTable::add(std::string method, std::string pattern, AccessRule access,
-                       RouteKind kind, Handler handler, std::string summary) {
+Route& RouteTable::add(std::string method, std::string pattern, AccessRule access, RouteKind kind,
+                       Handler handler, std::string summary) {
   Route r;
   r.method = std::move(method);
   r.pattern = std::move(pattern);
@@ -75,8 +76,8 @@ void WebApp::add_routes() {
   const auto signed_in = AccessRule::authenticated();
   const auto admins = AccessRule::only({Role::admin});
   RouteTable table;
-  auto add = [&table](std::string method, std::string pattern, AccessRule access,
-                      RouteKind kind, Handler handler, std::string summary) -> Route& {
+  auto add = [&table](std::string method, std::string pattern, AccessRule access, RouteKind kind,
+                      Handler handler, std::string summary) -> Route& {
     return table.add(std::move(method), std::move(pattern), std::move(access), kind,
                      std::move(handler), std::move(summary));
   };
@@ -102,8 +103,8 @@ void WebApp::add_routes() {
   add("GET", "/api/v1/users", admins, RouteKind::api, bind(&WebApp::api_list_users),
       "Liste des comptes");
   {
-    Route& r = add("POST", "/api/v1/users", admins, RouteKind::api,
-                   bind(&WebApp::api_create_user), "Crée un compte");
+    Route& r = add("POST", "/api/v1/users", admins, RouteKind::api, bind(&WebApp::api_create_user),
+                   "Crée un compte");
     r.body = schemas::new_user();
     r.success_status = 201;
   }
@@ -126,8 +127,7 @@ void WebApp::add_routes() {
       "Ressources statiques (Leaflet, htmx, CSS et JavaScript de l'application)");
 
   // Pages
-  add("GET", "/connexion", anyone, RouteKind::page, bind(&WebApp::page_login),
-      "Page de connexion")
+  add("GET", "/connexion", anyone, RouteKind::page, bind(&WebApp::page_login), "Page de connexion")
       .query = {{"suite", "Page à ouvrir après la connexion", false, false}};
   add("POST", "/connexion", anyone, RouteKind::page, bind(&WebApp::page_login_submit),
       "Formulaire de connexion");
@@ -198,9 +198,9 @@ Result<std::string> WebApp::render_page(const std::string& name, json data,
     for (const auto& e : entries) {
       const Route* r = router_.match("GET", e.href, nullptr);
       if (r == nullptr || !r->access.allows(who)) continue;
-      bool active = e.href == "/" ? ctx.request.path == "/"
-                                  : ctx.request.path.rfind(e.href.substr(0, e.href.find('/', 1)),
-                                                           0) == 0;
+      bool active = e.href == "/"
+                        ? ctx.request.path == "/"
+                        : ctx.request.path.rfind(e.href.substr(0, e.href.find('/', 1)), 0) == 0;
       nav.push_back({{"libelle", e.label}, {"href", e.href}, {"actif", active}});
     }
     data["navigation"] = std::move(nav);
@@ -226,7 +226,7 @@ Response WebApp::error_page(const Error& error, const RequestContext& ctx) const
 }
 
 Result<Response> WebApp::healthz(const RequestContext&) {
-  auto version = db_.schema_version();
+  auto version = services_.operations.schema_version();
   if (!version) {
     return fail(ErrorCode::unavailable, "base de données injoignable");
   }
@@ -246,8 +246,7 @@ Result<Response> WebApp::asset(const RequestContext& ctx) {
   // version still gets the current file, but only briefly.
   bool current = ctx.request.param("version") == assets_.version();
   make_cacheable(ctx.request, r,
-                 current ? "public, max-age=31536000, immutable" : "public, max-age=300",
-                 a->etag);
+                 current ? "public, max-age=31536000, immutable" : "public, max-age=300", a->etag);
   if (r.status == 200) {
     if (accepted_encoding(ctx.request.header("Accept-Encoding"), true) == Encoding::identity) {
       r.body = a->content;

@@ -18,6 +18,7 @@
 #include "http/router.hpp"
 #include "http/templates.hpp"
 #include "services/accounts.hpp"
+#include "services/services.hpp"
 
 namespace maillage::store {
 class Database;
@@ -26,8 +27,8 @@ class Database;
 namespace maillage::http {
 
 struct SiteOptions {
-  bool secure_cookies = false;                    // add Secure to cookies (HTTPS deployments)
-  std::chrono::seconds reference_max_age{3600};   // Cache-Control max-age of référentiel answers
+  bool secure_cookies = false;                   // add Secure to cookies (HTTPS deployments)
+  std::chrono::seconds reference_max_age{3600};  // Cache-Control max-age of référentiel answers
   std::size_t max_body_bytes = 1 << 20;
   std::string home_departement = "57";  // map shown to roles without a territory of their own
 };
@@ -38,7 +39,7 @@ inline constexpr const char* kLoginCsrfCookie = "maillage_login_csrf";
 class WebApp {
  public:
   /// Everything passed by reference must outlive the WebApp.
-  WebApp(store::Database& db, services::Accounts& accounts, const geo::Referentiel& referentiel,
+  WebApp(services::Services& services, store::Database& db, const geo::Referentiel& referentiel,
          const Templates& templates, const AssetStore& assets, SiteOptions options);
   WebApp(const WebApp&) = delete;
   WebApp& operator=(const WebApp&) = delete;
@@ -97,6 +98,7 @@ class WebApp {
   Result<Response> login_form(const RequestContext& ctx, int status, const std::string& message,
                               const std::string& login, const std::string& next);
 
+  services::Services& services_;
   store::Database& db_;
   services::Accounts& accounts_;
   const geo::Referentiel& ref_;

@@ -70,12 +70,6 @@ Result<std::unique_ptr<Territories>> Territories::create(store::Database& db,
       new Territories(db, ref, std::move(settings), std::move(graph), std::move(lifecycles)));
 }
 
-Result<std::unique_ptr<Territories>> make_territories(store::Database& db,
-                                                      const geo::Referentiel& ref,
-                                                      TerritorySettings settings) {
-  return Territories::create(db, ref, std::move(settings));
-}
-
 Territories::Territories(store::Database& db, const geo::Referentiel& ref,
                          TerritorySettings settings, coverage::UnitGraph graph,
                          registry::Lifecycles lifecycles)

@@ -285,11 +285,4 @@ class Territories {
   std::shared_ptr<const Snapshot> cache_;
 };
 
-/// Builds the territories service: the one place where it is constructed (the composition root
-/// calls it). `settings.former_communes_file` is the caller's (etalab communes.json), read at
-/// the first CSV import.
-Result<std::unique_ptr<Territories>> make_territories(store::Database& db,
-                                                      const geo::Referentiel& ref,
-                                                      TerritorySettings settings);
-
 }  // namespace maillage::services

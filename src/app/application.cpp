@@ -1,0 +1,117 @@
+#include "app/application.hpp"
+
+#include "common/try.hpp"
+#include "refdata/reference_file.hpp"
+#include "services/aci.hpp"
+#include "services/diagnostic.hpp"
+#include "services/operations.hpp"
+#include "services/registry.hpp"
+#include "services/roster_campaigns.hpp"
+#include "services/roster_jobs.hpp"
+#include "services/territory.hpp"
+#include "store/database.hpp"
+
+namespace maillage::app {
+
+struct Application::Owned {
+  std::unique_ptr<services::Accounts> accounts;
+  std::unique_ptr<services::Registry> registry;
+  std::unique_ptr<services::Territories> territories;
+  std::unique_ptr<services::Diagnostics> diagnostics;
+  std::unique_ptr<services::AciService> aci;
+  std::unique_ptr<services::RosterCampaigns> roster;
+  std::unique_ptr<services::RosterJobRunner> roster_jobs;
+  std::unique_ptr<services::Operations> operations;
+};
+
+services::AccountSettings account_settings(const Config& config) {
+  services::AccountSettings s;
+  s.session_lifetime = config.session_lifetime;
+  s.max_failed_logins = config.max_failed_logins;
+  s.failed_login_window = config.failed_login_window;
+  return s;
+}
+
+namespace {
+
+Result<std::unique_ptr<store::Database>> open_database(const Config& config, int read_connections) {
+  store::DatabaseOptions options;
+  options.read_connections = read_connections;
+  auto db = store::Database::open(config.database, options);
+  if (!db) {
+    Error e = db.error();
+    if (e.field.empty()) e.field = "database";
+    return tl::unexpected(std::move(e));
+  }
+  MAILLAGE_CHECK((*db)->migrate());
+  return std::move(*db);
+}
+
+Result<geo::Referentiel> load_referentiel(const Config& config) {
+  auto ref = refdata::load_reference(config.reference);
+  if (!ref) {
+    Error e = ref.error();
+    if (e.file.empty()) e.file = config.reference;
+    if (e.field.empty()) e.field = "reference";
+    e.message += " (construisez-le avec `maillage reference build --out " + config.reference +
+                 "` ou `make reference`)";
+    return tl::unexpected(std::move(e));
+  }
+  return std::move(*ref);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Application>> Application::open(const Config& config,
+                                                       ApplicationOptions options) {
+  std::unique_ptr<Application> app(new Application);
+  app->config_ = config;
+  app->db_ = MAILLAGE_TRY(open_database(config, options.read_connections));
+  if (options.referentiel) {
+    app->referentiel_ = std::move(*options.referentiel);
+  } else {
+    app->referentiel_ = MAILLAGE_TRY(load_referentiel(config));
+  }
+  store::Database& db = *app->db_;
+  const geo::Referentiel& ref = app->referentiel_;
+
+  auto owned = std::make_unique<Owned>();
+  services::AccountSettings accounts = account_settings(config);
+  if (options.tune_accounts) options.tune_accounts(accounts);
+  owned->accounts = std::make_unique<services::Accounts>(db, accounts);
+  owned->registry =
+      std::make_unique<services::Registry>(MAILLAGE_TRY(services::Registry::create(db, ref)));
+  services::TerritorySettings territory;
+  territory.former_communes_file = former_communes_path(config);
+  owned->territories = MAILLAGE_TRY(services::Territories::create(db, ref, std::move(territory)));
+  owned->diagnostics =
+      std::make_unique<services::Diagnostics>(db, ref, services::rpps_supply_source(db));
+  owned->aci = std::make_unique<services::AciService>(db, ref);
+  owned->roster =
+      std::make_unique<services::RosterCampaigns>(db, [&ref](std::string_view departement) {
+        const auto* d = ref.departement(std::string(departement));
+        return d ? d->region : std::string();
+      });
+  owned->roster_jobs =
+      std::make_unique<services::RosterJobRunner>(db, services::RosterJobSettings{});
+  if (options.run_roster_jobs) owned->roster_jobs->start();
+  owned->operations = std::make_unique<services::Operations>(db);
+
+  // The ROC portfolio shows the ACI dates too, on the page and in `maillage registry portfolio`.
+  services::register_aci_alert_source();
+
+  app->services_ = std::make_unique<services::Services>(services::Services{
+      *owned->accounts, *owned->registry, *owned->territories, *owned->diagnostics, *owned->aci,
+      *owned->roster, *owned->roster_jobs, *owned->operations});
+  app->owned_ = std::move(owned);
+  return app;
+}
+
+Application::~Application() {
+  // Services before the database they use; the job runner first (it may be solving).
+  services_.reset();
+  if (owned_ && owned_->roster_jobs) owned_->roster_jobs->stop();
+  owned_.reset();
+}
+
+}  // namespace maillage::app

@@ -1,0 +1,29 @@
+// Every use-case service of the application, built once by the composition root
+// (src/app/application.hpp) and handed to the HTTP layer and to the CLI alike, so that a page, an
+// API route and a command compute the same thing the same way. The composition root owns the
+// objects; this bundle only refers to them.
+#pragma once
+
+namespace maillage::services {
+
+class Accounts;
+class Registry;
+class Territories;
+class Diagnostics;
+class AciService;
+class RosterCampaigns;
+class RosterJobRunner;
+class Operations;
+
+struct Services {
+  Accounts& accounts;
+  Registry& registry;
+  Territories& territories;
+  Diagnostics& diagnostics;
+  AciService& aci;
+  RosterCampaigns& roster;
+  RosterJobRunner& roster_jobs;
+  Operations& operations;
+};
+
+}  // namespace maillage::services
