@@ -2,12 +2,13 @@
 # see. Run by `make test` (CTest test `layers`); by hand:
 #   cmake -DROOT=. -P cmake/check_layers.cmake
 #
-# The picture it enforces (an arrow reads "may include"):
+# The picture it enforces (README "Layout"; an arrow reads "may include"):
 #
-#   tools/maillage → app → http → services → store → common
-#                      ↘ demo ↗        ↘ engines ↗
-#   engines: geo access aci registry coverage roster rpps diagnostic office (each may use another)
-#   refdata (référentiel file I/O) → engines; app sees everything below it.
+#   tools/maillage → app ─┬→ http ──→ services ─┬→ store ───→ common
+#                         ├→ demo ──→ services  └→ engines ─→ common
+#                         └→ refdata ─────────────→ engines
+#   engines: geo access aci registry coverage roster rpps diagnostic office (may use each other);
+#   http and demo also see the engines, demo the store; app sees every module.
 #
 # and, for third-party headers: JSON (nlohmann) never in services; SQL client headers (sqlite3,
 # libpq) only in store and refdata; the HTTP library only in http; spdlog only in common (the
