@@ -147,7 +147,7 @@ Result<Response> RegistryFeature::api_portfolio_csv(const RequestContext& ctx) {
   auto line = [&](const std::vector<std::string>& fields) {
     for (std::size_t i = 0; i < fields.size(); ++i) {
       if (i > 0) out += ';';
-      out += csv::text_field(fields[i]);
+      out += csv::text_field(fields[i], ';');
     }
     out += "\r\n";
   };

@@ -24,8 +24,8 @@ std::string roster_csv(const std::vector<ExportEntry>& entries) {
   out += "date;debut;fin;fin_le_lendemain;type;lieu;profession;membre\r\n";
   for (const auto& e : entries) {
     out += fmt::format("{};{};{};{};{};{};{};{}\r\n", e.day, e.start_time, e.end_time,
-                       e.ends_next_day ? "oui" : "non", csv::field(e.kind), csv::field(e.label),
-                       csv::field(e.profession), csv::field(e.member));
+                       e.ends_next_day ? "oui" : "non", csv::field(e.kind, ';'), csv::field(e.label, ';'),
+                       csv::field(e.profession, ';'), csv::field(e.member, ';'));
   }
   return out;
 }

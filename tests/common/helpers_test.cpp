@@ -47,7 +47,9 @@ TEST(Csv, QuotesOnlyWhenNeededAndDoublesQuotes) {
   EXPECT_EQ(csv::field("Metz"), "Metz");
   EXPECT_EQ(csv::field(""), "");
   EXPECT_EQ(csv::field("Saint-Avold, Freyming"), "\"Saint-Avold, Freyming\"");
-  EXPECT_EQ(csv::field("a;b"), "\"a;b\"");
+  EXPECT_EQ(csv::field("a;b"), "a;b");
+  EXPECT_EQ(csv::field("a;b", ';'), "\"a;b\"");
+  EXPECT_EQ(csv::field("a,b", ';'), "a,b");
   EXPECT_EQ(csv::field("dit \"le Pays\""), "\"dit \"\"le Pays\"\"\"");
   EXPECT_EQ(csv::field("deux\nlignes"), "\"deux\nlignes\"");
   EXPECT_EQ(csv::field("cr\r"), "\"cr\r\"");
@@ -58,7 +60,7 @@ TEST(Csv, TextFieldsNeutraliseFormulas) {
   EXPECT_EQ(csv::text_field("+33 3 87"), "'+33 3 87");
   EXPECT_EQ(csv::text_field("-x"), "'-x");
   EXPECT_EQ(csv::text_field("@cmd"), "'@cmd");
-  EXPECT_EQ(csv::text_field("=a;b"), "\"'=a;b\"");
+  EXPECT_EQ(csv::text_field("=a;b", ';'), "\"'=a;b\"");
   EXPECT_EQ(csv::text_field("CPTS"), "CPTS");
 }
 
