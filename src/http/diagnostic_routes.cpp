@@ -9,10 +9,11 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "common/dates.hpp"
+#include "common/try.hpp"
 #include "http/feature.hpp"
 #include "http/web_app.hpp"
 #include "services/diagnostic.hpp"
-#include "store/database.hpp"
 
 namespace maillage::http {
 namespace {
@@ -347,11 +348,9 @@ class DiagnosticFeature final : public Feature {
 
  private:
   Result<Response> api_diagnostic(const RequestContext& ctx) {
-    auto parsed = parse_selection(ctx.request);
-    if (!parsed) return tl::unexpected(parsed.error());
-    auto report = service_.diagnose(*ctx.principal(), parsed->selection, parsed->threshold);
-    if (!report) return tl::unexpected(report.error());
-    Response r = Response::json(report_json(*report).dump(-1, ' ', false,
+    auto parsed = MAILLAGE_TRY(parse_selection(ctx.request));
+    auto report = MAILLAGE_TRY(service_.diagnose(*ctx.principal(), parsed.selection, parsed.threshold));
+    Response r = Response::json(report_json(report).dump(-1, ' ', false,
                                                          json::error_handler_t::replace));
     // Figures change with each import and each territory edit: never cached by the browser.
     r.set_header("Cache-Control", "no-store");
@@ -399,16 +398,15 @@ class DiagnosticFeature final : public Feature {
   }
 
   Result<Response> page(const RequestContext& ctx, bool printable) {
-    auto parsed = parse_selection(ctx.request);
-    if (!parsed) return tl::unexpected(parsed.error());
-    const auto& sel = parsed->selection;
+    auto parsed = MAILLAGE_TRY(parse_selection(ctx.request));
+    const auto& sel = parsed.selection;
     const bool asked = !sel.communes.empty() || !sel.epci.empty() || sel.structure;
     json data;
     data["titre"] = printable ? "Rapport de diagnostic territorial" : "Diagnostic territorial";
     data["carte_page"] = !printable;  // Leaflet (the layout loads it with carte_page)
-    if (!printable) data["formulaire"] = form_json(ctx, *parsed);
+    if (!printable) data["formulaire"] = form_json(ctx, parsed);
     if (asked) {
-      auto report = service_.diagnose(*ctx.principal(), sel, parsed->threshold);
+      auto report = service_.diagnose(*ctx.principal(), sel, parsed.threshold);
       if (!report) {
         // On the page a bad selection is shown above the form; the report has no form.
         if (printable || (report.error().code != ErrorCode::invalid_input &&
@@ -421,14 +419,14 @@ class DiagnosticFeature final : public Feature {
         result["api_url"] = "/api/v1/diagnostics?" + selection_query(*report);
         result["rapport_url"] = "/diagnostic/rapport?" + selection_query(*report);
         result["page_url"] = "/diagnostic?" + selection_query(*report);
-        result["genere_le"] = store::timestamp_now().substr(0, 10);
+        result["genere_le"] = maillage::format_date(maillage::today_utc());
         if (printable) data["titre"] = "Diagnostic territorial — " + report->title;
         data["resultat"] = std::move(result);
       }
     }
-    auto html = site_.render_page(printable ? "diagnostic_rapport" : "diagnostic", data, ctx);
-    if (!html) return tl::unexpected(html.error());
-    return Response::html(std::move(*html));
+    auto html =
+        MAILLAGE_TRY(site_.render_page(printable ? "diagnostic_rapport" : "diagnostic", data, ctx));
+    return Response::html(std::move(html));
   }
 
   const Site& site_;
