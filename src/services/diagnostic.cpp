@@ -10,8 +10,8 @@
 #include <set>
 #include <unordered_map>
 
-#include "diagnostic/professions.hpp"
 #include "common/try.hpp"
+#include "diagnostic/professions.hpp"
 #include "registry/lifecycle.hpp"
 #include "services/diagnostic_repository.hpp"
 
@@ -65,8 +65,7 @@ Status select_members(store::Database& db, const geo::Referentiel& ref, const Pr
   if (!selection.epci.empty()) {
     const geo::Epci* e = ref.epci(selection.epci);
     if (e == nullptr) {
-      return fail(ErrorCode::not_found, fmt::format("EPCI {} introuvable", selection.epci),
-                  "epci");
+      return fail(ErrorCode::not_found, fmt::format("EPCI {} introuvable", selection.epci), "epci");
     }
     members = e->members;
     report.kind = "epci";
@@ -77,7 +76,8 @@ Status select_members(store::Database& db, const geo::Referentiel& ref, const Pr
   const std::int64_t id = *selection.structure;
   DiagnosticRepository repo(db);
   auto s = MAILLAGE_TRY(repo.structure(id));
-  if (!s) return fail(ErrorCode::not_found, fmt::format("structure {} introuvable", id), "structure");
+  if (!s)
+    return fail(ErrorCode::not_found, fmt::format("structure {} introuvable", id), "structure");
   if (!covers_structure(who, id, s->departement, region_lookup(ref))) {
     return fail(ErrorCode::forbidden, "cette structure est hors de votre périmètre", "structure");
   }

@@ -41,9 +41,9 @@ Result<std::optional<DiagnosticStructureRow>> DiagnosticRepository::structure(st
 }
 
 Result<std::vector<std::string>> DiagnosticRepository::territory(std::int64_t structure_id) {
-  auto rows = MAILLAGE_TRY(db_.query(
-      "SELECT commune FROM structure_communes WHERE structure_id = $1 ORDER BY commune",
-      {structure_id}));
+  auto rows = MAILLAGE_TRY(
+      db_.query("SELECT commune FROM structure_communes WHERE structure_id = $1 ORDER BY commune",
+                {structure_id}));
   std::vector<std::string> out;
   for (store::NamedRow r : rows.each()) out.push_back(r.text("commune"));
   return out;

@@ -137,11 +137,11 @@ Status insert_activities(Tx& tx, std::int64_t sid, const rpps::SnapshotBuilder& 
                         15);
   for (const rpps::Record& r : builder.records()) {
     auto t = [&](std::uint32_t text_id) { return std::string(builder.text(text_id)); };
-    MAILLAGE_CHECK(activities.row(
-        sid, t(r.rpps), t(r.profession), t(r.site), t(r.savoir_faire), t(r.mode), t(r.secteur),
-        t(r.commune), std::int64_t{r.from_postcode ? 1 : 0},
-        std::int64_t{r.general_practitioner ? 1 : 0}, std::int64_t{r.ambulatory ? 1 : 0},
-        t(r.siret), t(r.finess), r.fte, r.line));
+    MAILLAGE_CHECK(
+        activities.row(sid, t(r.rpps), t(r.profession), t(r.site), t(r.savoir_faire), t(r.mode),
+                       t(r.secteur), t(r.commune), std::int64_t{r.from_postcode ? 1 : 0},
+                       std::int64_t{r.general_practitioner ? 1 : 0},
+                       std::int64_t{r.ambulatory ? 1 : 0}, t(r.siret), t(r.finess), r.fte, r.line));
   }
   return activities.flush();
 }
@@ -153,8 +153,7 @@ Status insert_counts_and_labels(Tx& tx, std::int64_t sid, const rpps::SnapshotBu
                     8);
   for (const rpps::CommuneCount& c : builder.commune_counts()) {
     MAILLAGE_CHECK(counts.row(sid, c.commune, c.profession, c.savoir_faire,
-                              std::int64_t{c.ambulatory ? 1 : 0}, c.activities, c.persons,
-                              c.fte));
+                              std::int64_t{c.ambulatory ? 1 : 0}, c.activities, c.persons, c.fte));
   }
   MAILLAGE_CHECK(counts.flush());
   BulkInsert labels(tx, "INSERT INTO rpps_labels (snapshot_id, kind, code, label) VALUES ", 4);
@@ -170,8 +169,8 @@ Status insert_counts_and_labels(Tx& tx, std::int64_t sid, const rpps::SnapshotBu
 }  // namespace
 
 Result<std::vector<RppsSnapshot>> RppsRepository::snapshots(std::optional<int> limit) {
-  std::string sql = std::string("SELECT ") + kSnapshotColumns + " FROM rpps_snapshots" +
-                    kSnapshotOrder;
+  std::string sql =
+      std::string("SELECT ") + kSnapshotColumns + " FROM rpps_snapshots" + kSnapshotOrder;
   Params params;
   if (limit) {
     sql += " LIMIT $1";
