@@ -9,10 +9,11 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "common/dates.hpp"
+#include "common/try.hpp"
 #include "http/feature.hpp"
 #include "http/web_app.hpp"
 #include "services/diagnostic.hpp"
-#include "store/database.hpp"
 
 namespace maillage::http {
 namespace {
@@ -160,45 +161,44 @@ json report_json(const services::DiagnosticReport& r) {
   }
   json structures = json::array();
   for (const auto& s : d.structures) {
-    structures.push_back({{"id", s.id},
-                          {"type", s.kind},
-                          {"nom", s.name},
-                          {"etape", s.stage.empty() ? json(nullptr) : json(s.stage)},
-                          {"etape_libelle",
-                           s.stage.empty() ? json(nullptr) : json(s.stage_label)}});
+    structures.push_back(
+        {{"id", s.id},
+         {"type", s.kind},
+         {"nom", s.name},
+         {"etape", s.stage.empty() ? json(nullptr) : json(s.stage)},
+         {"etape_libelle", s.stage.empty() ? json(nullptr) : json(s.stage_label)}});
   }
-  return json{
-      {"titre", r.title},
-      {"selection", {{"type", r.kind}, {"valeur", r.value}}},
-      {"population", d.population},
-      {"nombre_communes", d.commune_count},
-      {"codes_communes", r.commune_codes},
-      {"departements", r.departements},
-      {"comparaisons",
-       {{"departement", area_json(d.departement)},
-        {"region", area_json(d.region)},
-        {"france", area_json(d.france)}}},
-      {"professions", std::move(professions)},
-      {"accessibilite",
-       {{"unite", "consultations par habitant et par an (médecins généralistes)"},
-        {"moyenne", optional_number(d.mean_access)},
-        {"seuil", d.threshold},
-        {"population_avec_apl", d.population_with_access},
-        {"population_sous_seuil", d.population_under_threshold},
-        {"communes_sous_seuil", d.communes_under_threshold},
-        {"part_sous_seuil", optional_number(d.share_under_threshold)},
-        {"communes", std::move(communes)}}},
-      {"structures", std::move(structures)},
-      {"structures_par_type", d.structures_by_kind},
-      {"sources",
-       {{"population", kPopulationSource},
-        {"rpps", kRppsSource},
-        {"instantane", snapshot_json(r.snapshot)},
-        {"instantane_precedent", snapshot_json(r.previous)},
-        {"departements_couverts", r.departements_with_supply},
-        {"departements_total", r.departements_total},
-        {"methode", method_json(r)}}},
-      {"calcul_ms", r.compute_ms}};
+  return json{{"titre", r.title},
+              {"selection", {{"type", r.kind}, {"valeur", r.value}}},
+              {"population", d.population},
+              {"nombre_communes", d.commune_count},
+              {"codes_communes", r.commune_codes},
+              {"departements", r.departements},
+              {"comparaisons",
+               {{"departement", area_json(d.departement)},
+                {"region", area_json(d.region)},
+                {"france", area_json(d.france)}}},
+              {"professions", std::move(professions)},
+              {"accessibilite",
+               {{"unite", "consultations par habitant et par an (médecins généralistes)"},
+                {"moyenne", optional_number(d.mean_access)},
+                {"seuil", d.threshold},
+                {"population_avec_apl", d.population_with_access},
+                {"population_sous_seuil", d.population_under_threshold},
+                {"communes_sous_seuil", d.communes_under_threshold},
+                {"part_sous_seuil", optional_number(d.share_under_threshold)},
+                {"communes", std::move(communes)}}},
+              {"structures", std::move(structures)},
+              {"structures_par_type", d.structures_by_kind},
+              {"sources",
+               {{"population", kPopulationSource},
+                {"rpps", kRppsSource},
+                {"instantane", snapshot_json(r.snapshot)},
+                {"instantane_precedent", snapshot_json(r.previous)},
+                {"departements_couverts", r.departements_with_supply},
+                {"departements_total", r.departements_total},
+                {"methode", method_json(r)}}},
+              {"calcul_ms", r.compute_ms}};
 }
 
 // The formatted figures both pages show (tables, summary, sources).
@@ -298,9 +298,8 @@ json page_json(const services::DiagnosticReport& r) {
       // The comparisons are only as national as the imported extract.
       {"couverture_partielle",
        r.snapshot && r.departements_with_supply * 10 < r.departements_total * 9},
-      {"couverture",
-       fmt::format("{} département{} sur {}", r.departements_with_supply,
-                   r.departements_with_supply > 1 ? "s" : "", r.departements_total)},
+      {"couverture", fmt::format("{} département{} sur {}", r.departements_with_supply,
+                                 r.departements_with_supply > 1 ? "s" : "", r.departements_total)},
       {"requete", selection_query(r)},
       {"selection_type", r.kind},
       {"selection_valeur", r.value},
@@ -310,8 +309,7 @@ json page_json(const services::DiagnosticReport& r) {
 class DiagnosticFeature final : public Feature {
  public:
   explicit DiagnosticFeature(const Site& site)
-      : site_(site),
-        service_(site.db, site.ref, services::rpps_supply_source(site.db)) {}
+      : site_(site), service_(site.db, site.ref, services::rpps_supply_source(site.db)) {}
 
   void add_routes(RouteTable& table) override {
     const auto signed_in = AccessRule::authenticated();
@@ -324,20 +322,23 @@ class DiagnosticFeature final : public Feature {
          "par défaut)",
          false, false}};
     table
-        .add("GET", "/api/v1/diagnostics", signed_in, RouteKind::api,
-             [this](const RequestContext& ctx) { return api_diagnostic(ctx); },
-             "Diagnostic territorial d'un ensemble de communes, d'un EPCI ou du territoire "
-             "d'une structure")
+        .add(
+            "GET", "/api/v1/diagnostics", signed_in, RouteKind::api,
+            [this](const RequestContext& ctx) { return api_diagnostic(ctx); },
+            "Diagnostic territorial d'un ensemble de communes, d'un EPCI ou du territoire "
+            "d'une structure")
         .query = selection;
     table
-        .add("GET", "/diagnostic", signed_in, RouteKind::page,
-             [this](const RequestContext& ctx) { return page(ctx, false); },
-             "Diagnostic territorial : sélection, carte, tableaux et graphiques")
+        .add(
+            "GET", "/diagnostic", signed_in, RouteKind::page,
+            [this](const RequestContext& ctx) { return page(ctx, false); },
+            "Diagnostic territorial : sélection, carte, tableaux et graphiques")
         .query = selection;
     table
-        .add("GET", "/diagnostic/rapport", signed_in, RouteKind::page,
-             [this](const RequestContext& ctx) { return page(ctx, true); },
-             "Rapport imprimable du diagnostic territorial")
+        .add(
+            "GET", "/diagnostic/rapport", signed_in, RouteKind::page,
+            [this](const RequestContext& ctx) { return page(ctx, true); },
+            "Rapport imprimable du diagnostic territorial")
         .query = selection;
   }
 
@@ -347,12 +348,11 @@ class DiagnosticFeature final : public Feature {
 
  private:
   Result<Response> api_diagnostic(const RequestContext& ctx) {
-    auto parsed = parse_selection(ctx.request);
-    if (!parsed) return tl::unexpected(parsed.error());
-    auto report = service_.diagnose(*ctx.principal(), parsed->selection, parsed->threshold);
-    if (!report) return tl::unexpected(report.error());
-    Response r = Response::json(report_json(*report).dump(-1, ' ', false,
-                                                         json::error_handler_t::replace));
+    auto parsed = MAILLAGE_TRY(parse_selection(ctx.request));
+    auto report =
+        MAILLAGE_TRY(service_.diagnose(*ctx.principal(), parsed.selection, parsed.threshold));
+    Response r =
+        Response::json(report_json(report).dump(-1, ' ', false, json::error_handler_t::replace));
     // Figures change with each import and each territory edit: never cached by the browser.
     r.set_header("Cache-Control", "no-store");
     return r;
@@ -387,9 +387,8 @@ class DiagnosticFeature final : public Feature {
     epcis.erase(std::unique(epcis.begin(), epcis.end()), epcis.end());
     json list = json::array();
     for (const auto* e : epcis) {
-      list.push_back({{"code", e->code},
-                      {"nom", e->nom},
-                      {"choisi", e->code == sel.selection.epci}});
+      list.push_back(
+          {{"code", e->code}, {"nom", e->nom}, {"choisi", e->code == sel.selection.epci}});
     }
     form["epcis"] = std::move(list);
     std::string communes;
@@ -399,16 +398,15 @@ class DiagnosticFeature final : public Feature {
   }
 
   Result<Response> page(const RequestContext& ctx, bool printable) {
-    auto parsed = parse_selection(ctx.request);
-    if (!parsed) return tl::unexpected(parsed.error());
-    const auto& sel = parsed->selection;
+    auto parsed = MAILLAGE_TRY(parse_selection(ctx.request));
+    const auto& sel = parsed.selection;
     const bool asked = !sel.communes.empty() || !sel.epci.empty() || sel.structure;
     json data;
     data["titre"] = printable ? "Rapport de diagnostic territorial" : "Diagnostic territorial";
     data["carte_page"] = !printable;  // Leaflet (the layout loads it with carte_page)
-    if (!printable) data["formulaire"] = form_json(ctx, *parsed);
+    if (!printable) data["formulaire"] = form_json(ctx, parsed);
     if (asked) {
-      auto report = service_.diagnose(*ctx.principal(), sel, parsed->threshold);
+      auto report = service_.diagnose(*ctx.principal(), sel, parsed.threshold);
       if (!report) {
         // On the page a bad selection is shown above the form; the report has no form.
         if (printable || (report.error().code != ErrorCode::invalid_input &&
@@ -421,14 +419,14 @@ class DiagnosticFeature final : public Feature {
         result["api_url"] = "/api/v1/diagnostics?" + selection_query(*report);
         result["rapport_url"] = "/diagnostic/rapport?" + selection_query(*report);
         result["page_url"] = "/diagnostic?" + selection_query(*report);
-        result["genere_le"] = store::timestamp_now().substr(0, 10);
+        result["genere_le"] = maillage::format_date(maillage::today_utc());
         if (printable) data["titre"] = "Diagnostic territorial — " + report->title;
         data["resultat"] = std::move(result);
       }
     }
-    auto html = site_.render_page(printable ? "diagnostic_rapport" : "diagnostic", data, ctx);
-    if (!html) return tl::unexpected(html.error());
-    return Response::html(std::move(*html));
+    auto html =
+        MAILLAGE_TRY(site_.render_page(printable ? "diagnostic_rapport" : "diagnostic", data, ctx));
+    return Response::html(std::move(html));
   }
 
   const Site& site_;

@@ -129,4 +129,56 @@ bool valid_region_code(std::string_view code) {
   return code.size() == 2 && is_digit(code[0]) && is_digit(code[1]);
 }
 
+Status validate_scopes(Role role, const std::vector<std::string>& departements,
+                       const std::vector<std::string>& regions,
+                       const std::vector<std::int64_t>& structures) {
+  ScopeKind kind = scope_kind(role);
+  std::string role_name(role_label(role));
+  auto refuse = [&](const char* field, const std::string& message) -> Status {
+    return fail(ErrorCode::invalid_input, message, field);
+  };
+  if (kind != ScopeKind::departements && !departements.empty()) {
+    return refuse("departements", "Le rôle " + role_name + " n'a pas de départements.");
+  }
+  if (kind != ScopeKind::regions && !regions.empty()) {
+    return refuse("regions", "Le rôle " + role_name + " n'a pas de régions.");
+  }
+  if (kind != ScopeKind::structures && !structures.empty()) {
+    return refuse("structures", "Le rôle " + role_name + " n'a pas de structures.");
+  }
+  switch (kind) {
+    case ScopeKind::none:
+      break;
+    case ScopeKind::departements:
+      if (departements.empty()) {
+        return fail(ErrorCode::missing_field,
+                    "Le rôle " + role_name + " demande au moins un département.", "departements");
+      }
+      for (const auto& d : departements) {
+        if (!valid_departement_code(d))
+          return refuse("departements", "Département invalide : " + d);
+      }
+      break;
+    case ScopeKind::regions:
+      if (regions.empty()) {
+        return fail(ErrorCode::missing_field,
+                    "Le rôle " + role_name + " demande au moins une région.", "regions");
+      }
+      for (const auto& r : regions) {
+        if (!valid_region_code(r)) return refuse("regions", "Région invalide : " + r);
+      }
+      break;
+    case ScopeKind::structures:
+      if (structures.empty()) {
+        return fail(ErrorCode::missing_field,
+                    "Le rôle " + role_name + " demande au moins une structure.", "structures");
+      }
+      for (auto s : structures) {
+        if (s <= 0) return refuse("structures", "Structure invalide : " + std::to_string(s));
+      }
+      break;
+  }
+  return {};
+}
+
 }  // namespace maillage::services

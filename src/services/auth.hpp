@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/error.hpp"
+
 namespace maillage::services {
 
 enum class Role : std::uint8_t {
@@ -63,5 +65,11 @@ bool is_read_only(const Principal& p);
 // is two digits ("44"). Format only: whether the code exists is the référentiel's business.
 bool valid_departement_code(std::string_view code);
 bool valid_region_code(std::string_view code);
+
+// The scope lists must match the role: exactly the list of its kind, non-empty, well formed.
+// invalid_input / missing_field naming the list (departements, regions, structures).
+Status validate_scopes(Role role, const std::vector<std::string>& departements,
+                       const std::vector<std::string>& regions,
+                       const std::vector<std::int64_t>& structures);
 
 }  // namespace maillage::services

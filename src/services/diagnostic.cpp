@@ -10,9 +10,10 @@
 #include <set>
 #include <unordered_map>
 
+#include "common/try.hpp"
 #include "diagnostic/professions.hpp"
 #include "registry/lifecycle.hpp"
-#include "store/database.hpp"
+#include "services/diagnostic_repository.hpp"
 
 namespace maillage::services {
 
@@ -24,9 +25,97 @@ double ms_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
-// IN lists are sent in chunks so that a large territory stays within the backends' limits on
-// bound parameters (SQLite's default is 32 766, PostgreSQL's 65 535; a chunk is far below).
-constexpr std::size_t kInChunk = 500;
+RegionOfDepartement region_lookup(const geo::Referentiel& ref) {
+  return [&ref](std::string_view dep) -> std::string {
+    const auto* d = ref.departement(dep);
+    return d ? d->region : std::string();
+  };
+}
+
+// Adds the commune of `code` to the selection; a municipal arrondissement stands for its
+// commune (supply and accessibility are per commune).
+Status add_commune(const geo::Referentiel& ref, const std::string& code, const char* field,
+                   std::vector<geo::CommuneIndex>& members) {
+  const geo::Commune* com = ref.commune(code);
+  if (com != nullptr && com->arrondissement) com = ref.commune(com->parent);
+  if (com == nullptr) {
+    return fail(ErrorCode::invalid_input, fmt::format("commune inconnue : {}", code), field);
+  }
+  members.push_back(ref.index_of(*com));
+  return {};
+}
+
+// The communes of the selection (exactly one of communes, EPCI, structure) with the report's
+// kind, value and title.
+Status select_members(store::Database& db, const geo::Referentiel& ref, const Principal& who,
+                      const DiagnosticSelection& selection, std::size_t max_communes,
+                      DiagnosticReport& report, std::vector<geo::CommuneIndex>& members) {
+  if (!selection.communes.empty()) {
+    if (selection.communes.size() > max_communes) {
+      return fail(ErrorCode::invalid_input,
+                  fmt::format("au plus {} communes par diagnostic", max_communes), "communes");
+    }
+    for (const auto& code : selection.communes) {
+      MAILLAGE_CHECK(add_commune(ref, code, "communes", members));
+    }
+    report.kind = "communes";
+    report.value = fmt::format("{}", fmt::join(selection.communes, ","));
+    return {};
+  }
+  if (!selection.epci.empty()) {
+    const geo::Epci* e = ref.epci(selection.epci);
+    if (e == nullptr) {
+      return fail(ErrorCode::not_found, fmt::format("EPCI {} introuvable", selection.epci), "epci");
+    }
+    members = e->members;
+    report.kind = "epci";
+    report.value = e->code;
+    report.title = e->nom;
+    return {};
+  }
+  const std::int64_t id = *selection.structure;
+  DiagnosticRepository repo(db);
+  auto s = MAILLAGE_TRY(repo.structure(id));
+  if (!s)
+    return fail(ErrorCode::not_found, fmt::format("structure {} introuvable", id), "structure");
+  if (!covers_structure(who, id, s->departement, region_lookup(ref))) {
+    return fail(ErrorCode::forbidden, "cette structure est hors de votre périmètre", "structure");
+  }
+  auto codes = MAILLAGE_TRY(repo.territory(id));
+  if (codes.empty()) {
+    return fail(ErrorCode::invalid_input,
+                "le territoire de cette structure ne contient encore aucune commune", "structure");
+  }
+  for (const auto& code : codes) MAILLAGE_CHECK(add_commune(ref, code, "structure", members));
+  report.kind = "structure";
+  report.value = std::to_string(id);
+  report.title = s->name;
+  return {};
+}
+
+// Structures whose territory meets the selection, or whose head office is in it; the stage only
+// for those in the viewer's scope.
+Result<std::vector<diagnostic::StructureInput>> structures_meeting(
+    store::Database& db, const geo::Referentiel& ref, const Principal& who,
+    const std::vector<std::string>& codes,
+    const std::unordered_map<std::string, std::string>& stage_labels) {
+  auto rows = MAILLAGE_TRY(DiagnosticRepository(db).structures_meeting(codes));
+  const auto region_of = region_lookup(ref);
+  std::map<std::int64_t, diagnostic::StructureInput> found;
+  for (const auto& r : rows) {
+    const bool mine = covers_structure(who, r.id, r.departement, region_of);
+    diagnostic::StructureInput in_scope{r.id, r.kind, r.name, {}, {}};
+    if (mine) {
+      in_scope.stage = r.stage;
+      auto label = stage_labels.find(in_scope.kind + "/" + in_scope.stage);
+      in_scope.stage_label = label == stage_labels.end() ? in_scope.stage : label->second;
+    }
+    found[r.id] = std::move(in_scope);
+  }
+  std::vector<diagnostic::StructureInput> out;
+  for (auto& [id, s] : found) out.push_back(std::move(s));
+  return out;
+}
 
 }  // namespace
 
@@ -110,21 +199,16 @@ Result<std::shared_ptr<const Diagnostics::Cache>> Diagnostics::build_cache(
   auto load = [&](std::int64_t snapshot,
                   std::vector<diagnostic::SupplyByProfession>& into) -> Status {
     into.assign(n, {});
-    auto rows = source_->commune_supply(snapshot);
-    if (!rows) return tl::unexpected(rows.error());
-    for (const auto& r : *rows) {
+    auto rows = MAILLAGE_TRY(source_->commune_supply(snapshot));
+    for (const auto& r : rows) {
       // The importer only keeps communes of the référentiel; a référentiel rebuilt since then
       // may have merged some away: their supply cannot be placed and is left out.
       if (auto i = commune_of(r.commune)) into[*i][r.profession] += r.supply;
     }
     return {};
   };
-  if (c->current) {
-    if (auto s = load(c->current->id, c->supply); !s) return tl::unexpected(s.error());
-  }
-  if (c->previous) {
-    if (auto s = load(c->previous->id, c->previous_supply); !s) return tl::unexpected(s.error());
-  }
+  if (c->current) MAILLAGE_CHECK(load(c->current->id, c->supply));
+  if (c->previous) MAILLAGE_CHECK(load(c->previous->id, c->previous_supply));
 
   // Area aggregates over current communes (arrondissements are inside their commune).
   c->departements.resize(ref_.departements.size());
@@ -191,19 +275,12 @@ Result<std::shared_ptr<const Diagnostics::Cache>> Diagnostics::build_cache(
 }
 
 Result<std::vector<StructureChoice>> Diagnostics::structures(const Principal& who) {
-  auto rows = db_.query(
-      "SELECT s.id, s.kind, s.name, s.departement FROM structures s "
-      "WHERE EXISTS (SELECT 1 FROM structure_communes c WHERE c.structure_id = s.id) "
-      "ORDER BY s.name, s.id");
-  if (!rows) return tl::unexpected(rows.error());
-  auto region_of = [this](std::string_view dep) -> std::string {
-    const auto* d = ref_.departement(dep);
-    return d ? d->region : std::string();
-  };
+  auto rows = MAILLAGE_TRY(DiagnosticRepository(db_).structures_with_territory());
+  const auto region_of = region_lookup(ref_);
   std::vector<StructureChoice> out;
-  for (const auto& r : rows->rows) {
-    if (!covers_structure(who, r.integer(0), r.text(3), region_of)) continue;
-    out.push_back({r.integer(0), r.text(1), r.text(2)});
+  for (const auto& r : rows) {
+    if (!covers_structure(who, r.id, r.departement, region_of)) continue;
+    out.push_back({r.id, r.kind, r.name});
   }
   return out;
 }
@@ -226,71 +303,8 @@ Result<DiagnosticReport> Diagnostics::diagnose(const Principal& who,
 
   DiagnosticReport report;
   std::vector<geo::CommuneIndex> members;
-  auto add_code = [&](const std::string& code, const char* field) -> Status {
-    const geo::Commune* com = ref_.commune(code);
-    if (com == nullptr) {
-      return fail(ErrorCode::invalid_input, fmt::format("commune inconnue : {}", code), field);
-    }
-    // A municipal arrondissement stands for its commune (supply and accessibility are per
-    // commune).
-    if (com->arrondissement) com = ref_.commune(com->parent);
-    if (com == nullptr) {
-      return fail(ErrorCode::invalid_input, fmt::format("commune inconnue : {}", code), field);
-    }
-    members.push_back(ref_.index_of(*com));
-    return {};
-  };
-  if (!selection.communes.empty()) {
-    if (selection.communes.size() > settings_.max_communes) {
-      return fail(ErrorCode::invalid_input,
-                  fmt::format("au plus {} communes par diagnostic", settings_.max_communes),
-                  "communes");
-    }
-    for (const auto& code : selection.communes) {
-      if (auto s = add_code(code, "communes"); !s) return tl::unexpected(s.error());
-    }
-    report.kind = "communes";
-    report.value = fmt::format("{}", fmt::join(selection.communes, ","));
-  } else if (!selection.epci.empty()) {
-    const geo::Epci* e = ref_.epci(selection.epci);
-    if (e == nullptr) {
-      return fail(ErrorCode::not_found, fmt::format("EPCI {} introuvable", selection.epci),
-                  "epci");
-    }
-    members = e->members;
-    report.kind = "epci";
-    report.value = e->code;
-    report.title = e->nom;
-  } else {
-    const std::int64_t id = *selection.structure;
-    auto s = db_.query("SELECT id, kind, name, departement FROM structures WHERE id = $1", {id});
-    if (!s) return tl::unexpected(s.error());
-    if (s->rows.empty()) {
-      return fail(ErrorCode::not_found, fmt::format("structure {} introuvable", id), "structure");
-    }
-    auto region_of = [this](std::string_view dep) -> std::string {
-      const auto* d = ref_.departement(dep);
-      return d ? d->region : std::string();
-    };
-    if (!covers_structure(who, id, s->rows[0].text(3), region_of)) {
-      return fail(ErrorCode::forbidden, "cette structure est hors de votre périmètre",
-                  "structure");
-    }
-    auto codes = db_.query(
-        "SELECT commune FROM structure_communes WHERE structure_id = $1 ORDER BY commune", {id});
-    if (!codes) return tl::unexpected(codes.error());
-    if (codes->rows.empty()) {
-      return fail(ErrorCode::invalid_input,
-                  "le territoire de cette structure ne contient encore aucune commune",
-                  "structure");
-    }
-    for (const auto& r : codes->rows) {
-      if (auto st = add_code(r.text(0), "structure"); !st) return tl::unexpected(st.error());
-    }
-    report.kind = "structure";
-    report.value = std::to_string(id);
-    report.title = s->rows[0].text(2);
-  }
+  MAILLAGE_CHECK(
+      select_members(db_, ref_, who, selection, settings_.max_communes, report, members));
   std::sort(members.begin(), members.end());
   members.erase(std::unique(members.begin(), members.end()), members.end());
   if (report.title.empty()) {
@@ -298,9 +312,8 @@ Result<DiagnosticReport> Diagnostics::diagnose(const Principal& who,
                                        : fmt::format("{} communes", members.size());
   }
 
-  auto cached = cache();
-  if (!cached) return tl::unexpected(cached.error());
-  const Cache& c = **cached;
+  auto cached = MAILLAGE_TRY(cache());
+  const Cache& c = *cached;
 
   diagnostic::Input in;
   auto professions = diagnostic::primary_care_professions();
@@ -339,62 +352,27 @@ Result<DiagnosticReport> Diagnostics::diagnose(const Principal& who,
   in.france = c.france;
 
   // Structures whose territory meets the selection, or whose head office is in it.
-  {
-    auto region_of = [this](std::string_view dep) -> std::string {
-      const auto* d = ref_.departement(dep);
-      return d ? d->region : std::string();
-    };
-    std::map<std::int64_t, diagnostic::StructureInput> found;
-    for (std::size_t from = 0; from < report.commune_codes.size(); from += kInChunk) {
-      const std::size_t count = std::min(kInChunk, report.commune_codes.size() - from);
-      store::Params params(report.commune_codes.begin() + static_cast<std::ptrdiff_t>(from),
-                           report.commune_codes.begin() +
-                               static_cast<std::ptrdiff_t>(from + count));
-      const std::string in_list = store::placeholders(1, count);
-      auto rows = db_.query(
-          fmt::format("SELECT s.id, s.kind, s.name, s.stage, s.departement FROM structures s "
-                      "WHERE s.commune IN ({0}) OR EXISTS (SELECT 1 FROM structure_communes c "
-                      "WHERE c.structure_id = s.id AND c.commune IN ({0}))",
-                      in_list),
-          params);
-      if (!rows) return tl::unexpected(rows.error());
-      for (const auto& r : rows->rows) {
-        const std::int64_t id = r.integer(0);
-        const bool mine = covers_structure(who, id, r.text(4), region_of);
-        diagnostic::StructureInput in_scope{id, r.text(1), r.text(2), {}, {}};
-        if (mine) {
-          in_scope.stage = r.text(3);
-          auto label = stage_labels_.find(in_scope.kind + "/" + in_scope.stage);
-          in_scope.stage_label = label == stage_labels_.end() ? in_scope.stage : label->second;
-        }
-        found[id] = std::move(in_scope);
-      }
-    }
-    for (auto& [id, s] : found) in.structures.push_back(std::move(s));
-  }
+  in.structures =
+      MAILLAGE_TRY(structures_meeting(db_, ref_, who, report.commune_codes, stage_labels_));
 
   // Who is present now and before, for arrivals and departures.
   if (c.current) {
     in.snapshot_date = c.current->extract_date;
-    auto now = source_->people(c.current->id, report.commune_codes);
-    if (!now) return tl::unexpected(now.error());
-    for (auto& p : *now) in.people.push_back(std::move(p.person));
+    auto now = MAILLAGE_TRY(source_->people(c.current->id, report.commune_codes));
+    for (auto& p : now) in.people.push_back(std::move(p.person));
     if (c.previous) {
       diagnostic::PreviousSnapshot prev;
       prev.date = c.previous->extract_date;
       for (auto i : members) {
         for (const auto& [key, s] : c.previous_supply[i]) prev.supply[key] += s;
       }
-      auto before = source_->people(c.previous->id, report.commune_codes);
-      if (!before) return tl::unexpected(before.error());
-      for (auto& p : *before) prev.people.push_back(std::move(p.person));
+      auto before = MAILLAGE_TRY(source_->people(c.previous->id, report.commune_codes));
+      for (auto& p : before) prev.people.push_back(std::move(p.person));
       in.previous = std::move(prev);
     }
   }
 
-  auto result = diagnostic::compute_diagnostic(in, diagnostic::Parameters{seuil});
-  if (!result) return tl::unexpected(result.error());
-  report.result = std::move(*result);
+  report.result = MAILLAGE_TRY(diagnostic::compute_diagnostic(in, diagnostic::Parameters{seuil}));
   report.snapshot = c.current;
   report.previous = c.previous;
   report.access = settings_.access;

@@ -4,6 +4,7 @@
 // territory and in the département / région / France comparisons alike.
 #include <string>
 
+#include "common/try.hpp"
 #include "diagnostic/professions.hpp"
 #include "services/diagnostic.hpp"
 #include "services/rpps.hpp"
@@ -23,19 +24,17 @@ class RppsSupplySource final : public SupplySource {
   explicit RppsSupplySource(store::Database& db) : db_(db) {}
 
   Result<std::vector<SnapshotRef>> latest(int count) override {
-    auto snaps = latest_rpps_snapshots(db_, count);
-    if (!snaps) return tl::unexpected(snaps.error());
+    auto snaps = MAILLAGE_TRY(latest_rpps_snapshots(db_, count));
     std::vector<SnapshotRef> out;
-    for (const auto& s : *snaps) out.push_back({s.id, s.date(), s.imported_at, s.source_file});
+    for (const auto& s : snaps) out.push_back({s.id, s.date(), s.imported_at, s.source_file});
     return out;
   }
 
   Result<std::vector<CommuneSupplyRow>> commune_supply(std::int64_t snapshot) override {
-    auto counts = rpps_counts_by_commune(db_, snapshot);
-    if (!counts) return tl::unexpected(counts.error());
+    auto counts = MAILLAGE_TRY(rpps_counts_by_commune(db_, snapshot));
     std::vector<CommuneSupplyRow> out;
-    out.reserve(counts->size());
-    for (const auto& c : *counts) {
+    out.reserve(counts.size());
+    for (const auto& c : counts) {
       if (!c.ambulatory) continue;
       std::string key = key_of(c.profession, c.savoir_faire, c.general_practitioner);
       if (key.empty()) continue;
@@ -48,11 +47,10 @@ class RppsSupplySource final : public SupplySource {
 
   Result<std::vector<PersonRow>> people(std::int64_t snapshot,
                                         const std::vector<std::string>& communes) override {
-    auto presence = rpps_presence(db_, snapshot, communes);
-    if (!presence) return tl::unexpected(presence.error());
+    auto presence = MAILLAGE_TRY(rpps_presence(db_, snapshot, communes));
     std::vector<PersonRow> out;
-    out.reserve(presence->size());
-    for (const auto& p : *presence) {
+    out.reserve(presence.size());
+    for (const auto& p : presence) {
       if (!p.ambulatory) continue;
       std::string key = key_of(p.profession, p.savoir_faire, p.general_practitioner);
       if (key.empty()) continue;

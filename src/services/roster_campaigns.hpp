@@ -31,7 +31,7 @@ namespace maillage::services {
 
 /// brouillon → collecte (des disponibilités) → résolu → publié.
 enum class CampaignStatus { draft, collecting, solved, published };
-const char* campaign_status_id(CampaignStatus s);  // brouillon, collecte, resolu, publie
+const char* campaign_status_id(CampaignStatus s);     // brouillon, collecte, resolu, publie
 const char* campaign_status_label(CampaignStatus s);  // French, for pages
 std::optional<CampaignStatus> campaign_status_from_id(std::string_view id);
 
@@ -83,6 +83,24 @@ struct NewMember {
   std::optional<int> monthly_cap;
 };
 
+/// What a finished solve found: the checker's verdict and objective, the solver's objective and
+/// bound, the loads and the open slots with their explanations.
+struct JobResult {
+  bool valid = false;
+  std::int64_t objective = 0;         // the checker's total
+  std::int64_t solver_objective = 0;  // as computed by the search
+  std::int64_t lower_bound = 0;
+  bool optimal = false;
+  std::int64_t under_cover = 0;
+  std::int64_t on_requests = 0;
+  std::int64_t fairness = 0;
+  double spread = 0;
+  std::int64_t iterations = 0;
+  double seconds = 0;
+  std::vector<MemberLoad> loads;
+  std::vector<OpenSlotInfo> open;
+};
+
 struct JobInfo {
   std::int64_t id = 0;
   std::int64_t campaign_id = 0;
@@ -91,18 +109,19 @@ struct JobInfo {
   std::optional<std::int64_t> objective;
   std::optional<std::int64_t> lower_bound;
   int time_limit_seconds = 0;
-  std::string message;  // French
-  std::string result;   // JSON: open slots, loads, checker verdict (when done)
+  std::string message;              // French
+  std::optional<JobResult> result;  // when done
   std::string created_at;
   std::string started_at;
   std::string finished_at;
 };
 
 struct NewSwap {
-  std::int64_t slot_id = 0;        // the slot the proposer gives away
-  std::int64_t from_member_id = 0; // its holder (the proposer, unless a coordinator proposes)
-  std::int64_t to_member_id = 0;   // who takes it
-  std::int64_t other_slot_id = 0;  // swap: the slot of to_member the proposer takes; 0 = replacement
+  std::int64_t slot_id = 0;         // the slot the proposer gives away
+  std::int64_t from_member_id = 0;  // its holder (the proposer, unless a coordinator proposes)
+  std::int64_t to_member_id = 0;    // who takes it
+  std::int64_t other_slot_id =
+      0;  // swap: the slot of to_member the proposer takes; 0 = replacement
   std::string comment;
 };
 
@@ -161,8 +180,7 @@ class RosterCampaigns {
   Result<PlanCheck> check_current(const Principal& who, std::int64_t id);
   /// Replaces the roster; refused (invalid_input, first violation as message) when a hard rule
   /// is broken. Returns the new version.
-  Result<std::int64_t> save_assignments(const Principal& who, std::int64_t id,
-                                        std::int64_t version,
+  Result<std::int64_t> save_assignments(const Principal& who, std::int64_t id, std::int64_t version,
                                         const std::vector<PlanAssignment>& assignments);
 
   /// Queues a solve job (conflict when one is queued or running). Returns the job id.
@@ -182,18 +200,21 @@ class RosterCampaigns {
                                                   std::int64_t member_id);
 
  private:
-  struct Access;
+  struct Access {
+    Campaign campaign;
+    bool manage = false;         // the viewer manages the campaign
+    std::int64_t member_id = 0;  // the viewer's member row, 0 when not invited
+  };
+  /// Loads the campaign and checks that the viewer may read it (forbidden otherwise).
   Result<Access> access(const Principal& who, std::int64_t id);
 
   store::Database& db_;
   RegionOfDepartement region_of_;
 };
 
-// Used by the job runner (roster_jobs.hpp) and tests.
-namespace roster_jobs_detail {
-/// Loads the whole plan of a campaign (no scope check: the runner acts for the coordinator who
-/// queued the job).
-Result<Campaign> load_campaign(store::Database& db, std::int64_t id);
-}  // namespace roster_jobs_detail
+namespace roster_detail {
+/// forbidden unless the viewer manages the campaign (shared by the campaign service's files).
+Status forbidden_unless(bool manage);
+}  // namespace roster_detail
 
 }  // namespace maillage::services

@@ -3,7 +3,6 @@
 // ROC), hand edits refused on a hard violation, swaps with history, exports.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
 
 #include "services/accounts.hpp"
 #include "services/roster_campaigns.hpp"
@@ -160,8 +159,8 @@ TEST_P(RosterCampaignTest, LifecycleFromDraftToPublishedRoster) {
   ASSERT_TRUE(info->objective);
   ASSERT_TRUE(info->lower_bound);
   EXPECT_LE(*info->lower_bound, *info->objective);
-  auto result = nlohmann::json::parse(info->result);
-  EXPECT_TRUE(result["valide"].get<bool>());
+  ASSERT_TRUE(info->result);
+  EXPECT_TRUE(info->result->valid);
 
   auto solved = campaigns_->get(coord_, s.id);
   ASSERT_TRUE(solved);

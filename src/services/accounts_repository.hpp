@@ -1,0 +1,102 @@
+// The SQL of accounts: users and their scopes, sessions, login attempts (and the demo structure
+// the demo accounts need). Reads go through the read pool (store::Database), writes take the
+// caller's transaction (store::Tx); accounts.cpp keeps validation, hashing, rate limiting rules,
+// transactions and audit. Rows are mapped by column name.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+#include "services/accounts.hpp"
+
+namespace maillage::store {
+class Database;
+class Tx;
+}  // namespace maillage::store
+
+namespace maillage::services {
+
+/// A user row with its scopes and password hash (the hash never leaves the accounts service).
+struct StoredUser {
+  UserRecord record;
+  std::string password_hash;
+};
+
+/// Failed logins since a moment, per login and per client address.
+struct LoginFailures {
+  std::int64_t by_login = 0;
+  std::int64_t by_address = 0;
+};
+
+/// A live session row.
+struct SessionRow {
+  std::int64_t user_id = 0;
+  std::string csrf;
+  std::string last_seen_at;
+};
+
+class AccountsRepository {
+ public:
+  explicit AccountsRepository(store::Database& db) : db_(db) {}
+
+  // Reads (read pool).
+  /// By login, case-insensitive; nullopt when absent.
+  Result<std::optional<StoredUser>> user_by_login(const std::string& login);
+  Result<std::optional<StoredUser>> user_by_id(std::int64_t id);
+  /// Every user with scopes, ordered by login (case-insensitive), then id.
+  Result<std::vector<UserRecord>> users();
+  /// Failed attempts after `since` (timestamps as stored).
+  Result<LoginFailures> failures_since(const std::string& login, const std::string& client_address,
+                                       const std::string& since);
+  /// The session of a token hash when it has not expired at `now` and its user is active.
+  Result<std::optional<SessionRow>> live_session(const std::string& token_hash,
+                                                 const std::string& now);
+
+  // Writes (in the caller's transaction).
+  static Result<std::optional<StoredUser>> user_by_id(store::Tx& tx, std::int64_t id);
+  static Result<std::int64_t> insert_user(store::Tx& tx, const Principal& p,
+                                          const std::string& password_hash, const std::string& now);
+  static Status insert_departement(store::Tx& tx, std::int64_t user_id, const std::string& code);
+  static Status insert_region(store::Tx& tx, std::int64_t user_id, const std::string& code);
+  static Status insert_structure(store::Tx& tx, std::int64_t user_id, std::int64_t structure_id);
+  static Status delete_scopes(store::Tx& tx, std::int64_t user_id);
+  /// Rows changed (0: the version is stale).
+  static Result<std::int64_t> update_user(store::Tx& tx, std::int64_t user_id,
+                                          std::int64_t expected_version, const Principal& after,
+                                          bool active, const std::string& now);
+  /// Rows changed (0: the version is stale).
+  static Result<std::int64_t> set_password(store::Tx& tx, std::int64_t user_id,
+                                           std::int64_t expected_version,
+                                           const std::string& password_hash,
+                                           const std::string& now);
+  static Status delete_user_sessions(store::Tx& tx, std::int64_t user_id);
+  /// Forgets the failed attempts of a login.
+  static Status clear_failures(store::Tx& tx, const std::string& login);
+  static Status record_attempt(store::Tx& tx, const std::string& login,
+                               const std::string& client_address, const std::string& at, bool ok);
+  /// Housekeeping: attempts at or before `attempts_until`, sessions expired at `now`.
+  static Status purge(store::Tx& tx, const std::string& attempts_until, const std::string& now);
+  static Status insert_session(store::Tx& tx, const std::string& token_hash, std::int64_t user_id,
+                               const std::string& csrf, const std::string& now,
+                               const std::string& expires_at, const std::string& client_address);
+  /// Slides a live session's expiry.
+  static Status touch_session(store::Tx& tx, const std::string& token_hash, const std::string& now,
+                              const std::string& expires_at);
+  /// The (user id, login) of a session, nullopt when it is gone.
+  static Result<std::optional<std::pair<std::string, std::string>>> session_user(
+      store::Tx& tx, const std::string& token_hash);
+  static Status delete_session(store::Tx& tx, const std::string& token_hash);
+  /// The first structure of that name, nullopt when none.
+  static Result<std::optional<std::int64_t>> structure_named(store::Tx& tx,
+                                                             const std::string& name);
+  static Result<std::int64_t> insert_cpts(store::Tx& tx, const std::string& name,
+                                          const std::string& departement);
+
+ private:
+  store::Database& db_;
+};
+
+}  // namespace maillage::services
