@@ -13,12 +13,13 @@
 #include <memory>
 #include <thread>
 
+#include "app/application.hpp"
 #include "app/cli.hpp"
 #include "app/config.hpp"
 #include "app/server_app.hpp"
-#include "services/demo.hpp"
-#include "refdata/reference_file.hpp"
+#include "demo/demo.hpp"
 #include "services/accounts.hpp"
+#include "services/operations.hpp"
 #include "store/database.hpp"
 
 namespace maillage::app {
@@ -32,9 +33,9 @@ void add_setting_flags(CLI::App& cmd, const std::shared_ptr<Flags>& flags) {
   for (const auto& s : settings()) {
     std::string name(s.name);
     const bool boolean = s.type == SettingType::boolean;
-    std::string help = fmt::format("{} [défaut : {}] (env {}, clé TOML {})", s.description,
-                                   s.default_value.empty() ? "aucun" : s.default_value,
-                                   env_name(s), s.name);
+    std::string help =
+        fmt::format("{} [défaut : {}] (env {}, clé TOML {})", s.description,
+                    s.default_value.empty() ? "aucun" : s.default_value, env_name(s), s.name);
     auto* opt = cmd.add_option_function<std::string>(
         flag_name(s),
         [flags, name, boolean](const std::string& v) {
@@ -76,9 +77,10 @@ void serve(const Flags& flags) {
   if (!app) fail_command("serve", app.error());
   if (!config.secure_cookies && config.host != "127.0.0.1" && config.host != "localhost" &&
       config.host != "::1") {
-    spdlog::warn("host={} sans secure_cookies : derrière HTTPS, activez secure_cookies pour que "
-                 "le cookie de session ne circule jamais en clair",
-                 config.host);
+    spdlog::warn(
+        "host={} sans secure_cookies : derrière HTTPS, activez secure_cookies pour que "
+        "le cookie de session ne circule jamais en clair",
+        config.host);
   }
 
   std::thread waiter([&] {
@@ -110,31 +112,23 @@ void demo_load(const Flags& flags) {
     auto parent = std::filesystem::path(config.database).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   }
-  auto db = store::Database::open(config.database);
-  if (!db) fail_command("demo load", db.error());
-  auto version = (*db)->migrate();
+  auto app = Application::open(config);
+  if (!app) fail_command("demo load", app.error());
+  store::Database& db = (*app)->database();
+  const geo::Referentiel& ref = (*app)->referentiel();
+  auto version = (*app)->services().operations.schema_version();
   if (!version) fail_command("demo load", version.error());
   std::cout << "Base de données prête : " << config.database << " (schéma v" << *version << ")\n";
+  std::cout << "Référentiel : " << config.reference << " — " << ref.communes.size() << " communes, "
+            << ref.epcis.size() << " EPCI, " << ref.departements.size() << " départements\n";
 
-  auto ref = refdata::load_reference(config.reference);
-  if (!ref) {
-    Error e = ref.error();
-    if (e.file.empty()) e.file = config.reference;
-    e.message += " (construisez-le avec `maillage reference build --out " + config.reference + "`)";
-    fail_command("demo load", e);
-  }
-  std::cout << "Référentiel : " << config.reference << " — " << ref->communes.size()
-            << " communes, " << ref->epcis.size() << " EPCI, " << ref->departements.size()
-            << " départements\n";
-
-  services::AccountSettings settings = account_settings(config);
-  auto accounts = services::load_demo_accounts(**db, settings);
+  auto accounts = demo::load_demo_accounts(db, account_settings(config));
   if (!accounts) fail_command("demo load", accounts.error());
-  services::Accounts service(**db, settings);
-  using Loader = Result<services::DemoLines> (*)(store::Database&, const geo::Referentiel&);
-  for (Loader load : {&services::load_registry_demo, &services::load_rpps_demo,
-                      &services::load_aci_demo, &services::load_roster_demo}) {
-    auto lines = load(**db, *ref);
+  services::Accounts& service = (*app)->services().accounts;
+  using Loader = Result<demo::DemoLines> (*)(store::Database&, const geo::Referentiel&);
+  for (Loader load : {&demo::load_registry_demo, &demo::load_rpps_demo, &demo::load_aci_demo,
+                      &demo::load_roster_demo}) {
+    auto lines = load(db, ref);
     if (!lines) fail_command("demo load", lines.error());
     for (const auto& line : *lines) std::cout << line << "\n";
   }

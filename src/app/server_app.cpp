@@ -42,9 +42,9 @@ Result<std::unique_ptr<ServerApp>> ServerApp::create(const Config& config,
   site.secure_cookies = config.secure_cookies;
   site.reference_max_age = config.reference_max_age;
   site.max_body_bytes = static_cast<std::size_t>(config.max_body_bytes);
-  app->web_ = std::make_unique<http::WebApp>(
-      app->application_->services(), app->application_->database(),
-      app->application_->referentiel(), app->assets_->templates, app->assets_->files, site);
+  app->web_ = std::make_unique<http::WebApp>(app->application_->services(),
+                                             app->application_->referentiel(),
+                                             app->assets_->templates, app->assets_->files, site);
 
   http::ServerOptions server;
   server.host = config.host;

@@ -308,8 +308,7 @@ json page_json(const services::DiagnosticReport& r) {
 
 class DiagnosticFeature final : public Feature {
  public:
-  explicit DiagnosticFeature(const Site& site)
-      : site_(site), service_(site.db, site.ref, services::rpps_supply_source(site.db)) {}
+  explicit DiagnosticFeature(const Site& site) : site_(site), service_(site.services.diagnostics) {}
 
   void add_routes(RouteTable& table) override {
     const auto signed_in = AccessRule::authenticated();
@@ -430,7 +429,7 @@ class DiagnosticFeature final : public Feature {
   }
 
   const Site& site_;
-  services::Diagnostics service_;
+  services::Diagnostics& service_;
 };
 
 }  // namespace

@@ -16,10 +16,6 @@
 #include "http/templates.hpp"
 #include "services/services.hpp"
 
-namespace maillage::store {
-class Database;
-}
-
 namespace maillage::http {
 
 struct SiteOptions;
@@ -27,7 +23,6 @@ struct SiteOptions;
 /// What WebApp shares with the features. References outlive every feature.
 struct Site {
   services::Services& services;  // built once by the composition root (src/app)
-  store::Database& db;
   const geo::Referentiel& ref;
   const Templates& templates;
   const SiteOptions& options;

@@ -106,8 +106,8 @@ class RosterFeature final : public Feature {
                                    bool* finished);
 
   const Site& site_;
-  services::RosterCampaigns campaigns_;
-  services::RosterJobRunner runner_;  // last member: stopped (joined) first
+  services::RosterCampaigns& campaigns_;
+  services::RosterJobRunner& runner_;  // started by the composition root (src/app)
 };
 
 }  // namespace maillage::http::roster_http

@@ -113,15 +113,7 @@ Response attachment(std::string body, const std::string& type, const std::string
 }
 
 RosterFeature::RosterFeature(const Site& site)
-    : site_(site),
-      campaigns_(site.db,
-                 [&ref = site.ref](std::string_view dep) {
-                   const auto* d = ref.departement(std::string(dep));
-                   return d ? d->region : std::string();
-                 }),
-      runner_(site.db, services::RosterJobSettings{}) {
-  runner_.start();
-}
+    : site_(site), campaigns_(site.services.roster), runner_(site.services.roster_jobs) {}
 
 void RosterFeature::add_routes(RouteTable& t) {
   add_api_routes(t);

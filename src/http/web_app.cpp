@@ -11,18 +11,15 @@
 #include "http/compress.hpp"
 #include "http/schemas.hpp"
 #include "services/operations.hpp"
-#include "store/database.hpp"
 
 namespace maillage::http {
 
 using nlohmann::json;
 using services::Role;
 
-WebApp::WebApp(services::Services& services, store::Database& db,
-               const geo::Referentiel& referentiel, const Templates& templates,
-               const AssetStore& assets, SiteOptions options)
+WebApp::WebApp(services::Services& services, const geo::Referentiel& referentiel,
+               const Templates& templates, const AssetStore& assets, SiteOptions options)
     : services_(services),
-      db_(db),
       accounts_(services.accounts),
       ref_(referentiel),
       templates_(templates),
@@ -34,7 +31,7 @@ WebApp::WebApp(services::Services& services, store::Database& db,
           [this](const Error& e, const RequestContext& ctx) { return error_page(e, ctx); }}),
       cells_(referentiel.departements.size()) {
   site_ = std::make_unique<Site>(
-      Site{services_, db_, ref_, templates_, options_,
+      Site{services_, ref_, templates_, options_,
            [this](const std::string& name, json data, const RequestContext& ctx) {
              return render_page(name, std::move(data), ctx);
            },

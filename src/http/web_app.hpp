@@ -20,10 +20,6 @@
 #include "services/accounts.hpp"
 #include "services/services.hpp"
 
-namespace maillage::store {
-class Database;
-}
-
 namespace maillage::http {
 
 struct SiteOptions {
@@ -39,7 +35,7 @@ inline constexpr const char* kLoginCsrfCookie = "maillage_login_csrf";
 class WebApp {
  public:
   /// Everything passed by reference must outlive the WebApp.
-  WebApp(services::Services& services, store::Database& db, const geo::Referentiel& referentiel,
+  WebApp(services::Services& services, const geo::Referentiel& referentiel,
          const Templates& templates, const AssetStore& assets, SiteOptions options);
   WebApp(const WebApp&) = delete;
   WebApp& operator=(const WebApp&) = delete;
@@ -99,7 +95,6 @@ class WebApp {
                               const std::string& login, const std::string& next);
 
   services::Services& services_;
-  store::Database& db_;
   services::Accounts& accounts_;
   const geo::Referentiel& ref_;
   const Templates& templates_;

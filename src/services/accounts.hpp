@@ -116,12 +116,4 @@ bool csrf_matches(const Session& session, std::string_view submitted);
 // The password of every demo account (documented in src/services/README.md; demo data only).
 inline constexpr std::string_view kDemoPassword = "demo-maillage-2026";
 
-// Demo accounts (one per role, scoped to Moselle / Grand Est where a scope applies); idempotent.
-// Returns the list of (login, password) pairs so `make run` can print how to log in.
-// The coordinator and the member are scoped to a fictitious demo CPTS in Moselle, created here
-// when missing.
-Result<std::vector<std::pair<std::string, std::string>>> load_demo_accounts(store::Database& db);
-Result<std::vector<std::pair<std::string, std::string>>> load_demo_accounts(
-    store::Database& db, const AccountSettings& settings);
-
 }  // namespace maillage::services

@@ -1,3 +1,4 @@
+#include "demo/demo.hpp"
 #include "http/test_server.hpp"
 
 #include <gtest/gtest.h>
@@ -47,7 +48,7 @@ TestServer::TestServer(store::Backend backend, const std::function<void(app::Con
 
   services::AccountSettings settings = app::account_settings(config);
   cheap_hashes(settings);
-  auto demo = services::load_demo_accounts(app_->database(), settings);
+  auto demo = demo::load_demo_accounts(app_->database(), settings);
   if (!demo) throw std::runtime_error("load_demo_accounts: " + demo.error().describe());
 
   thread_ = std::thread([this] { (void)app_->run(); });

@@ -5,6 +5,7 @@
 #include <set>
 #include <thread>
 
+#include "demo/demo.hpp"
 #include "services/accounts.hpp"
 #include "store/database.hpp"
 #include "store/test_databases.hpp"
@@ -376,9 +377,9 @@ TEST_P(AccountsTest, RoleChangesAreValidatedAndDeactivationEndsSessions) {
 }
 
 TEST_P(AccountsTest, DemoAccountsAreIdempotentAndCoverEveryRole) {
-  auto first = load_demo_accounts(*db_, settings_);
+  auto first = demo::load_demo_accounts(*db_, settings_);
   ASSERT_TRUE(first) << first.error().describe();
-  auto second = load_demo_accounts(*db_, settings_);
+  auto second = demo::load_demo_accounts(*db_, settings_);
   ASSERT_TRUE(second) << second.error().describe();
   EXPECT_EQ(*first, *second);
   auto users = accounts_->list_users();

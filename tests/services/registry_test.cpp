@@ -7,7 +7,7 @@
 
 #include "http/test_referentiel.hpp"
 #include "services/accounts.hpp"
-#include "services/demo.hpp"
+#include "demo/demo.hpp"
 #include "services/registry.hpp"
 #include "store/database.hpp"
 #include "store/test_databases.hpp"
@@ -480,8 +480,8 @@ TEST_P(RegistryTest, DemoLoadsOnceAndSplitsTheDepartement) {
   services::AccountSettings cheap;
   cheap.argon2_memory_kib = 64;
   cheap.argon2_passes = 1;
-  ASSERT_TRUE(services::load_demo_accounts(*db_, cheap));
-  auto first = services::load_registry_demo(*db_, ref_);
+  ASSERT_TRUE(demo::load_demo_accounts(*db_, cheap));
+  auto first = demo::load_registry_demo(*db_, ref_);
   ASSERT_TRUE(first) << first.error().describe();
   auto structures = db_->query("SELECT count(*) FROM structures WHERE name LIKE '%(fictive)'");
   ASSERT_TRUE(structures);
@@ -489,7 +489,7 @@ TEST_P(RegistryTest, DemoLoadsOnceAndSplitsTheDepartement) {
   auto audits = db_->query("SELECT count(*) FROM audit_log");
   ASSERT_TRUE(audits);
   // Twice: nothing changes.
-  auto second = services::load_registry_demo(*db_, ref_);
+  auto second = demo::load_registry_demo(*db_, ref_);
   ASSERT_TRUE(second) << second.error().describe();
   EXPECT_EQ(db_->query("SELECT count(*) FROM audit_log")->rows[0].integer(0),
             audits->rows[0].integer(0));

@@ -8,7 +8,7 @@
 
 #include "rpps/generator.hpp"
 #include "rpps/rpps_fixtures.hpp"
-#include "services/demo.hpp"
+#include "demo/demo.hpp"
 #include "store/database.hpp"
 #include "store/test_databases.hpp"
 
@@ -225,7 +225,7 @@ TEST_P(RppsServiceTest, GeneratedExtractOverManyChunks) {
 }
 
 TEST_P(RppsServiceTest, DemoLoadsTwoDatedFictitiousSnapshotsOnce) {
-  auto first = load_rpps_demo(*db_, ref_);
+  auto first = demo::load_rpps_demo(*db_, ref_);
   ASSERT_TRUE(first) << first.error().describe();
   ASSERT_EQ(first->size(), 2u);
   EXPECT_NE((*first)[0].find("FICTIF"), std::string::npos);
@@ -247,7 +247,7 @@ TEST_P(RppsServiceTest, DemoLoadsTwoDatedFictitiousSnapshotsOnce) {
   EXPECT_FALSE(changes->left.empty());
   EXPECT_FALSE(changes->arrived.empty());
 
-  auto again = load_rpps_demo(*db_, ref_);
+  auto again = demo::load_rpps_demo(*db_, ref_);
   ASSERT_TRUE(again);
   EXPECT_EQ(count("rpps_snapshots"), 2);
 }

@@ -7,12 +7,19 @@
 #include <string>
 
 #include "common/dates.hpp"
+#include "demo/demo.hpp"
 #include "rpps/generator.hpp"
-#include "services/demo.hpp"
 #include "services/rpps.hpp"
 #include "store/database.hpp"
 
-namespace maillage::services {
+namespace maillage::demo {
+
+using services::RppsImportOptions;
+using services::RppsImportReport;
+using services::RppsSnapshot;
+using services::import_rpps_text;
+using services::rpps_changes_between;
+using services::rpps_generator_communes;
 
 namespace {
 
@@ -49,7 +56,10 @@ Result<DemoLines> load_rpps_demo(store::Database& db, const geo::Referentiel& re
     import.user = "demo";
     import.fictitious = true;
     auto report =
-        import_rpps_text(db, ref, rpps::fictitious_file_name(format_date_compact(add_years(today_utc(), -years_back)) + "0000"), text, import);
+        import_rpps_text(db, ref,
+                         rpps::fictitious_file_name(
+                             format_date_compact(add_years(today_utc(), -years_back)) + "0000"),
+                         text, import);
     if (!report) return tl::unexpected(report.error());
     reports.push_back(std::move(*report));
   }
@@ -68,4 +78,4 @@ Result<DemoLines> load_rpps_demo(store::Database& db, const geo::Referentiel& re
   return lines;
 }
 
-}  // namespace maillage::services
+}  // namespace maillage::demo

@@ -10,12 +10,18 @@
 #include <nlohmann/json.hpp>
 
 #include "aci/rules.hpp"
+#include "demo/demo.hpp"
 #include "geo/referentiel.hpp"
 #include "services/aci.hpp"
-#include "services/demo.hpp"
 #include "store/database.hpp"
 
-namespace maillage::services {
+namespace maillage::demo {
+
+using services::AciService;
+using services::FicheInput;
+using services::Principal;
+using services::Role;
+using services::WorkspaceUpdate;
 
 namespace {
 
@@ -27,8 +33,9 @@ constexpr const char* kStructure = "CPTS de démonstration du Pays messin (ficti
 std::vector<std::string> demo_communes(store::Database& db, const geo::Referentiel& ref,
                                        std::int64_t structure_id) {
   std::vector<std::string> out;
-  auto r = db.query("SELECT commune FROM structure_communes WHERE structure_id = $1 ORDER BY commune",
-                    {structure_id});
+  auto r =
+      db.query("SELECT commune FROM structure_communes WHERE structure_id = $1 ORDER BY commune",
+               {structure_id});
   if (r) {
     for (const auto& row : r->rows) {
       if (ref.commune(row.text(0)) != nullptr) out.push_back(row.text(0));
@@ -73,15 +80,18 @@ Result<Principal> demo_user(store::Database& db, const std::string& login, Role 
 }  // namespace
 
 Result<DemoLines> load_aci_demo(store::Database& db, const geo::Referentiel& ref) {
-  auto s = db.query("SELECT id FROM structures WHERE name = $1 ORDER BY id", {std::string(kStructure)});
+  auto s =
+      db.query("SELECT id FROM structures WHERE name = $1 ORDER BY id", {std::string(kStructure)});
   if (!s) return tl::unexpected(s.error());
   if (s->empty()) return DemoLines{"ACI : structure de démonstration absente, rien à charger"};
   std::int64_t sid = s->rows[0].integer(0);
-  auto existing = db.query("SELECT id FROM aci_contracts WHERE reference = $1", {std::string(kReference)});
+  auto existing =
+      db.query("SELECT id FROM aci_contracts WHERE reference = $1", {std::string(kReference)});
   if (!existing) return tl::unexpected(existing.error());
   if (!existing->empty()) {
-    return DemoLines{fmt::format("ACI : contrat de démonstration déjà chargé (/aci/contrats/{}/dialogue/2)",
-                                 existing->rows[0].integer(0))};
+    return DemoLines{
+        fmt::format("ACI : contrat de démonstration déjà chargé (/aci/contrats/{}/dialogue/2)",
+                    existing->rows[0].integer(0))};
   }
 
   auto communes = demo_communes(db, ref, sid);
@@ -89,9 +99,8 @@ Result<DemoLines> load_aci_demo(store::Database& db, const geo::Referentiel& ref
   for (const auto& c : communes) now_population += ref.commune(c)->population;
   // Fictitious scenario: the territory had 5 % more inhabitants at signature than the référentiel
   // counts now, so the demo's population adjustment has something to show.
-  std::int64_t population = now_population > 0
-                                ? static_cast<std::int64_t>(std::llround(now_population * 1.05))
-                                : 61000;
+  std::int64_t population =
+      now_population > 0 ? static_cast<std::int64_t>(std::llround(now_population * 1.05)) : 61000;
   std::string size_class = size_class_for(population);
 
   using nlohmann::json;
@@ -127,7 +136,8 @@ Result<DemoLines> load_aci_demo(store::Database& db, const geo::Referentiel& ref
              {"indicators",
               json::array(
                   {{{"id", "patients_sans_mt_orientes"},
-                    {"definition", "Patients sans médecin traitant orientés vers un médecin traitant"},
+                    {"definition",
+                     "Patients sans médecin traitant orientés vers un médecin traitant"},
                     {"unit", "patients"},
                     {"weight", 2},
                     {"baseline", 0},
@@ -170,12 +180,14 @@ Result<DemoLines> load_aci_demo(store::Database& db, const geo::Referentiel& ref
   };
   if (auto st = check(aci.add_comment(*coord, *id, year, "indicateur:acces_soins/medecins_sas",
                                       "Deux médecins du SAS ont cessé leur activité en cours "
-                                      "d'année (départs en retraite, données fictives).")); !st) {
+                                      "d'année (départs en retraite, données fictives)."));
+      !st) {
     return tl::unexpected(st.error());
   }
   if (auto st = check(aci.add_comment(*roc, *id, year, "general",
                                       "Merci de transmettre le tableau de suivi des orientations "
-                                      "avant la rencontre.")); !st) {
+                                      "avant la rencontre."));
+      !st) {
     return tl::unexpected(st.error());
   }
   FicheInput fiche;
@@ -183,16 +195,20 @@ Result<DemoLines> load_aci_demo(store::Database& db, const geo::Referentiel& ref
   fiche.title = "Cellule d'orientation des patients sans médecin traitant";
   fiche.description = "Permanence téléphonique deux demi-journées par semaine (fictif).";
   fiche.status = "en_cours";
-  if (auto st = check(aci.add_fiche(*coord, *id, year, fiche)); !st) return tl::unexpected(st.error());
-  if (auto st = check(aci.set_budget(*coord, *id, year, {"fonctionnement", 5000000, 3120000, 0})); !st) {
+  if (auto st = check(aci.add_fiche(*coord, *id, year, fiche)); !st)
+    return tl::unexpected(st.error());
+  if (auto st = check(aci.set_budget(*coord, *id, year, {"fonctionnement", 5000000, 3120000, 0}));
+      !st) {
     return tl::unexpected(st.error());
   }
   WorkspaceUpdate ws;
   ws.version = 1;  // created by the comments above
   ws.dialogue_date = "2026-04-14";
-  ws.minutes = "Ordre du jour : bilan des indicateurs de l'année 2, budget, fiches action.\n"
-               "(Compte rendu fictif, à compléter pendant la rencontre.)";
-  if (auto st = check(aci.update_workspace(*roc, *id, year, ws)); !st) return tl::unexpected(st.error());
+  ws.minutes =
+      "Ordre du jour : bilan des indicateurs de l'année 2, budget, fiches action.\n"
+      "(Compte rendu fictif, à compléter pendant la rencontre.)";
+  if (auto st = check(aci.update_workspace(*roc, *id, year, ws)); !st)
+    return tl::unexpected(st.error());
 
   return DemoLines{fmt::format(
       "ACI : contrat {} ({} ; {} habitants à la signature, {} communes) avec indicateurs, "
@@ -200,4 +216,4 @@ Result<DemoLines> load_aci_demo(store::Database& db, const geo::Referentiel& ref
       kReference, size_class, population, communes.size(), *id)};
 }
 
-}  // namespace maillage::services
+}  // namespace maillage::demo

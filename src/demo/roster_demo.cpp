@@ -7,11 +7,22 @@
 
 #include <chrono>
 
-#include "services/demo.hpp"
+#include "demo/demo.hpp"
 #include "services/roster_campaigns.hpp"
 #include "store/database.hpp"
 
-namespace maillage::services {
+namespace maillage::demo {
+
+using services::CampaignStatus;
+using services::NewCampaign;
+using services::NewMember;
+using services::PlanSlot;
+using services::Principal;
+using services::Role;
+using services::RosterCampaigns;
+using services::SlotWish;
+using services::format_day;
+using services::weekday_of_day;
 
 namespace {
 
@@ -31,7 +42,8 @@ Result<DemoLines> load_roster_demo(store::Database& db, const geo::Referentiel& 
   auto s = db.query("SELECT id FROM structures WHERE name = $1 ORDER BY id LIMIT 1",
                     {std::string(kDemoStructure)});
   if (!s) return tl::unexpected(s.error());
-  if (s->empty()) return DemoLines{"Permanences : structure de démonstration absente, rien chargé."};
+  if (s->empty())
+    return DemoLines{"Permanences : structure de démonstration absente, rien chargé."};
   const std::int64_t structure = s->rows[0].integer(0);
   auto existing = db.query("SELECT id FROM roster_campaigns WHERE structure_id = $1 AND name = $2",
                            {structure, std::string(kDemoName)});
@@ -51,7 +63,10 @@ Result<DemoLines> load_roster_demo(store::Database& db, const geo::Referentiel& 
   const year_month_day today{floor<days>(system_clock::now())};
   const year_month next_month = year_month{today.year(), today.month()} + months{1};
   const int first = static_cast<int>(sys_days{next_month / 1}.time_since_epoch().count());
-  const int last = static_cast<int>(sys_days{year_month_day_last{next_month.year(), month_day_last{next_month.month()}}}.time_since_epoch().count());
+  const int last = static_cast<int>(
+      sys_days{year_month_day_last{next_month.year(), month_day_last{next_month.month()}}}
+          .time_since_epoch()
+          .count());
 
   NewCampaign c;
   c.structure_id = structure;
@@ -76,10 +91,10 @@ Result<DemoLines> load_roster_demo(store::Database& db, const geo::Referentiel& 
     if (wd <= 4) {
       slots.push_back({0, day, "14:00", "18:00", false, "snp", "Recours Metz (fictif)", gp, 1});
     } else if (wd == 5) {
-      slots.push_back({0, day, "09:00", "13:00", false, "vaccination",
-                       "Montigny-lès-Metz (fictif)", gp, 1});
-      slots.push_back({0, day, "09:00", "13:00", false, "vaccination",
-                       "Montigny-lès-Metz (fictif)", nurse, 2});
+      slots.push_back(
+          {0, day, "09:00", "13:00", false, "vaccination", "Montigny-lès-Metz (fictif)", gp, 1});
+      slots.push_back(
+          {0, day, "09:00", "13:00", false, "vaccination", "Montigny-lès-Metz (fictif)", nurse, 2});
     }
   }
   auto v = campaigns.add_slots(system, *id, version, slots);
@@ -95,11 +110,11 @@ Result<DemoLines> load_roster_demo(store::Database& db, const geo::Referentiel& 
     const std::string* profession;
   };
   const Person people[] = {
-      {"Dr Alice Martin (fictive)", &gp},     {"Dr Bruno Lefèvre (fictif)", &gp},
-      {"Dr Chloé Muller (fictive)", &gp},     {"Dr David Schmitt (fictif)", &gp},
-      {"Dr Emma Weber (fictive)", &gp},       {"Dr François Klein (fictif)", &gp},
-      {"Dr Gaëlle Meyer (fictive)", &gp},     {"Hugo Becker, IDE (fictif)", &nurse},
-      {"Inès Fischer, IDE (fictive)", &nurse}, {"Julien Wagner, IDE (fictif)", &nurse},
+      {"Dr Alice Martin (fictive)", &gp},         {"Dr Bruno Lefèvre (fictif)", &gp},
+      {"Dr Chloé Muller (fictive)", &gp},         {"Dr David Schmitt (fictif)", &gp},
+      {"Dr Emma Weber (fictive)", &gp},           {"Dr François Klein (fictif)", &gp},
+      {"Dr Gaëlle Meyer (fictive)", &gp},         {"Hugo Becker, IDE (fictif)", &nurse},
+      {"Inès Fischer, IDE (fictive)", &nurse},    {"Julien Wagner, IDE (fictif)", &nurse},
       {"Karine Hoffmann, IDE (fictive)", &nurse},
   };
   std::vector<std::int64_t> filled;
@@ -129,11 +144,14 @@ Result<DemoLines> load_roster_demo(store::Database& db, const geo::Referentiel& 
       if (slot.profession != prof) continue;
       const std::uint32_t r = next(state) % 100;
       // About half available, one in ten wished, the rest unavailable.
-      SlotWish w = r < 50 ? SlotWish::available : r < 60 ? SlotWish::preferred : SlotWish::unavailable;
+      SlotWish w = r < 50   ? SlotWish::available
+                   : r < 60 ? SlotWish::preferred
+                            : SlotWish::unavailable;
       cells.push_back({filled[k], slot.id, w});
     }
   }
-  if (auto st = campaigns.set_availability(system, *id, cells); !st) return tl::unexpected(st.error());
+  if (auto st = campaigns.set_availability(system, *id, cells); !st)
+    return tl::unexpected(st.error());
   auto opened = campaigns.set_status(system, *id, full->version, CampaignStatus::collecting);
   if (!opened) return tl::unexpected(opened.error());
 
@@ -145,4 +163,4 @@ Result<DemoLines> load_roster_demo(store::Database& db, const geo::Referentiel& 
       demo_member ? ", dont le compte membre@demo.maillage.fr sans disponibilités saisies" : "")};
 }
 
-}  // namespace maillage::services
+}  // namespace maillage::demo

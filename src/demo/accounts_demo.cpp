@@ -1,13 +1,21 @@
-// The demo accounts (one per role, all @demo.maillage.fr; documented in src/services/README.md):
-// load_demo_accounts of accounts.hpp, with the fictitious demo CPTS it scopes the coordinator
+// The demo accounts (one per role, all @demo.maillage.fr; documented in src/demo/README.md):
+// load_demo_accounts of demo.hpp, with the fictitious demo CPTS it scopes the coordinator
 // and the member to.
 #include "common/try.hpp"
+#include "demo/demo.hpp"
 #include "services/accounts.hpp"
 #include "services/accounts_repository.hpp"
 #include "store/audit_detail.hpp"
 #include "store/database.hpp"
 
-namespace maillage::services {
+namespace maillage::demo {
+
+using services::AccountSettings;
+using services::Accounts;
+using services::AccountsRepository;
+using services::NewUser;
+using services::Role;
+using services::kDemoPassword;
 
 using store::Tx;
 
@@ -92,4 +100,4 @@ Result<std::vector<std::pair<std::string, std::string>>> load_demo_accounts(
   return out;
 }
 
-}  // namespace maillage::services
+}  // namespace maillage::demo

@@ -21,11 +21,17 @@
 #include <map>
 #include <set>
 
-#include "services/demo.hpp"
+#include "demo/demo.hpp"
 #include "services/registry.hpp"
 #include "store/database.hpp"
 
-namespace maillage::services {
+namespace maillage::demo {
+
+using services::NewStructure;
+using services::Principal;
+using services::Registry;
+using services::Role;
+using services::StructureFields;
 
 namespace {
 
@@ -57,60 +63,184 @@ constexpr double kSectorLongitude = 6.4;
 
 const std::vector<DemoStructure>& scenario() {
   static const std::vector<DemoStructure> s{
-      {"CPTS", kPaysMessin, "57463", "Association loi 1901", "Coordination du Pays messin",
-       {"200039865"}, {}, false,
-       {{"lancer_pre_projet", 1300}, {"deposer_lettre", 1200}, {"valider_lettre", 1150},
-        {"creer_association", 1100}, {"deposer_projet", 1000}, {"valider_projet", 960},
-        {"ouvrir_negociation", 900}, {"signer_aci", 430}},
+      {"CPTS",
+       kPaysMessin,
+       "57463",
+       "Association loi 1901",
+       "Coordination du Pays messin",
+       {"200039865"},
+       {},
+       false,
+       {{"lancer_pre_projet", 1300},
+        {"deposer_lettre", 1200},
+        {"valider_lettre", 1150},
+        {"creer_association", 1100},
+        {"deposer_projet", 1000},
+        {"valider_projet", 960},
+        {"ouvrir_negociation", 900},
+        {"signer_aci", 430}},
        {{"acces_soins.demarrage", 300}, {"crise.demarrage", 280}, {"prevention.demarrage", 100}}},
-      {"CPTS", "CPTS Val de Fensch – Thionville (fictive)", "57672", "Association loi 1901",
-       "Bureau de la CPTS", {"245701222", "245701362"}, {}, false,
-       {{"lancer_pre_projet", 400}, {"deposer_lettre", 330}, {"valider_lettre", 300},
-        {"creer_association", 250}, {"deposer_projet", 49}},
+      {"CPTS",
+       "CPTS Val de Fensch – Thionville (fictive)",
+       "57672",
+       "Association loi 1901",
+       "Bureau de la CPTS",
+       {"245701222", "245701362"},
+       {},
+       false,
+       {{"lancer_pre_projet", 400},
+        {"deposer_lettre", 330},
+        {"valider_lettre", 300},
+        {"creer_association", 250},
+        {"deposer_projet", 49}},
        {}},
-      {"CPTS", "CPTS Rives de Moselle et Orne (fictive)", "57433", "Association loi 1901",
-       "Porteur du projet", {"200039949", "245701271"}, {"57751", "57452", "57634"}, false,
+      {"CPTS",
+       "CPTS Rives de Moselle et Orne (fictive)",
+       "57433",
+       "Association loi 1901",
+       "Porteur du projet",
+       {"200039949", "245701271"},
+       {"57751", "57452", "57634"},
+       false,
        {{"lancer_pre_projet", 200}, {"deposer_lettre", 120}, {"valider_lettre", 60}},
        {}},
-      {"CPTS", "CPTS du Bassin houiller (fictive)", "57227", "Association loi 1901",
-       "Coordination du Bassin houiller", {"245700372", "245700398", "200067502", "245701164"}, {},
+      {"CPTS",
+       "CPTS du Bassin houiller (fictive)",
+       "57227",
+       "Association loi 1901",
+       "Coordination du Bassin houiller",
+       {"245700372", "245700398", "200067502", "245701164"},
+       {},
        true,
        // No decision of the ARS within 2 months of the deposit: validated implicitly, recorded
        // by the service before the opening of the negotiation.
-       {{"lancer_pre_projet", 1700}, {"deposer_lettre", 1650}, {"valider_lettre", 1620},
-        {"creer_association", 1600}, {"deposer_projet", 1500}, {"ouvrir_negociation", 1400},
-        {"signer_aci", 1050}, {"engager_missions", 1000}},
-       {{"acces_soins.demarrage", 1000}, {"crise.demarrage", 990}, {"parcours.demarrage", 900},
-        {"prevention.demarrage", 880}, {"acces_soins.deploiement", 700},
-        {"crise.deploiement", 690}, {"parcours.deploiement", 500},
+       {{"lancer_pre_projet", 1700},
+        {"deposer_lettre", 1650},
+        {"valider_lettre", 1620},
+        {"creer_association", 1600},
+        {"deposer_projet", 1500},
+        {"ouvrir_negociation", 1400},
+        {"signer_aci", 1050},
+        {"engager_missions", 1000}},
+       {{"acces_soins.demarrage", 1000},
+        {"crise.demarrage", 990},
+        {"parcours.demarrage", 900},
+        {"prevention.demarrage", 880},
+        {"acces_soins.deploiement", 700},
+        {"crise.deploiement", 690},
+        {"parcours.deploiement", 500},
         {"prevention.deploiement", 400}}},
-      {"CPTS", "CPTS du Pays de Sarrebourg (fictive)", "57630", "", "Groupe de professionnels",
-       {"200068146"}, {}, true, {{"lancer_pre_projet", 30}}, {}},
+      {"CPTS",
+       "CPTS du Pays de Sarrebourg (fictive)",
+       "57630",
+       "",
+       "Groupe de professionnels",
+       {"200068146"},
+       {},
+       true,
+       {{"lancer_pre_projet", 30}},
+       {}},
       // MSP
-      {"MSP", "MSP de Boulay (fictive)", "57097", "SISA", "", {}, {}, true,
+      {"MSP",
+       "MSP de Boulay (fictive)",
+       "57097",
+       "SISA",
+       "",
+       {},
+       {},
+       true,
        {{"deposer_projet", 800}, {"valider_projet", 770}, {"ouvrir", 600}, {"signer_aci", 500}},
        {{"sisa.creation", 450}}},
-      {"MSP", "MSP de Faulquemont (fictive)", "57209", "SISA", "", {}, {}, true,
-       {{"deposer_projet", 300}, {"valider_projet", 270}, {"ouvrir", 90}}, {}},
-      {"MSP", "MSP du Pays de Bitche (fictive)", "57089", "", "", {}, {}, true,
-       {{"deposer_projet", 20}}, {}},
+      {"MSP",
+       "MSP de Faulquemont (fictive)",
+       "57209",
+       "SISA",
+       "",
+       {},
+       {},
+       true,
+       {{"deposer_projet", 300}, {"valider_projet", 270}, {"ouvrir", 90}},
+       {}},
+      {"MSP",
+       "MSP du Pays de Bitche (fictive)",
+       "57089",
+       "",
+       "",
+       {},
+       {},
+       true,
+       {{"deposer_projet", 20}},
+       {}},
       {"MSP", "MSP de Phalsbourg (fictive)", "57540", "", "", {}, {}, true, {}, {}},
-      {"MSP", "MSP de Sarreguemines (fictive)", "57631", "SISA", "", {}, {}, true,
+      {"MSP",
+       "MSP de Sarreguemines (fictive)",
+       "57631",
+       "SISA",
+       "",
+       {},
+       {},
+       true,
        {{"deposer_projet", 500}, {"valider_projet", 470}, {"ouvrir", 300}, {"signer_aci", 150}},
        {}},
-      {"MSP", "MSP de Creutzwald (fictive)", "57160", "SISA", "", {}, {}, true,
-       {{"deposer_projet", 100}, {"valider_projet", 70}}, {}},
-      {"MSP", "MSP de Hettange-Grande (fictive)", "57323", "SISA", "", {}, {}, false,
-       {{"deposer_projet", 400}, {"valider_projet", 380}, {"ouvrir", 200}}, {}},
-      {"MSP", "MSP d'Audun-le-Tiche (fictive)", "57038", "SISA", "", {}, {}, false,
+      {"MSP",
+       "MSP de Creutzwald (fictive)",
+       "57160",
+       "SISA",
+       "",
+       {},
+       {},
+       true,
+       {{"deposer_projet", 100}, {"valider_projet", 70}},
+       {}},
+      {"MSP",
+       "MSP de Hettange-Grande (fictive)",
+       "57323",
+       "SISA",
+       "",
+       {},
+       {},
+       false,
+       {{"deposer_projet", 400}, {"valider_projet", 380}, {"ouvrir", 200}},
+       {}},
+      {"MSP",
+       "MSP d'Audun-le-Tiche (fictive)",
+       "57038",
+       "SISA",
+       "",
+       {},
+       {},
+       false,
        {{"deposer_projet", 900}, {"valider_projet", 870}, {"ouvrir", 800}, {"signer_aci", 700}},
        {{"sisa.creation", 650}}},
-      {"MSP", "MSP de Marly (fictive)", "57447", "", "", {}, {}, false, {{"deposer_projet", 10}},
+      {"MSP",
+       "MSP de Marly (fictive)",
+       "57447",
+       "",
+       "",
+       {},
+       {},
+       false,
+       {{"deposer_projet", 10}},
        {}},
-      {"MSP", "MSP d'Amnéville (fictive)", "57019", "", "", {}, {}, false,
-       {{"deposer_projet", 250}, {"refuser_projet", 230}, {"abandonner", 120}}, {}},
+      {"MSP",
+       "MSP d'Amnéville (fictive)",
+       "57019",
+       "",
+       "",
+       {},
+       {},
+       false,
+       {{"deposer_projet", 250}, {"refuser_projet", 230}, {"abandonner", 120}},
+       {}},
       {"MSP", "MSP de Guénange (fictive)", "57269", "", "", {}, {}, false, {}, {}},
-      {"MSP", "MSP de Saint-Avold (fictive)", "57606", "SISA", "", {}, {}, true,
+      {"MSP",
+       "MSP de Saint-Avold (fictive)",
+       "57606",
+       "SISA",
+       "",
+       {},
+       {},
+       true,
        {{"deposer_projet", 260}, {"valider_projet", 240}, {"ouvrir", 200}, {"signer_aci", 160}},
        {}},
   };
@@ -151,7 +281,8 @@ Status write_territory(store::Database& db, const geo::Referentiel& ref, std::in
     list += (list.empty() ? "" : ",") + c;
   }
   return db.transact([&](store::Tx& tx) -> Status {
-    auto existing = tx.query("SELECT count(*) FROM structure_communes WHERE structure_id = $1", {id});
+    auto existing =
+        tx.query("SELECT count(*) FROM structure_communes WHERE structure_id = $1", {id});
     if (!existing) return tl::unexpected(existing.error());
     if (existing->rows[0].integer(0) > 0) return {};
     for (const auto& c : codes) {
@@ -190,7 +321,8 @@ Result<DemoLines> load_registry_demo(store::Database& db, const geo::Referentiel
   int created = 0;
   for (const auto& d : scenario()) {
     const Principal signer = roc_principal(d.sector_east ? kRocEast : kRocNorth);
-    auto found = db.query("SELECT id, stage FROM structures WHERE name = $1 ORDER BY id", {std::string(d.name)});
+    auto found = db.query("SELECT id, stage FROM structures WHERE name = $1 ORDER BY id",
+                          {std::string(d.name)});
     if (!found) return tl::unexpected(found.error());
     std::int64_t id = 0;
     bool walk = false;
@@ -235,8 +367,8 @@ Result<DemoLines> load_registry_demo(store::Database& db, const geo::Referentiel
       for (const auto& step : d.steps) {
         auto s = reg->get_structure(admin, id);
         if (!s) return tl::unexpected(s.error());
-        auto t = reg->transition(signer, id, s->version, step.event, days_before(today, step.days_ago),
-                                 "", today);
+        auto t = reg->transition(signer, id, s->version, step.event,
+                                 days_before(today, step.days_ago), "", today);
         if (!t) {
           Error e = t.error();
           e.message = fmt::format("démo « {} », étape {} : {}", d.name, step.event, e.message);
@@ -292,4 +424,4 @@ Result<DemoLines> load_registry_demo(store::Database& db, const geo::Referentiel
   return lines;
 }
 
-}  // namespace maillage::services
+}  // namespace maillage::demo

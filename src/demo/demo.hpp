@@ -1,0 +1,40 @@
+// Fictitious demo data of each area, loaded by `maillage demo load` after the demo accounts, in
+// the order below (later areas use the structures and territories of the registry demo). Each
+// loader is idempotent (a second run changes nothing) and returns the lines (French) that
+// `demo load` prints to say what it loaded. Everything it creates is labelled fictitious.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/error.hpp"
+#include "geo/referentiel.hpp"
+#include "services/accounts.hpp"
+
+namespace maillage::store {
+class Database;
+}
+
+namespace maillage::demo {
+
+using DemoLines = std::vector<std::string>;
+
+// Demo accounts (one per role, scoped to Moselle / Grand Est where a scope applies); idempotent.
+// Returns the list of (login, password) pairs so `make run` can print how to log in.
+// The coordinator and the member are scoped to a fictitious demo CPTS in Moselle, created here
+// when missing.
+Result<std::vector<std::pair<std::string, std::string>>> load_demo_accounts(store::Database& db);
+/// The same with the caller's password hashing cost (tests lower it).
+Result<std::vector<std::pair<std::string, std::string>>> load_demo_accounts(
+    store::Database& db, const services::AccountSettings& settings);
+
+Result<DemoLines> load_registry_demo(store::Database& db,
+                                     const geo::Referentiel& ref);  // registry_demo.cpp
+Result<DemoLines> load_rpps_demo(store::Database& db,
+                                 const geo::Referentiel& ref);                      // rpps_demo.cpp
+Result<DemoLines> load_aci_demo(store::Database& db, const geo::Referentiel& ref);  // aci_demo.cpp
+Result<DemoLines> load_roster_demo(store::Database& db,
+                                   const geo::Referentiel& ref);  // roster_demo.cpp
+
+}  // namespace maillage::demo
