@@ -1,6 +1,7 @@
 // Readers of @etalab/decoupage-administratif (communes, EPCI, départements, régions).
 #include <algorithm>
 
+#include "common/try.hpp"
 #include "refdata/json_stream.hpp"
 #include "refdata/packages.hpp"
 
@@ -89,11 +90,6 @@ bool is_commune_code(const std::string& s) {
          });
 }
 
-#define MAILLAGE_TRY(var, expr)                                   \
-  auto var##_result = (expr);                                     \
-  if (!var##_result) return tl::unexpected(var##_result.error()); \
-  auto var = std::move(*var##_result)
-
 }  // namespace
 
 Result<std::vector<geo::CommuneRecord>> parse_communes(std::string_view text,
@@ -101,7 +97,7 @@ Result<std::vector<geo::CommuneRecord>> parse_communes(std::string_view text,
   std::vector<geo::CommuneRecord> out;
   const Status s = detail::for_each_record(text, file, [&](const JsonRecord& r) -> Status {
     const Fields f(r, file);
-    MAILLAGE_TRY(type, f.text("type"));
+    auto type = MAILLAGE_TRY(f.text("type"));
     const bool arrondissement = type == "arrondissement-municipal";
     if (type == "commune-deleguee" || type == "commune-associee") return {};
     if (type != "commune-actuelle" && !arrondissement) {
@@ -110,18 +106,18 @@ Result<std::vector<geo::CommuneRecord>> parse_communes(std::string_view text,
     geo::CommuneRecord c;
     c.item = r.item;
     c.arrondissement = arrondissement;
-    MAILLAGE_TRY(code, f.code("code", 5, 5));
-    MAILLAGE_TRY(nom, f.text("nom"));
-    MAILLAGE_TRY(departement, f.code("departement", 2, 3));
-    MAILLAGE_TRY(region, f.code("region", 2, 3));
-    MAILLAGE_TRY(zone, f.text("zone"));
+    auto code = MAILLAGE_TRY(f.code("code", 5, 5));
+    auto nom = MAILLAGE_TRY(f.text("nom"));
+    auto departement = MAILLAGE_TRY(f.code("departement", 2, 3));
+    auto region = MAILLAGE_TRY(f.code("region", 2, 3));
+    auto zone = MAILLAGE_TRY(f.text("zone"));
     if (zone != "metro" && zone != "drom" && zone != "com") {
       return tl::unexpected(f.error("zone", "zone inconnue « " + zone + " »"));
     }
-    MAILLAGE_TRY(population, f.count("population"));
-    MAILLAGE_TRY(postcodes, f.list("codesPostaux[]", is_postcode));
+    auto population = MAILLAGE_TRY(f.count("population"));
+    auto postcodes = MAILLAGE_TRY(f.list("codesPostaux[]", is_postcode));
     if (arrondissement) {
-      MAILLAGE_TRY(parent, f.code("commune", 5, 5));
+      auto parent = MAILLAGE_TRY(f.code("commune", 5, 5));
       c.parent = std::move(parent);
     }
     c.code = std::move(code);
@@ -144,10 +140,10 @@ Result<std::vector<geo::EpciRecord>> parse_epcis(std::string_view text, const st
     const Fields f(r, file);
     geo::EpciRecord e;
     e.item = r.item;
-    MAILLAGE_TRY(code, f.code("code", 9, 9));
-    MAILLAGE_TRY(nom, f.text("nom"));
-    MAILLAGE_TRY(type, f.text("type"));
-    MAILLAGE_TRY(members, f.list("membres[].code", is_commune_code));
+    auto code = MAILLAGE_TRY(f.code("code", 9, 9));
+    auto nom = MAILLAGE_TRY(f.text("nom"));
+    auto type = MAILLAGE_TRY(f.text("type"));
+    auto members = MAILLAGE_TRY(f.list("membres[].code", is_commune_code));
     if (members.empty()) {
       return tl::unexpected(f.error("membres", "un EPCI doit avoir au moins un membre"));
     }
@@ -167,10 +163,10 @@ Result<std::vector<geo::DepartementRecord>> parse_departements(std::string_view 
   std::vector<geo::DepartementRecord> out;
   const Status s = detail::for_each_record(text, file, [&](const JsonRecord& r) -> Status {
     const Fields f(r, file);
-    MAILLAGE_TRY(code, f.code("code", 2, 3));
-    MAILLAGE_TRY(nom, f.text("nom"));
-    MAILLAGE_TRY(region, f.code("region", 2, 3));
-    MAILLAGE_TRY(zone, f.text("zone"));
+    auto code = MAILLAGE_TRY(f.code("code", 2, 3));
+    auto nom = MAILLAGE_TRY(f.text("nom"));
+    auto region = MAILLAGE_TRY(f.code("region", 2, 3));
+    auto zone = MAILLAGE_TRY(f.text("zone"));
     out.push_back({std::move(code), std::move(nom), std::move(region), std::move(zone), r.item});
     return {};
   });
@@ -183,8 +179,8 @@ Result<std::vector<geo::RegionRecord>> parse_regions(std::string_view text,
   std::vector<geo::RegionRecord> out;
   const Status s = detail::for_each_record(text, file, [&](const JsonRecord& r) -> Status {
     const Fields f(r, file);
-    MAILLAGE_TRY(code, f.code("code", 2, 3));
-    MAILLAGE_TRY(nom, f.text("nom"));
+    auto code = MAILLAGE_TRY(f.code("code", 2, 3));
+    auto nom = MAILLAGE_TRY(f.text("nom"));
     out.push_back({std::move(code), std::move(nom), r.item});
     return {};
   });
@@ -193,5 +189,3 @@ Result<std::vector<geo::RegionRecord>> parse_regions(std::string_view text,
 }
 
 }  // namespace maillage::refdata
-
-#undef MAILLAGE_TRY

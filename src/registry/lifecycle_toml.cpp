@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/try.hpp"
 #include "registry/lifecycle.hpp"
 
 namespace maillage::registry {
@@ -160,14 +161,6 @@ class Reader {
   std::string file_;
 };
 
-#define MAILLAGE_TRY(var, expr)                                    \
-  auto var##_r = (expr);                                           \
-  if (!var##_r) return tl::unexpected(std::move(var##_r.error())); \
-  auto var = std::move(*var##_r)
-
-#define MAILLAGE_CHECK(expr) \
-  if (auto ok_ = (expr); !ok_) return tl::unexpected(std::move(ok_.error()))
-
 bool valid_id(std::string_view id) {
   return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
@@ -179,7 +172,7 @@ Result<Lifecycle> read(const Reader& r, const toml::table& root) {
                              {"schema", "structure", "states", "transitions", "timers", "deadlines",
                               "anniversaries", "stage_groups"}));
   {
-    MAILLAGE_TRY(schema, r.string(root, "", "schema", true));
+    auto schema = MAILLAGE_TRY(r.string(root, "", "schema", true));
     if (schema != kSchema) {
       return r.error(
           line_of(*root.get("schema")), "schema",
@@ -192,9 +185,9 @@ Result<Lifecycle> read(const Reader& r, const toml::table& root) {
   if (structure == nullptr) return r.error(0, "structure", "table [structure] absente");
   MAILLAGE_CHECK(r.only_keys(*structure, "structure", {"kind", "label", "definite"}));
   {
-    MAILLAGE_TRY(kind, r.string(*structure, "structure", "kind", true));
-    MAILLAGE_TRY(label, r.string(*structure, "structure", "label", true));
-    MAILLAGE_TRY(definite, r.string(*structure, "structure", "definite", true));
+    auto kind = MAILLAGE_TRY(r.string(*structure, "structure", "kind", true));
+    auto label = MAILLAGE_TRY(r.string(*structure, "structure", "label", true));
+    auto definite = MAILLAGE_TRY(r.string(*structure, "structure", "definite", true));
     if (!valid_id(kind))
       return r.error(line_of(*structure), "structure.kind", "identifiant en minuscules attendu");
     lc.kind = kind;
@@ -215,7 +208,7 @@ Result<Lifecycle> read(const Reader& r, const toml::table& root) {
     return {};
   };
 
-  MAILLAGE_TRY(states, r.tables(root, "states"));
+  auto states = MAILLAGE_TRY(r.tables(root, "states"));
   if (states.empty()) return r.error(0, "states", "aucun état ([[states]])");
   for (std::size_t i = 0; i < states.size(); ++i) {
     const toml::table& t = *states[i];
@@ -223,11 +216,11 @@ Result<Lifecycle> read(const Reader& r, const toml::table& root) {
     MAILLAGE_CHECK(r.only_keys(t, w, {"id", "label", "initial", "terminal"}));
     State s;
     s.line = line_of(t);
-    MAILLAGE_TRY(id, r.string(t, w, "id", true));
+    auto id = MAILLAGE_TRY(r.string(t, w, "id", true));
     MAILLAGE_CHECK(new_id(id, s.line, w + ".id"));
-    MAILLAGE_TRY(label, r.string(t, w, "label", true));
-    MAILLAGE_TRY(initial, r.boolean(t, w, "initial"));
-    MAILLAGE_TRY(terminal, r.boolean(t, w, "terminal"));
+    auto label = MAILLAGE_TRY(r.string(t, w, "label", true));
+    auto initial = MAILLAGE_TRY(r.boolean(t, w, "initial"));
+    auto terminal = MAILLAGE_TRY(r.boolean(t, w, "terminal"));
     if (initial && terminal)
       return r.error(s.line, w, "un état ne peut pas être initial et terminal");
     s.id = id;
@@ -252,18 +245,18 @@ Result<Lifecycle> read(const Reader& r, const toml::table& root) {
     return {};
   };
 
-  MAILLAGE_TRY(transitions, r.tables(root, "transitions"));
+  auto transitions = MAILLAGE_TRY(r.tables(root, "transitions"));
   for (std::size_t i = 0; i < transitions.size(); ++i) {
     const toml::table& t = *transitions[i];
     const std::string w = "transitions[" + std::to_string(i) + "]";
     MAILLAGE_CHECK(r.only_keys(t, w, {"event", "label", "from", "to"}));
     TransitionRule tr;
     tr.line = line_of(t);
-    MAILLAGE_TRY(event, r.string(t, w, "event", true));
+    auto event = MAILLAGE_TRY(r.string(t, w, "event", true));
     MAILLAGE_CHECK(new_id(event, tr.line, w + ".event"));
-    MAILLAGE_TRY(label, r.string(t, w, "label", true));
-    MAILLAGE_TRY(from, r.strings(t, w, "from", true));
-    MAILLAGE_TRY(to, r.string(t, w, "to", true));
+    auto label = MAILLAGE_TRY(r.string(t, w, "label", true));
+    auto from = MAILLAGE_TRY(r.strings(t, w, "from", true));
+    auto to = MAILLAGE_TRY(r.string(t, w, "to", true));
     MAILLAGE_CHECK(known_states(from, tr.line, w + ".from"));
     MAILLAGE_CHECK(known_state(to, tr.line, w + ".to"));
     for (const std::string& f : from) {
@@ -290,7 +283,7 @@ Result<Lifecycle> read(const Reader& r, const toml::table& root) {
     }
   }
 
-  MAILLAGE_TRY(timers, r.tables(root, "timers"));
+  auto timers = MAILLAGE_TRY(r.tables(root, "timers"));
   for (std::size_t i = 0; i < timers.size(); ++i) {
     const toml::table& t = *timers[i];
     const std::string w = "timers[" + std::to_string(i) + "]";
@@ -299,16 +292,16 @@ Result<Lifecycle> read(const Reader& r, const toml::table& root) {
                                 "source", "verified", "note"}));
     TimerRule tm;
     tm.line = line_of(t);
-    MAILLAGE_TRY(id, r.string(t, w, "id", true));
+    auto id = MAILLAGE_TRY(r.string(t, w, "id", true));
     MAILLAGE_CHECK(new_id(id, tm.line, w + ".id"));
-    MAILLAGE_TRY(label, r.string(t, w, "label", true));
-    MAILLAGE_TRY(state, r.string(t, w, "state", true));
-    MAILLAGE_TRY(after, r.delay(t, w, "after"));
-    MAILLAGE_TRY(to, r.string(t, w, "to", true));
-    MAILLAGE_TRY(event, r.string(t, w, "event", true));
+    auto label = MAILLAGE_TRY(r.string(t, w, "label", true));
+    auto state = MAILLAGE_TRY(r.string(t, w, "state", true));
+    auto after = MAILLAGE_TRY(r.delay(t, w, "after"));
+    auto to = MAILLAGE_TRY(r.string(t, w, "to", true));
+    auto event = MAILLAGE_TRY(r.string(t, w, "event", true));
     MAILLAGE_CHECK(new_id(event, tm.line, w + ".event"));
-    MAILLAGE_TRY(notice, r.integer(t, w, "notice_days", 30, 0, 3650));
-    MAILLAGE_TRY(prov, r.provenance(t, w));
+    auto notice = MAILLAGE_TRY(r.integer(t, w, "notice_days", 30, 0, 3650));
+    auto prov = MAILLAGE_TRY(r.provenance(t, w));
     MAILLAGE_CHECK(known_state(state, tm.line, w + ".state"));
     MAILLAGE_CHECK(known_state(to, tm.line, w + ".to"));
     if (lc.timer_in(state) != nullptr) {
@@ -334,7 +327,7 @@ Result<Lifecycle> read(const Reader& r, const toml::table& root) {
     lc.timers.push_back(std::move(tm));
   }
 
-  MAILLAGE_TRY(deadlines, r.tables(root, "deadlines"));
+  auto deadlines = MAILLAGE_TRY(r.tables(root, "deadlines"));
   for (std::size_t i = 0; i < deadlines.size(); ++i) {
     const toml::table& t = *deadlines[i];
     const std::string w = "deadlines[" + std::to_string(i) + "]";
@@ -343,15 +336,15 @@ Result<Lifecycle> read(const Reader& r, const toml::table& root) {
                                 "notice_days", "source", "verified", "note"}));
     DeadlineRule d;
     d.line = line_of(t);
-    MAILLAGE_TRY(id, r.string(t, w, "id", true));
+    auto id = MAILLAGE_TRY(r.string(t, w, "id", true));
     MAILLAGE_CHECK(new_id(id, d.line, w + ".id"));
-    MAILLAGE_TRY(label, r.string(t, w, "label", true));
-    MAILLAGE_TRY(from, r.string(t, w, "counted_from", true));
-    MAILLAGE_TRY(within, r.delay(t, w, "within"));
-    MAILLAGE_TRY(milestone, r.string(t, w, "milestone", true));
-    MAILLAGE_TRY(while_in, r.strings(t, w, "while_in", false));
-    MAILLAGE_TRY(notice, r.integer(t, w, "notice_days", 60, 0, 3650));
-    MAILLAGE_TRY(prov, r.provenance(t, w));
+    auto label = MAILLAGE_TRY(r.string(t, w, "label", true));
+    auto from = MAILLAGE_TRY(r.string(t, w, "counted_from", true));
+    auto within = MAILLAGE_TRY(r.delay(t, w, "within"));
+    auto milestone = MAILLAGE_TRY(r.string(t, w, "milestone", true));
+    auto while_in = MAILLAGE_TRY(r.strings(t, w, "while_in", false));
+    auto notice = MAILLAGE_TRY(r.integer(t, w, "notice_days", 60, 0, 3650));
+    auto prov = MAILLAGE_TRY(r.provenance(t, w));
     MAILLAGE_CHECK(known_state(from, d.line, w + ".counted_from"));
     MAILLAGE_CHECK(known_states(while_in, d.line, w + ".while_in"));
     if (!valid_id(milestone))
@@ -367,7 +360,7 @@ Result<Lifecycle> read(const Reader& r, const toml::table& root) {
     lc.deadlines.push_back(std::move(d));
   }
 
-  MAILLAGE_TRY(anniversaries, r.tables(root, "anniversaries"));
+  auto anniversaries = MAILLAGE_TRY(r.tables(root, "anniversaries"));
   for (std::size_t i = 0; i < anniversaries.size(); ++i) {
     const toml::table& t = *anniversaries[i];
     const std::string w = "anniversaries[" + std::to_string(i) + "]";
@@ -376,16 +369,16 @@ Result<Lifecycle> read(const Reader& r, const toml::table& root) {
                                 "count", "while_in", "notice_days", "source", "verified", "note"}));
     AnniversaryRule a;
     a.line = line_of(t);
-    MAILLAGE_TRY(id, r.string(t, w, "id", true));
+    auto id = MAILLAGE_TRY(r.string(t, w, "id", true));
     MAILLAGE_CHECK(new_id(id, a.line, w + ".id"));
-    MAILLAGE_TRY(label, r.string(t, w, "label", true));
-    MAILLAGE_TRY(final_label, r.string(t, w, "final_label", false));
-    MAILLAGE_TRY(from, r.string(t, w, "counted_from", true));
-    MAILLAGE_TRY(every, r.integer(t, w, "every_months", 12, 1, 120));
-    MAILLAGE_TRY(count, r.integer(t, w, "count", std::nullopt, 1, 100));
-    MAILLAGE_TRY(while_in, r.strings(t, w, "while_in", false));
-    MAILLAGE_TRY(notice, r.integer(t, w, "notice_days", 60, 0, 3650));
-    MAILLAGE_TRY(prov, r.provenance(t, w));
+    auto label = MAILLAGE_TRY(r.string(t, w, "label", true));
+    auto final_label = MAILLAGE_TRY(r.string(t, w, "final_label", false));
+    auto from = MAILLAGE_TRY(r.string(t, w, "counted_from", true));
+    auto every = MAILLAGE_TRY(r.integer(t, w, "every_months", 12, 1, 120));
+    auto count = MAILLAGE_TRY(r.integer(t, w, "count", std::nullopt, 1, 100));
+    auto while_in = MAILLAGE_TRY(r.strings(t, w, "while_in", false));
+    auto notice = MAILLAGE_TRY(r.integer(t, w, "notice_days", 60, 0, 3650));
+    auto prov = MAILLAGE_TRY(r.provenance(t, w));
     MAILLAGE_CHECK(known_state(from, a.line, w + ".counted_from"));
     MAILLAGE_CHECK(known_states(while_in, a.line, w + ".while_in"));
     a.id = id;
@@ -400,20 +393,20 @@ Result<Lifecycle> read(const Reader& r, const toml::table& root) {
     lc.anniversaries.push_back(std::move(a));
   }
 
-  MAILLAGE_TRY(groups, r.tables(root, "stage_groups"));
+  auto groups = MAILLAGE_TRY(r.tables(root, "stage_groups"));
   for (std::size_t i = 0; i < groups.size(); ++i) {
     const toml::table& t = *groups[i];
     const std::string w = "stage_groups[" + std::to_string(i) + "]";
     MAILLAGE_CHECK(r.only_keys(t, w, {"id", "label", "states"}));
     StageGroup g;
     g.line = line_of(t);
-    MAILLAGE_TRY(id, r.string(t, w, "id", true));
+    auto id = MAILLAGE_TRY(r.string(t, w, "id", true));
     if (!valid_id(id) || lc.stage_group(id) != nullptr) {
       return r.error(g.line, w + ".id",
                      "identifiant de groupe « " + id + " » invalide ou déjà utilisé");
     }
-    MAILLAGE_TRY(label, r.string(t, w, "label", true));
-    MAILLAGE_TRY(members, r.strings(t, w, "states", true));
+    auto label = MAILLAGE_TRY(r.string(t, w, "label", true));
+    auto members = MAILLAGE_TRY(r.strings(t, w, "states", true));
     MAILLAGE_CHECK(known_states(members, g.line, w + ".states"));
     g.id = id;
     g.label = label;
@@ -444,9 +437,6 @@ Result<Lifecycle> read(const Reader& r, const toml::table& root) {
   }
   return lc;
 }
-
-#undef MAILLAGE_TRY
-#undef MAILLAGE_CHECK
 
 }  // namespace
 
