@@ -87,10 +87,7 @@ void run(const CoverageFlags& f) {
     options.default_stage = f.stage;
     options.known_stages = known_stages;
     // --anciennes-communes, else the former_communes setting (its default: under the assets).
-    std::string default_former = kEtalabCommunesFile;
-    if (auto resolved = resolve_config(ConfigSources{})) {
-      default_former = former_communes_path(resolved->config);
-    }
+    const std::string default_former = former_communes_path(environment_config());
     const std::string former_path =
         !f.former.empty() ? f.former
                           : (std::filesystem::exists(default_former) ? default_former : "");
@@ -147,8 +144,7 @@ void run(const CoverageFlags& f) {
 
 void add_coverage_commands(CLI::App& root) {
   auto f = std::make_shared<CoverageFlags>();
-  const char* env = std::getenv("MAILLAGE_REFERENCE");
-  f->reference = env != nullptr && *env != '\0' ? env : "var/reference.sqlite";
+  f->reference = environment_config().reference;
   CLI::App* cmd =
       root.add_subcommand("coverage",
                           "Couverture CPTS d'un département : couvert / non couvert par étape, "
@@ -163,7 +159,8 @@ void add_coverage_commands(CLI::App& root) {
                   "ou var/reference.sqlite)");
   cmd->add_option("--anciennes-communes", f->former,
                   std::string("communes.json d'@etalab/decoupage-administratif (défaut : ") +
-                      kEtalabCommunesFile + " sous le dossier des ressources, réglage former_communes)");
+                      kEtalabCommunesFile +
+                      " sous le dossier des ressources, réglage former_communes)");
   cmd->add_option("--etape", f->stage,
                   "Étape des territoires dont le fichier ne donne pas l'étape (ex. aci_signe)");
   cmd->add_option("--seuil", f->min_population,

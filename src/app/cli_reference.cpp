@@ -12,20 +12,17 @@
 #include <thread>
 
 #include "app/cli.hpp"
-#include "geo/referentiel.hpp"
-#include "refdata/reference_file.hpp"
+#include "app/config.hpp"
 #include "common/csv.hpp"
 #include "common/french.hpp"
+#include "geo/referentiel.hpp"
+#include "refdata/reference_file.hpp"
 
 namespace maillage::app {
 namespace {
 
-constexpr const char* kDefaultReference = "var/reference.sqlite";
-
-std::string default_reference() {
-  const char* env = std::getenv("MAILLAGE_REFERENCE");
-  return env != nullptr && *env != '\0' ? std::string(env) : std::string(kDefaultReference);
-}
+// The `reference` setting (default, or MAILLAGE_REFERENCE).
+std::string default_reference() { return environment_config().reference; }
 
 [[noreturn]] void fail_with(const Error& e) {
   std::cerr << "maillage reference : " << e.describe() << "\n";

@@ -1,13 +1,14 @@
 #include "app/config.hpp"
 
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
-#include <fmt/format.h>
-#include <toml++/toml.h>
 #include <variant>
 
 namespace maillage::app {
@@ -25,10 +26,11 @@ constexpr std::int64_t kDay = 24 * 3600;
 
 constexpr std::array kSettings{
     Setting{"host", SettingType::string, "127.0.0.1", "Adresse d'écoute du serveur HTTP"},
-    Setting{"port", SettingType::integer, "8080", "Port d'écoute (0 : port libre choisi par le système)",
-            0, 65535},
-    Setting{"database", SettingType::string, "var/maillage.sqlite",
-            "Base de données : chemin d'un fichier SQLite ou postgresql://utilisateur@hôte:port/base"},
+    Setting{"port", SettingType::integer, "8080",
+            "Port d'écoute (0 : port libre choisi par le système)", 0, 65535},
+    Setting{
+        "database", SettingType::string, "var/maillage.sqlite",
+        "Base de données : chemin d'un fichier SQLite ou postgresql://utilisateur@hôte:port/base"},
     Setting{"reference", SettingType::string, "var/reference.sqlite",
             "Fichier du référentiel territorial (construit par `maillage reference build`)"},
     Setting{"config", SettingType::string, "",
@@ -53,15 +55,16 @@ constexpr std::array kSettings{
             "Durée pendant laquelle une connexion keep-alive inactive est gardée", 1, 300},
     Setting{"keep_alive_max_count", SettingType::integer, "100",
             "Nombre maximal de requêtes par connexion keep-alive", 1, 1000000},
-    Setting{"read_timeout", SettingType::duration, "5s", "Délai maximal de lecture d'une requête", 1,
-            300},
+    Setting{"read_timeout", SettingType::duration, "5s", "Délai maximal de lecture d'une requête",
+            1, 300},
     Setting{"write_timeout", SettingType::duration, "5s", "Délai maximal d'écriture d'une réponse",
             1, 300},
     Setting{"reference_max_age", SettingType::duration, "1h",
             "Durée de mise en cache (Cache-Control) des réponses de l'API du référentiel", 0,
             365 * kDay},
-    Setting{"access_log", SettingType::boolean, "true",
-            "Journal d'accès : une ligne par requête (identifiant, méthode, chemin, statut, durée)"},
+    Setting{
+        "access_log", SettingType::boolean, "true",
+        "Journal d'accès : une ligne par requête (identifiant, méthode, chemin, statut, durée)"},
     Setting{"trust_proxy", SettingType::boolean, "false",
             "Adresse du client lue dans X-Forwarded-For (uniquement derrière un proxy inverse de "
             "confiance, qui écrase cet en-tête)"},
@@ -95,9 +98,7 @@ constexpr auto kTargets = std::to_array<Target>({
 });
 static_assert(kTargets.size() == kSettings.size(), "every setting needs its Config member");
 
-std::size_t index_of(const Setting& s) {
-  return static_cast<std::size_t>(&s - kSettings.data());
-}
+std::size_t index_of(const Setting& s) { return static_cast<std::size_t>(&s - kSettings.data()); }
 
 std::string lower(std::string_view v) {
   std::string out(v);
@@ -139,17 +140,21 @@ Result<std::int64_t> parse_duration(const Setting& s, std::string_view raw) {
   auto [end, ec] = std::from_chars(v.data(), v.data() + digits, n);
   std::string unit = lower(trim(v.substr(digits)));
   std::int64_t scale = 0;
-  if (unit.empty() || unit == "s") scale = 1;
-  else if (unit == "m" || unit == "min") scale = 60;
-  else if (unit == "h") scale = 3600;
-  else if (unit == "d" || unit == "j") scale = kDay;
+  if (unit.empty() || unit == "s")
+    scale = 1;
+  else if (unit == "m" || unit == "min")
+    scale = 60;
+  else if (unit == "h")
+    scale = 3600;
+  else if (unit == "d" || unit == "j")
+    scale = kDay;
   if (digits == 0 || ec != std::errc{} || scale == 0 || n > (std::int64_t{1} << 40)) {
-    return bad_value(s, raw, "une durée est attendue (ex. 30s, 15m, 8h, 2d ; sans unité : secondes)");
+    return bad_value(s, raw,
+                     "une durée est attendue (ex. 30s, 15m, 8h, 2d ; sans unité : secondes)");
   }
   std::int64_t seconds = n * scale;
   if (seconds < s.min || seconds > s.max) {
-    return bad_value(s, raw,
-                     fmt::format("doit être comprise entre {} s et {} s", s.min, s.max));
+    return bad_value(s, raw, fmt::format("doit être comprise entre {} s et {} s", s.min, s.max));
   }
   return seconds;
 }
@@ -286,21 +291,30 @@ std::string env_name(const Setting& s) {
 
 std::string type_hint(const Setting& s) {
   switch (s.type) {
-    case SettingType::string: return "texte";
-    case SettingType::integer: return fmt::format("entier {}..{}", s.min, s.max);
-    case SettingType::boolean: return "true|false";
-    case SettingType::duration: return "durée (ex. 30s, 15m, 8h, 2d)";
-    case SettingType::choice: return std::string(s.choices);
+    case SettingType::string:
+      return "texte";
+    case SettingType::integer:
+      return fmt::format("entier {}..{}", s.min, s.max);
+    case SettingType::boolean:
+      return "true|false";
+    case SettingType::duration:
+      return "durée (ex. 30s, 15m, 8h, 2d)";
+    case SettingType::choice:
+      return std::string(s.choices);
   }
   return "";
 }
 
 std::string_view origin_label(Origin o) {
   switch (o) {
-    case Origin::defaults: return "défaut";
-    case Origin::toml: return "fichier TOML";
-    case Origin::env: return "environnement";
-    case Origin::flag: return "option";
+    case Origin::defaults:
+      return "défaut";
+    case Origin::toml:
+      return "fichier TOML";
+    case Origin::env:
+      return "environnement";
+    case Origin::flag:
+      return "option";
   }
   return "?";
 }
@@ -413,6 +427,14 @@ std::string assets_root(const Config& config) {
 std::string former_communes_path(const Config& config) {
   if (!config.former_communes.empty()) return config.former_communes;
   return (std::filesystem::path(assets_root(config)) / kEtalabCommunesFile).string();
+}
+
+Config environment_config() {
+  if (auto resolved = resolve_config(ConfigSources{})) return resolved->config;
+  ConfigSources none;
+  none.env = [](const std::string&) { return std::optional<std::string>{}; };
+  auto defaults = resolve_config(none);
+  return defaults ? defaults->config : Config{};
 }
 
 }  // namespace maillage::app

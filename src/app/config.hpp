@@ -1,6 +1,6 @@
 // Server configuration: ONE registry of settings (name, type, default, description) from which the
-// command-line flags, `--help`, the TOML file keys and the MAILLAGE_<NAME> environment overrides are
-// all derived. Precedence, lowest first: defaults → TOML file → environment → flags.
+// command-line flags, `--help`, the TOML file keys and the MAILLAGE_<NAME> environment overrides
+// are all derived. Precedence, lowest first: defaults → TOML file → environment → flags.
 #pragma once
 
 #include <chrono>
@@ -38,20 +38,21 @@ struct Config {
   std::chrono::seconds reference_max_age{0};
   bool access_log = true;
   bool trust_proxy = false;
-  std::string former_communes;  // etalab communes.json ("" = the one under the assets' node_modules)
+  std::string
+      former_communes;  // etalab communes.json ("" = the one under the assets' node_modules)
 };
 
 enum class SettingType : std::uint8_t { string, integer, boolean, duration, choice };
 
 /// One entry of the registry.
 struct Setting {
-  std::string_view name;           // TOML key; flag is --name with '_' → '-'; env MAILLAGE_NAME
+  std::string_view name;  // TOML key; flag is --name with '_' → '-'; env MAILLAGE_NAME
   SettingType type;
   std::string_view default_value;  // parsed by the same code as user input
   std::string_view description;    // French, shown by --help
   std::int64_t min = 0;            // integer and duration (seconds) bounds, inclusive
   std::int64_t max = 0;
-  std::string_view choices = {};   // for SettingType::choice: values separated by '|'
+  std::string_view choices = {};  // for SettingType::choice: values separated by '|'
 };
 
 /// Every setting, in --help order.
@@ -95,9 +96,16 @@ std::string format_setting(const Config& config, const Setting& s);
 /// web/templates (the source tree of a binary run from build/<preset>/).
 std::string assets_root(const Config& config);
 
-/// The etalab former-communes table, relative to the assets folder (an npm package of the lock file).
+/// The etalab former-communes table, relative to the assets folder (an npm package of the lock
+/// file).
 inline constexpr const char* kEtalabCommunesFile =
     "node_modules/@etalab/decoupage-administratif/data/communes.json";
+
+/// The settings from their defaults and the MAILLAGE_* environment (no flags, no TOML file
+/// unless MAILLAGE_CONFIG names one): the default paths of commands that take their own flags.
+/// Falls back to the bare defaults when the environment holds a bad value (the command's own
+/// resolution reports it).
+Config environment_config();
 
 /// `config.former_communes` when set, else kEtalabCommunesFile under assets_root(config).
 std::string former_communes_path(const Config& config);
