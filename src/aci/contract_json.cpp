@@ -8,6 +8,7 @@
 #include <set>
 
 #include "aci/contract.hpp"
+#include "common/line_counting_iterator.hpp"
 
 namespace maillage::aci {
 
@@ -16,47 +17,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kFormat = "maillage-aci-contract/1";
-
-// Line of the last non-blank character read: when the parser reports a token, that character
-// belongs to the token (numbers are followed by one more character, which is blank or on the same
-// line).
-struct LineState {
-  std::int64_t line = 1;
-  std::int64_t last = 1;
-};
-
-class CountingIterator {
- public:
-  using iterator_category = std::input_iterator_tag;
-  using value_type = char;
-  using difference_type = std::ptrdiff_t;
-  using pointer = const char*;
-  using reference = const char&;
-
-  CountingIterator(const char* p, LineState* state) : p_(p), state_(state) {}
-  reference operator*() const { return *p_; }
-  CountingIterator& operator++() {
-    char ch = *p_;
-    if (ch == '\n') {
-      ++state_->line;
-    } else if (ch != ' ' && ch != '\t' && ch != '\r') {
-      state_->last = state_->line;
-    }
-    ++p_;
-    return *this;
-  }
-  CountingIterator operator++(int) {
-    CountingIterator old = *this;
-    ++*this;
-    return old;
-  }
-  bool operator==(const CountingIterator& o) const { return p_ == o.p_; }
-  bool operator!=(const CountingIterator& o) const { return p_ != o.p_; }
-
- private:
-  const char* p_;
-  LineState* state_;
-};
 
 struct Frame {
   bool array = false;
@@ -97,7 +57,7 @@ struct TooDeep {};
 
 Result<Document> read_json(std::string_view text, const std::string& file) {
   Document doc;
-  LineState state;
+  TextPosition state;
   std::vector<Frame> stack;
   json::parser_callback_t cb = [&](int depth, json::parse_event_t event, json& parsed) {
     if (depth > kMaxDepth) throw TooDeep{};
@@ -105,7 +65,7 @@ Result<Document> read_json(std::string_view text, const std::string& file) {
       case json::parse_event_t::object_start:
       case json::parse_event_t::array_start: {
         std::string p = element_path(stack);
-        doc.lines.emplace(p, state.last);
+        doc.lines.emplace(p, state.last_content_line);
         stack.push_back({event == json::parse_event_t::array_start, 0, p, "", {}});
         break;
       }
@@ -114,13 +74,13 @@ Result<Document> read_json(std::string_view text, const std::string& file) {
         f.key = parsed.get<std::string>();
         if (!f.keys.insert(f.key).second && doc.duplicate.empty()) {
           doc.duplicate = element_path(stack);
-          doc.duplicate_line = state.last;
+          doc.duplicate_line = state.last_content_line;
         }
-        doc.lines.emplace(element_path(stack), state.last);
+        doc.lines.emplace(element_path(stack), state.last_content_line);
         break;
       }
       case json::parse_event_t::value:
-        doc.lines.emplace(element_path(stack), state.last);
+        doc.lines.emplace(element_path(stack), state.last_content_line);
         if (!stack.empty() && stack.back().array) ++stack.back().index;
         break;
       case json::parse_event_t::object_end:
@@ -132,13 +92,13 @@ Result<Document> read_json(std::string_view text, const std::string& file) {
     return true;
   };
   try {
-    doc.root = json::parse(CountingIterator(text.data(), &state),
-                           CountingIterator(text.data() + text.size(), &state), cb);
+    doc.root = json::parse(LineCountingIterator(text.data(), &state),
+                           LineCountingIterator(text.data() + text.size(), &state), cb);
   } catch (const TooDeep&) {
     return tl::unexpected(
         Error{ErrorCode::invalid_json,
               "JSON trop imbriqué (plus de " + std::to_string(kMaxDepth) + " niveaux)", "", file,
-              state.last});
+              state.last_content_line});
   } catch (const json::parse_error& e) {
     std::string what = e.what();
     // "[json.exception.parse_error.101] parse error at line 3, column 5: syntax error ...":
@@ -156,7 +116,7 @@ Result<Document> read_json(std::string_view text, const std::string& file) {
     // e.g. out_of_range.406 for a number like 5e5555 that no double holds (found by the fuzzer).
     return tl::unexpected(Error{ErrorCode::invalid_json,
                                 "JSON invalide : nombre hors des limites représentables", "", file,
-                                state.last});
+                                state.last_content_line});
   }
   if (!doc.duplicate.empty()) {
     return tl::unexpected(Error{ErrorCode::invalid_input, "champ en double", doc.duplicate, file,

@@ -131,14 +131,14 @@ std::int64_t line_at(std::string_view text, std::size_t offset) {
 
 Status for_each_record(std::string_view text, const std::string& file,
                        const std::function<Status(const JsonRecord&)>& on_record) {
-  std::int64_t line = 1;
-  RecordSax sax(file, &line, on_record);
-  const LineCountingIterator begin(text.data(), &line);
-  const LineCountingIterator end(text.data() + text.size(), &line);
+  TextPosition position;
+  RecordSax sax(file, &position.line, on_record);
+  const LineCountingIterator begin(text.data(), &position);
+  const LineCountingIterator end(text.data() + text.size(), &position);
   const bool ok = json::sax_parse(begin, end, &sax);
   if (!ok) {
     if (!sax.error()) return sax.error();
-    return fail_at(file, line, "", "JSON invalide");
+    return fail_at(file, position.line, "", "JSON invalide");
   }
   return {};
 }

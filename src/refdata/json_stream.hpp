@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "common/line_counting_iterator.hpp"
 
 namespace maillage::refdata::detail {
 
@@ -44,34 +45,6 @@ Status for_each_record(std::string_view text, const std::string& file,
 // Line (1-based) of the byte at `offset` in text.
 std::int64_t line_at(std::string_view text, std::size_t offset);
 
-// Counts newlines as nlohmann's lexer reads through a buffer, so SAX events know their line.
-class LineCountingIterator {
- public:
-  using iterator_category = std::input_iterator_tag;
-  using value_type = char;
-  using difference_type = std::ptrdiff_t;
-  using pointer = const char*;
-  using reference = const char&;
-
-  LineCountingIterator() = default;
-  LineCountingIterator(const char* p, std::int64_t* line) : p_(p), line_(line) {}
-  reference operator*() const { return *p_; }
-  LineCountingIterator& operator++() {
-    if (*p_ == '\n') ++*line_;
-    ++p_;
-    return *this;
-  }
-  LineCountingIterator operator++(int) {
-    LineCountingIterator old = *this;
-    ++*this;
-    return old;
-  }
-  bool operator==(const LineCountingIterator& o) const { return p_ == o.p_; }
-  bool operator!=(const LineCountingIterator& o) const { return p_ != o.p_; }
-
- private:
-  const char* p_ = nullptr;
-  std::int64_t* line_ = nullptr;
-};
+// The parsers count lines with maillage::LineCountingIterator (common/line_counting_iterator.hpp).
 
 }  // namespace maillage::refdata::detail

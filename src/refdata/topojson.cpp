@@ -326,13 +326,13 @@ Result<std::map<std::string, geo::MultiPolygon>> decode_topojson(
     std::string_view text, const std::string& file, std::string_view object,
     const std::set<std::string, std::less<>>& wanted) {
   Topology topo;
-  std::int64_t line = 1;
-  TopoSax sax(topo, object, file, &line);
-  const detail::LineCountingIterator begin(text.data(), &line);
-  const detail::LineCountingIterator end(text.data() + text.size(), &line);
+  TextPosition position;
+  TopoSax sax(topo, object, file, &position.line);
+  const LineCountingIterator begin(text.data(), &position);
+  const LineCountingIterator end(text.data() + text.size(), &position);
   if (!json::sax_parse(begin, end, &sax)) {
     if (!sax.error()) return tl::unexpected(sax.error().error());
-    return fail_at(file, line, "", "JSON invalide");
+    return fail_at(file, position.line, "", "JSON invalide");
   }
   if (topo.type != "Topology") {
     return fail_at(file, 0, "type", "« Topology » attendu, trouvé « " + topo.type + " »");
