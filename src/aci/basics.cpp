@@ -1,9 +1,10 @@
 #include "aci/basics.hpp"
-#include "common/french.hpp"
 
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+
+#include "common/french.hpp"
 
 namespace maillage::aci {
 

@@ -7,11 +7,12 @@
 // Every amount is one exact fraction rounded once to the cent; a balance is the yearly (pro rata)
 // amount minus its advance, so advance + balance is exactly that amount.
 #include "aci/schedule.hpp"
-#include "common/csv.hpp"
 
 #include <algorithm>
 #include <map>
 #include <tuple>
+
+#include "common/csv.hpp"
 
 namespace maillage::aci {
 

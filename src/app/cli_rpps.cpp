@@ -21,12 +21,12 @@
 
 #include "app/cli.hpp"
 #include "app/config.hpp"
+#include "common/dates.hpp"
+#include "common/french.hpp"
 #include "refdata/reference_file.hpp"
 #include "rpps/generator.hpp"
 #include "services/rpps.hpp"
 #include "store/database.hpp"
-#include "common/french.hpp"
-#include "common/dates.hpp"
 
 namespace maillage::app {
 
@@ -217,8 +217,9 @@ void demo_rpps(const DemoFlags& f) {
       "Extrait RPPS FICTIF écrit dans « {} » : département {}, {} communes, {} lignes, {} "
       "professionnels fictifs, {} ligne(s) volontairement erronée(s), {} octets (graine {}, "
       "millésime {})\n",
-      out, f.departement, communes->size(), fr::integer(summary->lines), fr::integer(summary->persons),
-      summary->bad_lines, fr::integer(static_cast<std::int64_t>(summary->bytes)), f.seed, f.vintage);
+      out, f.departement, communes->size(), fr::integer(summary->lines),
+      fr::integer(summary->persons), summary->bad_lines,
+      fr::integer(static_cast<std::int64_t>(summary->bytes)), f.seed, f.vintage);
 }
 
 // ---- rpps snapshots ----------------------------------------------------------------------------

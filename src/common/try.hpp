@@ -11,18 +11,18 @@
 
 #include "common/error.hpp"
 
-#define MAILLAGE_TRY(expr)                                                   \
-  __extension__({                                                            \
-    auto maillage_try_result_ = (expr);                                      \
-    if (!maillage_try_result_) {                                             \
-      return ::tl::unexpected(std::move(maillage_try_result_).error());      \
-    }                                                                        \
-    std::move(*maillage_try_result_);                                        \
+#define MAILLAGE_TRY(expr)                                              \
+  __extension__({                                                       \
+    auto maillage_try_result_ = (expr);                                 \
+    if (!maillage_try_result_) {                                        \
+      return ::tl::unexpected(std::move(maillage_try_result_).error()); \
+    }                                                                   \
+    std::move(*maillage_try_result_);                                   \
   })
 
-#define MAILLAGE_CHECK(expr)                                                 \
-  do {                                                                       \
-    if (auto maillage_check_result_ = (expr); !maillage_check_result_) {     \
-      return ::tl::unexpected(std::move(maillage_check_result_).error());    \
-    }                                                                        \
+#define MAILLAGE_CHECK(expr)                                              \
+  do {                                                                    \
+    if (auto maillage_check_result_ = (expr); !maillage_check_result_) {  \
+      return ::tl::unexpected(std::move(maillage_check_result_).error()); \
+    }                                                                     \
   } while (false)

@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <map>
 
-#include "coverage/proposals.hpp"
 #include "common/french.hpp"
+#include "coverage/proposals.hpp"
 
 namespace maillage::coverage {
 

@@ -1,9 +1,10 @@
 #include "coverage/territory_csv.hpp"
-#include "common/csv.hpp"
 
 #include <algorithm>
 #include <optional>
 #include <unordered_map>
+
+#include "common/csv.hpp"
 
 namespace maillage::coverage {
 
@@ -343,8 +344,8 @@ std::string territories_csv(const geo::Referentiel& ref, std::span<const Territo
     for (CommuneIndex i : t.communes) {
       if (i >= ref.communes.size()) continue;
       const geo::Commune& c = ref.communes[i];
-      out += csv::field(t.name) + "," + csv::field(t.stage) + "," + c.code + "," + csv::field(c.nom) +
-             "\n";
+      out += csv::field(t.name) + "," + csv::field(t.stage) + "," + c.code + "," +
+             csv::field(c.nom) + "\n";
     }
   }
   return out;

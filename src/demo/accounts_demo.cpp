@@ -10,12 +10,12 @@
 
 namespace maillage::demo {
 
-using services::AccountSettings;
 using services::Accounts;
+using services::AccountSettings;
 using services::AccountsRepository;
+using services::kDemoPassword;
 using services::NewUser;
 using services::Role;
-using services::kDemoPassword;
 
 using store::Tx;
 

@@ -14,6 +14,7 @@
 namespace maillage::demo {
 
 using services::CampaignStatus;
+using services::format_day;
 using services::NewCampaign;
 using services::NewMember;
 using services::PlanSlot;
@@ -21,7 +22,6 @@ using services::Principal;
 using services::Role;
 using services::RosterCampaigns;
 using services::SlotWish;
-using services::format_day;
 using services::weekday_of_day;
 
 namespace {

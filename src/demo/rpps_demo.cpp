@@ -14,12 +14,12 @@
 
 namespace maillage::demo {
 
-using services::RppsImportOptions;
-using services::RppsImportReport;
-using services::RppsSnapshot;
 using services::import_rpps_text;
 using services::rpps_changes_between;
 using services::rpps_generator_communes;
+using services::RppsImportOptions;
+using services::RppsImportReport;
+using services::RppsSnapshot;
 
 namespace {
 

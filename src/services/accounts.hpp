@@ -21,8 +21,8 @@ class Database;
 namespace maillage::services {
 
 struct AccountSettings {
-  std::chrono::seconds session_lifetime{8 * 3600};  // idle sessions expire after this
-  int max_failed_logins = 5;                        // per login and per client address...
+  std::chrono::seconds session_lifetime{8 * 3600};    // idle sessions expire after this
+  int max_failed_logins = 5;                          // per login and per client address...
   std::chrono::seconds failed_login_window{15 * 60};  // ...within this window, then rate_limited
   // argon2id cost of new hashes (OWASP's minimum: 19 MiB, 2 passes, 1 lane). Existing hashes
   // keep the cost they were made with (it is encoded in them). Tests lower it.
@@ -98,7 +98,8 @@ class Accounts {
   // Checks the password and opens a session; bad_credentials or rate_limited otherwise.
   Result<Session> login(const std::string& login, const std::string& password,
                         const std::string& client_address);
-  // The session of a cookie token, refreshed (sliding expiry); unauthenticated when unknown/expired.
+  // The session of a cookie token, refreshed (sliding expiry); unauthenticated when
+  // unknown/expired.
   Result<Session> session(const std::string& token);
   Status logout(const std::string& token);
 

@@ -102,7 +102,8 @@ bool covers_region(const Principal& p, std::string_view region) {
 }
 
 bool covers_structure(const Principal& p, std::int64_t structure_id,
-                      std::string_view structure_departement, const RegionOfDepartement& region_of) {
+                      std::string_view structure_departement,
+                      const RegionOfDepartement& region_of) {
   switch (p.role) {
     case Role::coordinator:
     case Role::member:

@@ -23,8 +23,8 @@ enum class Role : std::uint8_t {
   member,             // member of one or more structures
 };
 
-std::string_view role_id(Role role);       // "admin", "roc", ... (stable, stored in the database)
-std::string_view role_label(Role role);    // French label for pages
+std::string_view role_id(Role role);     // "admin", "roc", ... (stable, stored in the database)
+std::string_view role_label(Role role);  // French label for pages
 std::optional<Role> role_from_id(std::string_view id);
 std::vector<Role> all_roles();
 

@@ -2,14 +2,12 @@
 
 #include <fmt/format.h>
 
-#include "services/roster_plan.hpp"
 #include "common/csv.hpp"
+#include "services/roster_plan.hpp"
 
 namespace maillage::services {
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 std::string slot_kind_label(const std::string& kind) {
   if (kind == "snp") return "Soins non programmés";
@@ -24,8 +22,9 @@ std::string roster_csv(const std::vector<ExportEntry>& entries) {
   out += "date;debut;fin;fin_le_lendemain;type;lieu;profession;membre\r\n";
   for (const auto& e : entries) {
     out += fmt::format("{};{};{};{};{};{};{};{}\r\n", e.day, e.start_time, e.end_time,
-                       e.ends_next_day ? "oui" : "non", csv::field(e.kind, ';'), csv::field(e.label, ';'),
-                       csv::field(e.profession, ';'), csv::field(e.member, ';'));
+                       e.ends_next_day ? "oui" : "non", csv::field(e.kind, ';'),
+                       csv::field(e.label, ';'), csv::field(e.profession, ';'),
+                       csv::field(e.member, ';'));
   }
   return out;
 }
@@ -34,12 +33,22 @@ std::string ical_escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case ';': out += "\\;"; break;
-      case ',': out += "\\,"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': break;
-      default: out += c;
+      case '\\':
+        out += "\\\\";
+        break;
+      case ';':
+        out += "\\;";
+        break;
+      case ',':
+        out += "\\,";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -51,7 +60,11 @@ std::string ical_fold(const std::string& line) {
   for (std::size_t i = 0; i < line.size();) {
     // Length of the UTF-8 sequence starting here (continuation bytes are never split off).
     unsigned char c = static_cast<unsigned char>(line[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+    std::size_t n = c < 0x80           ? 1
+                    : (c >> 5) == 0x6  ? 2
+                    : (c >> 4) == 0xE  ? 3
+                    : (c >> 3) == 0x1E ? 4
+                                       : 1;
     if (i + n > line.size()) n = line.size() - i;
     if (width + n > 75) {
       out += "\r\n ";

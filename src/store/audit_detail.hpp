@@ -21,11 +21,19 @@ namespace maillage::store {
 class AuditDetail {
  public:
   AuditDetail& add(std::string_view key, std::string_view value);
-  AuditDetail& add(std::string_view key, const char* value) { return add(key, std::string_view(value)); }
-  AuditDetail& add(std::string_view key, const std::string& value) { return add(key, std::string_view(value)); }
+  AuditDetail& add(std::string_view key, const char* value) {
+    return add(key, std::string_view(value));
+  }
+  AuditDetail& add(std::string_view key, const std::string& value) {
+    return add(key, std::string_view(value));
+  }
   AuditDetail& add(std::string_view key, std::int64_t value);
-  AuditDetail& add(std::string_view key, int value) { return add(key, static_cast<std::int64_t>(value)); }
-  AuditDetail& add(std::string_view key, std::size_t value) { return add(key, static_cast<std::int64_t>(value)); }
+  AuditDetail& add(std::string_view key, int value) {
+    return add(key, static_cast<std::int64_t>(value));
+  }
+  AuditDetail& add(std::string_view key, std::size_t value) {
+    return add(key, static_cast<std::int64_t>(value));
+  }
   AuditDetail& add(std::string_view key, double value);
   AuditDetail& add(std::string_view key, bool value);
   AuditDetail& add_null(std::string_view key);

@@ -157,9 +157,9 @@ Status check_no_nul(std::string_view sql, const Params& params) {
   for (std::size_t i = 0; i < params.size(); ++i) {
     const auto* text = std::get_if<std::string>(&params[i]);
     if (text && text->find('\0') != std::string::npos) {
-      return fail(ErrorCode::invalid_input,
-                  "Texte refusé : caractère nul dans le paramètre $" + std::to_string(i + 1) +
-                      " de « " + std::string(sql.substr(0, 60)) + " ».");
+      return fail(ErrorCode::invalid_input, "Texte refusé : caractère nul dans le paramètre $" +
+                                                std::to_string(i + 1) + " de « " +
+                                                std::string(sql.substr(0, 60)) + " ».");
     }
   }
   return {};

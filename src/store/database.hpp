@@ -35,7 +35,8 @@ struct Row {
 // std::out_of_range naming the column (the router answers 500 and logs it).
 class NamedRow {
  public:
-  NamedRow(const std::vector<std::string>& columns, const Row& row) : columns_(&columns), row_(&row) {}
+  NamedRow(const std::vector<std::string>& columns, const Row& row)
+      : columns_(&columns), row_(&row) {}
   [[nodiscard]] bool is_null(std::string_view column) const;
   [[nodiscard]] std::int64_t integer(std::string_view column) const;  // 0 for NULL
   [[nodiscard]] double real(std::string_view column) const;           // 0 for NULL
@@ -101,10 +102,10 @@ struct AuditEntry {
 
 // Limits of one Database object (settings of the app; the defaults suit a small server).
 struct DatabaseOptions {
-  int read_connections = 8;   // SQLite: read-only connections; PostgreSQL: read pool size
-  int write_connections = 4;  // PostgreSQL write pool size (SQLite has exactly one writer)
+  int read_connections = 8;    // SQLite: read-only connections; PostgreSQL: read pool size
+  int write_connections = 4;   // PostgreSQL write pool size (SQLite has exactly one writer)
   int busy_timeout_ms = 5000;  // SQLite: wait for another process's write lock
-  int max_retries = 10;  // PostgreSQL: attempts of a transaction on serialization failure/deadlock
+  int max_retries = 10;   // PostgreSQL: attempts of a transaction on serialization failure/deadlock
   std::string pg_bindir;  // where pg_dump/pg_restore are; empty: newest /usr/lib/postgresql/*/bin
 };
 

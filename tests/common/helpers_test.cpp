@@ -33,13 +33,20 @@ TEST(Dates, FormsRoundTripAndPadding) {
 }
 
 TEST(Dates, MonthsEndOnTheLastDayWhenTheDayDoesNotExist) {
-  EXPECT_EQ(add_months(Date{year{2023}, month{8}, day{31}}, 6), (Date{year{2024}, month{2}, day{29}}));
-  EXPECT_EQ(add_months(Date{year{2023}, month{12}, day{31}}, 2), (Date{year{2024}, month{2}, day{29}}));
-  EXPECT_EQ(add_years(Date{year{2024}, month{2}, day{29}}, 1), (Date{year{2025}, month{2}, day{28}}));
-  EXPECT_EQ(add_months(Date{year{2024}, month{1}, day{15}}, -1), (Date{year{2023}, month{12}, day{15}}));
-  EXPECT_EQ(add_days(Date{year{2024}, month{12}, day{31}}, 1), (Date{year{2025}, month{1}, day{1}}));
-  EXPECT_EQ(days_between(Date{year{2024}, month{1}, day{1}}, Date{year{2025}, month{1}, day{1}}), 366);
-  EXPECT_EQ(days_between(Date{year{2025}, month{1}, day{1}}, Date{year{2024}, month{1}, day{1}}), -366);
+  EXPECT_EQ(add_months(Date{year{2023}, month{8}, day{31}}, 6),
+            (Date{year{2024}, month{2}, day{29}}));
+  EXPECT_EQ(add_months(Date{year{2023}, month{12}, day{31}}, 2),
+            (Date{year{2024}, month{2}, day{29}}));
+  EXPECT_EQ(add_years(Date{year{2024}, month{2}, day{29}}, 1),
+            (Date{year{2025}, month{2}, day{28}}));
+  EXPECT_EQ(add_months(Date{year{2024}, month{1}, day{15}}, -1),
+            (Date{year{2023}, month{12}, day{15}}));
+  EXPECT_EQ(add_days(Date{year{2024}, month{12}, day{31}}, 1),
+            (Date{year{2025}, month{1}, day{1}}));
+  EXPECT_EQ(days_between(Date{year{2024}, month{1}, day{1}}, Date{year{2025}, month{1}, day{1}}),
+            366);
+  EXPECT_EQ(days_between(Date{year{2025}, month{1}, day{1}}, Date{year{2024}, month{1}, day{1}}),
+            -366);
   EXPECT_TRUE(today_utc().ok());
 }
 
@@ -65,9 +72,13 @@ TEST(Csv, TextFieldsNeutraliseFormulas) {
 }
 
 TEST(Base64, Rfc4648Vectors) {
-  const std::pair<const char*, const char*> vectors[] = {
-      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},         {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+  const std::pair<const char*, const char*> vectors[] = {{"", ""},
+                                                         {"f", "Zg=="},
+                                                         {"fo", "Zm8="},
+                                                         {"foo", "Zm9v"},
+                                                         {"foob", "Zm9vYg=="},
+                                                         {"fooba", "Zm9vYmE="},
+                                                         {"foobar", "Zm9vYmFy"}};
   for (const auto& [plain, encoded] : vectors) {
     EXPECT_EQ(base64::encode(plain), encoded);
     EXPECT_EQ(base64::decode(encoded), std::string(plain));
@@ -84,8 +95,8 @@ TEST(Base64, EveryByteRoundTrips) {
 }
 
 TEST(Base64, MalformedInputIsRefused) {
-  EXPECT_FALSE(base64::decode("Zg="));      // length
-  EXPECT_FALSE(base64::decode("Zg=a"));     // padding before data
+  EXPECT_FALSE(base64::decode("Zg="));   // length
+  EXPECT_FALSE(base64::decode("Zg=a"));  // padding before data
   EXPECT_FALSE(base64::decode("=Zg="));
   EXPECT_FALSE(base64::decode("Zm9v!A=="));  // outside the alphabet
   EXPECT_FALSE(base64::decode("Zg==Zm9v"));  // padding in the middle

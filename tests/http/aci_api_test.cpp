@@ -22,19 +22,23 @@ json contract_doc() {
   return json{
       {"id", "API-TEST-1"},
       {"accord", "cpts-2019"},
-      {"parties", {{"cpts", {{"name", "CPTS test"}}}, {"cpam", {{"name", "CPAM"}}}, {"ars", {{"name", "ARS"}}}}},
+      {"parties",
+       {{"cpts", {{"name", "CPTS test"}}},
+        {"cpam", {{"name", "CPAM"}}},
+        {"ars", {{"name", "ARS"}}}}},
       {"signature", "2024-03-15"},
       {"size_class", "T2"},
       {"population", 60000},
       {"missions",
-       json::array({{{"mission", "acces_soins"},
-                     {"start", "2024-03-15"},
-                     {"indicators",
-                      json::array({{{"id", "mt"},
-                                    {"definition", "Patients orientés vers un médecin traitant"},
-                                    {"unit", "patients"},
-                                    {"baseline", 0},
-                                    {"years", json::array({{{"year", 1}, {"paliers", {100}}}})}}})}}})}};
+       json::array(
+           {{{"mission", "acces_soins"},
+             {"start", "2024-03-15"},
+             {"indicators",
+              json::array({{{"id", "mt"},
+                            {"definition", "Patients orientés vers un médecin traitant"},
+                            {"unit", "patients"},
+                            {"baseline", 0},
+                            {"years", json::array({{{"year", 1}, {"paliers", {100}}}})}}})}}})}};
 }
 
 class AciApi : public ::testing::TestWithParam<store::Backend> {
@@ -61,7 +65,8 @@ class AciApi : public ::testing::TestWithParam<store::Backend> {
     return server_->post_json(path, body.dump(), who);
   }
   std::int64_t create() {
-    auto r = post("/api/v1/aci/contracts", {{"structure_id", structure_}, {"contrat", contract_doc()}}, roc_);
+    auto r = post("/api/v1/aci/contracts",
+                  {{"structure_id", structure_}, {"contrat", contract_doc()}}, roc_);
     EXPECT_TRUE(r);
     EXPECT_EQ(r->status, 201) << r->body;
     return json::parse(r->body)["id"].get<std::int64_t>();
@@ -78,37 +83,57 @@ TEST_P(AciApi, DialogueFromIndicatorEntryToDossier) {
   std::string d = base + "/dialogues/1";
 
   // Measured value: version 0 (never entered), then the same stale version → 409.
-  json m{{"mission", "acces_soins"}, {"indicator", "mt"}, {"year", 1}, {"measured", 75}, {"version", 0}};
+  json m{{"mission", "acces_soins"},
+         {"indicator", "mt"},
+         {"year", 1},
+         {"measured", 75},
+         {"version", 0}};
   auto r = put(base + "/measures", m, coord_);
   ASSERT_EQ(r->status, 200) << r->body;
   r = put(base + "/measures", m, roc_);
   EXPECT_EQ(r->status, 409);
   EXPECT_EQ(r->get_header_value("X-Error-Code"), "conflict");
 
-  EXPECT_EQ(post(d + "/comments", {{"item", "indicateur:acces_soins/mt"}, {"body", "Tableau de suivi joint."}}, coord_)->status, 201);
+  EXPECT_EQ(
+      post(d + "/comments",
+           {{"item", "indicateur:acces_soins/mt"}, {"body", "Tableau de suivi joint."}}, coord_)
+          ->status,
+      201);
   EXPECT_EQ(post(d + "/comments", {{"item", "general"}, {"body", "Vu."}}, ars_)->status, 201);
   EXPECT_EQ(post(d + "/comments", {{"item", "general"}, {"body", "x"}}, member_)->status, 403);
   auto att = post(d + "/attachments",
-                  {{"item", "indicateur:acces_soins/mt"}, {"filename", "suivi.csv"},
-                   {"content_type", "text/csv"}, {"content_base64", base64::encode("a;b\n1;2\n")}},
+                  {{"item", "indicateur:acces_soins/mt"},
+                   {"filename", "suivi.csv"},
+                   {"content_type", "text/csv"},
+                   {"content_base64", base64::encode("a;b\n1;2\n")}},
                   coord_);
   ASSERT_EQ(att->status, 201) << att->body;
-  auto file = server_->get(d + "/attachments/" + std::to_string(json::parse(att->body)["id"].get<int>()), member_);
+  auto file = server_->get(
+      d + "/attachments/" + std::to_string(json::parse(att->body)["id"].get<int>()), member_);
   EXPECT_EQ(file->status, 200);
   EXPECT_EQ(file->body, "a;b\n1;2\n");
   EXPECT_NE(file->get_header_value("Content-Disposition").find("attachment"), std::string::npos);
 
   // Agreed change by the ROC → version 2; not by the coordinator.
-  json change{{"based_on", 1}, {"year", 1}, {"reason", "Population en baisse"},
-              {"changes", json::array({{{"mission", "acces_soins"}, {"indicator", "mt"}, {"year", 1}, {"paliers", {90}}}})}};
+  json change{
+      {"based_on", 1},
+      {"year", 1},
+      {"reason", "Population en baisse"},
+      {"changes",
+       json::array(
+           {{{"mission", "acces_soins"}, {"indicator", "mt"}, {"year", 1}, {"paliers", {90}}}})}};
   EXPECT_EQ(post(base + "/indicator-versions", change, coord_)->status, 403);
   r = post(base + "/indicator-versions", change, roc_);
   ASSERT_EQ(r->status, 201) << r->body;
   EXPECT_EQ(json::parse(r->body)["version"], 2);
   EXPECT_EQ(post(base + "/indicator-versions", change, roc_)->status, 409);
 
-  auto adj = post(d + "/adjustments", {{"mission", "acces_soins"}, {"indicator", "mt"},
-                                       {"fact", "medecins_generalistes"}, {"fact_before", 40}, {"fact_after", 36}},
+  auto adj = post(d + "/adjustments",
+                  {{"mission", "acces_soins"},
+                   {"indicator", "mt"},
+                   {"fact", "medecins_generalistes"},
+                   {"fact_before", 40},
+                   {"fact_after", 36}},
                   roc_);
   ASSERT_EQ(adj->status, 201) << adj->body;
   EXPECT_EQ(json::parse(adj->body)["adjusted"]["paliers_text"], "81");
@@ -119,25 +144,31 @@ TEST_P(AciApi, DialogueFromIndicatorEntryToDossier) {
   EXPECT_EQ(ws["indicator_version"], 2);
   EXPECT_EQ(ws["sheet"]["missions"][0]["indicators"][0]["measured"], 75.0);
 
-  for (std::string page : std::vector<std::string>{"/aci", "/aci/contrats/" + std::to_string(id),
-                           "/aci/contrats/" + std::to_string(id) + "/echeancier",
-                           "/aci/contrats/" + std::to_string(id) + "/indicateurs",
-                           "/aci/contrats/" + std::to_string(id) + "/dialogue/1"}) {
+  for (std::string page :
+       std::vector<std::string>{"/aci", "/aci/contrats/" + std::to_string(id),
+                                "/aci/contrats/" + std::to_string(id) + "/echeancier",
+                                "/aci/contrats/" + std::to_string(id) + "/indicateurs",
+                                "/aci/contrats/" + std::to_string(id) + "/dialogue/1"}) {
     auto p = server_->get(page, coord_);
     EXPECT_EQ(p->status, 200) << page << " " << p->body.substr(0, 300);
   }
-  auto dossier = server_->get("/aci/contrats/" + std::to_string(id) + "/dialogue/1/dossier", member_);
+  auto dossier =
+      server_->get("/aci/contrats/" + std::to_string(id) + "/dialogue/1/dossier", member_);
   ASSERT_EQ(dossier->status, 200);
-  for (const char* part : {"Fiche d'indicateurs", "Échéancier des versements", "Budget par enveloppe",
-                           "Ajustements contextuels", "Compte rendu", "Population en baisse"}) {
+  for (const char* part :
+       {"Fiche d'indicateurs", "Échéancier des versements", "Budget par enveloppe",
+        "Ajustements contextuels", "Compte rendu", "Population en baisse"}) {
     EXPECT_NE(dossier->body.find(part), std::string::npos) << part;
   }
-  auto odt = server_->get("/aci/contrats/" + std::to_string(id) + "/dialogue/1/dossier.odt", coord_);
+  auto odt =
+      server_->get("/aci/contrats/" + std::to_string(id) + "/dialogue/1/dossier.odt", coord_);
   ASSERT_EQ(odt->status, 200);
   EXPECT_EQ(odt->get_header_value("Content-Type"), "application/vnd.oasis.opendocument.text");
   EXPECT_EQ(odt->body.substr(0, 2), "PK");
   // The ROC portfolio carries the ACI dates (provider registered by the ACI feature).
-  EXPECT_EQ(put(d, {{"version", ws["workspace"]["version"]}, {"dialogue_date", "2025-02-20"}}, roc_)->status, 200);
+  EXPECT_EQ(put(d, {{"version", ws["workspace"]["version"]}, {"dialogue_date", "2025-02-20"}}, roc_)
+                ->status,
+            200);
   auto portfolio = server_->get("/api/v1/departements/57/portfolio?date=2025-01-10", roc_);
   ASSERT_EQ(portfolio->status, 200) << portfolio->body;
   std::set<std::string> kinds;
@@ -167,12 +198,15 @@ TEST_P(AciApi, BadBodiesNameTheField) {
   EXPECT_EQ(json::parse(r->body)["field"], "$.contrat.size_class");
   r = post("/api/v1/aci/contracts", {{"contrat", contract_doc()}}, roc_);
   EXPECT_EQ(json::parse(r->body)["field"], "$.structure_id");
-  r = post("/api/v1/aci/contracts", {{"structure_id", structure_}, {"contrat", contract_doc()}, {"x", 1}}, roc_);
+  r = post("/api/v1/aci/contracts",
+           {{"structure_id", structure_}, {"contrat", contract_doc()}, {"x", 1}}, roc_);
   EXPECT_EQ(json::parse(r->body)["field"], "$.x");
 
   std::int64_t id = create();
   std::string d = "/api/v1/aci/contracts/" + std::to_string(id) + "/dialogues/1";
-  r = put(d + "/budget", {{"envelope", "fonctionnement"}, {"received", "-5"}, {"spent", "0"}, {"version", 0}}, coord_);
+  r = put(d + "/budget",
+          {{"envelope", "fonctionnement"}, {"received", "-5"}, {"spent", "0"}, {"version", 0}},
+          coord_);
   EXPECT_EQ(r->status, 400);
   EXPECT_EQ(json::parse(r->body)["field"], "$.received");
   r = put(d, {{"version", 0}, {"dialogue_date", "2025-13-40"}}, coord_);
@@ -182,7 +216,9 @@ TEST_P(AciApi, BadBodiesNameTheField) {
   EXPECT_EQ(json::parse(r->body)["field"], "$.version");
   // Another structure's coordinator would be refused by scope; the demo has one structure, so
   // the scope refusal is covered by the service tests. A year beyond the contract:
-  EXPECT_EQ(server_->get("/api/v1/aci/contracts/" + std::to_string(id) + "/dialogues/9", coord_)->status, 400);
+  EXPECT_EQ(
+      server_->get("/api/v1/aci/contracts/" + std::to_string(id) + "/dialogues/9", coord_)->status,
+      400);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AciApi, all_backends(), backend_name);

@@ -1,4 +1,3 @@
-#include "demo/demo.hpp"
 #include "http/test_server.hpp"
 
 #include <gtest/gtest.h>
@@ -7,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "demo/demo.hpp"
 #include "http/test_referentiel.hpp"
 #include "services/accounts.hpp"
 
@@ -70,13 +70,20 @@ httplib::Client TestServer::client() const {
 
 std::string TestServer::login_of(services::Role role) const {
   switch (role) {
-    case services::Role::admin: return "admin@demo.maillage.fr";
-    case services::Role::observer: return "observateur@demo.maillage.fr";
-    case services::Role::ars: return "ars.grand-est@demo.maillage.fr";
-    case services::Role::roc: return "roc1.moselle@demo.maillage.fr";
-    case services::Role::charge_de_mission: return "charge-mission.grand-est@demo.maillage.fr";
-    case services::Role::coordinator: return "coordination@demo.maillage.fr";
-    case services::Role::member: return "membre@demo.maillage.fr";
+    case services::Role::admin:
+      return "admin@demo.maillage.fr";
+    case services::Role::observer:
+      return "observateur@demo.maillage.fr";
+    case services::Role::ars:
+      return "ars.grand-est@demo.maillage.fr";
+    case services::Role::roc:
+      return "roc1.moselle@demo.maillage.fr";
+    case services::Role::charge_de_mission:
+      return "charge-mission.grand-est@demo.maillage.fr";
+    case services::Role::coordinator:
+      return "coordination@demo.maillage.fr";
+    case services::Role::member:
+      return "membre@demo.maillage.fr";
   }
   return "";
 }
@@ -87,8 +94,8 @@ SignedIn TestServer::sign_in(services::Role role) {
   auto cli = client();
   auto r = cli.Post("/api/v1/session", body.dump(), "application/json");
   if (!r || r->status != 201) {
-    ADD_FAILURE() << "sign in as " << login_of(role) << " failed: "
-                  << (r ? std::to_string(r->status) + " " + r->body : "no response");
+    ADD_FAILURE() << "sign in as " << login_of(role)
+                  << " failed: " << (r ? std::to_string(r->status) + " " + r->body : "no response");
     return {};
   }
   SignedIn s;

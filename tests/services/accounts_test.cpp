@@ -1,4 +1,6 @@
 // Accounts and sessions, on both backends (see tests/store/test_databases.hpp).
+#include "services/accounts.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -6,7 +8,6 @@
 #include <thread>
 
 #include "demo/demo.hpp"
-#include "services/accounts.hpp"
 #include "store/database.hpp"
 #include "store/test_databases.hpp"
 
@@ -43,8 +44,13 @@ class AccountsTest : public ::testing::TestWithParam<Backend> {
                    std::vector<std::string> departements = {},
                    std::vector<std::string> regions = {},
                    std::vector<std::int64_t> structures = {}) {
-    NewUser u{login, "Nom de " + login, kPassword, role, std::move(departements),
-              std::move(regions), std::move(structures)};
+    NewUser u{login,
+              "Nom de " + login,
+              kPassword,
+              role,
+              std::move(departements),
+              std::move(regions),
+              std::move(structures)};
     auto id = accounts_->create_user(u, "admin-test");
     EXPECT_TRUE(id) << id.error().describe();
     return id.value_or(0);
@@ -240,14 +246,14 @@ TEST_P(AccountsTest, InputIsValidated) {
   expect_field({"a@x.fr", "X", "court", Role::admin, {}, {}, {}}, ErrorCode::invalid_input,
                "password");
   // 9 characters, more than 10 bytes: the minimum counts characters.
-  expect_field({"a@x.fr", "X", "ééééééééé", Role::admin, {}, {}, {}},
-               ErrorCode::invalid_input, "password");
+  expect_field({"a@x.fr", "X", "ééééééééé", Role::admin, {}, {}, {}}, ErrorCode::invalid_input,
+               "password");
   expect_field({"a@x.fr", "X", kPassword, Role::roc, {}, {}, {}}, ErrorCode::missing_field,
                "departements");
   expect_field({"a@x.fr", "X", kPassword, Role::roc, {"5A"}, {}, {}}, ErrorCode::invalid_input,
                "departements");
-  expect_field({"a@x.fr", "X", kPassword, Role::roc, {"57"}, {"44"}, {}},
-               ErrorCode::invalid_input, "regions");
+  expect_field({"a@x.fr", "X", kPassword, Role::roc, {"57"}, {"44"}, {}}, ErrorCode::invalid_input,
+               "regions");
   expect_field({"a@x.fr", "X", kPassword, Role::ars, {}, {}, {}}, ErrorCode::missing_field,
                "regions");
   expect_field({"a@x.fr", "X", kPassword, Role::admin, {"57"}, {}, {}}, ErrorCode::invalid_input,
@@ -283,8 +289,9 @@ TEST_P(AccountsTest, EveryWriteIsAudited) {
   ASSERT_TRUE(s);
   ASSERT_TRUE(accounts_->logout(s->token));
   ASSERT_TRUE(accounts_->reset_password("a@x.fr", "a new long password", "admin-test"));
-  auto rows = db_->query("SELECT user_login, action, entity, entity_id, before, after "
-                         "FROM audit_log ORDER BY id");
+  auto rows = db_->query(
+      "SELECT user_login, action, entity, entity_id, before, after "
+      "FROM audit_log ORDER BY id");
   ASSERT_TRUE(rows);
   std::vector<std::string> actions;
   for (const auto& r : rows->rows) actions.push_back(r.text(1));
@@ -312,9 +319,7 @@ TEST_P(AccountsTest, ResetPasswordEndsSessionsAndUnlocks) {
   EXPECT_EQ(accounts_->login("a@x.fr", kPassword, "10.0.0.3").error().code,
             ErrorCode::bad_credentials);
   EXPECT_TRUE(accounts_->login("a@x.fr", "another password", "10.0.0.3"));
-  EXPECT_EQ(accounts_->reset_password("nobody@x.fr", "another password", "admin-test")
-                .error()
-                .code,
+  EXPECT_EQ(accounts_->reset_password("nobody@x.fr", "another password", "admin-test").error().code,
             ErrorCode::not_found);
   EXPECT_EQ(accounts_->reset_password("a@x.fr", "short", "admin-test").error().code,
             ErrorCode::invalid_input);

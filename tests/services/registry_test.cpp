@@ -3,12 +3,13 @@
 // first), scopes, documents, referents ("Qui est mon ROC ?"), alerts with a provider of another
 // area, and the portfolio with its filters and pipeline. The small référentiel of the API tests
 // (Moselle: Aboncourt, Metz, Montigny-lès-Metz, Saint-Avold; Nancy in 54).
+#include "services/registry.hpp"
+
 #include <gtest/gtest.h>
 
+#include "demo/demo.hpp"
 #include "http/test_referentiel.hpp"
 #include "services/accounts.hpp"
-#include "demo/demo.hpp"
-#include "services/registry.hpp"
 #include "store/database.hpp"
 #include "store/test_databases.hpp"
 
@@ -47,8 +48,8 @@ class RegistryTest : public ::testing::TestWithParam<store::Backend> {
     db_.reset();
   }
 
-  services::Structure create(const Principal& who, const std::string& kind,
-                             const std::string& name, const std::string& dep = "57") {
+  services::Structure create(const Principal& who, const std::string& kind, const std::string& name,
+                             const std::string& dep = "57") {
     services::NewStructure ns;
     ns.kind = kind;
     ns.name = name;
@@ -156,10 +157,12 @@ TEST_P(RegistryTest, TransitionsFollowTheTableAndAreDatedSignedAndAudited) {
   EXPECT_NE(bad.error().message.find("Lettre d'intention déposée"), std::string::npos)
       << bad.error().message;
   // In the future, or before the current stage was entered.
-  auto future = reg_->transition(roc_, s.id, s.version, "valider_lettre", ymd(2026, 6, 2), "", kToday);
+  auto future =
+      reg_->transition(roc_, s.id, s.version, "valider_lettre", ymd(2026, 6, 2), "", kToday);
   ASSERT_FALSE(future);
   EXPECT_EQ(future.error().field, "date");
-  auto before = reg_->transition(roc_, s.id, s.version, "valider_lettre", ymd(2026, 1, 1), "", kToday);
+  auto before =
+      reg_->transition(roc_, s.id, s.version, "valider_lettre", ymd(2026, 1, 1), "", kToday);
   ASSERT_FALSE(before);
   EXPECT_EQ(before.error().code, ErrorCode::invalid_transition);
   // Only the ROC, the ARS and admins record decisions.
@@ -191,7 +194,8 @@ TEST_P(RegistryTest, TransitionsFollowTheTableAndAreDatedSignedAndAudited) {
 
 TEST_P(RegistryTest, AFiredTimerIsRecordedBeforeTheNextStep) {
   auto s = create(roc_, "CPTS", "CPTS (fictive)");
-  for (const char* e : {"lancer_pre_projet", "deposer_lettre", "valider_lettre", "creer_association"}) {
+  for (const char* e :
+       {"lancer_pre_projet", "deposer_lettre", "valider_lettre", "creer_association"}) {
     s = step(s, e, ymd(2026, 1, 5));
   }
   s = step(s, "deposer_projet", ymd(2026, 1, 10));
@@ -209,11 +213,13 @@ TEST_P(RegistryTest, AFiredTimerIsRecordedBeforeTheNextStep) {
   EXPECT_EQ(implicit.user, std::string(registry::kSystemUser));
   // The explicit validation is no longer possible: the timer has decided.
   auto s2 = create(roc_, "CPTS", "CPTS 2 (fictive)");
-  for (const char* e : {"lancer_pre_projet", "deposer_lettre", "valider_lettre", "creer_association"}) {
+  for (const char* e :
+       {"lancer_pre_projet", "deposer_lettre", "valider_lettre", "creer_association"}) {
     s2 = step(s2, e, ymd(2026, 1, 5));
   }
   s2 = step(s2, "deposer_projet", ymd(2026, 1, 10));
-  auto late = reg_->transition(roc_, s2.id, s2.version, "valider_projet", ymd(2026, 4, 1), "", kToday);
+  auto late =
+      reg_->transition(roc_, s2.id, s2.version, "valider_projet", ymd(2026, 4, 1), "", kToday);
   ASSERT_FALSE(late);
   EXPECT_EQ(late.error().code, ErrorCode::invalid_transition);
   // Refused as a whole: the implicit step was not written either.
@@ -262,7 +268,8 @@ TEST_P(RegistryTest, ScopesDecideWhoSeesAndWritesWhat) {
   observer.login = "obs@test";
   observer.role = Role::observer;
   EXPECT_EQ(reg_->list_structures(observer, {})->size(), 3U);
-  EXPECT_EQ(reg_->update_structure(observer, paris.id, 1, notes).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(reg_->update_structure(observer, paris.id, 1, notes).error().code,
+            ErrorCode::forbidden);
 
   // The portfolio of a département outside the scope.
   EXPECT_EQ(reg_->portfolio(roc_, "54", {}, kToday).error().code, ErrorCode::forbidden);
@@ -311,8 +318,10 @@ TEST_P(RegistryTest, QuiEstMonRocFollowsAreasThenTheDepartement) {
   cheap.argon2_memory_kib = 64;
   cheap.argon2_passes = 1;
   services::Accounts accounts(*db_, cheap);
-  auto east = accounts.create_user({"roc.est@test", "ROC Est", "mot-de-passe-long", Role::roc, {"57"}, {}, {}}, "system");
-  auto north = accounts.create_user({"roc.nord@test", "ROC Nord", "mot-de-passe-long", Role::roc, {"57"}, {}, {}}, "system");
+  auto east = accounts.create_user(
+      {"roc.est@test", "ROC Est", "mot-de-passe-long", Role::roc, {"57"}, {}, {}}, "system");
+  auto north = accounts.create_user(
+      {"roc.nord@test", "ROC Nord", "mot-de-passe-long", Role::roc, {"57"}, {}, {}}, "system");
   ASSERT_TRUE(east && north);
 
   // Before any area: every ROC of the département.
@@ -358,8 +367,9 @@ TEST_P(RegistryTest, PortfolioHasAlertsByDateFiltersAndPipeline) {
   // A CPTS whose ACI was signed on 1 June 2025: the 6-month mission starts are overdue unless
   // recorded, the first anniversary is today.
   auto a = create(roc_, "CPTS", "CPTS A (fictive)");
-  for (const char* e : {"lancer_pre_projet", "deposer_lettre", "valider_lettre", "creer_association",
-                        "deposer_projet", "valider_projet", "ouvrir_negociation"}) {
+  for (const char* e :
+       {"lancer_pre_projet", "deposer_lettre", "valider_lettre", "creer_association",
+        "deposer_projet", "valider_projet", "ouvrir_negociation"}) {
     a = step(a, e, ymd(2025, 1, 10));
   }
   a = step(a, "signer_aci", ymd(2025, 6, 1));
@@ -370,7 +380,8 @@ TEST_P(RegistryTest, PortfolioHasAlertsByDateFiltersAndPipeline) {
             "milestone");
   // A CPTS whose projet de santé was deposited on 15 April: implicit validation on 15 June.
   auto b = create(roc_, "CPTS", "CPTS B (fictive)");
-  for (const char* e : {"lancer_pre_projet", "deposer_lettre", "valider_lettre", "creer_association"}) {
+  for (const char* e :
+       {"lancer_pre_projet", "deposer_lettre", "valider_lettre", "creer_association"}) {
     b = step(b, e, ymd(2026, 1, 5));
   }
   b = step(b, "deposer_projet", ymd(2026, 4, 15));
@@ -385,16 +396,19 @@ TEST_P(RegistryTest, PortfolioHasAlertsByDateFiltersAndPipeline) {
     return {};
   }));
   // Another area's provider: one alert for C, one for a structure outside the portfolio.
-  services::add_alert_source("test", [&](store::Database&, const std::vector<std::int64_t>& ids,
-                                         Date today) -> Result<std::vector<services::PortfolioAlert>> {
-    EXPECT_EQ(today, kToday);
-    std::vector<services::PortfolioAlert> out;
-    for (auto id : ids) {
-      if (id == c.id) out.push_back({id, ymd(2026, 6, 20), "aci_payment", "Versement dû", "info", "aci"});
-    }
-    out.push_back({999999, ymd(2026, 6, 2), "aci_payment", "Hors périmètre", "info", "aci"});
-    return out;
-  });
+  services::add_alert_source(
+      "test",
+      [&](store::Database&, const std::vector<std::int64_t>& ids,
+          Date today) -> Result<std::vector<services::PortfolioAlert>> {
+        EXPECT_EQ(today, kToday);
+        std::vector<services::PortfolioAlert> out;
+        for (auto id : ids) {
+          if (id == c.id)
+            out.push_back({id, ymd(2026, 6, 20), "aci_payment", "Versement dû", "info", "aci"});
+        }
+        out.push_back({999999, ymd(2026, 6, 2), "aci_payment", "Hors périmètre", "info", "aci"});
+        return out;
+      });
 
   auto p = reg_->portfolio(roc_, "57", {}, kToday);
   ASSERT_TRUE(p) << p.error().describe();
@@ -461,10 +475,11 @@ TEST_P(RegistryTest, PortfolioHasAlertsByDateFiltersAndPipeline) {
   EXPECT_EQ(reg_->portfolio(roc_, "57", f, kToday)->entries.size(), 3U);
 
   // A provider's failure fails the portfolio rather than hiding deadlines.
-  services::add_alert_source("test", [](store::Database&, const std::vector<std::int64_t>&, Date)
-                                         -> Result<std::vector<services::PortfolioAlert>> {
-    return fail(ErrorCode::unavailable, "ACI indisponible");
-  });
+  services::add_alert_source("test",
+                             [](store::Database&, const std::vector<std::int64_t>&,
+                                Date) -> Result<std::vector<services::PortfolioAlert>> {
+                               return fail(ErrorCode::unavailable, "ACI indisponible");
+                             });
   EXPECT_EQ(reg_->portfolio(roc_, "57", {}, kToday).error().code, ErrorCode::unavailable);
 }
 

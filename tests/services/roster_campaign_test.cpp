@@ -3,7 +3,6 @@
 // ROC), hand edits refused on a hard violation, swaps with history, exports.
 #include <gtest/gtest.h>
 
-
 #include "services/accounts.hpp"
 #include "services/roster_campaigns.hpp"
 #include "services/roster_jobs.hpp"
@@ -29,8 +28,8 @@ class RosterCampaignTest : public ::testing::TestWithParam<Backend> {
     Accounts accounts(*db_, settings);
     auto add = [&](const std::string& login, Role role, std::vector<std::string> deps,
                    std::vector<std::int64_t> structures) {
-      auto id = accounts.create_user({login, login, "mot-de-passe-long", role, deps, {}, structures},
-                                     "test");
+      auto id = accounts.create_user(
+          {login, login, "mot-de-passe-long", role, deps, {}, structures}, "test");
       EXPECT_TRUE(id) << id.error().describe();
       Principal p;
       p.user_id = id.value_or(0);
@@ -46,7 +45,8 @@ class RosterCampaignTest : public ::testing::TestWithParam<Backend> {
     outsider_ = add("membre2@a", Role::member, {}, {structure_});
     roc57_ = add("roc@57", Role::roc, {"57"}, {});
     roc75_ = add("roc@75", Role::roc, {"75"}, {});
-    campaigns_ = std::make_unique<RosterCampaigns>(*db_, [](std::string_view) { return std::string(); });
+    campaigns_ =
+        std::make_unique<RosterCampaigns>(*db_, [](std::string_view) { return std::string(); });
   }
   void TearDown() override {
     campaigns_.reset();
@@ -92,10 +92,10 @@ class RosterCampaignTest : public ::testing::TestWithParam<Backend> {
     auto id = campaigns_->create(coord_, n);
     EXPECT_TRUE(id) << id.error().describe();
     s.id = id.value_or(0);
-    auto v = campaigns_->add_slots(
-        coord_, s.id, 1,
-        {{0, "2026-06-01", "14:00", "18:00", false, "snp", "Metz", "MG", 1},
-         {0, "2026-06-02", "14:00", "18:00", false, "snp", "Metz", "MG", 1}});
+    auto v =
+        campaigns_->add_slots(coord_, s.id, 1,
+                              {{0, "2026-06-01", "14:00", "18:00", false, "snp", "Metz", "MG", 1},
+                               {0, "2026-06-02", "14:00", "18:00", false, "snp", "Metz", "MG", 1}});
     EXPECT_TRUE(v) << v.error().describe();
     auto me = campaigns_->add_member(coord_, s.id, *v, {member_.user_id, "", "MG", std::nullopt});
     EXPECT_TRUE(me) << me.error().describe();
@@ -134,7 +134,8 @@ TEST_P(RosterCampaignTest, LifecycleFromDraftToPublishedRoster) {
   EXPECT_EQ(mine->my_member_id, s.me);
   EXPECT_FALSE(mine->can_manage);
   ASSERT_TRUE(campaigns_->set_availability(
-      member_, s.id, {{s.me, s.slots[0], SlotWish::preferred}, {s.me, s.slots[1], SlotWish::available}}));
+      member_, s.id,
+      {{s.me, s.slots[0], SlotWish::preferred}, {s.me, s.slots[1], SlotWish::available}}));
   EXPECT_EQ(campaigns_->set_availability(member_, s.id, {{s.b, s.slots[0], SlotWish::available}})
                 .error()
                 .code,
@@ -214,7 +215,8 @@ TEST_P(RosterCampaignTest, ScopesAreEnforced) {
   Setup s = make_campaign();
   // The coordinator of another structure can neither read nor write, nor create for it.
   EXPECT_EQ(campaigns_->get(other_coord_, s.id).error().code, ErrorCode::forbidden);
-  EXPECT_EQ(campaigns_->add_slots(other_coord_, s.id, s.version, {}).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(campaigns_->add_slots(other_coord_, s.id, s.version, {}).error().code,
+            ErrorCode::forbidden);
   NewCampaign n;
   n.structure_id = structure_;
   n.name = "Intrus";
@@ -225,8 +227,9 @@ TEST_P(RosterCampaignTest, ScopesAreEnforced) {
   // ROC of the département reads, not the other; nobody but the coordinator writes.
   ASSERT_TRUE(campaigns_->get(roc57_, s.id));
   EXPECT_FALSE(campaigns_->get(roc57_, s.id)->can_manage);
-  EXPECT_EQ(campaigns_->set_status(roc57_, s.id, s.version, CampaignStatus::collecting).error().code,
-            ErrorCode::forbidden);
+  EXPECT_EQ(
+      campaigns_->set_status(roc57_, s.id, s.version, CampaignStatus::collecting).error().code,
+      ErrorCode::forbidden);
   EXPECT_EQ(campaigns_->get(roc75_, s.id).error().code, ErrorCode::forbidden);
   ASSERT_TRUE(campaigns_->set_status(coord_, s.id, s.version, CampaignStatus::collecting));
   // A member of the structure who is not invited does not see it.
@@ -234,7 +237,8 @@ TEST_P(RosterCampaignTest, ScopesAreEnforced) {
   EXPECT_TRUE(campaigns_->list(outsider_)->empty());
   // Only users of the structure can be invited with their account.
   auto v = campaigns_->get(coord_, s.id)->version;
-  auto bad = campaigns_->add_member(coord_, s.id, v, {other_coord_.user_id, "", "MG", std::nullopt});
+  auto bad =
+      campaigns_->add_member(coord_, s.id, v, {other_coord_.user_id, "", "MG", std::nullopt});
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().field, "$.utilisateur");
 }
@@ -249,12 +253,13 @@ TEST_P(RosterCampaignTest, BadInputNamesTheField) {
   EXPECT_EQ(r.error().field, "$.creneaux[1].fin");
   EXPECT_EQ(count("SELECT count(*) FROM roster_slots"), 2);  // nothing added
   // A night slot is fine when it says so.
-  ASSERT_TRUE(campaigns_->add_slots(coord_, s.id, s.version,
-                                    {{0, "2026-06-01", "20:00", "08:00", true, "pdsa", "", "MG", 1}}));
+  ASSERT_TRUE(campaigns_->add_slots(
+      coord_, s.id, s.version, {{0, "2026-06-01", "20:00", "08:00", true, "pdsa", "", "MG", 1}}));
   auto cap = campaigns_->add_member(coord_, s.id, s.version + 1, {0, "X", "MG", -1});
   ASSERT_FALSE(cap);
   EXPECT_EQ(cap.error().field, "$.plafond_mensuel");
-  auto unknown = campaigns_->set_availability(coord_, s.id, {{424242, s.slots[0], SlotWish::available}});
+  auto unknown =
+      campaigns_->set_availability(coord_, s.id, {{424242, s.slots[0], SlotWish::available}});
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().field, "$.cellules[0].membre");
   NewCampaign n;
@@ -286,7 +291,8 @@ TEST_P(RosterCampaignTest, HandEditsAreCheckedAndSwapsKeepHistory) {
   EXPECT_EQ(refused.error().code, ErrorCode::invalid_input);
   EXPECT_EQ(count("SELECT count(*) FROM roster_assignments"), 0);
   // A legal hand-made roster is saved and the campaign becomes « résolu ».
-  auto saved = campaigns_->save_assignments(coord_, s.id, *v, {{s.slots[0], s.me}, {s.slots[1], s.c}});
+  auto saved =
+      campaigns_->save_assignments(coord_, s.id, *v, {{s.slots[0], s.me}, {s.slots[1], s.c}});
   ASSERT_TRUE(saved) << saved.error().describe();
   EXPECT_EQ(campaigns_->get(coord_, s.id)->status, CampaignStatus::solved);
   auto pub = campaigns_->set_status(coord_, s.id, *saved, CampaignStatus::published);
@@ -301,12 +307,14 @@ TEST_P(RosterCampaignTest, HandEditsAreCheckedAndSwapsKeepHistory) {
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, ErrorCode::invalid_input);
   // Members cannot decide; the coordinator approves.
-  EXPECT_EQ(campaigns_->decide_swap(member_, s.id, *swap, 1, true).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(campaigns_->decide_swap(member_, s.id, *swap, 1, true).error().code,
+            ErrorCode::forbidden);
   ASSERT_TRUE(campaigns_->decide_swap(coord_, s.id, *swap, 1, true));
   EXPECT_EQ(campaigns_->decide_swap(coord_, s.id, *swap, 1, true).error().code,
             ErrorCode::invalid_transition);
   auto after = campaigns_->get(coord_, s.id);
-  EXPECT_EQ(after->assignments, (std::vector<PlanAssignment>{{s.slots[0], s.b}, {s.slots[1], s.c}}));
+  EXPECT_EQ(after->assignments,
+            (std::vector<PlanAssignment>{{s.slots[0], s.b}, {s.slots[1], s.c}}));
   auto history = campaigns_->swaps(member_, s.id);
   ASSERT_TRUE(history);
   ASSERT_EQ(history->size(), 1u);
@@ -314,7 +322,8 @@ TEST_P(RosterCampaignTest, HandEditsAreCheckedAndSwapsKeepHistory) {
   EXPECT_EQ((*history)[0].decided_by, "coord@a");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, RosterCampaignTest, testing::all_backends(), testing::backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, RosterCampaignTest, testing::all_backends(),
+                         testing::backend_name);
 
 }  // namespace
 }  // namespace maillage::services

@@ -6,9 +6,9 @@
 
 #include <algorithm>
 
+#include "demo/demo.hpp"
 #include "rpps/generator.hpp"
 #include "rpps/rpps_fixtures.hpp"
-#include "demo/demo.hpp"
 #include "store/database.hpp"
 #include "store/test_databases.hpp"
 

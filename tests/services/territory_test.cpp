@@ -3,12 +3,13 @@
 // référentiel is the small hand-made one of the HTTP tests (Moselle: Aboncourt 350 – Metz 120 000
 // – Montigny 21 000, Metz – Saint-Avold 15 000; Nancy 104 000 in 54; Paris and one
 // arrondissement in 75).
+#include "services/territory.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "http/test_referentiel.hpp"
-#include "services/territory.hpp"
 #include "store/database.hpp"
 #include "store/test_databases.hpp"
 
@@ -230,7 +231,8 @@ TEST_P(TerritoryTest, CsvPreviewSavesNothingUntilConfirmed) {
   EXPECT_EQ(*csv, "code_insee,nom,population\n57463,Metz,120000\n57480,Montigny-lès-Metz,21000\n");
 
   // Several territories in one file are refused as a whole.
-  auto many = svc_->preview_csv(roc_, cpts_, "deux.csv", "territoire,code_insee\nA,57463\nB,57001\n");
+  auto many =
+      svc_->preview_csv(roc_, cpts_, "deux.csv", "territoire,code_insee\nA,57463\nB,57001\n");
   ASSERT_FALSE(many);
   EXPECT_EQ(many.error().code, ErrorCode::invalid_input);
 }

@@ -57,13 +57,18 @@ TEST(AuditDetail, SameTextAsNlohmannForTheSameObject) {
                                .add("absent", std::optional<std::int64_t>{})
                                .add("present", std::optional<std::string>{"oui"})
                                .json();
-  const nlohmann::json expected = {
-      {"stage", "projet_depose"}, {"date", "2024-03-15"}, {"count", 3},
-      {"ratio", 0.1},             {"ok", true},           {"none", nullptr},
-      {"ids", {3, 1}},            {"names", {"é", "\"q\"\n"}},
-      {"nested", {{"b", 1}, {"a", "x"}}},
-      {"list", {{{"b", 1}, {"a", "x"}}, nlohmann::json::object()}},
-      {"absent", nullptr},        {"present", "oui"}};
+  const nlohmann::json expected = {{"stage", "projet_depose"},
+                                   {"date", "2024-03-15"},
+                                   {"count", 3},
+                                   {"ratio", 0.1},
+                                   {"ok", true},
+                                   {"none", nullptr},
+                                   {"ids", {3, 1}},
+                                   {"names", {"é", "\"q\"\n"}},
+                                   {"nested", {{"b", 1}, {"a", "x"}}},
+                                   {"list", {{{"b", 1}, {"a", "x"}}, nlohmann::json::object()}},
+                                   {"absent", nullptr},
+                                   {"present", "oui"}};
   EXPECT_EQ(text, expected.dump());
   EXPECT_EQ(AuditDetail{}.json(), "{}");
   EXPECT_EQ(audit_array({}), "[]");
@@ -71,8 +76,13 @@ TEST(AuditDetail, SameTextAsNlohmannForTheSameObject) {
 }
 
 TEST(AuditDetail, InvalidUtf8IsReplacedNotThrown) {
-  const std::string text = AuditDetail{}.add("fichier", std::string("a\xff" "b")).json();
-  EXPECT_EQ(text, "{\"fichier\":\"a\xEF\xBF\xBD" "b\"}");
+  const std::string text = AuditDetail{}
+                               .add("fichier", std::string("a\xff"
+                                                           "b"))
+                               .json();
+  EXPECT_EQ(text,
+            "{\"fichier\":\"a\xEF\xBF\xBD"
+            "b\"}");
 }
 
 }  // namespace
