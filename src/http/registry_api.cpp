@@ -103,7 +103,7 @@ std::string safe_content_type(const std::string& t) {
 }  // namespace
 
 Result<Response> RegistryFeature::api_list(const RequestContext& ctx) {
-  auto* r = MAILLAGE_TRY(reg());
+  services::Registry* r = &registry_;
   services::StructureFilter f;
   if (auto v = ctx.request.query_value("departement")) f.departement = *v;
   if (auto v = ctx.request.query_value("type")) f.kind = *v;
@@ -115,7 +115,7 @@ Result<Response> RegistryFeature::api_list(const RequestContext& ctx) {
 }
 
 Result<Response> RegistryFeature::api_create(const RequestContext& ctx) {
-  auto* r = MAILLAGE_TRY(reg());
+  services::Registry* r = &registry_;
   auto body = MAILLAGE_TRY(read_json_body(ctx.request, *create_schema_));
   services::NewStructure ns;
   ns.kind = body["type"].get<std::string>();
@@ -130,7 +130,7 @@ Result<Response> RegistryFeature::api_create(const RequestContext& ctx) {
 }
 
 Result<Response> RegistryFeature::api_get(const RequestContext& ctx) {
-  auto* r = MAILLAGE_TRY(reg());
+  services::Registry* r = &registry_;
   auto id = MAILLAGE_TRY(parse_id(ctx.request.param("id"), "id"));
   const auto& who = *ctx.principal();
   auto s = MAILLAGE_TRY(r->get_structure(who, id));
@@ -152,7 +152,7 @@ Result<Response> RegistryFeature::api_get(const RequestContext& ctx) {
 }
 
 Result<Response> RegistryFeature::api_update(const RequestContext& ctx) {
-  auto* r = MAILLAGE_TRY(reg());
+  services::Registry* r = &registry_;
   auto id = MAILLAGE_TRY(parse_id(ctx.request.param("id"), "id"));
   auto body = MAILLAGE_TRY(read_json_body(ctx.request, *update_schema_));
   auto s = r->update_structure(*ctx.principal(), id, body["version"].get<std::int64_t>(),
@@ -162,7 +162,7 @@ Result<Response> RegistryFeature::api_update(const RequestContext& ctx) {
 }
 
 Result<Response> RegistryFeature::api_delete(const RequestContext& ctx) {
-  auto* r = MAILLAGE_TRY(reg());
+  services::Registry* r = &registry_;
   auto id = MAILLAGE_TRY(parse_id(ctx.request.param("id"), "id"));
   auto version = MAILLAGE_TRY(parse_id(ctx.request.query_value("version").value_or(""), "version"));
   MAILLAGE_CHECK(r->delete_structure(*ctx.principal(), id, version));
@@ -172,7 +172,7 @@ Result<Response> RegistryFeature::api_delete(const RequestContext& ctx) {
 }
 
 Result<Response> RegistryFeature::api_history(const RequestContext& ctx) {
-  auto* r = MAILLAGE_TRY(reg());
+  services::Registry* r = &registry_;
   auto id = MAILLAGE_TRY(parse_id(ctx.request.param("id"), "id"));
   auto h = MAILLAGE_TRY(r->history(*ctx.principal(), id));
   json out = json::array();
@@ -193,7 +193,7 @@ Result<Response> RegistryFeature::api_history(const RequestContext& ctx) {
 }
 
 Result<Response> RegistryFeature::api_transition(const RequestContext& ctx) {
-  auto* r = MAILLAGE_TRY(reg());
+  services::Registry* r = &registry_;
   auto id = MAILLAGE_TRY(parse_id(ctx.request.param("id"), "id"));
   auto body = MAILLAGE_TRY(read_json_body(ctx.request, *transition_schema_));
   const auto today = today_utc();
@@ -206,7 +206,7 @@ Result<Response> RegistryFeature::api_transition(const RequestContext& ctx) {
 }
 
 Result<Response> RegistryFeature::api_milestone(const RequestContext& ctx) {
-  auto* r = MAILLAGE_TRY(reg());
+  services::Registry* r = &registry_;
   auto id = MAILLAGE_TRY(parse_id(ctx.request.param("id"), "id"));
   auto body = MAILLAGE_TRY(read_json_body(ctx.request, *milestone_schema_));
   const auto today = today_utc();
@@ -217,7 +217,7 @@ Result<Response> RegistryFeature::api_milestone(const RequestContext& ctx) {
 }
 
 Result<Response> RegistryFeature::api_documents(const RequestContext& ctx) {
-  auto* r = MAILLAGE_TRY(reg());
+  services::Registry* r = &registry_;
   auto id = MAILLAGE_TRY(parse_id(ctx.request.param("id"), "id"));
   auto docs = MAILLAGE_TRY(r->documents(*ctx.principal(), id));
   json out = json::array();
@@ -226,7 +226,7 @@ Result<Response> RegistryFeature::api_documents(const RequestContext& ctx) {
 }
 
 Result<Response> RegistryFeature::api_add_document(const RequestContext& ctx) {
-  auto* r = MAILLAGE_TRY(reg());
+  services::Registry* r = &registry_;
   auto id = MAILLAGE_TRY(parse_id(ctx.request.param("id"), "id"));
   auto body = MAILLAGE_TRY(read_json_body(ctx.request, *document_schema_));
   auto bytes = MAILLAGE_TRY(decode_base64(body["contenu_base64"].get<std::string>()));
@@ -244,7 +244,7 @@ Result<Response> RegistryFeature::api_add_document(const RequestContext& ctx) {
 }
 
 Result<Response> RegistryFeature::api_document(const RequestContext& ctx) {
-  auto* r = MAILLAGE_TRY(reg());
+  services::Registry* r = &registry_;
   auto id = MAILLAGE_TRY(parse_id(ctx.request.param("id"), "id"));
   auto doc_id = MAILLAGE_TRY(parse_id(ctx.request.param("document"), "document"));
   auto d = MAILLAGE_TRY(r->document(*ctx.principal(), id, doc_id));
@@ -262,14 +262,14 @@ Result<Response> RegistryFeature::api_document(const RequestContext& ctx) {
 }
 
 Result<Response> RegistryFeature::api_structure_referents(const RequestContext& ctx) {
-  auto* r = MAILLAGE_TRY(reg());
+  services::Registry* r = &registry_;
   auto id = MAILLAGE_TRY(parse_id(ctx.request.param("id"), "id"));
   auto refs = MAILLAGE_TRY(r->referents_of_structure(*ctx.principal(), id));
   return Response::json(json{{"structure", id}, {"referents", referents_json(refs)}}.dump());
 }
 
 Result<Response> RegistryFeature::api_referents(const RequestContext& ctx) {
-  auto* r = MAILLAGE_TRY(reg());
+  services::Registry* r = &registry_;
   std::string code = ctx.request.query_value("commune").value_or("");
   auto refs = MAILLAGE_TRY(r->referents_of_commune(code));
   const auto* c = site_.ref.commune(code);

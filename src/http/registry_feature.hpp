@@ -53,7 +53,6 @@ class RegistryFeature final : public Feature {
   [[nodiscard]] std::vector<NavEntry> navigation(const services::Principal& who) const override;
 
  private:
-  Result<services::Registry*> reg() const { return &registry_; }
   using Method = Result<Response> (RegistryFeature::*)(const RequestContext&);
   Handler bind(Method m) {
     return [this, m](const RequestContext& ctx) { return (this->*m)(ctx); };

@@ -117,7 +117,6 @@ json RegistryFeature::pipeline_boxes(const services::Portfolio& p, const std::st
 }
 
 Result<Response> RegistryFeature::page_portfolio(const RequestContext& ctx) {
-  MAILLAGE_CHECK(reg());
   const std::string& dep = ctx.request.param("dep");
   auto p = MAILLAGE_TRY(portfolio_of(ctx, dep));
   const auto type = ctx.request.query_value("type").value_or("");
@@ -211,7 +210,7 @@ bool can_write(const services::Principal& who, std::int64_t id) {
 }  // namespace
 
 Result<Response> RegistryFeature::page_structure(const RequestContext& ctx) {
-  auto* r = MAILLAGE_TRY(reg());
+  services::Registry* r = &registry_;
   auto id = MAILLAGE_TRY(parse_id(ctx.request.param("id"), "id"));
   const auto& who = *ctx.principal();
   auto s = MAILLAGE_TRY(r->get_structure(who, id));
@@ -264,7 +263,7 @@ Result<Response> RegistryFeature::page_structure(const RequestContext& ctx) {
 }
 
 Result<Response> RegistryFeature::page_transition(const RequestContext& ctx) {
-  auto* r = MAILLAGE_TRY(reg());
+  services::Registry* r = &registry_;
   auto id = MAILLAGE_TRY(parse_id(ctx.request.param("id"), "id"));
   Params form = ctx.request.form();
   auto field = [&](const char* name) {
@@ -286,7 +285,7 @@ Result<Response> RegistryFeature::page_transition(const RequestContext& ctx) {
 }
 
 Result<Response> RegistryFeature::page_notes(const RequestContext& ctx) {
-  auto* r = MAILLAGE_TRY(reg());
+  services::Registry* r = &registry_;
   auto id = MAILLAGE_TRY(parse_id(ctx.request.param("id"), "id"));
   Params form = ctx.request.form();
   auto it = form.find("version");
@@ -300,7 +299,7 @@ Result<Response> RegistryFeature::page_notes(const RequestContext& ctx) {
 }
 
 Status RegistryFeature::who_is_my_roc_commune(const std::string& q, json& data) {
-  auto* r = MAILLAGE_TRY(reg());
+  services::Registry* r = &registry_;
   json candidates = json::array();
   const geo::Commune* c = site_.ref.commune(q);
   if (c == nullptr && q.size() <= 100) {
@@ -335,7 +334,7 @@ Status RegistryFeature::who_is_my_roc_commune(const std::string& q, json& data) 
 }
 
 Result<Response> RegistryFeature::page_who_is_my_roc(const RequestContext& ctx) {
-  auto* r = MAILLAGE_TRY(reg());
+  services::Registry* r = &registry_;
   std::string q = ctx.request.query_value("commune").value_or("");
   std::string structure = ctx.request.query_value("structure").value_or("");
   json data{{"titre", "Qui est mon ROC ?"}, {"q", q}};

@@ -80,7 +80,7 @@ std::vector<std::string> export_header() {
 
 Result<services::Portfolio> RegistryFeature::portfolio_of(const RequestContext& ctx,
                                                           const std::string& dep) {
-  auto* r = MAILLAGE_TRY(reg());
+  services::Registry* r = &registry_;
   services::PortfolioFilter f;
   auto non_empty = [&](const char* key) -> std::optional<std::string> {
     auto v = ctx.request.query_value(key);
@@ -107,7 +107,7 @@ Result<services::Portfolio> RegistryFeature::portfolio_of(const RequestContext& 
 }
 
 Result<Response> RegistryFeature::api_portfolio(const RequestContext& ctx) {
-  auto* r = MAILLAGE_TRY(reg());
+  services::Registry* r = &registry_;
   auto stamp = MAILLAGE_TRY(r->write_stamp());
   const auto now = std::chrono::steady_clock::now();
   const std::string key = portfolio_key(ctx, registry::format_date(today_utc()));

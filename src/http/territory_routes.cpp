@@ -94,7 +94,8 @@ Response json_answer(const json& body, int status = 200) {
 
 class TerritoryFeature final : public Feature {
  public:
-  explicit TerritoryFeature(const Site& site) : site_(site) {}
+  explicit TerritoryFeature(const Site& site)
+      : site_(site), territories_(site.services.territories) {}
 
   void add_routes(RouteTable& table) override {
     const auto signed_in = AccessRule::authenticated();
@@ -166,7 +167,7 @@ class TerritoryFeature final : public Feature {
  private:
   Result<Response> api_get(const RequestContext& ctx) {
     auto id = MAILLAGE_TRY(structure_id(ctx));
-    services::Territories* svc = &site_.services.territories;
+    services::Territories* svc = &territories_;
     bool outline = ctx.request.query_value("contour").value_or("0") == "1";
     auto v = MAILLAGE_TRY(svc->get(*ctx.principal(), id, outline));
     json body = territory_json(site_.ref, v);
@@ -177,7 +178,7 @@ class TerritoryFeature final : public Feature {
   Result<Response> api_put(const RequestContext& ctx) {
     auto id = MAILLAGE_TRY(structure_id(ctx));
     auto body = MAILLAGE_TRY(read_json_body(ctx.request, *territory_schema()));
-    services::Territories* svc = &site_.services.territories;
+    services::Territories* svc = &territories_;
     auto codes = body["communes"].get<std::vector<std::string>>();
     auto v = svc->replace(*ctx.principal(), id, body["version"].get<std::int64_t>(), codes);
     if (!v) {
@@ -190,7 +191,7 @@ class TerritoryFeature final : public Feature {
 
   Result<Response> api_export(const RequestContext& ctx) {
     auto id = MAILLAGE_TRY(structure_id(ctx));
-    services::Territories* svc = &site_.services.territories;
+    services::Territories* svc = &territories_;
     Response r;
     r.content_type = "text/csv; charset=utf-8";
     r.body = MAILLAGE_TRY(svc->export_csv(*ctx.principal(), id));
@@ -203,7 +204,7 @@ class TerritoryFeature final : public Feature {
   Result<Response> api_preview(const RequestContext& ctx) {
     auto id = MAILLAGE_TRY(structure_id(ctx));
     auto body = MAILLAGE_TRY(read_json_body(ctx.request, *import_schema()));
-    services::Territories* svc = &site_.services.territories;
+    services::Territories* svc = &territories_;
     auto p = MAILLAGE_TRY(svc->preview_csv(*ctx.principal(), id, body["fichier"].get<std::string>(),
                                            body["contenu"].get<std::string>()));
     return json_answer(territory_preview_json(site_.ref, p));
@@ -212,14 +213,14 @@ class TerritoryFeature final : public Feature {
   Result<Response> api_confirm(const RequestContext& ctx) {
     auto id = MAILLAGE_TRY(structure_id(ctx));
     auto body = MAILLAGE_TRY(read_json_body(ctx.request, *confirm_schema()));
-    services::Territories* svc = &site_.services.territories;
+    services::Territories* svc = &territories_;
     auto v = MAILLAGE_TRY(svc->confirm_csv(*ctx.principal(), id, ctx.request.param("jeton"),
                                            body["version"].get<std::int64_t>()));
     return json_answer(territory_json(site_.ref, v));
   }
 
   Result<Response> api_coverage(const RequestContext& ctx) {
-    services::Territories* svc = &site_.services.territories;
+    services::Territories* svc = &territories_;
     auto c = MAILLAGE_TRY(svc->coverage(
         *ctx.principal(), ctx.request.query_value("niveau").value_or(""),
         ctx.request.query_value("code").value_or(""), ctx.request.query_value("etape").value_or(""),
@@ -228,7 +229,7 @@ class TerritoryFeature final : public Feature {
   }
 
   Result<Response> api_observatory(const RequestContext& ctx) {
-    services::Territories* svc = &site_.services.territories;
+    services::Territories* svc = &territories_;
     auto o = MAILLAGE_TRY(svc->observatory(*ctx.principal()));
     return json_answer(observatory_json(o));
   }
@@ -239,7 +240,7 @@ class TerritoryFeature final : public Feature {
     if (dep == nullptr) {
       return fail(ErrorCode::not_found, fmt::format("Le département {} n'existe pas.", code));
     }
-    services::Territories* svc = &site_.services.territories;
+    services::Territories* svc = &territories_;
     std::string etape = ctx.request.query_value("etape").value_or("toutes");
     // The page shows the same document as the API (first paint without waiting for the JS).
     auto c = MAILLAGE_TRY(svc->coverage(*ctx.principal(), "departement", dep->code, etape, false));
@@ -268,7 +269,7 @@ class TerritoryFeature final : public Feature {
 
   Result<Response> page_territory(const RequestContext& ctx) {
     auto id = MAILLAGE_TRY(structure_id(ctx));
-    services::Territories* svc = &site_.services.territories;
+    services::Territories* svc = &territories_;
     auto v = MAILLAGE_TRY(svc->get(*ctx.principal(), id, false));
     const bool editable =
         svc->can_edit(*ctx.principal(), v.structure) && v.structure.kind == "CPTS";
@@ -316,7 +317,7 @@ class TerritoryFeature final : public Feature {
   }
 
   Result<Response> page_observatory(const RequestContext& ctx) {
-    services::Territories* svc = &site_.services.territories;
+    services::Territories* svc = &territories_;
     auto o = MAILLAGE_TRY(svc->observatory(*ctx.principal()));
     auto value_or_zero = [](const auto& map, const std::string& key) {
       auto it = map.find(key);
@@ -345,6 +346,7 @@ class TerritoryFeature final : public Feature {
   }
 
   const Site& site_;
+  services::Territories& territories_;
 };
 
 }  // namespace
