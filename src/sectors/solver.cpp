@@ -1,0 +1,138 @@
+// solve(): the heuristic and the exact model side by side (README.md, "Method").
+#include <algorithm>
+#include <cmath>
+#include <mutex>
+#include <thread>
+
+#include "common/try.hpp"
+#include "sectors/exact.hpp"
+#include "sectors/graph.hpp"
+#include "sectors/heuristic.hpp"
+#include "sectors/sectors.hpp"
+
+namespace maillage::sectors {
+
+namespace {
+
+using detail::Clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// The deviation (as in bounds_from_deviation) of a partition: twice the largest relative gap
+// between a sector's workload and the mean, rounded up to 1e-6.
+double deviation_of(const std::vector<std::int64_t>& load, std::int64_t total, int k) {
+  const double mean = static_cast<double>(total) / k;
+  double worst = 0;
+  for (std::int64_t l : load) worst = std::max(worst, std::abs(static_cast<double>(l) - mean) / mean);
+  return std::ceil(2 * worst * 1e6) / 1e6;
+}
+
+}  // namespace
+
+Result<Solution> solve(const Problem& problem, const Options& options) {
+  const auto start = Clock::now();
+  const auto deadline = start + options.time_limit;
+  detail::Graph g = MAILLAGE_TRY(detail::contract(problem));
+  if (options.threads < 1) return fail(ErrorCode::invalid_input, "threads must be at least 1", "threads");
+  std::atomic<bool> stop{false};
+  detail::Incumbent best;
+  std::mutex progress_mutex;
+  std::atomic<int> lower_bound{0};
+  auto report = [&](const char* phase) {
+    if (!options.on_progress) return;
+    std::lock_guard lock(progress_mutex);
+    options.on_progress(Progress{best.cut(), lower_bound.load(), seconds_since(start), phase});
+  };
+  // Stop the other side when told to from outside.
+  auto cancelled = [&] { return options.cancel && options.cancel->load(); };
+  std::atomic<bool> proven{false}, infeasible{false};
+
+  int count = 0;
+  const auto comp = detail::components(g, &count);
+  const bool impossible = g.n < g.k || detail::sectors_per_component(g, comp, count).empty();
+  if (impossible) infeasible = proven = true;
+
+  if (!impossible) {
+    // Thread 2 (if any) anneals all along; thread 1 anneals for a short while to get a cutoff,
+    // then runs the exact model. A watcher turns an outside cancel into `stop`.
+    const auto total = options.time_limit;
+    const auto warmup = Clock::now() + std::min<Clock::duration>(
+                                           total / 10, std::chrono::milliseconds(200 + 10LL * g.n));
+    std::thread helper;
+    if (options.threads >= 2)
+      helper = std::thread([&] { detail::anneal(g, 0x5eed2, deadline, stop, best); });
+    std::atomic<bool> warm_stop{false};
+    std::thread watcher([&] {
+      while (!stop.load()) {
+        if (cancelled()) stop = true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    });
+    detail::anneal(g, 0x5eed1, std::min(warmup, deadline), stop, best);
+    report("heuristic");
+    if (!stop.load() && Clock::now() < deadline) {
+      const auto r = detail::exact(g, best, deadline, stop, [&](int lb) {
+        lower_bound = std::max(lower_bound.load(), lb);
+        report("exact");
+      });
+      lower_bound = std::max(lower_bound.load(), r.lower_bound);
+      if (r.proven) {
+        proven = true;
+        infeasible = r.infeasible;
+      }
+    }
+    stop = true;
+    if (helper.joinable()) helper.join();
+    watcher.join();
+    (void)warm_stop;
+  }
+
+  Solution out;
+  out.seconds = seconds_since(start);
+  out.lower_bound = lower_bound.load();
+  const int cut = best.cut();
+  if (cut >= 0) {
+    const auto part = best.part();
+    out.sector = detail::expand(g, part);
+    out.cut_edges = cut;
+    out.workload.assign(g.k, 0);
+    for (int v = 0; v < g.n; ++v) out.workload[part[v]] += g.weight[v];
+    if (proven) out.lower_bound = std::max(out.lower_bound, cut);
+    out.lower_bound = std::min(out.lower_bound, cut);
+    out.status = out.lower_bound == cut ? SolveStatus::optimal : SolveStatus::feasible;
+  } else if (proven && infeasible) {
+    out.status = SolveStatus::infeasible;
+  } else {
+    out.status = SolveStatus::unknown;
+  }
+  if (out.status == SolveStatus::infeasible && g.k >= 1 && g.n >= g.k) {
+    // The most balanced partition a short anneal finds with the bounds widened step by step.
+    const auto left = deadline - Clock::now();
+    double deviation = 2.0 * std::max(static_cast<double>(g.upper) / (static_cast<double>(g.total) / g.k) - 1.0, 0.005);
+    for (int step = 0; step < 12 && Clock::now() < deadline && !cancelled(); ++step, deviation *= 2) {
+      detail::Graph wide = g;
+      const auto b = bounds_from_deviation(g.total, g.k, deviation);
+      wide.lower = b.lower;
+      wide.upper = b.upper;
+      int wc = 0;
+      const auto wcomp = detail::components(wide, &wc);
+      if (detail::sectors_per_component(wide, wcomp, wc).empty()) continue;
+      detail::Incumbent found;
+      std::atomic<bool> never{false};
+      detail::anneal(wide, 0x5eed3 + step, std::min(deadline, Clock::now() + left / 12), never, found);
+      if (found.cut() >= 0) {
+        std::vector<std::int64_t> load(g.k, 0);
+        const auto part = found.part();
+        for (int v = 0; v < g.n; ++v) load[part[v]] += g.weight[v];
+        out.smallest_feasible_deviation = deviation_of(load, g.total, g.k);
+        break;
+      }
+    }
+    out.seconds = seconds_since(start);
+  }
+  return out;
+}
+
+}  // namespace maillage::sectors
