@@ -5,9 +5,11 @@
 #include "services/aci.hpp"
 #include "services/diagnostic.hpp"
 #include "services/operations.hpp"
+#include "services/referents.hpp"
 #include "services/registry.hpp"
 #include "services/roster_campaigns.hpp"
 #include "services/roster_jobs.hpp"
+#include "services/sectors.hpp"
 #include "services/territory.hpp"
 #include "store/database.hpp"
 
@@ -22,6 +24,8 @@ struct Application::Owned {
   std::unique_ptr<services::RosterCampaigns> roster;
   std::unique_ptr<services::RosterJobRunner> roster_jobs;
   std::unique_ptr<services::Operations> operations;
+  std::unique_ptr<services::Sectors> sectors;
+  std::unique_ptr<services::Referents> referents;
 };
 
 services::AccountSettings account_settings(const Config& config) {
@@ -96,13 +100,15 @@ Result<std::unique_ptr<Application>> Application::open(const Config& config,
       std::make_unique<services::RosterJobRunner>(db, services::RosterJobSettings{});
   if (options.run_roster_jobs) owned->roster_jobs->start();
   owned->operations = std::make_unique<services::Operations>(db);
+  owned->sectors = MAILLAGE_TRY(services::Sectors::create(db, ref));
+  owned->referents = std::make_unique<services::Referents>(db, ref);
 
   // The ROC portfolio shows the ACI dates too, on the page and in `maillage registry portfolio`.
   services::register_aci_alert_source();
 
   app->services_ = std::make_unique<services::Services>(services::Services{
       *owned->accounts, *owned->registry, *owned->territories, *owned->diagnostics, *owned->aci,
-      *owned->roster, *owned->roster_jobs, *owned->operations});
+      *owned->roster, *owned->roster_jobs, *owned->operations, *owned->sectors, *owned->referents});
   app->owned_ = std::move(owned);
   return app;
 }
@@ -111,6 +117,7 @@ Application::~Application() {
   // Services before the database they use; the job runner first (it may be solving).
   services_.reset();
   if (owned_ && owned_->roster_jobs) owned_->roster_jobs->stop();
+  if (owned_ && owned_->sectors) owned_->sectors->stop();
   owned_.reset();
 }
 

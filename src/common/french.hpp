@@ -18,4 +18,9 @@ inline constexpr std::string_view kNarrowNoBreakSpace = "\u202F";
 /// "1234567" → "1 234 567": groups a run of decimal digits.
 [[nodiscard]] std::string group_digits(std::string_view digits, std::string_view thousands);
 
+/// 33.3333 with 1 decimal → "33,3"; 1234.5 with 2 → "1 234,50"; rounds half away from zero;
+/// "-0,0" never appears (a value that rounds to zero is written without sign).
+[[nodiscard]] std::string decimal(double value, int decimals,
+                                  std::string_view thousands = kNarrowNoBreakSpace);
+
 }  // namespace maillage::fr

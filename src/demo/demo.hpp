@@ -36,5 +36,8 @@ Result<DemoLines> load_rpps_demo(store::Database& db,
 Result<DemoLines> load_aci_demo(store::Database& db, const geo::Referentiel& ref);  // aci_demo.cpp
 Result<DemoLines> load_roster_demo(store::Database& db,
                                    const geo::Referentiel& ref);  // roster_demo.cpp
+/// Moselle in two computed sectors with their referents (after the accounts and the registry).
+Result<DemoLines> load_sectors_demo(store::Database& db,
+                                    const geo::Referentiel& ref);  // sectors_demo.cpp
 
 }  // namespace maillage::demo

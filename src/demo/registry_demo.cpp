@@ -9,8 +9,8 @@
 //   missions started) and Pays de Sarrebourg (pré-projet). The rest of the département (Saulnois,
 //   Bitche, Sarreguemines...) is left uncovered: the white zones.
 // - Twelve MSP at every stage of their lifecycle, one abandoned.
-// - The two demo ROC accounts split the département by EPCI: roc2 the centre and north (Metz,
-//   Thionville, west of longitude 6.4°E), roc1 the east (Forbach, Sarreguemines, Sarrebourg...).
+// - The two demo ROC accounts split the département in two sectors computed by the sectors
+//   engine: see sectors_demo.cpp.
 //
 // Every step goes through services::Registry (validated by the lifecycle tables, audited) and
 // is dated relative to today, so that the alerts of the portfolio are always current. Every
@@ -58,8 +58,6 @@ struct DemoStructure {
 constexpr const char* kPaysMessin = "CPTS de démonstration du Pays messin (fictive)";
 constexpr const char* kRocEast = "roc1.moselle@demo.maillage.fr";
 constexpr const char* kRocNorth = "roc2.moselle@demo.maillage.fr";
-// EPCI whose communes lie, on average, west of this longitude form the centre-north sector.
-constexpr double kSectorLongitude = 6.4;
 
 const std::vector<DemoStructure>& scenario() {
   static const std::vector<DemoStructure> s{
@@ -387,40 +385,10 @@ Result<DemoLines> load_registry_demo(store::Database& db, const geo::Referentiel
     }
   }
 
-  // The two ROC accounts split the département by EPCI (once: areas already set are kept).
-  int areas = 0;
-  auto users = db.query("SELECT id, login FROM users WHERE login IN ($1, $2)",
-                        {std::string(kRocEast), std::string(kRocNorth)});
-  if (!users) return tl::unexpected(users.error());
-  std::map<std::string, std::int64_t> user_ids;
-  for (const auto& r : users->rows) user_ids[r.text(1)] = r.integer(0);
-  auto existing = db.query("SELECT count(*) FROM referent_areas WHERE departement = '57'");
-  if (!existing) return tl::unexpected(existing.error());
-  if (user_ids.size() == 2 && existing->rows[0].integer(0) == 0) {
-    for (const auto& e : ref.epcis) {
-      double lon = 0;
-      std::size_t n = 0;
-      bool in57 = false;
-      for (auto i : e.members) {
-        lon += ref.communes[i].position.lon;
-        ++n;
-        in57 = in57 || ref.communes[i].departement == "57";
-      }
-      if (!in57 || n == 0) continue;
-      bool east = lon / static_cast<double>(n) >= kSectorLongitude;
-      auto st = reg->add_referent_area(admin, user_ids[east ? kRocEast : kRocNorth], "epci", e.code,
-                                       east ? "Moselle est" : "Moselle centre-nord");
-      if (!st) return tl::unexpected(st.error());
-      ++areas;
-    }
-  }
-
   lines.push_back(fmt::format(
       "Registre : {} structures fictives créées en Moselle (5 CPTS, 12 MSP ; déjà présentes : "
-      "{}){}.",
-      created, scenario().size() - static_cast<std::size_t>(created),
-      areas > 0 ? fmt::format(", {} EPCI répartis entre roc1 (est) et roc2 (centre-nord)", areas)
-                : std::string()));
+      "{}).",
+      created, scenario().size() - static_cast<std::size_t>(created)));
   return lines;
 }
 

@@ -70,5 +70,7 @@ std::unique_ptr<Feature> make_territory_feature(const Site& site);   // territor
 std::unique_ptr<Feature> make_diagnostic_feature(const Site& site);  // diagnostic_routes.cpp
 std::unique_ptr<Feature> make_aci_feature(const Site& site);         // aci_routes.cpp
 std::unique_ptr<Feature> make_roster_feature(const Site& site);      // roster_routes.cpp
+std::unique_ptr<Feature> make_sectors_feature(const Site& site);     // sectors_routes.cpp
+std::unique_ptr<Feature> make_referents_feature(const Site& site);   // referents_routes.cpp
 
 }  // namespace maillage::http

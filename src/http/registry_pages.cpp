@@ -122,11 +122,12 @@ Result<Response> RegistryFeature::page_portfolio(const RequestContext& ctx) {
   const auto type = ctx.request.query_value("type").value_or("");
   const auto stage = ctx.request.query_value("etape").value_or("");
   const auto alert = ctx.request.query_value("alerte").value_or("");
+  const auto sector = ctx.request.query_value("secteur").value_or("");
   json stage_options, alert_options;
   json type_options = filter_options(p, type, stage, alert, stage_options, alert_options);
   std::string query;
-  for (auto [k, v] :
-       {std::pair{"type", type}, std::pair{"etape", stage}, std::pair{"alerte", alert}}) {
+  for (auto [k, v] : {std::pair{"type", type}, std::pair{"etape", stage},
+                      std::pair{"alerte", alert}, std::pair{"secteur", sector}}) {
     if (v.empty()) continue;
     query += (query.empty() ? "?" : "&") + std::string(k) + "=" + url_encode(v);
   }
@@ -139,6 +140,7 @@ Result<Response> RegistryFeature::page_portfolio(const RequestContext& ctx) {
     if (!services::covers_departement(*ctx.principal(), d.code, region_fn)) continue;
     deps.push_back({{"code", d.code}, {"nom", d.nom}, {"choisi", d.code == p.departement}});
   }
+  const bool several_departements = deps.size() > 1;
   json data{
       {"titre", fmt::format("Portefeuille — {} ({})", p.departement_name, p.departement)},
       {"departement", {{"code", p.departement}, {"nom", p.departement_name}}},
@@ -153,7 +155,9 @@ Result<Response> RegistryFeature::page_portfolio(const RequestContext& ctx) {
       {"etapes", std::move(stage_options)},
       {"alertes", std::move(alert_options)},
       {"departements", std::move(deps)},
-      {"plusieurs_departements", deps.size() > 1},
+      {"plusieurs_departements", several_departements},
+      {"mon_secteur", sector == "mien"},
+      {"suit_des_structures", ctx.principal()->role == services::Role::roc},
       {"export_csv", fmt::format("/api/v1/departements/{}/portfolio.csv{}", p.departement, query)},
       {"export_xlsx",
        fmt::format("/api/v1/departements/{}/portfolio.xlsx{}", p.departement, query)}};

@@ -90,6 +90,10 @@ Result<services::Portfolio> RegistryFeature::portfolio_of(const RequestContext& 
   f.kind = non_empty("type");
   f.stage = non_empty("etape");
   f.alert = non_empty("alerte");
+  if (auto v = non_empty("secteur")) {
+    if (*v != "mien") return fail(ErrorCode::invalid_input, "Valeur attendue : mien.", "secteur");
+    f.mine = true;
+  }
   if (f.stage) {
     auto ids = stage_ids_of(*r);
     if (std::find(ids.begin(), ids.end(), *f.stage) == ids.end()) {

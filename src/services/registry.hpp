@@ -182,6 +182,9 @@ struct PortfolioFilter {
   std::optional<std::string> kind;   // "CPTS", ...
   std::optional<std::string> stage;  // a state id
   std::optional<std::string> alert;  // an alert kind, or "any" for structures with an alert
+  /// "Mon secteur": only the structures the caller follows (named referent, referent or deputy
+  /// of the sector of their head office or territory).
+  bool mine = false;
 };
 
 struct PortfolioEntry {
@@ -191,6 +194,7 @@ struct PortfolioEntry {
   std::int64_t territory_communes = 0;          // communes of the territory (structure_communes)
   std::int64_t territory_population = 0;
   std::vector<std::string> referents;  // display names of the ROC referents
+  std::vector<std::int64_t> referent_ids;  // their user ids, same order
 };
 
 struct PipelineStage {

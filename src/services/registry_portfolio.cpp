@@ -57,6 +57,10 @@ Result<ReferentIndex> load_referent_index(const RegistryRepository& repo,
     idx.areas.push_back({a.user_id, a.kind, a.code, a.label});
     idx.users[a.user_id] = std::move(a.user);
   }
+  for (auto& a : MAILLAGE_TRY(repo.sector_areas(departement))) {
+    idx.areas.push_back({a.user_id, a.kind, a.code, a.label});
+    idx.users[a.user_id] = std::move(a.user);
+  }
   for (auto& r : MAILLAGE_TRY(repo.departement_rocs(departement))) {
     idx.departement_rocs.push_back(r.user_id);
     idx.users[r.user_id] = std::move(r);
@@ -66,6 +70,8 @@ Result<ReferentIndex> load_referent_index(const RegistryRepository& repo,
 
 std::string area_basis(const std::string_view level, const ReferentIndex::Area& a,
                        const geo::Referentiel& ref, const geo::Commune& c) {
+  if (a.kind == "secteur") return "secteur « " + a.label + " » (découpage en secteurs)";
+  if (a.kind == "secteur_suppleant") return "suppléant du secteur « " + a.label + " »";
   if (level == "commune") {
     return "secteur « " + (a.label.empty() ? c.nom : a.label) + " » (commune " + c.nom + ")";
   }
@@ -77,14 +83,14 @@ std::string area_basis(const std::string_view level, const ReferentIndex::Area& 
   return "département " + c.departement;
 }
 
-// Most specific level first: an area naming the commune, then its EPCI, then the département.
+// Most specific level first: an area naming the commune, then the sector plan in force (its
+// referent, then its deputy), then the EPCI, then the département.
 std::vector<Referent> resolve_commune(const ReferentIndex& idx, const geo::Referentiel& ref,
                                       const geo::Commune& c) {
   std::vector<Referent> out;
-  for (const char* level : {"commune", "epci", "departement"}) {
-    std::string_view code = std::string_view(level) == "commune" ? c.code
-                            : std::string_view(level) == "epci"  ? c.epci
-                                                                 : c.departement;
+  for (const char* level : {"commune", "secteur", "secteur_suppleant", "epci", "departement"}) {
+    const std::string_view lv = level;
+    std::string_view code = lv == "epci" ? c.epci : lv == "departement" ? c.departement : c.code;
     if (code.empty()) continue;
     for (const auto& a : idx.areas) {
       if (a.kind != level || a.code != code) continue;
@@ -92,8 +98,10 @@ std::vector<Referent> resolve_commune(const ReferentIndex& idx, const geo::Refer
       r.basis = area_basis(level, a, ref, c);
       out.push_back(std::move(r));
     }
-    if (!out.empty()) return out;
+    // The sector's deputy comes with its referent, after them.
+    if (!out.empty() && lv != "secteur") return out;
   }
+  if (!out.empty()) return out;
   for (auto id : idx.departement_rocs) {
     Referent r = idx.users.at(id);
     r.basis = "ROC du département " + c.departement + " (pas de secteur défini)";
@@ -285,10 +293,10 @@ Result<Portfolio> Registry::portfolio(const Principal& who, const std::string& d
       if (const auto* c = ref_->commune(code)) e.territory_population += c->population;
     }
     // Referents: named ones, else the sector of the head office or of the territory.
+    std::vector<Referent> found;
     if (auto it = explicit_refs.find(s.id); it != explicit_refs.end()) {
-      e.referents = it->second;
+      found = it->second;
     } else {
-      std::vector<Referent> found;
       std::vector<std::string> codes;
       if (!s.commune.empty())
         codes.push_back(s.commune);
@@ -299,7 +307,14 @@ Result<Portfolio> Registry::portfolio(const Principal& who, const std::string& d
           for (const auto& r : resolve_commune(refs, *ref_, *c)) add_unique(found, r);
         }
       }
-      for (const auto& r : found) e.referents.push_back(r.display_name);
+    }
+    for (const auto& r : found) {
+      e.referents.push_back(r.display_name);
+      e.referent_ids.push_back(r.user_id);
+    }
+    if (filter.mine && std::find(e.referent_ids.begin(), e.referent_ids.end(), who.user_id) ==
+                           e.referent_ids.end()) {
+      continue;
     }
     e.structure = std::move(s);
     p.entries.push_back(std::move(e));

@@ -240,6 +240,26 @@ Result<std::vector<ReferentAreaRow>> RegistryRepository::referent_areas(
   return out;
 }
 
+Result<std::vector<ReferentAreaRow>> RegistryRepository::sector_areas(
+    const std::string& departement) const {
+  auto rows = MAILLAGE_TRY(db_->query(
+      "SELECT u.id AS user_id, CASE WHEN u.id = s.referent_user_id THEN 'secteur' "
+      "ELSE 'secteur_suppleant' END AS area_kind, c.commune AS code, s.label AS label, "
+      "u.login AS login, u.display_name AS display_name, u.role AS role "
+      "FROM sector_plans p JOIN sector_plan_sectors s ON s.plan_id = p.id "
+      "JOIN sector_plan_communes c ON c.plan_id = p.id AND c.sector = s.sector "
+      "JOIN users u ON (u.id = s.referent_user_id OR u.id = s.deputy_user_id) AND u.active = 1 "
+      "WHERE p.departement = $1 AND p.version = (SELECT MAX(version) FROM sector_plans "
+      "WHERE departement = $1) ORDER BY c.commune, area_kind, u.login",
+      {departement}));
+  std::vector<ReferentAreaRow> out;
+  for (NamedRow r : rows.each()) {
+    out.push_back(
+        {r.integer("user_id"), r.text("area_kind"), r.text("code"), r.text("label"), user_of(r)});
+  }
+  return out;
+}
+
 Result<std::vector<Referent>> RegistryRepository::departement_rocs(
     const std::string& departement) const {
   auto rows = MAILLAGE_TRY(db_->query(
@@ -264,17 +284,18 @@ Result<std::vector<Referent>> RegistryRepository::structure_referents(
   return out;
 }
 
-Result<std::map<std::int64_t, std::vector<std::string>>> RegistryRepository::referent_names(
+Result<std::map<std::int64_t, std::vector<Referent>>> RegistryRepository::referent_names(
     const std::vector<std::int64_t>& ids) const {
-  std::map<std::int64_t, std::vector<std::string>> out;
+  std::map<std::int64_t, std::vector<Referent>> out;
   if (ids.empty()) return out;
   auto rows = MAILLAGE_TRY(db_->query(
-      "SELECT r.structure_id AS structure_id, u.display_name AS display_name "
+      "SELECT r.structure_id AS structure_id, u.id AS user_id, u.login AS login, "
+      "u.display_name AS display_name, u.role AS role "
       "FROM structure_referents r JOIN users u ON u.id = r.user_id WHERE r.structure_id IN " +
           in_list(ids.size()) + " ORDER BY u.display_name",
       Params(ids.begin(), ids.end())));
   for (NamedRow r : rows.each()) {
-    out[r.integer("structure_id")].push_back(r.text("display_name"));
+    out[r.integer("structure_id")].push_back(user_of(r));
   }
   return out;
 }

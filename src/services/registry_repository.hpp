@@ -70,12 +70,15 @@ class RegistryRepository {
   Result<std::map<std::int64_t, std::vector<std::string>>> territories(
       const std::vector<std::int64_t>& ids) const;
   Result<std::vector<ReferentAreaRow>> referent_areas(const std::string& departement) const;
+  /// The referents and deputies of the sector plan in force (highest version), as areas of kind
+  /// "secteur" / "secteur_suppleant" whose code is a commune and label the sector's name.
+  Result<std::vector<ReferentAreaRow>> sector_areas(const std::string& departement) const;
   /// Active ROC accounts of a département, by login.
   Result<std::vector<Referent>> departement_rocs(const std::string& departement) const;
   /// Explicit referents of a structure (active users), by login.
   Result<std::vector<Referent>> structure_referents(std::int64_t structure_id) const;
-  /// Display names of the explicit referents of each structure, by name.
-  Result<std::map<std::int64_t, std::vector<std::string>>> referent_names(
+  /// The explicit referents of each structure (active or not), by display name.
+  Result<std::map<std::int64_t, std::vector<Referent>>> referent_names(
       const std::vector<std::int64_t>& ids) const;
   /// The highest audit_log id (0 for none).
   Result<std::int64_t> last_audit_id() const;

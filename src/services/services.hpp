@@ -14,6 +14,8 @@ class AciService;
 class RosterCampaigns;
 class RosterJobRunner;
 class Operations;
+class Sectors;
+class Referents;
 
 struct Services {
   Accounts& accounts;
@@ -24,6 +26,8 @@ struct Services {
   RosterCampaigns& roster;
   RosterJobRunner& roster_jobs;
   Operations& operations;
+  Sectors& sectors;
+  Referents& referents;
 };
 
 }  // namespace maillage::services

@@ -113,6 +113,17 @@ TEST(French, IntegersAreGroupedByThousands) {
   EXPECT_EQ(fr::group_digits("123456", "."), "123.456");
 }
 
+TEST(French, DecimalsUseACommaAndRoundHalfAwayFromZero) {
+  EXPECT_EQ(fr::decimal(33.3333, 1), "33,3");
+  EXPECT_EQ(fr::decimal(1234.5, 2, " "), "1 234,50");
+  EXPECT_EQ(fr::decimal(0.05, 1), "0,1");
+  EXPECT_EQ(fr::decimal(2.5, 0), "3");
+  EXPECT_EQ(fr::decimal(-1.25, 1), "-1,3");
+  EXPECT_EQ(fr::decimal(-0.01, 1), "0,0");  // no "-0,0"
+  EXPECT_EQ(fr::decimal(0.004, 2), "0,00");
+  EXPECT_EQ(fr::decimal(1'000'000, 0, " "), "1 000 000");
+}
+
 Result<int> half(int v) {
   if (v % 2 != 0) return fail(ErrorCode::invalid_input, "impair", "v");
   return v / 2;

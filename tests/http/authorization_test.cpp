@@ -60,6 +60,7 @@ const std::map<std::string, Expectation> kMatrix{
 #include "authorization_diagnostic.inc"
 #include "authorization_aci.inc"
 #include "authorization_roster.inc"
+#include "authorization_sectors.inc"
 };
 
 Expect classify(const httplib::Response& r) {
