@@ -7,7 +7,7 @@ REL := build/release
 REFERENCE := var/reference.sqlite
 JOBS ?= $(shell nproc)
 
-.PHONY: setup build build-dev build-release reference run test test-unit fuzz bench clean format tidy
+.PHONY: setup build build-dev build-release build-server reference run test test-unit fuzz bench clean format tidy
 
 setup:
 	@scripts/setup.sh
@@ -22,12 +22,16 @@ build-dev: setup $(DEV)/build.ninja
 build-release: setup $(REL)/build.ninja
 	cmake --build --preset release -j $(JOBS)
 build: build-release
+# Only the `maillage` binary (and the libraries it links), not the tests and benchmarks of the
+# release preset: what `make run` and the référentiel need.
+build-server: setup $(REL)/build.ninja
+	cmake --build --preset release --target maillage -j $(JOBS)
 
 # The référentiel is rebuilt only when the data packages or its builder changed.
-reference: build-release
+reference: build-server
 	@scripts/reference.sh $(REL)/tools/maillage/maillage $(REFERENCE)
 
-run: build-release reference
+run: build-server reference
 	@scripts/run.sh $(REL)/tools/maillage/maillage $(PORT)
 
 # Tests run on the dev build (debug + ASan/UBSan), which also builds the référentiel they check.

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -93,11 +94,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       (void)parse_supply_csv(text, "supply.csv", fixed_locations());
       break;
     case 2: {
-      // Parsed whole and cut in parts of a few bytes: same pairs, same warnings, same error.
+      // The reference reader, and the hot path whole and cut in parts of a few bytes: same
+      // pairs (minutes to the bit), same warnings, same error.
       OdOptions opt;
       opt.boundary = (selector & 0x40) ? Boundary::upper_exclusive : Boundary::upper_inclusive;
       if (selector & 0x80) opt.self_minutes = std::nullopt;
-      auto od = parse_od_csv(text, "od.csv", fixed_locations(), opt, diag);
+      auto od = parse_od_csv_reference(text, "od.csv", fixed_locations(), opt, diag);
+      {
+        Diagnostics fast_diag;
+        auto fast = parse_od_csv(text, "od.csv", fixed_locations(), opt, fast_diag);
+        check(od.has_value() == fast.has_value());
+        if (od) {
+          check(od->times.offsets == fast->times.offsets);
+          check(od->times.destinations == fast->times.destinations);
+          check(od->times.minutes.size() == fast->times.minutes.size());
+          check(od->times.minutes.empty() ||
+                std::memcmp(od->times.minutes.data(), fast->times.minutes.data(),
+                            od->times.minutes.size() * sizeof(double)) == 0);
+          check(od->rows == fast->rows && od->unknown == fast->unknown &&
+                od->beyond_catchment == fast->beyond_catchment);
+          check(diag.warnings.size() == fast_diag.warnings.size());
+        } else {
+          check(od.error().describe() == fast.error().describe());
+        }
+      }
       OdOptions cut = opt;
       cut.threads = 3;
       cut.min_part_bytes = 8;

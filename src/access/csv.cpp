@@ -1,7 +1,12 @@
 #include "access/csv.hpp"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -9,6 +14,9 @@
 
 #include "access/number.hpp"
 #include "access/parallel.hpp"
+
+// The hot loop's lambdas are inlined: called, they keep the loop's state in memory.
+#define MAILLAGE_INLINE __attribute__((always_inline))
 
 namespace maillage::access {
 
@@ -60,8 +68,9 @@ const char* split_fields(std::string_view line, char sep, std::vector<std::strin
       std::size_t close = npos;
       while (true) {
         close = line.find('"', p);
-        if (close == npos) return "guillemet non fermé (un champ entre guillemets ne peut pas "
-                                  "contenir de fin de ligne)";
+        if (close == npos)
+          return "guillemet non fermé (un champ entre guillemets ne peut pas "
+                 "contenir de fin de ligne)";
         if (close + 1 < n && line[close + 1] == '"') {
           doubled = true;
           p = close + 2;
@@ -97,8 +106,8 @@ struct Header {
   std::vector<std::string> names;  // as written, trimmed (for messages and age bands)
   char sep = ',';
   bool decimal_comma = false;
-  std::int64_t line = 0;   // line number of the header
-  std::string_view body;   // the text after the header line
+  std::int64_t line = 0;  // line number of the header
+  std::string_view body;  // the text after the header line
 };
 
 // Calls f(line_number, line) for every non-blank line of `body`, numbering from first_line, with
@@ -111,7 +120,8 @@ Status for_each_line(std::string_view body, std::int64_t first_line, F&& f,
   const char* p = body.data();
   const char* end = p + body.size();
   while (p < end) {
-    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+    const char* nl =
+        static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
     const char* line_end = nl ? nl : end;
     std::string_view line(p, static_cast<std::size_t>(line_end - p));
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -131,7 +141,8 @@ Result<Header> read_header(std::string_view text, std::string_view file) {
   std::int64_t line_no = 1;
   while (true) {
     if (text.empty()) {
-      return fail_at(std::string(file), line_no, "", "fichier vide : une ligne d'en-tête est attendue");
+      return fail_at(std::string(file), line_no, "",
+                     "fichier vide : une ligne d'en-tête est attendue");
     }
     const std::size_t nl = text.find('\n');
     std::string_view line = text.substr(0, nl);
@@ -188,7 +199,8 @@ Result<std::size_t> require_column(const Header& h, std::string_view file,
   }
   if (found == npos) {
     std::string wanted;
-    for (auto want : names) wanted += wanted.empty() ? std::string(want) : " ou " + std::string(want);
+    for (auto want : names)
+      wanted += wanted.empty() ? std::string(want) : " ou " + std::string(want);
     return fail_at(std::string(file), h.line, std::string(*names.begin()),
                    "colonne « " + wanted + " » absente (colonnes lues : " + column_list(h) + ")");
   }
@@ -205,18 +217,27 @@ class RowReader {
   template <class F>
   Status read(std::string_view body, std::int64_t first_line, F&& on_row,
               std::int64_t* lines = nullptr) {
-    return for_each_line(body, first_line, [&](std::int64_t line_no, std::string_view line) -> Status {
-      if (scratch_.capacity() < line.size()) scratch_.reserve(line.size());
-      if (const char* err = split_fields(line, h_.sep, fields_, scratch_)) {
-        return fail_at(std::string(file_), line_no, "", err);
-      }
-      if (fields_.size() < needed_) {
-        return fail_at(std::string(file_), line_no, "",
-                       "ligne incomplète : " + std::to_string(fields_.size()) +
-                           " champ(s) au lieu d'au moins " + std::to_string(needed_));
-      }
-      return on_row(line_no, fields_);
-    }, lines);
+    return for_each_line(
+        body, first_line,
+        [&](std::int64_t line_no, std::string_view line) -> Status {
+          if (auto ok = split(line_no, line); !ok) return ok;
+          return on_row(line_no, fields_);
+        },
+        lines);
+  }
+
+  // Splits one non-blank line (no line end) into the fields amount() and id() read.
+  Status split(std::int64_t line_no, std::string_view line) {
+    if (scratch_.capacity() < line.size()) scratch_.reserve(line.size());
+    if (const char* err = split_fields(line, h_.sep, fields_, scratch_)) {
+      return fail_at(std::string(file_), line_no, "", err);
+    }
+    if (fields_.size() < needed_) {
+      return fail_at(std::string(file_), line_no, "",
+                     "ligne incomplète : " + std::to_string(fields_.size()) +
+                         " champ(s) au lieu d'au moins " + std::to_string(needed_));
+    }
+    return {};
   }
 
   // A number >= 0 from column `col` of the current line.
@@ -262,8 +283,10 @@ struct UnknownIds {
   void report(Diagnostics& d, std::string_view file) const {
     if (count == 0) return;
     d.warn(std::string(file), first_line,
-           std::to_string(count) + " ligne(s) ignorée(s) : identifiant absent du fichier de "
-               "demande (premier : " + shown(first_id) + ")");
+           std::to_string(count) +
+               " ligne(s) ignorée(s) : identifiant absent du fichier de "
+               "demande (premier : " +
+               shown(first_id) + ")");
   }
 };
 
@@ -282,8 +305,9 @@ std::string missing_ids(const LocationIndex& locations, Has&& has, std::size_t& 
 
 Status duplicate(std::string_view file, std::int64_t line_no, std::string_view column,
                  std::string_view id, std::int64_t first) {
-  return fail_at(std::string(file), line_no, std::string(column),
-                 "identifiant " + shown(id) + " en double (déjà ligne " + std::to_string(first) + ")");
+  return fail_at(
+      std::string(file), line_no, std::string(column),
+      "identifiant " + shown(id) + " en double (déjà ligne " + std::to_string(first) + ")");
 }
 
 }  // namespace
@@ -380,7 +404,7 @@ struct OdChunk {
   std::size_t rows = 0;
   std::size_t beyond = 0;
   UnknownIds unknown;
-  std::int64_t lines = 0;   // lines in the chunk (to number the next one)
+  std::int64_t lines = 0;  // lines in the chunk (to number the next one)
   std::optional<Error> error;
 };
 
@@ -388,7 +412,8 @@ struct OdChunk {
 std::vector<std::string_view> cut_lines(std::string_view body, std::size_t parts,
                                         std::size_t min_bytes) {
   std::vector<std::string_view> out;
-  parts = std::max<std::size_t>(1, std::min(parts, body.size() / std::max<std::size_t>(1, min_bytes)));
+  parts =
+      std::max<std::size_t>(1, std::min(parts, body.size() / std::max<std::size_t>(1, min_bytes)));
   std::size_t begin = 0;
   for (std::size_t k = 1; k <= parts && begin < body.size(); ++k) {
     std::size_t end = k == parts ? body.size() : body.size() / parts * k;
@@ -414,9 +439,9 @@ tl::unexpected<Error> duplicate_pair(const Header& h, std::string_view file,
   std::int64_t first = 0, second = 0;
   (void)rows.read(h.body, h.line + 1, [&](std::int64_t line_no, const auto& fields) -> Status {
     const auto minutes = rows.amount(line_no, t_col);
-    const bool kept = minutes && (options.boundary == Boundary::upper_inclusive
-                                      ? *minutes <= options.max_minutes
-                                      : *minutes < options.max_minutes);
+    const bool kept =
+        minutes && (options.boundary == Boundary::upper_inclusive ? *minutes <= options.max_minutes
+                                                                  : *minutes < options.max_minutes);
     if (kept && locations.find(fields[o_col]) == i && locations.find(fields[d_col]) == j) {
       if (first == 0) {
         first = line_no;
@@ -432,12 +457,237 @@ tl::unexpected<Error> duplicate_pair(const Header& h, std::string_view file,
                      " en double (déjà ligne " + std::to_string(first) + ")");
 }
 
-}  // namespace
+// Bit i set when p[i] is `sep` or '\n', for the 64 readable bytes from p: the OD hot path finds
+// its field and line ends 16 bytes per instruction (SSE2, every x86-64) instead of one by one.
+std::uint64_t structural_bits(const char* p, char sep) noexcept {
+#if defined(__SSE2__)
+  const __m128i s = _mm_set1_epi8(sep);
+  const __m128i nl = _mm_set1_epi8('\n');
+  std::uint64_t bits = 0;
+  for (int i = 0; i < 4; ++i) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
+    const auto m = static_cast<std::uint32_t>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, s), _mm_cmpeq_epi8(v, nl))));
+    bits |= static_cast<std::uint64_t>(m) << (16 * i);
+  }
+  return bits;
+#else
+  std::uint64_t bits = 0;
+  for (int i = 0; i < 64; ++i) {
+    if (p[i] == sep || p[i] == '\n') bits |= std::uint64_t{1} << i;
+  }
+  return bits;
+#endif
+}
 
-Result<OdTable> parse_od_csv(std::string_view text, std::string_view file,
-                             const LocationIndex& locations, const OdOptions& options,
-                             Diagnostics& diagnostics) {
-  if (options.self_minutes && (!std::isfinite(*options.self_minutes) || *options.self_minutes < 0)) {
+// The OD hot path reads the common number form, digits with at most one decimal mark ('.', or
+// `mark` too) and at most 15 digits in all, as m / 10^f: m and 10^f are exact doubles, so the one
+// division is correctly rounded, to the same double as std::from_chars gives. Anything else
+// (sign, exponent, more digits, "1.", ".5", empty) returns false and parse_decimal() decides.
+bool simple_decimal(const char* p, const char* end, char mark, double& out) noexcept {
+  static constexpr double kPow10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                        1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  std::uint64_t m = 0;
+  int digits = 0;
+  int frac = -1;  // digits after the mark; -1: no mark yet
+  for (; p < end; ++p) {
+    const unsigned d = static_cast<unsigned>(static_cast<unsigned char>(*p)) - '0';
+    if (d < 10) {
+      if (++digits > 15) return false;
+      m = m * 10 + d;
+      if (frac >= 0) ++frac;
+    } else if ((*p == '.' || *p == mark) && frac < 0 && digits > 0) {
+      frac = 0;
+    } else {
+      return false;
+    }
+  }
+  if (digits == 0 || frac == 0) return false;
+  out = frac > 0 ? static_cast<double>(m) / kPow10[frac] : static_cast<double>(m);
+  return true;
+}
+
+struct OdColumns {
+  std::size_t origin, destination, minutes, needed;
+};
+
+// Reads one part of the OD body (whole lines, numbered from 1). kFast adds the hot path: a line
+// without a quote whose origin, destination and minutes fields have no surrounding blank and a
+// simple number (simple_decimal) is split in one pass over its bytes, its destination lookup
+// prefetched and done a few lines later; every other line goes through the general splitter and
+// parse_decimal, i.e. the reference reader, so both give the same pairs, counts and errors.
+// Without kFast, every line takes the general path (parse_od_csv_reference).
+template <bool kFast>
+void read_od_part(std::string_view part, const Header& h, std::string_view file,
+                  const OdColumns& cols, const LocationIndex& locations, const OdOptions& options,
+                  OdChunk& chunk) {
+  chunk.pairs.reserve(part.size() / 16);
+  RowReader rows(h, file, cols.needed);
+  const bool inclusive = options.boundary == Boundary::upper_inclusive;
+  // OD files usually list an origin's destinations together: one lookup per origin run.
+  std::string last_origin;
+  LocationId last_oi = LocationIndex::npos;
+  // Destination lookups miss the cache (ids come in no useful order), so each line's slot is
+  // prefetched and looked up kAhead lines later, in line order.
+  struct Pending {
+    std::string_view id;
+    LocationIndex::Hashed key;
+    LocationId origin;
+    double minutes;
+    std::int64_t line;
+  };
+  constexpr std::size_t kAhead = 8;
+  std::array<Pending, kAhead> ring{};
+  std::size_t head = 0, pending = 0;
+  const auto resolve = [&](const Pending& p) MAILLAGE_INLINE {
+    const LocationId di = locations.find(p.id, p.key);
+    if (di == LocationIndex::npos) {
+      chunk.unknown.add(p.line, p.id);
+    } else {
+      chunk.pairs.push_back(RawPair{p.origin, di, p.minutes});
+    }
+  };
+  const auto flush = [&] {
+    for (; pending > 0; --pending, head = (head + 1) % kAhead) resolve(ring[head]);
+  };
+  // A line whose fields are read: what both paths do with them.
+  const auto use = [&](std::int64_t line_no, std::string_view o, std::string_view d,
+                       double minutes) MAILLAGE_INLINE {
+    if (last_oi == LocationIndex::npos || o != last_origin) {
+      last_origin = o;
+      last_oi = locations.find(o);
+    }
+    if (last_oi == LocationIndex::npos) {
+      chunk.unknown.add(line_no, o);
+      return;
+    }
+    if (inclusive ? minutes > options.max_minutes : minutes >= options.max_minutes) {
+      ++chunk.beyond;
+      return;
+    }
+    // An unescaped quoted id lives in a scratch buffer the next line overwrites.
+    const bool in_part = d.data() >= part.data() && d.data() < part.data() + part.size();
+    const bool padded = in_part && d.data() + 8 <= part.data() + part.size();
+    const Pending p{d, padded ? locations.hash_in_text(d) : locations.hash(d), last_oi, minutes,
+                    line_no};
+    if (!kFast || !in_part) {
+      flush();
+      resolve(p);
+      return;
+    }
+    if (pending == kAhead) {
+      resolve(ring[head]);
+      head = (head + 1) % kAhead;
+      --pending;
+    }
+    ring[(head + pending++) % kAhead] = p;
+  };
+  // The general path for one line (no line end).
+  const auto general = [&](std::int64_t line_no, std::string_view line) -> Status {
+    if (trim(line).empty()) return {};
+    ++chunk.rows;
+    if (auto split = rows.split(line_no, line); !split) return split;
+    auto minutes = rows.amount(line_no, cols.minutes);
+    if (!minutes) return tl::unexpected(minutes.error());
+    auto o = rows.id(line_no, cols.origin);
+    if (!o) return tl::unexpected(o.error());
+    auto d = rows.id(line_no, cols.destination);
+    if (!d) return tl::unexpected(d.error());
+    use(line_no, *o, *d, *minutes);
+    return {};
+  };
+
+  Status ok;
+  if constexpr (!kFast) {
+    ok = for_each_line(part, 1, general, &chunk.lines);
+  } else {
+    const char sep = h.sep;
+    const char mark = h.decimal_comma ? ',' : '.';
+    constexpr std::size_t kMaxFields = 16;  // wider lines (extra columns first): general path
+    std::array<std::string_view, kMaxFields> f{};
+    const std::size_t n = cols.needed;
+    const char* const base = part.data();
+    const std::size_t size = part.size();
+    const char* const text_end = base + size;
+    // Quotes are rare: the next one is found with memchr and a line holding one goes the
+    // general way.
+    const char* next_quote = base;
+    const auto find_quote = [&](const char* from) {
+      const void* q = std::memchr(from, '"', static_cast<std::size_t>(text_end - from));
+      return q ? static_cast<const char*>(q) : text_end;
+    };
+    next_quote = find_quote(base);
+    std::int64_t line_no = 1;
+    std::size_t line_start = 0, field_start = 0, k = 0;
+    const auto clean = [](std::string_view v) MAILLAGE_INLINE {
+      return !v.empty() && !is_blank(v.front()) && !is_blank(v.back());
+    };
+    // A whole line [line_start, end) (end at its '\n' or the end of the part); false on error.
+    const auto line = [&](std::size_t end) MAILLAGE_INLINE -> bool {
+      const char* const ls = base + line_start;
+      const char* le = base + end;
+      if (le > ls && le[-1] == '\r') --le;
+      if (le == ls) return true;  // empty line: counted, skipped
+      if (next_quote < ls) next_quote = find_quote(ls);
+      if (k < kMaxFields)
+        f[k] = std::string_view(base + field_start,
+                                static_cast<std::size_t>(le - (base + field_start)));
+      const std::size_t fields = k + 1;
+      double minutes = 0;
+      if (next_quote >= le && n <= kMaxFields && fields >= n && clean(f[cols.origin]) &&
+          clean(f[cols.destination]) &&
+          simple_decimal(f[cols.minutes].data(), f[cols.minutes].data() + f[cols.minutes].size(),
+                         mark, minutes)) {
+        ++chunk.rows;
+        use(line_no, f[cols.origin], f[cols.destination], minutes);
+        return true;
+      }
+      ok = general(line_no, std::string_view(ls, static_cast<std::size_t>(le - ls)));
+      return ok.has_value();
+    };
+    // Separators and line ends found 64 bytes at a time (structural_bits), then visited in order.
+    bool stopped = false;
+    for (std::size_t block = 0; block < size && !stopped; block += 64) {
+      std::uint64_t bits = 0;
+      if (block + 64 <= size) {
+        bits = structural_bits(base + block, sep);
+      } else {
+        std::array<char, 64> tail{};  // zero bytes are neither separators nor line ends
+        std::memcpy(tail.data(), base + block, size - block);
+        bits = structural_bits(tail.data(), sep);
+      }
+      while (bits != 0) {
+        const std::size_t pos = block + static_cast<std::size_t>(std::countr_zero(bits));
+        bits &= bits - 1;
+        if (base[pos] == sep) {
+          if (k < kMaxFields) f[k] = std::string_view(base + field_start, pos - field_start);
+          ++k;
+          field_start = pos + 1;
+          continue;
+        }
+        if (!line(pos)) {
+          stopped = true;
+          break;
+        }
+        ++line_no;
+        line_start = field_start = pos + 1;
+        k = 0;
+      }
+    }
+    if (!stopped && line_start < size) {
+      if (line(size)) ++line_no;
+    }
+    if (ok) chunk.lines = line_no - 1;
+  }
+  flush();
+  if (!ok) chunk.error = ok.error();
+}
+
+Result<OdTable> parse_od(std::string_view text, std::string_view file,
+                         const LocationIndex& locations, const OdOptions& options,
+                         Diagnostics& diagnostics, bool reference) {
+  if (options.self_minutes &&
+      (!std::isfinite(*options.self_minutes) || *options.self_minutes < 0)) {
     return fail(ErrorCode::invalid_input, "le temps intra-commune doit être un nombre ≥ 0",
                 "self-minutes");
   }
@@ -449,81 +699,19 @@ Result<OdTable> parse_od_csv(std::string_view text, std::string_view file,
   if (!d_col) return tl::unexpected(d_col.error());
   auto t_col = require_column(*h, file, {"minutes"});
   if (!t_col) return tl::unexpected(t_col.error());
-  const std::size_t needed = std::max({*o_col, *d_col, *t_col}) + 1;
-  const bool inclusive = options.boundary == Boundary::upper_inclusive;
+  const OdColumns cols{*o_col, *d_col, *t_col, std::max({*o_col, *d_col, *t_col}) + 1};
 
-  const auto parts =
-      cut_lines(h->body, detail::resolve_threads(options.threads), options.min_part_bytes);
+  const auto parts = reference ? std::vector<std::string_view>{h->body}
+                               : cut_lines(h->body, detail::resolve_threads(options.threads),
+                                           options.min_part_bytes);
   std::vector<OdChunk> chunks(parts.size());
-  detail::parallel_blocks(parts.size(), options.threads, [&](std::size_t c) {
-    OdChunk& chunk = chunks[c];
-    chunk.pairs.reserve(parts[c].size() / 16);
-    RowReader rows(*h, file, needed);
-    // OD files usually list an origin's destinations together: one lookup per origin run.
-    std::string last_origin;
-    LocationId last_oi = LocationIndex::npos;
-    // Destination lookups miss the cache (ids come in no useful order), so each line's slot is
-    // prefetched and looked up kAhead lines later, in line order.
-    struct Pending {
-      std::string_view id;
-      LocationIndex::Hashed key;
-      LocationId origin;
-      double minutes;
-      std::int64_t line;
-    };
-    constexpr std::size_t kAhead = 8;
-    std::array<Pending, kAhead> ring{};
-    std::size_t head = 0, pending = 0;
-    const auto resolve = [&](const Pending& p) {
-      const LocationId di = locations.find(p.id, p.key);
-      if (di == LocationIndex::npos) {
-        chunk.unknown.add(p.line, p.id);
-      } else {
-        chunk.pairs.push_back(RawPair{p.origin, di, p.minutes});
-      }
-    };
-    const auto flush = [&] {
-      for (; pending > 0; --pending, head = (head + 1) % kAhead) resolve(ring[head]);
-    };
-    const std::string_view part = parts[c];
-    auto ok = rows.read(part, 1, [&](std::int64_t line_no, const auto&) -> Status {
-      ++chunk.rows;
-      auto minutes = rows.amount(line_no, *t_col);
-      if (!minutes) return tl::unexpected(minutes.error());
-      auto o = rows.id(line_no, *o_col);
-      if (!o) return tl::unexpected(o.error());
-      auto d = rows.id(line_no, *d_col);
-      if (!d) return tl::unexpected(d.error());
-      if (last_oi == LocationIndex::npos || *o != last_origin) {
-        last_origin = *o;
-        last_oi = locations.find(*o);
-      }
-      if (last_oi == LocationIndex::npos) {
-        chunk.unknown.add(line_no, *o);
-        return {};
-      }
-      if (inclusive ? *minutes > options.max_minutes : *minutes >= options.max_minutes) {
-        ++chunk.beyond;
-        return {};
-      }
-      const Pending p{*d, locations.hash(*d), last_oi, *minutes, line_no};
-      // An unescaped quoted id lives in a scratch buffer the next line overwrites.
-      if (d->data() < part.data() || d->data() >= part.data() + part.size()) {
-        flush();
-        resolve(p);
-        return {};
-      }
-      if (pending == kAhead) {
-        resolve(ring[head]);
-        head = (head + 1) % kAhead;
-        --pending;
-      }
-      ring[(head + pending++) % kAhead] = p;
-      return {};
-    }, &chunk.lines);
-    flush();
-    if (!ok) chunk.error = ok.error();
-  });
+  if (reference) {
+    read_od_part<false>(parts[0], *h, file, cols, locations, options, chunks[0]);
+  } else {
+    detail::parallel_blocks(parts.size(), options.threads, [&](std::size_t c) {
+      read_od_part<true>(parts[c], *h, file, cols, locations, options, chunks[c]);
+    });
+  }
 
   // Join: number lines globally, report the first error in file order.
   OdTable table;
@@ -610,6 +798,20 @@ Result<OdTable> parse_od_csv(std::string_view text, std::string_view file,
   return table;
 }
 
+}  // namespace
+
+Result<OdTable> parse_od_csv(std::string_view text, std::string_view file,
+                             const LocationIndex& locations, const OdOptions& options,
+                             Diagnostics& diagnostics) {
+  return parse_od(text, file, locations, options, diagnostics, false);
+}
+
+Result<OdTable> parse_od_csv_reference(std::string_view text, std::string_view file,
+                                       const LocationIndex& locations, const OdOptions& options,
+                                       Diagnostics& diagnostics) {
+  return parse_od(text, file, locations, options, diagnostics, true);
+}
+
 Result<std::vector<GeoPoint>> parse_coords_csv(std::string_view text, std::string_view file,
                                                const LocationIndex& locations,
                                                Diagnostics& diagnostics) {
@@ -626,34 +828,37 @@ Result<std::vector<GeoPoint>> parse_coords_csv(std::string_view text, std::strin
   std::vector<std::int64_t> line_of(locations.size(), 0);
   UnknownIds unknown;
   RowReader rows(*h, file, std::max({*id_col, *lat_col, *lon_col}) + 1);
-  auto ok = rows.read(h->body, h->line + 1, [&](std::int64_t line_no, const auto& fields) -> Status {
-    auto id = rows.id(line_no, *id_col);
-    if (!id) return tl::unexpected(id.error());
-    const LocationId i = locations.find(*id);
-    if (i == LocationIndex::npos) {
-      unknown.add(line_no, *id);
-      return {};
-    }
-    if (line_of[i] != 0) return duplicate(file, line_no, h->names[*id_col], *id, line_of[i]);
-    const auto lat = parse_decimal(fields[*lat_col], h->decimal_comma);
-    if (!lat || *lat < -90 || *lat > 90) {
-      return fail_at(std::string(file), line_no, h->names[*lat_col],
-                     "latitude en degrés entre -90 et 90 attendue, lu " + shown(fields[*lat_col]));
-    }
-    const auto lon = parse_decimal(fields[*lon_col], h->decimal_comma);
-    if (!lon || *lon < -180 || *lon > 180) {
-      return fail_at(std::string(file), line_no, h->names[*lon_col],
-                     "longitude en degrés entre -180 et 180 attendue, lu " +
-                         shown(fields[*lon_col]));
-    }
-    points[i] = GeoPoint{*lat, *lon};
-    line_of[i] = line_no;
-    return {};
-  });
+  auto ok =
+      rows.read(h->body, h->line + 1, [&](std::int64_t line_no, const auto& fields) -> Status {
+        auto id = rows.id(line_no, *id_col);
+        if (!id) return tl::unexpected(id.error());
+        const LocationId i = locations.find(*id);
+        if (i == LocationIndex::npos) {
+          unknown.add(line_no, *id);
+          return {};
+        }
+        if (line_of[i] != 0) return duplicate(file, line_no, h->names[*id_col], *id, line_of[i]);
+        const auto lat = parse_decimal(fields[*lat_col], h->decimal_comma);
+        if (!lat || *lat < -90 || *lat > 90) {
+          return fail_at(
+              std::string(file), line_no, h->names[*lat_col],
+              "latitude en degrés entre -90 et 90 attendue, lu " + shown(fields[*lat_col]));
+        }
+        const auto lon = parse_decimal(fields[*lon_col], h->decimal_comma);
+        if (!lon || *lon < -180 || *lon > 180) {
+          return fail_at(
+              std::string(file), line_no, h->names[*lon_col],
+              "longitude en degrés entre -180 et 180 attendue, lu " + shown(fields[*lon_col]));
+        }
+        points[i] = GeoPoint{*lat, *lon};
+        line_of[i] = line_no;
+        return {};
+      });
   if (!ok) return tl::unexpected(ok.error());
   unknown.report(diagnostics, file);
   std::size_t missing = 0;
-  const std::string list = missing_ids(locations, [&](LocationId i) { return line_of[i] != 0; }, missing);
+  const std::string list = missing_ids(
+      locations, [&](LocationId i) { return line_of[i] != 0; }, missing);
   if (missing) {
     return fail_at(std::string(file), 0, "",
                    "coordonnées absentes pour " + std::to_string(missing) +
@@ -673,8 +878,9 @@ Result<AgeTable> parse_age_csv(std::string_view text, std::string_view file,
   for (std::size_t c = 0; c < h->names.size(); ++c) {
     if (c == *id_col) continue;
     if (h->names[c].empty()) {
-      return fail_at(std::string(file), h->line, "", "colonne " + std::to_string(c + 1) +
-                                                         " sans nom : chaque tranche d'âge doit être nommée");
+      return fail_at(
+          std::string(file), h->line, "",
+          "colonne " + std::to_string(c + 1) + " sans nom : chaque tranche d'âge doit être nommée");
     }
     if (std::find(table.bands.begin(), table.bands.end(), h->names[c]) != table.bands.end()) {
       return fail_at(std::string(file), h->line, h->names[c], "tranche d'âge en double");
@@ -711,7 +917,8 @@ Result<AgeTable> parse_age_csv(std::string_view text, std::string_view file,
   if (!ok) return tl::unexpected(ok.error());
   unknown.report(diagnostics, file);
   std::size_t missing = 0;
-  const std::string list = missing_ids(locations, [&](LocationId i) { return line_of[i] != 0; }, missing);
+  const std::string list = missing_ids(
+      locations, [&](LocationId i) { return line_of[i] != 0; }, missing);
   if (missing) {
     return fail_at(std::string(file), 0, "",
                    "population par âge absente pour " + std::to_string(missing) +

@@ -83,6 +83,14 @@ struct OdTable {
                                            const LocationIndex& locations, const OdOptions& options,
                                            Diagnostics& diagnostics);
 
+/// The same reader without its hot path: one thread, every line split by the general splitter and
+/// its number read by parse_decimal(). It defines what parse_od_csv() must return (the tests and
+/// the fuzzer compare them) and is the baseline of bench/access.
+[[nodiscard]] Result<OdTable> parse_od_csv_reference(std::string_view text, std::string_view file,
+                                                     const LocationIndex& locations,
+                                                     const OdOptions& options,
+                                                     Diagnostics& diagnostics);
+
 /// The coordinates file `id,lat,lon` (degrees WGS84; "latitude"/"longitude" accepted).
 /// Lines for unknown ids are skipped with one summary warning. Errors: a demand location without
 /// coordinates, a duplicate id, a latitude outside [-90, 90] or longitude outside [-180, 180].

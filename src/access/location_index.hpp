@@ -2,8 +2,10 @@
 // them, every other input refers to them by id.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,8 +36,27 @@ class LocationIndex {
     std::uint32_t tag;
     std::uint32_t hash;
   };
-  [[nodiscard]] Hashed hash(std::string_view id) const noexcept;
-  [[nodiscard]] LocationId find(std::string_view id, const Hashed& key) const noexcept;
+  [[nodiscard]] Hashed hash(std::string_view id) const noexcept {
+    const Hashed k = key_of(id);
+    prefetch(k);
+    return k;
+  }
+  /// hash() for an id followed by at least 8 readable bytes (a field inside a larger text): its
+  /// prefix is one load instead of a loop over its bytes. Same result as hash(id).
+  [[nodiscard]] Hashed hash_in_text(std::string_view id) const noexcept {
+    const Hashed k = key_of_in_text(id);
+    prefetch(k);
+    return k;
+  }
+  [[nodiscard]] LocationId find(std::string_view id, const Hashed& key) const noexcept {
+    if (slots_.empty()) return npos;
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t pos = key.hash & mask;; pos = (pos + 1) & mask) {
+      const Slot& s = slots_[pos];
+      if (s.index == npos) return npos;
+      if (matches(s, key, id)) return s.index;
+    }
+  }
   [[nodiscard]] std::size_t size() const noexcept { return ids_.size(); }
   [[nodiscard]] bool empty() const noexcept { return ids_.empty(); }
   [[nodiscard]] const std::string& id(LocationId i) const { return ids_[i]; }
@@ -48,7 +69,49 @@ class LocationIndex {
     std::uint32_t tag = 0;     // 24 bits of hash and the length (capped at 255) in the top byte
     LocationId index = npos;   // npos: empty slot
   };
-  static Hashed key_of(std::string_view id) noexcept;
+  static std::uint64_t mix(std::uint64_t h) noexcept {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+  }
+  // The key from the id's first 8 bytes (zero-padded) and the rest of the id.
+  static Hashed key_from_prefix(std::uint64_t prefix, std::string_view id) noexcept {
+    std::uint64_t h = prefix ^ (id.size() * 0x9E3779B97F4A7C15ULL);
+    // Longer ids: FNV-1a over the rest (ids are rarely longer than an INSEE code).
+    for (std::size_t i = 8; i < id.size(); ++i) {
+      h ^= static_cast<unsigned char>(id[i]);
+      h *= 1099511628211ULL;
+    }
+    h = mix(h);
+    const auto hash = static_cast<std::uint32_t>(h);
+    const auto len = static_cast<std::uint32_t>(id.size() < 255 ? id.size() : 255);
+    return Hashed{prefix, (hash & 0x00FFFFFFU) | (len << 24), static_cast<std::uint32_t>(h >> 32)};
+  }
+  static Hashed key_of(std::string_view id) noexcept {
+    std::uint64_t prefix = 0;
+    if (id.size() >= 8) {
+      std::memcpy(&prefix, id.data(), 8);  // one load
+    } else {
+      // Byte by byte rather than a variable-length memcpy call (ids are mostly 5 bytes).
+      for (std::size_t i = 0; i < id.size(); ++i) {
+        prefix |= static_cast<std::uint64_t>(static_cast<unsigned char>(id[i])) << (8 * i);
+      }
+    }
+    return key_from_prefix(prefix, id);
+  }
+  static Hashed key_of_in_text(std::string_view id) noexcept {
+    if constexpr (std::endian::native != std::endian::little) return key_of(id);
+    std::uint64_t prefix = 0;
+    std::memcpy(&prefix, id.data(), 8);  // 8 readable bytes: the caller's promise
+    if (id.size() < 8) prefix &= (std::uint64_t{1} << (8 * id.size())) - 1;  // little endian
+    return key_from_prefix(prefix, id);
+  }
+  void prefetch(const Hashed& k) const noexcept {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[k.hash & (slots_.size() - 1)]);
+  }
   [[nodiscard]] bool matches(const Slot& s, const Hashed& k, std::string_view id) const noexcept {
     // Ids of at most 8 bytes are equal when their bytes and lengths are.
     return s.tag == k.tag && s.prefix == k.prefix && (id.size() <= 8 || ids_[s.index] == id);

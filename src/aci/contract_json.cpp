@@ -187,7 +187,12 @@ class Reader {
     if (!j.is_string()) {
       return error(field, "texte attendu, trouvé : " + json_type(j), ErrorCode::wrong_type);
     }
-    return j.get<std::string>();
+    // The JSON reader refuses bytes that are not UTF-8; a NUL written "\u0000" is refused here.
+    std::string text = j.get<std::string>();
+    if (text.find('\0') != std::string::npos) {
+      return error(field, "caractère nul (\\u0000) refusé dans un texte", ErrorCode::invalid_input);
+    }
+    return text;
   }
 
   Result<std::string> req_string(const json& obj, std::string_view key,

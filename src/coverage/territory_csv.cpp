@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "common/csv.hpp"
+#include "common/text_check.hpp"
 
 namespace maillage::coverage {
 
@@ -146,6 +147,8 @@ std::string_view to_string(IssueKind k) {
       return "stage_conflict";
     case IssueKind::unknown_stage:
       return "unknown_stage";
+    case IssueKind::invalid_text:
+      return "invalid_text";
   }
   return "?";
 }
@@ -240,6 +243,21 @@ Result<TerritoryImport> parse_territory_csv(const geo::Referentiel& ref, std::st
       return col && *col < fields->size() ? std::string(trim((*fields)[*col])) : std::string();
     };
 
+    // Names and stages are stored and shown: no NUL byte, nothing but UTF-8.
+    const auto bad_text = [&](std::optional<std::size_t> col, const std::string& column) {
+      const TextCheck check = check_text(cell(col));
+      if (check) return false;
+      issue(n, column, "", IssueKind::invalid_text, Severity::error,
+            check.fault == TextFault::nul_byte
+                ? "octet nul (octet " + std::to_string(check.offset + 1) + ")"
+                : "octets non UTF-8 (octet " + std::to_string(check.offset + 1) +
+                      ", fichier en Latin-1 ?)");
+      return true;
+    };
+    if ((territory_col && bad_text(territory_col, territory_name)) ||
+        (stage_col && bad_text(stage_col, stage_name))) {
+      continue;
+    }
     std::string name = options.default_name;
     if (territory_col) {
       name = cell(territory_col);

@@ -63,6 +63,7 @@ enum class IssueKind {
   empty_name,      // territory column empty
   stage_conflict,  // two stages for one territory
   unknown_stage,   // not in ImportOptions::known_stages
+  invalid_text,    // a NUL byte or bytes that are not UTF-8 in the territory name or stage
 };
 [[nodiscard]] std::string_view to_string(IssueKind k);
 

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <memory>
 
+#include "common/text_check.hpp"
+
 namespace maillage::rpps {
 
 namespace {
@@ -91,26 +93,6 @@ bool valid_identifier(std::string_view type, std::string_view id) {
   if (id.empty() || id.size() > 20 || !std::all_of(id.begin(), id.end(), is_alnum)) return false;
   if (type == "8") return id.size() == 11 && all_digits(id);
   if (type == "0") return id.size() == 9;
-  return true;
-}
-
-// Structural UTF-8 check (no overlongs/surrogates subtleties: enough to refuse Latin-1 text).
-bool valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  while (i < s.size()) {
-    unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t n = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 0;
-    if (n == 0 || c == 0xC0 || c == 0xC1 || i + n >= s.size()) return false;
-    for (std::size_t k = 1; k <= n; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return false;
-    }
-    i += n + 1;
-  }
   return true;
 }
 
@@ -221,6 +203,24 @@ class Parser {
           count + " champs au lieu de 52 (séparateur |, « | » final compris)");
       return;
     }
+    // Every field must be text: no NUL byte, nothing but UTF-8 (the whole line at once first,
+    // 8 bytes at a time: almost every line is plain ASCII).
+    if (!is_ascii_without_nul(text)) {
+      for (std::size_t i = 0; i < kColumnCount; ++i) {
+        const TextCheck check = check_text(fields_[i]);
+        if (check) continue;
+        const std::string where = "champ « " + std::string(kColumns[i]) + " » (colonne " +
+                                  std::to_string(i + 1) + ", octet " +
+                                  std::to_string(check.offset + 1) + ")";
+        if (check.fault == TextFault::nul_byte) {
+          bad(number, BadReason::nul_byte, where + " : octet nul");
+        } else {
+          bad(number, BadReason::invalid_utf8,
+              where + " : octets non UTF-8 (fichier en Latin-1 ?)");
+        }
+        return;
+      }
+    }
     Activity a;
     a.line = number;
     a.type_identifiant = fields_[col(Column::type_identifiant)];
@@ -239,12 +239,6 @@ class Parser {
     a.profession_label = fields_[col(Column::libelle_profession)];
     a.savoir_faire_code = fields_[col(Column::code_savoir_faire)];
     a.savoir_faire_label = fields_[col(Column::libelle_savoir_faire)];
-    if (!valid_utf8(a.profession_label) || !valid_utf8(a.savoir_faire_label) ||
-        !valid_utf8(a.savoir_faire_code)) {
-      bad(number, BadReason::invalid_utf8,
-          "Libellé profession ou savoir-faire : octets non UTF-8 (fichier en Latin-1 ?)");
-      return;
-    }
     a.mode_code = fields_[col(Column::code_mode_exercice)];
     a.secteur_code = fields_[col(Column::code_secteur)];
     a.siret = fields_[col(Column::siret_site)];
@@ -341,6 +335,8 @@ std::string_view bad_reason_id(BadReason r) {
       return "commune_inconnue";
     case BadReason::invalid_utf8:
       return "utf8";
+    case BadReason::nul_byte:
+      return "octet_nul";
     case BadReason::count_:
       break;
   }
@@ -365,6 +361,8 @@ std::string_view bad_reason_label(BadReason r) {
       return "commune inconnue du référentiel";
     case BadReason::invalid_utf8:
       return "texte non UTF-8";
+    case BadReason::nul_byte:
+      return "octet nul dans un champ";
     case BadReason::count_:
       break;
   }

@@ -76,7 +76,8 @@ enum class BadReason : std::uint8_t {
   invalid_commune,     // commune code present but not a COG code (5 chars, 2A/2B for Corsica)
   invalid_postcode,    // commune empty and postcode not 5 digits
   unknown_commune,     // well-formed code (or postcode) the référentiel does not know
-  invalid_utf8,        // bytes that are not UTF-8 in a kept field
+  invalid_utf8,        // bytes that are not UTF-8 in a field
+  nul_byte,            // a NUL byte in a field
   count_
 };
 std::string_view bad_reason_id(BadReason r);     // "colonnes", "rpps", ... (stable, for JSON)

@@ -269,6 +269,49 @@ TEST(RppsExtract, Latin1LabelsAreRefused) {
   EXPECT_EQ(s->bad[0].reason, BadReason::invalid_utf8);
 }
 
+// A NUL byte or bytes that are not UTF-8 in any field refuse the line, naming the field.
+TEST(RppsExtract, NulBytesAndInvalidUtf8AreRefusedWithTheFieldNamed) {
+  const auto line = [](std::size_t column, std::string value) {
+    std::map<std::size_t, std::string> v = {{0, "8"}, {1, "10000000001"}, {9, "10"}, {36, "57463"}};
+    v[column] = std::move(value);
+    return data_line(v);
+  };
+  std::vector<Kept> kept;
+  auto s = read(header_line() + line(7, std::string("DUP\0ONT", 7)) +  // line 2: NUL in a name
+                    line(10,
+                         "M\xC3\xA9"
+                         "decin") +  // line 3: fine
+                    line(10,
+                         "M\xE9"
+                         "decin") +                   // line 4: Latin-1
+                    line(25, "rue \xC0\xAF") +        // line 5: overlong
+                    line(25, "\xED\xA0\x80") +        // line 6: surrogate
+                    line(25, "\xF4\x90\x80\x80") +    // line 7: > U+10FFFF
+                    line(25, "caf\xC3") +             // line 8: cut short
+                    line(47, std::string("a\0", 2)),  // line 9: NUL, e-mail
+                kept);
+  ASSERT_TRUE(s);
+  ASSERT_EQ(s->bad.size(), 7u);
+  EXPECT_EQ(kept.size(), 1u);
+  EXPECT_EQ(s->bad[0].line, 2);
+  EXPECT_EQ(s->bad[0].reason, BadReason::nul_byte);
+  EXPECT_NE(s->bad[0].detail.find("champ « Nom d'exercice » (colonne 8, octet 4) : octet nul"),
+            std::string::npos)
+      << s->bad[0].detail;
+  EXPECT_EQ(s->bad[1].line, 4);
+  EXPECT_EQ(s->bad[1].reason, BadReason::invalid_utf8);
+  EXPECT_NE(s->bad[1].detail.find("colonne 11, octet 2"), std::string::npos) << s->bad[1].detail;
+  for (std::size_t k = 2; k <= 5; ++k) {
+    EXPECT_EQ(s->bad[k].line, static_cast<std::int64_t>(k + 3));
+    EXPECT_EQ(s->bad[k].reason, BadReason::invalid_utf8) << k;
+    EXPECT_NE(s->bad[k].detail.find("colonne 26"), std::string::npos) << s->bad[k].detail;
+  }
+  EXPECT_EQ(s->bad[6].line, 9);
+  EXPECT_EQ(s->bad[6].reason, BadReason::nul_byte);
+  EXPECT_EQ(s->bad_by_reason[static_cast<std::size_t>(BadReason::nul_byte)], 2);
+  EXPECT_EQ(s->bad_by_reason[static_cast<std::size_t>(BadReason::invalid_utf8)], 5);
+}
+
 TEST(RppsExtract, DateFromTheFileName) {
   EXPECT_EQ(extract_date_from_name("/tmp/PS_LibreAcces_Personne_activite_202511200000.txt"),
             "2025-11-20");
