@@ -34,12 +34,12 @@ foreach(e ${engines})
 endforeach()
 
 # Third-party headers a layer must not include: regex on the <...> name.
-set(forbid_services "^nlohmann/|^sqlite3\\.h|^libpq-fe\\.h|^httplib\\.h|^spdlog/")
-set(forbid_repository "^sqlite3\\.h|^libpq-fe\\.h|^httplib\\.h|^spdlog/")
-set(forbid_demo "^sqlite3\\.h|^libpq-fe\\.h|^httplib\\.h|^spdlog/")
+set(forbid_services "^nlohmann/|^sqlite3\\.h|^libpq-fe\\.h|^httplib\\.h|^http_parser\\.h|^spdlog/")
+set(forbid_repository "^sqlite3\\.h|^libpq-fe\\.h|^httplib\\.h|^http_parser\\.h|^spdlog/")
+set(forbid_demo "^sqlite3\\.h|^libpq-fe\\.h|^httplib\\.h|^http_parser\\.h|^spdlog/")
 set(forbid_http "^sqlite3\\.h|^libpq-fe\\.h")
-set(forbid_store "^httplib\\.h|^spdlog/")
-set(forbid_engine "^sqlite3\\.h|^libpq-fe\\.h|^httplib\\.h|^spdlog/")
+set(forbid_store "^httplib\\.h|^http_parser\\.h|^spdlog/")
+set(forbid_engine "^sqlite3\\.h|^libpq-fe\\.h|^httplib\\.h|^http_parser\\.h|^spdlog/")
 
 file(GLOB_RECURSE files RELATIVE ${ROOT} ${ROOT}/src/*.hpp ${ROOT}/src/*.cpp
      ${ROOT}/tools/*.hpp ${ROOT}/tools/*.cpp)

@@ -9,7 +9,7 @@ PACKAGES=(
   clang libclang-rt-14-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev sqlite3 libpq-dev postgresql postgresql-client
-  libcpp-httplib-dev nlohmann-json3-dev libfmt-dev libspdlog-dev libcli11-dev
+  libcpp-httplib-dev libhttp-parser-dev nlohmann-json3-dev libfmt-dev libspdlog-dev libcli11-dev
   libtomlplusplus-dev libexpected-dev libargon2-dev libgeos-dev libkainjow-mustache-dev
   libzip-dev libssl-dev zlib1g-dev coinor-libcbc-dev
   chromium wrk

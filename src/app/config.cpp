@@ -35,8 +35,10 @@ constexpr std::array kSettings{
             "Fichier du référentiel territorial (construit par `maillage reference build`)"},
     Setting{"config", SettingType::string, "",
             "Fichier de configuration TOML (clés = noms des réglages ; vide : aucun)"},
-    Setting{"threads", SettingType::integer, "16",
-            "Nombre de fils du serveur HTTP (une connexion keep-alive occupe un fil)", 1, 1024},
+    Setting{
+        "threads", SettingType::integer, "16",
+        "Nombre de fils exécutant les requêtes HTTP (les connexions, elles, n'occupent aucun fil)",
+        1, 1024},
     Setting{"max_body_bytes", SettingType::integer, "1048576",
             "Taille maximale du corps d'une requête, en octets", 1024, 1LL << 30},
     Setting{"session_lifetime", SettingType::duration, "8h",
@@ -55,9 +57,13 @@ constexpr std::array kSettings{
             "Durée pendant laquelle une connexion keep-alive inactive est gardée", 1, 300},
     Setting{"keep_alive_max_count", SettingType::integer, "100",
             "Nombre maximal de requêtes par connexion keep-alive", 1, 1000000},
-    Setting{"read_timeout", SettingType::duration, "5s", "Délai maximal de lecture d'une requête",
-            1, 300},
-    Setting{"write_timeout", SettingType::duration, "5s", "Délai maximal d'écriture d'une réponse",
+    Setting{
+        "read_timeout", SettingType::duration, "5s",
+        "Délai maximal de lecture d'une requête entière (en-têtes et corps), depuis son premier "
+        "octet ; au-delà la connexion est fermée",
+        1, 300},
+    Setting{"write_timeout", SettingType::duration, "5s",
+            "Durée sans progrès de l'écriture d'une réponse après laquelle la connexion est fermée",
             1, 300},
     Setting{"reference_max_age", SettingType::duration, "1h",
             "Durée de mise en cache (Cache-Control) des réponses de l'API du référentiel", 0,
@@ -68,6 +74,9 @@ constexpr std::array kSettings{
     Setting{"trust_proxy", SettingType::boolean, "false",
             "Adresse du client lue dans X-Forwarded-For (uniquement derrière un proxy inverse de "
             "confiance, qui écrase cet en-tête)"},
+    Setting{"max_connections", SettingType::integer, "10000",
+            "Nombre maximal de connexions HTTP ouvertes ; au-delà, réponse 503 et fermeture", 1,
+            1000000},
     Setting{"former_communes", SettingType::string, "",
             "Table des anciennes communes (communes.json d'etalab) pour les imports de territoire "
             "(vide : celle de node_modules sous le dossier des ressources)"},
@@ -94,6 +103,7 @@ constexpr auto kTargets = std::to_array<Target>({
     &Config::reference_max_age,
     &Config::access_log,
     &Config::trust_proxy,
+    &Config::max_connections,
     &Config::former_communes,
 });
 static_assert(kTargets.size() == kSettings.size(), "every setting needs its Config member");

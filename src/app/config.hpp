@@ -38,6 +38,7 @@ struct Config {
   std::chrono::seconds reference_max_age{0};
   bool access_log = true;
   bool trust_proxy = false;
+  int max_connections = 0;
   std::string
       former_communes;  // etalab communes.json ("" = the one under the assets' node_modules)
 };

@@ -57,6 +57,7 @@ Result<std::unique_ptr<ServerApp>> ServerApp::create(const Config& config,
   server.write_timeout = config.write_timeout;
   server.access_log = config.access_log;
   server.trust_forwarded_for = config.trust_proxy;
+  server.max_connections = config.max_connections;
   app->server_ = std::make_unique<http::Server>(app->web_->router(), server);
   app->port_ = MAILLAGE_TRY(app->server_->bind());
   return app;

@@ -1,6 +1,7 @@
-// The HTTP server: cpp-httplib (Debian 0.11.4) configured entirely at run time (the package is a
-// compiled library, so its compile-time macros cannot be changed from here), feeding every request
-// to the Router. Adds the request id (X-Request-Id) and writes the one-line access log.
+// The HTTP server: one event loop (epoll) owns every socket and parses HTTP/1.1 with Node's
+// http_parser (Debian libhttp-parser-dev); complete requests go to a bounded pool of workers that
+// run the Router. Adds the request id (X-Request-Id) and writes the one-line access log.
+// See src/http/README.md for the deadlines, the limits and why this design.
 #pragma once
 
 #include <chrono>
@@ -17,12 +18,21 @@ class Router;
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: an ephemeral port, see Server::bind
+  /// Workers running the handlers (the router). I/O never waits for them: a connection whose
+  /// request is being handled costs a socket, not a thread.
   int threads = 16;
   std::size_t max_body_bytes = 1 << 20;
-  std::chrono::seconds keep_alive_timeout{5};
+  /// Open connections at most (clamped below the process's file limit); the next one gets a 503
+  /// and is closed.
+  int max_connections = 10000;
+  /// How long a keep-alive connection may wait for its next request.
+  std::chrono::milliseconds keep_alive_timeout{5000};
   int keep_alive_max_count = 100;
-  std::chrono::seconds read_timeout{5};
-  std::chrono::seconds write_timeout{5};
+  /// Deadline for a whole request, header and body, counted from its first byte (a new
+  /// connection's first request: from the accept). A client sending slowly is closed then.
+  std::chrono::milliseconds read_timeout{5000};
+  /// A connection whose answer makes no progress for this long is closed.
+  std::chrono::milliseconds write_timeout{5000};
   bool access_log = true;
   /// Take the client address from the last X-Forwarded-For entry (the one the reverse proxy
   /// appended). Only behind a trusted proxy: otherwise clients could pick their address and
