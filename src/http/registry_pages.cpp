@@ -316,12 +316,20 @@ Status RegistryFeature::who_is_my_roc_commune(const std::string& q, json& data) 
                return std::tolower(x) == std::tolower(y);
              });
     };
+    // Homonyms ("Saint-Julien" names communes of several départements): the exact names are
+    // offered with their département instead of one of them being answered silently.
+    std::vector<geo::CommuneIndex> exact;
     for (auto i : found) {
-      if (c == nullptr && same(site_.ref.communes[i].nom, q)) c = &site_.ref.communes[i];
+      if (same(site_.ref.communes[i].nom, q)) exact.push_back(i);
     }
-    for (auto i : found) {
+    if (c == nullptr && exact.size() == 1) c = &site_.ref.communes[exact.front()];
+    for (auto i : exact.size() > 1 ? exact : found) {
       const auto& x = site_.ref.communes[i];
-      candidates.push_back({{"code", x.code}, {"nom", x.nom}, {"departement", x.departement}});
+      const geo::Departement* d = site_.ref.departement(x.departement);
+      candidates.push_back({{"code", x.code},
+                            {"nom", x.nom},
+                            {"departement", x.departement},
+                            {"departement_nom", d ? d->nom : x.departement}});
     }
   }
   if (c != nullptr) {

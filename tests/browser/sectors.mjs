@@ -31,6 +31,13 @@ run(() => withDemoServer('sectors', async ({ base, newPage, signIn, shot }) => {
   await signIn(who, ROC, '/qui-est-mon-roc?commune=Metz');
   const answer = await who.textContent('main');
   if (!answer.includes('secteur « Moselle centre-nord »')) fail(`Qui est mon ROC: ${answer}`);
+  // Homonyms: the communes named exactly "Saint-Julien" are offered with their département.
+  await who.goto(`${base}/qui-est-mon-roc?commune=Saint-Julien`);
+  if ((await who.locator('#registre-referents').count()) !== 0) fail('"Saint-Julien" answered one commune silently');
+  const homonyms = await who.locator('ul.resultats li').allTextContents();
+  if (homonyms.length < 2 || !homonyms.every((t) => t.startsWith('Saint-Julien '))) {
+    fail(`homonyms of Saint-Julien: ${JSON.stringify(homonyms)}`);
+  }
 
   // Three sectors, computed in the background.
   await page.fill('#nombre-secteurs', '3');
