@@ -244,18 +244,20 @@ Result<TerritoryImport> parse_territory_csv(const geo::Referentiel& ref, std::st
     };
 
     // Names and stages are stored and shown: no NUL byte, nothing but UTF-8.
-    const auto bad_text = [&](std::optional<std::size_t> col, const std::string& column) {
+    // (The line number is a parameter: clang does not capture structured bindings.)
+    const auto bad_text = [&](std::int64_t line_no, std::optional<std::size_t> col,
+                              const std::string& column) {
       const TextCheck check = check_text(cell(col));
       if (check) return false;
-      issue(n, column, "", IssueKind::invalid_text, Severity::error,
+      issue(line_no, column, "", IssueKind::invalid_text, Severity::error,
             check.fault == TextFault::nul_byte
                 ? "octet nul (octet " + std::to_string(check.offset + 1) + ")"
                 : "octets non UTF-8 (octet " + std::to_string(check.offset + 1) +
                       ", fichier en Latin-1 ?)");
       return true;
     };
-    if ((territory_col && bad_text(territory_col, territory_name)) ||
-        (stage_col && bad_text(stage_col, stage_name))) {
+    if ((territory_col && bad_text(n, territory_col, territory_name)) ||
+        (stage_col && bad_text(n, stage_col, stage_name))) {
       continue;
     }
     std::string name = options.default_name;
