@@ -546,6 +546,10 @@ Result<geo::Referentiel> load_reference(const std::string& path) {
     return {};
   });
   if (!s) return tl::unexpected(s.error());
+  // Areas from the shapes (index() above ran before the cells were read).
+  for (std::size_t i = 0; i < ref.communes.size(); ++i) {
+    ref.communes[i].area_km2 = geo::area_km2(ref.cells[i]);
+  }
   return ref;
 }
 
