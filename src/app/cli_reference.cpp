@@ -157,8 +157,7 @@ void print_build_report(const refdata::BuildReferenceReport& r, const std::strin
       fr::integer(static_cast<std::int64_t>(b.cell_neighbour_pairs), " "),
       fr::integer(static_cast<std::int64_t>(b.delaunay_edges), " "), b.offshore);
   std::cout << fmt::format("Contours : {} sommets ; {} communes sans voisine (îles)\n",
-                           fr::integer(static_cast<std::int64_t>(b.cell_vertices), " "),
-                           b.islands);
+                           fr::integer(static_cast<std::int64_t>(b.cell_vertices), " "), b.islands);
   if (b.polygons_read > 0) {
     std::cout << fmt::format(
         "Contours IGN (Admin Express COG 2018) : {} polygones lus, {} de communes actuelles, {} "
