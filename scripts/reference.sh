@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$1; out=$2
 stamp="$out.stamp"
-want=$(cat package-lock.json src/geo/* src/refdata/* 2>/dev/null | sha256sum | cut -d' ' -f1)
+want=$(cat package-lock.json src/geo/* src/refdata/* data/contours/* 2>/dev/null | sha256sum | cut -d' ' -f1)
 if [ -f "$out" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   exit 0
 fi

@@ -83,7 +83,9 @@ void BM_Build(benchmark::State& state) {
 }
 BENCHMARK(BM_Build)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 
-// Packages to SQLite file, as `maillage reference build` does.
+// Packages to SQLite file, as `maillage reference build` does: with the commune polygons
+// (state.range(0) = 1, the default build) or cells only (0, the référentiel before polygons, the
+// baseline of the same run).
 void BM_FullBuild(benchmark::State& state) {
   const std::string out = (std::filesystem::temp_directory_path() /
                            ("maillage-reference-bench-" + std::to_string(::getpid()) + ".sqlite"))
@@ -91,13 +93,22 @@ void BM_FullBuild(benchmark::State& state) {
   refdata::BuildReferenceOptions options;
   options.packages_dir = packages_dir();
   options.out = out;
+  if (state.range(0) == 1) {
+    options.contours =
+        std::string(MAILLAGE_SOURCE_DIR) + "/data/contours/communes-2018.topojson.gz";
+  }
   for (auto _ : state) {
     Result<refdata::BuildReferenceReport> r = refdata::build_reference(options);
     if (!r) state.SkipWithError(r.error().describe().c_str());
   }
   std::filesystem::remove(out);
 }
-BENCHMARK(BM_FullBuild)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK(BM_FullBuild)
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
+    ->UseRealTime();
 
 void BM_Load(benchmark::State& state) {
   const std::string out =

@@ -2,6 +2,7 @@
 // Reading the packages, building and writing live in src/refdata and src/geo; this file parses
 // options, shows progress on stderr and prints reports in French.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -48,6 +49,8 @@ const char* quality_label(geo::CoordQuality q) {
   switch (q) {
     case geo::CoordQuality::exact:
       return "exactes (GeoNames)";
+    case geo::CoordQuality::surface:
+      return "point du contour IGN";
     case geo::CoordQuality::imputed_postcode:
       return "imputées (code postal)";
     case geo::CoordQuality::imputed_epci:
@@ -149,12 +152,40 @@ void print_build_report(const refdata::BuildReferenceReport& r, const std::strin
         decimal(p.threshold_km, 1));
   }
   std::cout << fmt::format(
-      "Voisinage : {} paires de communes voisines (sur {} arêtes de Delaunay) ; {} communes "
-      "isolées (îles) ; {} points hors du contour terrestre (rattachés à la terre la plus proche "
-      "ou îlots) ; {} sommets de cellules\n",
-      fr::integer(static_cast<std::int64_t>(b.neighbour_pairs), " "),
-      fr::integer(static_cast<std::int64_t>(b.delaunay_edges), " "), b.islands, b.offshore,
-      fr::integer(static_cast<std::int64_t>(b.cell_vertices), " "));
+      "Cellules approchées : {} paires voisines (sur {} arêtes de Delaunay) ; {} points hors du "
+      "contour terrestre (rattachés à la terre la plus proche ou îlots)\n",
+      fr::integer(static_cast<std::int64_t>(b.cell_neighbour_pairs), " "),
+      fr::integer(static_cast<std::int64_t>(b.delaunay_edges), " "), b.offshore);
+  std::cout << fmt::format("Contours : {} sommets ; {} communes sans voisine (îles)\n",
+                           fr::integer(static_cast<std::int64_t>(b.cell_vertices), " "), b.islands);
+  if (b.polygons_read > 0) {
+    std::cout << fmt::format(
+        "Contours IGN (Admin Express COG 2018) : {} polygones lus, {} de communes actuelles, {} "
+        "d'anciennes communes ({} communes nouvelles en sont l'union), {} sans commune ; {} "
+        "communes sans polygone gardent leur cellule approchée ({}), comme les {} communes des "
+        "collectivités d'outre-mer\n",
+        fr::integer(static_cast<std::int64_t>(b.polygons_read), " "),
+        fr::integer(static_cast<std::int64_t>(b.polygons_current), " "), b.polygons_former,
+        b.communes_nouvelles, b.polygons_unmatched, b.cell_fallback.size(),
+        fmt::join(b.cell_fallback, ", "), b.collectivity_cells);
+    for (const std::string& code : b.unmatched_polygons) {
+      std::cout << "  polygone sans commune : " << code << "\n";
+    }
+    std::cout << fmt::format(
+        "Voisinage par les frontières : {} paires (graphe des cellules : {} ; {} paires dans les "
+        "deux)\n",
+        fr::integer(static_cast<std::int64_t>(b.neighbour_pairs), " "),
+        fr::integer(static_cast<std::int64_t>(b.cell_neighbour_pairs), " "),
+        fr::integer(static_cast<std::int64_t>(b.pairs_in_both), " "));
+    std::cout << "  degré   frontières   cellules\n";
+    for (std::size_t k = 0; k < b.degree_histogram.size(); ++k) {
+      const std::size_t cell = k < b.cell_degree_histogram.size() ? b.cell_degree_histogram[k] : 0;
+      std::cout << fmt::format(
+          "  {:>5}{:>13}{:>11}\n",
+          k + 1 == b.degree_histogram.size() ? std::to_string(k) + "+" : std::to_string(k),
+          b.degree_histogram[k], cell);
+    }
+  }
 }
 
 }  // namespace
@@ -167,6 +198,10 @@ void add_reference_commands(CLI::App& root) {
   struct BuildArgs {
     std::string out;
     std::string packages = "node_modules";
+    std::string contours = "data/contours/communes-2018.topojson.gz";
+    double snap_m = 5;
+    double min_shared_m = 25;
+    bool point_contact = false;
     unsigned threads = std::max(1U, std::min(2U, std::thread::hardware_concurrency()));
   };
   auto build_args = std::make_shared<BuildArgs>();
@@ -178,6 +213,23 @@ void add_reference_commands(CLI::App& root) {
   build->add_option("--packages", build_args->packages, "Dossier des paquets npm")
       ->capture_default_str();
   build
+      ->add_option("--contours", build_args->contours,
+                   "Contours des communes (TopoJSON gzip livré avec le projet ; vide : cellules "
+                   "approchées seulement)")
+      ->capture_default_str();
+  build
+      ->add_option("--tolerance", build_args->snap_m,
+                   "Tolérance d'accrochage entre les deux côtés d'une frontière (mètres)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1000.0));
+  build
+      ->add_option("--frontiere-min", build_args->min_shared_m,
+                   "Longueur de frontière commune minimale pour être voisines (mètres)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 10000.0));
+  build->add_flag("--contact-ponctuel", build_args->point_contact,
+                  "Un contact en un point suffit pour être voisines");
+  build
       ->add_option("--threads", build_args->threads,
                    "Fils de calcul pour le découpage des cellules")
       ->capture_default_str()
@@ -186,6 +238,10 @@ void add_reference_commands(CLI::App& root) {
     const std::string out = build_args->out.empty() ? default_reference() : build_args->out;
     refdata::BuildReferenceOptions options;
     options.packages_dir = build_args->packages;
+    options.contours = build_args->contours;
+    options.build.snap_m = build_args->snap_m;
+    options.build.min_shared_m = build_args->min_shared_m;
+    options.build.point_contact = build_args->point_contact;
     options.out = out;
     options.build.threads = build_args->threads;
     auto progress = std::make_shared<Progress>();

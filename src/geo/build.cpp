@@ -5,10 +5,12 @@
 #include <exception>
 #include <limits>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 #include "geo/cells.hpp"
 #include "geo/positions.hpp"
+#include "geo/shapes.hpp"
 
 namespace maillage::geo {
 namespace {
@@ -157,6 +159,93 @@ Status assemble(const BuildInput& in, Referentiel& ref) {
   return {};
 }
 
+std::vector<std::size_t> degree_histogram(const std::vector<std::vector<CommuneIndex>>& adjacency,
+                                          const Referentiel& ref) {
+  constexpr std::size_t kBuckets = 21;  // 0 .. 19, then 20 and more
+  std::vector<std::size_t> h(kBuckets, 0);
+  for (CommuneIndex i = 0; i < ref.communes.size(); ++i) {
+    if (ref.communes[i].arrondissement) continue;
+    ++h[std::min(adjacency[i].size(), kBuckets - 1)];
+  }
+  return h;
+}
+
+// Shapes from the polygons: each current commune gets the union of the polygons of its code and
+// former codes; a commune without any keeps its cell, clipped to the polygon that holds its point
+// (the commune it was carved from, which loses that piece).
+void assign_shapes(const BuildInput& input, Referentiel& ref, BuildReport& report) {
+  std::unordered_map<std::string_view, CommuneIndex> current;
+  std::unordered_map<std::string_view, CommuneIndex> former;
+  for (CommuneIndex i = 0; i < ref.communes.size(); ++i) {
+    if (!ref.communes[i].arrondissement) current.emplace(ref.communes[i].code, i);
+  }
+  for (const CommuneRecord& c : input.communes) {
+    if (c.arrondissement) continue;
+    const auto it = current.find(c.code);
+    if (it == current.end()) continue;
+    for (const std::string& f : c.former_codes) {
+      if (!current.contains(f)) former.emplace(f, it->second);
+    }
+  }
+  std::vector<std::vector<const MultiPolygon*>> sources(ref.communes.size());
+  for (const auto& [code, shape] : input.boundaries) {
+    ++report.polygons_read;
+    if (const auto it = current.find(code); it != current.end()) {
+      ++report.polygons_current;
+      sources[it->second].push_back(&shape);
+    } else if (const auto f = former.find(code); f != former.end()) {
+      ++report.polygons_former;
+      sources[f->second].push_back(&shape);
+    } else {
+      ++report.polygons_unmatched;
+      report.unmatched_polygons.push_back(code);
+    }
+  }
+  std::vector<CommuneIndex> fallback;
+  for (CommuneIndex i = 0; i < ref.communes.size(); ++i) {
+    Commune& c = ref.communes[i];
+    if (c.arrondissement) continue;
+    if (sources[i].empty()) {
+      c.shape = ShapeSource::cell;
+      fallback.push_back(i);
+      continue;
+    }
+    c.shape = ShapeSource::polygon;
+    if (sources[i].size() == 1) {
+      ref.cells[i] = *sources[i].front();
+    } else {
+      std::vector<MultiPolygon> parts;
+      for (const MultiPolygon* p : sources[i]) parts.push_back(*p);
+      ref.cells[i] = union_of(parts);
+      ++report.communes_nouvelles;
+    }
+  }
+  // The fallback only matters where polygons exist around (metropolitan France and the DROM);
+  // the overseas collectivities have no polygon at all and keep their cells whole.
+  for (const CommuneIndex i : fallback) {
+    const Commune& c = ref.communes[i];
+    const Departement* dep = ref.departement(c.departement);
+    if (dep == nullptr) continue;
+    if (std::none_of(dep->communes.begin(), dep->communes.end(), [&](CommuneIndex h) {
+          return ref.communes[h].shape == ShapeSource::polygon;
+        })) {
+      ++report.collectivity_cells;  // an overseas collectivity: no polygon at all
+      continue;
+    }
+    for (const CommuneIndex h : dep->communes) {
+      if (ref.communes[h].shape != ShapeSource::polygon || !contains(ref.cells[h], c.position)) {
+        continue;
+      }
+      MultiPolygon piece = intersection_of(ref.cells[i], ref.cells[h]);
+      if (piece.empty()) break;
+      ref.cells[h] = difference_of(ref.cells[h], piece);
+      ref.cells[i] = std::move(piece);
+      break;
+    }
+    report.cell_fallback.push_back(c.code);
+  }
+}
+
 }  // namespace
 
 Result<BuildResult> build_referentiel(const BuildInput& input, const BuildOptions& options) {
@@ -256,6 +345,88 @@ Result<BuildResult> build_referentiel(const BuildInput& input, const BuildOption
     report.neighbour_pairs += cells.edges.size();
     offset += members.size();
   }
+  report.cell_neighbour_pairs = report.neighbour_pairs;
+  end_stage("cellules et voisinage");
+
+  if (!input.boundaries.empty()) {
+    ref.index();  // département lookups for the fallback
+    progress("contours", 0, 1);
+    try {
+      assign_shapes(input, ref, report);
+    } catch (const std::exception& e) {
+      return fail(ErrorCode::internal, std::string("contours des communes : ") + e.what());
+    }
+    end_stage("contours");
+    report.cell_vertices = 0;
+    for (const MultiPolygon& m : ref.cells) {
+      for (const Polygon& poly : m) {
+        report.cell_vertices += poly.outer.size();
+        for (const Ring& h : poly.holes) report.cell_vertices += h.size();
+      }
+    }
+    // Positions: a point on the polygon's surface replaces an imputed point.
+    for (Commune& c : ref.communes) {
+      if (c.arrondissement || c.shape != ShapeSource::polygon || c.quality == CoordQuality::exact) {
+        continue;
+      }
+      c.position = point_on_surface(ref.cells[ref.index_of(c)]);
+      c.quality = CoordQuality::surface;
+    }
+    // Adjacency from shared borders, territory by territory.
+    std::vector<std::vector<CommuneIndex>> borders(ref.communes.size());
+    std::set<std::pair<CommuneIndex, CommuneIndex>> cell_pairs;
+    for (CommuneIndex i = 0; i < adjacency.size(); ++i) {
+      for (const CommuneIndex j : adjacency[i]) {
+        if (i < j) cell_pairs.emplace(i, j);
+      }
+    }
+    report.cell_degree_histogram = degree_histogram(adjacency, ref);
+    report.neighbour_pairs = 0;
+    report.islands = 0;
+    std::size_t done = 0;
+    for (const auto& [key, members] : territories) {
+      std::vector<MultiPolygon> shapes;
+      shapes.reserve(members.size());
+      for (const CommuneIndex i : members) shapes.push_back(ref.cells[i]);
+      AdjacencyOptions adj;
+      adj.snap_m = options.snap_m;
+      adj.min_shared_m = options.min_shared_m;
+      adj.point_contact = options.point_contact;
+      adj.threads = options.threads;
+      std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
+      try {
+        pairs = shared_borders(shapes, adj);
+      } catch (const std::exception& e) {
+        return fail(ErrorCode::internal,
+                    "voisinage par les frontières du territoire " + key + " : " + e.what());
+      }
+      for (const auto& [a, b] : pairs) {
+        const CommuneIndex i = members[a];
+        const CommuneIndex j = members[b];
+        borders[i].push_back(j);
+        borders[j].push_back(i);
+        report.pairs_in_both += cell_pairs.contains({std::min(i, j), std::max(i, j)}) ? 1 : 0;
+      }
+      report.neighbour_pairs += pairs.size();
+      done += members.size();
+      progress("frontières", done, total);
+    }
+    adjacency = std::move(borders);
+    for (CommuneIndex i = 0; i < ref.communes.size(); ++i) {
+      Commune& c = ref.communes[i];
+      if (c.arrondissement) continue;
+      c.island = adjacency[i].empty();
+      report.islands += c.island ? 1 : 0;
+    }
+    report.degree_histogram = degree_histogram(adjacency, ref);
+    end_stage("frontières");
+  } else {
+    report.cell_degree_histogram = degree_histogram(adjacency, ref);
+    report.degree_histogram = report.cell_degree_histogram;
+    for (Commune& c : ref.communes) {
+      if (!c.arrondissement) c.shape = ShapeSource::cell;
+    }
+  }
   ref.neighbour_offsets.assign(1, 0);
   ref.neighbour_offsets.reserve(ref.communes.size() + 1);
   for (std::vector<CommuneIndex>& list : adjacency) {
@@ -263,7 +434,6 @@ Result<BuildResult> build_referentiel(const BuildInput& input, const BuildOption
     ref.neighbour_list.insert(ref.neighbour_list.end(), list.begin(), list.end());
     ref.neighbour_offsets.push_back(static_cast<std::uint32_t>(ref.neighbour_list.size()));
   }
-  end_stage("cellules et voisinage");
 
   ref.index();
   report.communes = total;

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,8 @@ struct CommuneRecord {
   std::string parent;  // arrondissements only: the commune ("13055")
   std::int64_t population = 0;
   std::vector<std::string> postcodes;
+  // Codes of the former communes merged into this commune nouvelle (etalab anciensCodes).
+  std::vector<std::string> former_codes;
   std::size_t item = 0;  // position in its file, for error messages
 };
 
@@ -84,6 +87,10 @@ struct BuildInput {
   std::vector<PlaceRecord> places;
   MultiPolygon land;  // land outline of France and its overseas parts, degrees
   std::vector<TerritoryOutline> territories;
+  // Commune polygons by COG 2018 code (IGN Admin Express COG 2018, data/contours). A current
+  // commune's shape is the union of the polygons of its code and of its former codes. Empty:
+  // no polygons, every commune keeps its approximate cell (small synthetic inputs in tests).
+  std::map<std::string, MultiPolygon, std::less<>> boundaries;
   // File names used in error messages.
   std::string communes_file = "communes.json";
   std::string epcis_file = "epci.json";
@@ -112,6 +119,15 @@ struct BuildOptions {
   double offshore_cell_km = 1.5;
   // Land polygons farther than this from a territory's points do not belong to it (degrees).
   double territory_margin_deg = 0.5;
+  // Adjacency from polygons (src/geo/adjacency.cpp): borders are compared with a snapping
+  // tolerance of snap_m metres (it absorbs the 1 m rounding and simplification differences
+  // between two sides of a border); two communes are neighbours when the stretch of one's
+  // boundary lying within snap_m of the other's is at least min_shared_m long (a point contact,
+  // seen through the tolerance, measures at most about 4 × snap_m). With point_contact, any
+  // contact within the tolerance makes neighbours.
+  double snap_m = 5;
+  double min_shared_m = 25;
+  bool point_contact = false;
   unsigned threads = 2;
   // Called with a French stage name and progress within it; may be empty.
   std::function<void(std::string_view stage, std::size_t done, std::size_t total)> progress;
@@ -147,6 +163,24 @@ struct BuildReport {
   std::size_t islands = 0;   // communes whose cell holds no other commune's land
   std::size_t offshore = 0;  // communes whose point is off the land outline
   std::size_t cell_vertices = 0;
+  // Polygons (zero when BuildInput::boundaries is empty).
+  std::size_t polygons_read = 0;       // polygons given (COG 2018 codes)
+  std::size_t polygons_current = 0;    // whose code is a current commune
+  std::size_t polygons_former = 0;     // whose code is a former code of a commune nouvelle
+  std::size_t polygons_unmatched = 0;  // matching no commune (listed below)
+  std::vector<std::string> unmatched_polygons;
+  std::size_t communes_nouvelles = 0;  // communes whose shape is a union of several polygons
+  // Communes without polygon among polygons (re-created since 2018): shape = their cell, clipped
+  // out of the polygon that holds their point.
+  std::vector<std::string> cell_fallback;
+  std::size_t collectivity_cells = 0;  // communes of the overseas collectivities (cells only)
+  // Adjacency: the polygon graph (the référentiel's) against the cell graph (Voronoi cells of
+  // the points, the référentiel's graph before polygons). degree_histogram[k] = communes with k
+  // neighbours (the last bucket holds k >= its index).
+  std::size_t cell_neighbour_pairs = 0;
+  std::vector<std::size_t> degree_histogram;
+  std::vector<std::size_t> cell_degree_histogram;
+  std::size_t pairs_in_both = 0;  // pairs present in both graphs
   std::vector<std::pair<std::string, double>> stage_seconds;
 };
 

@@ -2,14 +2,34 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <numbers>
 
 #include "geo/text.hpp"
 
 namespace maillage::geo {
 namespace {
 
-constexpr std::array<std::string_view, kCoordQualityCount> kQualityIds = {
-    "exact", "imputed-postcode", "imputed-epci", "imputed-departement", "imputed-territory"};
+constexpr std::array<std::string_view, kCoordQualityCount> kQualityIds = {"exact",
+                                                                          "surface",
+                                                                          "imputed-postcode",
+                                                                          "imputed-epci",
+                                                                          "imputed-departement",
+                                                                          "imputed-territory"};
+constexpr std::array<std::string_view, 3> kShapeIds = {"polygon", "cell", "none"};
+
+// Area of a ring on the sphere (km², sign by orientation): the trapezoid formula
+// sum (lon2 - lon1) (sin lat1 + sin lat2) / 2 × R².
+double ring_km2(const Ring& r) {
+  constexpr double kRadius = 6371.007;
+  constexpr double kRad = std::numbers::pi / 180;
+  double a = 0;
+  for (std::size_t k = 0; k + 1 < r.size(); ++k) {
+    a += (r[k + 1].lon - r[k].lon) * kRad *
+         (std::sin(r[k].lat * kRad) + std::sin(r[k + 1].lat * kRad)) / 2;
+  }
+  return a * kRadius * kRadius;
+}
 
 template <class Map, class Vec>
 auto find_in(const Map& map, const Vec& vec, std::string_view code) -> decltype(vec.data()) {
@@ -31,7 +51,31 @@ std::optional<CoordQuality> parse_coord_quality(std::string_view id) {
   return std::nullopt;
 }
 
+std::string_view shape_source_id(ShapeSource s) {
+  const auto i = static_cast<std::size_t>(s);
+  return i < kShapeIds.size() ? kShapeIds[i] : std::string_view("unknown");
+}
+
+std::optional<ShapeSource> parse_shape_source(std::string_view id) {
+  for (std::size_t i = 0; i < kShapeIds.size(); ++i) {
+    if (kShapeIds[i] == id) return static_cast<ShapeSource>(i);
+  }
+  return std::nullopt;
+}
+
+double area_km2(const MultiPolygon& shape) {
+  double km2 = 0;
+  for (const Polygon& p : shape) {
+    km2 += std::abs(ring_km2(p.outer));
+    for (const Ring& h : p.holes) km2 -= std::abs(ring_km2(h));
+  }
+  return km2;
+}
+
 void Referentiel::index() {
+  if (cells.size() == communes.size()) {
+    for (std::size_t i = 0; i < communes.size(); ++i) communes[i].area_km2 = area_km2(cells[i]);
+  }
   commune_by_code_.clear();
   epci_by_code_.clear();
   departement_by_code_.clear();

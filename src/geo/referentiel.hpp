@@ -23,16 +23,18 @@ struct LatLon {
 enum class CoordQuality : std::uint8_t {
   exact,                // GeoNames point whose admin4 is the commune's INSEE code (admin1 or
                         // admin2 in some overseas collectivities; see src/geo/README.md)
+  surface,              // no exact point: a point on the surface of the commune's IGN polygon
   imputed_postcode,     // mean of exact communes sharing a postal code
   imputed_epci,         // mean of exact communes of the same EPCI
   imputed_departement,  // mean of exact communes of the same département
   imputed_territory,    // no exact commune in the département (French Polynesia, TAAF,
                         // Clipperton): a point on the largest land polygon of the territory
 };
+// The imputed_* qualities remain only for communes without a polygon (see ShapeSource).
 // Imputed positions are the mean above plus a small deterministic offset (a sunflower spiral,
 // BuildOptions::spread_km) so that communes imputed to the same place keep distinct points and
 // distinct cells.
-inline constexpr int kCoordQualityCount = 5;
+inline constexpr int kCoordQualityCount = 6;
 std::string_view coord_quality_id(CoordQuality q);  // "exact", "imputed-postcode", ...
 // Inverse of coord_quality_id; nullopt for an unknown id.
 std::optional<CoordQuality> parse_coord_quality(std::string_view id);
@@ -46,6 +48,17 @@ using MultiPolygon = std::vector<Polygon>;
 
 using CommuneIndex = std::uint32_t;  // position in Referentiel::communes
 
+// Where a commune's shape (Referentiel::cells) comes from.
+enum class ShapeSource : std::uint8_t {
+  polygon,  // IGN Admin Express COG 2018 polygon (union of the former communes' polygons for a
+            // commune nouvelle)
+  cell,     // no polygon (commune re-created since 2018, overseas collectivity): the approximate
+            // Voronoi cell of its point, clipped to the polygon it was carved from
+  none,     // municipal arrondissement: no shape of its own
+};
+std::string_view shape_source_id(ShapeSource s);  // "polygon", "cell", "none"
+std::optional<ShapeSource> parse_shape_source(std::string_view id);
+
 struct Commune {
   std::string code;  // INSEE code, 5 characters ("57463", "2A004", "97411")
   std::string nom;
@@ -58,9 +71,11 @@ struct Commune {
   CoordQuality quality = CoordQuality::exact;
   bool arrondissement = false;  // a municipal arrondissement of Paris, Lyon or Marseille
   std::string parent;           // for an arrondissement, its commune ("75056")
-  // The commune's cell lies on land pieces that hold no other commune's point (islands such as
-  // Ouessant, or points off the land outline): such a commune may have no neighbour.
+  // The commune has no neighbour: its shape touches no other commune's along a border (island
+  // communes such as Ouessant, Bréhat, Sein, Yeu). No "ferry" neighbour is invented.
   bool island = false;
+  ShapeSource shape = ShapeSource::none;
+  double area_km2 = 0;  // area of its shape (0 for arrondissements)
 };
 
 struct Epci {
@@ -93,11 +108,12 @@ class Referentiel {
   std::vector<Region> regions;
   // Adjacency in CSR form: neighbours of commune i are
   // neighbour_list[neighbour_offsets[i] .. neighbour_offsets[i + 1]), sorted. Two communes are
-  // neighbours when their points are Delaunay neighbours and their land-clipped cells share a
-  // boundary of non-zero length (so no edge crosses the sea). Arrondissements have none.
+  // neighbours when their shapes share a stretch of border (see src/geo/README.md: snapping
+  // tolerance, minimum shared length); nothing crosses the sea. Arrondissements have none.
   std::vector<std::uint32_t> neighbour_offsets;
   std::vector<CommuneIndex> neighbour_list;
-  // Approximate cell of each commune (same index as communes; empty for arrondissements).
+  // Shape of each commune (same index as communes; empty for arrondissements): its IGN polygon,
+  // or its approximate cell when it has none (Commune::shape says which).
   std::vector<MultiPolygon> cells;
 
   // Rebuilds the lookup indexes after the vectors were filled. Lookups and search are then
@@ -139,5 +155,9 @@ class Referentiel {
 // only touch at a point stay separate polygons. Throws std::runtime_error if GEOS fails (a bug,
 // not bad input).
 MultiPolygon outline(const Referentiel& ref, std::span<const CommuneIndex> communes);
+
+// Area of a shape in degrees (WGS 84 longitudes and latitudes), in km², on the sphere of the
+// authalic radius (6 371.007 km): exact for the sphere, within 0.3 % of the ellipsoid.
+double area_km2(const MultiPolygon& shape);
 
 }  // namespace maillage::geo

@@ -123,10 +123,13 @@ const WebApp::CachedBody* WebApp::departement_cells(const std::string& code) con
       first = false;
       fmt::format_to(std::back_inserter(out),
                      R"({{"type":"Feature","id":{},"properties":{{"code":{},"nom":{},)"
-                     R"("population":{}}},"geometry":{{"type":"MultiPolygon","coordinates":[)",
+                     R"("population":{},"superficie_km2":{:.2f},"densite":{:.1f},"contour":"{}"}},)"
+                     R"("geometry":{{"type":"MultiPolygon","coordinates":[)",
                      json(c.code).dump(), json(c.code).dump(),
-                     json(c.nom).dump(-1, ' ', false, json::error_handler_t::replace),
-                     c.population);
+                     json(c.nom).dump(-1, ' ', false, json::error_handler_t::replace), c.population,
+                     c.area_km2,
+                     c.area_km2 > 0 ? static_cast<double>(c.population) / c.area_km2 : 0.0,
+                     geo::shape_source_id(c.shape));
       const geo::MultiPolygon& cell = ref_.cells[i];
       for (std::size_t p = 0; p < cell.size(); ++p) {
         if (p > 0) out.push_back(',');
@@ -175,8 +178,10 @@ Result<Response> WebApp::api_epci(const RequestContext& ctx) {
   }
   json members = json::array();
   for (auto i : e->members) members.push_back(commune_summary(i));
-  json out{{"code", e->code},       {"nom", e->nom},
-           {"type", e->type},       {"population", e->population},
+  json out{{"code", e->code},
+           {"nom", e->nom},
+           {"type", e->type},
+           {"population", e->population},
            {"membres", std::move(members)}};
   return reference_answer(ctx, out.dump());
 }

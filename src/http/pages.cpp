@@ -38,6 +38,7 @@ std::string random_token() {
 std::string quality_label(geo::CoordQuality q) {
   switch (q) {
     case geo::CoordQuality::exact: return "exactes (point GeoNames de la commune)";
+    case geo::CoordQuality::surface: return "point à l'intérieur du contour IGN de la commune";
     case geo::CoordQuality::imputed_postcode:
       return "estimées (moyenne des communes de même code postal)";
     case geo::CoordQuality::imputed_epci: return "estimées (moyenne des communes de l'EPCI)";

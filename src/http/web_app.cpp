@@ -117,7 +117,8 @@ void WebApp::add_routes() {
       "Une commune par son code INSEE, avec son EPCI et ses voisines");
   add("GET", "/api/v1/departements/{code}/cells", signed_in, RouteKind::api,
       bind(&WebApp::api_departement_cells),
-      "Cellules approchées des communes d'un département (GeoJSON FeatureCollection)");
+      "Contours des communes d'un département (GeoJSON FeatureCollection ; IGN Admin Express COG "
+      "2018, cellule approchée à défaut)");
   add("GET", "/api/v1/epci/{siren}", signed_in, RouteKind::api, bind(&WebApp::api_epci),
       "Un EPCI par son SIREN, avec ses communes membres");
 

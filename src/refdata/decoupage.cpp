@@ -116,6 +116,7 @@ Result<std::vector<geo::CommuneRecord>> parse_communes(std::string_view text,
     }
     auto population = MAILLAGE_TRY(f.count("population"));
     auto postcodes = MAILLAGE_TRY(f.list("codesPostaux[]", is_postcode));
+    auto former = MAILLAGE_TRY(f.list("anciensCodes[]", is_commune_code));
     if (arrondissement) {
       auto parent = MAILLAGE_TRY(f.code("commune", 5, 5));
       c.parent = std::move(parent);
@@ -127,6 +128,7 @@ Result<std::vector<geo::CommuneRecord>> parse_communes(std::string_view text,
     c.zone = std::move(zone);
     c.population = population;
     c.postcodes = std::move(postcodes);
+    c.former_codes = std::move(former);
     out.push_back(std::move(c));
     return {};
   });

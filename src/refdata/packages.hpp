@@ -38,11 +38,20 @@ Result<std::vector<geo::PlaceRecord>> parse_geonames(
     const std::set<std::string, std::less<>>& countries = kGeonamesCountries);
 
 // A TopoJSON topology: decodes (quantized, delta-encoded arcs included) the polygons of the
-// geometries of objects[object] whose id, or else properties.name, is in `wanted`. Returns
-// key → MultiPolygon in degrees; a wanted key that is absent is not an error (the caller decides).
+// geometries of objects[object] whose id, or else properties.name, is in `wanted` (every geometry
+// with an id when `wanted` is empty). Returns key → MultiPolygon in degrees; a wanted key that is
+// absent is not an error (the caller decides).
 Result<std::map<std::string, geo::MultiPolygon>> decode_topojson(
     std::string_view text, const std::string& file, std::string_view object,
     const std::set<std::string, std::less<>>& wanted);
+
+// The commune polygons shipped with the project (data/contours/communes-2018.topojson.gz, see
+// its README): a gzipped TopoJSON whose object "communes" holds one geometry per COG 2018 code.
+// Returns code → MultiPolygon in degrees.
+Result<std::map<std::string, geo::MultiPolygon, std::less<>>> read_contours(
+    const std::string& path);
+// gunzip of a whole buffer (parse_error naming `file` when it is not gzip).
+Result<std::string> gunzip(std::string_view data, const std::string& file);
 
 // Where the packages live below the packages directory (node_modules).
 struct PackageFiles {

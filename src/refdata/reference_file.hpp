@@ -16,7 +16,7 @@
 namespace maillage::refdata {
 
 // Bumped whenever the tables change; load_reference refuses other versions.
-inline constexpr int kReferenceSchemaVersion = 1;
+inline constexpr int kReferenceSchemaVersion = 2;  // 2: commune shapes from polygons
 
 // Loads the whole référentiel (indexes rebuilt). io_error when the file is missing, db_error
 // when it is not a référentiel of this schema version or is inconsistent.
@@ -42,6 +42,9 @@ Result<ReferenceInfo> reference_info(const std::string& path);
 struct BuildReferenceOptions {
   std::string packages_dir = "node_modules";
   std::string out = "var/reference.sqlite";
+  // The commune polygons (data/contours/communes-2018.topojson.gz); empty: none, every commune
+  // keeps its approximate cell.
+  std::string contours;
   geo::BuildOptions build;  // build.progress also receives the reading and writing stages
 };
 

@@ -42,11 +42,14 @@ CREATE TABLE communes(
   postcodes TEXT NOT NULL,
   lat REAL NOT NULL,
   lon REAL NOT NULL,
-  quality TEXT NOT NULL CHECK (quality IN ('exact', 'imputed-postcode', 'imputed-epci',
-                                           'imputed-departement', 'imputed-territory')),
+  quality TEXT NOT NULL CHECK (quality IN ('exact', 'surface', 'imputed-postcode',
+                                           'imputed-epci', 'imputed-departement',
+                                           'imputed-territory')),
   arrondissement INTEGER NOT NULL CHECK (arrondissement IN (0, 1)),
   parent TEXT,
-  island INTEGER NOT NULL CHECK (island IN (0, 1))
+  island INTEGER NOT NULL CHECK (island IN (0, 1)),
+  -- where its shape (cells table) comes from: an IGN polygon, or its approximate cell
+  shape TEXT NOT NULL CHECK (shape IN ('polygon', 'cell', 'none'))
 ) STRICT;
 CREATE INDEX communes_departement ON communes(departement);
 CREATE INDEX communes_epci ON communes(epci);
@@ -339,7 +342,7 @@ Status save_reference(const geo::Referentiel& ref, const geo::BuildReport& repor
     return {};
   });
   if (!s) return s;
-  s = insert_all("INSERT INTO communes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+  s = insert_all("INSERT INTO communes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  [&](sqlite3_stmt* st) -> Status {
                    for (std::size_t i = 0; i < ref.communes.size(); ++i) {
                      const geo::Commune& c = ref.communes[i];
@@ -357,7 +360,8 @@ Status save_reference(const geo::Referentiel& ref, const geo::BuildReport& repor
                          .text(std::string(geo::coord_quality_id(c.quality)))
                          .integer(c.arrondissement ? 1 : 0)
                          .text(c.parent, true)
-                         .integer(c.island ? 1 : 0);
+                         .integer(c.island ? 1 : 0)
+                         .text(std::string(geo::shape_source_id(c.shape)));
                      if (Status r = step_done(db.get(), st, partial); !r) return r;
                    }
                    return {};
@@ -466,7 +470,7 @@ Result<geo::Referentiel> load_reference(const std::string& path) {
   if (!s) return tl::unexpected(s.error());
   s = each_row(
       "SELECT idx, code, nom, departement, region, epci, population, postcodes, lat, lon, quality,"
-      " arrondissement, parent, island FROM communes ORDER BY idx",
+      " arrondissement, parent, island, shape FROM communes ORDER BY idx",
       [&](sqlite3_stmt* st) -> Status {
         if (sqlite3_column_int64(st, 0) != static_cast<std::int64_t>(ref.communes.size())) {
           return corrupt("numérotation des communes");
@@ -486,6 +490,9 @@ Result<geo::Referentiel> load_reference(const std::string& path) {
         c.arrondissement = sqlite3_column_int64(st, 11) != 0;
         c.parent = column_text(st, 12);
         c.island = sqlite3_column_int64(st, 13) != 0;
+        const auto shape = geo::parse_shape_source(column_text(st, 14));
+        if (!shape) return corrupt("origine du contour inconnue pour " + c.code);
+        c.shape = *shape;
         ref.communes.push_back(std::move(c));
         return {};
       });
@@ -539,6 +546,10 @@ Result<geo::Referentiel> load_reference(const std::string& path) {
     return {};
   });
   if (!s) return tl::unexpected(s.error());
+  // Areas from the shapes (index() above ran before the cells were read).
+  for (std::size_t i = 0; i < ref.communes.size(); ++i) {
+    ref.communes[i].area_km2 = geo::area_km2(ref.cells[i]);
+  }
   return ref;
 }
 
@@ -591,6 +602,12 @@ Result<BuildReferenceReport> build_reference(const BuildReferenceOptions& option
   const auto t0 = Clock::now();
   Result<Packages> packages = read_packages(options.packages_dir, options.build.progress);
   if (!packages) return tl::unexpected(packages.error());
+  if (!options.contours.empty()) {
+    if (options.build.progress) options.build.progress("lecture des contours", 0, 1);
+    auto contours = read_contours(options.contours);
+    if (!contours) return tl::unexpected(contours.error());
+    packages->input.boundaries = std::move(*contours);
+  }
   const auto t1 = Clock::now();
   Result<geo::BuildResult> built = geo::build_referentiel(packages->input, options.build);
   if (!built) return tl::unexpected(built.error());
@@ -606,6 +623,13 @@ Result<BuildReferenceReport> build_reference(const BuildReferenceOptions& option
   meta["report:islands"] = std::to_string(r.islands);
   meta["report:offshore"] = std::to_string(r.offshore);
   meta["report:population"] = std::to_string(r.population);
+  meta["report:neighbour_pairs"] = std::to_string(r.neighbour_pairs);
+  meta["report:cell_neighbour_pairs"] = std::to_string(r.cell_neighbour_pairs);
+  if (!options.contours.empty()) {
+    meta["contours"] = "IGN — Admin Express COG 2018 (Licence Ouverte Etalab 2.0)";
+    meta["report:polygons_read"] = std::to_string(r.polygons_read);
+    meta["report:cell_fallback"] = std::to_string(r.cell_fallback.size());
+  }
   if (Status s = save_reference(built->referentiel, r, meta, options.out); !s) {
     return tl::unexpected(s.error());
   }

@@ -345,7 +345,9 @@ Result<std::map<std::string, geo::MultiPolygon>> decode_topojson(
   std::map<std::string, geo::MultiPolygon> out;
   for (const Geometry& g : topo.geometries) {
     std::string key;
-    if (!g.id.empty() && wanted.count(g.id) != 0) {
+    if (wanted.empty() && !g.id.empty()) {
+      key = g.id;
+    } else if (!g.id.empty() && wanted.count(g.id) != 0) {
       key = g.id;
     } else if (!g.name.empty() && wanted.count(g.name) != 0) {
       key = g.name;

@@ -13,8 +13,22 @@ const OBSERVER = 'observateur@demo.maillage.fr';
 
 run(() => withDemoServer('coverage', async ({ base, newPage, signIn, shot }) => {
   const page = await newPage();
+  // Page weight and draw time of the Moselle map (reported, not asserted: timings vary).
+  const shapes = new Promise((resolve) => {
+    page.on('response', async (r) => {
+      if (!r.url().endsWith('/api/v1/departements/57/cells')) return;
+      const sizes = await r.request().sizes();
+      resolve({ encoded: sizes.responseBodySize, decoded: (await r.body()).length,
+        encoding: r.headers()['content-encoding'] || 'identity' });
+    });
+  });
   await signIn(page, ROC, '/couverture/57');
   await page.waitForSelector('#carte-couverture[data-etat="pret"]', { timeout: 60000 });
+  const drawnMs = await page.evaluate(() => performance.now());
+  const weight = await shapes;
+  console.log(`Moselle coverage map: shapes ${(weight.encoded / 1024).toFixed(0)} KiB transferred ` +
+    `(${weight.encoding}), ${(weight.decoded / 1024).toFixed(0)} KiB of GeoJSON; drawn ` +
+    `${drawnMs.toFixed(0)} ms after the page's navigation started`);
 
   const cells = await page.locator('#carte-couverture path[data-code]').count();
   if (cells < 500) fail(`expected the ~725 communes of Moselle, found ${cells} cells`);

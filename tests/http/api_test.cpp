@@ -294,7 +294,16 @@ TEST_P(Api, DepartementCellsAsGeoJson) {
   ASSERT_EQ(fc["features"].size(), 4u);
   const json& f = fc["features"][1];
   EXPECT_EQ(f["type"], "Feature");
-  EXPECT_EQ(f["properties"], json({{"code", "57463"}, {"nom", "Metz"}, {"population", 120000}}));
+  EXPECT_EQ(f["properties"]["code"], "57463");
+  EXPECT_EQ(f["properties"]["nom"], "Metz");
+  EXPECT_EQ(f["properties"]["population"], 120000);
+  EXPECT_EQ(f["properties"]["contour"], "none");  // the test référentiel's shapes are hand-made
+  // Area of the commune's shape and density from it: a square of ±0.01° at 49° N is
+  // 2.22 km × 1.46 km ≈ 3.25 km².
+  const double km2 = f["properties"]["superficie_km2"].get<double>();
+  EXPECT_NEAR(km2, 3.25, 0.05);
+  // (the area is printed to 0.01 km², the density computed from the unrounded area)
+  EXPECT_NEAR(f["properties"]["densite"].get<double>(), 120000 / km2, 120000 / km2 * 0.005);
   EXPECT_EQ(f["geometry"]["type"], "MultiPolygon");
   const json& first = f["geometry"]["coordinates"][0][0][0];
   EXPECT_NEAR(first[0].get<double>(), 6.17, 1e-9);   // [lon, lat]

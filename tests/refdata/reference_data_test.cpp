@@ -4,6 +4,7 @@
 // skipped with the reason, and fail under CI=true.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -173,28 +174,101 @@ TEST_F(ReferenceData, MetzIsInMoselleWithMetzMetropole) {
   EXPECT_EQ(ref().communes[hits.front()].code, "57463");
 }
 
-TEST_F(ReferenceData, MoselleOutlineHasAboutItsArea) {
-  // Moselle covers 6 216 km²; cells are Voronoi approximations, so allow a quarter off.
+// Neighbours of a commune, as codes.
+std::vector<std::string> neighbour_codes(const geo::Referentiel& ref, std::string_view code) {
+  std::vector<std::string> out;
+  const geo::Commune* c = ref.commune(code);
+  if (c == nullptr) return out;
+  for (const geo::CommuneIndex j : ref.neighbours(ref.index_of(*c))) {
+    out.push_back(ref.communes[j].code);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST_F(ReferenceData, MetzHasItsFourteenNeighboursFromTheBoundaries) {
+  // The 14 communes that share a border with Metz in IGN Admin Express (the cell graph gave 5).
+  EXPECT_EQ(
+      neighbour_codes(ref(), "57463"),
+      (std::vector<std::string>{"57031", "57049", "57145", "57412", "57415", "57447", "57452",
+                                "57480", "57534", "57545", "57552", "57616", "57693", "57751"}));
+  const geo::Commune* metz = ref().commune("57463");
+  ASSERT_NE(metz, nullptr);
+  EXPECT_EQ(metz->shape, geo::ShapeSource::polygon);
+  EXPECT_NEAR(metz->area_km2, 41.9, 0.5);  // INSEE: 41.94 km²
+}
+
+TEST_F(ReferenceData, CommuneNouvelleIsTheUnionOfItsFormerCommunes) {
+  // Arboys en Bugey (01015) merged Arbignieu (01015) and Saint-Bois (01340) in 2016: its shape
+  // is the union of their two 2018 polygons, and its neighbours those of either.
+  const geo::Commune* arboys = ref().commune("01015");
+  ASSERT_NE(arboys, nullptr);
+  EXPECT_EQ(arboys->shape, geo::ShapeSource::polygon);
+  EXPECT_EQ(ref().commune("01340"), nullptr);
+  EXPECT_EQ(ref().cells[ref().index_of(*arboys)].size(), 1U);  // one piece, no seam
+  EXPECT_EQ(neighbour_codes(ref(), "01015"),
+            (std::vector<std::string>{"01009", "01034", "01061", "01110", "01117", "01294", "01310",
+                                      "01338", "01358"}));
+}
+
+TEST_F(ReferenceData, IslandCommunesHaveNoNeighbour) {
+  // No "ferry" neighbour is invented: an island commune alone on its island has none.
+  for (const char* code : {"22016", "29155", "29083", "85113"}) {  // Bréhat, Ouessant, Sein, Yeu
+    const geo::Commune* c = ref().commune(code);
+    ASSERT_NE(c, nullptr) << code;
+    EXPECT_TRUE(c->island) << code;
+    EXPECT_EQ(c->shape, geo::ShapeSource::polygon) << code;
+    EXPECT_TRUE(neighbour_codes(ref(), code).empty()) << code;
+  }
+  // The four communes of Belle-Île share the island: neighbours of one another, of nobody else.
+  EXPECT_EQ(neighbour_codes(ref(), "56241"),  // Sauzon
+            (std::vector<std::string>{"56009", "56152"}));
+}
+
+TEST_F(ReferenceData, GorzeTouchesMoselle) {
+  // The cell graph left Gorze (57254) touching only Meurthe-et-Moselle, a white zone of its own
+  // inside Moselle; its border is shared with four Moselle communes.
+  const std::vector<std::string> n = neighbour_codes(ref(), "57254");
+  for (const char* code : {"57021", "57032", "57515", "57578"}) {
+    EXPECT_NE(std::find(n.begin(), n.end(), code), n.end()) << code;
+  }
+}
+
+TEST_F(ReferenceData, CommunesWithoutPolygonKeepACellAndAreFlagged) {
+  // Re-created or split since 2018: no polygon of their own in the COG 2018 file.
+  for (const char* code : {"85212", "85165", "15171", "15031", "15035", "15047", "14666"}) {
+    const geo::Commune* c = ref().commune(code);
+    ASSERT_NE(c, nullptr) << code;
+    EXPECT_EQ(c->shape, geo::ShapeSource::cell) << code;
+    EXPECT_FALSE(ref().cells[ref().index_of(*c)].empty()) << code;
+    EXPECT_FALSE(neighbour_codes(ref(), code).empty()) << code;
+  }
+  std::size_t polygons = 0;
+  for (const geo::Commune& c : ref().communes) {
+    if (c.shape == geo::ShapeSource::polygon) ++polygons;
+    // A point on the polygon replaces every imputed point of a commune that has one.
+    if (c.shape == geo::ShapeSource::polygon) {
+      EXPECT_TRUE(c.quality == geo::CoordQuality::exact || c.quality == geo::CoordQuality::surface)
+          << c.code;
+    }
+  }
+  // Every commune of metropolitan France and the DROM but those 7: 34 969 communes less the 7
+  // and the 94 of the overseas collectivities (4 communes nouvelles created after 2018 have a
+  // new code and only their former communes' polygons).
+  EXPECT_EQ(polygons, 34'868U);
+}
+
+TEST_F(ReferenceData, MoselleAreaWithinOnePercentOfTheOfficialArea) {
+  // Moselle covers 6 216 km² (INSEE); its outline is the union of its communes' polygons.
   const geo::Departement* moselle = ref().departement("57");
   ASSERT_NE(moselle, nullptr);
   const geo::MultiPolygon shape = geo::outline(ref(), moselle->communes);
   ASSERT_FALSE(shape.empty());
-  double km2 = 0;
-  for (const geo::Polygon& p : shape) {
-    // Shoelace in an equirectangular projection at Moselle's latitude.
-    auto ring_km2 = [](const geo::Ring& r) {
-      const double cos_lat = std::cos(49.0 * std::numbers::pi / 180);
-      double a = 0;
-      for (std::size_t k = 0; k + 1 < r.size(); ++k) {
-        a += r[k].lon * r[k + 1].lat - r[k + 1].lon * r[k].lat;
-      }
-      return std::abs(a) / 2 * cos_lat * 111.2 * 111.2;
-    };
-    km2 += ring_km2(p.outer);
-    for (const geo::Ring& h : p.holes) km2 -= ring_km2(h);
-  }
-  EXPECT_GT(km2, 6216 * 0.75);
-  EXPECT_LT(km2, 6216 * 1.25);
+  const double km2 = geo::area_km2(shape);
+  EXPECT_NEAR(km2, 6216, 6216 * 0.01);
+  double sum = 0;
+  for (const geo::CommuneIndex i : moselle->communes) sum += ref().communes[i].area_km2;
+  EXPECT_NEAR(sum, km2, km2 * 0.001);  // the communes tile the département
 }
 
 }  // namespace

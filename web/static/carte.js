@@ -1,4 +1,4 @@
-// Map of a département's communes: Leaflet on vector layers (SVG paths, no tile server), cells
+// Map of a département's communes: Leaflet on vector layers (SVG paths, no tile server), shapes
 // coloured by population class with a legend; a click on a cell opens the commune's page.
 (function () {
   'use strict';
@@ -26,7 +26,7 @@
 
   var carte = L.map(el, { zoomSnap: 0.25 });
   carte.attributionControl.setPrefix(false);
-  carte.attributionControl.addAttribution('Cellules approchées : référentiel Maillage (COG, GeoNames)');
+  carte.attributionControl.addAttribution('Contours des communes : IGN — Admin Express COG 2018');
 
   var legende = L.control({ position: 'bottomright' });
   legende.onAdd = function () {
@@ -63,7 +63,9 @@
           return { color: '#5b5b5b', weight: 0.6, fillColor: couleur(f.properties.population), fillOpacity: 0.85 };
         },
         onEachFeature: function (f, layer) {
-          layer.bindTooltip(f.properties.nom + ' — ' + nombre.format(f.properties.population) + ' hab.', { sticky: true });
+          layer.bindTooltip(f.properties.nom + ' — ' + nombre.format(f.properties.population) + ' hab. — ' +
+            nombre.format(f.properties.superficie_km2) + ' km² — ' + nombre.format(Math.round(f.properties.densite)) +
+            ' hab./km²', { sticky: true });
           layer.on('click', function () {
             window.location.href = '/communes/' + encodeURIComponent(f.properties.code);
           });

@@ -15,7 +15,7 @@
 
   var carte = L.map(el, { zoomSnap: 0.25, renderer: L.svg() });
   carte.attributionControl.setPrefix(false);
-  carte.attributionControl.addAttribution('Cellules approchées : référentiel Maillage (COG, GeoNames)');
+  carte.attributionControl.addAttribution('Contours des communes : IGN — Admin Express COG 2018');
 
   var etape = el.dataset.etape || 'toutes';
   var select = document.getElementById('etape-couverture');

@@ -47,7 +47,7 @@
     diag.accessibilite.communes.forEach(function (c) { apl[c.code] = c; });
     var map = L.map(el, { zoomSnap: 0.25 });
     map.attributionControl.setPrefix(false);
-    map.attributionControl.addAttribution('Cellules approchées : référentiel Maillage ; APL : calcul Maillage');
+    map.attributionControl.addAttribution('Contours des communes : IGN — Admin Express COG 2018 ; APL : calcul Maillage');
     var legende = L.control({ position: 'bottomright' });
     legende.onAdd = function () {
       // DOM and CSSOM only: the Content-Security-Policy refuses inline style attributes.

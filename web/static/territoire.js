@@ -20,7 +20,7 @@
 
   var carte = L.map(el, { zoomSnap: 0.25 });
   carte.attributionControl.setPrefix(false);
-  carte.attributionControl.addAttribution('Cellules approchées : référentiel Maillage (COG, GeoNames)');
+  carte.attributionControl.addAttribution('Contours des communes : IGN — Admin Express COG 2018');
 
   function getJson(url) {
     return fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
