@@ -4,16 +4,21 @@
 #include <cmath>
 #include <numeric>
 #include <set>
+#include <cstdio>
+#include <cstdlib>
 
 #include <CbcEventHandler.hpp>
 #include <CbcHeuristic.hpp>
 #include <CbcModel.hpp>
+#include <CbcCutGenerator.hpp>
 #include <CglClique.hpp>
 #include <CglGomory.hpp>
 #include <CglKnapsackCover.hpp>
 #include <CglMixedIntegerRounding2.hpp>
 #include <CglProbing.hpp>
 #include <CglZeroHalf.hpp>
+#include <OsiCuts.hpp>
+#include <OsiRowCut.hpp>
 #include <CoinPackedMatrix.hpp>
 #include <OsiClpSolverInterface.hpp>
 
@@ -104,6 +109,42 @@ void separators(const Graph& g, const std::vector<int>& part, std::set<std::vect
     }
   }
 }
+
+// Separator rows inside the branch and bound: at every LP solution that is integral on the
+// labels, the rows its pieces violate (kept in `rows` for the next round too).
+class Contiguity : public CglCutGenerator {
+ public:
+  Contiguity(const Graph& g, std::set<std::vector<int>>& seen, std::vector<Row>& rows)
+      : g_(g), seen_(seen), rows_(rows) {}
+  CglCutGenerator* clone() const override { return new Contiguity(*this); }
+  void generateCuts(const OsiSolverInterface& si, OsiCuts& cs, const CglTreeInfo = CglTreeInfo()) override {
+    const double* x = si.getColSolution();
+    const int n = g_.n, k = g_.k;
+    std::vector<int> part(n, -1);
+    for (int v = 0; v < n; ++v)
+      for (int j = 0; j < k; ++j) {
+        const double value = x[v * k + j];
+        if (value > 1e-6 && value < 1 - 1e-6) return;  // fractional: nothing to say
+        if (value >= 1 - 1e-6) part[v] = j;
+      }
+    if (std::find(part.begin(), part.end(), -1) != part.end()) return;
+    const std::size_t before = rows_.size();
+    separators(g_, part, seen_, rows_);
+    for (std::size_t i = before; i < rows_.size(); ++i) {
+      OsiRowCut cut;
+      cut.setRow(static_cast<int>(rows_[i].index.size()), rows_[i].index.data(), rows_[i].value.data());
+      cut.setLb(rows_[i].lower);
+      cut.setUb(rows_[i].upper);
+      cut.setGloballyValid(true);
+      cs.insert(cut);
+    }
+  }
+
+ private:
+  const Graph& g_;
+  std::set<std::vector<int>>& seen_;
+  std::vector<Row>& rows_;
+};
 
 // The base model: labels x (n*k binaries), cut indicators y (one per edge, weighted), and the
 // symmetry-breaking prefix counts c (when no node is fixed).
@@ -196,6 +237,7 @@ ExactResult exact(const Graph& g, Incumbent& best, Clock::time_point deadline, c
     }
   };
   while (!stop.load() && Clock::now() < deadline) {
+    const std::size_t rows_at_start = md.rows.size();
     const int cols = static_cast<int>(md.col_lower.size());
     CoinPackedMatrix matrix(false, 0, 0);
     matrix.setDimensions(0, cols);
@@ -215,35 +257,42 @@ ExactResult exact(const Graph& g, Incumbent& best, Clock::time_point deadline, c
     model.setLogLevel(0);
     model.messageHandler()->setLogLevel(0);
     model.solver()->messageHandler()->setLogLevel(0);
+    // Light cut generation: the rows are simple and CBC's root cut loops dominate small models.
     CglProbing probing;
     probing.setUsingObjective(1);
     probing.setMaxPass(1);
     probing.setMaxProbe(100);
     probing.setMaxLook(50);
-    CglGomory gomory;
-    gomory.setLimit(300);
-    CglKnapsackCover knapsack;
-    CglMixedIntegerRounding2 mir;
     CglZeroHalf zero_half;
-    model.addCutGenerator(&probing, -1, "Probing");
-    model.addCutGenerator(&gomory, -1, "Gomory");
-    model.addCutGenerator(&knapsack, -1, "Knapsack");
-    model.addCutGenerator(&mir, -1, "MIR2");
-    model.addCutGenerator(&zero_half, -1, "ZeroHalf");
-    CbcRounding rounding(model);
-    model.addHeuristic(&rounding);
+    const char* light = std::getenv("SECTORS_CUTS");
+    const int mode = light ? std::atoi(light) : 0;
+    if (mode & 1) model.addCutGenerator(&probing, -1, "Probing");
+    CglGomory gomory;
+    if (mode & 2) model.addCutGenerator(&gomory, -1, "Gomory");
+    if (mode & 4) model.addCutGenerator(&zero_half, -1, "ZeroHalf");
+    CglMixedIntegerRounding2 mir;
+    if (mode & 8) model.addCutGenerator(&mir, -1, "MIR2");
+    Contiguity contiguity(g, seen, md.rows);
+    model.addCutGenerator(&contiguity, 1, "Contiguity", true, true);
+    {
+      CbcCutGenerator* gen = model.cutGenerator(model.numberCutGenerators() - 1);
+      gen->setMustCallAgain(true);
+      gen->setGlobalCuts(true);
+    }
     model.setUseElapsedTime(true);
     const double seconds = std::chrono::duration<double>(deadline - Clock::now()).count();
     model.setMaximumSeconds(std::max(0.05, seconds));
     model.setAllowableGap(1.0 - 1e-6);
     model.setNumberThreads(0);
-    model.setMaximumCutPassesAtRoot(20);
+    model.setMaximumCutPassesAtRoot(5);
     const int incumbent = best.cut();
     if (incumbent >= 0) model.setCutoff(incumbent - 0.5);
     StopHandler handler(&stop, deadline);
     model.passInEventHandler(&handler);
+    const auto t_round = Clock::now();
     model.branchAndBound();
     ++out.rounds;
+    if (std::getenv("SECTORS_DEBUG")) std::fprintf(stderr, "round %d: status %d obj %g bound %g rows %zu nodes %d secs %.2f\n", out.rounds, model.status(), model.bestSolution() ? model.getObjValue() : -1.0, model.getBestPossibleObjValue(), md.rows.size(), model.getNodeCount(), std::chrono::duration<double>(Clock::now() - t_round).count());
     const bool finished = model.status() == 0 && !stop.load() && Clock::now() < deadline;
     const double* sol = model.bestSolution();
     std::vector<int> part;
@@ -284,10 +333,9 @@ ExactResult exact(const Graph& g, Incumbent& best, Clock::time_point deadline, c
         continue;  // a better cutoff for the next round
       }
     }
-    const std::size_t before = md.rows.size();
     separators(g, part, seen, md.rows);
-    out.separators += static_cast<int>((md.rows.size() - before) / std::max(1, k));
-    if (md.rows.size() == before) return out;  // nothing new to add: should not happen
+    out.separators += static_cast<int>((md.rows.size() - rows_at_start) / std::max(1, k));
+    if (md.rows.size() == rows_at_start) return out;  // nothing new to add: should not happen
   }
   return out;
 }
