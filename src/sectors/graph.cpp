@@ -45,8 +45,7 @@ Result<Graph> contract(const Problem& p) {
   const int n = static_cast<int>(p.weight.size());
   if (p.k < 1) return fail(ErrorCode::invalid_input, "k must be at least 1", "k");
   if (n == 0) return fail(ErrorCode::invalid_input, "the graph has no unit", "weight");
-  if (p.lower < 0 || p.upper < p.lower)
-    return fail(ErrorCode::invalid_input, "bounds must satisfy 0 <= lower <= upper", "lower");
+  if (p.lower < 0) return fail(ErrorCode::invalid_input, "lower must not be negative", "lower");
   for (int i = 0; i < n; ++i)
     if (p.weight[i] < 0)
       return fail(ErrorCode::invalid_input, "unit " + std::to_string(i) + " has a negative weight", "weight");

@@ -287,7 +287,8 @@ void anneal(const Graph& g, std::uint64_t seed, Clock::time_point deadline, cons
   const std::int64_t run_length = std::max<std::int64_t>(200000, 4000LL * g.n);
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   auto done = [&] {
-    return stop.load(std::memory_order_relaxed) || Clock::now() >= deadline || (target >= 0 && best.cut() <= target);
+    return stop.load(std::memory_order_relaxed) || Clock::now() >= deadline ||
+           (target >= 0 && best.cut() >= 0 && best.cut() <= target);
   };
   int failures = 0;
   while (!done()) {

@@ -71,8 +71,9 @@ struct Solution {
   std::optional<double> smallest_feasible_deviation;
 };
 
-/// Errors (invalid_input, with the field): bad unit index, k < 1, negative weight, lower > upper,
-/// a unit in two together groups with conflicting fixed sectors, fixed size not n...
+/// Errors (invalid_input, with the field): bad unit index, k < 1, negative weight or lower bound,
+/// a unit in two together groups with conflicting fixed sectors, fixed size not n, a together
+/// group not connected by its own edges. lower > upper is not an error: it is infeasible.
 [[nodiscard]] Result<Solution> solve(const Problem& problem, const Options& options);
 
 /// The independent checker: every unit once in 0..k-1, each sector non-empty and connected,

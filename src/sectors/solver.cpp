@@ -51,7 +51,7 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
 
   int count = 0;
   const auto comp = detail::components(g, &count);
-  const bool impossible = g.n < g.k || detail::sectors_per_component(g, comp, count).empty();
+  const bool impossible = g.n < g.k || g.lower > g.upper || detail::sectors_per_component(g, comp, count).empty();
   if (impossible) infeasible = proven = true;
 
   if (!impossible) {
@@ -121,7 +121,10 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
       if (detail::sectors_per_component(wide, wcomp, wc).empty()) continue;
       detail::Incumbent found;
       std::atomic<bool> never{false};
-      detail::anneal(wide, 0x5eed3 + step, std::min(deadline, Clock::now() + left / 12), never, found);
+      // Stops at the first partition within the widened bounds (any cut will do).
+      const auto budget = std::min<Clock::duration>(left / 12, std::chrono::milliseconds(500 + 10LL * g.n));
+      detail::anneal(wide, 0x5eed3 + step, std::min(deadline, Clock::now() + budget), never, found,
+                     static_cast<int>(wide.edges.size()) * 1000000);
       if (found.cut() >= 0) {
         std::vector<std::int64_t> load(g.k, 0);
         const auto part = found.part();
