@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -34,8 +35,8 @@ int run(std::vector<std::string> args, std::string* out = nullptr) {
   return code;
 }
 
-// A 2 x 3 grid of populations 10: two sectors of 30 split along the long side, cutting 2 edges
-// (0-1-2 over 3-4-5), or across it (3 edges): the optimum is 2.
+// A 2 x 3 grid (0-1-2 over 3-4-5) of populations 10, two sectors of 30: three units hold at most
+// two of the 7 edges (no triangle), so at least 7 - 2 * 2 = 3 are cut, and the two rows cut 3.
 constexpr const char* kGraph = R"({"directed": false, "multigraph": false, "graph": [],
  "nodes": [{"TOTPOP": 10, "id": 0}, {"TOTPOP": 10, "id": 1}, {"TOTPOP": 10, "id": 2},
            {"TOTPOP": 10, "id": 3}, {"TOTPOP": 10, "id": 4}, {"TOTPOP": 10, "id": 5}],
@@ -53,8 +54,8 @@ TEST(SectorsCli, SolveWritesNodeSectorLinesAndChecksThem) {
             0)
       << out;
   EXPECT_NE(out.find("statut : optimal"), std::string::npos) << out;
-  EXPECT_NE(out.find("arêtes coupées : 2"), std::string::npos) << out;
-  EXPECT_NE(out.find("borne inférieure prouvée : 2"), std::string::npos) << out;
+  EXPECT_NE(out.find("arêtes coupées : 3"), std::string::npos) << out;
+  EXPECT_NE(out.find("borne inférieure prouvée : 3"), std::string::npos) << out;
   EXPECT_NE(out.find("vérification : VALIDE"), std::string::npos) << out;
   std::ifstream in(csv);
   std::string line;
@@ -66,10 +67,12 @@ TEST(SectorsCli, SolveWritesNodeSectorLinesAndChecksThem) {
     sector.push_back(std::stoi(line.substr(line.find(',') + 1)));
   }
   ASSERT_EQ(sector.size(), 6u);
-  EXPECT_EQ(sector[0], sector[1]);
-  EXPECT_EQ(sector[1], sector[2]);
-  EXPECT_EQ(sector[3], sector[4]);
-  EXPECT_NE(sector[0], sector[3]);
+  EXPECT_EQ(std::count(sector.begin(), sector.end(), 0), 3);
+  EXPECT_EQ(std::count(sector.begin(), sector.end(), 1), 3);
+  const std::vector<std::pair<int, int>> edges{{0, 1}, {1, 2}, {3, 4}, {4, 5}, {0, 3}, {1, 4}, {2, 5}};
+  int cut = 0;
+  for (const auto& [u, v] : edges) cut += sector[u] != sector[v];
+  EXPECT_EQ(cut, 3);
 
   // Four sectors of 15: no set of units of weight 10 weighs 15, so nothing fits.
   ASSERT_EQ(run({"sectors", "solve", "--graph", graph.string(), "--k", "4", "--deviation", "0.01", "--time-limit", "30"},
