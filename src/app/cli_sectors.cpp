@@ -1,8 +1,8 @@
 // `maillage sectors solve`: the sectors engine on a NetworkX adjacency JSON graph (the districting
 // benchmark's format). The CLI owns the file I/O; the engine (src/sectors) only sees structs.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -17,10 +17,14 @@ namespace {
 
 const char* french(sectors::SolveStatus s) {
   switch (s) {
-    case sectors::SolveStatus::optimal: return "optimal (prouvé)";
-    case sectors::SolveStatus::feasible: return "réalisable (optimalité non prouvée)";
-    case sectors::SolveStatus::infeasible: return "irréalisable (prouvé)";
-    case sectors::SolveStatus::unknown: return "inconnu (temps écoulé sans solution ni preuve)";
+    case sectors::SolveStatus::optimal:
+      return "optimal (prouvé)";
+    case sectors::SolveStatus::feasible:
+      return "réalisable (optimalité non prouvée)";
+    case sectors::SolveStatus::infeasible:
+      return "irréalisable (prouvé)";
+    case sectors::SolveStatus::unknown:
+      return "inconnu (temps écoulé sans solution ni preuve)";
   }
   return "inconnu";
 }
@@ -28,7 +32,8 @@ const char* french(sectors::SolveStatus s) {
 }  // namespace
 
 void add_sectors_commands(CLI::App& root) {
-  auto* sectors_cmd = root.add_subcommand("sectors", "Découpage en secteurs contigus et équilibrés");
+  auto* sectors_cmd =
+      root.add_subcommand("sectors", "Découpage en secteurs contigus et équilibrés");
   sectors_cmd->require_subcommand(1);
   struct Args {
     std::string graph, out, weight = "TOTPOP";
@@ -38,16 +43,23 @@ void add_sectors_commands(CLI::App& root) {
     int threads = 2;
   };
   auto args = std::make_shared<Args>();
-  auto* solve_cmd = sectors_cmd->add_subcommand("solve", "Découpe un graphe (JSON d'adjacence NetworkX) en k secteurs");
-  solve_cmd->add_option("--graph", args->graph, "Graphe : JSON d'adjacence NetworkX (nodes[i].TOTPOP, adjacency[i][*].id)")
+  auto* solve_cmd = sectors_cmd->add_subcommand(
+      "solve", "Découpe un graphe (JSON d'adjacence NetworkX) en k secteurs");
+  solve_cmd
+      ->add_option("--graph", args->graph,
+                   "Graphe : JSON d'adjacence NetworkX (nodes[i].TOTPOP, adjacency[i][*].id)")
       ->required();
   solve_cmd->add_option("--k", args->k, "Nombre de secteurs")->required();
-  solve_cmd->add_option("--deviation", args->deviation,
-                        "Écart toléré (0.01 : charge de chaque secteur à ±0,5 % de la moyenne)")
+  solve_cmd
+      ->add_option("--deviation", args->deviation,
+                   "Écart toléré (0.01 : charge de chaque secteur à ±0,5 % de la moyenne)")
       ->capture_default_str();
-  solve_cmd->add_option("--time-limit", args->time_limit, "Limite de temps en secondes")->capture_default_str();
-  solve_cmd->add_option("--threads", args->threads, "Fils de calcul (1 ou 2)")->capture_default_str();
-  solve_cmd->add_option("--weight", args->weight, "Champ des nœuds donnant la charge")->capture_default_str();
+  solve_cmd->add_option("--time-limit", args->time_limit, "Limite de temps en secondes")
+      ->capture_default_str();
+  solve_cmd->add_option("--threads", args->threads, "Fils de calcul (1 ou 2)")
+      ->capture_default_str();
+  solve_cmd->add_option("--weight", args->weight, "Champ des nœuds donnant la charge")
+      ->capture_default_str();
   solve_cmd->add_option("--out", args->out, "Fichier CSV des affectations (node,sector)");
   solve_cmd->callback([args] {
     auto file = sectors::read_networkx(args->graph, args->weight);
@@ -56,7 +68,8 @@ void add_sectors_commands(CLI::App& root) {
       throw CLI::RuntimeError(2);
     }
     if (args->deviation < 0 || args->time_limit <= 0) {
-      std::cerr << "maillage sectors : --deviation doit être positif ou nul et --time-limit strictement positif\n";
+      std::cerr << "maillage sectors : --deviation doit être positif ou nul et --time-limit "
+                   "strictement positif\n";
       throw CLI::RuntimeError(2);
     }
     sectors::Problem p;
@@ -76,23 +89,28 @@ void add_sectors_commands(CLI::App& root) {
       std::cerr << "maillage sectors : " << s.error().describe() << "\n";
       throw CLI::RuntimeError(2);
     }
-    std::cout << fmt::format("graphe : {} nœuds, {} arêtes ; k = {} ; charge par secteur dans [{}, {}]\n",
-                             p.weight.size(), p.edges.size(), p.k, p.lower, p.upper);
+    std::cout << fmt::format(
+        "graphe : {} nœuds, {} arêtes ; k = {} ; charge par secteur dans [{}, {}]\n",
+        p.weight.size(), p.edges.size(), p.k, p.lower, p.upper);
     std::cout << fmt::format("statut : {}\n", french(s->status));
     bool ok = true;
     if (!s->sector.empty()) {
       const int gap = s->cut_edges - s->lower_bound;
-      std::cout << fmt::format("arêtes coupées : {}\nborne inférieure prouvée : {}\nécart : {} ({:.1f} %)\n", s->cut_edges,
-                               s->lower_bound, gap, s->cut_edges ? 100.0 * gap / s->cut_edges : 0.0);
+      std::cout << fmt::format(
+          "arêtes coupées : {}\nborne inférieure prouvée : {}\nécart : {} ({:.1f} %)\n",
+          s->cut_edges, s->lower_bound, gap, s->cut_edges ? 100.0 * gap / s->cut_edges : 0.0);
       std::string loads;
-      for (std::size_t j = 0; j < s->workload.size(); ++j) loads += (j ? ", " : "") + std::to_string(s->workload[j]);
+      for (std::size_t j = 0; j < s->workload.size(); ++j)
+        loads += (j ? ", " : "") + std::to_string(s->workload[j]);
       std::cout << "charges : " << loads << "\n";
       const auto c = sectors::check(p, s->sector);
       ok = c.has_value();
-      std::cout << (ok ? std::string("vérification : VALIDE\n") : "vérification : INVALIDE, " + c.error().message + "\n");
+      std::cout << (ok ? std::string("vérification : VALIDE\n")
+                       : "vérification : INVALIDE, " + c.error().message + "\n");
     } else if (s->smallest_feasible_deviation) {
-      std::cout << fmt::format("écart qui permet un découpage : {:.6f} (le plus équilibré trouvé)\n",
-                               *s->smallest_feasible_deviation);
+      std::cout << fmt::format(
+          "écart qui permet un découpage : {:.6f} (le plus équilibré trouvé)\n",
+          *s->smallest_feasible_deviation);
     }
     std::cout << fmt::format("temps : {:.1f} s\n", s->seconds);
     if (!args->out.empty() && !s->sector.empty()) {

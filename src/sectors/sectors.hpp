@@ -38,10 +38,10 @@ struct Bounds {
 [[nodiscard]] Bounds bounds_from_deviation(std::int64_t total, int k, double deviation);
 
 struct Progress {
-  int best_cut = -1;     ///< best cut of a feasible partition so far, -1: none yet
-  int lower_bound = 0;   ///< proven lower bound so far
+  int best_cut = -1;    ///< best cut of a feasible partition so far, -1: none yet
+  int lower_bound = 0;  ///< proven lower bound so far
   double seconds = 0;
-  std::string phase;     ///< e.g. "heuristic", "exact"
+  std::string phase;  ///< e.g. "heuristic", "exact"
 };
 
 struct Options {
@@ -49,7 +49,8 @@ struct Options {
   int threads = 2;  ///< 1 or 2
   /// Called from the search threads, one call at a time. Empty: none.
   std::function<void(const Progress&)> on_progress;
-  const std::atomic<bool>* cancel = nullptr;  ///< set to true to stop early (returns the best so far)
+  const std::atomic<bool>* cancel =
+      nullptr;  ///< set to true to stop early (returns the best so far)
 };
 
 enum class SolveStatus {
@@ -61,7 +62,7 @@ enum class SolveStatus {
 
 struct Solution {
   SolveStatus status = SolveStatus::unknown;
-  std::vector<int> sector;             ///< per unit (empty unless optimal/feasible)
+  std::vector<int> sector;  ///< per unit (empty unless optimal/feasible)
   int cut_edges = 0;
   std::vector<std::int64_t> workload;  ///< per sector (empty unless optimal/feasible)
   int lower_bound = 0;                 ///< PROVEN lower bound on cut edges

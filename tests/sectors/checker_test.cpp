@@ -21,7 +21,9 @@ std::string rejected(const Problem& p, const std::vector<int>& sector) {
 
 TEST(Check, AcceptsAValidPartition) { EXPECT_TRUE(check(six(), {0, 0, 0, 1, 1, 1}).has_value()); }
 
-TEST(Check, WantsOneSectorPerUnit) { EXPECT_NE(rejected(six(), {0, 0, 0, 1, 1}).find("5 entries for 6 units"), std::string::npos); }
+TEST(Check, WantsOneSectorPerUnit) {
+  EXPECT_NE(rejected(six(), {0, 0, 0, 1, 1}).find("5 entries for 6 units"), std::string::npos);
+}
 
 TEST(Check, RejectsASectorOutsideZeroToKMinusOne) {
   EXPECT_NE(rejected(six(), {0, 0, 0, 1, 1, 2}).find("unit 5 is in sector 2"), std::string::npos);
@@ -36,7 +38,8 @@ TEST(Check, RejectsAnEmptySector) {
 }
 
 TEST(Check, RejectsAWorkloadOutsideTheBounds) {
-  EXPECT_NE(rejected(six(), {0, 0, 1, 1, 1, 1}).find("sector 0 has workload 2, outside [3, 3]"), std::string::npos);
+  EXPECT_NE(rejected(six(), {0, 0, 1, 1, 1, 1}).find("sector 0 has workload 2, outside [3, 3]"),
+            std::string::npos);
 }
 
 TEST(Check, RejectsADisconnectedSector) {

@@ -1,20 +1,21 @@
 // `maillage sectors solve` in-process: reads a NetworkX adjacency JSON graph, prints the status,
 // cut, bound, gap and the checker's verdict, and writes `node,sector` lines.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #include "app/cli.hpp"
 
 namespace {
 
 std::filesystem::path temp_path(const std::string& name) {
-  return std::filesystem::temp_directory_path() / ("maillage_sectors_cli_" + std::to_string(::getpid()) + "_" + name);
+  return std::filesystem::temp_directory_path() /
+         ("maillage_sectors_cli_" + std::to_string(::getpid()) + "_" + name);
 }
 
 int run(std::vector<std::string> args, std::string* out = nullptr) {
@@ -48,8 +49,8 @@ TEST(SectorsCli, SolveWritesNodeSectorLinesAndChecksThem) {
   const auto csv = temp_path("assignment.csv");
   std::ofstream(graph) << kGraph;
   std::string out;
-  ASSERT_EQ(run({"sectors", "solve", "--graph", graph.string(), "--k", "2", "--deviation", "0.01", "--time-limit",
-                 "30", "--out", csv.string()},
+  ASSERT_EQ(run({"sectors", "solve", "--graph", graph.string(), "--k", "2", "--deviation", "0.01",
+                 "--time-limit", "30", "--out", csv.string()},
                 &out),
             0)
       << out;
@@ -69,13 +70,15 @@ TEST(SectorsCli, SolveWritesNodeSectorLinesAndChecksThem) {
   ASSERT_EQ(sector.size(), 6u);
   EXPECT_EQ(std::count(sector.begin(), sector.end(), 0), 3);
   EXPECT_EQ(std::count(sector.begin(), sector.end(), 1), 3);
-  const std::vector<std::pair<int, int>> edges{{0, 1}, {1, 2}, {3, 4}, {4, 5}, {0, 3}, {1, 4}, {2, 5}};
+  const std::vector<std::pair<int, int>> edges{{0, 1}, {1, 2}, {3, 4}, {4, 5},
+                                               {0, 3}, {1, 4}, {2, 5}};
   int cut = 0;
   for (const auto& [u, v] : edges) cut += sector[u] != sector[v];
   EXPECT_EQ(cut, 3);
 
   // Four sectors of 15: no set of units of weight 10 weighs 15, so nothing fits.
-  ASSERT_EQ(run({"sectors", "solve", "--graph", graph.string(), "--k", "4", "--deviation", "0.01", "--time-limit", "30"},
+  ASSERT_EQ(run({"sectors", "solve", "--graph", graph.string(), "--k", "4", "--deviation", "0.01",
+                 "--time-limit", "30"},
                 &out),
             0)
       << out;

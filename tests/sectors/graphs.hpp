@@ -9,8 +9,8 @@
 
 namespace maillage::sectors::testing {
 
-inline Problem unit_weights(int n, std::vector<std::pair<int, int>> edges, int k, std::int64_t lower,
-                            std::int64_t upper) {
+inline Problem unit_weights(int n, std::vector<std::pair<int, int>> edges, int k,
+                            std::int64_t lower, std::int64_t upper) {
   Problem p;
   p.weight.assign(n, 1);
   p.edges = std::move(edges);
@@ -45,7 +45,8 @@ inline std::vector<std::pair<int, int>> grid_edges(int rows, int cols) {
 
 inline Options quick() {
   Options o;
-  o.time_limit = std::chrono::milliseconds(30000);  // a ceiling only: these close in well under a second
+  o.time_limit =
+      std::chrono::milliseconds(30000);  // a ceiling only: these close in well under a second
   o.threads = 2;
   return o;
 }

@@ -50,7 +50,8 @@ Problem random_problem(std::mt19937_64& rng) {
     int a = static_cast<int>(rng() % n), b = static_cast<int>(rng() % n);
     if (a == b || (island && (a == n - 1 || b == n - 1))) continue;
     if (a > b) std::swap(a, b);
-    if (std::find(p.edges.begin(), p.edges.end(), std::make_pair(a, b)) == p.edges.end()) p.edges.emplace_back(a, b);
+    if (std::find(p.edges.begin(), p.edges.end(), std::make_pair(a, b)) == p.edges.end())
+      p.edges.emplace_back(a, b);
   }
   std::int64_t total = 0;
   for (auto w : p.weight) total += w;

@@ -37,7 +37,8 @@ void expect_optimum(const Problem& p, int cut) {
     EXPECT_LE(w, p.upper);
     total += w;
   }
-  EXPECT_EQ(total, static_cast<std::int64_t>(p.weight.size()) * (p.weight.empty() ? 0 : p.weight[0]));
+  EXPECT_EQ(total,
+            static_cast<std::int64_t>(p.weight.size()) * (p.weight.empty() ? 0 : p.weight[0]));
 }
 
 TEST(BoundsFromDeviation, IsHalfTheDeviationEitherSideOfTheMean) {
@@ -50,7 +51,9 @@ TEST(BoundsFromDeviation, IsHalfTheDeviationEitherSideOfTheMean) {
   EXPECT_EQ(exact.upper, 25);
 }
 
-TEST(Solve, OneSectorIsTheWholeConnectedGraphWithNoCut) { expect_optimum(unit_weights(5, path_edges(5), 1, 5, 5), 0); }
+TEST(Solve, OneSectorIsTheWholeConnectedGraphWithNoCut) {
+  expect_optimum(unit_weights(5, path_edges(5), 1, 5, 5), 0);
+}
 
 TEST(Solve, PathSplitsInTheMiddle) {
   const auto p = unit_weights(4, path_edges(4), 2, 2, 2);
@@ -72,7 +75,9 @@ TEST(Solve, ThreeByThreeGridInThreeSectorsOfThreeCutsSix) {
   expect_optimum(unit_weights(9, grid_edges(3, 3), 3, 3, 3), 6);
 }
 
-TEST(Solve, FourByFourGridInHalvesCutsFour) { expect_optimum(unit_weights(16, grid_edges(4, 4), 2, 8, 8), 4); }
+TEST(Solve, FourByFourGridInHalvesCutsFour) {
+  expect_optimum(unit_weights(16, grid_edges(4, 4), 2, 8, 8), 4);
+}
 
 TEST(Solve, StarLeavesOneLeafAlone) {
   // Centre 0 and four leaves: the sector without the centre is one leaf.
