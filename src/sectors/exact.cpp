@@ -1,8 +1,11 @@
 #include "sectors/exact.hpp"
 
-#include <CbcCutGenerator.hpp>
-#include <CbcEventHandler.hpp>
+// CbcModel.hpp first: CbcCutGenerator.hpp uses CbcNode without declaring it.
+// clang-format off
 #include <CbcModel.hpp>
+#include <CbcCutGenerator.hpp>
+// clang-format on
+#include <CbcEventHandler.hpp>
 #include <CglCutGenerator.hpp>
 #include <CoinPackedMatrix.hpp>
 #include <OsiClpSolverInterface.hpp>
