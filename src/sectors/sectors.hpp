@@ -47,10 +47,12 @@ struct Progress {
 struct Options {
   std::chrono::milliseconds time_limit{60000};
   int threads = 2;  ///< 1 or 2
-  /// Called from the search threads, one call at a time. Empty: none.
+  /// Called from the search threads, one call at a time, at the end of the heuristic warm-up and
+  /// at each better proven bound. Empty: none.
   std::function<void(const Progress&)> on_progress;
-  const std::atomic<bool>* cancel =
-      nullptr;  ///< set to true to stop early (returns the best so far)
+  /// Set to true to stop early: solve() returns the best partition so far (status feasible, or
+  /// unknown if none).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 enum class SolveStatus {
@@ -67,8 +69,9 @@ struct Solution {
   std::vector<std::int64_t> workload;  ///< per sector (empty unless optimal/feasible)
   int lower_bound = 0;                 ///< PROVEN lower bound on cut edges
   double seconds = 0;
-  /// When infeasible: the smallest deviation (as in bounds_from_deviation) for which a partition
-  /// exists, if the search found it.
+  /// When infeasible: a deviation (as in bounds_from_deviation) for which a partition exists,
+  /// that of the most balanced partition a short search with widened bounds found. It works; it
+  /// is the smallest found, not proven minimal.
   std::optional<double> smallest_feasible_deviation;
 };
 
