@@ -128,6 +128,7 @@ int main(int argc, char** argv) {
   int threads = 2;
   bool growth = true;
   double growth_limit = 20;
+  std::vector<int> growth_n{100, 300, 600, 900}, growth_k{2, 3, 4, 6};
   std::set<std::string> only;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -139,6 +140,10 @@ int main(int argc, char** argv) {
       growth = false;
     else if (a == "--growth-limit" && i + 1 < argc)
       growth_limit = std::atof(argv[++i]);
+    else if (a == "--growth-n" && i + 1 < argc)
+      growth_n = {std::atoi(argv[++i])};
+    else if (a == "--growth-k" && i + 1 < argc)
+      growth_k = {std::atoi(argv[++i])};
     else if (a == "--only" && i + 1 < argc) {
       std::stringstream ss(argv[++i]);
       std::string name;
@@ -212,10 +217,14 @@ int main(int argc, char** argv) {
       "time limit %.0f s; time to the final status (s) and status (o optimal, f feasible with "
       "gap)\n",
       growth_limit);
-  std::printf("| units | k=2 | k=3 | k=4 | k=6 |\n|---|---|---|---|---|\n");
-  for (int n : {100, 300, 600, 900}) {
+  std::printf("| units |");
+  for (int k : growth_k) std::printf(" k=%d |", k);
+  std::printf("\n|---|");
+  for (std::size_t i = 0; i < growth_k.size(); ++i) std::printf("---|");
+  std::printf("\n");
+  for (int n : growth_n) {
     std::printf("| %d |", n);
-    for (int k : {2, 3, 4, 6}) {
+    for (int k : growth_k) {
       const auto p = planar(n, k, 1000 + n + k);
       auto s = solve(p, g_options);
       if (!s) {

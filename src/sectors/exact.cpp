@@ -257,6 +257,11 @@ ExactResult exact(const Graph& g, Incumbent& best, Clock::time_point deadline,
                    row_lower.data(), row_upper.data());
     for (int i = 0; i < cols; ++i)
       if (md.integer[i]) si.setInteger(i);
+    // CBC looks at its time limit and event handler only between nodes; a large root LP can take
+    // longer than the budget. CLP gets the deadline too, and past the deadline CBC's bound is not
+    // trusted (an interrupted LP might have been taken for a pruned node).
+    si.getModelPtr()->setMaximumWallSeconds(
+        std::max(0.05, std::chrono::duration<double>(deadline - Clock::now()).count()));
     CbcModel model(si);
     model.setLogLevel(0);
     model.messageHandler()->setLogLevel(0);
@@ -317,7 +322,7 @@ ExactResult exact(const Graph& g, Incumbent& best, Clock::time_point deadline,
       }
     } else {
       const double bound = model.getBestPossibleObjValue();
-      if (bound < 1e50) raise(static_cast<int>(std::ceil(bound - 1e-6)));
+      if (bound < 1e50 && Clock::now() < deadline) raise(static_cast<int>(std::ceil(bound - 1e-6)));
       if (incumbent >= 0 && out.lower_bound >= incumbent) {
         out.lower_bound = incumbent;
         out.proven = true;
