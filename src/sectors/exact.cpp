@@ -262,6 +262,9 @@ ExactResult exact(const Graph& g, Incumbent& best, Clock::time_point deadline,
     // trusted (an interrupted LP might have been taken for a pruned node).
     si.getModelPtr()->setMaximumWallSeconds(
         std::max(0.05, std::chrono::duration<double>(deadline - Clock::now()).count()));
+    // The LP relaxation alone first: its bound holds whatever happens to the search below.
+    si.initialSolve();
+    if (si.isProvenOptimal()) raise(static_cast<int>(std::ceil(si.getObjValue() - 1e-6)));
     CbcModel model(si);
     model.setLogLevel(0);
     model.messageHandler()->setLogLevel(0);
