@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/bench.sh [BUILD_DIR]: runs every benchmark of the release build. Each prints its figures
 # with ratios against a baseline measured in the same run (machines here are noisy: compare ratios,
-# not bare times). BENCH=name runs only bench/<name>; ROSTER_LIMITS=10,60 sets the solver budgets.
+# not bare times). BENCH=name runs only bench/<name>; ROSTER_LIMITS=10,60 sets the solver budgets,
+# SECTORS_LIMIT=60 the sectors engine's per instance.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build/release}
@@ -13,6 +14,9 @@ for dir in bench/*/; do
   case "$name" in
     roster)
       "$build/bench/roster/roster_nrp_bench" --dir ../shared/bench/nrp --limits "${ROSTER_LIMITS:-10,60}" --instances 1-8
+      ;;
+    sectors)
+      "$build/bench/sectors/sectors_bench" ../shared/bench/districting --time-limit "${SECTORS_LIMIT:-60}"
       ;;
     access)
       if [ -f "$MAILLAGE_REFERENCE" ]; then

@@ -1,11 +1,11 @@
 // The sectors engine on the districting benchmark (../shared/bench/districting: the instances
 // and their README with bounds and proven optima, read from the README's table, not from here),
 // then how time grows with the number of units and k on generated planar-like graphs.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -83,7 +83,8 @@ Problem planar(int n, int k, std::uint64_t seed) {
     auto orient = [&](int p1, int p2, int p3) {
       return (x[p2] - x[p1]) * (y[p3] - y[p1]) - (y[p2] - y[p1]) * (x[p3] - x[p1]);
     };
-    return (orient(a, b, c) > 0) != (orient(a, b, d) > 0) && (orient(c, d, a) > 0) != (orient(c, d, b) > 0);
+    return (orient(a, b, c) > 0) != (orient(a, b, d) > 0) &&
+           (orient(c, d, a) > 0) != (orient(c, d, b) > 0);
   };
   for (const auto& [d, i, j] : candidates) {
     bool ok = true;
@@ -113,35 +114,58 @@ std::string gap_text(const Solution& s) {
 
 }  // namespace
 
+// The machine's load (Linux), printed with the results: the 2 cores are often shared.
+std::string load_average() {
+  std::ifstream in("/proc/loadavg");
+  std::string one, five;
+  in >> one >> five;
+  return one.empty() ? "n/a" : one + " (1 min), " + five + " (5 min)";
+}
+
 int main(int argc, char** argv) {
   std::string dir = "../shared/bench/districting";
   double limit = 60;
   int threads = 2;
   bool growth = true;
   double growth_limit = 20;
+  std::vector<int> growth_n{100, 300, 600, 900}, growth_k{2, 3, 4, 6};
   std::set<std::string> only;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--time-limit" && i + 1 < argc) limit = std::atof(argv[++i]);
-    else if (a == "--threads" && i + 1 < argc) threads = std::atoi(argv[++i]);
-    else if (a == "--no-growth") growth = false;
-    else if (a == "--growth-limit" && i + 1 < argc) growth_limit = std::atof(argv[++i]);
+    if (a == "--time-limit" && i + 1 < argc)
+      limit = std::atof(argv[++i]);
+    else if (a == "--threads" && i + 1 < argc)
+      threads = std::atoi(argv[++i]);
+    else if (a == "--no-growth")
+      growth = false;
+    else if (a == "--growth-limit" && i + 1 < argc)
+      growth_limit = std::atof(argv[++i]);
+    else if (a == "--growth-n" && i + 1 < argc)
+      growth_n = {std::atoi(argv[++i])};
+    else if (a == "--growth-k" && i + 1 < argc)
+      growth_k = {std::atoi(argv[++i])};
     else if (a == "--only" && i + 1 < argc) {
       std::stringstream ss(argv[++i]);
       std::string name;
       while (std::getline(ss, name, ',')) only.insert(name);
-    } else dir = a;
+    } else
+      dir = a;
   }
   Options options;
   options.time_limit = std::chrono::milliseconds(static_cast<long long>(limit * 1000));
   options.threads = threads;
   if (!fs::exists(fs::path(dir) / "README.md")) {
-    std::printf("districting instances not found in %s (pass their folder as argument): skipped\n", dir.c_str());
+    std::printf("districting instances not found in %s (pass their folder as argument): skipped\n",
+                dir.c_str());
   } else {
     const auto expected = read_readme(fs::path(dir) / "README.md");
-    std::printf("Districting benchmark (%s), time limit %.0f s, %d thread(s), deviation 0.01 (±0.5 %%)\n",
-                dir.c_str(), limit, threads);
-    std::printf("| instance | n | edges | k | status | checker | cut | optimum (README) | gap to bound | proven bound | time (s) |\n");
+    std::printf(
+        "Districting benchmark (%s), time limit %.0f s, %d thread(s), deviation 0.01 (±0.5 %%), "
+        "load average %s\n",
+        dir.c_str(), limit, threads, load_average().c_str());
+    std::printf(
+        "| instance | n | edges | k | status | checker | cut | optimum (README) | gap to bound | "
+        "proven bound | time (s) |\n");
     std::printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (const auto& [name, exp] : expected) {
       if (!only.empty() && !only.count(name.substr(0, name.find('.')))) continue;
@@ -160,8 +184,9 @@ int main(int argc, char** argv) {
       p.lower = b.lower;
       p.upper = b.upper;
       if (b.lower != exp.lower || b.upper != exp.upper)
-        std::printf("(%s: bounds [%lld, %lld] differ from the README's [%lld, %lld])\n", name.c_str(),
-                    static_cast<long long>(b.lower), static_cast<long long>(b.upper), exp.lower, exp.upper);
+        std::printf("(%s: bounds [%lld, %lld] differ from the README's [%lld, %lld])\n",
+                    name.c_str(), static_cast<long long>(b.lower), static_cast<long long>(b.upper),
+                    exp.lower, exp.upper);
       auto s = solve(p, options);
       if (!s) {
         std::printf("| %s | error: %s |\n", name.c_str(), s.error().describe().c_str());
@@ -174,23 +199,32 @@ int main(int argc, char** argv) {
       }
       std::string cut = s->sector.empty() ? "-" : std::to_string(s->cut_edges);
       if (!s->sector.empty() && exp.optimum >= 0 && s->cut_edges != exp.optimum)
-        cut += " (" + std::string(s->cut_edges > exp.optimum ? "+" : "") + std::to_string(s->cut_edges - exp.optimum) + ")";
-      std::printf("| %s | %zu | %zu | %d | %s | %s | %s | %d | %s | %d | %.1f |\n", name.c_str(), p.weight.size(),
-                  p.edges.size(), p.k, status_name(s->status), verdict.c_str(), cut.c_str(), exp.optimum,
-                  gap_text(*s).c_str(), s->lower_bound, s->seconds);
+        cut += " (" + std::string(s->cut_edges > exp.optimum ? "+" : "") +
+               std::to_string(s->cut_edges - exp.optimum) + ")";
+      std::printf("| %s | %zu | %zu | %d | %s | %s | %s | %d | %s | %d | %.1f |\n", name.c_str(),
+                  p.weight.size(), p.edges.size(), p.k, status_name(s->status), verdict.c_str(),
+                  cut.c_str(), exp.optimum, gap_text(*s).c_str(), s->lower_bound, s->seconds);
       std::fflush(stdout);
     }
   }
+  std::printf("load average after: %s\n", load_average().c_str());
   if (!growth) return 0;
   Options g_options = options;
   g_options.time_limit = std::chrono::milliseconds(static_cast<long long>(growth_limit * 1000));
-  std::printf("\nGrowth: generated planar graphs (greedy planar, log-normal weights), deviation 0.05 (±2.5 %%), "
-              "time limit %.0f s; time to the final status (s) and status (o optimal, f feasible with gap)\n",
-              growth_limit);
-  std::printf("| units | k=2 | k=3 | k=4 | k=6 |\n|---|---|---|---|---|\n");
-  for (int n : {100, 300, 500, 900}) {
+  std::printf(
+      "\nGrowth: generated planar graphs (greedy planar, log-normal weights), deviation 0.05 (±2.5 "
+      "%%), "
+      "time limit %.0f s; time to the final status (s) and status (o optimal, f feasible with "
+      "gap)\n",
+      growth_limit);
+  std::printf("| units |");
+  for (int k : growth_k) std::printf(" k=%d |", k);
+  std::printf("\n|---|");
+  for (std::size_t i = 0; i < growth_k.size(); ++i) std::printf("---|");
+  std::printf("\n");
+  for (int n : growth_n) {
     std::printf("| %d |", n);
-    for (int k : {2, 3, 4, 6}) {
+    for (int k : growth_k) {
       const auto p = planar(n, k, 1000 + n + k);
       auto s = solve(p, g_options);
       if (!s) {
@@ -198,13 +232,19 @@ int main(int argc, char** argv) {
         continue;
       }
       const bool ok = s->sector.empty() || check(p, s->sector);
-      std::printf(" %.1f %s%s%s |", s->seconds,
-                  s->status == SolveStatus::optimal ? "o" : s->status == SolveStatus::feasible ? "f" : status_name(s->status),
-                  s->status == SolveStatus::feasible ? (" " + std::to_string(s->cut_edges) + "/" + std::to_string(s->lower_bound)).c_str() : "",
-                  ok ? "" : " CHECK FAILED");
+      std::printf(
+          " %.1f %s%s%s |", s->seconds,
+          s->status == SolveStatus::optimal    ? "o"
+          : s->status == SolveStatus::feasible ? "f"
+                                               : status_name(s->status),
+          s->status == SolveStatus::feasible
+              ? (" " + std::to_string(s->cut_edges) + "/" + std::to_string(s->lower_bound)).c_str()
+              : "",
+          ok ? "" : " CHECK FAILED");
       std::fflush(stdout);
     }
     std::printf("\n");
   }
+  std::printf("load average after: %s\n", load_average().c_str());
   return 0;
 }

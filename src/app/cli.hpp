@@ -17,5 +17,6 @@ void add_aci_commands(CLI::App& root);        // cli_aci.cpp: aci schedule
 void add_coverage_commands(CLI::App& root);   // cli_coverage.cpp: coverage ...
 void add_rpps_commands(CLI::App& root);       // cli_rpps.cpp: import rpps, demo rpps, rpps snapshots
 void add_registry_commands(CLI::App& root);   // cli_registry.cpp: registry portfolio
+void add_sectors_commands(CLI::App& root);    // cli_sectors.cpp: sectors solve
 
 }  // namespace maillage::app

@@ -12,39 +12,44 @@ Status check(const Problem& p, const std::vector<int>& sector) {
   const int n = static_cast<int>(p.weight.size());
   if (static_cast<int>(sector.size()) != n)
     return fail(ErrorCode::invalid_input,
-                "the assignment has " + std::to_string(sector.size()) + " entries for " + std::to_string(n) + " units",
+                "the assignment has " + std::to_string(sector.size()) + " entries for " +
+                    std::to_string(n) + " units",
                 "sector");
   std::vector<std::int64_t> load(std::max(0, p.k), 0);
   std::vector<int> size(std::max(0, p.k), 0);
   for (int i = 0; i < n; ++i) {
     if (sector[i] < 0 || sector[i] >= p.k)
       return fail(ErrorCode::invalid_input,
-                  "unit " + std::to_string(i) + " is in sector " + std::to_string(sector[i]) + ", outside 0.." +
-                      std::to_string(p.k - 1),
+                  "unit " + std::to_string(i) + " is in sector " + std::to_string(sector[i]) +
+                      ", outside 0.." + std::to_string(p.k - 1),
                   "sector");
     load[sector[i]] += p.weight[i];
     ++size[sector[i]];
   }
   for (int s = 0; s < p.k; ++s) {
-    if (size[s] == 0) return fail(ErrorCode::invalid_input, "sector " + std::to_string(s) + " is empty", "sector");
+    if (size[s] == 0)
+      return fail(ErrorCode::invalid_input, "sector " + std::to_string(s) + " is empty", "sector");
     if (load[s] < p.lower || load[s] > p.upper)
       return fail(ErrorCode::invalid_input,
-                  "sector " + std::to_string(s) + " has workload " + std::to_string(load[s]) + ", outside [" +
-                      std::to_string(p.lower) + ", " + std::to_string(p.upper) + "]",
+                  "sector " + std::to_string(s) + " has workload " + std::to_string(load[s]) +
+                      ", outside [" + std::to_string(p.lower) + ", " + std::to_string(p.upper) +
+                      "]",
                   "workload");
   }
   for (int i = 0; i < static_cast<int>(p.fixed.size()) && i < n; ++i)
     if (p.fixed[i] >= 0 && p.fixed[i] != sector[i])
       return fail(ErrorCode::invalid_input,
-                  "unit " + std::to_string(i) + " is fixed to sector " + std::to_string(p.fixed[i]) +
-                      " but assigned to sector " + std::to_string(sector[i]),
+                  "unit " + std::to_string(i) + " is fixed to sector " +
+                      std::to_string(p.fixed[i]) + " but assigned to sector " +
+                      std::to_string(sector[i]),
                   "fixed");
   for (std::size_t gi = 0; gi < p.together.size(); ++gi)
     for (int u : p.together[gi])
       if (u >= 0 && u < n && sector[u] != sector[p.together[gi].front()])
         return fail(ErrorCode::invalid_input,
                     "together group " + std::to_string(gi) + " is split between sectors " +
-                        std::to_string(sector[p.together[gi].front()]) + " and " + std::to_string(sector[u]),
+                        std::to_string(sector[p.together[gi].front()]) + " and " +
+                        std::to_string(sector[u]),
                     "together");
   // Connectivity: one search per sector over the edges whose ends are both in it.
   std::vector<std::vector<int>> adj(n);
@@ -73,8 +78,9 @@ Status check(const Problem& p, const std::vector<int>& sector) {
     }
     if (reached != size[s])
       return fail(ErrorCode::invalid_input,
-                  "sector " + std::to_string(s) + " is not connected (unit " + std::to_string(start) + " reaches " +
-                      std::to_string(reached) + " of its " + std::to_string(size[s]) + " units)",
+                  "sector " + std::to_string(s) + " is not connected (unit " +
+                      std::to_string(start) + " reaches " + std::to_string(reached) + " of its " +
+                      std::to_string(size[s]) + " units)",
                   "connectivity");
   }
   return {};

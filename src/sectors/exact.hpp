@@ -24,6 +24,7 @@ struct ExactResult {
 /// Runs until proven, `deadline` or `stop`. Reads and improves `best` (the cutoff of each round
 /// is best's cut); `on_bound` is called with each better proven bound.
 [[nodiscard]] ExactResult exact(const Graph& g, Incumbent& best, Clock::time_point deadline,
-                                const std::atomic<bool>& stop, const std::function<void(int)>& on_bound);
+                                const std::atomic<bool>& stop,
+                                const std::function<void(int)>& on_bound);
 
 }  // namespace maillage::sectors::detail

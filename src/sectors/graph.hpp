@@ -38,10 +38,12 @@ struct Graph {
 [[nodiscard]] std::vector<int> components(const Graph& g, int* count);
 
 /// Nodes of `sector` that are in the same component (within the sector) as `from`.
-[[nodiscard]] std::vector<int> reach_in_sector(const Graph& g, const std::vector<int>& part, int from);
+[[nodiscard]] std::vector<int> reach_in_sector(const Graph& g, const std::vector<int>& part,
+                                               int from);
 
 /// Per sector, its connected pieces (lists of nodes); a connected sector has one piece.
-[[nodiscard]] std::vector<std::vector<std::vector<int>>> pieces(const Graph& g, const std::vector<int>& part);
+[[nodiscard]] std::vector<std::vector<std::vector<int>>> pieces(const Graph& g,
+                                                                const std::vector<int>& part);
 
 /// True when every sector is non-empty and connected and every workload lies within the bounds.
 [[nodiscard]] bool feasible(const Graph& g, const std::vector<int>& part);

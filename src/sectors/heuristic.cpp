@@ -29,8 +29,10 @@ std::vector<int> fixed_home(const Graph& g, const std::vector<int>& comp) {
   for (int v = 0; v < g.n; ++v) {
     const int s = g.fixed[v];
     if (s < 0) continue;
-    if (home[s] == -1) home[s] = comp[v];
-    else if (home[s] != comp[v]) home[s] = -2;
+    if (home[s] == -1)
+      home[s] = comp[v];
+    else if (home[s] != comp[v])
+      home[s] = -2;
   }
   return home;
 }
@@ -87,8 +89,8 @@ std::int64_t violation(const Graph& g, std::int64_t load) {
 // Random region growing from one seed per sector (or the sector's fixed nodes), the lightest
 // sector growing first. Empty when it fails (a sector cut in pieces by fixed nodes, nodes no
 // sector can reach); the caller tries again.
-std::optional<std::vector<int>> grow(const Graph& g, const std::vector<int>& comp, const std::vector<int>& counts,
-                                     std::mt19937_64& rng) {
+std::optional<std::vector<int>> grow(const Graph& g, const std::vector<int>& comp,
+                                     const std::vector<int>& counts, std::mt19937_64& rng) {
   const int k = g.k;
   const auto home = fixed_home(g, comp);
   // Sectors to components: fixed sectors to their home, the others to fill the counts.
@@ -159,7 +161,8 @@ std::optional<std::vector<int>> grow(const Graph& g, const std::vector<int>& com
 
 class Annealer {
  public:
-  Annealer(const Graph& g, std::vector<int> part) : g_(g), part_(std::move(part)), load_(g.k, 0), size_(g.k, 0) {
+  Annealer(const Graph& g, std::vector<int> part)
+      : g_(g), part_(std::move(part)), load_(g.k, 0), size_(g.k, 0) {
     for (int v = 0; v < g.n; ++v) {
       load_[part_[v]] += g.weight[v];
       ++size_[part_[v]];
@@ -274,8 +277,8 @@ class Annealer {
 
 }  // namespace
 
-void anneal(const Graph& g, std::uint64_t seed, Clock::time_point deadline, const std::atomic<bool>& stop,
-            Incumbent& best, int target) {
+void anneal(const Graph& g, std::uint64_t seed, Clock::time_point deadline,
+            const std::atomic<bool>& stop, Incumbent& best, int target) {
   std::mt19937_64 rng(seed);
   int count = 0;
   const auto comp = components(g, &count);
@@ -287,7 +290,8 @@ void anneal(const Graph& g, std::uint64_t seed, Clock::time_point deadline, cons
   const std::int64_t run_length = std::max<std::int64_t>(200000, 4000LL * g.n);
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   auto done = [&] {
-    return stop.load(std::memory_order_relaxed) || Clock::now() >= deadline || (target >= 0 && best.cut() <= target);
+    return stop.load(std::memory_order_relaxed) || Clock::now() >= deadline ||
+           (target >= 0 && best.cut() >= 0 && best.cut() <= target);
   };
   int failures = 0;
   while (!done()) {
@@ -300,7 +304,8 @@ void anneal(const Graph& g, std::uint64_t seed, Clock::time_point deadline, cons
       start = grow(g, comp, counts, rng);
     }
     if (!start) {
-      if (++failures > 1000) return;  // fixed nodes the growth cannot honour: leave it to the exact model
+      if (++failures > 1000)
+        return;  // fixed nodes the growth cannot honour: leave it to the exact model
       continue;
     }
     Annealer a(g, std::move(*start));
@@ -311,8 +316,10 @@ void anneal(const Graph& g, std::uint64_t seed, Clock::time_point deadline, cons
       if ((it & 4095) == 0) {
         if (done()) return;
         // Out of bounds for a while: make it dearer; inside: relax slowly.
-        if (a.viol() > 0) penalty *= 1.1;
-        else penalty = std::max(0.3 / average, penalty / 1.02);
+        if (a.viol() > 0)
+          penalty *= 1.1;
+        else
+          penalty = std::max(0.3 / average, penalty / 1.02);
       }
       const double temperature = t0 * std::pow(t1 / t0, static_cast<double>(it) / run_length);
       if (!a.step(rng, temperature, penalty)) continue;

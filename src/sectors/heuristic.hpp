@@ -33,11 +33,12 @@ using Clock = std::chrono::steady_clock;
 /// Sector counts per graph component such that each component can hold its sectors' workloads
 /// (count * lower <= weight <= count * upper, count >= 1, total k); empty when there is none,
 /// which proves the problem infeasible. `comp` from components().
-[[nodiscard]] std::vector<int> sectors_per_component(const Graph& g, const std::vector<int>& comp, int count);
+[[nodiscard]] std::vector<int> sectors_per_component(const Graph& g, const std::vector<int>& comp,
+                                                     int count);
 
 /// Anneals until `deadline`, `stop` or (if >= 0) a cut of `target` is reached; offers every
 /// feasible partition it improves to `best`.
-void anneal(const Graph& g, std::uint64_t seed, Clock::time_point deadline, const std::atomic<bool>& stop,
-            Incumbent& best, int target = -1);
+void anneal(const Graph& g, std::uint64_t seed, Clock::time_point deadline,
+            const std::atomic<bool>& stop, Incumbent& best, int target = -1);
 
 }  // namespace maillage::sectors::detail

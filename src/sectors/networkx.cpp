@@ -8,27 +8,32 @@
 
 namespace maillage::sectors {
 
-Result<GraphFile> parse_networkx(std::string_view text, const std::string& file, const std::string& weight_field) {
+Result<GraphFile> parse_networkx(std::string_view text, const std::string& file,
+                                 const std::string& weight_field) {
   using nlohmann::json;
   const json doc = json::parse(text, nullptr, false);
   if (doc.is_discarded()) return fail_at(file, 0, "", "not valid JSON");
-  if (!doc.is_object()) return fail_at(file, 0, "", "expected a JSON object with nodes and adjacency");
+  if (!doc.is_object())
+    return fail_at(file, 0, "", "expected a JSON object with nodes and adjacency");
   const auto nodes = doc.find("nodes");
-  if (nodes == doc.end() || !nodes->is_array()) return fail_at(file, 0, "nodes", "missing or not an array");
+  if (nodes == doc.end() || !nodes->is_array())
+    return fail_at(file, 0, "nodes", "missing or not an array");
   const auto adjacency = doc.find("adjacency");
   if (adjacency == doc.end() || !adjacency->is_array())
     return fail_at(file, 0, "adjacency", "missing or not an array");
   const std::size_t n = nodes->size();
   if (n > 10'000'000) return fail_at(file, 0, "nodes", "too many nodes");
   if (adjacency->size() != n)
-    return fail_at(file, 0, "adjacency",
-                   "has " + std::to_string(adjacency->size()) + " lists for " + std::to_string(n) + " nodes");
+    return fail_at(
+        file, 0, "adjacency",
+        "has " + std::to_string(adjacency->size()) + " lists for " + std::to_string(n) + " nodes");
   GraphFile out;
   out.weight.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
     const std::string field = "nodes[" + std::to_string(i) + "]." + weight_field;
     const auto& node = (*nodes)[i];
-    if (!node.is_object()) return fail_at(file, 0, "nodes[" + std::to_string(i) + "]", "not an object");
+    if (!node.is_object())
+      return fail_at(file, 0, "nodes[" + std::to_string(i) + "]", "not an object");
     const auto w = node.find(weight_field);
     if (w == node.end()) return fail_at(file, 0, field, "missing");
     if (w->is_number_unsigned()) {
@@ -52,13 +57,16 @@ Result<GraphFile> parse_networkx(std::string_view text, const std::string& file,
     if (!list.is_array()) return fail_at(file, 0, where, "not an array");
     for (std::size_t j = 0; j < list.size(); ++j) {
       const std::string field = where + "[" + std::to_string(j) + "].id";
-      if (!list[j].is_object()) return fail_at(file, 0, where + "[" + std::to_string(j) + "]", "not an object");
+      if (!list[j].is_object())
+        return fail_at(file, 0, where + "[" + std::to_string(j) + "]", "not an object");
       const auto id = list[j].find("id");
       if (id == list[j].end()) return fail_at(file, 0, field, "missing");
       if (!id->is_number_integer()) return fail_at(file, 0, field, "not an integer");
       const auto v = id->get<std::int64_t>();
       if (v < 0 || static_cast<std::uint64_t>(v) >= n)
-        return fail_at(file, 0, field, std::to_string(v) + " is not a node index (0.." + std::to_string(n - 1) + ")");
+        return fail_at(
+            file, 0, field,
+            std::to_string(v) + " is not a node index (0.." + std::to_string(n - 1) + ")");
       const int a = static_cast<int>(i), b = static_cast<int>(v);
       if (a == b) continue;
       out.edges.emplace_back(std::min(a, b), std::max(a, b));

@@ -24,6 +24,7 @@ struct GraphFile {
                                                const std::string& weight_field = "TOTPOP");
 
 /// Reads `path` (io_error when it cannot be read) and parses it.
-[[nodiscard]] Result<GraphFile> read_networkx(const std::string& path, const std::string& weight_field = "TOTPOP");
+[[nodiscard]] Result<GraphFile> read_networkx(const std::string& path,
+                                              const std::string& weight_field = "TOTPOP");
 
 }  // namespace maillage::sectors

@@ -38,18 +38,21 @@ struct Bounds {
 [[nodiscard]] Bounds bounds_from_deviation(std::int64_t total, int k, double deviation);
 
 struct Progress {
-  int best_cut = -1;     ///< best cut of a feasible partition so far, -1: none yet
-  int lower_bound = 0;   ///< proven lower bound so far
+  int best_cut = -1;    ///< best cut of a feasible partition so far, -1: none yet
+  int lower_bound = 0;  ///< proven lower bound so far
   double seconds = 0;
-  std::string phase;     ///< e.g. "heuristic", "exact"
+  std::string phase;  ///< e.g. "heuristic", "exact"
 };
 
 struct Options {
   std::chrono::milliseconds time_limit{60000};
   int threads = 2;  ///< 1 or 2
-  /// Called from the search threads, one call at a time. Empty: none.
+  /// Called from the search threads, one call at a time, at the end of the heuristic warm-up and
+  /// at each better proven bound. Empty: none.
   std::function<void(const Progress&)> on_progress;
-  const std::atomic<bool>* cancel = nullptr;  ///< set to true to stop early (returns the best so far)
+  /// Set to true to stop early: solve() returns the best partition so far (status feasible, or
+  /// unknown if none).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 enum class SolveStatus {
@@ -61,18 +64,20 @@ enum class SolveStatus {
 
 struct Solution {
   SolveStatus status = SolveStatus::unknown;
-  std::vector<int> sector;             ///< per unit (empty unless optimal/feasible)
+  std::vector<int> sector;  ///< per unit (empty unless optimal/feasible)
   int cut_edges = 0;
   std::vector<std::int64_t> workload;  ///< per sector (empty unless optimal/feasible)
   int lower_bound = 0;                 ///< PROVEN lower bound on cut edges
   double seconds = 0;
-  /// When infeasible: the smallest deviation (as in bounds_from_deviation) for which a partition
-  /// exists, if the search found it.
+  /// When infeasible: a deviation (as in bounds_from_deviation) for which a partition exists,
+  /// that of the most balanced partition a short search with widened bounds found. It works; it
+  /// is the smallest found, not proven minimal.
   std::optional<double> smallest_feasible_deviation;
 };
 
-/// Errors (invalid_input, with the field): bad unit index, k < 1, negative weight, lower > upper,
-/// a unit in two together groups with conflicting fixed sectors, fixed size not n...
+/// Errors (invalid_input, with the field): bad unit index, k < 1, negative weight or lower bound,
+/// a unit in two together groups with conflicting fixed sectors, fixed size not n, a together
+/// group not connected by its own edges. lower > upper is not an error: it is infeasible.
 [[nodiscard]] Result<Solution> solve(const Problem& problem, const Options& options);
 
 /// The independent checker: every unit once in 0..k-1, each sector non-empty and connected,

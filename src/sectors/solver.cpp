@@ -25,7 +25,8 @@ double seconds_since(Clock::time_point start) {
 double deviation_of(const std::vector<std::int64_t>& load, std::int64_t total, int k) {
   const double mean = static_cast<double>(total) / k;
   double worst = 0;
-  for (std::int64_t l : load) worst = std::max(worst, std::abs(static_cast<double>(l) - mean) / mean);
+  for (std::int64_t l : load)
+    worst = std::max(worst, std::abs(static_cast<double>(l) - mean) / mean);
   return std::ceil(2 * worst * 1e6) / 1e6;
 }
 
@@ -35,7 +36,8 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
   const auto start = Clock::now();
   const auto deadline = start + options.time_limit;
   detail::Graph g = MAILLAGE_TRY(detail::contract(problem));
-  if (options.threads < 1) return fail(ErrorCode::invalid_input, "threads must be at least 1", "threads");
+  if (options.threads < 1)
+    return fail(ErrorCode::invalid_input, "threads must be at least 1", "threads");
   std::atomic<bool> stop{false};
   detail::Incumbent best;
   std::mutex progress_mutex;
@@ -51,7 +53,8 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
 
   int count = 0;
   const auto comp = detail::components(g, &count);
-  const bool impossible = g.n < g.k || detail::sectors_per_component(g, comp, count).empty();
+  const bool impossible =
+      g.n < g.k || g.lower > g.upper || detail::sectors_per_component(g, comp, count).empty();
   if (impossible) infeasible = proven = true;
 
   if (!impossible) {
@@ -110,8 +113,11 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
   if (out.status == SolveStatus::infeasible && g.k >= 1 && g.n >= g.k) {
     // The most balanced partition a short anneal finds with the bounds widened step by step.
     const auto left = deadline - Clock::now();
-    double deviation = 2.0 * std::max(static_cast<double>(g.upper) / (static_cast<double>(g.total) / g.k) - 1.0, 0.005);
-    for (int step = 0; step < 12 && Clock::now() < deadline && !cancelled(); ++step, deviation *= 2) {
+    double deviation =
+        2.0 *
+        std::max(static_cast<double>(g.upper) / (static_cast<double>(g.total) / g.k) - 1.0, 0.005);
+    for (int step = 0; step < 12 && Clock::now() < deadline && !cancelled();
+         ++step, deviation *= 2) {
       detail::Graph wide = g;
       const auto b = bounds_from_deviation(g.total, g.k, deviation);
       wide.lower = b.lower;
@@ -121,7 +127,11 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
       if (detail::sectors_per_component(wide, wcomp, wc).empty()) continue;
       detail::Incumbent found;
       std::atomic<bool> never{false};
-      detail::anneal(wide, 0x5eed3 + step, std::min(deadline, Clock::now() + left / 12), never, found);
+      // Stops at the first partition within the widened bounds (any cut will do).
+      const auto budget =
+          std::min<Clock::duration>(left / 12, std::chrono::milliseconds(500 + 10LL * g.n));
+      detail::anneal(wide, 0x5eed3 + step, std::min(deadline, Clock::now() + budget), never, found,
+                     static_cast<int>(wide.edges.size()) * 1000000);
       if (found.cut() >= 0) {
         std::vector<std::int64_t> load(g.k, 0);
         const auto part = found.part();

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   maillage::app::add_coverage_commands(root);
   maillage::app::add_rpps_commands(root);
   maillage::app::add_registry_commands(root);
+  maillage::app::add_sectors_commands(root);
   CLI11_PARSE(root, argc, argv);
   return 0;
 }
