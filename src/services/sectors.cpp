@@ -314,7 +314,9 @@ void Sectors::Impl::run_job(std::int64_t id, SectorModel m, SectorSettings setti
   const sectors::Problem problem = detail::problem_of(m, settings);
   sectors::Options options;
   options.time_limit = std::chrono::seconds(settings.time_limit_seconds);
-  options.threads = 1;  // two jobs may run at once on two cores
+  // Two threads even when two jobs run at once: with one, the engine anneals only briefly before
+  // its exact model, and on a département the annealing is what finds the partitions.
+  options.threads = 2;
   options.cancel = &cancel;
   options.on_progress = [this, id](const sectors::Progress& p) {
     std::lock_guard lock(mutex);

@@ -43,8 +43,8 @@ run(() => withDemoServer('sectors', async ({ base, newPage, signIn, shot }) => {
   await page.fill('#nombre-secteurs', '3');
   await page.fill('#poids-population', '1');
   await page.fill('#poids-structures', '0');
-  await page.fill('#tolerance', '20');
-  await page.fill('#duree', '20');
+  await page.fill('#tolerance', '25');
+  await page.fill('#duree', '30');
   await page.click('#calculer-secteurs');
   await page.waitForSelector('#carte-secteurs[data-calcul="termine"], #carte-secteurs[data-calcul="echec"]',
     { timeout: 120000 });
