@@ -1,5 +1,6 @@
 // HTTP request and response as plain data, independent of the HTTP library: the router, the
-// handlers and their tests only see these; src/http/server.cpp converts from/to cpp-httplib.
+// handlers and their tests only see these; src/http/server.cpp fills them from http_parser and
+// writes them back on its event loop.
 #pragma once
 
 #include <map>
