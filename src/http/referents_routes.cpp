@@ -6,8 +6,8 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
-#include "common/dates.hpp"
 #include "common/try.hpp"
+#include "http/answers.hpp"
 #include "http/feature.hpp"
 #include "services/referents.hpp"
 
@@ -32,12 +32,6 @@ std::shared_ptr<const JsonSchema> assign_schema() {
                       20)}}));
   }();
   return schema;
-}
-
-std::string french_day(const std::string& iso) {
-  if (iso.empty()) return "";
-  auto d = parse_date(iso.substr(0, 10));
-  return d ? format_date_fr(*d) : iso;
 }
 
 json assignment_json(const services::ReferentAssignment& a) {
@@ -82,17 +76,11 @@ json directory_json(const services::ReferentDirectory& d) {
               {"modifiable", d.may_edit}};
 }
 
-Response json_answer(const json& body, int status = 200) {
-  Response r = Response::json(body.dump(-1, ' ', false, json::error_handler_t::replace), status);
-  r.set_header("Cache-Control", "no-store");
-  return r;
-}
-
+// The service's field names are the API's French ones.
 Error at_path(Error e) {
   if (e.field == "user") e.field = "compte";
   if (e.field == "area_kind") e.field = "zone";
-  if (!e.field.empty() && e.field[0] != '$') e.field = "$." + e.field;
-  return e;
+  return at_json_path(std::move(e));
 }
 
 class ReferentsFeature final : public Feature {
@@ -132,7 +120,7 @@ class ReferentsFeature final : public Feature {
   Result<Response> api_directory(const RequestContext& ctx) {
     services::Referents* r = &referents_;
     auto d = MAILLAGE_TRY(r->directory(*ctx.principal(), ctx.request.param("dep")));
-    return json_answer(directory_json(d));
+    return json_no_store(directory_json(d));
   }
 
   Result<Response> api_assign(const RequestContext& ctx) {
@@ -148,7 +136,7 @@ class ReferentsFeature final : public Feature {
       return tl::unexpected(at_path(st.error()));
     }
     auto d = MAILLAGE_TRY(r->directory(*ctx.principal(), dep));
-    return json_answer(directory_json(d), 201);
+    return json_no_store(directory_json(d), 201);
   }
 
   Result<Response> api_retire(const RequestContext& ctx) {
@@ -162,7 +150,7 @@ class ReferentsFeature final : public Feature {
     const std::string& dep = ctx.request.param("dep");
     MAILLAGE_CHECK(r->retire(*ctx.principal(), dep, user, ctx.request.param("zone"),
                              ctx.request.param("code")));
-    return json_answer(directory_json(MAILLAGE_TRY(r->directory(*ctx.principal(), dep))));
+    return json_no_store(directory_json(MAILLAGE_TRY(r->directory(*ctx.principal(), dep))));
   }
 
   Result<Response> page_directory(const RequestContext& ctx) {

@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/csv.hpp"
-#include "common/dates.hpp"
 #include "common/try.hpp"
+#include "http/answers.hpp"
 #include "http/feature.hpp"
 #include "http/sectors_json.hpp"
 #include "services/sectors.hpp"
@@ -109,24 +109,6 @@ std::map<std::string, int> assignment_of(const json& body) {
   return out;
 }
 
-// "2026-12-06T20:24:01.874Z" -> "6 décembre 2026".
-std::string french_day(const std::string& timestamp) {
-  auto d = parse_date(timestamp.substr(0, 10));
-  return d ? format_date_fr(*d) : timestamp;
-}
-
-// Errors about a body field point at its JSON path, as the schema's own errors do.
-Error at_path(Error e) {
-  if (!e.field.empty() && e.field[0] != '$') e.field = "$." + e.field;
-  return e;
-}
-
-Response json_answer(const json& body, int status = 200) {
-  Response r = Response::json(body.dump(-1, ' ', false, json::error_handler_t::replace), status);
-  r.set_header("Cache-Control", "no-store");
-  return r;
-}
-
 class SectorsFeature final : public Feature {
  public:
   explicit SectorsFeature(const Site& site) : site_(site), sectors_(site.services.sectors) {}
@@ -183,7 +165,7 @@ class SectorsFeature final : public Feature {
   Result<Response> api_workspace(const RequestContext& ctx) {
     services::Sectors* s = &sectors_;
     auto w = MAILLAGE_TRY(s->workspace(*ctx.principal(), ctx.request.param("dep")));
-    return json_answer(sector_workspace_json(w));
+    return json_no_store(sector_workspace_json(w));
   }
 
   Result<Response> api_version(const RequestContext& ctx) {
@@ -196,16 +178,16 @@ class SectorsFeature final : public Feature {
     }
     services::Sectors* s = &sectors_;
     auto p = MAILLAGE_TRY(s->plan(*ctx.principal(), ctx.request.param("dep"), version));
-    return json_answer(sector_plan_json(p));
+    return json_no_store(sector_plan_json(p));
   }
 
   Result<Response> api_start(const RequestContext& ctx) {
     auto body = MAILLAGE_TRY(read_json_body(ctx.request, *job_schema()));
     services::Sectors* s = &sectors_;
     auto id = s->start(*ctx.principal(), settings_of(ctx.request.param("dep"), body));
-    if (!id) return tl::unexpected(at_path(id.error()));
+    if (!id) return tl::unexpected(at_json_path(id.error()));
     Response r =
-        json_answer(json{{"id", *id}, {"url", fmt::format("/api/v1/sector-jobs/{}", *id)}}, 202);
+        json_no_store(json{{"id", *id}, {"url", fmt::format("/api/v1/sector-jobs/{}", *id)}}, 202);
     r.set_header("Location", fmt::format("/api/v1/sector-jobs/{}", *id));
     return r;
   }
@@ -218,7 +200,7 @@ class SectorsFeature final : public Feature {
       return fail(ErrorCode::not_found, fmt::format("Calcul « {} » inconnu.", text), "id");
     }
     services::Sectors* s = &sectors_;
-    return json_answer(sector_job_json(MAILLAGE_TRY(s->job(*ctx.principal(), id))));
+    return json_no_store(sector_job_json(MAILLAGE_TRY(s->job(*ctx.principal(), id))));
   }
 
   Result<Response> api_evaluate(const RequestContext& ctx) {
@@ -226,8 +208,8 @@ class SectorsFeature final : public Feature {
     services::Sectors* s = &sectors_;
     auto ev = s->evaluate(*ctx.principal(), settings_of(ctx.request.param("dep"), body),
                           assignment_of(body));
-    if (!ev) return tl::unexpected(at_path(ev.error()));
-    return json_answer(sector_evaluation_json(*ev));
+    if (!ev) return tl::unexpected(at_json_path(ev.error()));
+    return json_no_store(sector_evaluation_json(*ev));
   }
 
   Result<Response> api_save(const RequestContext& ctx) {
@@ -245,8 +227,8 @@ class SectorsFeature final : public Feature {
     in.note = body.value("note", std::string());
     services::Sectors* s = &sectors_;
     auto p = s->save(*ctx.principal(), in);
-    if (!p) return tl::unexpected(at_path(p.error()));
-    return json_answer(sector_plan_json(*p), 201);
+    if (!p) return tl::unexpected(at_json_path(p.error()));
+    return json_no_store(sector_plan_json(*p), 201);
   }
 
   Result<Response> api_csv(const RequestContext& ctx) {

@@ -13,6 +13,7 @@
 
 #include "common/french.hpp"
 #include "common/try.hpp"
+#include "http/answers.hpp"
 #include "http/feature.hpp"
 #include "http/territory_json.hpp"
 #include "services/territory.hpp"
@@ -84,12 +85,6 @@ std::string french_percent(double v) {
   std::string s = fmt::format("{:.1f}", v);
   std::replace(s.begin(), s.end(), '.', ',');
   return s;
-}
-
-Response json_answer(const json& body, int status = 200) {
-  Response r = Response::json(body.dump(-1, ' ', false, json::error_handler_t::replace), status);
-  r.set_header("Cache-Control", "no-store");
-  return r;
 }
 
 class TerritoryFeature final : public Feature {
@@ -172,7 +167,7 @@ class TerritoryFeature final : public Feature {
     auto v = MAILLAGE_TRY(svc->get(*ctx.principal(), id, outline));
     json body = territory_json(site_.ref, v);
     body["modifiable"] = svc->can_edit(*ctx.principal(), v.structure);
-    return json_answer(body);
+    return json_no_store(body);
   }
 
   Result<Response> api_put(const RequestContext& ctx) {
@@ -186,7 +181,7 @@ class TerritoryFeature final : public Feature {
       if (e.field.rfind("communes", 0) == 0 || e.field == "version") e.field = "$." + e.field;
       return tl::unexpected(e);
     }
-    return json_answer(territory_json(site_.ref, *v));
+    return json_no_store(territory_json(site_.ref, *v));
   }
 
   Result<Response> api_export(const RequestContext& ctx) {
@@ -207,7 +202,7 @@ class TerritoryFeature final : public Feature {
     services::Territories* svc = &territories_;
     auto p = MAILLAGE_TRY(svc->preview_csv(*ctx.principal(), id, body["fichier"].get<std::string>(),
                                            body["contenu"].get<std::string>()));
-    return json_answer(territory_preview_json(site_.ref, p));
+    return json_no_store(territory_preview_json(site_.ref, p));
   }
 
   Result<Response> api_confirm(const RequestContext& ctx) {
@@ -216,7 +211,7 @@ class TerritoryFeature final : public Feature {
     services::Territories* svc = &territories_;
     auto v = MAILLAGE_TRY(svc->confirm_csv(*ctx.principal(), id, ctx.request.param("jeton"),
                                            body["version"].get<std::int64_t>()));
-    return json_answer(territory_json(site_.ref, v));
+    return json_no_store(territory_json(site_.ref, v));
   }
 
   Result<Response> api_coverage(const RequestContext& ctx) {
@@ -225,13 +220,13 @@ class TerritoryFeature final : public Feature {
         *ctx.principal(), ctx.request.query_value("niveau").value_or(""),
         ctx.request.query_value("code").value_or(""), ctx.request.query_value("etape").value_or(""),
         ctx.request.query_value("propositions").value_or("0") == "1"));
-    return json_answer(coverage_json(c));
+    return json_no_store(coverage_json(c));
   }
 
   Result<Response> api_observatory(const RequestContext& ctx) {
     services::Territories* svc = &territories_;
     auto o = MAILLAGE_TRY(svc->observatory(*ctx.principal()));
-    return json_answer(observatory_json(o));
+    return json_no_store(observatory_json(o));
   }
 
   Result<Response> page_coverage(const RequestContext& ctx) {

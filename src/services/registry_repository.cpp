@@ -224,6 +224,19 @@ Result<std::map<std::int64_t, std::vector<std::string>>> RegistryRepository::ter
   return out;
 }
 
+namespace {
+
+std::vector<ReferentAreaRow> area_rows(const store::Rows& rows) {
+  std::vector<ReferentAreaRow> out;
+  for (NamedRow r : rows.each()) {
+    out.push_back(
+        {r.integer("user_id"), r.text("area_kind"), r.text("code"), r.text("label"), user_of(r)});
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<std::vector<ReferentAreaRow>> RegistryRepository::referent_areas(
     const std::string& departement) const {
   auto rows = MAILLAGE_TRY(db_->query(
@@ -232,12 +245,7 @@ Result<std::vector<ReferentAreaRow>> RegistryRepository::referent_areas(
       "FROM referent_areas a JOIN users u ON u.id = a.user_id "
       "WHERE a.departement = $1 AND u.active = 1 ORDER BY u.login, a.area_kind, a.code",
       {departement}));
-  std::vector<ReferentAreaRow> out;
-  for (NamedRow r : rows.each()) {
-    out.push_back(
-        {r.integer("user_id"), r.text("area_kind"), r.text("code"), r.text("label"), user_of(r)});
-  }
-  return out;
+  return area_rows(rows);
 }
 
 Result<std::vector<ReferentAreaRow>> RegistryRepository::sector_areas(
@@ -252,12 +260,7 @@ Result<std::vector<ReferentAreaRow>> RegistryRepository::sector_areas(
       "WHERE p.departement = $1 AND p.version = (SELECT MAX(version) FROM sector_plans "
       "WHERE departement = $1) ORDER BY c.commune, area_kind, u.login",
       {departement}));
-  std::vector<ReferentAreaRow> out;
-  for (NamedRow r : rows.each()) {
-    out.push_back(
-        {r.integer("user_id"), r.text("area_kind"), r.text("code"), r.text("label"), user_of(r)});
-  }
-  return out;
+  return area_rows(rows);
 }
 
 Result<std::vector<Referent>> RegistryRepository::departement_rocs(

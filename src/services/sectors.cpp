@@ -193,8 +193,10 @@ struct Sectors::Impl {
     }
   }
 
+  // The plan and, in `model_out` when given, the model it was evaluated on (its own mix).
   [[nodiscard]] Result<std::optional<SectorPlan>> load_plan(
-      const std::string& dep, std::optional<std::int64_t> version) const {
+      const std::string& dep, std::optional<std::int64_t> version,
+      std::optional<SectorModel>* model_out = nullptr) const {
     const auto r = repo();
     auto row = MAILLAGE_TRY(r.plan(dep, version));
     if (!row) return std::optional<SectorPlan>{};
@@ -221,6 +223,7 @@ struct Sectors::Impl {
     }
     p.evaluation = detail::evaluate(m, p.settings, assignment);
     name_sectors(p.evaluation, MAILLAGE_TRY(r.sectors(row->id)));
+    if (model_out != nullptr) *model_out = std::move(m);
     return std::optional<SectorPlan>{std::move(p)};
   }
 
@@ -254,10 +257,12 @@ Result<SectorWorkspace> Sectors::workspace(const Principal& who, const std::stri
   SectorWorkspace w;
   w.departement = departement;
   w.departement_name = impl_->ref->departement(departement)->nom;
-  w.plan = MAILLAGE_TRY(impl_->load_plan(departement, std::nullopt));
+  std::optional<SectorModel> m;
+  w.plan = MAILLAGE_TRY(impl_->load_plan(departement, std::nullopt, &m));
   w.mix = mix ? *mix : w.plan ? w.plan->settings.mix : WorkloadMix{};
-  auto m = MAILLAGE_TRY(impl_->model(departement, w.mix));
-  w.units = std::move(m.units);
+  // The plan's model serves unless another mix is asked for.
+  if (!m || mix) m = MAILLAGE_TRY(impl_->model(departement, w.mix));
+  w.units = std::move(m->units);
   for (const auto& u : w.units) w.total_population += u.population;
   const auto r = impl_->repo();
   for (const auto& p : MAILLAGE_TRY(r.plans(departement))) {

@@ -10,6 +10,7 @@
 #include "services/registry.hpp"
 #include "store/database.hpp"
 #include "store/test_databases.hpp"
+#include "user_fixture.hpp"
 
 namespace maillage::services {
 namespace {
@@ -45,27 +46,7 @@ class ReferentsTest : public ::testing::TestWithParam<Backend> {
 
   std::int64_t make_user(const std::string& login, const std::string& name, const std::string& role,
                          const std::string& dep, const std::string& region) {
-    std::int64_t id = 0;
-    EXPECT_TRUE(db_->transact([&](store::Tx& tx) -> Status {
-      auto r = tx.query(
-          "INSERT INTO users (login, display_name, password_hash, role, created_at, updated_at) "
-          "VALUES ($1, $2, 'x', $3, 'T', 'T') RETURNING id",
-          {login, name, role});
-      if (!r) return tl::unexpected(r.error());
-      id = r->rows.at(0).integer(0);
-      if (!dep.empty()) {
-        auto d = tx.exec("INSERT INTO user_departements (user_id, departement) VALUES ($1, $2)",
-                         {id, dep});
-        if (!d) return tl::unexpected(d.error());
-      }
-      if (!region.empty()) {
-        auto g =
-            tx.exec("INSERT INTO user_regions (user_id, region) VALUES ($1, $2)", {id, region});
-        if (!g) return tl::unexpected(g.error());
-      }
-      return {};
-    }));
-    return id;
+    return testing::insert_user(*db_, login, name, role, dep, region);
   }
 
   Status assign(std::int64_t user, const std::string& fonction, const std::string& kind,

@@ -14,6 +14,7 @@
 #include "services/sectors_model.hpp"
 #include "store/database.hpp"
 #include "store/test_databases.hpp"
+#include "user_fixture.hpp"
 
 namespace maillage::services {
 namespace {
@@ -43,22 +44,7 @@ class SectorsTest : public ::testing::TestWithParam<Backend> {
 
   std::int64_t make_user(const std::string& login, const std::string& name, const std::string& role,
                          const std::string& dep) {
-    std::int64_t id = 0;
-    EXPECT_TRUE(db_->transact([&](store::Tx& tx) -> Status {
-      auto r = tx.query(
-          "INSERT INTO users (login, display_name, password_hash, role, created_at, updated_at) "
-          "VALUES ($1, $2, 'x', $3, 'T', 'T') RETURNING id",
-          {login, name, role});
-      if (!r) return tl::unexpected(r.error());
-      id = r->rows.at(0).integer(0);
-      if (!dep.empty()) {
-        auto d = tx.exec("INSERT INTO user_departements (user_id, departement) VALUES ($1, $2)",
-                         {id, dep});
-        if (!d) return tl::unexpected(d.error());
-      }
-      return {};
-    }));
-    return id;
+    return testing::insert_user(*db_, login, name, role, dep);
   }
 
   std::int64_t make_structure(const std::string& name, const std::string& kind,
