@@ -365,8 +365,11 @@ Result<DemoLines> load_registry_demo(store::Database& db, const geo::Referentiel
       for (const auto& step : d.steps) {
         auto s = reg->get_structure(admin, id);
         if (!s) return tl::unexpected(s.error());
-        auto t = reg->transition(signer, id, s->version, step.event,
-                                 days_before(today, step.days_ago), "", today);
+        // The demo structures existed before Maillage: their past is taken over (reprise de
+        // l'historique), which also records "ACI signé" for the MSP whose contracts the demo
+        // does not enter.
+        auto t = reg->record_past_step(admin, id, s->version, step.event,
+                                       days_before(today, step.days_ago), today);
         if (!t) {
           Error e = t.error();
           e.message = fmt::format("démo « {} », étape {} : {}", d.name, step.event, e.message);

@@ -71,6 +71,10 @@ class AciFeature final : public Feature {
   // Pages (aci_pages.cpp).
   Result<Response> page(const std::string& name, nlohmann::json data, const RequestContext& ctx);
   Result<Response> page_list(const RequestContext& ctx);
+  Result<Response> page_new_contract(const RequestContext& ctx);
+  Result<Response> page_create_contract(const RequestContext& ctx);
+  Result<Response> contract_form(const RequestContext& ctx, std::int64_t structure_id,
+                                 const services::AciContractForm* typed, const Error* error);
   Result<Response> page_contract(const RequestContext& ctx);
   Result<Response> page_schedule(const RequestContext& ctx);
   Result<Response> page_indicators(const RequestContext& ctx);

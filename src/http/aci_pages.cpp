@@ -3,6 +3,8 @@
 // plus a few page fields. Routes in aci_routes.cpp.
 #include <fmt/format.h>
 
+#include "common/dates.hpp"
+#include "common/error_catalogue.hpp"
 #include "common/try.hpp"
 #include "http/aci_feature.hpp"
 #include "http/aci_json.hpp"
@@ -34,11 +36,158 @@ Result<Response> AciFeature::page(const std::string& name, json data, const Requ
 }
 
 Result<Response> AciFeature::page_list(const RequestContext& ctx) {
-  auto r = MAILLAGE_TRY(aci_.list_contracts(*ctx.principal()));
+  const auto& who = *ctx.principal();
+  auto r = MAILLAGE_TRY(aci_.list_contracts(who));
   json data = aci_json::contracts(r);
   data["titre"] = "Contrats ACI";
   data["vide"] = r.empty();
+  data["peut_creer"] = who.role == services::Role::roc || who.role == services::Role::admin;
+  if (auto m = ctx.request.query_value("message")) data["message"] = *m;
   return page("aci_contrats", std::move(data), ctx);
+}
+
+namespace {
+
+std::string form_value(const Params& form, const char* name) {
+  auto it = form.find(name);
+  return it == form.end() ? std::string() : it->second;
+}
+
+}  // namespace
+
+// The contract form for one structure (proposal from the service), with what the user typed and
+// the error next to its field when a creation was refused.
+Result<Response> AciFeature::contract_form(const RequestContext& ctx, std::int64_t structure_id,
+                                           const services::AciContractForm* typed,
+                                           const Error* error) {
+  auto p = MAILLAGE_TRY(aci_.propose_contract(*ctx.principal(), structure_id));
+  auto chosen_mission = [&](const std::string& id) {
+    return typed != nullptr &&
+           std::find(typed->missions.begin(), typed->missions.end(), id) != typed->missions.end();
+  };
+  auto start_of = [&](const std::string& id) {
+    if (typed == nullptr) return std::string();
+    for (const auto& [m, d] : typed->starts) {
+      if (m == id) return d;
+    }
+    return std::string();
+  };
+  json accords = json::array();
+  json avenants = json::array();
+  json missions = json::array();
+  json sizes = json::array();
+  // Every accord version may be the one signed (a contract of 2026 is signed under the accord
+  // as amended); the latest is proposed. Its missions and size classes fill the form.
+  const std::string accord =
+      typed ? typed->accord : (p.accords.empty() ? std::string() : p.accords.back().id);
+  const std::string size = typed ? typed->size_class : p.size_class;
+  for (const auto& a : p.accords) {
+    accords.push_back({{"id", a.id}, {"titre", a.title}, {"choisi", accord == a.id}});
+    if (!a.extends.empty()) {
+      avenants.push_back({{"id", a.id},
+                          {"titre", a.title},
+                          {"choisi", typed != nullptr && typed->avenant == a.id}});
+    }
+    if (a.id != accord) continue;
+    for (const auto& m : a.missions) {
+      missions.push_back({{"id", m.id},
+                          {"libelle", m.label},
+                          {"socle", m.socle},
+                          {"choisie", m.socle || chosen_mission(m.id)},
+                          {"debut", start_of(m.id)}});
+    }
+    for (const auto& [id, label] : a.size_classes) {
+      sizes.push_back({{"id", id}, {"libelle", label}, {"choisie", id == size}});
+    }
+  }
+  const bool has_avenants = !avenants.empty();
+  json values{{"reference", typed ? typed->reference : p.reference},
+              {"signature", typed ? typed->signature : std::string()},
+              {"population", typed ? typed->population : (p.population > 0
+                                                              ? std::to_string(p.population)
+                                                              : std::string())},
+              {"avenant_from", typed ? typed->avenant_from : std::string()},
+              {"cpam", typed ? typed->cpam : p.cpam},
+              {"ars", typed ? typed->ars : p.ars},
+              {"patients", typed ? typed->patients : std::string()}};
+  json data{{"titre", "Nouveau contrat ACI — " + p.name},
+            {"structure", {{"id", p.structure_id},
+                           {"nom", p.name},
+                           {"type", p.kind},
+                           {"departement", p.departement},
+                           {"etape", p.stage_label}}},
+            {"refus", p.refusal},
+            {"cpts", p.kind == "CPTS"},
+            {"communes", p.communes.size()},
+            {"taille_proposee", p.size_class},
+            {"base_taille", p.size_class_basis},
+            {"accords", std::move(accords)},
+            {"avenants", std::move(avenants)},
+            {"a_avenants", has_avenants},
+            {"missions", std::move(missions)},
+            {"tailles", std::move(sizes)},
+            {"valeurs", std::move(values)},
+            {"aujourdhui", format_date(today_utc())}};
+  if (error != nullptr) {
+    data["erreur"] = error->message;
+    if (!error->field.empty()) data["erreurs"][error->field] = error->message;
+  }
+  auto html = MAILLAGE_TRY(site_.render_page("aci_contrat_nouveau", nullify_empty(std::move(data)), ctx));
+  Response r = Response::html(std::move(html), error != nullptr ? error_info(error->code).http_status : 200);
+  r.set_header("Cache-Control", "no-store");
+  return r;
+}
+
+Result<Response> AciFeature::page_new_contract(const RequestContext& ctx) {
+  if (auto s = ctx.request.query_value("structure")) {
+    auto id = MAILLAGE_TRY(parse_id(*s, "structure"));
+    return contract_form(ctx, id, nullptr, nullptr);
+  }
+  // No structure chosen: the structures whose contract can be created now.
+  json rows = json::array();
+  for (const auto& c : MAILLAGE_TRY(aci_.contract_candidates(*ctx.principal()))) {
+    rows.push_back({{"id", c.structure_id},
+                    {"nom", c.name},
+                    {"type", c.kind},
+                    {"departement", c.departement},
+                    {"etape", c.stage_label}});
+  }
+  json data{{"titre", "Nouveau contrat ACI"}, {"candidats", rows}, {"a_candidats", !rows.empty()}};
+  return page("aci_contrat_choix", std::move(data), ctx);
+}
+
+Result<Response> AciFeature::page_create_contract(const RequestContext& ctx) {
+  Params form = ctx.request.form();
+  auto id = MAILLAGE_TRY(parse_id(form_value(form, "structure"), "structure"));
+  services::AciContractForm f;
+  f.structure_id = id;
+  f.reference = form_value(form, "reference");
+  f.accord = form_value(form, "accord");
+  f.signature = form_value(form, "signature");
+  f.size_class = form_value(form, "size_class");
+  f.population = form_value(form, "population");
+  f.avenant = form_value(form, "avenant");
+  f.avenant_from = form_value(form, "avenant_from");
+  f.cpam = form_value(form, "cpam");
+  f.ars = form_value(form, "ars");
+  f.patients = form_value(form, "patients");
+  auto [first, last] = form.equal_range("mission");
+  for (auto it = first; it != last; ++it) f.missions.push_back(it->second);
+  for (const auto& [k, v] : form) {
+    if (k.rfind("debut_", 0) == 0 && !v.empty()) f.starts.emplace_back(k.substr(6), v);
+  }
+  auto created = aci_.create_contract_from_form(*ctx.principal(), f);
+  if (!created) {
+    // Refusals the user can correct come back on the form, with what they typed.
+    const auto code = created.error().code;
+    if (code == ErrorCode::forbidden || code == ErrorCode::not_found) {
+      return tl::unexpected(created.error());
+    }
+    return contract_form(ctx, id, &f, &created.error());
+  }
+  return Response::redirect(fmt::format("/aci/contrats/{}?message={}", *created,
+                                        url_encode("Contrat enregistré ; la structure est à "
+                                                   "l'étape « ACI signé ».")));
 }
 
 Result<Response> AciFeature::page_contract(const RequestContext& ctx) {
@@ -47,6 +196,7 @@ Result<Response> AciFeature::page_contract(const RequestContext& ctx) {
   json data = aci_json::contract(r);
   data["titre"] = "Contrat " + r.summary.reference;
   data["document_text"] = data["document"].dump(2, ' ', false, json::error_handler_t::replace);
+  if (auto m = ctx.request.query_value("message")) data["message"] = *m;
   return page("aci_contrat", std::move(data), ctx);
 }
 

@@ -218,6 +218,13 @@ void AciFeature::add_routes(RouteTable& table) {
 
   table.add("GET", "/aci", signed_in, RouteKind::page, bind(&AciFeature::page_list),
             "Page : contrats ACI");
+  // Before /aci/contrats/{id}: the first matching route wins.
+  table
+      .add("GET", "/aci/contrats/nouveau", AccessRule::only(kContractWriters), RouteKind::page,
+           bind(&AciFeature::page_new_contract), "Page : créer un contrat ACI")
+      .query = {{"structure", "Structure du contrat", false, true}};
+  table.add("POST", "/aci/contrats/nouveau", AccessRule::only(kContractWriters), RouteKind::page,
+            bind(&AciFeature::page_create_contract), "Formulaire : créer un contrat ACI");
   table.add("GET", "/aci/contrats/{id}", signed_in, RouteKind::page,
             bind(&AciFeature::page_contract), "Page : contrat");
   table.add("GET", "/aci/contrats/{id}/echeancier", signed_in, RouteKind::page,

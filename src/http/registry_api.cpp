@@ -143,7 +143,10 @@ Result<Response> RegistryFeature::api_get(const RequestContext& ctx) {
     t.push_back({{"evenement", m.event},
                  {"libelle", m.label},
                  {"vers", m.to},
-                 {"vers_libelle", m.to_label}});
+                 {"vers_libelle", m.to_label},
+                 {"peut_enregistrer", m.may_record && !m.via_contract},
+                 {"par_contrat_aci", m.via_contract},
+                 {"decide_par", m.decided_by_label}});
   }
   out["transitions_possibles"] = std::move(t);
   out["territoire"] = communes;

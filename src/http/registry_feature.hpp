@@ -82,6 +82,16 @@ class RegistryFeature final : public Feature {
   Result<Response> page_transition(const RequestContext& ctx);
   Result<Response> page_notes(const RequestContext& ctx);
   Result<Response> page_who_is_my_roc(const RequestContext& ctx);
+  // Structure forms (registry_forms.cpp): creation with a starting stage and the duplicates
+  // warning, edit with the version read.
+  Result<Response> page_new_structure(const RequestContext& ctx);
+  Result<Response> page_create_structure(const RequestContext& ctx);
+  Result<Response> page_edit_structure(const RequestContext& ctx);
+  Result<Response> page_update_structure(const RequestContext& ctx);
+  Result<Response> structure_form(const RequestContext& ctx, registry_http::json data,
+                                  const Error* error, int status);
+  /// The type and starting-stage choices of the form, the typed ones selected.
+  [[nodiscard]] registry_http::json add_choices(registry_http::json data) const;
 
   Result<services::Portfolio> portfolio_of(const RequestContext& ctx, const std::string& dep);
   /// The portfolio page's table rows and pipeline boxes.

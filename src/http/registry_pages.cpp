@@ -158,6 +158,8 @@ Result<Response> RegistryFeature::page_portfolio(const RequestContext& ctx) {
       {"plusieurs_departements", several_departements},
       {"mon_secteur", sector == "mien"},
       {"suit_des_structures", ctx.principal()->role == services::Role::roc},
+      {"peut_creer", ctx.principal()->role == Role::roc || ctx.principal()->role == Role::ars ||
+                         ctx.principal()->role == Role::admin},
       {"export_csv", fmt::format("/api/v1/departements/{}/portfolio.csv{}", p.departement, query)},
       {"export_xlsx",
        fmt::format("/api/v1/departements/{}/portfolio.xlsx{}", p.departement, query)}};
@@ -181,16 +183,38 @@ json history_rows(const std::vector<services::HistoryEntry>& hist) {
   return history;
 }
 
-json transition_buttons(const std::vector<services::AllowedTransition>& moves) {
+// The moves from the current stage: buttons for those this user decides, each with the sentence
+// its confirmation shows, and the others with who decides them (or how they are recorded).
+json transition_buttons(const std::vector<services::AllowedTransition>& moves,
+                        const services::Structure& s, const std::string& definite) {
   json buttons = json::array();
   for (const auto& m : moves) {
+    if (!m.may_record || m.via_contract) continue;
+    std::string consequence = fmt::format("{} passera de l'étape « {} » à l'étape « {} » à la date "
+                                          "choisie.",
+                                          definite, s.stage_label, m.to_label);
+    if (m.terminal) consequence += " Cette étape est définitive.";
+    consequence[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(consequence[0])));
     buttons.push_back({{"evenement", m.event},
                        {"libelle", m.label},
                        {"vers", m.to_label},
-                       {"terminal", m.to == "abandonne" || m.to == "dissous" ||
-                                        m.to == "abandonnee" || m.to == "fermee"}});
+                       {"consequence", consequence},
+                       {"terminal", m.terminal}});
   }
   return buttons;
+}
+
+json other_moves(const std::vector<services::AllowedTransition>& moves, std::int64_t structure_id) {
+  json out = json::array();
+  for (const auto& m : moves) {
+    if (m.may_record && !m.via_contract) continue;
+    out.push_back({{"libelle", m.label},
+                   {"vers", m.to_label},
+                   {"par_contrat", m.via_contract},
+                   {"lien_contrat", fmt::format("/aci/contrats/nouveau?structure={}", structure_id)},
+                   {"decide_par", m.decided_by_label}});
+  }
+  return out;
 }
 
 json document_rows(const std::vector<services::DocumentInfo>& docs) {
@@ -240,6 +264,11 @@ Result<Response> RegistryFeature::page_structure(const RequestContext& ctx) {
   if (const auto* c = site_.ref.commune(s.commune))
     commune = fmt::format("{} ({})", c->nom, c->code);
   const auto* dep = site_.ref.departement(s.departement);
+  const auto* lc = r->lifecycle_of(s.kind);
+  json buttons = transition_buttons(moves, s, lc ? lc->definite : "la structure");
+  json others = other_moves(moves, s.id);
+  const bool has_buttons = !buttons.empty();
+  const bool has_others = !others.empty();
   json data{{"titre", s.name},
             {"structure", structure_json(s)},
             {"departement_nom", dep ? dep->nom : s.departement},
@@ -247,8 +276,10 @@ Result<Response> RegistryFeature::page_structure(const RequestContext& ctx) {
             {"depuis", s.stage_since ? registry::format_date_fr(*s.stage_since) : ""},
             {"historique", history_rows(hist)},
             {"a_historique", !hist.empty()},
-            {"transitions", transition_buttons(moves)},
-            {"a_transitions", !moves.empty()},
+            {"transitions", std::move(buttons)},
+            {"a_transitions", has_buttons},
+            {"autres_etapes", std::move(others)},
+            {"a_autres_etapes", has_others},
             {"aujourdhui", registry::format_date(today_utc())},
             {"documents", document_rows(docs)},
             {"a_documents", !docs.empty()},

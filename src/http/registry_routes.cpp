@@ -76,6 +76,10 @@ void RegistryFeature::add_routes(RouteTable& table) {
   const auto signed_in = AccessRule::authenticated();
   const auto deciders = AccessRule::only({Role::admin, Role::roc, Role::ars});
   const auto writers = AccessRule::only({Role::admin, Role::roc, Role::ars, Role::coordinator});
+  // The roles some lifecycle step names in its `decided_by` (rules/lifecycle): which step each
+  // records is the service's decision, per step and scope.
+  const auto step_recorders =
+      AccessRule::only({Role::roc, Role::ars, Role::charge_de_mission, Role::coordinator});
   const std::vector<QueryParam> portfolio_query{
       {"type", "Type de structure (CPTS, MSP, ESP, CDS)", false, false},
       {"etape", "Étape du cycle de vie (identifiant, ex. aci_signe)", false, false},
@@ -111,7 +115,7 @@ void RegistryFeature::add_routes(RouteTable& table) {
   table.add("GET", "/api/v1/structures/{id}/history", signed_in, RouteKind::api,
             bind(&RegistryFeature::api_history), "Historique daté des étapes d'une structure");
   {
-    Route& r = table.add("POST", "/api/v1/structures/{id}/transitions", deciders, RouteKind::api,
+    Route& r = table.add("POST", "/api/v1/structures/{id}/transitions", step_recorders, RouteKind::api,
                          bind(&RegistryFeature::api_transition),
                          "Enregistre une étape du cycle de vie (refus invalid_transition si elle "
                          "n'est pas permise)");
@@ -165,9 +169,20 @@ void RegistryFeature::add_routes(RouteTable& table) {
       .add("GET", "/portefeuille/{dep}", signed_in, RouteKind::page,
            bind(&RegistryFeature::page_portfolio), "Portefeuille des structures d'un département")
       .query = portfolio_query;
+  // Before /structures/{id}: the first matching route wins.
+  table
+      .add("GET", "/structures/nouvelle", deciders, RouteKind::page,
+           bind(&RegistryFeature::page_new_structure), "Formulaire : nouvelle structure")
+      .query = {{"departement", "Département", false, false}, {"type", "Type", false, false}};
+  table.add("POST", "/structures/nouvelle", deciders, RouteKind::page,
+            bind(&RegistryFeature::page_create_structure), "Formulaire : créer une structure");
   table.add("GET", "/structures/{id}", signed_in, RouteKind::page,
             bind(&RegistryFeature::page_structure), "Fiche d'une structure");
-  table.add("POST", "/structures/{id}/etape", deciders, RouteKind::page,
+  table.add("GET", "/structures/{id}/modifier", writers, RouteKind::page,
+            bind(&RegistryFeature::page_edit_structure), "Formulaire : modifier une structure");
+  table.add("POST", "/structures/{id}/modifier", writers, RouteKind::page,
+            bind(&RegistryFeature::page_update_structure), "Formulaire : enregistrer la fiche");
+  table.add("POST", "/structures/{id}/etape", step_recorders, RouteKind::page,
             bind(&RegistryFeature::page_transition), "Formulaire : enregistrer une étape");
   table.add("POST", "/structures/{id}/notes", writers, RouteKind::page,
             bind(&RegistryFeature::page_notes), "Formulaire : notes de la structure");

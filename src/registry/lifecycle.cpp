@@ -57,6 +57,27 @@ const StageGroup* Lifecycle::stage_group(std::string_view id) const {
   return nullptr;
 }
 
+bool TransitionRule::decided_by_role(std::string_view role) const {
+  return via == RecordedVia::decision &&
+         std::find(decided_by.begin(), decided_by.end(), role) != decided_by.end();
+}
+
+bool Lifecycle::reaches(std::string_view from, std::string_view to) const {
+  std::vector<std::string_view> todo{from};
+  std::vector<std::string_view> seen{from};
+  while (!todo.empty()) {
+    std::string_view s = todo.back();
+    todo.pop_back();
+    if (s == to) return true;
+    for (const TransitionRule* t : allowed_from(s)) {
+      if (std::find(seen.begin(), seen.end(), t->to) != seen.end()) continue;
+      seen.push_back(t->to);
+      todo.push_back(t->to);
+    }
+  }
+  return false;
+}
+
 std::vector<const TransitionRule*> Lifecycle::allowed_from(std::string_view state) const {
   std::vector<const TransitionRule*> out;
   for (const TransitionRule& r : transitions) {
@@ -255,6 +276,29 @@ std::optional<Date> entered(std::span<const Transition> history, std::string_vie
     if (it->to == state) return it->date;
   }
   return std::nullopt;
+}
+
+Result<ContractStep> contract_step(const Lifecycle& lc, std::string_view state) {
+  const TransitionRule* rule = nullptr;
+  for (const auto& t : lc.transitions) {
+    if (t.via == RecordedVia::aci_contract) rule = &t;
+  }
+  if (rule == nullptr) return ContractStep{};
+  if (std::find(rule->from.begin(), rule->from.end(), state) != rule->from.end()) {
+    return ContractStep{rule};
+  }
+  const State* here = lc.state(state);
+  if (here != nullptr && !here->terminal && lc.reaches(rule->to, state)) return ContractStep{};
+  auto label = [&](std::string_view id) {
+    const State* s = lc.state(id);
+    return s ? s->label : std::string(id);
+  };
+  std::string where;
+  for (const auto& f : rule->from) where += (where.empty() ? "« " : " ou « ") + label(f) + " »";
+  std::string msg = "Le contrat ACI se crée quand " + lc.definite + " est à l'étape " + where +
+                    " ; elle est à l'étape « " + label(state) + " »";
+  msg += here != nullptr && here->terminal ? ", qui est définitive." : ".";
+  return fail(ErrorCode::invalid_transition, std::move(msg), "structure_id");
 }
 
 }  // namespace maillage::registry

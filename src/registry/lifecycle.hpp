@@ -26,21 +26,38 @@ struct State {
   std::int64_t line = 0;  // in the rules file, for messages about the table itself
 };
 
-// An allowed move: `event` from any of `from` leads to `to`.
-struct TransitionRule {
-  std::string event;  // "valider_lettre"
-  std::string label;  // "Valider la lettre d'intention"
-  std::vector<std::string> from;
-  std::string to;
-  std::int64_t line = 0;
-};
-
 // Where a rule's value comes from (research/domain.md numbering), and whether it was checked in a
 // primary text; unverified values are shown as such to users.
 struct Provenance {
   std::string source;
   bool verified = false;
   std::string note;
+};
+
+// The roles that may record a decision (the role ids of services/auth.hpp, as text so that this
+// engine stays free of the services layer; the services test checks both lists agree).
+inline constexpr std::string_view kDeciderRoles[] = {"roc", "ars", "charge_de_mission",
+                                                     "coordinator"};
+
+// How a step comes to be recorded: by one of `decided_by` from the structure's page, or only as
+// the consequence of another record ("contrat_aci": creating the structure's ACI contract records
+// "ACI signé" on its signature date; no button records it without a contract).
+enum class RecordedVia : std::uint8_t { decision, aci_contract };
+
+// An allowed move: `event` from any of `from` leads to `to`, decided by the roles `decided_by`
+// (who holds that decision in the field, with its source).
+struct TransitionRule {
+  std::string event;  // "valider_lettre"
+  std::string label;  // "Valider la lettre d'intention"
+  std::vector<std::string> from;
+  std::string to;
+  RecordedVia via = RecordedVia::decision;
+  std::vector<std::string> decided_by;  // role ids; empty when `via` is not `decision`
+  std::string decided_by_label;         // "l'ARS", "le ROC ou l'ARS": for messages and pages
+  Provenance provenance;                // source of who decides
+  std::int64_t line = 0;
+
+  [[nodiscard]] bool decided_by_role(std::string_view role) const;
 };
 
 // An implicit transition: a structure still in `state` `after` the date it entered it moves to
@@ -112,6 +129,8 @@ class Lifecycle {
   [[nodiscard]] const StageGroup* stage_group(std::string_view id) const;
   /// Transitions allowed from `state`, in the order of the table.
   [[nodiscard]] std::vector<const TransitionRule*> allowed_from(std::string_view state) const;
+  /// `to` can be reached from `from` by the table's transitions (a state reaches itself).
+  [[nodiscard]] bool reaches(std::string_view from, std::string_view to) const;
   /// The timer that applies in `state`, if any (at most one per state).
   [[nodiscard]] const TimerRule* timer_in(std::string_view state) const;
 };
@@ -173,6 +192,16 @@ struct StructureState {
 [[nodiscard]] Result<Transition> transition(const Lifecycle& lc, const StructureState& current,
                                             std::string_view event_or_target, Date date,
                                             std::string_view user);
+
+/// What creating an ACI contract does to a structure standing in `state`: record `record` (the
+/// table's `via = "contrat_aci"` step) when `state` is one it leaves from; nothing when the kind's
+/// table has no such step or the structure is already past it (a contract entered after the
+/// fact); refused (invalid_transition, French, naming the stage to reach) before it or in a
+/// terminal state.
+struct ContractStep {
+  const TransitionRule* record = nullptr;
+};
+[[nodiscard]] Result<ContractStep> contract_step(const Lifecycle& lc, std::string_view state);
 
 /// Re-checks a stored history from the initial state (each step allowed, dates non-decreasing,
 /// implicit steps matching their timer and its date) and returns where it ends.

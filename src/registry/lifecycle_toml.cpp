@@ -167,6 +167,57 @@ bool valid_id(std::string_view id) {
   });
 }
 
+// "l'ARS", "le ROC ou l'ARS", "le coordinateur, le ROC ou l'ARS".
+std::string deciders_label(const std::vector<std::string>& roles) {
+  auto one = [](std::string_view r) -> std::string {
+    if (r == "roc") return "le ROC";
+    if (r == "ars") return "l'ARS";
+    if (r == "charge_de_mission") return "le chargé de mission";
+    return "le coordinateur";
+  };
+  std::string out;
+  for (std::size_t i = 0; i < roles.size(); ++i) {
+    if (i > 0) out += i + 1 == roles.size() ? " ou " : ", ";
+    out += one(roles[i]);
+  }
+  return out;
+}
+
+// Who records a step: `decided_by` (role ids, with the source of that rule) or `via` another
+// record. Every transition says one or the other: a step nobody may record would be a dead end.
+Status read_decision(const Reader& r, const toml::table& t, const std::string& w,
+                     TransitionRule& tr) {
+  auto via = MAILLAGE_TRY(r.string(t, w, "via", false));
+  auto roles = MAILLAGE_TRY(r.strings(t, w, "decided_by", false));
+  if (!via.empty()) {
+    if (via != "contrat_aci") {
+      return r.error(tr.line, w + ".via", "valeur inconnue « " + via + " » (possible : contrat_aci)");
+    }
+    if (!roles.empty()) {
+      return r.error(tr.line, w + ".decided_by",
+                     "une étape enregistrée par un contrat (via) n'est décidée par aucun rôle");
+    }
+    tr.via = RecordedVia::aci_contract;
+  } else {
+    if (roles.empty()) {
+      return r.error(tr.line, w + ".decided_by",
+                     "clé obligatoire absente : quels rôles enregistrent cette étape ?");
+    }
+    for (const std::string& role : roles) {
+      if (std::find(std::begin(kDeciderRoles), std::end(kDeciderRoles), role) ==
+          std::end(kDeciderRoles)) {
+        return r.error(tr.line, w + ".decided_by",
+                       "rôle inconnu « " + role + " » (possibles : roc, ars, charge_de_mission, "
+                       "coordinator)");
+      }
+    }
+    tr.decided_by = roles;
+    tr.decided_by_label = deciders_label(roles);
+  }
+  tr.provenance = MAILLAGE_TRY(r.provenance(t, w));
+  return {};
+}
+
 Result<Lifecycle> read(const Reader& r, const toml::table& root) {
   MAILLAGE_CHECK(r.only_keys(root, "",
                              {"schema", "structure", "states", "transitions", "timers", "deadlines",
@@ -249,7 +300,8 @@ Result<Lifecycle> read(const Reader& r, const toml::table& root) {
   for (std::size_t i = 0; i < transitions.size(); ++i) {
     const toml::table& t = *transitions[i];
     const std::string w = "transitions[" + std::to_string(i) + "]";
-    MAILLAGE_CHECK(r.only_keys(t, w, {"event", "label", "from", "to"}));
+    MAILLAGE_CHECK(r.only_keys(
+        t, w, {"event", "label", "from", "to", "decided_by", "via", "source", "verified", "note"}));
     TransitionRule tr;
     tr.line = line_of(t);
     auto event = MAILLAGE_TRY(r.string(t, w, "event", true));
@@ -270,6 +322,7 @@ Result<Lifecycle> read(const Reader& r, const toml::table& root) {
     tr.label = label;
     tr.from = from;
     tr.to = to;
+    MAILLAGE_CHECK(read_decision(r, t, w, tr));
     lc.transitions.push_back(std::move(tr));
   }
   // One move per (state, target), so that a target state names a single transition.

@@ -43,6 +43,17 @@ tl::unexpected<Error> conflict(std::string msg) {
   return fail(ErrorCode::conflict, std::move(msg));
 }
 
+Result<const registry::Lifecycle*> lifecycle_of_kind(const std::string& kind) {
+  static const Result<registry::Lifecycles> tables = registry::builtin_lifecycles();
+  if (!tables) return tl::unexpected(tables.error());
+  std::string id = kind;
+  std::transform(id.begin(), id.end(), id.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const auto* lc = tables->find(id);
+  if (lc == nullptr) return fail(ErrorCode::internal, "cycle de vie introuvable : " + kind);
+  return lc;
+}
+
 bool role_may(Role r, Act a) {
   if (r == Role::admin) return true;
   switch (a) {

@@ -104,6 +104,66 @@ struct AttachmentFile {
   std::string bytes;
 };
 
+// The contract form ---------------------------------------------------------------------------
+
+/// A structure a contract can be created for now (its lifecycle stands where "ACI signé" leaves
+/// from), for the form's list.
+struct AciContractCandidate {
+  std::int64_t structure_id = 0;
+  std::string name;
+  std::string kind;  // "CPTS", "MSP"
+  std::string departement;
+  std::string stage_label;
+};
+
+struct AciMissionChoice {
+  std::string id;  // "acces_soins"
+  std::string label;
+  bool socle = false;  // socle missions are part of every contract
+};
+
+struct AciAccordChoice {
+  std::string id;  // "cpts-2019"
+  std::string title;
+  std::string extends;  // "" for a base accord; an avenant otherwise
+  std::vector<std::pair<std::string, std::string>> size_classes;  // id, label
+  std::vector<AciMissionChoice> missions;
+};
+
+/// What the form proposes for one structure: the size class its territory's population falls in,
+/// a reference, the accords of its kind, and (when the lifecycle refuses a contract now) why.
+struct AciContractProposal {
+  std::int64_t structure_id = 0;
+  std::string name;
+  std::string kind;  // "CPTS", "MSP"
+  std::string departement;
+  std::string stage_label;
+  std::string refusal;  // non-empty: a contract cannot be created at this stage, and why
+  std::int64_t population = 0;         // of the territory's communes (référentiel)
+  std::vector<std::string> communes;   // the territory (structure_communes)
+  std::string size_class;              // proposed from the population ("" without territory)
+  std::string size_class_basis;        // "61 250 habitants : taille 2 (40 000 à 80 000)"
+  std::string reference;               // suggested, e.g. "CPTS-57-12-2026"
+  std::string cpam, ars;               // the other parties, proposed from the département
+  std::vector<AciAccordChoice> accords;  // of the structure's kind, base accords first
+};
+
+/// A contract as typed in the form (text, as typed: the service checks it and names the field).
+struct AciContractForm {
+  std::int64_t structure_id = 0;
+  std::string reference;
+  std::string accord;
+  std::string signature;  // AAAA-MM-JJ
+  std::string size_class;
+  std::string population;
+  std::vector<std::string> missions;                 // chosen missions (socle ones always in)
+  std::vector<std::pair<std::string, std::string>> starts;  // mission → planned start date
+  std::string avenant;       // accord of an avenant applying later ("" none)
+  std::string avenant_from;  // its date
+  std::string cpam, ars;     // names of the other parties
+  std::string patients;      // MSP: médecin-traitant patients of the first year
+};
+
 class AciService {
  public:
   AciService(store::Database& db, const geo::Referentiel& ref, AciLimits limits = {});
@@ -119,6 +179,15 @@ class AciService {
   Result<std::int64_t> create_contract(const Principal& who, std::int64_t structure_id,
                                        std::string_view document,
                                        const std::vector<std::string>& communes = {});
+  /// Structures `who` may create a contract for now (ROC of the département or admin).
+  Result<std::vector<AciContractCandidate>> contract_candidates(const Principal& who);
+  /// The form's proposal for one structure (readable by those who may create its contract).
+  Result<AciContractProposal> propose_contract(const Principal& who, std::int64_t structure_id);
+  /// Creates the contract typed in the form: its document is written from the fields, then
+  /// checked by the engine like any contract (errors name the form's field: "signature",
+  /// "size_class", "missions", "population", "reference"...). The territory's communes go with it,
+  /// and the lifecycle step "ACI signé" is recorded in the same transaction.
+  Result<std::int64_t> create_contract_from_form(const Principal& who, const AciContractForm& form);
   /// Replaces the terms (everything but the indicators, which change by agreed versions).
   Status update_contract(const Principal& who, std::int64_t id, std::int64_t version,
                          std::string_view document);

@@ -11,7 +11,9 @@
 #include "common/dates.hpp"
 #include "common/try.hpp"
 #include "geo/referentiel.hpp"
+#include "registry/lifecycle.hpp"
 #include "services/aci_internal.hpp"
+#include "services/registry.hpp"
 #include "store/audit_detail.hpp"
 #include "store/database.hpp"
 
@@ -85,11 +87,16 @@ Result<std::int64_t> AciService::create_contract(const Principal& who, std::int6
   row.structure_id = structure_id;
   row.document = parts->terms;
   row.communes = join_codes(communes);
+  const registry::Lifecycle* lc = MAILLAGE_TRY(lifecycle_of_kind(s->kind));
+  const auto signature = registry::parse_date(row.signature);
+  if (!signature) return invalid("$.contrat.signature", "date de signature illisible");
 
   std::int64_t id = 0;
   auto st = impl_->db.transact([&](store::Tx& tx) -> Status {
     AciRepository repo(tx);
     std::string now = store::timestamp_now();
+    // The contract and the step it records stand or fall together.
+    MAILLAGE_CHECK(record_contract_signature(tx, *lc, structure_id, *signature, who.login));
     id = MAILLAGE_TRY(repo.insert_contract(row, now, who.login));
     if (row.kind == "cpts") {
       MAILLAGE_CHECK(repo.insert_version(id, 1, parts->indicators, "Contrat signé", 0, who.login,

@@ -11,6 +11,7 @@
 #include "aci/document.hpp"
 #include "aci/rules.hpp"
 #include "aci/schedule.hpp"
+#include "registry/lifecycle.hpp"
 #include "services/aci.hpp"
 #include "services/aci_repository.hpp"
 
@@ -21,6 +22,8 @@ class Tx;
 namespace maillage::services::aci_detail {
 
 const aci::RuleBook& rulebook();
+/// The lifecycle table of a structure kind ("CPTS"), read once: a contract records its step.
+Result<const registry::Lifecycle*> lifecycle_of_kind(const std::string& kind);
 
 tl::unexpected<Error> forbidden(std::string msg);
 tl::unexpected<Error> invalid(std::string field, std::string msg);

@@ -81,11 +81,35 @@ Result<std::vector<AciContractRecord>> AciRepository::cpts_contracts() {
 
 Result<std::optional<AciRepository::StructureKind>> AciRepository::structure(
     std::int64_t structure_id) {
-  auto rows = MAILLAGE_TRY(
-      ACI_QUERY("SELECT departement, kind FROM structures WHERE id = $1", {structure_id}));
+  auto rows = MAILLAGE_TRY(ACI_QUERY(
+      "SELECT id, departement, kind, name, stage FROM structures WHERE id = $1", {structure_id}));
   if (rows.empty()) return std::optional<StructureKind>{};
   store::NamedRow r = rows.named(0);
-  return std::optional<StructureKind>{StructureKind{r.text("departement"), r.text("kind")}};
+  return std::optional<StructureKind>{StructureKind{r.text("departement"), r.text("kind"),
+                                                    r.text("name"), r.text("stage"),
+                                                    r.integer("id")}};
+}
+
+Result<std::vector<AciRepository::StructureKind>> AciRepository::contract_structures() {
+  auto rows = MAILLAGE_TRY(
+      ACI_QUERY("SELECT id, departement, kind, name, stage FROM structures "
+                "WHERE kind IN ('CPTS', 'MSP') ORDER BY departement, name, id",
+                {}));
+  std::vector<StructureKind> out;
+  for (store::NamedRow r : rows.each()) {
+    out.push_back({r.text("departement"), r.text("kind"), r.text("name"), r.text("stage"),
+                   r.integer("id")});
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> AciRepository::territory(std::int64_t structure_id) {
+  auto rows = MAILLAGE_TRY(
+      ACI_QUERY("SELECT commune FROM structure_communes WHERE structure_id = $1 ORDER BY commune",
+                {structure_id}));
+  std::vector<std::string> out;
+  for (store::NamedRow r : rows.each()) out.push_back(r.text("commune"));
+  return out;
 }
 
 Result<std::vector<AciVersionRecord>> AciRepository::versions(std::int64_t contract_id) {

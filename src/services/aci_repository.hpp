@@ -141,7 +141,14 @@ class AciRepository {
   struct StructureKind {
     std::string departement;
     std::string kind;
+    std::string name;
+    std::string stage;
+    std::int64_t id = 0;
   };
+  /// CPTS and MSP (the kinds with an ACI), by département and name.
+  Result<std::vector<StructureKind>> contract_structures();
+  /// The structure's territory (structure_communes), sorted.
+  Result<std::vector<std::string>> territory(std::int64_t structure_id);
   Result<std::optional<StructureKind>> structure(std::int64_t structure_id);
   Result<std::vector<AciVersionRecord>> versions(std::int64_t contract_id);
   Result<AciMeasures> measures(std::int64_t contract_id);

@@ -9,6 +9,7 @@
 
 #include "common/base64.hpp"
 #include "common/try.hpp"
+#include "geo/text.hpp"
 #include "services/registry_internal.hpp"
 #include "services/registry_repository.hpp"
 
@@ -79,6 +80,16 @@ bool Registry::may_decide(const Principal& who, const Structure& s) const {
     default:
       return false;
   }
+}
+
+bool Registry::may_record(const Principal& who, const Structure& s,
+                          const registry::TransitionRule& rule) const {
+  if (!rule.decided_by_role(role_id(who.role))) return false;
+  if (who.role == Role::coordinator) {
+    return std::find(who.structures.begin(), who.structures.end(), s.id) != who.structures.end();
+  }
+  return covers_departement(who, s.departement,
+                            [this](std::string_view d) { return region_of(d); });
 }
 
 bool Registry::may_write(const Principal& who, const Structure& s) const {
@@ -152,6 +163,50 @@ Result<std::vector<Structure>> Registry::list_structures(const Principal& who,
   return out;
 }
 
+Result<std::vector<Structure>> Registry::possible_duplicates(const Principal& who,
+                                                            const std::string& departement,
+                                                            const std::string& name,
+                                                            const std::string& siret,
+                                                            std::int64_t except) const {
+  StructureFilter f;
+  f.departement = departement;
+  auto all = MAILLAGE_TRY(list_structures(who, f));
+  const std::string folded = geo::fold_name(name);
+  std::string digits;
+  for (char c : siret) {
+    if (c >= '0' && c <= '9') digits += c;
+  }
+  std::vector<Structure> out;
+  for (auto& s : all) {
+    if (s.id == except) continue;
+    const bool same_siret = !digits.empty() && s.siret == digits;
+    const bool same_name = !folded.empty() && geo::fold_name(s.name) == folded;
+    if (same_siret || same_name) out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<registry::State> Registry::start_stages(const std::string& kind) const {
+  std::vector<registry::State> out;
+  const registry::Lifecycle* lc = lifecycle_of(kind);
+  if (lc == nullptr) return out;
+  // A state is a possible start when decisions alone lead to it from the initial state.
+  std::vector<std::string> reached{lc->initial().id};
+  for (std::size_t i = 0; i < reached.size(); ++i) {
+    for (const auto* t : lc->allowed_from(reached[i])) {
+      if (t->via != registry::RecordedVia::decision) continue;
+      if (lc->state(t->to)->terminal) continue;
+      if (std::find(reached.begin(), reached.end(), t->to) == reached.end()) {
+        reached.push_back(t->to);
+      }
+    }
+  }
+  for (const auto& st : lc->states) {  // in table order
+    if (std::find(reached.begin(), reached.end(), st.id) != reached.end()) out.push_back(st);
+  }
+  return out;
+}
+
 Result<std::vector<HistoryEntry>> Registry::history(const Principal& who, std::int64_t id) const {
   auto s = MAILLAGE_TRY(load_readable(who, id));
   const registry::Lifecycle* lc = lifecycle_of(s.kind);
@@ -186,12 +241,21 @@ Result<std::vector<HistoryEntry>> Registry::history(const Principal& who, std::i
 Result<std::vector<AllowedTransition>> Registry::allowed_transitions(const Principal& who,
                                                                      const Structure& s) const {
   std::vector<AllowedTransition> out;
-  if (!may_decide(who, s)) return out;
+  if (!may_read(who, s) || is_read_only(who)) return out;
   const registry::Lifecycle* lc = lifecycle_of(s.kind);
   if (lc == nullptr) return out;
   for (const auto* t : lc->allowed_from(s.stage)) {
     const auto* to = lc->state(t->to);
-    out.push_back({t->event, t->label, t->to, to ? to->label : t->to});
+    AllowedTransition a;
+    a.event = t->event;
+    a.label = t->label;
+    a.to = t->to;
+    a.to_label = to ? to->label : t->to;
+    a.may_record = may_record(who, s, *t);
+    a.via_contract = t->via == registry::RecordedVia::aci_contract;
+    a.decided_by_label = t->decided_by_label;
+    a.terminal = to != nullptr && to->terminal;
+    out.push_back(std::move(a));
   }
   return out;
 }

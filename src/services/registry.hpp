@@ -77,6 +77,11 @@ struct NewStructure {
   std::string name;
   std::string departement;
   StructureFields fields;  // `name` here is ignored (the member above is required)
+  // A structure that existed before Maillage starts at the stage it has reached, dated: the path
+  // of the table up to it is recorded as taken over ("reprise"). Not beyond a step a contract
+  // records: an "ACI signé" structure is entered at "ACI en négociation", then its contract.
+  std::string start_stage;  // "" : the initial stage
+  std::optional<registry::Date> start_date;
 };
 
 struct StructureFilter {
@@ -98,11 +103,17 @@ struct HistoryEntry {
 };
 
 /// A move allowed from the current state (the buttons of the structure page).
+// A move the lifecycle allows from a structure's current stage, and whether this user records it.
+// Moves decided by another role are listed too (who decides is shown, so no page is a dead end).
 struct AllowedTransition {
   std::string event;
   std::string label;
   std::string to;
   std::string to_label;
+  bool may_record = false;        // `who` holds this decision for this structure
+  bool via_contract = false;      // recorded by creating the ACI contract, never by a button
+  std::string decided_by_label;   // "l'ARS", "le ROC ou l'ARS" ("" when via_contract)
+  bool terminal = false;          // leads to a terminal state (abandon, dissolution, closure)
 };
 
 struct DocumentInfo {
@@ -216,6 +227,16 @@ struct Portfolio {
 
 // ---------------------------------------------------------------------------------------------
 
+/// The lifecycle step that creating an ACI contract records, inside the contract's own
+/// transaction: "ACI signé" dated on the signature when the structure stands where that step
+/// leaves from (timers due by then are recorded first). A structure already past that step (a
+/// contract entered after the fact, a second contract) keeps its stage; one before it, or in a
+/// terminal state, is refused (invalid_transition naming the stage it must reach), so no contract
+/// is created for a projet de santé not yet validated or a dissolved association.
+Status record_contract_signature(store::Tx& tx, const registry::Lifecycle& lc,
+                                 std::int64_t structure_id, registry::Date signature,
+                                 const std::string& login);
+
 class Registry {
  public:
   /// Uses the built-in lifecycle tables (rules/lifecycle) and the référentiel for names, EPCI
@@ -230,7 +251,8 @@ class Registry {
                                                  const StructureFilter& filter) const;
   Result<Structure> get_structure(const Principal& who, std::int64_t id) const;
   Result<std::vector<HistoryEntry>> history(const Principal& who, std::int64_t id) const;
-  /// Moves allowed from the structure's current state (empty when `who` may not record them).
+  /// Every move the table allows from the structure's current state, each saying whether `who`
+  /// records it (the roles of its `decided_by`, within their scope).
   Result<std::vector<AllowedTransition>> allowed_transitions(const Principal& who,
                                                              const Structure& s) const;
   /// INSEE codes of the structure's territory (table structure_communes), sorted.
@@ -252,14 +274,28 @@ class Registry {
   /// its territory's communes, else the département's ROC accounts.
   Result<std::vector<Referent>> referents_of_structure(const Principal& who, std::int64_t id) const;
 
+  /// Structures of the département that may be the same as one being created or renamed: same
+  /// SIRET, or same name (case, accents, hyphens and spaces ignored). `except` is left out.
+  Result<std::vector<Structure>> possible_duplicates(const Principal& who,
+                                                     const std::string& departement,
+                                                     const std::string& name,
+                                                     const std::string& siret,
+                                                     std::int64_t except = 0) const;
+  /// The stages a new structure of `kind` may start at (initial first; none at or after a step a
+  /// contract records).
+  [[nodiscard]] std::vector<registry::State> start_stages(const std::string& kind) const;
+
   // Writes -----------------------------------------------------------------------------------
   Result<Structure> create_structure(const Principal& who, const NewStructure& s);
   /// Applies the set fields if the structure is still at `expected_version`.
   Result<Structure> update_structure(const Principal& who, std::int64_t id,
                                      std::int64_t expected_version, const StructureFields& changes);
-  /// Records a lifecycle step (event id or target state id) dated `date` (not in the future).
-  /// Timers that fired before `date` are recorded first, signed "système" (the engine refuses a
-  /// move over a fired timer). Illegal moves: invalid_transition with the engine's French message.
+  /// Records a lifecycle step (event id or target state id) dated `date` (not in the future),
+  /// by a role that holds that decision (the step's `decided_by`, within the user's scope:
+  /// forbidden otherwise, naming who decides). A step recorded by a contract ("ACI signé") is
+  /// refused here: creating the contract records it. Timers that fired before `date` are
+  /// recorded first, signed "système" (the engine refuses a move over a fired timer). Illegal
+  /// moves: invalid_transition with the engine's French message.
   Result<Structure> transition(const Principal& who, std::int64_t id, std::int64_t expected_version,
                                const std::string& event_or_target, registry::Date date,
                                const std::string& comment, registry::Date today);
@@ -269,6 +305,13 @@ class Registry {
   Result<DocumentInfo> add_document(const Principal& who, std::int64_t id, const NewDocument& d,
                                     std::size_t max_bytes);
   Status delete_structure(const Principal& who, std::int64_t id, std::int64_t expected_version);
+  /// Taking over the history of a structure that existed before Maillage (administrators only):
+  /// records any step of the table, including those a contract records, with the comment
+  /// "Reprise de l'historique" and its own audit action. Same checks of the table and dates as
+  /// `transition`.
+  Result<Structure> record_past_step(const Principal& admin, std::int64_t id,
+                                     std::int64_t expected_version, const std::string& event,
+                                     registry::Date date, registry::Date today);
 
   /// Referents: explicit ones of a structure, and areas of a département (admin or ROC/ARS in
   /// scope). `area_kind` is "departement", "epci" or "commune".
@@ -290,6 +333,12 @@ class Registry {
   [[nodiscard]] bool may_read(const Principal& who, const Structure& s) const;
   [[nodiscard]] bool may_write(const Principal& who, const Structure& s) const;
   [[nodiscard]] bool may_decide(const Principal& who, const Structure& s) const;
+  /// `who` records this step of `s`: one of its `decided_by` roles, within scope.
+  [[nodiscard]] bool may_record(const Principal& who, const Structure& s,
+                                const registry::TransitionRule& rule) const;
+  Result<Structure> record_step(const Principal& who, const Structure& current,
+                                std::int64_t expected_version, const std::string& event,
+                                registry::Date date, const std::string& note, bool taken_over);
   Result<Structure> load_readable(const Principal& who, std::int64_t id) const;
   Result<std::vector<PortfolioAlert>> alerts_of(const std::vector<Structure>& structures,
                                                 registry::Date today) const;

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "common/base64.hpp"
+#include "common/dates.hpp"
 #include "common/try.hpp"
 #include "services/registry.hpp"
 #include "services/registry_internal.hpp"
@@ -59,6 +60,73 @@ tl::unexpected<Error> stale(const Structure& s) {
 
 }  // namespace
 
+namespace {
+
+// The rule of the table behind `event_or_target` from `stage` (an event id or a target state
+// id), if the table has one; the engine gives the precise refusal otherwise.
+const registry::TransitionRule* rule_for(const registry::Lifecycle& lc, const std::string& stage,
+                                         const std::string& event_or_target) {
+  for (const auto* t : lc.allowed_from(stage)) {
+    if (t->event == event_or_target || t->to == event_or_target) return t;
+  }
+  return nullptr;
+}
+
+// Writes the due timers then `event` at `date` (already checked), with audit rows.
+Status write_steps(Tx& tx, const registry::Lifecycle& lc, const Structure& before,
+                   const std::string& event, Date date, const std::string& login,
+                   const std::string& note, std::string_view audit_action) {
+  registry::StructureState state{before.stage, before.stage_since};
+  // Timers that fired before this step are part of the history: record them first.
+  std::vector<registry::Transition> steps = registry::due_timers(lc, state, date);
+  for (const auto& t : steps) state = {t.to, t.date};
+  auto step = MAILLAGE_TRY(registry::transition(lc, state, event, date, login));
+  steps.push_back(step);
+  std::string now = store::timestamp_now();
+  for (const auto& t : steps) {
+    MAILLAGE_CHECK(
+        RegistryRepository::add_transition(tx, before.id, t, t.implicit ? std::string() : note,
+                                           now));
+    MAILLAGE_CHECK(store::audit(tx, {login, std::string(audit_action), "structure",
+                                     std::to_string(before.id),
+                                     AuditDetail{}.add("stage", t.from).json(),
+                                     AuditDetail{}
+                                         .add("from", t.from)
+                                         .add("to", t.to)
+                                         .add("event", t.event)
+                                         .add("date", registry::format_date(t.date))
+                                         .add("implicit", t.implicit)
+                                         .json()}));
+  }
+  auto n = MAILLAGE_TRY(
+      RegistryRepository::set_stage(tx, before.id, before.version, step.to, step.date, now));
+  if (n == 0) return stale(before);
+  return {};
+}
+
+// The events leading from `from` to `to` by decisions of the table (breadth-first: the
+// shortest path; never through a step a contract records). Empty when `to` is not reachable.
+std::vector<std::string> decision_path(const registry::Lifecycle& lc, const std::string& from,
+                                       const std::string& to) {
+  std::map<std::string, std::pair<std::string, std::string>> came;  // state → (previous, event)
+  std::vector<std::string> todo{from};
+  came[from] = {"", ""};
+  for (std::size_t i = 0; i < todo.size(); ++i) {
+    for (const auto* t : lc.allowed_from(todo[i])) {
+      if (t->via != registry::RecordedVia::decision || came.count(t->to) != 0) continue;
+      came[t->to] = {todo[i], t->event};
+      todo.push_back(t->to);
+    }
+  }
+  std::vector<std::string> events;
+  if (came.count(to) == 0) return events;
+  for (std::string at = to; at != from; at = came[at].first) events.push_back(came[at].second);
+  std::reverse(events.begin(), events.end());
+  return events;
+}
+
+}  // namespace
+
 Result<Structure> Registry::create_structure(const Principal& who, const NewStructure& in) {
   if (!valid_structure_kind(in.kind)) {
     return fail(ErrorCode::invalid_input, "Type attendu : CPTS, MSP, ESP ou CDS.", "kind");
@@ -78,6 +146,29 @@ Result<Structure> Registry::create_structure(const Principal& who, const NewStru
   MAILLAGE_CHECK(check_fields(f, in.departement, *ref_));
   const registry::Lifecycle* lc = lifecycle_of(in.kind);
   if (lc == nullptr) return fail(ErrorCode::internal, "cycle de vie introuvable: " + in.kind);
+  // The path to a declared starting stage, checked before anything is written.
+  std::vector<std::string> path;
+  if (!in.start_stage.empty() && in.start_stage != lc->initial().id) {
+    auto allowed = start_stages(in.kind);
+    if (std::none_of(allowed.begin(), allowed.end(),
+                     [&](const registry::State& st) { return st.id == in.start_stage; })) {
+      return fail(ErrorCode::invalid_input,
+                  fmt::format("Étape de départ impossible pour {} : « {} ». Une structure dont "
+                              "l'ACI est signé s'enregistre à l'étape qui précède, puis son "
+                              "contrat.",
+                              lc->label, in.start_stage),
+                  "start_stage");
+    }
+    if (!in.start_date) {
+      return fail(ErrorCode::missing_field, "La date de l'étape de départ est obligatoire.",
+                  "start_date");
+    }
+    if (*in.start_date > today_utc()) {
+      return fail(ErrorCode::invalid_input, "La date de l'étape de départ est dans le futur.",
+                  "start_date");
+    }
+    path = decision_path(*lc, lc->initial().id, in.start_stage);
+  }
   Structure s;
   s.kind = in.kind;
   s.departement = in.departement;
@@ -85,8 +176,15 @@ Result<Structure> Registry::create_structure(const Principal& who, const NewStru
   apply_fields(s, f);
   const Status written = db_->transact([&](Tx& tx) -> Status {
     s.id = MAILLAGE_TRY(RegistryRepository::insert_structure(tx, s, store::timestamp_now()));
-    return store::audit(tx, {who.login, "structure.create", "structure", std::to_string(s.id), "",
-                             structure_summary(s)});
+    MAILLAGE_CHECK(store::audit(tx, {who.login, "structure.create", "structure",
+                                     std::to_string(s.id), "", structure_summary(s)}));
+    for (const auto& event : path) {
+      auto before = MAILLAGE_TRY(load_in_tx(tx, s.id));
+      MAILLAGE_CHECK(write_steps(tx, *lc, before, event, *in.start_date, who.login,
+                                 "Étape de départ déclarée à la création",
+                                 "structure.transition.reprise"));
+    }
+    return {};
   });
   MAILLAGE_CHECK(written);
   return load_readable(who, s.id);
@@ -117,15 +215,33 @@ Result<Structure> Registry::update_structure(const Principal& who, std::int64_t 
   return load_readable(who, id);
 }
 
+
 Result<Structure> Registry::transition(const Principal& who, std::int64_t id,
                                        std::int64_t expected_version,
                                        const std::string& event_or_target, Date date,
                                        const std::string& comment, Date today) {
   auto current = MAILLAGE_TRY(load_readable(who, id));
-  if (!may_decide(who, current)) {
-    return fail(
-        ErrorCode::forbidden,
-        "Seuls le ROC, l'ARS ou un administrateur enregistrent les étapes du cycle de vie.");
+  const registry::Lifecycle* lc = lifecycle_of(current.kind);
+  if (lc == nullptr) return fail(ErrorCode::internal, "cycle de vie introuvable: " + current.kind);
+  // Who decides comes first when the move exists: a ROC pressing "Valider le projet de santé"
+  // learns that the ARS decides it, whatever the date typed.
+  if (const auto* rule = rule_for(*lc, current.stage, event_or_target)) {
+    if (rule->via == registry::RecordedVia::aci_contract) {
+      return fail(ErrorCode::invalid_transition,
+                  fmt::format("L'étape « {} » s'enregistre en créant le contrat ACI de la "
+                              "structure (page Contrats ACI), à sa date de signature.",
+                              lc->state(rule->to) ? lc->state(rule->to)->label : rule->to),
+                  "evenement");
+    }
+    if (!may_record(who, current, *rule)) {
+      return fail(ErrorCode::forbidden,
+                  fmt::format("« {} » est une décision qui revient à {} : elle ne peut pas être "
+                              "enregistrée par votre compte.",
+                              rule->label, rule->decided_by_label),
+                  "evenement");
+    }
+  } else if (!may_decide(who, current) && who.role != Role::coordinator) {
+    return fail(ErrorCode::forbidden, "Vous n'enregistrez pas les étapes de cette structure.");
   }
   if (date > today) {
     return fail(ErrorCode::invalid_input,
@@ -136,39 +252,49 @@ Result<Structure> Registry::transition(const Principal& who, std::int64_t id,
   }
   std::string note = trim(comment);
   MAILLAGE_CHECK(check_text(note, "comment", kMaxComment, true));
+  return record_step(who, current, expected_version, event_or_target, date, note, false);
+}
+
+Result<Structure> Registry::record_past_step(const Principal& admin, std::int64_t id,
+                                             std::int64_t expected_version,
+                                             const std::string& event, Date date, Date today) {
+  if (admin.role != Role::admin) {
+    return fail(ErrorCode::forbidden,
+                "Seul un administrateur reprend l'historique d'une structure existante.");
+  }
+  auto current = MAILLAGE_TRY(load_readable(admin, id));
+  if (date > today) {
+    return fail(ErrorCode::invalid_input,
+                fmt::format("La date {} est dans le futur.", registry::format_date_fr(date)),
+                "date");
+  }
+  return record_step(admin, current, expected_version, event, date, "Reprise de l'historique",
+                     true);
+}
+
+Result<Structure> Registry::record_step(const Principal& who, const Structure& current,
+                                        std::int64_t expected_version, const std::string& event,
+                                        Date date, const std::string& note, bool taken_over) {
   const registry::Lifecycle* lc = lifecycle_of(current.kind);
   if (lc == nullptr) return fail(ErrorCode::internal, "cycle de vie introuvable: " + current.kind);
   const Status written = db_->transact([&](Tx& tx) -> Status {
-    auto before = MAILLAGE_TRY(load_in_tx(tx, id));
+    auto before = MAILLAGE_TRY(load_in_tx(tx, current.id));
     if (before.version != expected_version) return stale(before);
-    registry::StructureState state{before.stage, before.stage_since};
-    // Timers that fired before this step are part of the history: record them first.
-    std::vector<registry::Transition> steps = registry::due_timers(*lc, state, date);
-    for (const auto& t : steps) state = {t.to, t.date};
-    auto step = MAILLAGE_TRY(registry::transition(*lc, state, event_or_target, date, who.login));
-    steps.push_back(step);
-    std::string now = store::timestamp_now();
-    for (const auto& t : steps) {
-      MAILLAGE_CHECK(
-          RegistryRepository::add_transition(tx, id, t, t.implicit ? std::string() : note, now));
-      MAILLAGE_CHECK(
-          store::audit(tx, {who.login, "structure.transition", "structure", std::to_string(id),
-                            AuditDetail{}.add("stage", t.from).json(),
-                            AuditDetail{}
-                                .add("from", t.from)
-                                .add("to", t.to)
-                                .add("event", t.event)
-                                .add("date", registry::format_date(t.date))
-                                .add("implicit", t.implicit)
-                                .json()}));
-    }
-    auto n = MAILLAGE_TRY(
-        RegistryRepository::set_stage(tx, id, expected_version, step.to, step.date, now));
-    if (n == 0) return stale(before);
-    return {};
+    return write_steps(tx, *lc, before, event, date, who.login, note,
+                       taken_over ? "structure.transition.reprise" : "structure.transition");
   });
   MAILLAGE_CHECK(written);
-  return load_readable(who, id);
+  return load_readable(who, current.id);
+}
+
+Status record_contract_signature(Tx& tx, const registry::Lifecycle& lc, std::int64_t structure_id,
+                                 Date signature, const std::string& login) {
+  auto found = MAILLAGE_TRY(RegistryRepository::structure(tx, structure_id));
+  if (!found) return registry_detail::structure_not_found(structure_id);
+  auto step = MAILLAGE_TRY(registry::contract_step(lc, found->stage));
+  if (step.record == nullptr) return {};
+  return write_steps(tx, lc, *found, step.record->event, signature, login,
+                     "Contrat ACI enregistré dans Maillage", "structure.transition");
 }
 
 Status Registry::record_milestone(const Principal& who, std::int64_t id,

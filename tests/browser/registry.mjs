@@ -1,6 +1,7 @@
 // Browser test of the ROC portfolio: signs in as roc1.moselle (demo, real référentiel), opens the
 // portfolio of Moselle, checks the pipeline against the table, filters by type and by stage,
-// opens a structure, records a lifecycle step with its button, uploads a document, checks the
+// opens a structure (where the ROC is told the ARS validates a projet de santé), has the ARS record
+// that validation after a confirmation, opens the ACI negotiation, uploads a document, checks the
 // pipeline counts moved, and asks "Qui est mon ROC ?" for a commune of the east sector.
 // Screenshots in test-output/registre-*.png. (The coverage map is tests/browser/coverage.mjs.)
 //
@@ -8,6 +9,7 @@
 import { fail, run, withDemoServer } from './lib/harness.mjs';
 
 const LOGIN = 'roc1.moselle@demo.maillage.fr';
+const ARS = 'ars.grand-est@demo.maillage.fr';
 const VAL_DE_FENSCH = 'CPTS Val de Fensch – Thionville (fictive)';
 
 async function pipeline(page) {
@@ -61,24 +63,52 @@ run(() => withDemoServer('registry', async ({ base, newPage, signIn, shot }) => 
   if (!names.includes(VAL_DE_FENSCH)) fail(`stage filter shows ${JSON.stringify(names)}`);
   if (names.length !== before['CPTS/projet_depose']) fail('stage filter and pipeline disagree');
 
-  // Open the structure and record the ARS's validation of its projet de santé.
+  // Open the structure: the ROC does not validate a projet de santé, the ARS does. The page says
+  // so instead of offering the button.
   await Promise.all([page.waitForURL(/\/structures\/\d+$/), page.click(`text=${VAL_DE_FENSCH}`)]);
   const structureUrl = page.url();
   const stage = await page.getAttribute('#registre-etape-courante', 'data-etape');
   if (stage !== 'projet_depose') fail(`structure page shows stage ${stage}`);
-  const historyBefore = await page.locator('#registre-historique tbody tr').count();
+  if (await page.locator('#registre-transition button[value="valider_projet"]').count() !== 0) {
+    fail('the ROC is offered the ARS\'s validation of the projet de santé');
+  }
+  const others = await page.textContent('#registre-autres-etapes');
+  if (!others.includes('Valider le projet de santé') || !others.includes('revient à l\'ARS')) {
+    fail(`the ROC's page does not say who decides: ${others}`);
+  }
   await shot(page, 'registre-structure', { fullPage: true });
-  await page.fill('#registre-transition input[name=commentaire]', 'Décision de l\'ARS (test navigateur)');
+
+  // The ARS of Grand Est records its decision, after a confirmation naming the consequence.
+  const ars = await newPage();
+  await signIn(ars, ARS, structureUrl.replace(base, ''));
+  const historyBefore = await ars.locator('#registre-historique tbody tr').count();
+  await ars.fill('#registre-transition input[name=commentaire]', 'Décision de l\'ARS (test navigateur)');
+  let confirmation = '';
+  ars.once('dialog', (d) => { confirmation = d.message(); d.accept(); });
   await Promise.all([
-    page.waitForURL(/message=/),
-    page.click('#registre-transition button[value="valider_projet"]'),
+    ars.waitForURL(/message=/),
+    ars.click('#registre-transition button[value="valider_projet"]'),
   ]);
+  if (!confirmation.includes('« Projet de santé validé »')) fail(`confirmation: "${confirmation}"`);
+  await page.reload();
   const after = await page.getAttribute('#registre-etape-courante', 'data-etape');
   if (after !== 'projet_valide') fail(`after the transition the stage is ${after}`);
   const historyAfter = await page.locator('#registre-historique tbody tr').count();
   if (historyAfter !== historyBefore + 1) fail(`history went from ${historyBefore} to ${historyAfter} rows`);
   const firstRow = await page.textContent('#registre-historique tbody tr:first-child');
-  if (!firstRow.includes(LOGIN) || !firstRow.includes('test navigateur')) fail(`history row: ${firstRow}`);
+  if (!firstRow.includes(ARS) || !firstRow.includes('test navigateur')) fail(`history row: ${firstRow}`);
+  // "ACI signé" comes from the contract, never from a button: after the ROC opens the
+  // negotiation, the page points to the contract form.
+  page.once('dialog', (d) => d.accept());
+  await Promise.all([
+    page.waitForURL(/message=/),
+    page.click('#registre-transition button[value="ouvrir_negociation"]'),
+  ]);
+  if (await page.locator('#registre-transition button[value="signer_aci"]').count() !== 0) {
+    fail('"Signer le contrat ACI" is offered as a button');
+  }
+  const contractLink = await page.getAttribute('#registre-autres-etapes a', 'href');
+  if (!contractLink || !contractLink.startsWith('/aci/contrats/nouveau')) fail(`contract link: ${contractLink}`);
 
   // Upload a document (read by registre.js, sent as base64 to the API).
   await page.fill('#registre-document input[name=titre]', 'Décision de validation (fictive)');
@@ -98,7 +128,7 @@ run(() => withDemoServer('registry', async ({ base, newPage, signIn, shot }) => 
   await page.goto(`${base}/portefeuille/57`);
   const moved = await pipeline(page);
   if (moved['CPTS/projet_depose'] !== before['CPTS/projet_depose'] - 1 ||
-      moved['CPTS/projet_valide'] !== before['CPTS/projet_valide'] + 1) {
+      moved['CPTS/aci_negociation'] !== (before['CPTS/aci_negociation'] || 0) + 1) {
     fail(`pipeline after the transition: ${JSON.stringify(moved)} (before ${JSON.stringify(before)})`);
   }
 

@@ -10,6 +10,8 @@
 #include "common/base64.hpp"
 #include "http/test_server.hpp"
 #include "services/aci.hpp"
+#include "services/registry.hpp"
+#include "services/services.hpp"
 #include "store/database.hpp"
 
 namespace maillage::testing {
@@ -50,6 +52,22 @@ class AciApi : public ::testing::TestWithParam<store::Backend> {
         "SELECT id FROM structures WHERE name = 'CPTS de démonstration du Pays messin (fictive)'");
     ASSERT_TRUE(r && !r->empty());
     structure_ = r->rows[0].integer(0);
+    // The demo accounts' CPTS starts at "émergence"; a contract is created once the ACI is in
+    // negotiation (creating it records "ACI signé"): its past is taken over up to there.
+    services::Principal admin;
+    admin.login = "admin@test";
+    admin.role = Role::admin;
+    auto& registry = server_->app().application().services().registry;
+    for (const char* e : {"lancer_pre_projet", "deposer_lettre", "valider_lettre",
+                          "creer_association", "deposer_projet", "valider_projet",
+                          "ouvrir_negociation"}) {
+      auto s = registry.get_structure(admin, structure_);
+      ASSERT_TRUE(s);
+      auto t = registry.record_past_step(admin, structure_, s->version, e,
+                                         registry::Date{std::chrono::year{2024} / 1 / 10},
+                                         registry::Date{std::chrono::year{2024} / 1 / 10});
+      ASSERT_TRUE(t) << e << ": " << t.error().describe();
+    }
     roc_ = server_->sign_in(Role::roc);
     coord_ = server_->sign_in(Role::coordinator);
     member_ = server_->sign_in(Role::member);

@@ -34,12 +34,16 @@ event = "aller_b"
 label = "Aller en B"
 from = "a"
 to = "b"
+decided_by = ["roc"]
+source = "test"
 
 [[transitions]]
 event = "finir"
 label = "Finir"
 from = ["a", "b"]
 to = "fin"
+decided_by = ["coordinator", "roc", "ars"]
+source = "test"
 
 [[timers]]
 id = "auto"
@@ -94,6 +98,19 @@ TEST(LifecycleRules, MinimalTableParses) {
   EXPECT_EQ(lc->anniversaries[0].every_months, 12);
   EXPECT_TRUE(lc->anniversaries[0].provenance.verified);
   EXPECT_EQ(lc->states[1].line, 12);
+  EXPECT_EQ(lc->transitions[0].decided_by, (std::vector<std::string>{"roc"}));
+  EXPECT_EQ(lc->transitions[1].decided_by_label, "le coordinateur, le ROC ou l'ARS");
+  EXPECT_TRUE(lc->transitions[1].decided_by_role("ars"));
+  EXPECT_FALSE(lc->transitions[0].decided_by_role("ars"));
+}
+
+TEST(LifecycleRules, AStepRecordedByAContractHasNoDecider) {
+  auto lc = parse_lifecycle(
+      "t.toml", replace(kMinimal, "decided_by = [\"roc\"]", "via = \"contrat_aci\""));
+  ASSERT_TRUE(lc) << lc.error().describe();
+  EXPECT_EQ(lc->transitions[0].via, RecordedVia::aci_contract);
+  EXPECT_TRUE(lc->transitions[0].decided_by.empty());
+  EXPECT_FALSE(lc->transitions[0].decided_by_role("roc"));
 }
 
 struct BadCase {
@@ -141,6 +158,17 @@ INSTANTIATE_TEST_SUITE_P(
                 0, "transitions", "deux transitions"},
         BadCase{"timer without transition", "to = \"fin\"\nevent = \"auto_fin\"",
                 "to = \"a\"\nevent = \"auto_fin\"", 0, "timers[0].to", "aucune transition"},
+        BadCase{"transition without decider", "decided_by = [\"roc\"]\n", "", 0,
+                "transitions[0].decided_by", "quels rôles"},
+        BadCase{"unknown decider", "decided_by = [\"roc\"]", "decided_by = [\"maire\"]", 0,
+                "transitions[0].decided_by", "rôle inconnu « maire »"},
+        BadCase{"contract step with deciders", "decided_by = [\"roc\"]",
+                "decided_by = [\"roc\"]\nvia = \"contrat_aci\"", 0, "transitions[0].decided_by",
+                "aucun rôle"},
+        BadCase{"unknown via", "decided_by = [\"roc\"]", "via = \"courrier\"", 0,
+                "transitions[0].via", "valeur inconnue"},
+        BadCase{"decision without source", "decided_by = [\"roc\"]\nsource = \"test\"",
+                "decided_by = [\"roc\"]", 0, "transitions[0].source", "obligatoire"},
         BadCase{"zero delay", "within = { days = 10 }", "within = { days = 0 }", 0,
                 "deadlines[0].within", "délai nul"},
         BadCase{"bad delay key", "within = { days = 10 }", "within = { weeks = 2 }", 0,
@@ -177,7 +205,7 @@ TEST(LifecycleRules, NonTerminalDeadEndIsRefused) {
                       "[[states]]\nid = \"c\"\nlabel = \"C\"\n\n[[transitions]]"),
               "[[timers]]",
               "[[transitions]]\nevent = \"aller_c\"\nlabel = \"C\"\nfrom = \"a\"\nto = "
-              "\"c\"\n\n[[timers]]");
+              "\"c\"\ndecided_by = \"roc\"\nsource = \"test\"\n\n[[timers]]");
   auto lc = parse_lifecycle("t.toml", text);
   ASSERT_FALSE(lc);
   EXPECT_EQ(lc.error().line, 21);

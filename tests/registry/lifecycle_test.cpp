@@ -226,6 +226,53 @@ TEST(Replay, AcceptsImplicitStepsAndRejectsInconsistentHistories) {
   EXPECT_FALSE(replay(cpts(), forged));
 }
 
+TEST(ContractStep, TheContractRecordsTheSignatureOnlyFromTheNegotiation) {
+  auto at = [](std::string_view stage) { return contract_step(cpts(), stage); };
+  auto now = at("aci_negociation");
+  ASSERT_TRUE(now);
+  ASSERT_NE(now->record, nullptr);
+  EXPECT_EQ(now->record->event, "signer_aci");
+  EXPECT_EQ(now->record->via, RecordedVia::aci_contract);
+  // Past the signature: a contract entered after the fact records nothing.
+  for (const char* past : {"aci_signe", "actif"}) {
+    auto p = at(past);
+    ASSERT_TRUE(p) << past;
+    EXPECT_EQ(p->record, nullptr) << past;
+  }
+  auto early = at("projet_valide");
+  ASSERT_FALSE(early);
+  EXPECT_EQ(early.error().code, ErrorCode::invalid_transition);
+  EXPECT_TRUE(contains(early.error().message, "« ACI en négociation »"));
+  EXPECT_TRUE(contains(early.error().message, "« Projet de santé validé »"));
+  auto closed = at("dissous");
+  ASSERT_FALSE(closed);
+  EXPECT_TRUE(contains(closed.error().message, "définitive"));
+  // A kind whose table has no such step: nothing to record, nothing refused.
+  auto cds = contract_step(*test::builtin().find("cds"), "projet");
+  ASSERT_TRUE(cds);
+  EXPECT_EQ(cds->record, nullptr);
+}
+
+TEST(DecidedBy, EveryBuiltinStepSaysWhoRecordsIt) {
+  for (const auto& lc : test::builtin().items) {
+    for (const auto& t : lc.transitions) {
+      EXPECT_TRUE(t.via == RecordedVia::aci_contract || !t.decided_by.empty())
+          << lc.kind << " " << t.event;
+      EXPECT_FALSE(t.provenance.source.empty()) << lc.kind << " " << t.event;
+    }
+  }
+  // The ARS alone validates a projet de santé; the ROC opens the negotiation.
+  const auto find = [](std::string_view event) {
+    for (const auto& t : cpts().transitions) {
+      if (t.event == event) return &t;
+    }
+    return static_cast<const TransitionRule*>(nullptr);
+  };
+  EXPECT_EQ(find("valider_projet")->decided_by, (std::vector<std::string>{"ars"}));
+  EXPECT_TRUE(find("ouvrir_negociation")->decided_by_role("roc"));
+  EXPECT_EQ(find("signer_aci")->via, RecordedVia::aci_contract);
+}
+
 TEST(ShortLifecycles, MspEspAndCds) {
   const Lifecycle& msp = *test::builtin().find("msp");
   const auto h = walk(msp, {{"deposer_projet", "2022-01-01"},

@@ -74,10 +74,12 @@ class AciServiceTest : public ::testing::TestWithParam<Backend> {
   std::int64_t structure(const std::string& kind, const std::string& name, const std::string& dep) {
     std::int64_t id = 0;
     EXPECT_TRUE(db_->transact([&](store::Tx& tx) -> Status {
+      // At the stage a contract is created from (it records "ACI signé").
+      const std::string stage = kind == "CPTS" ? "aci_negociation" : "ouverte";
       auto r = tx.query(
-          "INSERT INTO structures (kind, name, departement, created_at, updated_at) "
-          "VALUES ($1, $2, $3, 'x', 'x') RETURNING id",
-          {kind, name, dep});
+          "INSERT INTO structures (kind, name, departement, stage, created_at, updated_at) "
+          "VALUES ($1, $2, $3, $4, 'x', 'x') RETURNING id",
+          {kind, name, dep, stage});
       if (!r) return tl::unexpected(r.error());
       id = r->rows.at(0).integer(0);
       return {};
@@ -102,6 +104,15 @@ class AciServiceTest : public ::testing::TestWithParam<Backend> {
     auto id = aci_->create_contract(roc57_, cpts57_, doc.dump(), {"57463", "57480"});
     EXPECT_TRUE(id) << id.error().describe();
     return id.value_or(0);
+  }
+
+  // Puts the test CPTS at a stage of its lifecycle (`sql` takes its id as $1).
+  Status set_stage(const char* sql) {
+    return db_->transact([&](store::Tx& tx) -> Status {
+      auto r = tx.exec(sql, {cpts57_});
+      if (!r) return tl::unexpected(r.error());
+      return {};
+    });
   }
 
   std::int64_t count(const std::string& sql) {
@@ -148,6 +159,89 @@ TEST_P(AciServiceTest, ContractsAreScopedToStructuresAndTerritories) {
   ASSERT_FALSE(dup);
   EXPECT_EQ(dup.error().code, ErrorCode::conflict);
   EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'aci.contract.create'"), 1);
+}
+
+TEST_P(AciServiceTest, TheContractFormProposesTheSizeAndRecordsTheSignature) {
+  // The CPTS's territory: Metz and Montigny-lès-Metz, 141 000 inhabitants, hence taille 3.
+  ASSERT_TRUE(db_->transact([&](store::Tx& tx) -> Status {
+    for (const char* c : {"57463", "57480"}) {
+      auto r = tx.exec("INSERT INTO structure_communes (structure_id, commune) VALUES ($1, $2)",
+                       {cpts57_, std::string(c)});
+      if (!r) return tl::unexpected(r.error());
+    }
+    return {};
+  }));
+  auto p = aci_->propose_contract(roc57_, cpts57_);
+  ASSERT_TRUE(p) << p.error().describe();
+  EXPECT_TRUE(p->refusal.empty()) << p->refusal;
+  EXPECT_EQ(p->population, 141000);
+  EXPECT_EQ(p->size_class, "T3");
+  EXPECT_EQ(p->communes, (std::vector<std::string>{"57463", "57480"}));
+  EXPECT_EQ(p->cpam, "CPAM de Moselle");
+  EXPECT_EQ(p->ars, "ARS Grand Est");
+  ASSERT_FALSE(p->accords.empty());
+  EXPECT_EQ(p->accords.front().id, "cpts-2019");
+  // Only the ROC of the département (or an admin) creates a contract.
+  EXPECT_EQ(aci_->propose_contract(coord57_, cpts57_).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(aci_->propose_contract(roc75_, cpts57_).error().code, ErrorCode::forbidden);
+  auto candidates = aci_->contract_candidates(roc57_);
+  ASSERT_TRUE(candidates);
+  ASSERT_EQ(candidates->size(), 1U);
+  EXPECT_EQ(candidates->front().structure_id, cpts57_);
+
+  services::AciContractForm f;
+  f.structure_id = cpts57_;
+  f.reference = "CPTS-57-FORMULAIRE";
+  f.accord = "cpts-2019";
+  f.signature = "2026-02-30";
+  f.size_class = "T3";
+  f.population = "141 000";
+  f.missions = {"qualite"};
+  f.cpam = p->cpam;
+  f.ars = p->ars;
+  // A wrong date and a size that does not fit the population come back on their field.
+  auto bad = aci_->create_contract_from_form(roc57_, f);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().field, "signature");
+  f.signature = "2026-03-02";
+  f.size_class = "T1";
+  bad = aci_->create_contract_from_form(roc57_, f);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().field, "size_class") << bad.error().describe();
+  EXPECT_EQ(count("SELECT count(*) FROM aci_contracts"), 0);
+  f.size_class = "T3";
+  auto id = aci_->create_contract_from_form(roc57_, f);
+  ASSERT_TRUE(id) << id.error().describe();
+  // The socle missions and the optional one ticked; the structure is at "ACI signé" since the
+  // signature, recorded in the contract's transaction.
+  auto c = aci_->contract(roc57_, *id);
+  ASSERT_TRUE(c);
+  std::vector<std::string> missions;
+  for (const auto& m : c->missions) {
+    if (m.in_contract) missions.push_back(m.mission);
+  }
+  EXPECT_EQ(missions, (std::vector<std::string>{"acces_soins", "parcours", "prevention", "qualite"}));
+  EXPECT_EQ(count("SELECT count(*) FROM structures WHERE stage = 'aci_signe' AND "
+                  "stage_since = '2026-03-02'"),
+            1);
+  EXPECT_EQ(count("SELECT count(*) FROM structure_transitions WHERE event = 'signer_aci'"), 1);
+  EXPECT_TRUE(aci_->contract_candidates(roc57_)->empty());
+}
+
+TEST_P(AciServiceTest, NoContractBeforeTheNegotiationNorForAClosedStructure) {
+  ASSERT_TRUE(set_stage("UPDATE structures SET stage = 'projet_depose' WHERE id = $1"));
+  auto early = aci_->create_contract(roc57_, cpts57_, contract_doc().dump(), {});
+  ASSERT_FALSE(early);
+  EXPECT_EQ(early.error().code, ErrorCode::invalid_transition);
+  EXPECT_NE(early.error().message.find("ACI en négociation"), std::string::npos)
+      << early.error().message;
+  ASSERT_TRUE(set_stage("UPDATE structures SET stage = 'dissous' WHERE id = $1"));
+  EXPECT_FALSE(aci_->create_contract(roc57_, cpts57_, contract_doc().dump(), {}));
+  EXPECT_EQ(count("SELECT count(*) FROM aci_contracts"), 0);
+  // Already active (a contract entered after the fact): the stage stays.
+  ASSERT_TRUE(set_stage("UPDATE structures SET stage = 'actif' WHERE id = $1"));
+  EXPECT_GT(create(), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM structures WHERE stage = 'actif'"), 1);
 }
 
 TEST_P(AciServiceTest, BadContractsNameTheField) {

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "demo/demo.hpp"
 #include "http/test_referentiel.hpp"
 #include "services/accounts.hpp"
@@ -41,6 +43,9 @@ class RegistryTest : public ::testing::TestWithParam<store::Backend> {
     roc_.login = "roc@test";
     roc_.role = Role::roc;
     roc_.departements = {"57"};
+    ars_.login = "ars@test";
+    ars_.role = Role::ars;
+    ars_.regions = {"44"};
   }
   void TearDown() override {
     services::remove_alert_source("test");
@@ -59,9 +64,19 @@ class RegistryTest : public ::testing::TestWithParam<store::Backend> {
     return s ? *s : services::Structure{};
   }
 
+  // Records `event` as the role that decides it: the ROC, or the ARS for the ARS's decisions;
+  // "ACI signé" (recorded by a contract) is taken over by an administrator.
   services::Structure step(const services::Structure& s, const std::string& event, Date date,
                            const Principal* who = nullptr) {
-    auto r = reg_->transition(who ? *who : roc_, s.id, s.version, event, date, "", kToday);
+    Result<services::Structure> r;
+    if (event == "signer_aci") {
+      r = reg_->record_past_step(admin_, s.id, s.version, event, date, kToday);
+    } else {
+      const bool ars_decides = event == "valider_projet" || event == "opposition_projet" ||
+                               event == "refuser_projet" || event == "reconnaitre";
+      r = reg_->transition(who ? *who : (ars_decides ? ars_ : roc_), s.id, s.version, event, date,
+                           "", kToday);
+    }
     EXPECT_TRUE(r) << event << ": " << r.error().describe();
     return r ? *r : s;
   }
@@ -75,7 +90,7 @@ class RegistryTest : public ::testing::TestWithParam<store::Backend> {
   std::unique_ptr<store::Database> db_;
   geo::Referentiel ref_;
   std::optional<services::Registry> reg_;
-  Principal admin_, roc_;
+  Principal admin_, roc_, ars_;
 };
 
 TEST_P(RegistryTest, CreatesAtTheInitialStageOfItsKindAndAudits) {
@@ -90,7 +105,7 @@ TEST_P(RegistryTest, CreatesAtTheInitialStageOfItsKindAndAudits) {
 }
 
 TEST_P(RegistryTest, RefusesBadFieldsNamingThem) {
-  services::NewStructure ns{"CPTS", "CPTS (fictive)", "57", {}};
+  services::NewStructure ns{"CPTS", "CPTS (fictive)", "57", {}, {}, {}};
   ns.fields.siret = "12345678901234";  // Luhn key wrong
   auto r = reg_->create_structure(roc_, ns);
   ASSERT_FALSE(r);
@@ -165,7 +180,8 @@ TEST_P(RegistryTest, TransitionsFollowTheTableAndAreDatedSignedAndAudited) {
       reg_->transition(roc_, s.id, s.version, "valider_lettre", ymd(2026, 1, 1), "", kToday);
   ASSERT_FALSE(before);
   EXPECT_EQ(before.error().code, ErrorCode::invalid_transition);
-  // Only the ROC, the ARS and admins record decisions.
+  // The lettre d'intention is validated by the ARS and the Assurance Maladie, not by the
+  // porteurs: the coordinator is refused, and told who decides.
   Principal coord;
   coord.login = "coord@test";
   coord.role = Role::coordinator;
@@ -173,6 +189,7 @@ TEST_P(RegistryTest, TransitionsFollowTheTableAndAreDatedSignedAndAudited) {
   auto refused = reg_->transition(coord, s.id, s.version, "valider_lettre", kToday, "", kToday);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, ErrorCode::forbidden);
+  EXPECT_NE(refused.error().message.find("l'ARS"), std::string::npos) << refused.error().message;
 
   auto h = reg_->history(admin_, s.id);
   ASSERT_TRUE(h);
@@ -189,7 +206,163 @@ TEST_P(RegistryTest, TransitionsFollowTheTableAndAreDatedSignedAndAudited) {
   std::vector<std::string> events;
   for (const auto& m : *moves) events.push_back(m.event);
   EXPECT_EQ(events, (std::vector<std::string>{"valider_lettre", "refuser_lettre", "abandonner"}));
-  EXPECT_TRUE(reg_->allowed_transitions(coord, s)->empty());
+  for (const auto& m : *moves) EXPECT_TRUE(m.may_record) << m.event;
+  // The coordinator sees the same moves; only the abandon is theirs to record.
+  auto theirs = reg_->allowed_transitions(coord, s);
+  ASSERT_TRUE(theirs);
+  ASSERT_EQ(theirs->size(), 3U);
+  EXPECT_FALSE((*theirs)[0].may_record);
+  EXPECT_EQ((*theirs)[0].decided_by_label, "l'ARS ou le ROC");
+  EXPECT_TRUE((*theirs)[2].may_record);
+  EXPECT_TRUE((*theirs)[2].terminal);
+}
+
+TEST_P(RegistryTest, EachStepIsRecordedByTheRoleThatHoldsTheDecision) {
+  auto s = create(roc_, "CPTS", "CPTS (fictive)");
+  for (const char* e : {"lancer_pre_projet", "deposer_lettre", "valider_lettre",
+                        "creer_association", "deposer_projet"}) {
+    s = step(s, e, ymd(2026, 1, 5));
+  }
+  // The ARS validates a projet de santé: the ROC is refused, with who decides named.
+  auto by_roc = reg_->transition(roc_, s.id, s.version, "valider_projet", ymd(2026, 2, 1), "",
+                                 kToday);
+  ASSERT_FALSE(by_roc);
+  EXPECT_EQ(by_roc.error().code, ErrorCode::forbidden);
+  EXPECT_EQ(by_roc.error().field, "evenement");
+  EXPECT_NE(by_roc.error().message.find("revient à l'ARS"), std::string::npos)
+      << by_roc.error().message;
+  // An ARS officer of another région is out of scope.
+  Principal ars_idf = ars_;
+  ars_idf.regions = {"11"};
+  EXPECT_FALSE(reg_->transition(ars_idf, s.id, s.version, "valider_projet", ymd(2026, 2, 1), "",
+                                kToday));
+  // An administrator manages accounts, not the ARS's decisions.
+  EXPECT_EQ(reg_->transition(admin_, s.id, s.version, "valider_projet", ymd(2026, 2, 1), "",
+                             kToday)
+                .error()
+                .code,
+            ErrorCode::forbidden);
+  s = step(s, "valider_projet", ymd(2026, 2, 1));  // by the ARS of Grand Est
+  EXPECT_EQ(s.stage, "projet_valide");
+  auto h = reg_->history(roc_, s.id);
+  EXPECT_EQ(h->back().user, "ars@test");
+  s = step(s, "ouvrir_negociation", ymd(2026, 3, 1));
+  // "ACI signé" is never a button: creating the contract records it.
+  auto moves = reg_->allowed_transitions(roc_, s);
+  ASSERT_TRUE(moves);
+  auto sign = std::find_if(moves->begin(), moves->end(),
+                           [](const auto& m) { return m.event == "signer_aci"; });
+  ASSERT_NE(sign, moves->end());
+  EXPECT_TRUE(sign->via_contract);
+  auto signed_by_hand =
+      reg_->transition(roc_, s.id, s.version, "signer_aci", ymd(2026, 4, 1), "", kToday);
+  ASSERT_FALSE(signed_by_hand);
+  EXPECT_EQ(signed_by_hand.error().code, ErrorCode::invalid_transition);
+  EXPECT_NE(signed_by_hand.error().message.find("contrat ACI"), std::string::npos);
+  // Taking over a past history is for administrators only, and audited as such.
+  EXPECT_EQ(reg_->record_past_step(roc_, s.id, s.version, "signer_aci", ymd(2026, 4, 1), kToday)
+                .error()
+                .code,
+            ErrorCode::forbidden);
+  s = step(s, "signer_aci", ymd(2026, 4, 1));
+  EXPECT_EQ(s.stage, "aci_signe");
+  EXPECT_EQ(audit_count("structure.transition.reprise"), 1);
+  EXPECT_EQ(reg_->history(roc_, s.id)->back().comment, "Reprise de l'historique");
+}
+
+TEST(RegistryRoles, TheLifecycleDecidersAreRolesOfTheServices) {
+  for (std::string_view r : registry::kDeciderRoles) {
+    EXPECT_TRUE(services::role_from_id(r)) << r;
+  }
+}
+
+TEST_P(RegistryTest, AStructureOfTheFieldStartsAtTheStageItHasReached) {
+  services::NewStructure ns{"CPTS", "CPTS du Saulnois (fictive)", "57", {}, {}, {}};
+  ns.start_stage = "projet_depose";
+  ns.start_date = ymd(2026, 3, 2);
+  auto s = reg_->create_structure(roc_, ns);
+  ASSERT_TRUE(s) << s.error().describe();
+  EXPECT_EQ(s->stage, "projet_depose");
+  EXPECT_EQ(s->stage_since, ymd(2026, 3, 2));
+  // The path of the table, taken over on that date: 5 steps from "émergence".
+  auto h = reg_->history(roc_, s->id);
+  ASSERT_EQ(h->size(), 5U);
+  EXPECT_EQ(h->front().event, "lancer_pre_projet");
+  EXPECT_EQ(h->back().comment, "Étape de départ déclarée à la création");
+  EXPECT_EQ(audit_count("structure.transition.reprise"), 5);
+  // Not at or beyond "ACI signé": that step is the contract's.
+  ns.name = "CPTS signée (fictive)";
+  ns.start_stage = "actif";
+  auto signed_ = reg_->create_structure(roc_, ns);
+  ASSERT_FALSE(signed_);
+  EXPECT_EQ(signed_.error().field, "start_stage");
+  // A stage needs its date; nothing is written when refused.
+  ns.start_stage = "aci_negociation";
+  ns.start_date.reset();
+  EXPECT_EQ(reg_->create_structure(roc_, ns).error().field, "start_date");
+  EXPECT_EQ(audit_count("structure.create"), 1);
+  std::vector<std::string> ids;
+  for (const auto& st : reg_->start_stages("CPTS")) ids.push_back(st.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"emergence", "pre_projet", "lettre_deposee",
+                                           "lettre_validee", "association_creee", "projet_depose",
+                                           "projet_valide", "aci_negociation"}));
+}
+
+TEST_P(RegistryTest, PossibleDuplicatesAreFoundByNameOrSiret) {
+  services::NewStructure ns{"MSP", "Maison de santé de l'Étang (fictive)", "57", {}, {}, {}};
+  ns.fields.siret = "73282932000074";
+  auto a = create(roc_, "CPTS", "CPTS Pays de Bitche (fictive)");
+  auto b = reg_->create_structure(roc_, ns);
+  ASSERT_TRUE(b);
+  // Same name with other case, accents and punctuation.
+  auto byname = reg_->possible_duplicates(roc_, "57", "cpts pays-de-bitche (FICTIVE)", "");
+  ASSERT_TRUE(byname);
+  ASSERT_EQ(byname->size(), 1U);
+  EXPECT_EQ(byname->front().id, a.id);
+  // Same SIRET under another name, spaces ignored.
+  auto bysiret = reg_->possible_duplicates(roc_, "57", "Autre nom", "732 829 320 00074");
+  ASSERT_EQ(bysiret->size(), 1U);
+  EXPECT_EQ(bysiret->front().id, b->id);
+  // Editing a structure does not find itself; another département is not searched.
+  EXPECT_TRUE(reg_->possible_duplicates(roc_, "57", "CPTS Pays de Bitche (fictive)", "", a.id)
+                  ->empty());
+  EXPECT_EQ(reg_->possible_duplicates(roc_, "54", "CPTS Pays de Bitche (fictive)", "")
+                .error()
+                .code,
+            ErrorCode::forbidden);
+}
+
+TEST_P(RegistryTest, ACreatedContractRecordsTheSignatureStepInItsTransaction) {
+  const auto* lc = reg_->lifecycle_of("CPTS");
+  ASSERT_NE(lc, nullptr);
+  auto s = create(roc_, "CPTS", "CPTS (fictive)");
+  auto sign = [&](Date d) {
+    return db_->transact([&](store::Tx& tx) -> Status {
+      return services::record_contract_signature(tx, *lc, s.id, d, "roc@test");
+    });
+  };
+  // Too early: the projet de santé is not even deposited.
+  auto early = sign(ymd(2026, 1, 1));
+  ASSERT_FALSE(early);
+  EXPECT_EQ(early.error().code, ErrorCode::invalid_transition);
+  EXPECT_NE(early.error().message.find("ACI en négociation"), std::string::npos)
+      << early.error().message;
+  for (const char* e : {"lancer_pre_projet", "deposer_lettre", "valider_lettre",
+                        "creer_association", "deposer_projet", "valider_projet",
+                        "ouvrir_negociation"}) {
+    s = step(s, e, ymd(2026, 1, 5));
+  }
+  ASSERT_TRUE(sign(ymd(2026, 3, 2)));
+  s = *reg_->get_structure(roc_, s.id);
+  EXPECT_EQ(s.stage, "aci_signe");
+  EXPECT_EQ(s.stage_since, ymd(2026, 3, 2));
+  // A second contract (entered after the fact) leaves the stage as it is.
+  s = step(s, "engager_missions", ymd(2026, 4, 1));
+  ASSERT_TRUE(sign(ymd(2026, 3, 2)));
+  EXPECT_EQ(reg_->get_structure(roc_, s.id)->stage, "actif");
+  // A dissolved association gets no contract.
+  s = step(s, "dissoudre", ymd(2026, 5, 1));
+  EXPECT_FALSE(sign(ymd(2026, 5, 2)));
 }
 
 TEST_P(RegistryTest, AFiredTimerIsRecordedBeforeTheNextStep) {
@@ -219,7 +392,7 @@ TEST_P(RegistryTest, AFiredTimerIsRecordedBeforeTheNextStep) {
   }
   s2 = step(s2, "deposer_projet", ymd(2026, 1, 10));
   auto late =
-      reg_->transition(roc_, s2.id, s2.version, "valider_projet", ymd(2026, 4, 1), "", kToday);
+      reg_->transition(ars_, s2.id, s2.version, "valider_projet", ymd(2026, 4, 1), "", kToday);
   ASSERT_FALSE(late);
   EXPECT_EQ(late.error().code, ErrorCode::invalid_transition);
   // Refused as a whole: the implicit step was not written either.
@@ -241,7 +414,7 @@ TEST_P(RegistryTest, ScopesDecideWhoSeesAndWritesWhat) {
   services::StructureFilter in54;
   in54.departement = "54";
   EXPECT_EQ(reg_->list_structures(roc_, in54).error().code, ErrorCode::forbidden);
-  services::NewStructure ns{"MSP", "MSP (fictive)", "54", {}};
+  services::NewStructure ns{"MSP", "MSP (fictive)", "54", {}, {}, {}};
   EXPECT_EQ(reg_->create_structure(roc_, ns).error().code, ErrorCode::forbidden);
 
   Principal ars;
@@ -348,7 +521,7 @@ TEST_P(RegistryTest, QuiEstMonRocFollowsAreasThenTheDepartement) {
   EXPECT_EQ(reg_->referents_of_commune("99999").error().code, ErrorCode::not_found);
 
   // A structure: its head office commune, unless referents are named.
-  services::NewStructure ns{"MSP", "MSP de Saint-Avold (fictive)", "57", {}};
+  services::NewStructure ns{"MSP", "MSP de Saint-Avold (fictive)", "57", {}, {}, {}};
   ns.fields.commune = "57606";
   auto s = reg_->create_structure(roc_, ns);
   ASSERT_TRUE(s);

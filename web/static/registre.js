@@ -27,13 +27,30 @@
     });
   }
 
-  // Structure page: abandoning or dissolving cannot be undone.
+  // Structure form: only the starting stages of the chosen type are offered.
+  var type = document.getElementById("type");
+  var start = document.getElementById("etape_depart");
+  if (type && start) {
+    var sync = function () {
+      start.querySelectorAll("optgroup").forEach(function (g) {
+        var mine = g.dataset.type === type.value;
+        g.hidden = !mine;
+        g.disabled = !mine;
+        if (!mine && g.contains(start.selectedOptions[0])) start.value = "";
+      });
+    };
+    type.addEventListener("change", sync);
+    sync();
+  }
+
+  // Structure page: every lifecycle step is confirmed with the sentence that names its
+  // consequence (written by the server, data-consequence).
   var transition = document.getElementById("registre-transition");
   if (transition) {
     transition.addEventListener("submit", function (event) {
       var button = event.submitter;
-      if (button && button.classList.contains("registre-bouton-terminal") &&
-          !window.confirm("« " + button.textContent.trim() + " » : cette étape est définitive. Confirmer ?")) {
+      if (button && button.dataset.consequence &&
+          !window.confirm("« " + button.textContent.trim() + " » : " + button.dataset.consequence + " Confirmer ?")) {
         event.preventDefault();
       }
     });

@@ -1,0 +1,101 @@
+// Browser test of the structure and contract forms, from the ROC's portfolio of Moselle (demo,
+// real référentiel): a CPTS that already exists in the field is created at "ACI en négociation"
+// with its date (a bad SIRET first comes back next to its field with what was typed); creating it
+// a second time warns of the duplicate; its fiche is edited while a second tab holds an older
+// version, which then conflicts instead of overwriting; its ACI contract is created from the page
+// (a wrong size is refused on its field), which records "ACI signé" on the signature date.
+// Screenshots in test-output/structures-*.png.
+//
+//   MAILLAGE_BIN=build/dev/tools/maillage/maillage node tests/browser/structures.mjs
+import { fail, run, withDemoServer } from './lib/harness.mjs';
+
+const ROC = 'roc1.moselle@demo.maillage.fr';
+const NAME = 'CPTS du Saulnois (fictive, test navigateur)';
+
+async function text(page, selector) {
+  return (await page.textContent(selector)).replace(/\s+/g, ' ').trim();
+}
+
+run(() => withDemoServer('structures', async ({ base, newPage, signIn, shot }) => {
+  const page = await newPage();
+  await signIn(page, ROC, '/portefeuille/57');
+  await Promise.all([page.waitForURL(/\/structures\/nouvelle/), page.click('#registre-nouvelle')]);
+
+  // A bad SIRET: refused next to its field, everything typed is still there.
+  await page.selectOption('#type', 'CPTS');
+  await page.fill('#nom', NAME);
+  await page.fill('#siret', '12345678901234');
+  await page.fill('#commune', 'Château-Salins');
+  await page.fill('#contact_courriel', 'coordination.saulnois@example.org');
+  await page.selectOption('#etape_depart', 'aci_negociation');
+  await page.fill('#date_depart', '2026-09-01');
+  await Promise.all([page.waitForLoadState('load'), page.click('#structure-formulaire button[type=submit]')]);
+  const siretError = await text(page, '#erreur-siret');
+  if (!siretError.includes('SIRET')) fail(`SIRET error: ${siretError}`);
+  if (await page.inputValue('#nom') !== NAME) fail('the name typed was lost');
+  if (await page.inputValue('#etape_depart') !== 'aci_negociation') fail('the starting stage was lost');
+  await shot(page, 'structures-erreur-siret', { fullPage: true });
+
+  await page.fill('#siret', '');
+  await Promise.all([page.waitForURL(/\/structures\/\d+\?message=/), page.click('#structure-formulaire button[type=submit]')]);
+  const structureUrl = page.url().replace(/\?.*$/, '');
+  const id = structureUrl.match(/\/structures\/(\d+)$/)[1];
+  const stage = await page.getAttribute('#registre-etape-courante', 'data-etape');
+  if (stage !== 'aci_negociation') fail(`the new CPTS is at ${stage}`);
+  const history = await page.locator('#registre-historique tbody tr').count();
+  if (history !== 8) fail(`expected the 8 steps taken over, the history has ${history}`);
+  const siege = await text(page, '.fiche');
+  if (!siege.includes('Château-Salins (57132)')) fail(`head office: ${siege}`);
+
+  // The same name again: the possible duplicate is shown and must be confirmed.
+  await page.goto(`${base}/structures/nouvelle?departement=57`);
+  await page.fill('#nom', NAME.toUpperCase());
+  await Promise.all([page.waitForLoadState('load'), page.click('#structure-formulaire button[type=submit]')]);
+  const dup = await text(page, '#structure-doublons');
+  if (!dup.includes(NAME)) fail(`duplicate warning: ${dup}`);
+  await shot(page, 'structures-doublon', { fullPage: true });
+
+  // Edit the fiche in two tabs: the second save, made on the older version, conflicts.
+  const other = await newPage();
+  await signIn(other, ROC, `/structures/${id}/modifier`);
+  await page.goto(`${base}/structures/${id}/modifier`);
+  await page.fill('#contact_nom', 'Dr Martin (fictif)');
+  await Promise.all([page.waitForURL(/message=/), page.click('#structure-formulaire button[type=submit]')]);
+  if (!(await text(page, '.fiche')).includes('Dr Martin (fictif)')) fail('the edit is not on the fiche');
+  await other.fill('#contact_nom', 'Mme Durand (fictive)');
+  await Promise.all([other.waitForLoadState('load'), other.click('#structure-formulaire button[type=submit]')]);
+  const conflict = await text(other, '#structure-conflit');
+  if (!conflict.includes('Dr Martin (fictif)')) fail(`conflict panel: ${conflict}`);
+  if (await other.inputValue('#contact_nom') !== 'Mme Durand (fictive)') fail('the conflicting input was lost');
+  await shot(other, 'structures-conflit', { fullPage: true });
+  await page.reload();
+  if (!(await text(page, '.fiche')).includes('Dr Martin (fictif)')) fail('the conflict overwrote the first edit');
+
+  // "ACI signé" is the contract's: the structure page links to the contract form.
+  await page.goto(structureUrl);
+  await Promise.all([page.waitForURL(/\/aci\/contrats\/nouveau\?structure=/), page.click('#registre-autres-etapes a')]);
+  await page.fill('#signature', '2026-11-15');
+  await page.selectOption('#size_class', 'T4');
+  await page.fill('#population', '30000');
+  await page.check('input[name=mission][value=qualite]');
+  await Promise.all([page.waitForLoadState('load'), page.click('#aci-formulaire button[type=submit]')]);
+  const sizeError = await text(page, '#erreur-size_class');
+  if (!sizeError.includes('T4')) fail(`size error: ${sizeError}`);
+  if (!(await page.isChecked('input[name=mission][value=qualite]'))) fail('the chosen mission was lost');
+  await shot(page, 'structures-contrat-erreur', { fullPage: true });
+  await page.selectOption('#size_class', 'T1');
+  await Promise.all([page.waitForURL(/\/aci\/contrats\/\d+\?message=/), page.click('#aci-formulaire button[type=submit]')]);
+  const message = await text(page, '#aci-message');
+  if (!message.includes('ACI signé')) fail(`contract message: ${message}`);
+  await shot(page, 'structures-contrat', { fullPage: true });
+
+  await page.goto(structureUrl);
+  const after = await page.getAttribute('#registre-etape-courante', 'data-etape');
+  if (after !== 'aci_signe') fail(`after the contract the stage is ${after}`);
+  const since = await text(page, '.chapo');
+  if (!since.includes('15/11/2026')) fail(`stage date: ${since}`);
+  await shot(page, 'structures-apres-contrat', { fullPage: true });
+
+  console.log(`browser test passed: CPTS ${id} created at "ACI en négociation", duplicate warned, ` +
+    'conflicting edit refused, contract created from the page (stage "ACI signé"); screenshots in test-output/');
+}));
