@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 
 #include "common/dates.hpp"
-#include "common/error_catalogue.hpp"
 #include "common/try.hpp"
 #include "http/aci_feature.hpp"
 #include "http/aci_json.hpp"
@@ -133,7 +132,8 @@ Result<Response> AciFeature::contract_form(const RequestContext& ctx, std::int64
     if (!error->field.empty()) data["erreurs"][error->field] = error->message;
   }
   auto html = MAILLAGE_TRY(site_.render_page("aci_contrat_nouveau", nullify_empty(std::move(data)), ctx));
-  Response r = Response::html(std::move(html), error != nullptr ? error_info(error->code).http_status : 200);
+  // An error comes back on the form itself (a 200 page; the API keeps the catalogue statuses).
+  Response r = Response::html(std::move(html));
   r.set_header("Cache-Control", "no-store");
   return r;
 }

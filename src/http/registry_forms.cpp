@@ -1,11 +1,11 @@
 // The structure forms: "Nouvelle structure" (type, identity, contacts, starting stage with its
 // date; structures that may be the same are shown and must be confirmed) and "Modifier" (with the
 // version read: a concurrent edit is a conflict shown on the form, nothing is overwritten). The
-// service validates; errors come back next to their field with what the user typed.
+// service validates; errors come back next to their field with what the user typed, as a 200
+// page (the form is the answer; the API keeps the catalogue's statuses).
 #include <fmt/format.h>
 
 #include "common/dates.hpp"
-#include "common/error_catalogue.hpp"
 #include "common/try.hpp"
 #include "http/registry_feature.hpp"
 #include "http/web_app.hpp"
@@ -170,7 +170,7 @@ Result<Response> RegistryFeature::page_create_structure(const RequestContext& ct
             {"departement", {{"code", d->code}, {"nom", d->nom}}},
             {"valeurs", typed_fields(form)}};
   auto back = [&](const Error& e) {
-    return structure_form(ctx, add_choices(std::move(data)), &e, error_info(e.code).http_status);
+    return structure_form(ctx, add_choices(std::move(data)), &e, 200);
   };
   auto fields = fields_from(form, site_.ref, dep);
   if (!fields) return back(fields.error());
@@ -197,6 +197,7 @@ Result<Response> RegistryFeature::page_create_structure(const RequestContext& ct
                         {"etape", s.stage_label}, {"siret", s.siret}});
       }
       data["doublons"] = std::move(rows);
+      data["a_doublons"] = true;
       return structure_form(ctx, add_choices(std::move(data)), nullptr, 200);
     }
   }
@@ -238,7 +239,7 @@ Result<Response> RegistryFeature::page_update_structure(const RequestContext& ct
       d["conflit"] = fields_of(current, site_.ref);
       d["valeurs"]["version"] = std::to_string(current.version);
     }
-    return structure_form(ctx, add_choices(std::move(d)), &e, error_info(e.code).http_status);
+    return structure_form(ctx, add_choices(std::move(d)), &e, 200);
   };
   auto version = parse_id(form_value(form, "version"), "version");
   if (!version) return back(version.error());

@@ -43,7 +43,7 @@ run(() => withDemoServer('structures', async ({ base, newPage, signIn, shot }) =
   const stage = await page.getAttribute('#registre-etape-courante', 'data-etape');
   if (stage !== 'aci_negociation') fail(`the new CPTS is at ${stage}`);
   const history = await page.locator('#registre-historique tbody tr').count();
-  if (history !== 8) fail(`expected the 8 steps taken over, the history has ${history}`);
+  if (history !== 7) fail(`expected the 7 steps taken over, the history has ${history}`);
   const siege = await text(page, '.fiche');
   if (!siege.includes('Château-Salins (57132)')) fail(`head office: ${siege}`);
 
