@@ -118,12 +118,21 @@ bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// "15/03/2024", "15/03/2024 10:32", "2024-03-15", "2024-03-15T10:32:00".
+// "15/03/2024", "5/3/2024", "15/03/2024 10:32", "2024-03-15", "2024-03-15T10:32:00".
 std::optional<Date> read_date(std::string_view s) {
-  if (s.size() >= 10 && s[2] == '/' && s[5] == '/' && (s.size() == 10 || s[10] == ' ')) {
-    const auto d = s.substr(0, 2), m = s.substr(3, 2), y = s.substr(6, 4);
-    if (!all_digits(d) || !all_digits(m) || !all_digits(y)) return std::nullopt;
-    return parse_date(std::string(y) + "-" + std::string(m) + "-" + std::string(d));
+  const auto slash = s.find('/');
+  if (slash != std::string_view::npos) {
+    const auto slash2 = s.find('/', slash + 1);
+    if (slash2 == std::string_view::npos) return std::nullopt;
+    const auto d = s.substr(0, slash), m = s.substr(slash + 1, slash2 - slash - 1);
+    const auto rest = s.substr(slash2 + 1);
+    const auto y = rest.substr(0, 4);
+    if (d.empty() || d.size() > 2 || m.empty() || m.size() > 2 || !all_digits(d) || !all_digits(m) ||
+        y.size() != 4 || !all_digits(y) || (rest.size() > 4 && rest[4] != ' ')) {
+      return std::nullopt;
+    }
+    auto two = [](std::string_view v) { return v.size() == 1 ? "0" + std::string(v) : std::string(v); };
+    return parse_date(std::string(y) + "-" + two(m) + "-" + two(d));
   }
   if (s.size() >= 10 && (s.size() == 10 || s[10] == ' ' || s[10] == 'T')) return parse_date(s.substr(0, 10));
   return std::nullopt;

@@ -125,6 +125,20 @@ TEST(MemberImport, AmountsAsPeopleWriteThem) {
   EXPECT_EQ(p->issues[0].line, 9);
 }
 
+TEST(MemberImport, DatesAsPeopleWriteThem) {
+  const std::string text =
+      "Nom;Date\nA;15/03/2025\nB;5/3/2025\nC;15/03/2025 10:32\nD;2025-03-15T10:00:00\nE;15-03-2025\n"
+      "F;15/03/25\nG;29/02/2025\n";
+  auto p = parse_member_csv(text, "d.csv");
+  ASSERT_TRUE(p);
+  std::vector<std::string> dates;
+  for (const auto& r : p->rows) dates.push_back(format_date(*r.date));
+  EXPECT_EQ(dates, (std::vector<std::string>{"2025-03-15", "2025-03-05", "2025-03-15", "2025-03-15"}));
+  std::vector<std::int64_t> bad;
+  for (const auto& i : p->issues) bad.push_back(i.line);
+  EXPECT_EQ(bad, (std::vector<std::int64_t>{6, 7, 8}));  // 2-digit years are refused, not guessed
+}
+
 TEST(MemberImport, DuplicatesWithinTheFileAndAgainstStoredMembers) {
   const std::string text =
       "Nom;Prénom;Email;RPPS\n"
