@@ -107,6 +107,25 @@ Result<std::vector<YearStatement>> statements(const IndemnityRules& rules, const
   return out;
 }
 
+Result<YearStatement> year_statement(const IndemnityRules& rules, const std::string& profession,
+                                     const std::vector<TimeEntry>& accepted, int year) {
+  std::vector<PricedEntry> entries;
+  for (const auto& e : accepted) {
+    if (year_of(e.date) != year) continue;
+    auto p = price_entry(rules, profession, e);
+    if (!p) return tl::unexpected(p.error());
+    entries.push_back(std::move(*p));
+  }
+  auto st = statement_of(rules, year, std::move(entries));
+  if (st && st->remaining_cents < 0) {
+    return fail(ErrorCode::invalid_input,
+                "les indemnités de " + std::to_string(year) + " (" + format_euros(st->total_cents) +
+                    ") dépassent le plafond annuel (" + format_euros(st->cap_cents) + ")",
+                "entries");
+  }
+  return st;
+}
+
 Result<YearStatement> admit_entry(const IndemnityRules& rules, const std::string& profession,
                                   const std::vector<TimeEntry>& accepted, const TimeEntry& entry) {
   auto priced = price_entry(rules, profession, entry);

@@ -75,6 +75,11 @@ struct YearStatement {
                                                             const std::string& profession,
                                                             const std::vector<TimeEntry>& accepted);
 
+/// The statement of one year, empty or not: what a page shows as "what remains for `year`".
+/// Errors: as statements().
+[[nodiscard]] Result<YearStatement> year_statement(const IndemnityRules& rules, const std::string& profession,
+                                                   const std::vector<TimeEntry>& accepted, int year);
+
 /// Adds `entry` to the accepted ones if the year's total stays within the PASS; the refusal
 /// (invalid_input, field "minutes") says what the entry is worth and what remains for the year.
 /// On success, the statement of the entry's year with it included.

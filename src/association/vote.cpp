@@ -88,8 +88,10 @@ Result<VoteResult> decide(const Statuts& s, std::string_view kind, std::vector<C
   if (r.total_base.is_zero()) {
     r.explanation = "aucun suffrage à compter : rejetée";
   } else {
+    const auto share = Ratio::div(r.total_pour, r.total_base);
+    if (!share) return overflow();
     r.explanation = "pour : " + r.total_pour.to_string() + unit + " sur " + r.total_base.to_string() + " (" +
-                    (*Ratio::div(r.total_pour, r.total_base)).percent_fr(1) + ") ; il faut " + need +
+                    share->percent_fr(1) + ") ; il faut " + need +
                     r.threshold.to_string() + ", soit " + need + r.required.to_string() + " : " +
                     (r.adopted ? "adoptée" : "rejetée");
   }

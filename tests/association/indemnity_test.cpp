@@ -100,6 +100,18 @@ TEST(Indemnity, TwoYears) {
   EXPECT_EQ((*st)[1].total_cents, 100000);
 }
 
+// What remains for a year, with or without entries.
+TEST(Indemnity, WhatRemainsForAYear) {
+  auto st = year_statement(rules(), "10", busy_2024(), 2024);
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->remaining_cents, 28800);
+  st = year_statement(rules(), "10", busy_2024(), 2025);
+  ASSERT_TRUE(st);
+  EXPECT_TRUE(st->entries.empty());
+  EXPECT_EQ(st->remaining_cents, 4710000);
+  EXPECT_FALSE(year_statement(rules(), "10", {}, 2019));  // no PASS value known
+}
+
 // Rate change at the new year: 4 h on 31/12/2024 at 120 € = 480 €, 4 h on 02/01/2025 at 125 € = 500 €.
 TEST(Indemnity, RateChange) {
   auto st = statements(rules(), "10", {{"a", d("2025-01-02"), 240, "SNP"}, {"b", d("2024-12-31"), 240, "SNP"}});
