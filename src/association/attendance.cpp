@@ -198,6 +198,24 @@ Result<AttendanceReport> tally_attendance(const Statuts& statuts, const Attendan
       q.explanation = std::string(q.reached ? "quorum atteint" : "quorum non atteint") + " en " + convocation +
                       " : " + counts + ", minimum " + q.rule.minimum.to_string();
       break;
+    case Quorum::Scope::weighted: {
+      // Σ share_c × rate_c over the shares of the collèges with members (or over 1 when lost).
+      std::optional<Ratio> voices = Ratio(0), base = Ratio(0);
+      for (const auto& c : rep.colleges) {
+        const Ratio share = statuts.find_college(c.college)->share;
+        if (c.members > 0) voices = Ratio::add(*voices, *Ratio::mul(share, c.rate));
+        if (c.members > 0 || statuts.empty_college_share == EmptyCollegeShare::lost) {
+          base = Ratio::add(*base, share);
+        }
+        if (!voices || !base) return fail(ErrorCode::internal, "calcul du quorum hors limites", "quorum");
+      }
+      q.rate = base->is_zero() ? Ratio(0) : *Ratio::div(*voices, *base);
+      q.reached = !base->is_zero() && q.rate >= q.rule.minimum;
+      q.explanation = std::string(q.reached ? "quorum atteint" : "quorum non atteint") + " en " + convocation +
+                      " : " + q.rate.percent_fr(1) + " des voix pondérées présentes ou représentées, minimum " +
+                      q.rule.minimum.to_string() + " (" + counts + ")";
+      break;
+    }
     case Quorum::Scope::per_college:
       q.reached = q.members > 0;
       for (const auto& c : rep.colleges) {

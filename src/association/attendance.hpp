@@ -89,7 +89,7 @@ struct QuorumReport {
   Quorum rule;             ///< the rule of that convocation
   int members = 0;         ///< all voters
   int present_or_represented = 0;
-  Ratio rate;              ///< present_or_represented / members
+  Ratio rate;              ///< present_or_represented / members, or the weighted rate (Scope::weighted)
   bool reached = false;    ///< the assembly may deliberate
   std::vector<std::string> colleges_short;  ///< per_college scope: names of collèges below minimum
   std::string explanation; ///< French, e.g. "quorum atteint : 12 présents ou représentés sur 40 (30 %), minimum 1/4"

@@ -92,6 +92,12 @@ Status validate_statuts(const Statuts& s) {
     return bad("convocation_days", "le délai de convocation (" + std::to_string(s.convocation_days) +
                                        " jours) doit être entre 0 et 366 jours");
   }
+  for (const auto* q : {&s.first_quorum, &s.second_quorum}) {
+    if (q->scope == Quorum::Scope::weighted && s.weight_mode != WeightMode::fixed_share) {
+      return bad(q == &s.first_quorum ? "first_quorum.scope" : "second_quorum.scope",
+                 "un quorum en voix pondérées suppose des collèges à poids fixe");
+    }
+  }
   MAILLAGE_CHECK(check_quorum(s.first_quorum, "first_quorum", "de première convocation"));
   MAILLAGE_CHECK(check_quorum(s.second_quorum, "second_quorum", "de seconde convocation"));
   std::set<std::string_view> kind_ids;

@@ -52,9 +52,11 @@ enum class MembershipPeriod : std::uint8_t {
 };
 
 /// Quorum: the members present or represented, over the members with a vote, must reach
-/// `minimum` (e.g. 1/4), over all members (global) or in every collège (per_college).
+/// `minimum` (e.g. 1/4), over all members (global) or in every collège (per_college). `weighted`
+/// counts in voices (fixed_share only): Σ share_c × present_or_represented_c / members_c over the
+/// share of the collèges that have members (or over 1 when EmptyCollegeShare::lost).
 struct Quorum {
-  enum class Scope : std::uint8_t { none, global, per_college };
+  enum class Scope : std::uint8_t { none, global, per_college, weighted };
   Scope scope = Scope::none;
   Ratio minimum;  ///< reached when present_or_represented / members >= minimum
 };

@@ -88,6 +88,33 @@ TEST(AssemblyGolden, QuorumPerCollege) {
   EXPECT_TRUE(r.quorum.reached);
 }
 
+// 3b. Quorum in weighted voices, 1/3: all 10 médecins present give 2/5 of the voices and reach
+// it, while by head count 10 of 35 (< 1/3) would not.
+TEST(AssemblyGolden, WeightedQuorum) {
+  auto s = cpts_statuts();
+  s.first_quorum = {Quorum::Scope::weighted, Ratio(1, 3)};
+  ASSERT_TRUE(validate_statuts(s).has_value());
+  std::vector<Mark> marks;
+  present(marks, "m", 10);
+  auto r = tally(s, marks);
+  EXPECT_EQ(r.quorum.rate, Ratio(2, 5));
+  EXPECT_TRUE(r.quorum.reached);
+  EXPECT_LT(Ratio(r.quorum.present_or_represented, r.quorum.members), Ratio(1, 3));
+  EXPECT_NE(r.quorum.explanation.find("40,0\u00A0% des voix pondérées"), std::string::npos) << r.quorum.explanation;
+  // Half the médecins and a quarter of the others: 2/5·1/2 + 2/5·1/4 + 1/5·0 = 3/10 < 1/3.
+  marks.clear();
+  present(marks, "m", 5);
+  present(marks, "p", 5);
+  r = tally(s, marks);
+  EXPECT_EQ(r.quorum.rate, Ratio(3, 10));
+  EXPECT_FALSE(r.quorum.reached);
+  // Only meaningful with fixed shares.
+  s.weight_mode = WeightMode::head_count;
+  auto bad = validate_statuts(s);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().field, "first_quorum.scope");
+}
+
 // 4. Second convocation without quorum: 3 present of 35 cannot deliberate at the first
 // convocation, can at the second, and the votes are counted.
 TEST(AssemblyGolden, SecondConvocationWithoutQuorum) {
