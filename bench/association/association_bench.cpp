@@ -18,9 +18,11 @@ namespace {
 
 using namespace maillage::association;
 
-const char* kLast[] = {"Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand", "Dubois",
-                       "Moreau", "Laurent", "Simon", "Michel", "Lefèvre", "Leroy", "Roux", "Müller"};
-const char* kFirst[] = {"Élodie", "Luc", "Anne", "Paul", "Zoé", "Hugo", "Léa", "Marc", "Nina", "Jules"};
+const char* kLast[] = {"Martin",  "Bernard", "Thomas", "Petit",   "Robert", "Richard",
+                       "Durand",  "Dubois",  "Moreau", "Laurent", "Simon",  "Michel",
+                       "Lefèvre", "Leroy",   "Roux",   "Müller"};
+const char* kFirst[] = {"Élodie", "Luc", "Anne", "Paul", "Zoé",
+                        "Hugo",   "Léa", "Marc", "Nina", "Jules"};
 const char* kTarif[] = {"Médecin", "Infirmier", "Pharmacie", "Kinésithérapeute", "EHPAD"};
 
 struct ImportCase {
@@ -33,18 +35,22 @@ const ImportCase& import_case() {
     std::mt19937 rng(5000);
     ImportCase out;
     out.text =
-        "Référence commande;Date;Statut;Nom adhérent;Prénom adhérent;Nom payeur;Prénom payeur;Email;"
+        "Référence commande;Date;Statut;Nom adhérent;Prénom adhérent;Nom payeur;Prénom "
+        "payeur;Email;"
         "Tarif;Montant;Numéro RPPS;Commune d'exercice;Êtes-vous installé(e) en MSP ?\r\n";
     for (int i = 0; i < 5000; ++i) {
       const std::string last = kLast[rng() % 16];
       const std::string first = kFirst[rng() % 10];
       const std::string email = "membre" + std::to_string(i) + "@example.fr";
-      const std::string rpps = std::to_string(10000000000LL + static_cast<long long>(rng() % 90000000000LL));
+      const std::string rpps =
+          std::to_string(10000000000LL + static_cast<long long>(rng() % 90000000000LL));
       out.text += std::to_string(100000 + i) + ";" + std::to_string(1 + rng() % 28) + "/0" +
-                  std::to_string(1 + rng() % 9) + "/2025 10:32;Validé;" + last + ";" + first + ";" + last + ";" +
-                  first + ";" + email + ";" + kTarif[rng() % 5] + ";" + std::to_string(20 + rng() % 80) +
-                  ",00 €;" + rpps + ";Metz;\"Oui; MSP des Coteaux\"\r\n";
-      if (i % 5 == 0) out.options.existing.push_back({"adh-" + std::to_string(i), last, first, email, ""});
+                  std::to_string(1 + rng() % 9) + "/2025 10:32;Validé;" + last + ";" + first + ";" +
+                  last + ";" + first + ";" + email + ";" + kTarif[rng() % 5] + ";" +
+                  std::to_string(20 + rng() % 80) + ",00 €;" + rpps +
+                  ";Metz;\"Oui; MSP des Coteaux\"\r\n";
+      if (i % 5 == 0)
+        out.options.existing.push_back({"adh-" + std::to_string(i), last, first, email, ""});
     }
     return out;
   }();
@@ -68,7 +74,8 @@ BENCHMARK(BM_Import_5000)->Unit(benchmark::kMillisecond);
 
 void BM_Records_5000(benchmark::State& state) {
   const auto& c = import_case();
-  for (auto _ : state) benchmark::DoNotOptimize(maillage::csv::read_records(c.text, ';', "adhesions.csv"));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(maillage::csv::read_records(c.text, ';', "adhesions.csv"));
 }
 BENCHMARK(BM_Records_5000)->Unit(benchmark::kMillisecond);
 
@@ -94,8 +101,10 @@ const AgCase& ag_case() {
       out.input.roll.push_back({id, ids[rng() % 4]});
       if (i % 3 != 2) out.input.marks.push_back({id, Presence::present});
     }
-    for (int i = 2; i < 600; i += 3) out.input.proxies.push_back({"m" + std::to_string(i), "m" + std::to_string(i - 2)});
-    for (const auto& v : out.input.roll) out.votes.push_back({v.id, static_cast<Ballot>(rng() % 3)});
+    for (int i = 2; i < 600; i += 3)
+      out.input.proxies.push_back({"m" + std::to_string(i), "m" + std::to_string(i - 2)});
+    for (const auto& v : out.input.roll)
+      out.votes.push_back({v.id, static_cast<Ballot>(rng() % 3)});
     return out;
   }();
   return c;
@@ -119,7 +128,8 @@ class Collector : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const Run& r : runs) {
-      seconds[r.benchmark_name()] = r.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(r.time_unit);
+      seconds[r.benchmark_name()] =
+          r.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(r.time_unit);
     }
     ConsoleReporter::ReportRuns(runs);
   }
@@ -131,14 +141,17 @@ void summary(const Collector& c) {
     auto it = c.seconds.find(name);
     return it == c.seconds.end() ? -1.0 : it->second;
   };
-  std::printf("\n%-40s %12s   %-30s %12s   %s\n", "stage", "time", "baseline (same run)", "time", "ratio");
+  std::printf("\n%-40s %12s   %-30s %12s   %s\n", "stage", "time", "baseline (same run)", "time",
+              "ratio");
   auto row = [&](const char* what, const char* name, const char* base_what, const char* base) {
     const double t = get(name), b = get(base);
     if (t < 0 || b < 0) return;
-    std::printf("%-40s %9.1f us   %-30s %9.1f us   %5.2fx\n", what, t * 1e6, base_what, b * 1e6, t / b);
+    std::printf("%-40s %9.1f us   %-30s %9.1f us   %5.2fx\n", what, t * 1e6, base_what, b * 1e6,
+                t / b);
   };
   row("import 5 000 members (preview)", "BM_Import_5000", "CSV records only", "BM_Records_5000");
-  row("AG 600 voters, 4 weighted collèges", "BM_Ag_Weighted_600", "same AG by head count", "BM_Ag_HeadCount_600");
+  row("AG 600 voters, 4 weighted collèges", "BM_Ag_Weighted_600", "same AG by head count",
+      "BM_Ag_HeadCount_600");
 }
 
 }  // namespace

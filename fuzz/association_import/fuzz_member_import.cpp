@@ -57,11 +57,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (!row_lines.contains(d.line)) __builtin_trap();
       const bool in_file = d.first_line != 0;
       if (in_file == !d.existing_id.empty()) __builtin_trap();
-      if (in_file && (d.first_line >= d.line || !row_lines.contains(d.first_line))) __builtin_trap();
+      if (in_file && (d.first_line >= d.line || !row_lines.contains(d.first_line)))
+        __builtin_trap();
     }
     if (p->rows.size() + error_lines.size() != p->lines_read) __builtin_trap();
     auto again = parse_member_csv(text, "fuzz.csv", options(mapped));
-    if (!again || again->rows.size() != p->rows.size() || again->issues.size() != p->issues.size()) {
+    if (!again || again->rows.size() != p->rows.size() ||
+        again->issues.size() != p->issues.size()) {
       __builtin_trap();
     }
   }

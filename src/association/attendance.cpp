@@ -10,8 +10,8 @@ namespace {
 struct ProxyBook {
   const Statuts& statuts;
   std::map<std::string, std::string, std::less<>> college_of;  // voter → collège
-  std::map<std::string, int, std::less<>> held;                 // holder → proxies accepted
-  std::map<std::string, std::string, std::less<>> given;        // giver → holder
+  std::map<std::string, int, std::less<>> held;                // holder → proxies accepted
+  std::map<std::string, std::string, std::less<>> given;       // giver → holder
   const std::map<std::string, Presence, std::less<>>* presence = nullptr;  // null before the AG
 
   [[nodiscard]] bool is_present(const std::string& id) const {
@@ -28,26 +28,33 @@ struct ProxyBook {
     auto giver = college_of.find(p.giver);
     auto holder = college_of.find(p.holder);
     if (giver == college_of.end()) {
-      return refuse(ProxyRefusal::unknown_member, pouvoir + "« " + p.giver + " » n'a pas de voix à cette assemblée");
+      return refuse(ProxyRefusal::unknown_member,
+                    pouvoir + "« " + p.giver + " » n'a pas de voix à cette assemblée");
     }
     if (holder == college_of.end()) {
-      return refuse(ProxyRefusal::unknown_member, pouvoir + "« " + p.holder + " » n'a pas de voix à cette assemblée");
+      return refuse(ProxyRefusal::unknown_member,
+                    pouvoir + "« " + p.holder + " » n'a pas de voix à cette assemblée");
     }
-    if (p.giver == p.holder) return refuse(ProxyRefusal::self, pouvoir + "un membre ne peut pas se donner pouvoir");
+    if (p.giver == p.holder)
+      return refuse(ProxyRefusal::self, pouvoir + "un membre ne peut pas se donner pouvoir");
     if (statuts.proxies.max_per_holder == 0) {
-      return refuse(ProxyRefusal::not_allowed, pouvoir + "les statuts n'admettent pas les pouvoirs");
+      return refuse(ProxyRefusal::not_allowed,
+                    pouvoir + "les statuts n'admettent pas les pouvoirs");
     }
     if (presence != nullptr && is_present(p.giver)) {
-      return refuse(ProxyRefusal::giver_present,
-                    pouvoir + "« " + p.giver + " » est présent et ne peut pas être aussi représenté");
+      return refuse(
+          ProxyRefusal::giver_present,
+          pouvoir + "« " + p.giver + " » est présent et ne peut pas être aussi représenté");
     }
     if (given.contains(p.holder)) {
-      return refuse(ProxyRefusal::chain, pouvoir + "« " + p.holder +
-                                             " » a lui-même donné pouvoir (pas de pouvoir en cascade)");
+      return refuse(
+          ProxyRefusal::chain,
+          pouvoir + "« " + p.holder + " » a lui-même donné pouvoir (pas de pouvoir en cascade)");
     }
     if (held.contains(p.giver)) {
-      return refuse(ProxyRefusal::chain, pouvoir + "« " + p.giver +
-                                             " » détient déjà un pouvoir et ne peut pas le transmettre");
+      return refuse(
+          ProxyRefusal::chain,
+          pouvoir + "« " + p.giver + " » détient déjà un pouvoir et ne peut pas le transmettre");
     }
     if (auto g = given.find(p.giver); g != given.end()) {
       return refuse(ProxyRefusal::already_given,
@@ -62,13 +69,15 @@ struct ProxyBook {
       const auto* hc = statuts.find_college(holder->second);
       return refuse(ProxyRefusal::other_college,
                     pouvoir + "les statuts limitent les pouvoirs au même collège (« " +
-                        (gc ? gc->name : giver->second) + " » et « " + (hc ? hc->name : holder->second) + " »)");
+                        (gc ? gc->name : giver->second) + " » et « " +
+                        (hc ? hc->name : holder->second) + " »)");
     }
-    if (auto h = held.find(p.holder); h != held.end() && h->second >= statuts.proxies.max_per_holder) {
-      return refuse(ProxyRefusal::over_cap,
-                    pouvoir + "« " + p.holder + " » détient déjà " + std::to_string(h->second) +
-                        " pouvoir(s), le maximum des statuts est " +
-                        std::to_string(statuts.proxies.max_per_holder));
+    if (auto h = held.find(p.holder);
+        h != held.end() && h->second >= statuts.proxies.max_per_holder) {
+      return refuse(ProxyRefusal::over_cap, pouvoir + "« " + p.holder + " » détient déjà " +
+                                                std::to_string(h->second) +
+                                                " pouvoir(s), le maximum des statuts est " +
+                                                std::to_string(statuts.proxies.max_per_holder));
     }
     return std::nullopt;
   }
@@ -96,8 +105,9 @@ Status check_proxy(const Statuts& statuts, const std::vector<Voter>& roll,
   for (const auto& v : roll) book.college_of.emplace(v.id, v.college);
   for (const auto& p : accepted) book.accept(p);
   if (auto r = book.judge(proxy)) {
-    const bool about_giver = r->reason == ProxyRefusal::already_given ||
-                             (r->reason == ProxyRefusal::unknown_member && !book.college_of.contains(proxy.giver));
+    const bool about_giver =
+        r->reason == ProxyRefusal::already_given ||
+        (r->reason == ProxyRefusal::unknown_member && !book.college_of.contains(proxy.giver));
     return fail(ErrorCode::invalid_input, r->message, about_giver ? "giver" : "holder");
   }
   return {};
@@ -119,12 +129,13 @@ Result<AttendanceReport> tally_attendance(const Statuts& statuts, const Attendan
     const std::string field = "roll[" + std::to_string(i) + "]";
     if (!college_index.contains(v.college)) {
       return fail(ErrorCode::invalid_input,
-                  "le membre « " + v.id + " » est dans un collège inconnu des statuts (« " + v.college + " »)",
+                  "le membre « " + v.id + " » est dans un collège inconnu des statuts (« " +
+                      v.college + " »)",
                   field + ".college");
     }
     if (!book.college_of.emplace(v.id, v.college).second) {
-      return fail(ErrorCode::invalid_input, "le membre « " + v.id + " » figure deux fois sur la liste",
-                  field + ".id");
+      return fail(ErrorCode::invalid_input,
+                  "le membre « " + v.id + " » figure deux fois sur la liste", field + ".id");
     }
   }
   std::map<std::string, Presence, std::less<>> presence;
@@ -132,7 +143,8 @@ Result<AttendanceReport> tally_attendance(const Statuts& statuts, const Attendan
     const auto& m = in.marks[i];
     const std::string field = "marks[" + std::to_string(i) + "].member";
     if (!book.college_of.contains(m.member)) {
-      return fail(ErrorCode::invalid_input, "« " + m.member + " » n'a pas de voix à cette assemblée", field);
+      return fail(ErrorCode::invalid_input,
+                  "« " + m.member + " » n'a pas de voix à cette assemblée", field);
     }
     if (!presence.emplace(m.member, m.presence).second) {
       return fail(ErrorCode::invalid_input, "« " + m.member + " » est émargé deux fois", field);
@@ -185,18 +197,20 @@ Result<AttendanceReport> tally_attendance(const Statuts& statuts, const Attendan
   q.rate = q.members == 0 ? Ratio(0) : Ratio(q.present_or_represented, q.members);
   const std::string convocation =
       in.convocation == Convocation::first ? "première convocation" : "seconde convocation";
-  const std::string counts = std::to_string(q.present_or_represented) + " présents ou représentés sur " +
-                             std::to_string(q.members) + " (" + percent(q.rate) + ")";
+  const std::string counts = std::to_string(q.present_or_represented) +
+                             " présents ou représentés sur " + std::to_string(q.members) + " (" +
+                             percent(q.rate) + ")";
   switch (q.rule.scope) {
     case Quorum::Scope::none:
       q.reached = q.present_or_represented > 0;
-      q.explanation = (q.reached ? "pas de quorum exigé en " : "personne n'est présent ni représenté, en ") +
-                      convocation + " : " + counts;
+      q.explanation =
+          (q.reached ? "pas de quorum exigé en " : "personne n'est présent ni représenté, en ") +
+          convocation + " : " + counts;
       break;
     case Quorum::Scope::global:
       q.reached = q.members > 0 && q.rate >= q.rule.minimum;
-      q.explanation = std::string(q.reached ? "quorum atteint" : "quorum non atteint") + " en " + convocation +
-                      " : " + counts + ", minimum " + q.rule.minimum.to_string();
+      q.explanation = std::string(q.reached ? "quorum atteint" : "quorum non atteint") + " en " +
+                      convocation + " : " + counts + ", minimum " + q.rule.minimum.to_string();
       break;
     case Quorum::Scope::weighted: {
       // Σ share_c × rate_c over the shares of the collèges with members (or over 1 when lost).
@@ -207,12 +221,14 @@ Result<AttendanceReport> tally_attendance(const Statuts& statuts, const Attendan
         if (c.members > 0 || statuts.empty_college_share == EmptyCollegeShare::lost) {
           base = Ratio::add(*base, share);
         }
-        if (!voices || !base) return fail(ErrorCode::internal, "calcul du quorum hors limites", "quorum");
+        if (!voices || !base)
+          return fail(ErrorCode::internal, "calcul du quorum hors limites", "quorum");
       }
       q.rate = base->is_zero() ? Ratio(0) : *Ratio::div(*voices, *base);
       q.reached = !base->is_zero() && q.rate >= q.rule.minimum;
-      q.explanation = std::string(q.reached ? "quorum atteint" : "quorum non atteint") + " en " + convocation +
-                      " : " + q.rate.percent_fr(1) + " des voix pondérées présentes ou représentées, minimum " +
+      q.explanation = std::string(q.reached ? "quorum atteint" : "quorum non atteint") + " en " +
+                      convocation + " : " + q.rate.percent_fr(1) +
+                      " des voix pondérées présentes ou représentées, minimum " +
                       q.rule.minimum.to_string() + " (" + counts + ")";
       break;
     }
@@ -224,8 +240,9 @@ Result<AttendanceReport> tally_attendance(const Statuts& statuts, const Attendan
           q.colleges_short.push_back(c.name);
         }
       }
-      q.explanation = std::string(q.reached ? "quorum atteint dans chaque collège" : "quorum non atteint") +
-                      " en " + convocation + " (minimum " + q.rule.minimum.to_string() + " par collège)";
+      q.explanation =
+          std::string(q.reached ? "quorum atteint dans chaque collège" : "quorum non atteint") +
+          " en " + convocation + " (minimum " + q.rule.minimum.to_string() + " par collège)";
       for (const auto& c : rep.colleges) {
         q.explanation += " ; " + c.name + " : " + std::to_string(c.present_or_represented()) + "/" +
                          std::to_string(c.members) + (c.quorum_reached ? "" : " (insuffisant)");

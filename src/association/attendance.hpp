@@ -36,15 +36,15 @@ struct Proxy {
 enum class Convocation : std::uint8_t { first, second };
 
 enum class ProxyRefusal : std::uint8_t {
-  unknown_member,       ///< giver or holder has no vote at this AG
-  self,                 ///< giver == holder
-  not_allowed,          ///< the statuts allow no proxies (cap 0)
-  giver_present,        ///< a member present cannot also be represented
-  holder_not_present,   ///< the holder must attend (at the AG only)
-  chain,                ///< the holder gave their own proxy, or the giver holds one: no chains
-  already_given,        ///< one proxy per giver
-  over_cap,             ///< the holder already holds ProxyRules::max_per_holder proxies
-  other_college,        ///< ProxyRules::same_college_only and the collèges differ
+  unknown_member,      ///< giver or holder has no vote at this AG
+  self,                ///< giver == holder
+  not_allowed,         ///< the statuts allow no proxies (cap 0)
+  giver_present,       ///< a member present cannot also be represented
+  holder_not_present,  ///< the holder must attend (at the AG only)
+  chain,               ///< the holder gave their own proxy, or the giver holds one: no chains
+  already_given,       ///< one proxy per giver
+  over_cap,            ///< the holder already holds ProxyRules::max_per_holder proxies
+  other_college,       ///< ProxyRules::same_college_only and the collèges differ
 };
 
 struct RefusedProxy {
@@ -65,8 +65,8 @@ struct MemberAttendance {
   std::string id;
   std::string college;
   Attendance attendance = Attendance::absent;
-  std::string holder;   ///< when represented
-  int proxies_held = 0; ///< when present
+  std::string holder;    ///< when represented
+  int proxies_held = 0;  ///< when present
 };
 
 struct CollegeAttendance {
@@ -86,17 +86,18 @@ struct CollegeAttendance {
 
 struct QuorumReport {
   Convocation convocation = Convocation::first;
-  Quorum rule;             ///< the rule of that convocation
-  int members = 0;         ///< all voters
+  Quorum rule;      ///< the rule of that convocation
+  int members = 0;  ///< all voters
   int present_or_represented = 0;
-  Ratio rate;              ///< present_or_represented / members, or the weighted rate (Scope::weighted)
-  bool reached = false;    ///< the assembly may deliberate
+  Ratio rate;  ///< present_or_represented / members, or the weighted rate (Scope::weighted)
+  bool reached = false;                     ///< the assembly may deliberate
   std::vector<std::string> colleges_short;  ///< per_college scope: names of collèges below minimum
-  std::string explanation; ///< French, e.g. "quorum atteint : 12 présents ou représentés sur 40 (30 %), minimum 1/4"
+  std::string explanation;  ///< French, e.g. "quorum atteint : 12 présents ou représentés sur 40
+                            ///< (30 %), minimum 1/4"
 };
 
 struct AttendanceReport {
-  std::vector<MemberAttendance> members;  ///< roll order
+  std::vector<MemberAttendance> members;    ///< roll order
   std::vector<CollegeAttendance> colleges;  ///< statuts order
   std::vector<Proxy> accepted;
   std::vector<RefusedProxy> refused;

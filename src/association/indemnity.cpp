@@ -17,7 +17,8 @@ const PassValue* find_pass(const IndemnityRules& rules, int year) {
   return nullptr;
 }
 
-Result<YearStatement> statement_of(const IndemnityRules& rules, int year, std::vector<PricedEntry> entries) {
+Result<YearStatement> statement_of(const IndemnityRules& rules, int year,
+                                   std::vector<PricedEntry> entries) {
   const auto* pass = find_pass(rules, year);
   if (pass == nullptr) {
     return fail(ErrorCode::not_found,
@@ -56,16 +57,20 @@ const std::vector<PassValue>& known_pass_values() {
        "https://lexplicite.fr/fixation-du-plafond-de-la-securite-sociale-pour-2025)",
        false},
       // Found only in secondary sources citing the arrêté of 22 December 2025: shown flagged.
-      {2026, 4806000, "PASS 2026 : 48 060 € (arrêté du 22 décembre 2025 selon des sources secondaires, non vérifié)",
+      {2026, 4806000,
+       "PASS 2026 : 48 060 € (arrêté du 22 décembre 2025 selon des sources secondaires, non "
+       "vérifié)",
        true},
   };
   return values;
 }
 
-Result<PricedEntry> price_entry(const IndemnityRules& rules, const std::string& profession, const TimeEntry& e) {
+Result<PricedEntry> price_entry(const IndemnityRules& rules, const std::string& profession,
+                                const TimeEntry& e) {
   if (e.minutes <= 0 || e.minutes > 24 * 60) {
     return fail(ErrorCode::invalid_input,
-                "durée de " + std::to_string(e.minutes) + " minutes : elle doit être entre 1 minute et 24 heures",
+                "durée de " + std::to_string(e.minutes) +
+                    " minutes : elle doit être entre 1 minute et 24 heures",
                 "minutes");
   }
   const int year = year_of(e.date);
@@ -80,11 +85,13 @@ Result<PricedEntry> price_entry(const IndemnityRules& rules, const std::string& 
     }
   }
   return fail(ErrorCode::not_found,
-              "aucun taux d'indemnisation pour la profession « " + profession + " » en " + std::to_string(year),
+              "aucun taux d'indemnisation pour la profession « " + profession + " » en " +
+                  std::to_string(year),
               "rates");
 }
 
-Result<std::vector<YearStatement>> statements(const IndemnityRules& rules, const std::string& profession,
+Result<std::vector<YearStatement>> statements(const IndemnityRules& rules,
+                                              const std::string& profession,
                                               const std::vector<TimeEntry>& accepted) {
   std::map<int, std::vector<PricedEntry>> by_year;
   for (const auto& e : accepted) {
@@ -98,8 +105,9 @@ Result<std::vector<YearStatement>> statements(const IndemnityRules& rules, const
     if (!st) return tl::unexpected(st.error());
     if (st->remaining_cents < 0) {
       return fail(ErrorCode::invalid_input,
-                  "les indemnités de " + std::to_string(year) + " (" + format_euros(st->total_cents) +
-                      ") dépassent le plafond annuel (" + format_euros(st->cap_cents) + ")",
+                  "les indemnités de " + std::to_string(year) + " (" +
+                      format_euros(st->total_cents) + ") dépassent le plafond annuel (" +
+                      format_euros(st->cap_cents) + ")",
                   "entries");
     }
     out.push_back(std::move(*st));
@@ -144,11 +152,11 @@ Result<YearStatement> admit_entry(const IndemnityRules& rules, const std::string
     const std::int64_t remaining = std::max<std::int64_t>(before->remaining_cents, 0);
     return fail(ErrorCode::invalid_input,
                 "saisie refusée : " + std::to_string(entry.minutes / 60) + " h " +
-                    (entry.minutes % 60 < 10 ? "0" : "") + std::to_string(entry.minutes % 60) + " du " +
-                    format_date_fr(entry.date) + " valent " + format_euros(priced->amount_cents) +
-                    " et dépasseraient le plafond annuel " + std::to_string(year) + " de " +
-                    format_euros(before->cap_cents) + " ; il reste " + format_euros(remaining) + " pour " +
-                    std::to_string(year),
+                    (entry.minutes % 60 < 10 ? "0" : "") + std::to_string(entry.minutes % 60) +
+                    " du " + format_date_fr(entry.date) + " valent " +
+                    format_euros(priced->amount_cents) + " et dépasseraient le plafond annuel " +
+                    std::to_string(year) + " de " + format_euros(before->cap_cents) +
+                    " ; il reste " + format_euros(remaining) + " pour " + std::to_string(year),
                 "minutes");
   }
   same_year.push_back(std::move(*priced));

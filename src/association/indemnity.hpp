@@ -66,7 +66,8 @@ struct YearStatement {
 
 /// The amount of one entry for a professional; errors: minutes outside 1..1440, no rate for the
 /// profession and year (not_found, naming both).
-[[nodiscard]] Result<PricedEntry> price_entry(const IndemnityRules& rules, const std::string& profession,
+[[nodiscard]] Result<PricedEntry> price_entry(const IndemnityRules& rules,
+                                              const std::string& profession,
                                               const TimeEntry& entry);
 
 /// Statements per year (ascending) of already accepted entries. Errors: as price_entry, a year
@@ -77,13 +78,16 @@ struct YearStatement {
 
 /// The statement of one year, empty or not: what a page shows as "what remains for `year`".
 /// Errors: as statements().
-[[nodiscard]] Result<YearStatement> year_statement(const IndemnityRules& rules, const std::string& profession,
-                                                   const std::vector<TimeEntry>& accepted, int year);
+[[nodiscard]] Result<YearStatement> year_statement(const IndemnityRules& rules,
+                                                   const std::string& profession,
+                                                   const std::vector<TimeEntry>& accepted,
+                                                   int year);
 
 /// Adds `entry` to the accepted ones if the year's total stays within the PASS; the refusal
 /// (invalid_input, field "minutes") says what the entry is worth and what remains for the year.
 /// On success, the statement of the entry's year with it included.
-[[nodiscard]] Result<YearStatement> admit_entry(const IndemnityRules& rules, const std::string& profession,
+[[nodiscard]] Result<YearStatement> admit_entry(const IndemnityRules& rules,
+                                                const std::string& profession,
                                                 const std::vector<TimeEntry>& accepted,
                                                 const TimeEntry& entry);
 

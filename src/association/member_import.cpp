@@ -26,18 +26,29 @@ const std::array<FieldInfo, kFields>& fields() {
   static const std::array<FieldInfo, kFields> info = {{
       {"last_name", "Nom", {"nom", "nom famille", "nom naissance", "last name", "nom payeur"}},
       {"first_name", "Prénom", {"prenom", "first name", "prenom payeur"}},
-      {"email", "Email", {"email", "e mail", "mail", "courriel", "adresse email", "adresse e mail",
-                          "adresse mail", "email payeur", "e mail payeur"}},
-      {"phone", "Téléphone", {"telephone", "tel", "portable", "mobile", "numero telephone", "telephone portable"}},
-      {"rpps", "RPPS", {"rpps", "numero rpps", "n rpps", "no rpps", "identifiant rpps", "id rpps", "rpps adeli",
-                        "numero rpps adeli"}},
+      {"email",
+       "Email",
+       {"email", "e mail", "mail", "courriel", "adresse email", "adresse e mail", "adresse mail",
+        "email payeur", "e mail payeur"}},
+      {"phone",
+       "Téléphone",
+       {"telephone", "tel", "portable", "mobile", "numero telephone", "telephone portable"}},
+      {"rpps",
+       "RPPS",
+       {"rpps", "numero rpps", "n rpps", "no rpps", "identifiant rpps", "id rpps", "rpps adeli",
+        "numero rpps adeli"}},
       {"profession", "Profession", {"profession", "code profession", "metier"}},
       {"commune", "Commune", {"commune", "ville", "commune exercice", "lieu exercice"}},
-      {"organisation", "Raison sociale", {"raison sociale", "structure", "etablissement", "societe", "organisme",
-                                          "nom structure"}},
-      {"date", "Date", {"date", "date adhesion", "date commande", "date paiement", "date inscription"}},
+      {"organisation",
+       "Raison sociale",
+       {"raison sociale", "structure", "etablissement", "societe", "organisme", "nom structure"}},
+      {"date",
+       "Date",
+       {"date", "date adhesion", "date commande", "date paiement", "date inscription"}},
       {"tariff", "Tarif", {"tarif", "formule", "type adhesion", "nom tarif"}},
-      {"amount", "Montant", {"montant", "montant tarif", "montant adhesion", "montant paye", "montant cotisation"}},
+      {"amount",
+       "Montant",
+       {"montant", "montant tarif", "montant adhesion", "montant paye", "montant cotisation"}},
   }};
   return info;
 }
@@ -45,9 +56,9 @@ const std::array<FieldInfo, kFields>& fields() {
 // Latin-1 supplement letters (the second byte after 0xC3) folded to ASCII, '\0' for the others.
 char fold_c3(unsigned char b) {
   static constexpr char table[] =
-      "aaaaaaaceeeeiiii"   // 0x80–0x8F: À Á Â Ã Ä Å Æ Ç È É Ê Ë Ì Í Î Ï
-      "dnooooo\0ouuuuy\0s"  // 0x90–0x9F (× and Þ have no letter)
-      "aaaaaaaceeeeiiii"   // 0xA0–0xAF
+      "aaaaaaaceeeeiiii"     // 0x80–0x8F: À Á Â Ã Ä Å Æ Ç È É Ê Ë Ì Í Î Ï
+      "dnooooo\0ouuuuy\0s"   // 0x90–0x9F (× and Þ have no letter)
+      "aaaaaaaceeeeiiii"     // 0xA0–0xAF
       "dnooooo\0ouuuuy\0y";  // 0xB0–0xBF
   if (b < 0x80 || b > 0xBF) return '\0';
   return table[b - 0x80];
@@ -72,8 +83,9 @@ std::string normalise(std::string_view s) {
       flat += ' ';
     }
   }
-  static const std::array<std::string_view, 12> filler = {"adherent", "adherente", "participant", "membre",
-                                                          "du", "de", "d", "la", "le", "l", "des", "a"};
+  static const std::array<std::string_view, 12> filler = {
+      "adherent", "adherente", "participant", "membre", "du",  "de",
+      "d",        "la",        "le",          "l",      "des", "a"};
   std::string out;
   std::size_t i = 0;
   while (i < flat.size()) {
@@ -104,7 +116,8 @@ std::string lower_ascii(std::string_view s) {
 
 bool valid_email(std::string_view e) {
   const auto at = e.find('@');
-  if (at == std::string_view::npos || at == 0 || e.find('@', at + 1) != std::string_view::npos) return false;
+  if (at == std::string_view::npos || at == 0 || e.find('@', at + 1) != std::string_view::npos)
+    return false;
   const auto domain = e.substr(at + 1);
   const auto dot = domain.rfind('.');
   if (dot == std::string_view::npos || dot == 0 || dot + 1 == domain.size()) return false;
@@ -127,14 +140,17 @@ std::optional<Date> read_date(std::string_view s) {
     const auto d = s.substr(0, slash), m = s.substr(slash + 1, slash2 - slash - 1);
     const auto rest = s.substr(slash2 + 1);
     const auto y = rest.substr(0, 4);
-    if (d.empty() || d.size() > 2 || m.empty() || m.size() > 2 || !all_digits(d) || !all_digits(m) ||
-        y.size() != 4 || !all_digits(y) || (rest.size() > 4 && rest[4] != ' ')) {
+    if (d.empty() || d.size() > 2 || m.empty() || m.size() > 2 || !all_digits(d) ||
+        !all_digits(m) || y.size() != 4 || !all_digits(y) || (rest.size() > 4 && rest[4] != ' ')) {
       return std::nullopt;
     }
-    auto two = [](std::string_view v) { return v.size() == 1 ? "0" + std::string(v) : std::string(v); };
+    auto two = [](std::string_view v) {
+      return v.size() == 1 ? "0" + std::string(v) : std::string(v);
+    };
     return parse_date(std::string(y) + "-" + two(m) + "-" + two(d));
   }
-  if (s.size() >= 10 && (s.size() == 10 || s[10] == ' ' || s[10] == 'T')) return parse_date(s.substr(0, 10));
+  if (s.size() >= 10 && (s.size() == 10 || s[10] == ' ' || s[10] == 'T'))
+    return parse_date(s.substr(0, 10));
   return std::nullopt;
 }
 
@@ -144,10 +160,22 @@ std::optional<std::int64_t> read_amount(std::string_view s) {
   std::string t;
   for (std::size_t i = 0; i < s.size();) {
     const auto rest = s.substr(i);
-    if (rest.starts_with(" ")) { i += 1; continue; }
-    if (rest.starts_with("\u00A0")) { i += 2; continue; }
-    if (rest.starts_with("\u202F") || rest.starts_with("\u20AC")) { i += 3; continue; }
-    if (rest.starts_with("EUR")) { i += 3; continue; }
+    if (rest.starts_with(" ")) {
+      i += 1;
+      continue;
+    }
+    if (rest.starts_with("\u00A0")) {
+      i += 2;
+      continue;
+    }
+    if (rest.starts_with("\u202F") || rest.starts_with("\u20AC")) {
+      i += 3;
+      continue;
+    }
+    if (rest.starts_with("EUR")) {
+      i += 3;
+      continue;
+    }
     t += s[i++];
   }
   if (t.empty()) return std::nullopt;
@@ -190,7 +218,8 @@ std::optional<std::int64_t> read_amount(std::string_view s) {
     if (group != 3) return std::nullopt;
     whole = digits;
   }
-  if (!all_digits(whole) || whole.size() > 12 || frac.size() > 2 || !(frac.empty() || all_digits(frac))) {
+  if (!all_digits(whole) || whole.size() > 12 || frac.size() > 2 ||
+      !(frac.empty() || all_digits(frac))) {
     return std::nullopt;
   }
   std::int64_t euros = 0;
@@ -215,12 +244,13 @@ std::string ImportIssue::describe(std::string_view file) const {
 }
 
 std::size_t ImportPreview::errors() const {
-  return static_cast<std::size_t>(std::count_if(issues.begin(), issues.end(), [](const ImportIssue& i) {
-    return i.severity == IssueSeverity::error;
-  }));
+  return static_cast<std::size_t>(
+      std::count_if(issues.begin(), issues.end(),
+                    [](const ImportIssue& i) { return i.severity == IssueSeverity::error; }));
 }
 
-Result<ImportPreview> parse_member_csv(std::string_view text, std::string_view file, const ImportOptions& options) {
+Result<ImportPreview> parse_member_csv(std::string_view text, std::string_view file,
+                                       const ImportOptions& options) {
   ImportPreview preview;
   std::string_view body = text;
   if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
@@ -228,7 +258,8 @@ Result<ImportPreview> parse_member_csv(std::string_view text, std::string_view f
   preview.separator = csv::guess_separator(first_line);
   auto records = csv::read_records(text, preview.separator, file);
   if (!records) return tl::unexpected(records.error());
-  if (records->empty()) return fail_at(std::string(file), 1, "", "fichier vide : une ligne d'en-tête est attendue");
+  if (records->empty())
+    return fail_at(std::string(file), 1, "", "fichier vide : une ligne d'en-tête est attendue");
   const auto& header = records->front();
   for (std::size_t c = 0; c < header.fields.size(); ++c) {
     if (!check_text(header.fields[c])) {
@@ -274,10 +305,13 @@ Result<ImportPreview> parse_member_csv(std::string_view text, std::string_view f
   auto col = [&](ImportField f) { return column[static_cast<std::size_t>(f)]; };
   if (!col(ImportField::last_name) && !col(ImportField::organisation) && !col(ImportField::rpps)) {
     return fail_at(std::string(file), header.line, "",
-                   "aucune colonne « Nom », « Raison sociale » ni « RPPS » dans l'en-tête : associer les colonnes à la main");
+                   "aucune colonne « Nom », « Raison sociale » ni « RPPS » dans l'en-tête : "
+                   "associer les colonnes à la main");
   }
   for (std::size_t f = 0; f < kFields; ++f) {
-    if (column[f]) preview.columns.push_back({static_cast<ImportField>(f), *column[f], header.fields[*column[f]]});
+    if (column[f])
+      preview.columns.push_back(
+          {static_cast<ImportField>(f), *column[f], header.fields[*column[f]]});
   }
   for (std::size_t c = 0; c < header.fields.size(); ++c) {
     if (!used[c]) preview.unmapped.push_back(header.fields[c]);
@@ -295,7 +329,8 @@ Result<ImportPreview> parse_member_csv(std::string_view text, std::string_view f
   };
   for (const auto& e : options.existing) {
     if (!e.rpps.empty()) rpps_existing.emplace(e.rpps, e.id);
-    if (auto k = name_key(e.last_name, e.first_name, e.email); !k.empty()) name_existing.emplace(k, e.id);
+    if (auto k = name_key(e.last_name, e.first_name, e.email); !k.empty())
+      name_existing.emplace(k, e.id);
   }
 
   for (std::size_t r = 1; r < records->size(); ++r) {
@@ -303,11 +338,14 @@ Result<ImportPreview> parse_member_csv(std::string_view text, std::string_view f
     ++preview.lines_read;
     const std::size_t before = preview.issues.size();
     auto issue = [&](std::string field, std::string value, std::string message) {
-      preview.issues.push_back({rec.line, std::move(field), std::move(value), IssueSeverity::error, std::move(message)});
+      preview.issues.push_back(
+          {rec.line, std::move(field), std::move(value), IssueSeverity::error, std::move(message)});
     };
     if (rec.fields.size() > header.fields.size()) {
-      issue("", "", std::to_string(rec.fields.size()) + " cellules pour " + std::to_string(header.fields.size()) +
-                        " colonnes d'en-tête (séparateur ou guillemet mal placé ?)");
+      issue("", "",
+            std::to_string(rec.fields.size()) + " cellules pour " +
+                std::to_string(header.fields.size()) +
+                " colonnes d'en-tête (séparateur ou guillemet mal placé ?)");
       continue;
     }
     bool text_ok = true;
@@ -362,12 +400,14 @@ Result<ImportPreview> parse_member_csv(std::string_view text, std::string_view f
       m.amount_cents = read_amount(a);
       if (!m.amount_cents) {
         issue(header_of(ImportField::amount), std::string(a),
-              "montant « " + std::string(a) + " » illisible : un montant positif en euros est attendu (30,00)");
+              "montant « " + std::string(a) +
+                  " » illisible : un montant positif en euros est attendu (30,00)");
       }
     }
     if (preview.issues.size() != before) continue;
     for (std::size_t c = 0; c < rec.fields.size(); ++c) {
-      if (!used[c] && !trim(rec.fields[c]).empty()) m.custom.emplace_back(header.fields[c], trim(rec.fields[c]));
+      if (!used[c] && !trim(rec.fields[c]).empty())
+        m.custom.emplace_back(header.fields[c], trim(rec.fields[c]));
     }
 
     // Duplicates: against the stored members first, then earlier lines of the file.
@@ -377,17 +417,20 @@ Result<ImportPreview> parse_member_csv(std::string_view text, std::string_view f
         preview.duplicates.push_back({m.line, 0, e->second, DuplicateReason::same_rpps,
                                       "RPPS " + m.rpps + " déjà adhérent (" + e->second + ")"});
       } else if (auto [it, fresh] = rpps_lines.emplace(m.rpps, m.line); !fresh) {
-        preview.duplicates.push_back({m.line, it->second, "", DuplicateReason::same_rpps,
-                                      "RPPS " + m.rpps + " déjà présent ligne " + std::to_string(it->second)});
+        preview.duplicates.push_back(
+            {m.line, it->second, "", DuplicateReason::same_rpps,
+             "RPPS " + m.rpps + " déjà présent ligne " + std::to_string(it->second)});
       }
     }
     if (auto k = name_key(m.last_name, m.first_name, m.email); !k.empty()) {
       if (auto e = name_existing.find(k); e != name_existing.end()) {
-        preview.duplicates.push_back({m.line, 0, e->second, DuplicateReason::same_name_and_email,
-                                      who + " <" + m.email + "> déjà adhérent (" + e->second + ")"});
+        preview.duplicates.push_back(
+            {m.line, 0, e->second, DuplicateReason::same_name_and_email,
+             who + " <" + m.email + "> déjà adhérent (" + e->second + ")"});
       } else if (auto [it, fresh] = name_lines.emplace(k, m.line); !fresh) {
-        preview.duplicates.push_back({m.line, it->second, "", DuplicateReason::same_name_and_email,
-                                      who + " <" + m.email + "> déjà présent ligne " + std::to_string(it->second)});
+        preview.duplicates.push_back(
+            {m.line, it->second, "", DuplicateReason::same_name_and_email,
+             who + " <" + m.email + "> déjà présent ligne " + std::to_string(it->second)});
       }
     }
     preview.rows.push_back(std::move(m));

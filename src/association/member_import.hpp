@@ -24,7 +24,17 @@
 namespace maillage::association {
 
 enum class ImportField : std::uint8_t {
-  last_name, first_name, email, phone, rpps, profession, commune, organisation, date, tariff, amount,
+  last_name,
+  first_name,
+  email,
+  phone,
+  rpps,
+  profession,
+  commune,
+  organisation,
+  date,
+  tariff,
+  amount,
   count_  // keep last
 };
 [[nodiscard]] std::string_view field_key(ImportField f);    ///< "last_name"
@@ -32,17 +42,17 @@ enum class ImportField : std::uint8_t {
 
 struct ColumnMapping {
   ImportField field = ImportField::last_name;
-  std::size_t column = 0;   ///< 0-based column of the file
-  std::string header;       ///< as written in the file
+  std::size_t column = 0;  ///< 0-based column of the file
+  std::string header;      ///< as written in the file
 };
 
 struct ImportedMember {
   std::int64_t line = 0;
   std::string last_name;
   std::string first_name;
-  std::string email;       ///< lower-cased
+  std::string email;  ///< lower-cased
   std::string phone;
-  std::string rpps;        ///< 11 digits, or empty
+  std::string rpps;  ///< 11 digits, or empty
   std::string profession;
   std::string commune;
   std::string organisation;  ///< legal person (raison sociale), or the payer's company
@@ -56,10 +66,10 @@ enum class IssueSeverity : std::uint8_t { warning, error };
 
 struct ImportIssue {
   std::int64_t line = 0;
-  std::string field;    ///< the column's header in the file
+  std::string field;  ///< the column's header in the file
   std::string value;
   IssueSeverity severity = IssueSeverity::error;
-  std::string message;  ///< French, without the line
+  std::string message;                                              ///< French, without the line
   [[nodiscard]] std::string describe(std::string_view file) const;  ///< "file:line: field: message"
 };
 
@@ -75,9 +85,9 @@ struct ExistingMember {
 enum class DuplicateReason : std::uint8_t { same_rpps, same_name_and_email };
 
 struct Duplicate {
-  std::int64_t line = 0;          ///< the later line
-  std::int64_t first_line = 0;    ///< within the file: the first line; 0 when against `existing`
-  std::string existing_id;        ///< against the existing members
+  std::int64_t line = 0;        ///< the later line
+  std::int64_t first_line = 0;  ///< within the file: the first line; 0 when against `existing`
+  std::string existing_id;      ///< against the existing members
   DuplicateReason reason = DuplicateReason::same_rpps;
   std::string message;
 };
@@ -90,12 +100,12 @@ struct ImportOptions {
 
 struct ImportPreview {
   char separator = ',';
-  std::vector<ColumnMapping> columns;   ///< fields found, in field order
-  std::vector<std::string> unmapped;    ///< headers kept as custom fields
-  std::vector<ImportedMember> rows;     ///< lines without an error, file order
-  std::vector<ImportIssue> issues;      ///< file order
-  std::vector<Duplicate> duplicates;    ///< file order
-  std::size_t lines_read = 0;           ///< data records
+  std::vector<ColumnMapping> columns;  ///< fields found, in field order
+  std::vector<std::string> unmapped;   ///< headers kept as custom fields
+  std::vector<ImportedMember> rows;    ///< lines without an error, file order
+  std::vector<ImportIssue> issues;     ///< file order
+  std::vector<Duplicate> duplicates;   ///< file order
+  std::size_t lines_read = 0;          ///< data records
   [[nodiscard]] std::size_t errors() const;
 };
 

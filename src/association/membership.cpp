@@ -9,8 +9,12 @@ namespace maillage::association {
 namespace {
 
 int year_of(Date d) { return static_cast<int>(d.year()); }
-Date first_day(int y) { return Date{std::chrono::year{y}, std::chrono::January, std::chrono::day{1}}; }
-Date last_day(int y) { return Date{std::chrono::year{y}, std::chrono::December, std::chrono::day{31}}; }
+Date first_day(int y) {
+  return Date{std::chrono::year{y}, std::chrono::January, std::chrono::day{1}};
+}
+Date last_day(int y) {
+  return Date{std::chrono::year{y}, std::chrono::December, std::chrono::day{31}};
+}
 bool before(Date a, Date b) { return days_between(a, b) > 0; }
 
 struct Period {
@@ -18,7 +22,8 @@ struct Period {
   Date end;  // inclusive
 };
 
-Result<std::vector<Period>> calendar_periods(const std::vector<Tariff>& tariffs, const MemberDues& m,
+Result<std::vector<Period>> calendar_periods(const std::vector<Tariff>& tariffs,
+                                             const MemberDues& m,
                                              std::map<int, std::int64_t>& paid) {
   for (const auto& p : m.payments) paid[p.covers_year.value_or(year_of(p.date))] += p.amount_cents;
   std::vector<Period> out;
@@ -54,10 +59,14 @@ Result<std::vector<Period>> rolling_periods(const std::vector<Tariff>& tariffs, 
 
 std::string_view label(MembershipStatus s) {
   switch (s) {
-    case MembershipStatus::en_attente: return "en attente";
-    case MembershipStatus::a_jour: return "à jour";
-    case MembershipStatus::echue: return "échue";
-    case MembershipStatus::radiee: return "radiée";
+    case MembershipStatus::en_attente:
+      return "en attente";
+    case MembershipStatus::a_jour:
+      return "à jour";
+    case MembershipStatus::echue:
+      return "échue";
+    case MembershipStatus::radiee:
+      return "radiée";
   }
   return "";
 }
@@ -78,8 +87,8 @@ Result<Tariff> find_tariff(const std::vector<Tariff>& tariffs, int year, const s
   }
   if (best == nullptr) {
     return fail(ErrorCode::not_found,
-                "aucun tarif de cotisation pour " + std::to_string(year) + " (collège « " + college +
-                    " », profession « " + profession + " »)",
+                "aucun tarif de cotisation pour " + std::to_string(year) + " (collège « " +
+                    college + " », profession « " + profession + " »)",
                 "tariffs");
   }
   return *best;
@@ -142,7 +151,8 @@ Result<MembershipState> membership_at(const Statuts& statuts, const std::vector<
 }
 
 Result<std::vector<Reminder>> reminders(const Statuts& statuts, const std::vector<Tariff>& tariffs,
-                                        const std::vector<MemberDues>& members, Date at, int within_days) {
+                                        const std::vector<MemberDues>& members, Date at,
+                                        int within_days) {
   std::vector<Reminder> out;
   for (const auto& m : members) {
     auto st = membership_at(statuts, tariffs, m, at);
@@ -151,7 +161,8 @@ Result<std::vector<Reminder>> reminders(const Statuts& statuts, const std::vecto
     r.member = m.id;
     r.state = *st;
     switch (st->status) {
-      case MembershipStatus::radiee: continue;
+      case MembershipStatus::radiee:
+        continue;
       case MembershipStatus::echue:
         r.reason = ReminderReason::echue;
         r.message = "cotisation échue depuis le " + format_date_fr(*st->paid_until);

@@ -32,7 +32,7 @@ struct Tariff {
 struct Payment {
   Date date;
   std::int64_t amount_cents = 0;
-  std::string method;     ///< "virement", "chèque", "HelloAsso", …
+  std::string method;  ///< "virement", "chèque", "HelloAsso", …
   std::string reference;
   std::optional<int> covers_year;  ///< calendar mode: a December payment for next year
 };
@@ -51,9 +51,9 @@ enum class MembershipStatus : std::uint8_t { en_attente, a_jour, echue, radiee }
 
 struct MembershipState {
   MembershipStatus status = MembershipStatus::en_attente;
-  std::optional<Date> paid_until;    ///< end of the last paid period (inclusive)
-  std::int64_t due_cents = 0;        ///< tariff of the period being paid (D's year, or the next)
-  std::int64_t paid_cents = 0;       ///< paid towards it so far
+  std::optional<Date> paid_until;  ///< end of the last paid period (inclusive)
+  std::int64_t due_cents = 0;      ///< tariff of the period being paid (D's year, or the next)
+  std::int64_t paid_cents = 0;     ///< paid towards it so far
 };
 
 /// The tariff for a member and year; not_found naming year, collège and profession.

@@ -42,7 +42,9 @@ class Ratio {
   [[nodiscard]] std::string decimal_fr(int decimals) const;
   [[nodiscard]] std::string percent_fr(int decimals) const;
   /// For charts only; never compare these.
-  [[nodiscard]] double to_double() const { return static_cast<double>(num_) / static_cast<double>(den_); }
+  [[nodiscard]] double to_double() const {
+    return static_cast<double>(num_) / static_cast<double>(den_);
+  }
 
  private:
   std::int64_t num_ = 0;

@@ -18,7 +18,8 @@ std::string at(std::string_view list, std::size_t i) {
 Status check_quorum(const Quorum& q, const std::string& field, std::string_view label) {
   if (q.scope == Quorum::Scope::none) return {};
   if (q.minimum <= Ratio(0) || q.minimum > Ratio(1)) {
-    return bad(field + ".minimum", "le quorum " + std::string(label) + " (" + q.minimum.to_string() +
+    return bad(field + ".minimum", "le quorum " + std::string(label) + " (" +
+                                       q.minimum.to_string() +
                                        ") doit être une fraction entre 0 (exclu) et 1");
   }
   return {};
@@ -47,7 +48,8 @@ Status validate_statuts(const Statuts& s) {
   for (std::size_t i = 0; i < s.colleges.size(); ++i) {
     const auto& c = s.colleges[i];
     if (c.id.empty()) return bad(at("colleges", i) + ".id", "identifiant de collège vide");
-    if (c.name.empty()) return bad(at("colleges", i) + ".name", "le collège « " + c.id + " » n'a pas de nom");
+    if (c.name.empty())
+      return bad(at("colleges", i) + ".name", "le collège « " + c.id + " » n'a pas de nom");
     if (!ids.insert(c.id).second) {
       return bad(at("colleges", i) + ".id", "le collège « " + c.id + " » est déclaré deux fois");
     }
@@ -61,8 +63,8 @@ Status validate_statuts(const Statuts& s) {
     }
   }
   if (s.weight_mode == WeightMode::fixed_share && !(*total == Ratio(1))) {
-    return bad("colleges", "les poids des collèges totalisent " + total->to_string() +
-                               " au lieu de 1 (100 %)");
+    return bad("colleges",
+               "les poids des collèges totalisent " + total->to_string() + " au lieu de 1 (100 %)");
   }
   std::set<std::string_view> professions, kinds;
   for (std::size_t i = 0; i < s.placement.size(); ++i) {
@@ -78,7 +80,8 @@ Status validate_statuts(const Statuts& s) {
       }
     }
     for (const auto& k : r.legal_kinds) {
-      if (k.empty()) return bad(at("placement", i) + ".legal_kinds", "type de personne morale vide");
+      if (k.empty())
+        return bad(at("placement", i) + ".legal_kinds", "type de personne morale vide");
       if (!kinds.insert(k).second) {
         return bad(at("placement", i) + ".legal_kinds",
                    "le type de personne morale « " + k + " » est placé dans deux collèges");
@@ -89,7 +92,8 @@ Status validate_statuts(const Statuts& s) {
     return bad("default_college", "collège par défaut « " + *s.default_college + " » inconnu");
   }
   if (s.convocation_days < 0 || s.convocation_days > 366) {
-    return bad("convocation_days", "le délai de convocation (" + std::to_string(s.convocation_days) +
+    return bad("convocation_days", "le délai de convocation (" +
+                                       std::to_string(s.convocation_days) +
                                        " jours) doit être entre 0 et 366 jours");
   }
   for (const auto* q : {&s.first_quorum, &s.second_quorum}) {
@@ -103,9 +107,11 @@ Status validate_statuts(const Statuts& s) {
   std::set<std::string_view> kind_ids;
   for (std::size_t i = 0; i < s.resolution_kinds.size(); ++i) {
     const auto& k = s.resolution_kinds[i];
-    if (k.id.empty()) return bad(at("resolution_kinds", i) + ".id", "type de résolution sans identifiant");
+    if (k.id.empty())
+      return bad(at("resolution_kinds", i) + ".id", "type de résolution sans identifiant");
     if (!kind_ids.insert(k.id).second) {
-      return bad(at("resolution_kinds", i) + ".id", "le type de résolution « " + k.id + " » est déclaré deux fois");
+      return bad(at("resolution_kinds", i) + ".id",
+                 "le type de résolution « " + k.id + " » est déclaré deux fois");
     }
   }
   if (s.find_kind("ordinaire") == nullptr) {
@@ -147,8 +153,9 @@ Status check_convocation(const Statuts& s, Date sent, Date assembly) {
   if (days_between(deadline, sent) > 0) {
     return fail(ErrorCode::invalid_input,
                 "convocation envoyée le " + format_date_fr(sent) + " : les statuts exigent " +
-                    std::to_string(s.convocation_days) + " jours, elle devait partir au plus tard le " +
-                    format_date_fr(deadline) + " pour l'assemblée du " + format_date_fr(assembly),
+                    std::to_string(s.convocation_days) +
+                    " jours, elle devait partir au plus tard le " + format_date_fr(deadline) +
+                    " pour l'assemblée du " + format_date_fr(assembly),
                 "convocation_date");
   }
   return {};
@@ -156,9 +163,12 @@ Status check_convocation(const Statuts& s, Date sent, Date assembly) {
 
 std::string_view majority_label(Majority m) {
   switch (m) {
-    case Majority::simple: return "majorité simple des suffrages exprimés";
-    case Majority::two_thirds: return "majorité des deux tiers des suffrages exprimés";
-    case Majority::absolute: return "majorité absolue des membres présents ou représentés";
+    case Majority::simple:
+      return "majorité simple des suffrages exprimés";
+    case Majority::two_thirds:
+      return "majorité des deux tiers des suffrages exprimés";
+    case Majority::absolute:
+      return "majorité absolue des membres présents ou représentés";
   }
   return "";
 }

@@ -47,8 +47,8 @@ struct PlacementRule {
 };
 
 enum class MembershipPeriod : std::uint8_t {
-  calendar_year,     ///< a payment covers the calendar year (1 Jan – 31 Dec)
-  rolling_12_months, ///< a payment covers 12 months from its date (or from the previous end)
+  calendar_year,      ///< a payment covers the calendar year (1 Jan – 31 Dec)
+  rolling_12_months,  ///< a payment covers 12 months from its date (or from the previous end)
 };
 
 /// Quorum: the members present or represented, over the members with a vote, must reach
@@ -77,8 +77,8 @@ struct ResolutionKind {
 };
 
 struct ProxyRules {
-  int max_per_holder = 1;            ///< proxies one present member may hold; 0 = no proxies
-  bool same_college_only = false;    ///< a member may only represent members of their collège
+  int max_per_holder = 1;          ///< proxies one present member may hold; 0 = no proxies
+  bool same_college_only = false;  ///< a member may only represent members of their collège
 };
 
 struct Statuts {
@@ -91,8 +91,9 @@ struct Statuts {
   int convocation_days = 15;  ///< convocations leave at least this many days before the AG
   Quorum first_quorum{Quorum::Scope::global, Ratio(1, 4)};
   Quorum second_quorum{Quorum::Scope::none, Ratio(0)};  ///< second convocation: often none
-  std::vector<ResolutionKind> resolution_kinds{{"ordinaire", "Résolution ordinaire", Majority::simple},
-                                               {"statuts", "Modification des statuts", Majority::two_thirds}};
+  std::vector<ResolutionKind> resolution_kinds{
+      {"ordinaire", "Résolution ordinaire", Majority::simple},
+      {"statuts", "Modification des statuts", Majority::two_thirds}};
   bool abstentions_expressed = false;  ///< abstentions count among the exprimés (against)
   ProxyRules proxies;
 

@@ -17,14 +17,15 @@ Status check_preconditions(const Statuts& statuts, const AttendanceReport& atten
                 "l'assemblée ne peut pas délibérer : " + attendance.quorum.explanation, "quorum");
   }
   if (statuts.find_kind(kind) == nullptr) {
-    return fail(ErrorCode::invalid_input, "type de résolution « " + std::string(kind) + " » inconnu des statuts",
-                "kind");
+    return fail(ErrorCode::invalid_input,
+                "type de résolution « " + std::string(kind) + " » inconnu des statuts", "kind");
   }
   return {};
 }
 
 // The shared arithmetic: `tallies` hold voters and counts; fills bases, contributions, totals.
-Result<VoteResult> decide(const Statuts& s, std::string_view kind, std::vector<CollegeTally> tallies) {
+Result<VoteResult> decide(const Statuts& s, std::string_view kind,
+                          std::vector<CollegeTally> tallies) {
   VoteResult r;
   const auto& k = *s.find_kind(kind);
   r.kind = k.id;
@@ -62,7 +63,8 @@ Result<VoteResult> decide(const Statuts& s, std::string_view kind, std::vector<C
         t.weighted_contre = *wc;
         t.weighted_abstention = *wa;
       }
-      if (t.counted || s.empty_college_share == EmptyCollegeShare::lost) base = Ratio::add(*base, t.weight);
+      if (t.counted || s.empty_college_share == EmptyCollegeShare::lost)
+        base = Ratio::add(*base, t.weight);
     }
     pour = Ratio::add(*pour, t.weighted_pour);
     contre = Ratio::add(*contre, t.weighted_contre);
@@ -83,15 +85,16 @@ Result<VoteResult> decide(const Statuts& s, std::string_view kind, std::vector<C
   const Ratio head_required = *Ratio::mul(r.threshold, Ratio(r.head_base));
   r.head_adopted = passes(Ratio(r.head_pour), head_required, Ratio(r.head_base));
 
-  const std::string unit = s.weight_mode == WeightMode::fixed_share ? " des voix pondérées" : " voix";
+  const std::string unit =
+      s.weight_mode == WeightMode::fixed_share ? " des voix pondérées" : " voix";
   const std::string need = r.strict ? "plus de " : "au moins ";
   if (r.total_base.is_zero()) {
     r.explanation = "aucun suffrage à compter : rejetée";
   } else {
     const auto share = Ratio::div(r.total_pour, r.total_base);
     if (!share) return overflow();
-    r.explanation = "pour : " + r.total_pour.to_string() + unit + " sur " + r.total_base.to_string() + " (" +
-                    share->percent_fr(1) + ") ; il faut " + need +
+    r.explanation = "pour : " + r.total_pour.to_string() + unit + " sur " +
+                    r.total_base.to_string() + " (" + share->percent_fr(1) + ") ; il faut " + need +
                     r.threshold.to_string() + ", soit " + need + r.required.to_string() + " : " +
                     (r.adopted ? "adoptée" : "rejetée");
   }
@@ -129,23 +132,33 @@ Result<VoteResult> count_votes(const Statuts& s, const AttendanceReport& a, std:
     const auto& v = votes[i];
     const std::string field = "votes[" + std::to_string(i) + "].member";
     const auto* m = a.find(v.member);
-    if (m == nullptr || (m->attendance != Attendance::present && m->attendance != Attendance::represented)) {
-      return fail(ErrorCode::invalid_input, "« " + v.member + " » n'est ni présent ni représenté", field);
+    if (m == nullptr ||
+        (m->attendance != Attendance::present && m->attendance != Attendance::represented)) {
+      return fail(ErrorCode::invalid_input, "« " + v.member + " » n'est ni présent ni représenté",
+                  field);
     }
     if (!voted.insert(v.member).second) {
-      return fail(ErrorCode::invalid_input, "« " + v.member + " » a déjà voté sur cette résolution", field);
+      return fail(ErrorCode::invalid_input, "« " + v.member + " » a déjà voté sur cette résolution",
+                  field);
     }
     auto& t = tallies[index.at(m->college)];
     switch (v.ballot) {
-      case Ballot::pour: ++t.pour; break;
-      case Ballot::contre: ++t.contre; break;
-      case Ballot::abstention: ++t.abstention; break;
+      case Ballot::pour:
+        ++t.pour;
+        break;
+      case Ballot::contre:
+        ++t.contre;
+        break;
+      case Ballot::abstention:
+        ++t.abstention;
+        break;
     }
   }
   return decide(s, kind, std::move(tallies));
 }
 
-Result<VoteResult> count_secret_ballot(const Statuts& s, const AttendanceReport& a, std::string_view kind,
+Result<VoteResult> count_secret_ballot(const Statuts& s, const AttendanceReport& a,
+                                       std::string_view kind,
                                        const std::vector<CollegeCount>& counts) {
   if (auto ok = check_preconditions(s, a, kind); !ok) return tl::unexpected(ok.error());
   auto tallies = empty_tallies(s, a);
@@ -158,13 +171,16 @@ Result<VoteResult> count_secret_ballot(const Statuts& s, const AttendanceReport&
       if (x.college == c.college) t = &x;
     }
     if (t == nullptr) {
-      return fail(ErrorCode::invalid_input, "collège « " + c.college + " » inconnu des statuts", field + ".college");
+      return fail(ErrorCode::invalid_input, "collège « " + c.college + " » inconnu des statuts",
+                  field + ".college");
     }
     if (!seen.insert(c.college).second) {
-      return fail(ErrorCode::invalid_input, "le collège « " + t->name + " » est compté deux fois", field + ".college");
+      return fail(ErrorCode::invalid_input, "le collège « " + t->name + " » est compté deux fois",
+                  field + ".college");
     }
     if (c.pour < 0 || c.contre < 0 || c.abstention < 0) {
-      return fail(ErrorCode::invalid_input, "un décompte ne peut pas être négatif (collège « " + t->name + " »)", field);
+      return fail(ErrorCode::invalid_input,
+                  "un décompte ne peut pas être négatif (collège « " + t->name + " »)", field);
     }
     const long long cast = static_cast<long long>(c.pour) + c.contre + c.abstention;
     if (cast > t->voters) {

@@ -42,7 +42,7 @@ struct CollegeCount {
 struct CollegeTally {
   std::string college;
   std::string name;
-  int voters = 0;        ///< present or represented
+  int voters = 0;  ///< present or represented
   int pour = 0;
   int contre = 0;
   int abstention = 0;
@@ -56,7 +56,7 @@ struct CollegeTally {
 };
 
 struct VoteResult {
-  std::string kind;         ///< ResolutionKind::id
+  std::string kind;  ///< ResolutionKind::id
   Majority majority = Majority::simple;
   WeightMode mode = WeightMode::head_count;
   bool abstentions_expressed = false;
@@ -64,9 +64,9 @@ struct VoteResult {
   Ratio total_pour;
   Ratio total_contre;
   Ratio total_base;
-  Ratio threshold;          ///< 1/2 or 2/3
-  bool strict = true;       ///< "more than" (1/2) or "at least" (2/3)
-  Ratio required;           ///< threshold × total_base
+  Ratio threshold;     ///< 1/2 or 2/3
+  bool strict = true;  ///< "more than" (1/2) or "at least" (2/3)
+  Ratio required;      ///< threshold × total_base
   bool adopted = false;
   // The same resolution counted one member one voice, for comparison.
   int head_pour = 0;
@@ -74,13 +74,15 @@ struct VoteResult {
   int head_abstention = 0;
   int head_base = 0;
   bool head_adopted = false;
-  std::string explanation;  ///< French: "pour 11/20 des voix pondérées, il en faut plus de 1/2 : adoptée"
+  std::string
+      explanation;  ///< French: "pour 11/20 des voix pondérées, il en faut plus de 1/2 : adoptée"
 };
 
 /// From individual votes. Errors (field named): the assembly has no quorum (invalid_transition),
 /// an unknown resolution kind, a vote by someone neither present nor represented, a member voting
 /// twice.
-[[nodiscard]] Result<VoteResult> count_votes(const Statuts& statuts, const AttendanceReport& attendance,
+[[nodiscard]] Result<VoteResult> count_votes(const Statuts& statuts,
+                                             const AttendanceReport& attendance,
                                              std::string_view kind, const std::vector<Vote>& votes);
 
 /// From counts per collège (secret ballot); collèges not listed cast nothing. Errors: no quorum,

@@ -31,7 +31,8 @@ Result<std::vector<Record>> read_records(std::string_view text, char separator,
     current.fields.push_back(std::move(field));
     field.clear();
     // A line with nothing on it is blank, not a record with one empty field.
-    if (!(current.fields.size() == 1 && current.fields[0].empty())) records.push_back(std::move(current));
+    if (!(current.fields.size() == 1 && current.fields[0].empty()))
+      records.push_back(std::move(current));
     current = Record{};
     in_record = false;
   };

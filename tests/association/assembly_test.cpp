@@ -12,7 +12,8 @@ namespace {
 
 using namespace testing;
 
-AttendanceReport tally(const Statuts& s, const std::vector<Mark>& marks, const std::vector<Proxy>& proxies = {},
+AttendanceReport tally(const Statuts& s, const std::vector<Mark>& marks,
+                       const std::vector<Proxy>& proxies = {},
                        Convocation convocation = Convocation::first) {
   auto r = tally_attendance(s, {convocation, cpts_roll(), marks, proxies});
   EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().describe());
@@ -20,11 +21,13 @@ AttendanceReport tally(const Statuts& s, const std::vector<Mark>& marks, const s
 }
 
 const CollegeAttendance& college(const AttendanceReport& r, const std::string& id) {
-  return *std::find_if(r.colleges.begin(), r.colleges.end(), [&](const auto& c) { return c.college == id; });
+  return *std::find_if(r.colleges.begin(), r.colleges.end(),
+                       [&](const auto& c) { return c.college == id; });
 }
 
 const CollegeTally& college(const VoteResult& r, const std::string& id) {
-  return *std::find_if(r.colleges.begin(), r.colleges.end(), [&](const auto& c) { return c.college == id; });
+  return *std::find_if(r.colleges.begin(), r.colleges.end(),
+                       [&](const auto& c) { return c.college == id; });
 }
 
 // 1. Global quorum 1/4 of 35 = 8,75: 9 present reach it, 8 do not.
@@ -38,7 +41,8 @@ TEST(AssemblyGolden, GlobalQuorumReachedAndNotReached) {
   EXPECT_EQ(r.quorum.present_or_represented, 9);
   EXPECT_EQ(r.quorum.rate, Ratio(9, 35));
   EXPECT_TRUE(r.quorum.reached);
-  EXPECT_NE(r.quorum.explanation.find("quorum atteint en première convocation : 9 présents ou représentés sur 35"),
+  EXPECT_NE(r.quorum.explanation.find(
+                "quorum atteint en première convocation : 9 présents ou représentés sur 35"),
             std::string::npos)
       << r.quorum.explanation;
 
@@ -100,7 +104,8 @@ TEST(AssemblyGolden, WeightedQuorum) {
   EXPECT_EQ(r.quorum.rate, Ratio(2, 5));
   EXPECT_TRUE(r.quorum.reached);
   EXPECT_LT(Ratio(r.quorum.present_or_represented, r.quorum.members), Ratio(1, 3));
-  EXPECT_NE(r.quorum.explanation.find("40,0\u00A0% des voix pondérées"), std::string::npos) << r.quorum.explanation;
+  EXPECT_NE(r.quorum.explanation.find("40,0\u00A0% des voix pondérées"), std::string::npos)
+      << r.quorum.explanation;
   // Half the médecins and a quarter of the others: 2/5·1/2 + 2/5·1/4 + 1/5·0 = 3/10 < 1/3.
   marks.clear();
   present(marks, "m", 5);
@@ -130,8 +135,10 @@ TEST(AssemblyGolden, SecondConvocationWithoutQuorum) {
 
   auto second = tally(s, marks, {}, Convocation::second);
   EXPECT_TRUE(second.quorum.reached);
-  EXPECT_NE(second.quorum.explanation.find("pas de quorum exigé en seconde convocation"), std::string::npos);
-  auto result = count_votes(s, second, "ordinaire", {{"m1", Ballot::pour}, {"m2", Ballot::pour}, {"m3", Ballot::contre}});
+  EXPECT_NE(second.quorum.explanation.find("pas de quorum exigé en seconde convocation"),
+            std::string::npos);
+  auto result = count_votes(s, second, "ordinaire",
+                            {{"m1", Ballot::pour}, {"m2", Ballot::pour}, {"m3", Ballot::contre}});
   ASSERT_TRUE(result) << result.error().describe();
   EXPECT_TRUE(result->adopted);
 }
@@ -147,7 +154,8 @@ TEST(AssemblyGolden, ProxyOverTheCapRefused) {
   ASSERT_EQ(r.refused.size(), 1U);
   EXPECT_EQ(r.refused[0].reason, ProxyRefusal::over_cap);
   EXPECT_EQ(r.refused[0].proxy.giver, "p4");
-  EXPECT_NE(r.refused[0].message.find("détient déjà 2 pouvoir(s), le maximum des statuts est 2"), std::string::npos)
+  EXPECT_NE(r.refused[0].message.find("détient déjà 2 pouvoir(s), le maximum des statuts est 2"),
+            std::string::npos)
       << r.refused[0].message;
   EXPECT_EQ(r.find("p4")->attendance, Attendance::excused);
   EXPECT_EQ(r.find("p1")->proxies_held, 2);
@@ -168,7 +176,8 @@ TEST(AssemblyGolden, ProxyAcrossCollegesRefusedWhenTheStatutsSaySo) {
   auto r = tally(s, marks, {{"e1", "m1"}, {"m3", "m2"}});
   ASSERT_EQ(r.refused.size(), 1U);
   EXPECT_EQ(r.refused[0].reason, ProxyRefusal::other_college);
-  EXPECT_NE(r.refused[0].message.find("« Établissements et médico-social » et « Médecins »"), std::string::npos)
+  EXPECT_NE(r.refused[0].message.find("« Établissements et médico-social » et « Médecins »"),
+            std::string::npos)
       << r.refused[0].message;
   EXPECT_EQ(r.find("m3")->attendance, Attendance::represented);
   EXPECT_FALSE(check_proxy(s, cpts_roll(), {}, {"e1", "m1"}).has_value());
@@ -196,9 +205,10 @@ TEST(AssemblyGolden, ProxyRules) {
   ASSERT_EQ(r.accepted.size(), 1U);
   std::vector<ProxyRefusal> reasons;
   for (const auto& f : r.refused) reasons.push_back(f.reason);
-  EXPECT_EQ(reasons, (std::vector<ProxyRefusal>{ProxyRefusal::holder_not_present, ProxyRefusal::giver_present,
-                                                ProxyRefusal::chain, ProxyRefusal::already_given, ProxyRefusal::self,
-                                                ProxyRefusal::unknown_member}));
+  EXPECT_EQ(reasons,
+            (std::vector<ProxyRefusal>{
+                ProxyRefusal::holder_not_present, ProxyRefusal::giver_present, ProxyRefusal::chain,
+                ProxyRefusal::already_given, ProxyRefusal::self, ProxyRefusal::unknown_member}));
   EXPECT_NE(r.refused[3].message.find("« m4 » a déjà donné pouvoir à « m1 »"), std::string::npos);
   EXPECT_EQ(r.find("m5")->attendance, Attendance::absent);
   EXPECT_EQ(r.find("m2")->attendance, Attendance::present);
@@ -254,8 +264,10 @@ TEST(AssemblyGolden, WeightedResultDiffersFromHeadCount) {
   EXPECT_EQ(r->head_pour, 8);
   EXPECT_EQ(r->head_base, 16);
   EXPECT_FALSE(r->head_adopted);
-  EXPECT_NE(r->explanation.find("pour : 17/25 des voix pondérées sur 1 (68,0"), std::string::npos) << r->explanation;
-  EXPECT_NE(r->explanation.find("(à une voix par membre, elle aurait été rejetée)"), std::string::npos);
+  EXPECT_NE(r->explanation.find("pour : 17/25 des voix pondérées sur 1 (68,0"), std::string::npos)
+      << r->explanation;
+  EXPECT_NE(r->explanation.find("(à une voix par membre, elle aurait été rejetée)"),
+            std::string::npos);
 }
 
 // 10. Two thirds missed by one vote (head count): 21 exprimés need 14 pour; 13 fail, 14 pass.
@@ -277,7 +289,8 @@ TEST(AssemblyGolden, TwoThirdsMissedByOneVote) {
   EXPECT_EQ(r->required, Ratio(14));
   EXPECT_EQ(r->total_pour, Ratio(13));
   EXPECT_FALSE(r->adopted);
-  EXPECT_NE(r->explanation.find("il faut au moins 2/3, soit au moins 14"), std::string::npos) << r->explanation;
+  EXPECT_NE(r->explanation.find("il faut au moins 2/3, soit au moins 14"), std::string::npos)
+      << r->explanation;
 
   v.back().ballot = Ballot::pour;  // m1 changes sides: 14 pour, 7 contre
   r = count_votes(s, att, "statuts", v);
@@ -351,7 +364,8 @@ TEST(AssemblyGolden, SecretBallotPerCollegeWeighted) {
   present(marks, "p", 8);
   present(marks, "e", 3);
   const auto att = tally(s, marks);
-  auto r = count_secret_ballot(s, att, "ordinaire", {{"med", 6, 3, 1}, {"ps", 2, 6, 0}, {"etab", 3, 0, 0}});
+  auto r = count_secret_ballot(s, att, "ordinaire",
+                               {{"med", 6, 3, 1}, {"ps", 2, 6, 0}, {"etab", 3, 0, 0}});
   ASSERT_TRUE(r) << r.error().describe();
   EXPECT_EQ(college(*r, "med").base, 9);
   EXPECT_EQ(college(*r, "med").weighted_pour, Ratio(4, 15));
@@ -439,14 +453,18 @@ TEST(AssemblyGolden, BadVotesAreErrors) {
   EXPECT_EQ(kind.error().field, "kind");
 }
 
-// 17. The émargement itself: a mark for someone not on the roll, twice, a roll in an unknown collège.
+// 17. The émargement itself: a mark for someone not on the roll, twice, a roll in an unknown
+// collège.
 TEST(AssemblyGolden, AttendanceInputErrors) {
   const auto s = cpts_statuts();
-  auto stranger = tally_attendance(s, {Convocation::first, cpts_roll(), {{"z9", Presence::present}}, {}});
+  auto stranger =
+      tally_attendance(s, {Convocation::first, cpts_roll(), {{"z9", Presence::present}}, {}});
   ASSERT_FALSE(stranger);
   EXPECT_EQ(stranger.error().field, "marks[0].member");
-  auto twice = tally_attendance(
-      s, {Convocation::first, cpts_roll(), {{"m1", Presence::present}, {"m1", Presence::excused}}, {}});
+  auto twice = tally_attendance(s, {Convocation::first,
+                                    cpts_roll(),
+                                    {{"m1", Presence::present}, {"m1", Presence::excused}},
+                                    {}});
   ASSERT_FALSE(twice);
   EXPECT_EQ(twice.error().field, "marks[1].member");
   auto roll = cpts_roll();

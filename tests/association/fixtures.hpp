@@ -18,7 +18,8 @@ inline Statuts cpts_statuts() {
                 {"ps", "Autres professionnels de santé", Ratio(2, 5)},
                 {"etab", "Établissements et médico-social", Ratio(1, 5)}};
   s.weight_mode = WeightMode::fixed_share;
-  s.placement = {{"med", {"10"}, {}}, {"ps", {"21", "40", "50", "60", "70"}, {"pharmacie"}},
+  s.placement = {{"med", {"10"}, {}},
+                 {"ps", {"21", "40", "50", "60", "70"}, {"pharmacie"}},
                  {"etab", {}, {"ehpad", "etablissement"}}};
   s.first_quorum = {Quorum::Scope::global, Ratio(1, 4)};
   s.second_quorum = {Quorum::Scope::none, Ratio(0)};
@@ -40,7 +41,8 @@ inline void present(std::vector<Mark>& marks, const std::string& prefix, int n) 
 }
 
 /// `n` votes `ballot` by `prefix`from .. `prefix`(from + n − 1).
-inline void votes(std::vector<Vote>& out, const std::string& prefix, int from, int n, Ballot ballot) {
+inline void votes(std::vector<Vote>& out, const std::string& prefix, int from, int n,
+                  Ballot ballot) {
   for (int i = from; i < from + n; ++i) out.push_back({prefix + std::to_string(i), ballot});
 }
 

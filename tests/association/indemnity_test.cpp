@@ -1,8 +1,9 @@
 // Indemnities against the PASS, computed by hand. Médecins (profession "10") are paid 120 €/h in
 // 2024 and 125 €/h in 2025; PASS 2024 = 46 368 €, 2025 = 47 100 €.
+#include "association/indemnity.hpp"
+
 #include <gtest/gtest.h>
 
-#include "association/indemnity.hpp"
 #include "association/money.hpp"
 
 namespace maillage::association {
@@ -57,12 +58,14 @@ TEST(Indemnity, PricesAnEntryToTheCent) {
 // 2 hours (240 €) pass and leave 48 €; then 2 h 24 (288 €) is refused again.
 TEST(Indemnity, CapHitMidYear) {
   auto accepted = busy_2024();
-  auto refused = admit_entry(rules(), "10", accepted, {"x", d("2024-11-05"), 480, "groupe de travail"});
+  auto refused =
+      admit_entry(rules(), "10", accepted, {"x", d("2024-11-05"), 480, "groupe de travail"});
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, ErrorCode::invalid_input);
   EXPECT_EQ(refused.error().field, "minutes");
   EXPECT_EQ(refused.error().message,
-            "saisie refusée : 8 h 00 du 05/11/2024 valent 960,00\u00A0€ et dépasseraient le plafond annuel 2024 "
+            "saisie refusée : 8 h 00 du 05/11/2024 valent 960,00\u00A0€ et dépasseraient le "
+            "plafond annuel 2024 "
             "de 46\u202F368,00\u00A0€ ; il reste 288,00\u00A0€ pour 2024");
 
   auto ok = admit_entry(rules(), "10", accepted, {"y", d("2024-11-05"), 120, "groupe de travail"});
@@ -72,11 +75,13 @@ TEST(Indemnity, CapHitMidYear) {
   EXPECT_EQ(ok->entries.size(), 49U);
   accepted.push_back({"y", d("2024-11-05"), 120, "groupe de travail"});
 
-  auto again = admit_entry(rules(), "10", accepted, {"z", d("2024-11-20"), 144, "groupe de travail"});
+  auto again =
+      admit_entry(rules(), "10", accepted, {"z", d("2024-11-20"), 144, "groupe de travail"});
   ASSERT_FALSE(again);
   EXPECT_NE(again.error().message.find("il reste 48,00\u00A0€ pour 2024"), std::string::npos);
   // Exactly what remains is accepted: 24 minutes at 120 €/h = 48 €.
-  auto exact = admit_entry(rules(), "10", accepted, {"w", d("2024-11-20"), 24, "groupe de travail"});
+  auto exact =
+      admit_entry(rules(), "10", accepted, {"w", d("2024-11-20"), 24, "groupe de travail"});
   ASSERT_TRUE(exact);
   EXPECT_EQ(exact->remaining_cents, 0);
 }
@@ -84,10 +89,11 @@ TEST(Indemnity, CapHitMidYear) {
 // The cap is per year: a full 2024 does not stop January 2025.
 TEST(Indemnity, TwoYears) {
   auto accepted = busy_2024();
-  auto ok = admit_entry(rules(), "10", accepted, {"jan", d("2025-01-02"), 480, "groupe de travail"});
+  auto ok =
+      admit_entry(rules(), "10", accepted, {"jan", d("2025-01-02"), 480, "groupe de travail"});
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->year, 2025);
-  EXPECT_EQ(ok->total_cents, 100000);              // 8 h × 125 €
+  EXPECT_EQ(ok->total_cents, 100000);                // 8 h × 125 €
   EXPECT_EQ(ok->remaining_cents, 4710000 - 100000);  // 46 100 €
   accepted.push_back({"jan", d("2025-01-02"), 480, "groupe de travail"});
   auto st = statements(rules(), "10", accepted);
@@ -112,9 +118,11 @@ TEST(Indemnity, WhatRemainsForAYear) {
   EXPECT_FALSE(year_statement(rules(), "10", {}, 2019));  // no PASS value known
 }
 
-// Rate change at the new year: 4 h on 31/12/2024 at 120 € = 480 €, 4 h on 02/01/2025 at 125 € = 500 €.
+// Rate change at the new year: 4 h on 31/12/2024 at 120 € = 480 €, 4 h on 02/01/2025 at 125 € = 500
+// €.
 TEST(Indemnity, RateChange) {
-  auto st = statements(rules(), "10", {{"a", d("2025-01-02"), 240, "SNP"}, {"b", d("2024-12-31"), 240, "SNP"}});
+  auto st = statements(rules(), "10",
+                       {{"a", d("2025-01-02"), 240, "SNP"}, {"b", d("2024-12-31"), 240, "SNP"}});
   ASSERT_TRUE(st);
   ASSERT_EQ(st->size(), 2U);
   EXPECT_EQ((*st)[0].year, 2024);
@@ -129,7 +137,8 @@ TEST(Indemnity, MissingRateOrPassOrBadDuration) {
   auto no_rate = price_entry(rules(), "21", {"a", d("2025-02-01"), 60, ""});
   ASSERT_FALSE(no_rate);
   EXPECT_EQ(no_rate.error().code, ErrorCode::not_found);
-  EXPECT_EQ(no_rate.error().message, "aucun taux d'indemnisation pour la profession « 21 » en 2025");
+  EXPECT_EQ(no_rate.error().message,
+            "aucun taux d'indemnisation pour la profession « 21 » en 2025");
   auto r = rules();
   r.rates.push_back({"10", 2022, 10000, "", false});
   auto no_pass = admit_entry(r, "10", {}, {"a", d("2022-06-01"), 60, ""});

@@ -1,10 +1,10 @@
 // The member import: a HelloAsso-like export, a plain spreadsheet, bad lines named by line and
 // column, duplicates within the file and against the stored members, mapping overrides.
+#include "association/member_import.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
-#include "association/member_import.hpp"
 
 namespace maillage::association {
 namespace {
@@ -15,11 +15,14 @@ const std::string kHelloAsso =
     "\xEF\xBB\xBF"
     "Référence commande;Date;Statut;Nom adhérent;Prénom adhérent;Nom payeur;Prénom payeur;Email;"
     "Tarif;Montant;Numéro RPPS;Commune d'exercice;Êtes-vous installé(e) en MSP ?\r\n"
-    "1001;15/01/2025 10:32;Validé;Martin;Élodie;Martin;Élodie;Elodie.Martin@example.fr;Médecin;50,00 €;"
+    "1001;15/01/2025 "
+    "10:32;Validé;Martin;Élodie;Martin;Élodie;Elodie.Martin@example.fr;Médecin;50,00 €;"
     "10101010101;Metz;Oui\r\n"
-    "1002;16/01/2025 08:05;Validé;Pharmacie du Centre;;Durand;Paul;contact@pharma-centre.example;Pharmacie;"
+    "1002;16/01/2025 08:05;Validé;Pharmacie du "
+    "Centre;;Durand;Paul;contact@pharma-centre.example;Pharmacie;"
     "80,00 €;;Montigny-lès-Metz;\"Non; en projet\"\r\n"
-    "1003;2025-01-17;Validé;Nguyen;Lan;Nguyen;Lan;lan.nguyen@example.fr;Infirmier;\"1 200,00\";10202020202;"
+    "1003;2025-01-17;Validé;Nguyen;Lan;Nguyen;Lan;lan.nguyen@example.fr;Infirmier;\"1 "
+    "200,00\";10202020202;"
     "Woippy;\"Oui\r\nMSP des Coteaux\"\r\n";
 
 TEST(MemberImport, HelloAssoExport) {
@@ -84,15 +87,15 @@ TEST(MemberImport, PlainSpreadsheet) {
 TEST(MemberImport, EveryBadLineNamedWithLineAndColumn) {
   const std::string text =
       "Nom;Prénom;Email;RPPS;Date;Montant\n"
-      "Roux;Marc;marc.roux@example;10404040404;01/02/2025;30\n"     // 2: e-mail without a domain dot
-      "Faure;Julie;julie@example.fr;1040404040;01/02/2025;30\n"     // 3: RPPS of 10 digits
-      "Blanc;Nina;nina@example.fr;;31/02/2025;30\n"                  // 4: 31 February
-      "Garnier;Hugo;hugo@example.fr;;01/02/2025;trente\n"            // 5: amount
-      ";Léa;lea@example.fr;;01/02/2025;30\n"                         // 6: no name
-      "Morel;Eva;eva@example.fr;;01/02/2025;30;extra\n"              // 7: one cell too many
-      "Lambert;Rose;rose@example.fr;;01/02/2025;1.200\n"             // 8: ambiguous amount
-      "Girard;Paul;paul@example.fr;;01/02/2025;-30\n"                // 9: negative amount
-      "Bonnet;Zoé;zoe@example.fr;;;\n";                              // 10: fine
+      "Roux;Marc;marc.roux@example;10404040404;01/02/2025;30\n"  // 2: e-mail without a domain dot
+      "Faure;Julie;julie@example.fr;1040404040;01/02/2025;30\n"  // 3: RPPS of 10 digits
+      "Blanc;Nina;nina@example.fr;;31/02/2025;30\n"              // 4: 31 February
+      "Garnier;Hugo;hugo@example.fr;;01/02/2025;trente\n"        // 5: amount
+      ";Léa;lea@example.fr;;01/02/2025;30\n"                     // 6: no name
+      "Morel;Eva;eva@example.fr;;01/02/2025;30;extra\n"          // 7: one cell too many
+      "Lambert;Rose;rose@example.fr;;01/02/2025;1.200\n"         // 8: ambiguous amount
+      "Girard;Paul;paul@example.fr;;01/02/2025;-30\n"            // 9: negative amount
+      "Bonnet;Zoé;zoe@example.fr;;;\n";                          // 10: fine
   auto p = parse_member_csv(text, "adherents.csv");
   ASSERT_TRUE(p) << p.error().describe();
   std::vector<std::string> described;
@@ -101,11 +104,14 @@ TEST(MemberImport, EveryBadLineNamedWithLineAndColumn) {
       "adherents.csv:2: Email: adresse e-mail « marc.roux@example » invalide",
       "adherents.csv:3: RPPS: identifiant RPPS « 1040404040 » invalide : 11 chiffres attendus",
       "adherents.csv:4: Date: date « 31/02/2025 » illisible : JJ/MM/AAAA ou AAAA-MM-JJ attendu",
-      "adherents.csv:5: Montant: montant « trente » illisible : un montant positif en euros est attendu (30,00)",
+      "adherents.csv:5: Montant: montant « trente » illisible : un montant positif en euros est "
+      "attendu (30,00)",
       "adherents.csv:6: Nom: nom manquant (ni nom ni raison sociale)",
       "adherents.csv:7: 7 cellules pour 6 colonnes d'en-tête (séparateur ou guillemet mal placé ?)",
-      "adherents.csv:8: Montant: montant « 1.200 » illisible : un montant positif en euros est attendu (30,00)",
-      "adherents.csv:9: Montant: montant « -30 » illisible : un montant positif en euros est attendu (30,00)",
+      "adherents.csv:8: Montant: montant « 1.200 » illisible : un montant positif en euros est "
+      "attendu (30,00)",
+      "adherents.csv:9: Montant: montant « -30 » illisible : un montant positif en euros est "
+      "attendu (30,00)",
   };
   EXPECT_EQ(described, expected);
   EXPECT_EQ(p->errors(), 8U);
@@ -115,25 +121,29 @@ TEST(MemberImport, EveryBadLineNamedWithLineAndColumn) {
 
 TEST(MemberImport, AmountsAsPeopleWriteThem) {
   const std::string text =
-      "Nom;Montant\nA;30\nB;30,5\nC;1 200,00 €\nD;1.200,50\nE;30.00\nF;1,234.5\nG;2.000.000\nH;12,345\n";
+      "Nom;Montant\nA;30\nB;30,5\nC;1 200,00 "
+      "€\nD;1.200,50\nE;30.00\nF;1,234.5\nG;2.000.000\nH;12,345\n";
   auto p = parse_member_csv(text, "m.csv");
   ASSERT_TRUE(p);
   std::vector<std::int64_t> cents;
   for (const auto& r : p->rows) cents.push_back(*r.amount_cents);
-  EXPECT_EQ(cents, (std::vector<std::int64_t>{3000, 3050, 120000, 120050, 3000, 123450, 200000000}));
+  EXPECT_EQ(cents,
+            (std::vector<std::int64_t>{3000, 3050, 120000, 120050, 3000, 123450, 200000000}));
   ASSERT_EQ(p->issues.size(), 1U);  // "12,345": 12,35 € or 12 345 €? refused
   EXPECT_EQ(p->issues[0].line, 9);
 }
 
 TEST(MemberImport, DatesAsPeopleWriteThem) {
   const std::string text =
-      "Nom;Date\nA;15/03/2025\nB;5/3/2025\nC;15/03/2025 10:32\nD;2025-03-15T10:00:00\nE;15-03-2025\n"
+      "Nom;Date\nA;15/03/2025\nB;5/3/2025\nC;15/03/2025 "
+      "10:32\nD;2025-03-15T10:00:00\nE;15-03-2025\n"
       "F;15/03/25\nG;29/02/2025\n";
   auto p = parse_member_csv(text, "d.csv");
   ASSERT_TRUE(p);
   std::vector<std::string> dates;
   for (const auto& r : p->rows) dates.push_back(format_date(*r.date));
-  EXPECT_EQ(dates, (std::vector<std::string>{"2025-03-15", "2025-03-05", "2025-03-15", "2025-03-15"}));
+  EXPECT_EQ(dates,
+            (std::vector<std::string>{"2025-03-15", "2025-03-05", "2025-03-15", "2025-03-15"}));
   std::vector<std::int64_t> bad;
   for (const auto& i : p->issues) bad.push_back(i.line);
   EXPECT_EQ(bad, (std::vector<std::int64_t>{6, 7, 8}));  // 2-digit years are refused, not guessed
@@ -143,10 +153,10 @@ TEST(MemberImport, DuplicatesWithinTheFileAndAgainstStoredMembers) {
   const std::string text =
       "Nom;Prénom;Email;RPPS\n"
       "Martin;Élodie;elodie.martin@example.fr;10101010101\n"
-      "MARTIN;elodie;Elodie.Martin@Example.fr;\n"            // same name and e-mail as line 2
-      "Martin;Paul;paul.martin@example.fr;10101010101\n"    // same RPPS as line 2
-      "Durand;Alice;alice.durand@example.fr;\n"              // stored as adh-7
-      "Lefebvre;Hélène;helene@example.fr;10909090909\n";     // RPPS stored as adh-9
+      "MARTIN;elodie;Elodie.Martin@Example.fr;\n"         // same name and e-mail as line 2
+      "Martin;Paul;paul.martin@example.fr;10101010101\n"  // same RPPS as line 2
+      "Durand;Alice;alice.durand@example.fr;\n"           // stored as adh-7
+      "Lefebvre;Hélène;helene@example.fr;10909090909\n";  // RPPS stored as adh-9
   ImportOptions options;
   options.existing = {{"adh-7", "Durand", "Alice", "Alice.Durand@example.fr", ""},
                       {"adh-9", "Lefèvre", "Hélène", "autre@example.fr", "10909090909"}};
@@ -169,7 +179,8 @@ TEST(MemberImport, DuplicatesWithinTheFileAndAgainstStoredMembers) {
 }
 
 TEST(MemberImport, MappingOverride) {
-  const std::string text = "Nom;Email;Email payeur;Structure\nMartin;;payeur@example.fr;MSP du Lac\n";
+  const std::string text =
+      "Nom;Email;Email payeur;Structure\nMartin;;payeur@example.fr;MSP du Lac\n";
   auto p = parse_member_csv(text, "m.csv");
   ASSERT_TRUE(p);
   EXPECT_EQ(p->rows[0].email, "");
@@ -186,7 +197,8 @@ TEST(MemberImport, MappingOverride) {
   options.mapping = {{ImportField::rpps, "N° RPPS"}};
   auto bad = parse_member_csv(text, "m.csv", options);
   ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().describe(), "m.csv:1: RPPS: la colonne « N° RPPS » n'existe pas dans l'en-tête");
+  EXPECT_EQ(bad.error().describe(),
+            "m.csv:1: RPPS: la colonne « N° RPPS » n'existe pas dans l'en-tête");
 }
 
 TEST(MemberImport, WholeFileErrors) {

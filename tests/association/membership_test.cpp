@@ -1,9 +1,10 @@
 // Membership statuses at a date, in both period modes, and the reminders list. Tariffs: médecins
 // 50 € in 2024 and 60 € in 2025, everyone else 30 €.
+#include "association/membership.hpp"
+
 #include <gtest/gtest.h>
 
 #include "association/fixtures.hpp"
-#include "association/membership.hpp"
 
 namespace maillage::association {
 namespace {
@@ -11,7 +12,10 @@ namespace {
 Date d(const char* iso) { return *parse_date(iso); }
 
 std::vector<Tariff> tariffs() {
-  return {{2024, "med", "", 5000}, {2025, "med", "", 6000}, {2024, "", "", 3000}, {2025, "", "", 3000},
+  return {{2024, "med", "", 5000},
+          {2025, "med", "", 6000},
+          {2024, "", "", 3000},
+          {2025, "", "", 3000},
           {2026, "", "", 3000}};
 }
 
@@ -94,7 +98,9 @@ TEST(Membership, Rolling12Months) {
 }
 
 TEST(Membership, MostSpecificTariffAndMissingTariff) {
-  std::vector<Tariff> t = {{2025, "", "", 3000}, {2025, "ps", "", 2500}, {2025, "", "21", 4000},
+  std::vector<Tariff> t = {{2025, "", "", 3000},
+                           {2025, "ps", "", 2500},
+                           {2025, "", "21", 4000},
                            {2025, "ps", "21", 4500}};
   EXPECT_EQ(find_tariff(t, 2025, "ps", "21")->amount_cents, 4500);
   EXPECT_EQ(find_tariff(t, 2025, "med", "21")->amount_cents, 4000);
@@ -114,11 +120,26 @@ TEST(Membership, MostSpecificTariffAndMissingTariff) {
 
 TEST(Membership, Reminders) {
   const std::vector<MemberDues> members = {
-      {"lapsed", "ps", "21", d("2024-01-10"), std::nullopt, {{d("2024-01-10"), 3000, "chèque", "", std::nullopt}}},
+      {"lapsed",
+       "ps",
+       "21",
+       d("2024-01-10"),
+       std::nullopt,
+       {{d("2024-01-10"), 3000, "chèque", "", std::nullopt}}},
       {"waiting", "ps", "50", d("2025-11-02"), std::nullopt, {}},
-      {"due-soon", "ps", "40", d("2025-01-03"), std::nullopt, {{d("2025-01-03"), 3000, "virement", "", std::nullopt}}},
-      {"paid-ahead", "ps", "40", d("2025-01-03"), std::nullopt,
-       {{d("2025-01-03"), 3000, "virement", "", std::nullopt}, {d("2025-12-01"), 3000, "virement", "", 2026}}},
+      {"due-soon",
+       "ps",
+       "40",
+       d("2025-01-03"),
+       std::nullopt,
+       {{d("2025-01-03"), 3000, "virement", "", std::nullopt}}},
+      {"paid-ahead",
+       "ps",
+       "40",
+       d("2025-01-03"),
+       std::nullopt,
+       {{d("2025-01-03"), 3000, "virement", "", std::nullopt},
+        {d("2025-12-01"), 3000, "virement", "", 2026}}},
       {"gone", "ps", "21", d("2024-01-10"), d("2025-06-30"), {}},
   };
   auto r = reminders(calendar(), tariffs(), members, d("2025-12-10"), 30);

@@ -1,9 +1,9 @@
 // Exact fractions: reduction, comparison without rounding, checked arithmetic, display.
+#include "association/ratio.hpp"
+
 #include <gtest/gtest.h>
 
 #include <limits>
-
-#include "association/ratio.hpp"
 
 namespace maillage::association {
 namespace {

@@ -1,9 +1,10 @@
 // Statuts as data: validation names the faulty field in French, placement of professions and
 // legal persons in collèges, the convocation delay.
+#include "association/statuts.hpp"
+
 #include <gtest/gtest.h>
 
 #include "association/fixtures.hpp"
-#include "association/statuts.hpp"
 
 namespace maillage::association {
 namespace {
@@ -53,7 +54,8 @@ TEST(Statuts, EachFieldNamedInItsError) {
   s.placement[1].professions.push_back("10");
   e = error_of(s);
   EXPECT_EQ(e.field, "placement[1].professions");
-  EXPECT_NE(e.message.find("la profession « 10 » est placée dans deux collèges"), std::string::npos);
+  EXPECT_NE(e.message.find("la profession « 10 » est placée dans deux collèges"),
+            std::string::npos);
 
   s = cpts_statuts();
   s.default_college = "nobody";
@@ -110,7 +112,8 @@ TEST(Statuts, ConvocationDelay) {
   auto late = check_convocation(s, *parse_date("2025-06-06"), ag);
   ASSERT_FALSE(late);
   EXPECT_EQ(late.error().field, "convocation_date");
-  EXPECT_NE(late.error().message.find("au plus tard le 05/06/2025"), std::string::npos) << late.error().message;
+  EXPECT_NE(late.error().message.find("au plus tard le 05/06/2025"), std::string::npos)
+      << late.error().message;
 }
 
 }  // namespace

@@ -18,8 +18,9 @@ struct Assembly {
 };
 
 // k collèges of `sizes[c]` members, everyone present, each casting a random ballot or nothing.
-Assembly random_assembly(std::mt19937& rng, const std::vector<int>& sizes, const std::vector<int>& parts,
-                         bool abstentions_expressed, bool allow_silence) {
+Assembly random_assembly(std::mt19937& rng, const std::vector<int>& sizes,
+                         const std::vector<int>& parts, bool abstentions_expressed,
+                         bool allow_silence) {
   Assembly a;
   auto& s = a.statuts;
   s.weight_mode = WeightMode::fixed_share;
@@ -82,7 +83,8 @@ TEST(VoteProperties, WeightedResultDoesNotDependOnTheOrderOfVotes) {
     }
     // The secret ballot of the same urns gives the same result.
     std::vector<CollegeCount> counts;
-    for (const auto& t : reference->colleges) counts.push_back({t.college, t.pour, t.contre, t.abstention});
+    for (const auto& t : reference->colleges)
+      counts.push_back({t.college, t.pour, t.contre, t.abstention});
     std::shuffle(counts.begin(), counts.end(), rng);
     auto secret = count_secret_ballot(a.statuts, a.attendance, kind, counts);
     ASSERT_TRUE(secret);
@@ -109,7 +111,8 @@ TEST(VoteProperties, HeadCountEqualsWeightedCountForEqualColleges) {
     auto head = count_votes(head_statuts, a.attendance, kind, a.votes);
     ASSERT_TRUE(head);
     ASSERT_GT(head->head_base, 0);
-    EXPECT_EQ(*Ratio::div(weighted->total_pour, weighted->total_base), Ratio(head->head_pour, head->head_base))
+    EXPECT_EQ(*Ratio::div(weighted->total_pour, weighted->total_base),
+              Ratio(head->head_pour, head->head_base))
         << "trial " << trial;
     EXPECT_EQ(weighted->adopted, head->adopted) << "trial " << trial;
     EXPECT_EQ(weighted->adopted, weighted->head_adopted) << "trial " << trial;

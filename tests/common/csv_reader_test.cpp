@@ -1,8 +1,8 @@
 // Reading CSV records: quoting, line counting across quoted line breaks, blank lines, BOM, CRLF,
 // and the two malformed cases named by line.
-#include <gtest/gtest.h>
-
 #include "common/csv_reader.hpp"
+
+#include <gtest/gtest.h>
 
 namespace maillage::csv {
 namespace {
@@ -16,7 +16,10 @@ TEST(CsvReader, GuessesTheSeparatorFromTheHeader) {
 }
 
 TEST(CsvReader, RecordsWithTheirStartingLine) {
-  auto r = read_records("\xEF\xBB\xBFnom;note\r\n\r\nA;\"un ; deux\"\r\nB;\"sur\ndeux lignes\"\nC;\"dit \"\"oui\"\"\"\nD;", ';', "f.csv");
+  auto r = read_records(
+      "\xEF\xBB\xBFnom;note\r\n\r\nA;\"un ; deux\"\r\nB;\"sur\ndeux lignes\"\nC;\"dit "
+      "\"\"oui\"\"\"\nD;",
+      ';', "f.csv");
   ASSERT_TRUE(r) << r.error().describe();
   ASSERT_EQ(r->size(), 5U);
   EXPECT_EQ((*r)[0].fields, (std::vector<std::string>{"nom", "note"}));
