@@ -7,8 +7,8 @@ namespace maillage::association {
 std::string format_euros(std::int64_t cents) {
   const bool negative = cents < 0;
   // Work on the magnitude in unsigned arithmetic so that INT64_MIN does not overflow.
-  const auto magnitude = negative ? 0ULL - static_cast<unsigned long long>(cents)
-                                  : static_cast<unsigned long long>(cents);
+  const auto magnitude = negative ? std::uint64_t{0} - static_cast<std::uint64_t>(cents)
+                                  : static_cast<std::uint64_t>(cents);
   const auto euros = std::to_string(magnitude / 100);
   const auto rest = magnitude % 100;
   std::string out = negative ? "-" : "";

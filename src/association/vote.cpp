@@ -182,7 +182,7 @@ Result<VoteResult> count_secret_ballot(const Statuts& s, const AttendanceReport&
       return fail(ErrorCode::invalid_input,
                   "un décompte ne peut pas être négatif (collège « " + t->name + " »)", field);
     }
-    const long long cast = static_cast<long long>(c.pour) + c.contre + c.abstention;
+    const std::int64_t cast = static_cast<std::int64_t>(c.pour) + c.contre + c.abstention;
     if (cast > t->voters) {
       return fail(ErrorCode::invalid_input,
                   std::to_string(cast) + " bulletins dans le collège « " + t->name + " » pour " +
