@@ -400,7 +400,7 @@ std::string styles_xml(const Document& doc) {
       if (!doc.footer.text.empty()) writer.write(" \xE2\x80\x94 ");  // em dash
       writer.write("Page ");
       x += "<text:page-number text:select-page=\"current\">1</text:page-number>";
-      TextWriter(x).write(" sur ");
+      x += " sur ";  // one space between two fields: kept as is
       x += "<text:page-count>1</text:page-count>";
     }
     x += "</text:p></style:footer></style:master-page>";
