@@ -2,7 +2,7 @@
 
 #include <zlib.h>
 
-#include <array>
+#include <cstddef>
 #include <cstdlib>
 #include <vector>
 
@@ -41,41 +41,39 @@ std::uint8_t paeth(int a, int b, int c) {
 }
 
 // Filters one row with each of the five filters and keeps the one whose bytes, read as signed,
-// have the smallest sum of absolute values ("minimum sum of absolute differences").
+// have the smallest sum of absolute values ("minimum sum of absolute differences"). `prev` is a
+// row of zeros for the first row, as the specification defines it. `scratch` holds the five
+// candidates (5 × n bytes) and is reused from row to row.
 void filter_row(const std::uint8_t* row, const std::uint8_t* prev, std::size_t n, std::size_t bpp,
-                std::vector<std::uint8_t>& out) {
-  static const std::vector<std::uint8_t> kZeros;
-  std::array<std::vector<std::uint8_t>, 5> candidates;
-  std::array<unsigned long, 5> cost{};
-  for (int f = 0; f < 5; ++f) {
-    auto& c = candidates[static_cast<std::size_t>(f)];
-    c.resize(n);
-    unsigned long sum = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const int x = row[i];
-      const int a = i >= bpp ? row[i - bpp] : 0;
-      const int b = prev != nullptr ? prev[i] : 0;
-      const int cc = prev != nullptr && i >= bpp ? prev[i - bpp] : 0;
-      int predicted = 0;
-      switch (f) {
-        case 1: predicted = a; break;
-        case 2: predicted = b; break;
-        case 3: predicted = (a + b) / 2; break;
-        case 4: predicted = paeth(a, b, cc); break;
-        default: break;
-      }
-      const auto v = static_cast<std::uint8_t>(x - predicted);
-      c[i] = v;
-      sum += v < 128 ? v : 256u - v;
-    }
-    cost[static_cast<std::size_t>(f)] = sum;
+                std::vector<std::uint8_t>& scratch, std::vector<std::uint8_t>& out) {
+  scratch.resize(5 * n);
+  std::uint8_t* none = scratch.data();
+  std::uint8_t* sub = none + n;
+  std::uint8_t* up = sub + n;
+  std::uint8_t* average = up + n;
+  std::uint8_t* paeth_row = average + n;
+  for (std::size_t i = 0; i < n; ++i) {
+    const int x = row[i];
+    const int a = i >= bpp ? row[i - bpp] : 0;
+    const int b = prev[i];
+    const int c = i >= bpp ? prev[i - bpp] : 0;
+    none[i] = static_cast<std::uint8_t>(x);
+    sub[i] = static_cast<std::uint8_t>(x - a);
+    up[i] = static_cast<std::uint8_t>(x - b);
+    average[i] = static_cast<std::uint8_t>(x - (a + b) / 2);
+    paeth_row[i] = static_cast<std::uint8_t>(x - paeth(a, b, c));
   }
   std::size_t best = 0;
-  for (std::size_t f = 1; f < 5; ++f) {
-    if (cost[f] < cost[best]) best = f;
+  unsigned long best_cost = ~0ul;
+  for (std::size_t f = 0; f < 5; ++f) {
+    unsigned long cost = 0;
+    const std::uint8_t* candidate = scratch.data() + f * n;
+    for (std::size_t i = 0; i < n; ++i) cost += candidate[i] < 128 ? candidate[i] : 256u - candidate[i];
+    if (cost < best_cost) best = f, best_cost = cost;
   }
   out.push_back(static_cast<std::uint8_t>(best));
-  out.insert(out.end(), candidates[best].begin(), candidates[best].end());
+  out.insert(out.end(), scratch.begin() + static_cast<std::ptrdiff_t>(best * n),
+             scratch.begin() + static_cast<std::ptrdiff_t>((best + 1) * n));
 }
 
 }  // namespace
@@ -106,9 +104,11 @@ Result<std::string> write_png(std::uint32_t width, std::uint32_t height,
 
   std::vector<std::uint8_t> filtered;
   filtered.reserve((stride + 1) * height);
+  std::vector<std::uint8_t> scratch;
+  const std::vector<std::uint8_t> zeros(stride, 0);
   for (std::uint32_t y = 0; y < height; ++y) {
     const std::uint8_t* row = pixels.data() + stride * y;
-    filter_row(row, y > 0 ? row - stride : nullptr, stride, bpp, filtered);
+    filter_row(row, y > 0 ? row - stride : zeros.data(), stride, bpp, scratch, filtered);
   }
 
   uLongf packed_size = compressBound(static_cast<uLong>(filtered.size()));

@@ -153,6 +153,8 @@ TEST(Raster, RenderMapDrawsAPolygonWithAHole) {
 
 TEST(Raster, RenderMapRefusesBadInput) {
   MapImage map;
+  map.width = 50;
+  map.height = 40;
   auto none = render_map(map);
   ASSERT_FALSE(none);
   EXPECT_EQ(none.error().field, "shapes");

@@ -85,7 +85,7 @@ def merge(runs):
 def read_docx(path):
     import docx
     from docx.oxml.ns import qn
-    from docx.table import Table
+    from docx.table import Table, _Cell
     from docx.text.paragraph import Paragraph
 
     document = docx.Document(path)
@@ -95,8 +95,11 @@ def read_docx(path):
             table = Table(el, document)
             first = el.find(qn("w:tr"))
             repeats = first is not None and first.find(qn("w:trPr") + "/" + qn("w:tblHeader")) is not None
+            # Cells read row by row from the XML: python-docx 0.8's row.cells recomputes the
+            # whole grid for each row (quadratic on long tables).
             blocks.append({"kind": "table", "header_repeats": repeats,
-                           "rows": [[c.text for c in row.cells] for row in table.rows]})
+                           "rows": [[_Cell(tc, table).text for tc in tr.iterchildren(qn("w:tc"))]
+                                    for tr in el.iterchildren(qn("w:tr"))]})
             continue
         if el.tag != qn("w:p"):
             continue
