@@ -70,6 +70,9 @@ Error pg_error(PGconn* c, const PGresult* r, std::string_view context) {
   } else if (sqlstate.starts_with("23")) {
     e.code = ErrorCode::invalid_input;
     summary = "Valeur refusée par la base";
+  } else if (sqlstate == "53100") {  // disk_full: as SQLite's, retry once space is freed
+    e.code = ErrorCode::unavailable;
+    summary = "Disque plein";
   } else if (is_retryable(sqlstate)) {
     e.code = ErrorCode::unavailable;
     summary = "Conflit d'accès concurrent";
@@ -248,10 +251,16 @@ class Pool {
   Result<Conn> connect() const {
     // Keep the options of the URL and add ours (later keywords override the URL's).
     std::string options;
+    // An unreachable host (not a refused port) would otherwise hold a request for the whole TCP
+    // connect timeout, minutes: past this the request gets its 503 (the URL may set another).
+    std::string connect_timeout = "10";
     char* err = nullptr;
     if (PQconninfoOption* parsed = PQconninfoParse(url_.c_str(), &err)) {
       for (auto* o = parsed; o->keyword; ++o) {
         if (std::strcmp(o->keyword, "options") == 0 && o->val) options = o->val;
+        if (std::strcmp(o->keyword, "connect_timeout") == 0 && o->val && *o->val) {
+          connect_timeout = o->val;
+        }
       }
       PQconninfoFree(parsed);
     } else {
@@ -260,8 +269,10 @@ class Pool {
       return fail(ErrorCode::invalid_input, "Adresse PostgreSQL invalide : " + msg, "database");
     }
     if (read_only_) options += " -c default_transaction_read_only=on";
-    const char* keys[] = {"dbname", "options", "application_name", "client_encoding", nullptr};
-    const char* values[] = {url_.c_str(), options.c_str(), "maillage", "UTF8", nullptr};
+    const char* keys[] = {"dbname",           "options",         "application_name",
+                          "client_encoding",  "connect_timeout", nullptr};
+    const char* values[] = {url_.c_str(), options.c_str(),         "maillage",
+                            "UTF8",       connect_timeout.c_str(), nullptr};
     Conn c(PQconnectdbParams(keys, values, 1));
     if (!c || PQstatus(c.get()) != CONNECTION_OK) {
       std::string msg = c ? PQerrorMessage(c.get()) : "mémoire insuffisante";
