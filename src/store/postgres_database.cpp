@@ -269,8 +269,8 @@ class Pool {
       return fail(ErrorCode::invalid_input, "Adresse PostgreSQL invalide : " + msg, "database");
     }
     if (read_only_) options += " -c default_transaction_read_only=on";
-    const char* keys[] = {"dbname",           "options",         "application_name",
-                          "client_encoding",  "connect_timeout", nullptr};
+    const char* keys[] = {"dbname",          "options",         "application_name",
+                          "client_encoding", "connect_timeout", nullptr};
     const char* values[] = {url_.c_str(), options.c_str(),         "maillage",
                             "UTF8",       connect_timeout.c_str(), nullptr};
     Conn c(PQconnectdbParams(keys, values, 1));
