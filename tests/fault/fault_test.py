@@ -406,7 +406,16 @@ def case_sigkill(m, store, rounds=3, writers=4, per_round=60):
     load = None
     for r in range(rounds):
         server = m.serve(store.url)
-        load = Load(server.port, sign_in(server.port), f"kill{r}")
+        session = sign_in(server.port)
+        if r > 0:
+            # The restarted server serves what the killed one left.
+            status, answer = request(server.port, "GET", "/api/v1/structures?departement=57", None,
+                                     session)
+            check(status == 200, f"list after restart: {status} {answer}")
+            listed = {s["nom"] for s in answer["structures"]}
+            check(set(store.names()) == listed,
+                  "the restarted server does not list what the store holds")
+        load = Load(server.port, session, f"kill{r}")
         load.start(writers)
         wait_for(f"{per_round} acknowledged writes", lambda: len(load.acked) >= per_round)
         load.server_gone = True
@@ -422,16 +431,8 @@ def case_sigkill(m, store, rounds=3, writers=4, per_round=60):
         total_in_flight += in_flight
         log(f"round {r + 1}: {len(load.acked)} acknowledged, 0 lost, {len(load.unanswered)} "
             f"unanswered at the kill ({in_flight} of them committed); {integrity}")
-    # The restarted server serves what the store holds.
-    server = m.serve(store.url)
-    session = sign_in(server.port)
-    status, answer = request(server.port, "GET", "/api/v1/structures?departement=57", None, session)
-    check(status == 200, f"list after restart: {status} {answer}")
-    listed = {s["nom"] for s in answer["structures"]}
-    check(set(store.names()) == listed, "the restarted server does not list what the store holds")
-    server.stop()
     log(f"SIGKILL x{rounds}: {total_acked} acknowledged writes, 0 lost, {total_in_flight} "
-        f"committed without an answer; the restarted server lists all {len(listed)}")
+        f"committed without an answer; each restarted server listed what the store held")
 
 
 def case_pg_outage(m, source, workdir):
