@@ -232,10 +232,14 @@ class Pool {
     return c;
   }
 
-  // A connection that is broken or left inside a transaction is closed, not reused.
+  // A connection that is broken or left inside a transaction is closed, not reused. A broken one
+  // also closes every idle connection: it usually means the server restarted, which killed them
+  // all, and a caller retrying once must get a fresh connection, not the next dead one
+  // (tests/fault/ restarts PostgreSQL while no request runs, then checks that none fails).
   void release(Conn c) {
-    bool healthy = c && PQstatus(c.get()) == CONNECTION_OK &&
-                   PQtransactionStatus(c.get()) == PQTRANS_IDLE;
+    bool broken = !c || PQstatus(c.get()) != CONNECTION_OK;
+    bool healthy = !broken && PQtransactionStatus(c.get()) == PQTRANS_IDLE;
+    std::vector<Conn> dropped;
     {
       std::lock_guard lock(mutex_);
       if (healthy) {
@@ -243,9 +247,14 @@ class Pool {
       } else {
         --open_;
       }
+      if (broken) {
+        open_ -= static_cast<int>(idle_.size());
+        dropped.swap(idle_);
+      }
     }
     if (!healthy) c.reset();
-    cv_.notify_one();
+    dropped.clear();  // closed outside the lock
+    cv_.notify_all();
   }
 
   Result<Conn> connect() const {

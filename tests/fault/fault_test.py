@@ -202,6 +202,7 @@ class Load:
         self.answers = []        # (kind, phase at start, phase at end, status, code, message)
         self.hung = []
         self.broken = 0          # connections that broke without an answer
+        self.written = 0         # names given to writes (unique over restarts of the load)
         self.phase = "load"
         self.server_gone = False  # set before a SIGKILL: broken connections end the threads
         self.stop_event = threading.Event()
@@ -277,9 +278,10 @@ class Load:
         conn.close()
 
     def _writer(self, i):
-        n = iter(range(10**9))
         def step(conn):
-            name = f"{self.tag}-{i}-{next(n)}"
+            with self.lock:
+                self.written += 1
+                name = f"{self.tag}-{i}-{self.written}"
             return self._call("write", conn, "POST", "/api/v1/structures",
                               {"nom": name, "type": "CPTS", "departement": "57"}, name)
         self._loop(step)
@@ -466,6 +468,16 @@ def case_pg_outage(m, source, workdir):
         wait_for("30 writes acknowledged after PostgreSQL came back",
                  lambda: load.count(lambda a: a[0] == "write" and a[3] == 201 and (a[1], a[2]) in after) >= 30)
         load.stop()
+        # A restart nobody saw (no request while PostgreSQL was down): every pooled connection is
+        # dead, and the first requests after it must still succeed.
+        subprocess.run([pg, "halt", pgdir], check=True, timeout=HANG)
+        subprocess.run([pg, "resume", pgdir], check=True, timeout=HANG)
+        load.set_phase("unseen")
+        unseen = {("unseen", "unseen")}
+        load.start(writers=2, readers=2)
+        wait_for("30 writes acknowledged after a restart nobody saw",
+                 lambda: load.count(lambda a: a[0] == "write" and a[3] == 201 and (a[1], a[2]) in unseen) >= 30)
+        load.stop()
         server.stop()
 
         during = [a for a in load.answers if (a[1], a[2]) in outage]
@@ -475,6 +487,9 @@ def case_pg_outage(m, source, workdir):
               f"/healthz during the outage: {health} {health_body}")
         elsewhere = [a for a in load.non_2xx() if a[3] != 503 or a[4] != "unavailable"]
         check(not elsewhere, f"answers other than 2xx/503 around the outage: {elsewhere[:5]}")
+        failed_unseen = load.non_2xx(unseen)
+        check(not failed_unseen, f"{len(failed_unseen)} request(s) failed after a restart nobody "
+                                 f"saw: {failed_unseen[:5]}")
         failed_after = load.non_2xx(after)
         check(not failed_after, f"{len(failed_after)} request(s) failed after PostgreSQL came back: "
                                 f"{failed_after[:5]}")
@@ -485,8 +500,8 @@ def case_pg_outage(m, source, workdir):
         log(f"outage: {len(writes)} writes and {len(during) - len(writes)} reads answered 503 "
             f"unavailable « {UNAVAILABLE_MESSAGE} » (0 other answers, 0 hung), /healthz 503; "
             f"{acked_before_restart} acknowledged before PostgreSQL came back, "
-            f"{len(load.acked)} in all, 0 lost; {len(load.non_2xx(after))} failures after the "
-            f"restart; {integrity}")
+            f"{len(load.acked)} in all, 0 lost; 0 failures after the restart, and 0 after a "
+            f"second restart with no request during it; {integrity}")
     finally:
         subprocess.run([pg, "stop", pgdir], timeout=HANG)
 
