@@ -237,7 +237,9 @@ Response Router::handle(Request& req) const {
   Response res;
 
   auto finish = [&](Response r) {
-    add_security_headers(r, route ? route->kind : RouteKind::api);
+    // An HTML answer without a page route (the 404 page) still needs its stylesheet.
+    const bool html = r.content_type.rfind("text/html", 0) == 0;
+    add_security_headers(r, html ? RouteKind::page : route ? route->kind : RouteKind::api);
     if (r.header("Cache-Control").empty()) r.set_header("Cache-Control", "no-store");
     if (ctx.session) r.user = ctx.session->principal.login;
     return r;
