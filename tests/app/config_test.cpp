@@ -188,7 +188,8 @@ TEST(Config, FormatSettingRoundTrips) {
   Config c = default_config();
   EXPECT_EQ(format_setting(c, *find_setting("port")), "8080");
   EXPECT_EQ(format_setting(c, *find_setting("host")), "\"127.0.0.1\"");
-  EXPECT_EQ(format_setting(c, *find_setting("session_lifetime")), "\"28800s\"");
+  EXPECT_EQ(format_setting(c, *find_setting("session_lifetime")), "\"1800s\"");
+  EXPECT_EQ(format_setting(c, *find_setting("session_max_lifetime")), "\"43200s\"");
   EXPECT_EQ(format_setting(c, *find_setting("secure_cookies")), "false");
 }
 

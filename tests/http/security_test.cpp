@@ -256,9 +256,9 @@ TEST_P(Security, WrongCurrentPasswordsCountTowardsTheRateLimit) {
 
 TEST_P(Security, AdminAccountChangesNeedTheAdminsPassword) {
   SignedIn admin = server_->sign_in(Role::admin);
-  auto users = server_->get("/api/v1/users", admin);
+  const json users = body(server_->get("/api/v1/users", admin));
   std::int64_t member_id = 0;
-  for (const auto& u : body(users)["utilisateurs"]) {
+  for (const auto& u : users["utilisateurs"]) {
     if (u["identifiant"] == server_->login_of(Role::member)) member_id = u["id"];
   }
   ASSERT_GT(member_id, 0);
