@@ -7,7 +7,8 @@
 #   tools/maillage → app ─┬→ http ──→ services ─┬→ store ───→ common
 #                         ├→ demo ──→ services  └→ engines ─→ common
 #                         └→ refdata ─────────────→ engines
-#   engines: geo access aci registry coverage roster rpps diagnostic office sectors (may use each other);
+#   engines: geo access aci registry coverage roster rpps diagnostic office sectors association
+#   (may use each other);
 #   http and demo also see the engines, demo the store; app sees every module.
 #
 # and, for third-party headers: JSON (nlohmann) never in services, except in a repository .cpp
@@ -20,7 +21,7 @@ if(NOT ROOT)
 endif()
 
 get_filename_component(ROOT "${ROOT}" ABSOLUTE)
-set(engines geo access aci registry coverage roster rpps diagnostic office sectors)
+set(engines geo access aci registry coverage roster rpps diagnostic office sectors association)
 set(allowed_common common)
 set(allowed_store common)
 set(allowed_refdata common ${engines})

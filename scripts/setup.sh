@@ -13,6 +13,7 @@ PACKAGES=(
   libtomlplusplus-dev libexpected-dev libargon2-dev libgeos-dev libkainjow-mustache-dev
   libzip-dev libssl-dev zlib1g-dev coinor-libcbc-dev
   chromium wrk
+  python3-docx python3-odf
 )
 
 missing=()

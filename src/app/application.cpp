@@ -31,6 +31,7 @@ struct Application::Owned {
 services::AccountSettings account_settings(const Config& config) {
   services::AccountSettings s;
   s.session_lifetime = config.session_lifetime;
+  s.session_max_lifetime = config.session_max_lifetime;
   s.max_failed_logins = config.max_failed_logins;
   s.failed_login_window = config.failed_login_window;
   return s;

@@ -25,7 +25,8 @@ struct Config {
   std::string config;  // TOML file the other values were read from ("" = none)
   int threads = 0;
   std::int64_t max_body_bytes = 0;
-  std::chrono::seconds session_lifetime{0};
+  std::chrono::seconds session_lifetime{0};      // idle expiry
+  std::chrono::seconds session_max_lifetime{0};  // absolute expiry, from the login
   int max_failed_logins = 0;
   std::chrono::seconds failed_login_window{0};
   bool secure_cookies = false;

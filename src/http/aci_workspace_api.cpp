@@ -4,6 +4,7 @@
 
 #include "aci/basics.hpp"
 #include "common/try.hpp"
+#include "common/uploads.hpp"
 #include "http/aci_feature.hpp"
 #include "http/aci_json.hpp"
 
@@ -79,10 +80,11 @@ Result<Response> AciFeature::api_attachment(const RequestContext& ctx) {
   auto aid = MAILLAGE_TRY(parse_id(ctx.request.param("piece"), "piece"));
   auto f = MAILLAGE_TRY(aci_.attachment(*ctx.principal(), t.id, t.year, aid));
   Response r;
-  r.content_type = f.content_type;
+  r.content_type = std::string(served_upload_type(f.content_type));
   r.body = std::move(f.bytes);
   // Always a download: an uploaded file is never rendered in the site's origin.
-  r.set_header("Content-Disposition", fmt::format("attachment; filename=\"{}\"", f.filename));
+  r.set_header("Content-Disposition",
+               fmt::format("attachment; filename=\"{}\"", safe_upload_filename(f.filename)));
   r.set_header("X-Content-Type-Options", "nosniff");
   r.set_header("Cache-Control", "private, no-store");
   return r;

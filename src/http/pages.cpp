@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "common/error_catalogue.hpp"
 #include "http/web_app.hpp"
 
 namespace maillage::http {
@@ -118,13 +119,10 @@ Result<Response> WebApp::page_login_submit(const RequestContext& ctx) {
   auto session = accounts_.login(login, field("mot_de_passe"), ctx.request.remote_addr);
   if (!session) {
     const Error& e = session.error();
-    if (e.code == ErrorCode::bad_credentials) {
-      return login_form(ctx, 401, "Identifiant ou mot de passe incorrect.", login, next);
-    }
-    if (e.code == ErrorCode::rate_limited) {
-      return login_form(ctx, 429,
-                        "Trop de tentatives de connexion : réessayez dans quelques minutes.",
-                        login, next);
+    if (e.code == ErrorCode::bad_credentials || e.code == ErrorCode::rate_limited) {
+      // The catalogue's words: the same message on the page and in the API.
+      const ErrorInfo& info = error_info(e.code);
+      return login_form(ctx, info.http_status, std::string(info.message), login, next);
     }
     if (e.code == ErrorCode::missing_field || e.code == ErrorCode::invalid_input) {
       return login_form(ctx, 400, "Saisissez votre identifiant et votre mot de passe.", login,

@@ -8,6 +8,7 @@
 
 #include "common/base64.hpp"
 #include "common/try.hpp"
+#include "common/uploads.hpp"
 #include "http/registry_feature.hpp"
 #include "http/web_app.hpp"
 
@@ -79,25 +80,6 @@ Result<std::string> decode_base64(const std::string& text) {
   auto bytes = base64::decode(text);
   if (!bytes) return fail(ErrorCode::invalid_input, "Contenu base64 invalide.", "contenu_base64");
   return std::move(*bytes);
-}
-
-// Types a browser may display inline from our origin without risk; anything else is served as
-// application/octet-stream so an uploaded HTML or SVG file never runs in the site's origin.
-std::string safe_content_type(const std::string& t) {
-  static const std::vector<std::string> allowed{
-      "application/pdf",
-      "image/png",
-      "image/jpeg",
-      "text/plain",
-      "text/csv",
-      "application/vnd.oasis.opendocument.text",
-      "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "application/vnd.oasis.opendocument.spreadsheet",
-      "application/msword",
-      "application/vnd.ms-excel"};
-  return std::find(allowed.begin(), allowed.end(), t) != allowed.end() ? t
-                                                                       : "application/octet-stream";
 }
 
 }  // namespace
@@ -252,7 +234,8 @@ Result<Response> RegistryFeature::api_document(const RequestContext& ctx) {
   auto doc_id = MAILLAGE_TRY(parse_id(ctx.request.param("document"), "document"));
   auto d = MAILLAGE_TRY(r->document(*ctx.principal(), id, doc_id));
   Response resp;
-  resp.content_type = safe_content_type(d.info.content_type);
+  // Served with a type from the upload list only, always as a download.
+  resp.content_type = std::string(served_upload_type(d.info.content_type));
   resp.body = std::move(d.bytes);
   std::string ascii;
   for (unsigned char c : d.info.filename)

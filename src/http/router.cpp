@@ -70,19 +70,26 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
-// Headers every answer carries; pages get a strict Content-Security-Policy (all our scripts and
-// styles are files served by the binary, none inline).
+}  // namespace
+
+// Headers every answer carries (pages, API, assets, errors, downloads). Pages get a strict
+// Content-Security-Policy: every script and style is a file served by the binary, none inline
+// (tests/http/security_headers_test.cpp also checks the templates for inline code). Every other
+// answer gets a policy that allows nothing at all, so that a JSON answer, an uploaded file or an
+// error opened directly in a tab can run nothing and be framed by no one.
 void add_security_headers(Response& r, RouteKind kind) {
   r.set_header("X-Content-Type-Options", "nosniff");
   r.set_header("Referrer-Policy", "same-origin");
   r.set_header("X-Frame-Options", "DENY");
+  r.set_header("Cross-Origin-Opener-Policy", "same-origin");
   if (kind == RouteKind::page) {
-    r.set_header("Content-Security-Policy",
-                 "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-                 "script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
-                 "frame-ancestors 'none'");
+    r.set_header("Content-Security-Policy", std::string(kPageContentSecurityPolicy));
+  } else {
+    r.set_header("Content-Security-Policy", std::string(kOtherContentSecurityPolicy));
   }
 }
+
+namespace {
 
 std::string with_query(const Request& req) {
   if (req.query.empty()) return req.path;
@@ -97,9 +104,13 @@ std::string with_query(const Request& req) {
 }
 
 Status check_query(const Route& route, const Request& req) {
-  for (const auto& [name, value] : req.query) {
+  for (const auto& entry : req.query) {
+    // Plain references, not a structured binding: lambdas capture those only from clang 16 on,
+    // and the fuzz preset builds this file with Debian's clang 14.
+    const std::string& name = entry.first;
+    const std::string& value = entry.second;
     auto spec = std::find_if(route.query.begin(), route.query.end(),
-                             [&](const QueryParam& q) { return q.name == name; });
+                             [&name](const QueryParam& q) { return q.name == name; });
     if (spec == route.query.end()) {
       return fail(ErrorCode::unknown_field, "paramètre inconnu", name);
     }
@@ -182,6 +193,11 @@ Response error_response(const Error& error) {
 Router::Router(RouterOptions options) : options_(std::move(options)) {}
 
 void Router::add(Route route) {
+  // A "{name*}" segment takes the rest of the path, so it can only be the last one.
+  if (auto star = route.pattern.find("*}"); star != std::string::npos &&
+                                            star + 2 != route.pattern.size()) {
+    throw std::logic_error("a {name*} segment must end the pattern: " + route.pattern);
+  }
   for (const auto& r : routes_) {
     if (r.method == route.method && r.pattern == route.pattern) {
       throw std::logic_error("duplicate route " + route.method + " " + route.pattern);
@@ -221,7 +237,9 @@ Response Router::handle(Request& req) const {
   Response res;
 
   auto finish = [&](Response r) {
-    add_security_headers(r, route ? route->kind : RouteKind::api);
+    // An HTML answer without a page route (the 404 page) still needs its stylesheet.
+    const bool html = r.content_type.rfind("text/html", 0) == 0;
+    add_security_headers(r, html ? RouteKind::page : route ? route->kind : RouteKind::api);
     if (r.header("Cache-Control").empty()) r.set_header("Cache-Control", "no-store");
     if (ctx.session) r.user = ctx.session->principal.login;
     return r;

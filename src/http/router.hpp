@@ -90,6 +90,19 @@ Response error_response(const Error& error);
 /// cannot send that without a CORS preflight, which this server never grants), then read_json.
 Result<nlohmann::json> read_json_body(const Request& request, const JsonSchema& schema);
 
+/// The Content-Security-Policy of HTML pages: scripts, styles and everything else from the site
+/// only (no inline code), images also from data: URLs, never framed.
+inline constexpr std::string_view kPageContentSecurityPolicy =
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+/// The policy of every other answer (API, assets, downloads): nothing may run or load.
+inline constexpr std::string_view kOtherContentSecurityPolicy =
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/// Sets the security headers every answer carries (the router calls it on each one; the
+/// server's own answers, such as 413 and 503, call it too).
+void add_security_headers(Response& r, RouteKind kind);
+
 /// Is the method one that changes state (and so needs a CSRF token)?
 bool is_unsafe_method(std::string_view method);
 

@@ -482,6 +482,7 @@ struct Server::Impl {
   // closes, as the rest of what the client sent cannot be trusted to start a request.
   void answer_and_close(Connection& c, ErrorCode code, std::string message) {
     Response r = error_response(Error{code, std::move(message), {}, {}, 0});
+    add_security_headers(r, RouteKind::api);
     if (c.request.request_id.empty()) c.request.request_id = new_request_id();
     if (c.request.remote_addr.empty()) c.request.remote_addr = c.peer;
     if (c.request.path.empty()) c.request.path = c.url.substr(0, c.url.find('?'));
@@ -868,6 +869,7 @@ Server::Server(const Router& router, ServerOptions options)
   if (!impl_->access) impl_->access = spdlog::default_logger();
   Response busy = error_response(Error{ErrorCode::unavailable, {}, {}, {}, 0});
   busy.set_header("Retry-After", "1");
+  add_security_headers(busy, RouteKind::api);
   impl_->refusal = serialize(busy, "", false, false);
 }
 

@@ -99,8 +99,23 @@ void WebApp::add_routes() {
       .success_status = 204;
   add("GET", "/api/v1/me", signed_in, RouteKind::api, bind(&WebApp::api_me),
       "Utilisateur connecté, son périmètre et son jeton CSRF");
+  {
+    // Account changes ask for the current password again (re-authentication): a session left
+    // open on a shared computer, or a stolen cookie, cannot take the account over.
+    Route& r = add("PATCH", "/api/v1/me", signed_in, RouteKind::api, bind(&WebApp::api_change_me),
+                   "Change son mot de passe ou son identifiant (mot de passe actuel exigé ; un "
+                   "nouveau mot de passe ferme les autres sessions)");
+    r.body = schemas::own_account_change();
+  }
   add("GET", "/api/v1/users", admins, RouteKind::api, bind(&WebApp::api_list_users),
       "Liste des comptes");
+  {
+    Route& r = add("PATCH", "/api/v1/users/{id}", admins, RouteKind::api,
+                   bind(&WebApp::api_update_user),
+                   "Modifie le rôle, le périmètre, le nom ou l'activité d'un compte (mot de passe "
+                   "de l'administrateur exigé)");
+    r.body = schemas::user_change();
+  }
   {
     Route& r = add("POST", "/api/v1/users", admins, RouteKind::api, bind(&WebApp::api_create_user),
                    "Crée un compte");

@@ -62,6 +62,8 @@ class WebApp {
   Result<Response> api_me(const RequestContext& ctx);
   Result<Response> api_list_users(const RequestContext& ctx);
   Result<Response> api_create_user(const RequestContext& ctx);
+  Result<Response> api_change_me(const RequestContext& ctx);
+  Result<Response> api_update_user(const RequestContext& ctx);
   // API: référentiel (api_referentiel.cpp)
   Result<Response> api_commune(const RequestContext& ctx);
   Result<Response> api_search_communes(const RequestContext& ctx);

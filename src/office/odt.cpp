@@ -4,10 +4,9 @@
 // where LibreOffice Writer reliably applies table and cell formatting.
 #include "office/odt.hpp"
 
-#include <charconv>
 #include <cmath>
 
-#include "office/timestamp.hpp"
+#include "office/layout.hpp"
 #include "office/xlsx.hpp"
 #include "office/xml_text.hpp"
 #include "office/zip_package.hpp"
@@ -27,6 +26,8 @@ constexpr const char* kNamespaces =
     " xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\""
     " xmlns:fo=\"urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0\""
     " xmlns:svg=\"urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0\""
+    " xmlns:draw=\"urn:oasis:names:tc:opendocument:xmlns:drawing:1.0\""
+    " xmlns:xlink=\"http://www.w3.org/1999/xlink\""
     " office:version=\"1.2\"";
 constexpr const char* kFontFaces =
     "<office:font-face-decls>"
@@ -34,8 +35,7 @@ constexpr const char* kFontFaces =
     "Sans&apos;\" style:font-family-generic=\"swiss\" style:font-pitch=\"variable\"/>"
     "</office:font-face-decls>";
 
-// A4 portrait with 2 cm margins: 17 cm of text width, which tables span.
-constexpr double kTextWidthCm = 17.0;
+using detail::kTextWidthCm;
 
 // Writes text into a paragraph with ODF's white-space rules in mind: the consumer collapses runs
 // of spaces and drops leading ones, so every space that must survive becomes <text:s/>; tab and
@@ -117,23 +117,70 @@ void append_text_paragraph(std::string& out, std::string_view text, std::string_
   out += "</text:p>";
 }
 
-std::string number(double v) {
-  // Three decimals of a centimetre is finer than any printer; to_chars ignores the C locale,
-  // which could otherwise turn the decimal point into a comma.
-  char buf[64];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 3);
-  std::string s(buf, r.ptr);
-  while (!s.empty() && s.back() == '0') s.pop_back();
-  if (!s.empty() && s.back() == '.') s.pop_back();
-  return s;
-}
+std::string number(double v) { return detail::decimal(v, 3); }
 
 struct Body {
   std::string automatic_styles;
   std::string text;
+  std::vector<std::string> pictures;  // Pictures/imageN.png, N = index + 1
 };
 
+// A table of contents: the index source (what LibreOffice regenerates it from: headings of
+// levels 1..n, entry = text, dotted tab, page number) and its body, pre-filled with the heading
+// texts so the document reads right before any update (page numbers need a layout pass).
+void append_contents(std::string& out, const Document& doc, const TableOfContents& toc) {
+  const std::string levels = std::to_string(toc.levels);
+  out += "<text:table-of-content text:protected=\"true\" text:name=\"";
+  append_escaped(out, toc.title.empty() ? std::string("Table des matières") : toc.title);
+  out += "\"><text:table-of-content-source text:outline-level=\"" + levels + "\">";
+  out += "<text:index-title-template text:style-name=\"Contents_20_Heading\">";
+  append_escaped(out, toc.title);
+  out += "</text:index-title-template>";
+  for (int level = 1; level <= toc.levels; ++level) {
+    const std::string n = std::to_string(level);
+    out += "<text:table-of-content-entry-template text:outline-level=\"" + n +
+           "\" text:style-name=\"Contents_20_" + n +
+           "\"><text:index-entry-text/><text:index-entry-tab-stop style:type=\"right\" "
+           "style:leader-char=\".\"/><text:index-entry-page-number/>"
+           "</text:table-of-content-entry-template>";
+  }
+  out += "</text:table-of-content-source><text:index-body>";
+  if (!toc.title.empty()) {
+    out += "<text:index-title text:name=\"";
+    append_escaped(out, toc.title);
+    out += "_Head\">";
+    append_text_paragraph(out, toc.title, "Contents_20_Heading");
+    out += "</text:index-title>";
+  }
+  for (const Heading* h : detail::contents_entries(doc, toc.levels)) {
+    append_text_paragraph(out, h->text, "Contents_20_" + std::to_string(h->level));
+  }
+  out += "</text:index-body></text:table-of-content>";
+}
+
+void append_image(Body& b, const Image& image) {
+  b.pictures.push_back(image.png);
+  const std::string n = std::to_string(b.pictures.size());
+  const detail::ImageBox box = detail::image_box(image);
+  // As a character in a centred paragraph: it flows with the text like a big letter, the
+  // simplest anchoring that both LibreOffice and Word keep in place.
+  b.text += "<text:p text:style-name=\"Image_centree\"><draw:frame draw:style-name=\"Cadre_image\" "
+            "draw:name=\"Image" + n + "\" text:anchor-type=\"as-char\" svg:width=\"" +
+            number(box.width_cm) + "cm\" svg:height=\"" + number(box.height_cm) +
+            "cm\" draw:z-index=\"0\"><draw:image xlink:href=\"Pictures/image" + n +
+            ".png\" xlink:type=\"simple\" xlink:show=\"embed\" xlink:actuate=\"onLoad\"/>";
+  // svg:title is what LibreOffice shows and exports as the image's alternative text.
+  if (const std::string& alt = detail::image_alt(image); !alt.empty()) {
+    b.text += "<svg:title>";
+    append_escaped(b.text, alt);
+    b.text += "</svg:title>";
+  }
+  b.text += "</draw:frame></text:p>";
+  if (!image.caption.empty()) append_text_paragraph(b.text, image.caption, "Caption");
+}
+
 Result<Body> body(const Document& doc) {
+  if (auto ok = detail::check_blocks(doc); !ok) return tl::unexpected(std::move(ok.error()));
   Body b;
   b.automatic_styles +=
       "<style:style style:name=\"Saut_de_page\" style:family=\"paragraph\" "
@@ -145,17 +192,10 @@ Result<Body> body(const Document& doc) {
       "<style:style style:name=\"Cellule_en-tete\" style:family=\"table-cell\">"
       "<style:table-cell-properties fo:background-color=\"#dde4ee\" fo:padding=\"0.1cm\" "
       "fo:border=\"0.5pt solid #000000\"/></style:style>";
+  bool image_styles = false;
   int tables = 0;
-  for (std::size_t i = 0; i < doc.blocks.size(); ++i) {
-    const std::string field = "blocks[" + std::to_string(i) + "]";
-    const Block& block = doc.blocks[i];
+  for (const Block& block : doc.blocks) {
     if (const auto* h = std::get_if<Heading>(&block)) {
-      if (h->level < 1 || h->level > 3) {
-        return fail(
-            ErrorCode::invalid_input,
-            "Niveau de titre " + std::to_string(h->level) + " invalide (1 à 3) en " + field + ".",
-            field);
-      }
       const std::string level = std::to_string(h->level);
       b.text += "<text:h text:style-name=\"Heading_20_" + level + "\" text:outline-level=\"" +
                 level + "\">";
@@ -173,29 +213,8 @@ Result<Body> body(const Document& doc) {
       }
       b.text += "</text:list>";
     } else if (const auto* t = std::get_if<Table>(&block)) {
-      std::size_t columns = t->header.size();
-      for (const auto& row : t->rows) columns = std::max(columns, row.size());
-      if (columns == 0) {
-        return fail(ErrorCode::invalid_input, "Tableau sans aucune colonne en " + field + ".",
-                    field);
-      }
-      std::vector<double> weights(columns, 1.0);
-      if (!t->column_widths.empty()) {
-        double total = 0;
-        for (std::size_t c = 0; c < columns; ++c) {
-          const double w = c < t->column_widths.size() ? t->column_widths[c] : 1.0;
-          if (!std::isfinite(w) || w <= 0) {
-            return fail(ErrorCode::invalid_input,
-                        "Largeur de colonne invalide (doit être positive) en " + field + ".",
-                        field);
-          }
-          weights[c] = w;
-          total += w;
-        }
-        for (double& w : weights) w /= total;
-      } else {
-        for (double& w : weights) w = 1.0 / static_cast<double>(columns);
-      }
+      const std::size_t columns = detail::column_count(*t);
+      const std::vector<double> weights = detail::column_weights(*t, columns);
       const std::string name = "Tableau" + std::to_string(++tables);
       b.automatic_styles += "<style:style style:name=\"" + name +
                             "\" style:family=\"table\"><style:table-properties style:width=\"" +
@@ -236,6 +255,20 @@ Result<Body> body(const Document& doc) {
       }
       for (const auto& cells : t->rows) row(cells, false);
       b.text += "</table:table>";
+    } else if (const auto* toc = std::get_if<TableOfContents>(&block)) {
+      append_contents(b.text, doc, *toc);
+    } else if (const auto* image = std::get_if<Image>(&block)) {
+      if (!image_styles) {
+        image_styles = true;
+        b.automatic_styles +=
+            "<style:style style:name=\"Image_centree\" style:family=\"paragraph\" style:parent-style-name=\"Standard\">"
+            "<style:paragraph-properties fo:text-align=\"center\" fo:margin-top=\"0.2cm\" "
+            "fo:margin-bottom=\"0.1cm\" fo:keep-with-next=\"always\"/></style:style>"
+            "<style:style style:name=\"Cadre_image\" style:family=\"graphic\">"
+            "<style:graphic-properties style:vertical-pos=\"top\" "
+            "style:vertical-rel=\"baseline\" fo:border=\"none\"/></style:style>";
+      }
+      append_image(b, *image);
     } else {
       b.text += "<text:p text:style-name=\"Saut_de_page\"/>";
     }
@@ -255,7 +288,7 @@ std::string content_xml(const Body& b) {
   return x;
 }
 
-std::string styles_xml() {
+std::string styles_xml(const Document& doc) {
   std::string x = kXmlDecl;
   x += "<office:document-styles";
   x += kNamespaces;
@@ -315,14 +348,66 @@ std::string styles_xml() {
        "text:list-tab-stop-position=\"0.635cm\" fo:text-indent=\"-0.635cm\" "
        "fo:margin-left=\"0.635cm\"/></style:list-level-properties>"
        "</text:list-level-style-bullet></text:list-style>";
+  // Table of contents: a title, then one style per level with a dotted right tab at the text
+  // width for the page number.
+  x += "<style:style style:name=\"Contents_20_Heading\" style:display-name=\"Contents Heading\" "
+       "style:family=\"paragraph\" style:parent-style-name=\"Heading\" "
+       "style:class=\"index\"><style:text-properties fo:font-size=\"16pt\"/></style:style>";
+  for (int level = 1; level <= 3; ++level) {
+    const std::string n = std::to_string(level);
+    x += "<style:style style:name=\"Contents_20_" + n + "\" style:display-name=\"Contents " + n +
+         "\" style:family=\"paragraph\" style:parent-style-name=\"Standard\" "
+         "style:class=\"index\"><style:paragraph-properties fo:margin-left=\"" +
+         number(0.5 * (level - 1)) +
+         "cm\" fo:margin-bottom=\"0.1cm\"><style:tab-stops><style:tab-stop style:position=\"" +
+         number(kTextWidthCm - 0.5 * (level - 1)) +
+         "cm\" style:type=\"right\" style:leader-style=\"dotted\" style:leader-text=\".\"/>"
+         "</style:tab-stops></style:paragraph-properties>";
+    x += level == 1 ? std::string("<style:text-properties ") + kBold + "/>" : std::string();
+    x += "</style:style>";
+  }
+  x += "<style:style style:name=\"Caption\" style:family=\"paragraph\" "
+       "style:parent-style-name=\"Standard\" style:class=\"extra\">"
+       "<style:paragraph-properties fo:text-align=\"center\" fo:margin-top=\"0.1cm\" "
+       "fo:margin-bottom=\"0.3cm\"/><style:text-properties fo:font-size=\"10pt\" "
+       "fo:font-style=\"italic\"/></style:style>"
+       "<style:style style:name=\"Footer\" style:family=\"paragraph\" "
+       "style:parent-style-name=\"Standard\" style:class=\"extra\">"
+       "<style:paragraph-properties fo:text-align=\"center\"/>"
+       "<style:text-properties fo:font-size=\"9pt\" fo:color=\"#595959\"/></style:style>";
   x += "</office:styles>";
+  // With a footer, the bottom margin shrinks to 1 cm and the footer (1 cm, 0.5 cm of it spacing)
+  // sits in the freed space: the text area stays 2 cm from the page's bottom edge, as in DOCX
+  // where the footer lives inside the margin.
+  const bool footer = !doc.footer.text.empty() || doc.footer.page_numbers;
   x += "<office:automatic-styles><style:page-layout style:name=\"A4\">"
        "<style:page-layout-properties fo:page-width=\"21cm\" fo:page-height=\"29.7cm\" "
-       "style:print-orientation=\"portrait\" fo:margin-top=\"2cm\" fo:margin-bottom=\"2cm\" "
-       "fo:margin-left=\"2cm\" fo:margin-right=\"2cm\"/></style:page-layout>"
-       "</office:automatic-styles>"
+       "style:print-orientation=\"portrait\" fo:margin-top=\"2cm\" fo:margin-bottom=\"";
+  x += footer ? "1cm" : "2cm";
+  x += "\" fo:margin-left=\"2cm\" fo:margin-right=\"2cm\"/>";
+  if (footer) {
+    x += "<style:footer-style><style:header-footer-properties fo:min-height=\"1cm\" "
+         "fo:margin-top=\"0.5cm\"/></style:footer-style>";
+  }
+  x += "</style:page-layout></office:automatic-styles>"
        "<office:master-styles><style:master-page style:name=\"Standard\" "
-       "style:page-layout-name=\"A4\"/></office:master-styles>";
+       "style:page-layout-name=\"A4\"";
+  if (footer) {
+    x += "><style:footer><text:p text:style-name=\"Footer\">";
+    TextWriter writer(x);
+    writer.write(doc.footer.text);
+    if (doc.footer.page_numbers) {
+      if (!doc.footer.text.empty()) writer.write(" \xE2\x80\x94 ");  // em dash
+      writer.write("Page ");
+      x += "<text:page-number text:select-page=\"current\">1</text:page-number>";
+      x += " sur ";  // one space between two fields: kept as is
+      x += "<text:page-count>1</text:page-count>";
+    }
+    x += "</text:p></style:footer></style:master-page>";
+  } else {
+    x += "/>";
+  }
+  x += "</office:master-styles>";
   x += "</office:document-styles>";
   return x;
 }
@@ -345,7 +430,7 @@ std::string meta_xml(const Document& doc, const std::string& created) {
   return x;
 }
 
-std::string manifest_xml() {
+std::string manifest_xml(const Body& b) {
   std::string x = kXmlDecl;
   x += "<manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" "
        "manifest:version=\"1.2\">"
@@ -354,33 +439,35 @@ std::string manifest_xml() {
        "<manifest:file-entry manifest:full-path=\"content.xml\" "
        "manifest:media-type=\"text/xml\"/>"
        "<manifest:file-entry manifest:full-path=\"styles.xml\" manifest:media-type=\"text/xml\"/>"
-       "<manifest:file-entry manifest:full-path=\"meta.xml\" manifest:media-type=\"text/xml\"/>"
-       "</manifest:manifest>";
+       "<manifest:file-entry manifest:full-path=\"meta.xml\" manifest:media-type=\"text/xml\"/>";
+  for (std::size_t i = 0; i < b.pictures.size(); ++i) {
+    x += "<manifest:file-entry manifest:full-path=\"Pictures/image" + std::to_string(i + 1) +
+         ".png\" manifest:media-type=\"image/png\"/>";
+  }
+  x += "</manifest:manifest>";
   return x;
 }
 
 }  // namespace
 
 Result<std::string> write_odt(const Document& document) {
-  std::string created = document.created;
-  if (created.empty()) {
-    created = detail::now_utc();
-  } else if (!detail::valid_utc_timestamp(created)) {
-    return fail(ErrorCode::invalid_input,
-                "Date de création invalide (attendu AAAA-MM-JJTHH:MM:SSZ) : « " +
-                    detail::clean_text(created) + " ».",
-                "created");
-  }
+  auto created = detail::creation_time(document);
+  if (!created) return tl::unexpected(std::move(created.error()));
   auto b = body(document);
   if (!b) return tl::unexpected(std::move(b.error()));
 
   detail::ZipPackage zip;
   // ODF 1.2 part 3, 3.3: "mimetype" first, uncompressed, so the type shows at byte 38.
   zip.add("mimetype", std::string(kOdtMediaType), detail::ZipPackage::Compression::store);
-  zip.add("META-INF/manifest.xml", manifest_xml());
+  zip.add("META-INF/manifest.xml", manifest_xml(*b));
   zip.add("content.xml", content_xml(*b));
-  zip.add("styles.xml", styles_xml());
-  zip.add("meta.xml", meta_xml(document, created));
+  zip.add("styles.xml", styles_xml(document));
+  zip.add("meta.xml", meta_xml(document, *created));
+  // PNG data is already deflated: stored as is.
+  for (std::size_t i = 0; i < b->pictures.size(); ++i) {
+    zip.add("Pictures/image" + std::to_string(i + 1) + ".png", std::move(b->pictures[i]),
+            detail::ZipPackage::Compression::store);
+  }
   return zip.finish();
 }
 

@@ -6,7 +6,9 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
+#include <optional>
 #include <map>
 #include <mutex>
 #include <tuple>
@@ -186,6 +188,22 @@ const std::string& dummy_hash(const AccountSettings& s) {
   return h;
 }
 
+// A stored timestamp ("2026-11-24T16:22:12.123Z", store::format_timestamp) back to a time point;
+// nullopt when it does not have that shape.
+std::optional<Clock::time_point> parse_timestamp(const std::string& text) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, ms = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &y, &mo, &d, &h, &mi, &sec, &ms) !=
+      7) {
+    return std::nullopt;
+  }
+  const std::chrono::year_month_day day{std::chrono::year{y},
+                                        std::chrono::month{static_cast<unsigned>(mo)},
+                                        std::chrono::day{static_cast<unsigned>(d)}};
+  if (!day.ok()) return std::nullopt;
+  return Clock::time_point{std::chrono::sys_days{day}} + std::chrono::hours{h} +
+         std::chrono::minutes{mi} + std::chrono::seconds{sec} + std::chrono::milliseconds{ms};
+}
+
 bool verify_password(const std::string& encoded, const std::string& password) {
   if (password.size() > kMaxPassword) return false;
   return argon2id_verify(encoded.c_str(), password.data(), password.size()) == ARGON2_OK;
@@ -346,12 +364,7 @@ Result<Session> Accounts::login(const std::string& login, const std::string& pas
   AccountsRepository repo(db_);
 
   // Rate limit first, before spending an argon2 verification on the attempt.
-  auto failures = MAILLAGE_TRY(repo.failures_since(login, client_address, window_start));
-  if (failures.by_login >= settings_.max_failed_logins ||
-      failures.by_address >= settings_.max_failed_logins) {
-    return fail(ErrorCode::rate_limited,
-                "Trop de tentatives de connexion : réessayez dans quelques minutes.");
-  }
+  MAILLAGE_CHECK(check_rate_limit(login, client_address));
 
   auto user = MAILLAGE_TRY(repo.user_by_login(login));
   bool ok = user && user->record.active && verify_password(user->password_hash, password);
@@ -374,7 +387,7 @@ Result<Session> Accounts::login(const std::string& login, const std::string& pas
     // A success clears the failures of this login (not those of the address: an attacker
     // could otherwise reset their counter with an account of their own).
     MAILLAGE_CHECK(AccountsRepository::clear_failures(tx, login));
-    auto expires = t + settings_.session_lifetime;
+    auto expires = t + std::min(settings_.session_lifetime, settings_.session_max_lifetime);
     MAILLAGE_CHECK(AccountsRepository::insert_session(
         tx, sha256_hex(*token), user->record.principal.user_id, *csrf, ts,
         store::format_timestamp(expires), client_address));
@@ -402,13 +415,19 @@ Result<Session> Accounts::session(const std::string& token) {
   AccountsRepository repo(db_);
   auto row = MAILLAGE_TRY(repo.live_session(hash, ts));
   if (!row) return unauthenticated();
+  // The absolute expiry: counted from the login, whatever the activity since. Checked here and
+  // not only through the stored expiry, so that lowering the setting applies to open sessions.
+  const auto created = parse_timestamp(row->created_at);
+  if (!created) return unauthenticated();
+  const auto hard_end = *created + settings_.session_max_lifetime;
+  if (t >= hard_end) return unauthenticated();
   auto user = MAILLAGE_TRY(repo.user_by_id(row->user_id));
   if (!user) return unauthenticated();
   Session s;
   s.token = token;
   s.csrf = row->csrf;
   s.principal = std::move(user->record.principal);
-  s.expires = t + settings_.session_lifetime;
+  s.expires = std::min(t + settings_.session_lifetime, hard_end);
 
   // Sliding expiry, written at most once a minute (or a tenth of the lifetime) per session, so
   // that page views do not all become writes.
@@ -421,9 +440,85 @@ Result<Session> Accounts::session(const std::string& token) {
     }));
   } else {
     // Not refreshed: the stored expiry stands (it is at most `granularity` earlier).
-    s.expires = t + settings_.session_lifetime - granularity;
+    s.expires = std::min(t + settings_.session_lifetime - granularity, hard_end);
   }
   return s;
+}
+
+Status Accounts::check_rate_limit(const std::string& login, const std::string& client_address) {
+  const std::string window_start = store::format_timestamp(now() - settings_.failed_login_window);
+  auto failures =
+      MAILLAGE_TRY(AccountsRepository(db_).failures_since(login, client_address, window_start));
+  if (failures.by_login >= settings_.max_failed_logins ||
+      failures.by_address >= settings_.max_failed_logins) {
+    return fail(ErrorCode::rate_limited, {});  // the catalogue's message
+  }
+  return {};
+}
+
+Status Accounts::reauthenticate(const Session& session, const std::string& password,
+                                const std::string& client_address) {
+  const std::string& login = session.principal.login;
+  MAILLAGE_CHECK(check_rate_limit(login, client_address));
+  auto user = MAILLAGE_TRY(AccountsRepository(db_).user_by_login(login));
+  const bool ok = user && user->record.active &&
+                  user->record.principal.user_id == session.principal.user_id &&
+                  verify_password(user->password_hash, password);
+  if (ok) return {};
+  const std::string ts = store::format_timestamp(now());
+  const Status recorded = db_.transact([&](Tx& tx) -> Status {
+    MAILLAGE_CHECK(AccountsRepository::record_attempt(tx, login, client_address, ts, false));
+    return store::audit(tx, {login, "session.reauth_failed", "user",
+                             std::to_string(session.principal.user_id), "",
+                             store::AuditDetail{}.add("client", client_address).json()});
+  });
+  MAILLAGE_CHECK(recorded);
+  return fail(ErrorCode::bad_credentials, "Mot de passe actuel incorrect.", "mot_de_passe_actuel");
+}
+
+Result<std::string> Accounts::change_own_account(const Session& session,
+                                                 const OwnAccountChange& change,
+                                                 const std::string& client_address) {
+  if (!change.new_password && !change.new_login) {
+    return fail(ErrorCode::missing_field, "Indiquez un nouveau mot de passe ou un nouvel identifiant.",
+                "nouveau_mot_de_passe");
+  }
+  if (change.new_login) MAILLAGE_CHECK(validate_login(*change.new_login));
+  if (change.new_password) MAILLAGE_CHECK(validate_password(*change.new_password));
+  MAILLAGE_CHECK(reauthenticate(session, change.current_password, client_address));
+  std::optional<std::string> hash;
+  if (change.new_password) hash = MAILLAGE_TRY(hash_password(*change.new_password));
+  const std::int64_t id = session.principal.user_id;
+  const std::string token_hash = sha256_hex(session.token);
+  std::string login = session.principal.login;
+  const Status written = db_.transact([&](Tx& tx) -> Status {
+    auto current = MAILLAGE_TRY(AccountsRepository::user_by_id(tx, id));
+    if (!current) return fail(ErrorCode::not_found, "Utilisateur introuvable.");
+    std::int64_t version = current->record.version;
+    const std::string ts = store::format_timestamp(now());
+    store::AuditDetail before, after;
+    if (change.new_login) {
+      auto n = AccountsRepository::set_login(tx, id, version, *change.new_login, ts);
+      if (!n) return tl::unexpected(explain_user_write(n.error()));
+      if (*n == 0) return stale_user();
+      before.add("login", current->record.principal.login);
+      after.add("login", *change.new_login);
+      login = *change.new_login;
+      ++version;
+    }
+    if (hash) {
+      if (MAILLAGE_TRY(AccountsRepository::set_password(tx, id, version, *hash, ts)) == 0) {
+        return stale_user();
+      }
+      // Whoever knew the old password loses the sessions it opened; this one stays.
+      MAILLAGE_CHECK(AccountsRepository::delete_other_sessions(tx, id, token_hash));
+      after.add("password", "changed");
+    }
+    return store::audit(tx, {login, "user.change_own", "user", std::to_string(id), before.json(),
+                             after.json()});
+  });
+  MAILLAGE_CHECK(written);
+  return login;
 }
 
 Status Accounts::logout(const std::string& token) {

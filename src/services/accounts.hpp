@@ -21,7 +21,10 @@ class Database;
 namespace maillage::services {
 
 struct AccountSettings {
-  std::chrono::seconds session_lifetime{8 * 3600};    // idle sessions expire after this
+  std::chrono::seconds session_lifetime{30 * 60};     // idle sessions expire after this
+  // Even a session in constant use ends this long after its login (a stolen cookie is not good
+  // forever); the idle expiry never goes past it.
+  std::chrono::seconds session_max_lifetime{12 * 3600};
   int max_failed_logins = 5;                          // per login and per client address...
   std::chrono::seconds failed_login_window{15 * 60};  // ...within this window, then rate_limited
   // argon2id cost of new hashes (OWASP's minimum: 19 MiB, 2 passes, 1 lane). Existing hashes
@@ -70,6 +73,13 @@ struct Session {
   std::chrono::system_clock::time_point expires;
 };
 
+// A user's change to their own account; the current password is always required.
+struct OwnAccountChange {
+  std::string current_password;
+  std::optional<std::string> new_password;  // at least 10 characters
+  std::optional<std::string> new_login;     // the e-mail address used to sign in
+};
+
 // Thread-safe (state lives in the database). Every write is audited in its transaction.
 // Errors: invalid_input / missing_field (with the field), conflict (login taken, stale version),
 // not_found, bad_credentials, rate_limited, unauthenticated, and the store's errors.
@@ -98,13 +108,26 @@ class Accounts {
   // Checks the password and opens a session; bad_credentials or rate_limited otherwise.
   Result<Session> login(const std::string& login, const std::string& password,
                         const std::string& client_address);
-  // The session of a cookie token, refreshed (sliding expiry); unauthenticated when
-  // unknown/expired.
+  // The session of a cookie token, refreshed (sliding expiry, capped by the absolute one);
+  // unauthenticated when unknown, idle too long or older than session_max_lifetime.
   Result<Session> session(const std::string& token);
   Status logout(const std::string& token);
 
+  // Re-authentication before a sensitive change (an admin's change to an account): the password
+  // of the signed-in user. A wrong password counts as a failed login for the rate limit, so a
+  // stolen session cannot be used to guess it: bad_credentials (field "mot_de_passe_actuel"),
+  // then rate_limited.
+  Status reauthenticate(const Session& session, const std::string& password,
+                        const std::string& client_address);
+  // The signed-in user changes their own password and/or login, after re-authentication. A new
+  // password ends every other session of the user (this one stays open). Returns the new login.
+  Result<std::string> change_own_account(const Session& session, const OwnAccountChange& change,
+                                         const std::string& client_address);
+
  private:
   [[nodiscard]] std::chrono::system_clock::time_point now() const;
+  // rate_limited when the login or the address has too many recent failures.
+  Status check_rate_limit(const std::string& login, const std::string& client_address);
   Result<std::string> hash_password(const std::string& password) const;
 
   store::Database& db_;

@@ -121,14 +121,16 @@ Result<LoginFailures> AccountsRepository::failures_since(const std::string& logi
 Result<std::optional<SessionRow>> AccountsRepository::live_session(const std::string& token_hash,
                                                                    const std::string& now) {
   auto rows = MAILLAGE_TRY(db_.query(
-      "SELECT s.user_id AS user_id, s.csrf AS csrf, s.last_seen_at AS last_seen_at FROM "
+      "SELECT s.user_id AS user_id, s.csrf AS csrf, s.created_at AS created_at, "
+      "s.last_seen_at AS last_seen_at FROM "
       "sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 "
       "AND u.active = 1",
       {token_hash, now}));
   if (rows.empty()) return std::optional<SessionRow>{};
   const store::NamedRow r = rows.named(0);
   return std::optional<SessionRow>{
-      SessionRow{r.integer("user_id"), r.text("csrf"), r.text("last_seen_at")}};
+      SessionRow{r.integer("user_id"), r.text("csrf"), r.text("created_at"),
+                 r.text("last_seen_at")}};
 }
 
 // --------------------------------------------------------------------------------------- writes
@@ -196,6 +198,22 @@ Result<std::int64_t> AccountsRepository::set_password(Tx& tx, std::int64_t user_
 
 Status AccountsRepository::delete_user_sessions(Tx& tx, std::int64_t user_id) {
   return done(tx.exec("DELETE FROM sessions WHERE user_id = $1", {user_id}));
+}
+
+Status AccountsRepository::delete_other_sessions(Tx& tx, std::int64_t user_id,
+                                                 const std::string& kept_token_hash) {
+  return done(tx.exec("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2",
+                      {user_id, kept_token_hash}));
+}
+
+Result<std::int64_t> AccountsRepository::set_login(Tx& tx, std::int64_t user_id,
+                                                   std::int64_t expected_version,
+                                                   const std::string& login,
+                                                   const std::string& now) {
+  return tx.exec(
+      "UPDATE users SET login = $3, updated_at = $4, version = version + 1 "
+      "WHERE id = $1 AND version = $2",
+      {user_id, expected_version, login, now});
 }
 
 Status AccountsRepository::clear_failures(Tx& tx, const std::string& login) {

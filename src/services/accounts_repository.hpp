@@ -35,6 +35,7 @@ struct LoginFailures {
 struct SessionRow {
   std::int64_t user_id = 0;
   std::string csrf;
+  std::string created_at;  // the login, for the absolute expiry
   std::string last_seen_at;
 };
 
@@ -73,6 +74,13 @@ class AccountsRepository {
                                            const std::string& password_hash,
                                            const std::string& now);
   static Status delete_user_sessions(store::Tx& tx, std::int64_t user_id);
+  /// Every session of the user but the one of `kept_token_hash`.
+  static Status delete_other_sessions(store::Tx& tx, std::int64_t user_id,
+                                      const std::string& kept_token_hash);
+  /// Rows changed (0: the version is stale). A login taken by another user is a conflict.
+  static Result<std::int64_t> set_login(store::Tx& tx, std::int64_t user_id,
+                                        std::int64_t expected_version, const std::string& login,
+                                        const std::string& now);
   /// Forgets the failed attempts of a login.
   static Status clear_failures(store::Tx& tx, const std::string& login);
   static Status record_attempt(store::Tx& tx, const std::string& login,

@@ -12,6 +12,7 @@
 #include "common/base64.hpp"
 #include "common/dates.hpp"
 #include "common/try.hpp"
+#include "common/uploads.hpp"
 #include "geo/referentiel.hpp"
 #include "services/aci_internal.hpp"
 #include "store/audit_detail.hpp"
@@ -286,20 +287,10 @@ namespace {
 
 Status check_attachment(const AttachmentInput& in) {
   if (!valid_item(in.item)) return invalid("$.item", "élément inconnu");
-  static const std::set<std::string> types{
-      "application/pdf",
-      "image/png",
-      "image/jpeg",
-      "text/csv",
-      "text/plain",
-      "application/vnd.oasis.opendocument.text",
-      "application/vnd.oasis.opendocument.spreadsheet",
-      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "application/vnd.openxmlformats-officedocument.wordprocessingml.document"};
-  if (!types.count(in.content_type)) {
-    return invalid(
-        "$.content_type",
-        "type de fichier non accepté (PDF, PNG, JPEG, CSV, texte, ODT, ODS, XLSX, DOCX)");
+  // One list of accepted types for every upload of the site (common/uploads.hpp).
+  if (!is_accepted_upload_type(in.content_type)) {
+    return invalid("$.content_type",
+                   "type de fichier non accepté (" + accepted_upload_labels() + ")");
   }
   if (in.filename.empty() || in.filename.size() > 200 ||
       in.filename.find_first_of("/\\\r\n\"") != std::string::npos) {
@@ -321,6 +312,9 @@ Result<std::int64_t> AciService::add_attachment(const Principal& who, std::int64
                                                    impl_->limits.max_attachment_bytes / 1024));
   }
   if (bytes->empty()) return invalid("$.content_base64", "fichier vide");
+  if (auto problem = upload_content_problem(in.content_type, *bytes)) {
+    return invalid("$.content_base64", *problem);
+  }
   auto l = MAILLAGE_TRY(impl_->loaded(who, id));
   MAILLAGE_CHECK(impl_->check_year(l.contract, year));
   std::int64_t aid = 0;

@@ -10,6 +10,7 @@
 #include "common/base64.hpp"
 #include "common/dates.hpp"
 #include "common/try.hpp"
+#include "common/uploads.hpp"
 #include "services/registry.hpp"
 #include "services/registry_internal.hpp"
 #include "services/registry_repository.hpp"
@@ -332,12 +333,7 @@ namespace {
 // Only the last path component, without control characters or quotes (it goes back in a
 // Content-Disposition header).
 Result<std::string> safe_filename(const std::string& name) {
-  std::string filename = name;
-  if (auto slash = filename.find_last_of("/\\"); slash != std::string::npos) {
-    filename = filename.substr(slash + 1);
-  }
-  std::erase_if(filename, [](unsigned char c) { return c < 0x20 || c == 0x7f || c == '"'; });
-  if (filename.empty()) filename = "document";
+  std::string filename = safe_upload_filename(name);
   if (utf8_length(filename) > kMaxName) {
     return fail(ErrorCode::invalid_input, "Nom de fichier trop long.", "nom_fichier");
   }
@@ -360,18 +356,28 @@ Result<DocumentInfo> Registry::add_document(const Principal& who, std::int64_t i
   std::string title = trim(d.title);
   if (title.empty()) return fail(ErrorCode::invalid_input, "Le titre est obligatoire.", "titre");
   MAILLAGE_CHECK(check_text(title, "titre", kMaxName, false));
+  // One list of accepted types for every upload of the site, confirmed by the file's first
+  // bytes (common/uploads.hpp).
+  if (!is_accepted_upload_type(d.content_type)) {
+    return fail(ErrorCode::invalid_input,
+                "Type de fichier non accepté (" + accepted_upload_labels() + ").",
+                "type_contenu");
+  }
   if (d.bytes.empty()) return fail(ErrorCode::invalid_input, "Le fichier est vide.", "contenu");
   if (d.bytes.size() > max_bytes) {
     return fail(ErrorCode::body_too_large,
                 fmt::format("Le fichier dépasse la taille maximale ({} octets).", max_bytes),
                 "contenu");
   }
+  if (auto problem = upload_content_problem(d.content_type, d.bytes)) {
+    return fail(ErrorCode::invalid_input, "Fichier refusé : " + *problem + ".", "contenu_base64");
+  }
   DocumentInfo info;
   info.structure_id = id;
   info.doc_type = d.doc_type;
   info.title = title;
   info.filename = MAILLAGE_TRY(safe_filename(d.filename));
-  info.content_type = d.content_type.empty() ? "application/octet-stream" : d.content_type;
+  info.content_type = d.content_type;
   info.size_bytes = static_cast<std::int64_t>(d.bytes.size());
   info.date = d.date;
   info.uploaded_by = who.login;

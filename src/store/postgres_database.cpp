@@ -70,6 +70,9 @@ Error pg_error(PGconn* c, const PGresult* r, std::string_view context) {
   } else if (sqlstate.starts_with("23")) {
     e.code = ErrorCode::invalid_input;
     summary = "Valeur refusée par la base";
+  } else if (sqlstate == "53100") {  // disk_full: as SQLite's, retry once space is freed
+    e.code = ErrorCode::unavailable;
+    summary = "Disque plein";
   } else if (is_retryable(sqlstate)) {
     e.code = ErrorCode::unavailable;
     summary = "Conflit d'accès concurrent";
@@ -229,10 +232,14 @@ class Pool {
     return c;
   }
 
-  // A connection that is broken or left inside a transaction is closed, not reused.
+  // A connection that is broken or left inside a transaction is closed, not reused. A broken one
+  // also closes every idle connection: it usually means the server restarted, which killed them
+  // all, and a caller retrying once must get a fresh connection, not the next dead one
+  // (tests/fault/ restarts PostgreSQL while no request runs, then checks that none fails).
   void release(Conn c) {
-    bool healthy = c && PQstatus(c.get()) == CONNECTION_OK &&
-                   PQtransactionStatus(c.get()) == PQTRANS_IDLE;
+    bool broken = !c || PQstatus(c.get()) != CONNECTION_OK;
+    bool healthy = !broken && PQtransactionStatus(c.get()) == PQTRANS_IDLE;
+    std::vector<Conn> dropped;
     {
       std::lock_guard lock(mutex_);
       if (healthy) {
@@ -240,18 +247,29 @@ class Pool {
       } else {
         --open_;
       }
+      if (broken) {
+        open_ -= static_cast<int>(idle_.size());
+        dropped.swap(idle_);
+      }
     }
     if (!healthy) c.reset();
-    cv_.notify_one();
+    dropped.clear();  // closed outside the lock
+    cv_.notify_all();
   }
 
   Result<Conn> connect() const {
     // Keep the options of the URL and add ours (later keywords override the URL's).
     std::string options;
+    // An unreachable host (not a refused port) would otherwise hold a request for the whole TCP
+    // connect timeout, minutes: past this the request gets its 503 (the URL may set another).
+    std::string connect_timeout = "10";
     char* err = nullptr;
     if (PQconninfoOption* parsed = PQconninfoParse(url_.c_str(), &err)) {
       for (auto* o = parsed; o->keyword; ++o) {
         if (std::strcmp(o->keyword, "options") == 0 && o->val) options = o->val;
+        if (std::strcmp(o->keyword, "connect_timeout") == 0 && o->val && *o->val) {
+          connect_timeout = o->val;
+        }
       }
       PQconninfoFree(parsed);
     } else {
@@ -260,8 +278,10 @@ class Pool {
       return fail(ErrorCode::invalid_input, "Adresse PostgreSQL invalide : " + msg, "database");
     }
     if (read_only_) options += " -c default_transaction_read_only=on";
-    const char* keys[] = {"dbname", "options", "application_name", "client_encoding", nullptr};
-    const char* values[] = {url_.c_str(), options.c_str(), "maillage", "UTF8", nullptr};
+    const char* keys[] = {"dbname",          "options",         "application_name",
+                          "client_encoding", "connect_timeout", nullptr};
+    const char* values[] = {url_.c_str(), options.c_str(),         "maillage",
+                            "UTF8",       connect_timeout.c_str(), nullptr};
     Conn c(PQconnectdbParams(keys, values, 1));
     if (!c || PQstatus(c.get()) != CONNECTION_OK) {
       std::string msg = c ? PQerrorMessage(c.get()) : "mémoire insuffisante";

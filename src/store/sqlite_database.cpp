@@ -43,6 +43,12 @@ Error sqlite_error(sqlite3* db, int rc, std::string_view context) {
       e.code = ErrorCode::invalid_input;
       summary = "Valeur refusée par la base";
       break;
+    case SQLITE_FULL:
+      // The disk is full: the transaction was rolled back and writes work again once space is
+      // freed (tests/fault/ checks both), so "retry later" (503); the log names the cause.
+      e.code = ErrorCode::unavailable;
+      summary = "Disque plein";
+      break;
     default:
       if ((ext & 0xff) == SQLITE_BUSY || (ext & 0xff) == SQLITE_LOCKED) {
         e.code = ErrorCode::unavailable;

@@ -54,7 +54,8 @@ TEST(Config, DefaultsParseAndAreDocumented) {
   EXPECT_EQ(c.port, 8080);
   EXPECT_EQ(c.database, "var/maillage.sqlite");
   EXPECT_EQ(c.reference, "var/reference.sqlite");
-  EXPECT_EQ(c.session_lifetime, 8h);
+  EXPECT_EQ(c.session_lifetime, 30min);
+  EXPECT_EQ(c.session_max_lifetime, 12h);
   EXPECT_EQ(c.failed_login_window, 15min);
   EXPECT_EQ(c.max_failed_logins, 5);
   EXPECT_FALSE(c.secure_cookies);
@@ -73,7 +74,7 @@ TEST(Config, DefaultsParseAndAreDocumented) {
 
 TEST(Config, RequiredSettingsExist) {
   for (const char* name : {"host", "port", "database", "reference", "config", "threads",
-                           "max_body_bytes", "session_lifetime", "max_failed_logins",
+                           "max_body_bytes", "session_lifetime", "session_max_lifetime", "max_failed_logins",
                            "failed_login_window", "secure_cookies", "log_level", "assets"}) {
     EXPECT_NE(find_setting(name), nullptr) << name;
   }
@@ -187,7 +188,8 @@ TEST(Config, FormatSettingRoundTrips) {
   Config c = default_config();
   EXPECT_EQ(format_setting(c, *find_setting("port")), "8080");
   EXPECT_EQ(format_setting(c, *find_setting("host")), "\"127.0.0.1\"");
-  EXPECT_EQ(format_setting(c, *find_setting("session_lifetime")), "\"28800s\"");
+  EXPECT_EQ(format_setting(c, *find_setting("session_lifetime")), "\"1800s\"");
+  EXPECT_EQ(format_setting(c, *find_setting("session_max_lifetime")), "\"43200s\"");
   EXPECT_EQ(format_setting(c, *find_setting("secure_cookies")), "false");
 }
 

@@ -142,23 +142,54 @@ TEST_P(RegistryApi, ScopesAnswerForbidden) {
 TEST_P(RegistryApi, DocumentsRoundTrip) {
   json s = create(roc_, {{"type", "CPTS"}, {"nom", "CPTS (fictive)"}, {"departement", "57"}});
   const std::string path = "/api/v1/structures/" + std::to_string(s["id"].get<int>()) + "/documents";
-  // "<html>\0\xff" in base64: bytes that are neither text nor safe to show inline.
+  // An HTML file is refused, whether declared as HTML or as text (common/uploads.hpp).
+  for (const char* type : {"text/html", "text/plain", "image/svg+xml"}) {
+    auto html = server_->post_json(
+        path,
+        json{{"type", "projet_sante"}, {"titre", "Projet de santé v1"},
+             {"nom_fichier", "projet.html"}, {"type_contenu", type}, {"date", "2026-03-01"},
+             {"contenu_base64", "PGh0bWw+PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="}}  // <html><script>…
+            .dump(),
+        roc_);
+    ASSERT_TRUE(html);
+    EXPECT_EQ(html->status, 400) << type;
+    EXPECT_EQ(json::parse(html->body)["field"],
+              std::string(type) == "text/plain" ? "contenu_base64" : "type_contenu")
+        << type;
+  }
+  // Declared a PDF, but not one.
+  auto liar = server_->post_json(path,
+                                 json{{"type", "projet_sante"}, {"titre", "Projet"},
+                                      {"nom_fichier", "projet.pdf"},
+                                      {"type_contenu", "application/pdf"},
+                                      {"contenu_base64", "PGh0bWw+AP8="}}  // "<html>\0\xff"
+                                     .dump(),
+                                 roc_);
+  ASSERT_TRUE(liar);
+  EXPECT_EQ(liar->status, 400);
+  EXPECT_EQ(json::parse(liar->body)["field"], "contenu_base64");
+
+  // A PDF (its signature, then anything): stored, and served back only as a download.
+  const std::string pdf("%PDF-1.4\n<html>\0\xff", 17);
   auto up = server_->post_json(path,
                                json{{"type", "projet_sante"}, {"titre", "Projet de santé v1"},
-                                    {"nom_fichier", "projet.html"}, {"type_contenu", "text/html"},
-                                    {"date", "2026-03-01"}, {"contenu_base64", "PGh0bWw+AP8="}}
+                                    {"nom_fichier", "projet.pdf"},
+                                    {"type_contenu", "application/pdf"}, {"date", "2026-03-01"},
+                                    {"contenu_base64", "JVBERi0xLjQKPGh0bWw+AP8="}}
                                    .dump(),
                                roc_);
   ASSERT_TRUE(up);
   ASSERT_EQ(up->status, 201) << up->body;
   json doc = json::parse(up->body);
-  EXPECT_EQ(doc["taille"], 8);
+  EXPECT_EQ(doc["taille"], 17);
   auto down = server_->get(doc["url"].get<std::string>(), roc_);
   ASSERT_TRUE(down);
   ASSERT_EQ(down->status, 200);
-  EXPECT_EQ(down->body, std::string("<html>\0\xff", 8));
-  EXPECT_EQ(down->get_header_value("Content-Type"), "application/octet-stream");
+  EXPECT_EQ(down->body, pdf);
+  EXPECT_EQ(down->get_header_value("Content-Type"), "application/pdf");
   EXPECT_EQ(down->get_header_value("Content-Disposition").rfind("attachment;", 0), 0U);
+  EXPECT_EQ(down->get_header_value("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(down->get_header_value("Content-Security-Policy").rfind("default-src 'none'", 0), 0U);
 
   auto bad = server_->post_json(path,
                                 json{{"type", "autre"}, {"titre", "x"}, {"nom_fichier", "x.txt"},

@@ -213,6 +213,22 @@ TEST_F(RouterTest, EveryAnswerHasSecurityAndCacheHeaders) {
 TEST_F(RouterTest, DuplicateRouteIsAProgrammingError) {
   EXPECT_THROW(router_.add({"GET", "/page", AccessRule::anyone(), RouteKind::page, {}, "", {}, {}}),
                std::logic_error);
+  // A {name*} segment takes the rest of the path: anything after it could never match.
+  EXPECT_THROW(router_.add({"GET", "/x/{rest*}/y", AccessRule::anyone(), RouteKind::api, {}, "",
+                            {}, {}}),
+               std::logic_error);
+}
+
+TEST_F(RouterTest, EveryAnswerHasAContentSecurityPolicy) {
+  const Response api = call("GET", "/api/v1/public");
+  EXPECT_EQ(api.header("Content-Security-Policy"), kOtherContentSecurityPolicy);
+  const Response missing = call("GET", "/api/v1/nothing-here");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.header("Content-Security-Policy"), kOtherContentSecurityPolicy);
+  const Response page = call("GET", "/page", Role::member);
+  EXPECT_EQ(page.header("Content-Security-Policy"), kPageContentSecurityPolicy);
+  EXPECT_NE(kPageContentSecurityPolicy.find("frame-ancestors 'none'"), std::string_view::npos);
+  EXPECT_EQ(kPageContentSecurityPolicy.find("unsafe-inline"), std::string_view::npos);
 }
 
 TEST(Caching, EtagAnd304) {

@@ -28,7 +28,8 @@ std::string source_dir() {
 
 }  // namespace
 
-TestServer::TestServer(store::Backend backend, const std::function<void(app::Config&)>& adjust) {
+TestServer::TestServer(store::Backend backend, const std::function<void(app::Config&)>& adjust,
+                       const std::function<void(services::AccountSettings&)>& tune_accounts) {
   scratch_ = ScratchDatabase::create(backend);
   app::Config config = app::default_config();
   config.port = 0;
@@ -41,7 +42,10 @@ TestServer::TestServer(store::Backend backend, const std::function<void(app::Con
 
   app::ServerAppOptions options;
   options.referentiel = small_referentiel();
-  options.tune_accounts = cheap_hashes;
+  options.tune_accounts = [tune_accounts](services::AccountSettings& s) {
+    cheap_hashes(s);
+    if (tune_accounts) tune_accounts(s);
+  };
   auto app = app::ServerApp::create(config, std::move(options));
   if (!app) throw std::runtime_error("ServerApp::create: " + app.error().describe());
   app_ = std::move(*app);

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "app/server_app.hpp"
+#include "services/accounts.hpp"
 #include "services/auth.hpp"
 #include "store/test_databases.hpp"
 
@@ -25,9 +26,11 @@ struct SignedIn {
 
 class TestServer {
  public:
-  /// Starts everything; `adjust` may change the config before the server is created.
+  /// Starts everything; `adjust` may change the config before the server is created, and
+  /// `tune_accounts` the Accounts settings (e.g. a clock the test moves forward).
   explicit TestServer(store::Backend backend,
-                      const std::function<void(app::Config&)>& adjust = {});
+                      const std::function<void(app::Config&)>& adjust = {},
+                      const std::function<void(services::AccountSettings&)>& tune_accounts = {});
   ~TestServer();
 
   [[nodiscard]] int port() const { return app_->port(); }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <set>
 
+#include "office/sample_document.hpp"
 #include "office/test_support.hpp"
 
 namespace maillage::office {
@@ -311,6 +312,130 @@ TEST(Odt, SameInputSameBytes) {
   auto b = write_odt(sample());
   ASSERT_TRUE(a && b);
   EXPECT_EQ(*a, *b);
+}
+
+}  // namespace
+}  // namespace maillage::office
+
+namespace maillage::office {
+namespace {
+
+using test::find_entry;
+using test::parsed_entry;
+using test::unzip;
+using test::XmlElement;
+
+std::string small_map_png() {
+  auto png = render_map(test::small_map());
+  EXPECT_TRUE(png) << png.error().describe();
+  return png ? *png : std::string();
+}
+
+TEST(OdtBlocks, TableOfContentsHasItsSourceAndThePrefilledHeadings) {
+  auto bytes = write_odt(test::projet_sample(small_map_png()));
+  ASSERT_TRUE(bytes) << bytes.error().describe();
+  const auto entries = unzip(*bytes);
+  const XmlElement content = parsed_entry(entries, "content.xml");
+  const auto tocs = content.find_all("text:table-of-content");
+  ASSERT_EQ(tocs.size(), 1u);
+  const XmlElement* source = tocs[0]->child("text:table-of-content-source");
+  ASSERT_NE(source, nullptr);
+  EXPECT_EQ(*source->attribute("text:outline-level"), "3");
+  EXPECT_EQ(source->find_all("text:table-of-content-entry-template").size(), 3u);
+  EXPECT_EQ(source->find_all("text:index-entry-page-number").size(), 3u);
+  std::vector<std::string> lines;
+  for (const auto& c : tocs[0]->child("text:index-body")->children) {
+    if (c.name == "text:index-title") {
+      lines.push_back("title:" + c.child("text:p")->all_text());
+    } else {
+      lines.push_back(*c.attribute("text:style-name") + ":" + c.all_text());
+    }
+  }
+  EXPECT_EQ(lines, (std::vector<std::string>{"title:Table des matières", "Contents_20_1:Le territoire",
+                                             "Contents_20_2:Communes & <voisins>",
+                                             "Contents_20_3:Annexe", "Contents_20_1:Gouvernance"}));
+  // The entry styles exist, with a right tab at the text width for the page numbers.
+  const XmlElement styles = parsed_entry(entries, "styles.xml");
+  bool found = false;
+  for (const XmlElement* s : styles.find_all("style:style")) {
+    if (*s->attribute("style:name") == "Contents_20_1") {
+      found = true;
+      EXPECT_EQ(*s->find_all("style:tab-stop")[0]->attribute("style:position"), "17cm");
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(OdtBlocks, FooterHasTextAndPageFields) {
+  auto bytes = write_odt(test::projet_sample(small_map_png()));
+  ASSERT_TRUE(bytes) << bytes.error().describe();
+  const XmlElement styles = parsed_entry(unzip(*bytes), "styles.xml");
+  const XmlElement* footer = styles.child("office:master-styles")
+                                 ->child("style:master-page")
+                                 ->child("style:footer");
+  ASSERT_NE(footer, nullptr);
+  const XmlElement* p = footer->child("text:p");
+  EXPECT_EQ(*p->attribute("text:style-name"), "Footer");
+  EXPECT_EQ(p->find_all("text:page-number").size(), 1u);
+  EXPECT_EQ(p->find_all("text:page-count").size(), 1u);
+  // Character data around the two fields (the XML checker keeps no interleaving).
+  EXPECT_EQ(p->text, "Projet de santé — CPTS du Saulnois — Page  sur ");
+  // The page layout makes room for it (footer style present).
+  EXPECT_NE(styles.child("office:automatic-styles")->child("style:page-layout")->child(
+                "style:footer-style"),
+            nullptr);
+
+  Document plain;
+  plain.paragraph("x");
+  const XmlElement s2 = parsed_entry(unzip(*write_odt(plain)), "styles.xml");
+  EXPECT_TRUE(s2.find_all("style:footer").empty());
+}
+
+TEST(OdtBlocks, ImageIsEmbeddedListedAndFramed) {
+  const std::string png = small_map_png();
+  auto bytes = write_odt(test::projet_sample(png));
+  ASSERT_TRUE(bytes) << bytes.error().describe();
+  const auto entries = unzip(*bytes);
+  const auto* picture = find_entry(entries, "Pictures/image1.png");
+  ASSERT_NE(picture, nullptr);
+  EXPECT_EQ(picture->content, png);
+  EXPECT_EQ(picture->method, ZIP_CM_STORE);
+  std::set<std::string> listed;
+  const XmlElement manifest = parsed_entry(entries, "META-INF/manifest.xml");
+  for (const XmlElement* f : manifest.find_all("manifest:file-entry")) {
+    listed.insert(*f->attribute("manifest:full-path"));
+    if (*f->attribute("manifest:full-path") == "Pictures/image1.png") {
+      EXPECT_EQ(*f->attribute("manifest:media-type"), "image/png");
+    }
+  }
+  EXPECT_TRUE(listed.count("Pictures/image1.png"));
+  const XmlElement content = parsed_entry(entries, "content.xml");
+  const auto frames = content.find_all("draw:frame");
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(*frames[0]->attribute("svg:width"), "12cm");
+  EXPECT_EQ(*frames[0]->attribute("svg:height"), "9cm");  // 40 × 30 pixels: 4:3
+  EXPECT_EQ(*frames[0]->attribute("text:anchor-type"), "as-char");
+  EXPECT_EQ(*frames[0]->child("draw:image")->attribute("xlink:href"), "Pictures/image1.png");
+  EXPECT_EQ(frames[0]->child("svg:title")->text, "Carte des 128 communes");
+  // The caption follows the image's paragraph.
+  const XmlElement* text = content.child("office:body")->child("office:text");
+  for (std::size_t i = 0; i + 1 < text->children.size(); ++i) {
+    if (!text->children[i].find_all("draw:frame").empty()) {
+      EXPECT_EQ(*text->children[i + 1].attribute("text:style-name"), "Caption");
+      EXPECT_EQ(text->children[i + 1].text, "Carte 1 — Communes du territoire");
+    }
+  }
+}
+
+TEST(OdtBlocks, ImageSizeGivenExplicitlyIsKept) {
+  Document doc;
+  doc.created = "2026-03-01T09:30:00Z";
+  doc.image({small_map_png(), 10, 5, "", ""});
+  const XmlElement content = parsed_entry(unzip(*write_odt(doc)), "content.xml");
+  const auto frames = content.find_all("draw:frame");
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(*frames[0]->attribute("svg:height"), "5cm");
+  EXPECT_EQ(frames[0]->child("svg:title"), nullptr);  // no caption, no alt: no title
 }
 
 }  // namespace

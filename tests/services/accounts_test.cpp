@@ -188,6 +188,81 @@ TEST_P(AccountsTest, SessionsExpireWhenIdleAndSlideWhenUsed) {
   EXPECT_EQ(expired.error().code, ErrorCode::unauthenticated);
 }
 
+TEST_P(AccountsTest, SessionsEndAfterTheAbsoluteLifetimeHoweverActive) {
+  settings_.session_max_lifetime = 3h;
+  accounts_ = std::make_unique<Accounts>(*db_, settings_);
+  add("a@x.fr");
+  auto s = accounts_->login("a@x.fr", kPassword, "");
+  ASSERT_TRUE(s);
+  for (int i = 0; i < 5; ++i) {  // used every 35 min: never idle for the 1 h idle lifetime
+    advance(35min);
+    auto used = accounts_->session(s->token);
+    ASSERT_TRUE(used) << i;
+    // The sliding expiry never goes past the absolute end.
+    EXPECT_LE(used->expires, std::chrono::sys_days{std::chrono::year{2026} / 11 / 24} + 12h);
+  }
+  advance(5min);  // 2 h 60 min = 3 h after the login
+  auto ended = accounts_->session(s->token);
+  ASSERT_FALSE(ended);
+  EXPECT_EQ(ended.error().code, ErrorCode::unauthenticated);
+  // A new login opens a new session.
+  EXPECT_TRUE(accounts_->login("a@x.fr", kPassword, ""));
+}
+
+TEST_P(AccountsTest, OwnAccountChangesNeedTheCurrentPassword) {
+  add("a@x.fr");
+  add("b@x.fr");
+  auto s = accounts_->login("a@x.fr", kPassword, "10.0.0.1");
+  auto other = accounts_->login("a@x.fr", kPassword, "10.0.0.2");
+  ASSERT_TRUE(s && other);
+  OwnAccountChange bad{"wrong password!", std::string("a brand new password"), std::nullopt};
+  auto refused = accounts_->change_own_account(*s, bad, "10.0.0.1");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::bad_credentials);
+  EXPECT_EQ(refused.error().field, "mot_de_passe_actuel");
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'session.reauth_failed'"), 1);
+  OwnAccountChange empty{kPassword, std::nullopt, std::nullopt};
+  EXPECT_EQ(accounts_->change_own_account(*s, empty, "").error().code, ErrorCode::missing_field);
+  OwnAccountChange short_one{kPassword, std::string("court"), std::nullopt};
+  EXPECT_EQ(accounts_->change_own_account(*s, short_one, "").error().field, "password");
+
+  OwnAccountChange ok{kPassword, std::string("a brand new password"), std::nullopt};
+  auto changed = accounts_->change_own_account(*s, ok, "10.0.0.1");
+  ASSERT_TRUE(changed) << changed.error().describe();
+  EXPECT_TRUE(accounts_->session(s->token));                 // this session stays
+  EXPECT_FALSE(accounts_->session(other->token));            // the others are closed
+  EXPECT_FALSE(accounts_->login("a@x.fr", kPassword, ""));  // the old password is gone
+  EXPECT_TRUE(accounts_->login("a@x.fr", "a brand new password", ""));
+
+  OwnAccountChange taken{"a brand new password", std::nullopt, std::string("B@x.fr")};
+  auto conflict = accounts_->change_own_account(*s, taken, "");
+  ASSERT_FALSE(conflict);
+  EXPECT_EQ(conflict.error().code, ErrorCode::conflict);
+  OwnAccountChange rename{"a brand new password", std::nullopt, std::string("c@x.fr")};
+  auto renamed = accounts_->change_own_account(*s, rename, "");
+  ASSERT_TRUE(renamed) << renamed.error().describe();
+  EXPECT_EQ(*renamed, "c@x.fr");
+  EXPECT_TRUE(accounts_->login("c@x.fr", "a brand new password", ""));
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'user.change_own'"), 2);
+}
+
+TEST_P(AccountsTest, ReauthenticationFailuresAreRateLimitedThenForgotten) {
+  add("a@x.fr");
+  auto s = accounts_->login("a@x.fr", kPassword, "10.0.0.1");
+  ASSERT_TRUE(s);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(accounts_->reauthenticate(*s, "guess " + std::to_string(i), "10.0.0.1").error().code,
+              ErrorCode::bad_credentials);
+  }
+  // Now even the right password is refused, for re-authentication and for login.
+  EXPECT_EQ(accounts_->reauthenticate(*s, kPassword, "10.0.0.1").error().code,
+            ErrorCode::rate_limited);
+  EXPECT_EQ(accounts_->login("a@x.fr", kPassword, "10.0.0.9").error().code,
+            ErrorCode::rate_limited);
+  advance(16min);
+  EXPECT_TRUE(accounts_->reauthenticate(*s, kPassword, "10.0.0.1"));
+}
+
 TEST_P(AccountsTest, LogoutEndsTheSessionOnly) {
   add("a@x.fr");
   auto s1 = accounts_->login("a@x.fr", kPassword, "");

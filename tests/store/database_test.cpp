@@ -495,6 +495,53 @@ TEST_P(StoreTest, ReconnectsAfterTheServerDropsItsConnections) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, testing::all_backends(), testing::backend_name);
 
+// A full disk is "retry later" (503), rolls the transaction back, and writes work again once there
+// is room. Here the room is the file's page limit, which SQLite reports as SQLITE_FULL exactly
+// like a full filesystem; tests/fault/ fills a real one under the running server.
+TEST(SqliteStore, AFullDiskIsUnavailableAndWritesResumeOnceThereIsRoom) {
+  auto scratch = ScratchDatabase::create(Backend::sqlite);
+  auto db = testing::open_database(*scratch);
+  auto limit = [&](const std::string& pages) {
+    ASSERT_TRUE(db->transact([&](Tx& tx) -> Status {
+      auto r = tx.query(pages.empty() ? "PRAGMA page_count" : "PRAGMA max_page_count = " + pages);
+      if (!r) return tl::unexpected(r.error());
+      if (pages.empty()) {  // no room beyond the pages in use
+        auto set = tx.query("PRAGMA max_page_count = " + std::to_string(r->rows.at(0).integer(0)));
+        if (!set) return tl::unexpected(set.error());
+      }
+      return {};
+    }));
+  };
+  auto insert_many = [&]() {
+    return db->transact([&](Tx& tx) -> Status {
+      for (int i = 0; i < 50; ++i) {
+        auto r = tx.exec(
+            "INSERT INTO structures (kind, name, departement, created_at, updated_at) "
+            "VALUES ('CPTS', $1, '57', 'a', 'a')",
+            {std::string(2000, 'x') + std::to_string(i)});
+        if (!r) return tl::unexpected(r.error());
+      }
+      return {};
+    });
+  };
+  limit("");
+  auto full = insert_many();
+  ASSERT_FALSE(full);
+  EXPECT_EQ(full.error().code, ErrorCode::unavailable) << full.error().describe();
+  EXPECT_NE(full.error().message.find("Disque plein"), std::string::npos) << full.error().message;
+  auto n = db->query("SELECT count(*) FROM structures");
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->rows.at(0).integer(0), 0);
+  limit("1000000");
+  ASSERT_TRUE(insert_many());
+  n = db->query("SELECT count(*) FROM structures");
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->rows.at(0).integer(0), 50);
+  auto check = db->query("PRAGMA integrity_check");
+  ASSERT_TRUE(check);
+  EXPECT_EQ(check->rows.at(0).text(0), "ok");
+}
+
 TEST(StoreUrl, RejectsAnEmptySqlitePath) {
   auto db = Database::open("sqlite:");
   ASSERT_FALSE(db);
