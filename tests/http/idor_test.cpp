@@ -109,6 +109,9 @@ const std::map<std::string, Case> kCases{
     {"POST /structures/{id}/etape",
      {Role::roc, "/structures/{S}/etape", {}, "version=1&evenement=lancer_pre_projet"}},
     {"POST /structures/{id}/notes", {Role::coordinator, "/structures/{S}/notes", {}, "version=1&notes=x"}},
+    {"GET /structures/{id}/modifier", {Role::coordinator, "/structures/{S}/modifier"}},
+    {"POST /structures/{id}/modifier",
+     {Role::roc, "/structures/{S}/modifier", {}, "version=1&nom=Autre+nom"}},
     // Territory
     {"GET /api/v1/structures/{id}/territory", {Role::coordinator, "/api/v1/structures/{S}/territory"}},
     {"PUT /api/v1/structures/{id}/territory",
