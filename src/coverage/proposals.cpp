@@ -26,44 +26,6 @@ double distance2(const geo::LatLon& a, const geo::LatLon& b) {
   return x * x + y * y;
 }
 
-// The connected pieces of `rest` (sorted), as components(g, rest) returns them (largest
-// population first, ties in order of their smallest unit), with membership in O(1): a unit is in
-// `rest` when it belongs to the piece being cut (stamp == id) and to no group yet. components()
-// sorts the set and binary-searches it at every step, and it runs once per group cut from a
-// white zone: for a zone the size of France (about 1 700 groups of 40 000 inhabitants) that
-// dominated the coverage of France with proposals (figures in src/coverage/README.md).
-std::vector<Piece> pieces_of_rest(const UnitGraph& g, std::span<const CommuneIndex> rest,
-                                  std::span<const std::uint32_t> stamp, std::uint32_t id,
-                                  std::span<const std::uint32_t> group_of,
-                                  std::vector<std::uint32_t>& seen, std::uint32_t& seen_mark) {
-  ++seen_mark;
-  std::vector<Piece> out;
-  std::vector<CommuneIndex> queue;
-  for (CommuneIndex start : rest) {
-    if (seen[start] == seen_mark) continue;
-    Piece piece;
-    queue.assign(1, start);
-    seen[start] = seen_mark;
-    for (std::size_t head = 0; head < queue.size(); ++head) {
-      const CommuneIndex u = queue[head];
-      piece.units.push_back(u);
-      piece.population += g.population(u);
-      for (CommuneIndex v : g.neighbours(u)) {
-        if (stamp[v] == id && group_of[v] == kNone && seen[v] != seen_mark) {
-          seen[v] = seen_mark;
-          queue.push_back(v);
-        }
-      }
-    }
-    std::sort(piece.units.begin(), piece.units.end());
-    out.push_back(std::move(piece));
-  }
-  std::stable_sort(out.begin(), out.end(), [](const Piece& a, const Piece& b) {
-    return a.population > b.population;
-  });
-  return out;
-}
-
 }  // namespace
 
 std::string_view to_string(ProposalKind k) {
@@ -96,8 +58,6 @@ Result<std::vector<Proposal>> propose(const Cover& cover, std::span<const Commun
   // stamp[u] == current piece id marks the units of the piece being cut.
   std::vector<std::uint32_t> stamp(g.size(), kNone);
   std::uint32_t piece_id = 0;
-  std::vector<std::uint32_t> seen(g.size(), 0);
-  std::uint32_t seen_mark = 0;
   std::vector<Group> groups;
   std::vector<std::size_t> small_zones;
 
@@ -147,9 +107,7 @@ Result<std::vector<Proposal>> propose(const Cover& cover, std::span<const Commun
         if (group_of[u] == kNone) rest.push_back(u);
       }
       groups.push_back(std::move(group));
-      for (Piece& p : pieces_of_rest(g, rest, stamp, id, group_of, seen, seen_mark)) {
-        todo.push_back(std::move(p));
-      }
+      for (Piece& p : components(g, rest)) todo.push_back(std::move(p));
     }
     // Merge the pieces set aside, largest first, into the smallest adjacent group of this zone.
     std::stable_sort(set_aside.begin(), set_aside.end(),

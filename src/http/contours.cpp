@@ -18,14 +18,15 @@
 namespace maillage::http {
 namespace {
 
-// Tolerances: about half a screen pixel at the zoom each map shows the zone at (metropolitan
-// France in ~1 000 px: ~1.2 km a pixel; a région ~300 m; a département ~120 m; a commune at
-// street scale keeps the source's points, 1e-5 degree). Quantization stays well under the
-// tolerance. Sizes and times measured are in src/refdata/README.md.
+// Tolerances: under a screen pixel at the zooms each map shows the zone at (Leaflet zoom 6–7 for
+// metropolitan France: 1.7 km to 850 m a pixel at 46° N; zoom 8 for a région: 425 m; zoom 9–11
+// for a département: 210 to 53 m); the commune level keeps the source's points (1e-5 degree).
+// Quantization (1e-3, 1e-4 or 1e-5 degree) stays well under the tolerance. Sizes and times
+// measured are in src/refdata/README.md.
 constexpr std::array<ContourLevel, 4> kLevels{{
-    {"france", 500, 10, false},
-    {"region", 120, 10, true},
-    {"departement", 25, 1, true},
+    {"france", 600, 100, false},
+    {"region", 150, 10, true},
+    {"departement", 40, 10, true},
     {"commune", 0, 1, true},
 }};
 constexpr std::size_t kFranceLevel = 0;
