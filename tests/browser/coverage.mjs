@@ -179,6 +179,30 @@ run(() => withDemoServer('coverage', async ({ base, newPage, signIn, shot }) => 
       `communes); Gorze ${km2.toFixed(1)} km² drawn for ${official} km²`);
     if ((await fr.textContent('#etat-carte-france')).indexOf('zone blanche') < 0) fail('the France map has no summary');
     await shot(fr, 'observatoire-carte-france', { fullPage: false });
+    // Hovering Arles's town centre names it (hit test on the canvas; at about 1.4 km a pixel,
+    // a large commune whose centre lies kilometres from its borders).
+    const arles = await fr.evaluate(async () => (await fetch('/api/v1/communes/13004')).json());
+    const u = (arles.position.lon + 180) / 360;
+    const v = 0.5 - Math.log(Math.tan(Math.PI / 4 + arles.position.lat * Math.PI / 360)) / (2 * Math.PI);
+    const box = await fr.locator('#carte-france').boundingBox();
+    // Container points start inside the map's border.
+    const [bx, by] = await fr.$eval('#carte-france', (e) => [e.clientLeft, e.clientTop]);
+    const pointer = async () => {
+      const vue = JSON.parse(await fr.getAttribute('#carte-france', 'data-vue'));
+      await fr.mouse.move(box.x + bx + u * vue.k - vue.ox, box.y + by + v * vue.k - vue.oy);
+      return vue;
+    };
+    // At the France zoom a pixel is about 2 km: zoom in around the town with the wheel first.
+    const before = await pointer();
+    await fr.mouse.wheel(0, -600);
+    for (let i = 0; i < 50; i++) {
+      if (JSON.parse(await fr.getAttribute('#carte-france', 'data-vue')).k > 2 * before.k) break;
+      await fr.waitForTimeout(100);
+    }
+    await pointer();
+    await fr.waitForSelector('#carte-france .leaflet-tooltip', { timeout: 10000 });
+    const bulle = await fr.textContent('#carte-france .leaflet-tooltip');
+    if (!bulle.startsWith('Arles (13)')) fail(`hovering Arles on the France map shows "${bulle}"`);
     // The stage filter repaints without reloading the contours.
     await fr.selectOption('#etape-carte-france', 'aci_signe');
     await fr.waitForSelector('#carte-france[data-etat="pret"]', { timeout: 60000 });

@@ -138,6 +138,8 @@
       canvas.style.width = v.taille.x + 'px';
       canvas.style.height = v.taille.y + 'px';
       L.DomUtil.setPosition(canvas, this._map.containerPointToLayerPoint([0, 0]));
+      // The view painted (Web Mercator pixels at zoom 0 × k, then the offset), for tests.
+      this._map.getContainer().dataset.vue = JSON.stringify({ k: v.k, ox: v.ox, oy: v.oy });
       var ctx = canvas.getContext('2d');
       ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
       var u0 = v.ox / v.k;
