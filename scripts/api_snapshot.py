@@ -434,6 +434,9 @@ def seeds(demo: Demo) -> dict[str, list[tuple[str, dict]]]:
         q("/api/v1/communes", q="metz", limit=1000), "/api/v1/communes")
     add("/api/v1/communes/{code}", *[f"/api/v1/communes/{c}" for c in communes])
     add("/api/v1/departements/{code}/cells", *[f"/api/v1/departements/{d}/cells" for d in deps])
+    # (France's contours weigh 8 MB: only a département's are snapshotted.)
+    add("/api/v1/contours/{zone}", "/api/v1/contours/57", q("/api/v1/contours/57", niveau="france"),
+        q("/api/v1/contours/57", niveau="rue"), "/api/v1/contours/00")
     add("/api/v1/epci/{siren}", *[f"/api/v1/epci/{e}" for e in epcis])
     # Registry
     add("/api/v1/structures", "/api/v1/structures", q("/api/v1/structures", departement="57"),

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/compress.hpp"
+#include "http/contours.hpp"
 #include "http/web_app.hpp"
 
 namespace maillage::http {
@@ -167,6 +168,35 @@ Result<Response> WebApp::api_departement_cells(const RequestContext& ctx) {
                  fmt::format("private, max-age={}", options_.reference_max_age.count()),
                  cells->etag);
   if (r.status == 200) set_encoded_body(ctx.request, r, cells->body, cells->gzip, cells->br);
+  return r;
+}
+
+Result<Response> WebApp::api_contours(const RequestContext& ctx) {
+  const std::string& zone = ctx.request.param("zone");
+  const std::string level = ctx.request.query_value("niveau").value_or("");
+  if (!level.empty()) {
+    bool known = false;
+    std::vector<std::string> ids;
+    for (const auto& l : contour_levels()) {
+      known = known || l.id == level;
+      ids.emplace_back(l.id);
+    }
+    if (!known) {
+      return fail(ErrorCode::invalid_input,
+                  fmt::format("niveau « {} » inconnu ({})", level, fmt::join(ids, ", ")), "niveau");
+    }
+  }
+  const ContourCache::Body* body = contours_->get(zone, level);
+  if (body == nullptr) {
+    return fail(ErrorCode::not_found,
+                fmt::format("zone {} introuvable (france ou code de département)", zone), "zone");
+  }
+  Response r;
+  r.content_type = "application/json";
+  make_cacheable(ctx.request, r,
+                 fmt::format("private, max-age={}", options_.reference_max_age.count()),
+                 body->etag);
+  if (r.status == 200) set_encoded_body(ctx.request, r, body->body, body->gzip, body->br);
   return r;
 }
 

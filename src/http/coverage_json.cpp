@@ -103,7 +103,7 @@ json coverage_json(const services::CoverageReport& c) {
            {"zones_blanches", std::move(white)},
            {"nombre_zones_blanches", c.white_zone_count},
            {"chevauchements", overlaps_json(c.overlaps)}};
-  if (c.detailed) {
+  if (c.communes_listed) {
     json communes = json::object();
     for (const auto& [code, ids] : c.communes) {
       json list = json::array();

@@ -196,7 +196,7 @@ Result<Response> WebApp::page_map(const RequestContext& ctx) {
             {"region", region ? region->nom : dep->region},
             {"nombre_communes", format_count(static_cast<std::int64_t>(dep->communes.size()))},
             {"population", format_count(population)},
-            {"cellules_url", fmt::format("/api/v1/departements/{}/cells", dep->code)},
+            {"cellules_url", fmt::format("/api/v1/contours/{}?niveau=departement", dep->code)},
             {"departements", std::move(others)}};
   auto html = render_page("carte", data, ctx);
   if (!html) return tl::unexpected(html.error());

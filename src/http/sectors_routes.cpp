@@ -297,7 +297,7 @@ class SectorsFeature final : public Feature {
         {"secteurs", std::move(sectors)},
         {"note_rpps", w.rpps_note},
         {"communes_total", w.units.size()},
-        {"cellules_url", fmt::format("/api/v1/departements/{}/cells", w.departement)},
+        {"cellules_url", fmt::format("/api/v1/contours/{}?niveau=departement", w.departement)},
         {"espace_url", fmt::format("/api/v1/departements/{}/sectors", w.departement)},
         {"csv_url", fmt::format("/api/v1/departements/{}/sectors.csv", w.departement)},
         {"geojson_url", fmt::format("/api/v1/departements/{}/sectors.geojson", w.departement)}};

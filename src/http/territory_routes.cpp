@@ -132,7 +132,11 @@ class TerritoryFeature final : public Feature {
         {"niveau", "france, region, departement ou epci", true, false},
         {"code", "Code de la zone (sauf France)", false, false},
         {"etape", "Filtre d'étape (identifiant d'un groupe d'étapes CPTS)", false, false},
-        {"propositions", "1 : ajoute les propositions pour les zones blanches", false, true}};
+        {"propositions", "1 : ajoute les propositions pour les zones blanches", false, true},
+        {"communes",
+         "1 : liste les communes couvertes (code INSEE → CPTS) à tout niveau (toujours pour un "
+         "département ou un EPCI)",
+         false, true}};
     table.add("GET", "/api/v1/observatory", steering, RouteKind::api,
               bind(&TerritoryFeature::api_observatory),
               "Observatoire : structures par étape et population couverte, par département, "
@@ -219,7 +223,8 @@ class TerritoryFeature final : public Feature {
     auto c = MAILLAGE_TRY(svc->coverage(
         *ctx.principal(), ctx.request.query_value("niveau").value_or(""),
         ctx.request.query_value("code").value_or(""), ctx.request.query_value("etape").value_or(""),
-        ctx.request.query_value("propositions").value_or("0") == "1"));
+        ctx.request.query_value("propositions").value_or("0") == "1",
+        ctx.request.query_value("communes").value_or("0") == "1"));
     return json_no_store(coverage_json(c));
   }
 
@@ -256,7 +261,7 @@ class TerritoryFeature final : public Feature {
         {"couverture", std::move(page)},
         {"territoires", territories},
         {"a_territoires", !territories.empty()},
-        {"cellules_url", fmt::format("/api/v1/departements/{}/cells", dep->code)},
+        {"cellules_url", fmt::format("/api/v1/contours/{}?niveau=departement", dep->code)},
         {"couverture_url", fmt::format("/api/v1/coverage?niveau=departement&code={}", dep->code)},
         {"departements", std::move(others)}};
     return Response::html(MAILLAGE_TRY(site_.render_page("couverture", std::move(data), ctx)));
@@ -276,7 +281,7 @@ class TerritoryFeature final : public Feature {
     json cells = json::array();
     for (const auto& d : deps) {
       if (site_.ref.departement(d) != nullptr) {
-        cells.push_back(fmt::format("/api/v1/departements/{}/cells", d));
+        cells.push_back(fmt::format("/api/v1/contours/{}?niveau=departement", d));
       }
     }
     // EPCI of the structure's département, for the "add an EPCI" picker.
@@ -332,7 +337,13 @@ class TerritoryFeature final : public Feature {
     for (const auto& d : o.departements) deps.push_back(fmt_row(d));
     json stages = json::array();
     for (const auto& s : o.stages) stages.push_back({{"id", s.id}, {"libelle", s.label}});
+    // The commune map of France needs the coverage of France, which only national roles see
+    // (ARS, ROC and chargés de mission see their own areas on the département maps).
+    const bool national =
+        ctx.principal()->role == Role::admin || ctx.principal()->role == Role::observer;
     json data{{"titre", "Observatoire de la couverture"},
+              {"carte_page", national},
+              {"carte_france", national},
               {"france", fmt_row(o.france.value_or(services::ObservatoryRow{}))},
               {"regions", std::move(regions)},
               {"departements", std::move(deps)},

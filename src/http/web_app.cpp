@@ -9,6 +9,7 @@
 #include "common/error_catalogue.hpp"
 #include "common/french.hpp"
 #include "http/compress.hpp"
+#include "http/contours.hpp"
 #include "http/schemas.hpp"
 #include "services/operations.hpp"
 
@@ -29,7 +30,8 @@ WebApp::WebApp(services::Services& services, const geo::Referentiel& referentiel
           kSessionCookie, options_.max_body_bytes,
           [this](const std::string& token) { return accounts_.session(token); },
           [this](const Error& e, const RequestContext& ctx) { return error_page(e, ctx); }}),
-      cells_(referentiel.departements.size()) {
+      cells_(referentiel.departements.size()),
+      contours_(std::make_unique<ContourCache>(referentiel)) {
   site_ = std::make_unique<Site>(
       Site{services_, ref_, templates_, options_,
            [this](const std::string& name, json data, const RequestContext& ctx) {
@@ -134,6 +136,14 @@ void WebApp::add_routes() {
       bind(&WebApp::api_departement_cells),
       "Contours des communes d'un département (GeoJSON FeatureCollection ; IGN Admin Express COG "
       "2018, cellule approchée à défaut)");
+  add("GET", "/api/v1/contours/{zone}", signed_in, RouteKind::api, bind(&WebApp::api_contours),
+      "Contours des communes d'une zone (france ou code de département) en TopoJSON quantifié, "
+      "simplifiés au niveau de détail demandé (frontières communes partagées ; IGN Admin Express "
+      "COG 2018)")
+      .query = {{"niveau",
+                 "Niveau de détail : france, region, departement ou commune (par défaut france "
+                 "pour la France, departement pour un département)",
+                 false, false}};
   add("GET", "/api/v1/epci/{siren}", signed_in, RouteKind::api, bind(&WebApp::api_epci),
       "Un EPCI par son SIREN, avec ses communes membres");
 

@@ -22,6 +22,8 @@
 
 namespace maillage::http {
 
+class ContourCache;
+
 struct SiteOptions {
   bool secure_cookies = false;                   // add Secure to cookies (HTTPS deployments)
   std::chrono::seconds reference_max_age{3600};  // Cache-Control max-age of référentiel answers
@@ -68,6 +70,7 @@ class WebApp {
   Result<Response> api_commune(const RequestContext& ctx);
   Result<Response> api_search_communes(const RequestContext& ctx);
   Result<Response> api_departement_cells(const RequestContext& ctx);
+  Result<Response> api_contours(const RequestContext& ctx);
   Result<Response> api_epci(const RequestContext& ctx);
   // Operations (web_app.cpp)
   Result<Response> healthz(const RequestContext& ctx);
@@ -112,6 +115,8 @@ class WebApp {
     std::unique_ptr<CachedBody> cached;
   };
   mutable std::vector<CellsSlot> cells_;
+  // TopoJSON contours per zone and level of detail (contours.hpp), derived on first use.
+  std::unique_ptr<ContourCache> contours_;
 };
 
 /// French number formatting for pages: 125 000 (narrow no-break space as thousands separator).

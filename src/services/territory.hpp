@@ -170,7 +170,9 @@ struct CoverageReport {
   std::vector<CoverageWhiteZone> white_zones;
   std::int64_t white_zone_count = 0;
   CoverageOverlaps overlaps;
-  /// Detailed areas only: commune code → ids of the retained territories covering it.
+  /// Detailed areas, or when asked for (the map of France): commune code → ids of the retained
+  /// territories covering it.
+  bool communes_listed = false;
   std::map<std::string, std::vector<std::int64_t>> communes;
   std::optional<CoverageProposals> proposals;  // when asked for
 };
@@ -238,9 +240,11 @@ class Territories {
   // Coverage of an area: level "france", "region", "departement" or "epci" with its code;
   // `filter` a stage group id of the CPTS lifecycle (empty: "toutes"). Scope: admin and
   // observer everywhere; ARS and chargé de mission their régions; ROC their départements (an
-  // EPCI when all its communes are in them); never coordinators and members.
+  // EPCI when all its communes are in them); never coordinators and members. `communes` lists
+  // the covered communes at any level (they are listed anyway for a département or an EPCI).
   Result<CoverageReport> coverage(const Principal& who, std::string_view level,
-                                  std::string_view code, std::string_view filter, bool proposals);
+                                  std::string_view code, std::string_view filter, bool proposals,
+                                  bool communes = false);
   /// Structures by kind and stage and population covered per stage filter, for France, every
   /// région and every département (aggregates only). Roles as the route allows.
   Result<Observatory> observatory(const Principal& who);

@@ -139,7 +139,7 @@ Status Territories::add_proposals(CoverageReport& out, const Snapshot& snap,
 
 Result<CoverageReport> Territories::coverage(const Principal& who, std::string_view level,
                                              std::string_view code, std::string_view filter_id,
-                                             bool want_proposals) {
+                                             bool want_proposals, bool want_communes) {
   coverage::Area area;
   if (level == "france") {
     area.kind = coverage::AreaKind::france;
@@ -181,6 +181,7 @@ Result<CoverageReport> Territories::coverage(const Principal& who, std::string_v
   out.filter = fid;
   out.detailed =
       area.kind == coverage::AreaKind::departement || area.kind == coverage::AreaKind::epci;
+  out.communes_listed = out.detailed || want_communes;
 
   auto summary = coverage::summarize(cover, units);
   for (std::size_t f = 0; f < filters_.size(); ++f) {
@@ -199,7 +200,7 @@ Result<CoverageReport> Territories::coverage(const Principal& who, std::string_v
   for (auto u : units) {
     auto ts = cover.territories_of(u);
     for (auto t : ts) present.insert(t);
-    if (out.detailed && !ts.empty()) {
+    if (out.communes_listed && !ts.empty()) {
       std::vector<std::int64_t> ids;
       for (auto t : ts) {
         if (cover.passes(t, *filter)) ids.push_back(meta[t].id);

@@ -1,12 +1,57 @@
 // Browser test of the territory area: as the Moselle ROC, the coverage map of Moselle (white
 // zones hatched, the demo's overlap outlined, legend, proposals on demand); the territory page of
 // the demo's Pays messin CPTS, edited by clicking a cell and saved with its version (checked
-// through the API); the observatory as the national observer (tables and Chart.js charts).
+// through the API); the observatory as the national observer (tables, Chart.js charts and the
+// canvas map of every commune of France). Page weights and draw times are printed, not asserted.
 // Screenshots in test-output/.
 //
 //   MAILLAGE_BIN=build/<dir>/tools/maillage/maillage MAILLAGE_REFERENCE=var/reference.sqlite \
 //     node tests/browser/coverage.mjs
 import { fail, run, withDemoServer } from './lib/harness.mjs';
+
+// Bytes transferred and decoded for the first response whose URL contains `part`.
+function weigh(page, part) {
+  return new Promise((resolve) => {
+    const listener = async (r) => {
+      if (!r.url().includes(part)) return;
+      page.off('response', listener);
+      const sizes = await r.request().sizes();
+      resolve({ encoded: sizes.responseBodySize, decoded: (await r.body()).length,
+        encoding: r.headers()['content-encoding'] || 'identity' });
+    };
+    page.on('response', listener);
+  });
+}
+
+// Decodes a TopoJSON geometry's rings ([lon, lat]) and counts, for each arc, the geometries using it.
+function topoRings(topo, g) {
+  const { scale, translate } = topo.transform;
+  const arc = (i) => {
+    let x = 0;
+    let y = 0;
+    return topo.arcs[i].map(([dx, dy]) => { x += dx; y += dy; return [x * scale[0] + translate[0], y * scale[1] + translate[1]]; });
+  };
+  return g.arcs.flatMap((polygon) => polygon.map((refs) => {
+    const out = [];
+    for (const r of refs) {
+      const pts = arc(r < 0 ? ~r : r);
+      if (r < 0) pts.reverse();
+      out.push(...(out.length ? pts.slice(1) : pts));
+    }
+    return out;
+  }));
+}
+
+// Area of a ring in km² (equirectangular at its latitude; enough at a commune's scale).
+function ringKm2(ring) {
+  const k = Math.PI / 180;
+  const lat0 = ring[0][1] * k;
+  let a = 0;
+  for (let i = 0; i + 1 < ring.length; i++) {
+    a += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
+  }
+  return Math.abs(a / 2) * (111.32 * 111.32) * Math.cos(lat0);
+}
 
 const ROC = 'roc1.moselle@demo.maillage.fr';
 const OBSERVER = 'observateur@demo.maillage.fr';
@@ -14,24 +59,19 @@ const OBSERVER = 'observateur@demo.maillage.fr';
 run(() => withDemoServer('coverage', async ({ base, newPage, signIn, shot }) => {
   const page = await newPage();
   // Page weight and draw time of the Moselle map (reported, not asserted: timings vary).
-  const shapes = new Promise((resolve) => {
-    page.on('response', async (r) => {
-      if (!r.url().endsWith('/api/v1/departements/57/cells')) return;
-      const sizes = await r.request().sizes();
-      resolve({ encoded: sizes.responseBodySize, decoded: (await r.body()).length,
-        encoding: r.headers()['content-encoding'] || 'identity' });
-    });
-  });
+  const shapes = weigh(page, '/api/v1/contours/57');
   await signIn(page, ROC, '/couverture/57');
   await page.waitForSelector('#carte-couverture[data-etat="pret"]', { timeout: 60000 });
   const drawnMs = await page.evaluate(() => performance.now());
   const weight = await shapes;
   console.log(`Moselle coverage map: shapes ${(weight.encoded / 1024).toFixed(0)} KiB transferred ` +
-    `(${weight.encoding}), ${(weight.decoded / 1024).toFixed(0)} KiB of GeoJSON; drawn ` +
+    `(${weight.encoding}), ${(weight.decoded / 1024).toFixed(0)} KiB of TopoJSON; drawn ` +
     `${drawnMs.toFixed(0)} ms after the page's navigation started`);
 
   const cells = await page.locator('#carte-couverture path[data-code]').count();
   if (cells < 500) fail(`expected the ~725 communes of Moselle, found ${cells} cells`);
+  // Gorze, once a white hole in Moselle, is drawn with its own shape.
+  if ((await page.locator('#carte-couverture path[data-code="57254"]').count()) !== 1) fail('Gorze (57254) is not on the Moselle map');
   const white = page.locator('#carte-couverture path[data-zone-blanche="1"]');
   const whiteCount = await white.count();
   if (whiteCount < 1) fail('no white zone on the coverage map of the demo');
@@ -90,6 +130,84 @@ run(() => withDemoServer('coverage', async ({ base, newPage, signIn, shot }) => 
   if (!after.communes.some((c) => c.code === target)) fail(`${target} was not saved in the territory`);
   if (after.communes.length !== inside.size + 1) fail('the saved territory lost communes');
   await shot(page, 'territoire-enregistre');
+
+  // The map of France: every commune drawn on a canvas from the France level of the contours.
+  // Drawn twice: first with the server computing the topology and the level (cold), then from a
+  // fresh browser (empty HTTP cache) on the server's cached body (warm).
+  for (const run of ['cold', 'warm']) {
+    const fr = await newPage();
+    const frWeight = weigh(fr, '/api/v1/contours/france');
+    await signIn(fr, OBSERVER, '/observatoire');
+    await fr.waitForSelector('#carte-france[data-etat="pret"]', { timeout: 120000 });
+    const readyMs = await fr.evaluate(() => performance.now());
+    const w = await frWeight;
+    const m = JSON.parse(await fr.getAttribute('#carte-france', 'data-mesures'));
+    const drawn = Number(await fr.getAttribute('#carte-france', 'data-communes'));
+    console.log(`France map (${run}): contours ${(w.encoded / 1024).toFixed(0)} KiB transferred (${w.encoding}), ` +
+      `${(w.decoded / 1024).toFixed(0)} KiB of TopoJSON; ${drawn} communes drawn; contours received ` +
+      `${m.contours_ms} ms after the script started, projected in ${m.decodage_ms} ms, painted in ` +
+      `${m.dessin_ms} ms, on screen ${m.affiche_ms} ms after projecting (script start to on screen: ` +
+      `${m.total_ms} ms; navigation to ready: ${readyMs.toFixed(0)} ms)`);
+    if (run === 'warm') { await fr.close(); break; }
+    // Correctness: every commune of the topology is drawn, Gorze among them with its shape,
+    // whose borders are all shared with its neighbours (no gap at this level of detail).
+    const topo = await fr.evaluate(async () => (await fetch('/api/v1/contours/france')).json());
+    const geometries = topo.objects.communes.geometries;
+    if (topo.niveau !== 'france') fail(`France map level: ${topo.niveau}`);
+    if (drawn !== geometries.length) fail(`${drawn} communes drawn for ${geometries.length} contours`);
+    if (drawn < 34900) fail(`only ${drawn} communes on the map of France`);
+    const gorze = geometries.find((g) => g.id === '57254');
+    if (!gorze) fail('Gorze (57254) is missing from the contours of France');
+    const km2 = topoRings(topo, gorze).reduce((s, r) => s + ringKm2(r), 0);
+    const moselle = await fr.evaluate(async () => (await fetch('/api/v1/contours/57')).json());
+    const official = moselle.objects.communes.geometries.find((g) => g.id === '57254').properties.superficie_km2;
+    if (!(official > 10)) fail(`Gorze's area in the référentiel: ${official} km²`);
+    // Simplified at 600 m, a commune some 4 km across keeps its place and most of its area
+    // (Douglas–Peucker moves no border more than 600 m); collapsed, it would measure nothing.
+    if (!(km2 > 0.5 * official && km2 < 1.5 * official)) fail(`Gorze measures ${km2.toFixed(1)} km² on the France map, ${official} km² in the référentiel`);
+    const uses = new Map();
+    for (const g of geometries) {
+      for (const polygon of g.arcs) for (const refs of polygon) for (const r of refs) {
+        const a = r < 0 ? ~r : r;
+        uses.set(a, (uses.get(a) || 0) + 1);
+      }
+    }
+    const gorzeArcs = gorze.arcs.flat(2).map((r) => (r < 0 ? ~r : r));
+    if (gorzeArcs.some((a) => uses.get(a) !== 2)) fail('a border of Gorze is not shared with a neighbour on the France map');
+    const shared = [...uses.values()].filter((n) => n === 2).length;
+    console.log(`France contours: ${geometries.length} communes, ${topo.arcs.length} arcs (${shared} shared by two ` +
+      `communes); Gorze ${km2.toFixed(1)} km² drawn for ${official} km²`);
+    if ((await fr.textContent('#etat-carte-france')).indexOf('zone blanche') < 0) fail('the France map has no summary');
+    await shot(fr, 'observatoire-carte-france', { fullPage: false });
+    // Hovering Arles's town centre names it (hit test on the canvas; at about 1.4 km a pixel,
+    // a large commune whose centre lies kilometres from its borders).
+    const arles = await fr.evaluate(async () => (await fetch('/api/v1/communes/13004')).json());
+    const u = (arles.position.lon + 180) / 360;
+    const v = 0.5 - Math.log(Math.tan(Math.PI / 4 + arles.position.lat * Math.PI / 360)) / (2 * Math.PI);
+    const box = await fr.locator('#carte-france').boundingBox();
+    // Container points start inside the map's border.
+    const [bx, by] = await fr.$eval('#carte-france', (e) => [e.clientLeft, e.clientTop]);
+    const pointer = async () => {
+      const vue = JSON.parse(await fr.getAttribute('#carte-france', 'data-vue'));
+      await fr.mouse.move(box.x + bx + u * vue.k - vue.ox, box.y + by + v * vue.k - vue.oy);
+      return vue;
+    };
+    // At the France zoom a pixel is about 2 km: zoom in around the town with the wheel first.
+    const before = await pointer();
+    await fr.mouse.wheel(0, -600);
+    for (let i = 0; i < 50; i++) {
+      if (JSON.parse(await fr.getAttribute('#carte-france', 'data-vue')).k > 2 * before.k) break;
+      await fr.waitForTimeout(100);
+    }
+    await pointer();
+    await fr.waitForSelector('#carte-france .leaflet-tooltip', { timeout: 10000 });
+    const bulle = await fr.textContent('#carte-france .leaflet-tooltip');
+    if (!bulle.startsWith('Arles (13)')) fail(`hovering Arles on the France map shows "${bulle}"`);
+    // The stage filter repaints without reloading the contours.
+    await fr.selectOption('#etape-carte-france', 'aci_signe');
+    await fr.waitForSelector('#carte-france[data-etat="pret"]', { timeout: 60000 });
+    await fr.close();
+  }
 
   // The observatory as the national observer (fresh page, fresh session).
   const obs = await newPage();

@@ -348,6 +348,101 @@ TEST_P(Api, DepartementCellsAsGeoJson) {
   EXPECT_EQ(unknown->status, 404);
 }
 
+// The rings of a TopoJSON geometry as absolute [lon, lat] positions (the spec's decoding:
+// delta-encoded quantized arcs, ~i for arc i reversed, consecutive arcs sharing an end point).
+std::vector<std::vector<std::pair<double, double>>> topo_rings(const json& topo, const json& g) {
+  const double sx = topo["transform"]["scale"][0];
+  const double sy = topo["transform"]["scale"][1];
+  const double tx = topo["transform"]["translate"][0];
+  const double ty = topo["transform"]["translate"][1];
+  std::vector<std::vector<std::pair<double, double>>> arcs;
+  for (const json& arc : topo["arcs"]) {
+    std::int64_t x = 0;
+    std::int64_t y = 0;
+    arcs.emplace_back();
+    for (const json& p : arc) {
+      x += p[0].get<std::int64_t>();
+      y += p[1].get<std::int64_t>();
+      arcs.back().emplace_back(x * sx + tx, y * sy + ty);
+    }
+  }
+  std::vector<std::vector<std::pair<double, double>>> out;
+  for (const json& polygon : g["arcs"]) {
+    for (const json& ring : polygon) {
+      std::vector<std::pair<double, double>> pts;
+      for (const json& ref : ring) {
+        const int r = ref.get<int>();
+        auto a = arcs.at(static_cast<std::size_t>(r >= 0 ? r : ~r));
+        if (r < 0) std::reverse(a.begin(), a.end());
+        pts.insert(pts.end(), a.begin() + (pts.empty() ? 0 : 1), a.end());
+      }
+      out.push_back(std::move(pts));
+    }
+  }
+  return out;
+}
+
+TEST_P(Api, ContoursAsTopoJson) {
+  auto me = server_->sign_in(Role::observer);
+  auto r = server_->get("/api/v1/contours/57", me);
+  ASSERT_EQ(r->status, 200);
+  EXPECT_EQ(r->get_header_value("Content-Type"), "application/json");
+  EXPECT_EQ(r->get_header_value("Cache-Control"), "private, max-age=3600");
+  json topo = body(r);
+  EXPECT_EQ(topo["type"], "Topology");
+  EXPECT_EQ(topo["niveau"], "departement");  // a département's default level
+  const json& geometries = topo["objects"]["communes"]["geometries"];
+  ASSERT_EQ(geometries.size(), 4u);
+  const json& metz = geometries[1];
+  EXPECT_EQ(metz["id"], "57463");
+  EXPECT_EQ(metz["properties"]["nom"], "Metz");
+  EXPECT_EQ(metz["properties"]["departement"], "57");
+  EXPECT_EQ(metz["properties"]["population"], 120000);
+  EXPECT_NEAR(metz["properties"]["superficie_km2"].get<double>(), 3.25, 0.05);
+  // Metz's square (±0.01° around 49.12 N, 6.18 E) comes back exactly: its corners carry
+  // hundreds of metres of significance, far above the 40 m tolerance.
+  auto rings = topo_rings(topo, metz);
+  ASSERT_EQ(rings.size(), 1u);
+  ASSERT_EQ(rings[0].size(), 5u);
+  EXPECT_NEAR(rings[0][0].first, rings[0][4].first, 1e-9);
+  double min_lon = 180;
+  double min_lat = 90;
+  for (auto [lon, lat] : rings[0]) {
+    min_lon = std::min(min_lon, lon);
+    min_lat = std::min(min_lat, lat);
+  }
+  EXPECT_NEAR(min_lon, 6.17, 1e-9);
+  EXPECT_NEAR(min_lat, 49.11, 1e-9);
+  // Aboncourt keeps its hole.
+  EXPECT_EQ(topo_rings(topo, geometries[0]).size(), 2u);
+
+  // France: every commune with a shape; the coarsest level.
+  auto france = server_->get("/api/v1/contours/france", me);
+  ASSERT_EQ(france->status, 200);
+  json ft = body(france);
+  EXPECT_EQ(ft["niveau"], "france");
+  EXPECT_EQ(ft["objects"]["communes"]["geometries"].size(), 6u);
+  EXPECT_NEAR(ft["transform"]["scale"][0].get<double>(), 1e-3, 1e-12);
+
+  // Cached, validated by ETag, gzipped once.
+  std::string etag = r->get_header_value("ETag");
+  EXPECT_EQ(server_->get("/api/v1/contours/57", me, {{"If-None-Match", etag}})->status, 304);
+  EXPECT_EQ(server_->get("/api/v1/contours/57?niveau=departement", me)->body, r->body);
+  auto cli = server_->client();
+  cli.set_decompress(false);
+  auto gz = cli.Get("/api/v1/contours/57", {{"Cookie", me.cookie}, {"Accept-Encoding", "gzip"}});
+  EXPECT_EQ(gz->get_header_value("Content-Encoding"), "gzip");
+  EXPECT_EQ(http::gzip_compress(r->body).size(), gz->body.size());
+
+  auto fine = server_->get("/api/v1/contours/57?niveau=commune", me);
+  ASSERT_EQ(fine->status, 200);
+  EXPECT_EQ(body(fine)["niveau"], "commune");
+  auto bad = server_->get("/api/v1/contours/57?niveau=rue", me);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(body(bad)["field"], "niveau");
+  EXPECT_EQ(server_->get("/api/v1/contours/99", me)->status, 404);
+}
+
 TEST_P(Api, EpciWithMembers) {
   auto me = server_->sign_in(Role::observer);
   auto r = server_->get("/api/v1/epci/200039865", me);
@@ -441,7 +536,7 @@ TEST_P(Api, PagesLoginFlow) {
 
   auto map = cli.Get("/carte/57", {{"Cookie", session}});
   ASSERT_EQ(map->status, 200);
-  EXPECT_NE(map->body.find("data-cellules=\"/api/v1/departements/57/cells\""), std::string::npos);
+  EXPECT_NE(map->body.find("data-cellules=\"/api/v1/contours/57?niveau=departement\""), std::string::npos);
   EXPECT_NE(map->body.find("Moselle"), std::string::npos);
   EXPECT_NE(map->body.find("leaflet.js"), std::string::npos);
   EXPECT_NE(map->body.find("Se déconnecter"), std::string::npos);

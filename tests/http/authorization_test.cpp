@@ -46,6 +46,7 @@ const std::map<std::string, Expectation> kMatrix{
     {"GET /api/v1/communes", {"/api/v1/communes?q=metz", "LAAAAAAA"}},
     {"GET /api/v1/communes/{code}", {"/api/v1/communes/57463", "LAAAAAAA"}},
     {"GET /api/v1/departements/{code}/cells", {"/api/v1/departements/57/cells", "LAAAAAAA"}},
+    {"GET /api/v1/contours/{zone}", {"/api/v1/contours/57", "LAAAAAAA"}},
     {"GET /api/v1/epci/{siren}", {"/api/v1/epci/200039865", "LAAAAAAA"}},
     {"GET /assets/{version}/{path*}", {"/assets/x/app/maillage.css", "AAAAAAAA"}},
     {"GET /connexion", {"/connexion", "AAAAAAAA"}},

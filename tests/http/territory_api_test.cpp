@@ -106,6 +106,25 @@ TEST_P(TerritoryApi, EditImportExportCoverageAndPages) {
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_GE(json::parse(r->body)["france"]["cpts"].get<int>(), 1);
+  // France: totals only, unless the communes are asked for (the observatory's map of France).
+  r = server.get("/api/v1/coverage?niveau=france", observer);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_FALSE(json::parse(r->body).contains("communes"));
+  r = server.get("/api/v1/coverage?niveau=france&communes=1", observer);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  json fr = json::parse(r->body);
+  ASSERT_TRUE(fr["communes"].is_object());
+  EXPECT_EQ(fr["communes"].size(), 2U);  // Aboncourt and Metz, as in Moselle above
+  EXPECT_TRUE(fr["communes"]["57463"].is_array());
+  r = server.get("/observatoire", observer);
+  ASSERT_TRUE(r);
+  EXPECT_NE(r->body.find("data-contours=\"/api/v1/contours/france?niveau=france\""),
+            std::string::npos);
+  r = server.get("/observatoire", server.sign_in(Role::ars));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body.find("carte-france"), std::string::npos);  // France is not the ARS's area
 
   // Pages render in French.
   r = server.get("/couverture/57", roc);

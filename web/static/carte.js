@@ -1,5 +1,6 @@
 // Map of a département's communes: Leaflet on vector layers (SVG paths, no tile server), shapes
 // coloured by population class with a legend; a click on a cell opens the commune's page.
+// Shapes: the département's TopoJSON at the département level of detail (topojson.js).
 (function () {
   'use strict';
 
@@ -57,6 +58,7 @@
       if (!r.ok) throw new Error('HTTP ' + r.status);
       return r.json();
     })
+    .then(function (topology) { return MaillageTopo.features(topology, 'communes'); })
     .then(function (collection) {
       var couche = L.geoJSON(collection, {
         style: function (f) {

@@ -1,6 +1,6 @@
 // Coverage map of a département: commune cells coloured by CPTS, white zones hatched (an SVG
 // pattern in Leaflet's own SVG), overlaps outlined, legend, stage filter, proposals on demand.
-// Data: the référentiel's cells and /api/v1/coverage (the same document the page was built from).
+// Data: the département's contours (TopoJSON, /api/v1/contours/{dep}) and /api/v1/coverage (the same document the page was built from).
 (function () {
   'use strict';
 
@@ -164,7 +164,11 @@
     });
   }
 
-  Promise.all([getJson(el.dataset.cellules), getJson(el.dataset.couverture + '&etape=' + encodeURIComponent(etape))])
+  function contours(url) {
+    return getJson(url).then(function (t) { return MaillageTopo.features(t, 'communes'); });
+  }
+
+  Promise.all([contours(el.dataset.cellules), getJson(el.dataset.couverture + '&etape=' + encodeURIComponent(etape))])
     .then(function (res) {
       var cells = res[0];
       var couverture = res[1];

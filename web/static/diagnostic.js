@@ -1,5 +1,5 @@
 // Diagnostic page: the map of the territory's communes coloured by accessibility (Leaflet over
-// the département cells, /api/v1/departements/{code}/cells) and the chart of densities compared
+// the départements' contours, /api/v1/contours/{code}) and the chart of densities compared
 // with the département, the région and France (Chart.js), both from /api/v1/diagnostics. The
 // tables are rendered by the server; this script only adds the pictures.
 (function () {
@@ -62,7 +62,8 @@
     };
     legende.addTo(map);
     return Promise.all(diag.departements.map(function (d) {
-      return json('/api/v1/departements/' + encodeURIComponent(d) + '/cells');
+      return json('/api/v1/contours/' + encodeURIComponent(d) + '?niveau=departement')
+        .then(function (t) { return MaillageTopo.features(t, 'communes'); });
     })).then(function (collections) {
       var dedans = L.featureGroup();
       var autour = L.featureGroup();

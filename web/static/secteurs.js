@@ -1,7 +1,7 @@
 // Sectors page: the communes of a département coloured by sector, the computation in the
 // background with its progress, hand moves (a commune carries its whole CPTS territory) checked
 // live by the server (/sectors/evaluation), names and referents of each sector, and saving a new
-// version. Data: the référentiel's cells and /api/v1/departements/{dep}/sectors.
+// version. Data: the département's contours (TopoJSON) and /api/v1/departements/{dep}/sectors.
 (function () {
   'use strict';
 
@@ -304,7 +304,8 @@
     });
   }
 
-  Promise.all([requete('GET', el.dataset.cellules), requete('GET', el.dataset.espace)])
+  Promise.all([requete('GET', el.dataset.cellules).then(function (t) { return MaillageTopo.features(t, 'communes'); }),
+    requete('GET', el.dataset.espace)])
     .then(function (res) {
       var cells = res[0];
       espace = res[1];

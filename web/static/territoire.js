@@ -98,7 +98,9 @@
   }
 
   var urls = JSON.parse(el.dataset.cellules || '[]');
-  Promise.all(urls.map(getJson)).then(function (collections) {
+  Promise.all(urls.map(function (u) {
+    return getJson(u).then(function (t) { return MaillageTopo.features(t, 'communes'); });
+  })).then(function (collections) {
     var groupe = L.featureGroup().addTo(carte);
     collections.forEach(function (collection) {
       L.geoJSON(collection, {
