@@ -142,6 +142,26 @@ using LineOf = std::function<std::int64_t(std::string_view field)>;
 [[nodiscard]] Result<Contract> parse_contract(std::string_view text, std::string_view file,
                                               const RuleBook& rules);
 
+/// A new contract as a form enters it (the fields a ROC types at signature), to be written as a
+/// contract document that `parse_contract` then checks like any file.
+struct ContractDraft {
+  std::string id;
+  std::string accord;
+  std::string signature;   // AAAA-MM-JJ, as typed (parse_contract checks it)
+  bool cpts = true;        // the structure party is "cpts", else "msp"
+  std::string structure_name, cpam, ars;
+  // CPTS
+  std::string size_class;
+  std::optional<std::int64_t> population;
+  std::vector<std::pair<std::string, std::string>> missions;  // mission id, start ("" : none)
+  std::string avenant, avenant_from;                           // "" : none
+  // MSP: the first calendar year
+  int first_year = 0;
+  std::optional<std::int64_t> patients;
+};
+/// The draft as a contract document (maillage-aci-contract/1, JSON text).
+[[nodiscard]] std::string write_contract_draft(const ContractDraft& draft);
+
 /// The checks parse_contract runs after reading, for contracts built in code. `line_of` and `file`
 /// only decorate the messages.
 [[nodiscard]] Status validate(const CptsContract& c, const RuleBook& rules,

@@ -779,4 +779,31 @@ Result<Contract> parse_contract(std::string_view text, std::string_view file,
   return Contract{std::move(*c)};
 }
 
+std::string write_contract_draft(const ContractDraft& d) {
+  json doc{{"format", kFormat}, {"id", d.id}, {"accord", d.accord}, {"signature", d.signature}};
+  doc["parties"] = {{d.cpts ? "cpts" : "msp", {{"name", d.structure_name}}},
+                    {"cpam", {{"name", d.cpam}}},
+                    {"ars", {{"name", d.ars}}}};
+  if (d.cpts) {
+    doc["size_class"] = d.size_class;
+    if (d.population) doc["population"] = *d.population;
+    json missions = json::array();
+    for (const auto& [mission, start] : d.missions) {
+      json m{{"mission", mission}};
+      if (!start.empty()) m["start"] = start;
+      missions.push_back(std::move(m));
+    }
+    doc["missions"] = std::move(missions);
+    if (!d.avenant.empty()) {
+      doc["avenants"] = json::array({{{"accord", d.avenant}, {"from", d.avenant_from}}});
+    }
+  } else {
+    json year{{"year", d.first_year}};
+    if (d.patients) year["patients"] = *d.patients;
+    doc["years"] = json::array({std::move(year)});
+    doc["indicators"] = json::array();
+  }
+  return doc.dump();
+}
+
 }  // namespace maillage::aci

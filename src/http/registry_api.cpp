@@ -63,7 +63,9 @@ Error api_field(Error e) {
                                                         {"contact_email", "contact_courriel"},
                                                         {"contact_phone", "contact_telephone"},
                                                         {"kind", "type"},
-                                                        {"comment", "commentaire"}};
+                                                        {"comment", "commentaire"},
+                                                        {"start_stage", "etape_depart"},
+                                                        {"start_date", "date_depart"}};
   if (auto it = names.find(e.field); it != names.end()) e.field = it->second;
   return e;
 }
@@ -104,6 +106,14 @@ Result<Response> RegistryFeature::api_create(const RequestContext& ctx) {
   ns.name = body["nom"].get<std::string>();
   ns.departement = body["departement"].get<std::string>();
   ns.fields = fields_from(body);
+  ns.start_stage = body.value("etape_depart", "");
+  if (body.contains("date_depart")) {
+    ns.start_date = registry::parse_date(body["date_depart"].get<std::string>());
+    if (!ns.start_date) {
+      return fail(ErrorCode::invalid_input, "date attendue au format AAAA-MM-JJ",
+                  "$.date_depart");
+    }
+  }
   auto s = r->create_structure(*ctx.principal(), ns);
   if (!s) return tl::unexpected(api_field(s.error()));
   Response resp = Response::json(structure_json(*s).dump(), 201);

@@ -40,6 +40,13 @@ RegistryFeature::RegistryFeature(const Site& site)
   create[0].required = true;
   create.push_back({"type", true, json_enum("Type de structure", {"CPTS", "MSP", "ESP", "CDS"})});
   create.push_back({"departement", true, json_string("Code du département", 2, 3)});
+  create.push_back({"etape_depart", false,
+                    json_string("Étape déjà atteinte (reprise de l'historique), ex. "
+                                "aci_negociation ; l'étape initiale par défaut",
+                                0, 100)});
+  create.push_back({"date_depart", false,
+                    json_string("Date à laquelle l'étape de départ a été atteinte (AAAA-MM-JJ)",
+                                10, 10)});
   create_schema_ = object("Nouvelle structure", create);
   auto update = field_properties();
   update.push_back({"version", true, json_integer("Version lue (verrou optimiste)", 1)});

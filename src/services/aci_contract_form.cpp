@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 
 #include "common/dates.hpp"
 #include "common/french.hpp"
@@ -17,7 +16,6 @@
 namespace maillage::services {
 
 using namespace aci_detail;
-using nlohmann::json;
 
 namespace {
 
@@ -177,22 +175,21 @@ Result<std::int64_t> AciService::create_contract_from_form(const Principal& who,
   const aci::Accord* accord = rulebook().find(f.accord);
   if (accord == nullptr) return fail(ErrorCode::invalid_input, "Accord inconnu.", "accord");
 
-  json doc{{"format", "maillage-aci-contract/1"},
-           {"id", f.reference},
-           {"accord", f.accord},
-           {"signature", f.signature}};
-  const bool cpts = p.kind == "CPTS";
-  json parties{{cpts ? "cpts" : "msp", {{"name", p.name}}}};
-  parties["cpam"] = {{"name", f.cpam}};
-  parties["ars"] = {{"name", f.ars}};
-  doc["parties"] = std::move(parties);
-  if (cpts) {
+  aci::ContractDraft draft;
+  draft.id = f.reference;
+  draft.accord = f.accord;
+  draft.signature = f.signature;
+  draft.cpts = p.kind == "CPTS";
+  draft.structure_name = p.name;
+  draft.cpam = f.cpam;
+  draft.ars = f.ars;
+  if (draft.cpts) {
     MAILLAGE_CHECK(required(f.size_class, "size_class", "Taille"));
-    doc["size_class"] = f.size_class;
+    draft.size_class = f.size_class;
     if (!f.population.empty()) {
       const std::int64_t population =
           MAILLAGE_TRY(whole_number(f.population, "population", "Population"));
-      doc["population"] = population;
+      draft.population = population;
       // At signature the size follows from the population covered (a contract entered from a
       // file may disagree, and its schedule says so; a new one must agree).
       const aci::SizeClass* fit = accord->size_class_for(population);
@@ -203,19 +200,6 @@ Result<std::int64_t> AciService::create_contract_from_form(const Principal& who,
                     "size_class");
       }
     }
-    // Socle missions belong to every contract; optional ones are those ticked.
-    json missions = json::array();
-    for (const auto& m : accord->missions) {
-      const bool chosen =
-          m.category == aci::MissionCategory::socle ||
-          std::find(f.missions.begin(), f.missions.end(), m.id) != f.missions.end();
-      if (!chosen) continue;
-      json jm{{"mission", m.id}};
-      for (const auto& [mission, start] : f.starts) {
-        if (mission == m.id && !start.empty()) jm["start"] = start;
-      }
-      missions.push_back(std::move(jm));
-    }
     for (const auto& m : f.missions) {
       if (accord->mission(m) == nullptr) {
         return fail(ErrorCode::invalid_input,
@@ -223,21 +207,31 @@ Result<std::int64_t> AciService::create_contract_from_form(const Principal& who,
                     "missions");
       }
     }
-    doc["missions"] = std::move(missions);
+    // Socle missions belong to every contract; optional ones are those ticked.
+    for (const auto& m : accord->missions) {
+      const bool chosen =
+          m.category == aci::MissionCategory::socle ||
+          std::find(f.missions.begin(), f.missions.end(), m.id) != f.missions.end();
+      if (!chosen) continue;
+      std::string start;
+      for (const auto& [mission, date] : f.starts) {
+        if (mission == m.id) start = date;
+      }
+      draft.missions.emplace_back(m.id, start);
+    }
     if (!f.avenant.empty()) {
       MAILLAGE_CHECK(required(f.avenant_from, "avenant_from", "Date d'effet de l'avenant"));
-      doc["avenants"] = json::array({{{"accord", f.avenant}, {"from", f.avenant_from}}});
+      draft.avenant = f.avenant;
+      draft.avenant_from = f.avenant_from;
     }
   } else {
-    json year{{"year", static_cast<int>(signature->year())}};
+    draft.first_year = static_cast<int>(signature->year());
     if (!f.patients.empty()) {
-      year["patients"] =
+      draft.patients =
           MAILLAGE_TRY(whole_number(f.patients, "patients", "Patientèle médecin traitant"));
     }
-    doc["years"] = json::array({std::move(year)});
-    doc["indicators"] = json::array();
   }
-  auto id = create_contract(who, f.structure_id, doc.dump(), p.communes);
+  auto id = create_contract(who, f.structure_id, aci::write_contract_draft(draft), p.communes);
   if (!id) {
     Error e = id.error();
     std::string field = e.field;

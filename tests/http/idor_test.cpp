@@ -62,6 +62,7 @@ json contract_doc() {
 const std::map<std::string, std::string> kPublic{
     {"GET /api/v1/communes/{code}", "référentiel public (COG)"},
     {"GET /api/v1/departements/{code}/cells", "contours publics (IGN Admin Express)"},
+    {"GET /api/v1/contours/{zone}", "contours publics (IGN Admin Express)"},
     {"GET /api/v1/epci/{siren}", "référentiel public (BANATIC)"},
     {"GET /carte/{dep}", "carte du référentiel public"},
     {"GET /communes/{code}", "fiche du référentiel public"},
@@ -293,7 +294,9 @@ TEST_P(Idor, EveryRouteWithAParameterRefusesIdsOutsideTheScope) {
   };
   std::map<std::string, std::string> ids;
   ids["{S}"] = created("/api/v1/structures",
-                       {{"type", "CPTS"}, {"nom", "CPTS de Paris (fictive)"}, {"departement", "75"}});
+                       {{"type", "CPTS"}, {"nom", "CPTS de Paris (fictive)"}, {"departement", "75"},
+                        // at the stage a contract is created from
+                        {"etape_depart", "aci_negociation"}, {"date_depart", "2024-01-05"}});
   ids["{D}"] = created("/api/v1/structures/" + ids["{S}"] + "/documents",
                        {{"type", "autre"}, {"titre", "Statuts"}, {"nom_fichier", "statuts.pdf"},
                         {"type_contenu", "application/pdf"}, {"contenu_base64", kPdf}});
