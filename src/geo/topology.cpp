@@ -70,10 +70,10 @@ void weigh_arc(std::span<const GridPoint> pts, std::span<float> weight) {
     std::size_t last;
     float cap;
   };
-  std::vector<Span> todo{{0, n - 1, std::numeric_limits<float>::infinity()}};
-  while (!todo.empty()) {
-    const Span s = todo.back();
-    todo.pop_back();
+  std::vector<Span> pending{{0, n - 1, std::numeric_limits<float>::infinity()}};
+  while (!pending.empty()) {
+    const Span s = pending.back();
+    pending.pop_back();
     if (s.last <= s.first + 1) continue;
     const double ax = pts[s.first].x * kx;
     const double ay = pts[s.first].y * ky;
@@ -103,8 +103,8 @@ void weigh_arc(std::span<const GridPoint> pts, std::span<float> weight) {
     }
     const float w = std::min(s.cap, static_cast<float>(std::sqrt(best)));
     weight[at] = w;
-    todo.push_back({s.first, at, w});
-    todo.push_back({at, s.last, w});
+    pending.push_back({s.first, at, w});
+    pending.push_back({at, s.last, w});
   }
 }
 

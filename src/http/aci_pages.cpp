@@ -5,6 +5,7 @@
 
 #include "common/dates.hpp"
 #include "common/try.hpp"
+#include "http/answers.hpp"
 #include "http/aci_feature.hpp"
 #include "http/aci_json.hpp"
 #include "office/odt.hpp"
@@ -44,15 +45,6 @@ Result<Response> AciFeature::page_list(const RequestContext& ctx) {
   if (auto m = ctx.request.query_value("message")) data["message"] = *m;
   return page("aci_contrats", std::move(data), ctx);
 }
-
-namespace {
-
-std::string form_value(const Params& form, const char* name) {
-  auto it = form.find(name);
-  return it == form.end() ? std::string() : it->second;
-}
-
-}  // namespace
 
 // The contract form for one structure (proposal from the service), with what the user typed and
 // the error next to its field when a creation was refused.

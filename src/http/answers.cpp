@@ -24,4 +24,9 @@ std::string french_day(std::string_view timestamp) {
   return d ? format_date_fr(*d) : std::string(timestamp);
 }
 
+std::string form_value(const Params& form, std::string_view name) {
+  auto it = form.find(name);
+  return it == form.end() ? std::string() : it->second;
+}
+
 }  // namespace maillage::http

@@ -19,5 +19,7 @@ namespace maillage::http {
 /// "2026-12-06T20:24:01.874Z" (or "2026-12-06") -> "6 décembre 2026"; "" stays "", anything else
 /// is returned as it is.
 [[nodiscard]] std::string french_day(std::string_view timestamp);
+/// A field of a submitted form ("" when absent; the first value when repeated).
+[[nodiscard]] std::string form_value(const Params& form, std::string_view name);
 
 }  // namespace maillage::http

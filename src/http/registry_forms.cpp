@@ -7,6 +7,7 @@
 
 #include "common/dates.hpp"
 #include "common/try.hpp"
+#include "http/answers.hpp"
 #include "http/registry_feature.hpp"
 #include "http/web_app.hpp"
 
@@ -15,11 +16,6 @@ namespace maillage::http {
 using namespace registry_http;
 
 namespace {
-
-std::string form_value(const Params& form, const char* name) {
-  auto it = form.find(name);
-  return it == form.end() ? std::string() : it->second;
-}
 
 // The identity fields of the form, as typed (kept when the form comes back with an error).
 json typed_fields(const Params& form) {

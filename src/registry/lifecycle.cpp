@@ -63,16 +63,16 @@ bool TransitionRule::decided_by_role(std::string_view role) const {
 }
 
 bool Lifecycle::reaches(std::string_view from, std::string_view to) const {
-  std::vector<std::string_view> todo{from};
+  std::vector<std::string_view> pending{from};
   std::vector<std::string_view> seen{from};
-  while (!todo.empty()) {
-    std::string_view s = todo.back();
-    todo.pop_back();
+  while (!pending.empty()) {
+    std::string_view s = pending.back();
+    pending.pop_back();
     if (s == to) return true;
     for (const TransitionRule* t : allowed_from(s)) {
       if (std::find(seen.begin(), seen.end(), t->to) != seen.end()) continue;
       seen.push_back(t->to);
-      todo.push_back(t->to);
+      pending.push_back(t->to);
     }
   }
   return false;

@@ -110,13 +110,13 @@ Status write_steps(Tx& tx, const registry::Lifecycle& lc, const Structure& befor
 std::vector<std::string> decision_path(const registry::Lifecycle& lc, const std::string& from,
                                        const std::string& to) {
   std::map<std::string, std::pair<std::string, std::string>> came;  // state → (previous, event)
-  std::vector<std::string> todo{from};
+  std::vector<std::string> queue{from};
   came[from] = {"", ""};
-  for (std::size_t i = 0; i < todo.size(); ++i) {
-    for (const auto* t : lc.allowed_from(todo[i])) {
+  for (std::size_t i = 0; i < queue.size(); ++i) {
+    for (const auto* t : lc.allowed_from(queue[i])) {
       if (t->via != registry::RecordedVia::decision || came.count(t->to) != 0) continue;
-      came[t->to] = {todo[i], t->event};
-      todo.push_back(t->to);
+      came[t->to] = {queue[i], t->event};
+      queue.push_back(t->to);
     }
   }
   std::vector<std::string> events;
