@@ -2,7 +2,8 @@
 # The HTTP transport under hostile and crowded load (issue 17 §1), in ONE run of the real
 # `maillage serve` on a demo database (SQLite, real référentiel, default 16 worker threads):
 #   A. baseline: wrk, 64 keep-alive connections on /healthz (a trivial endpoint of the same server)
-#   B. wrk, 64 connections on /api/v1/communes/57463 (signed in): ratio B/A (target >= 0.5)
+#   B. wrk, 64 connections on /api/v1/communes/57463 (signed in): ratio B/A (target >= 0.5);
+#      B2. the same on /api/v1/departements/57/portfolio (a heavier read: registry + coverage)
 #   C. B again while 256 slow clients trickle a request header (1 byte / 2 s, reconnecting when
 #      the server closes them), and 20 new clients probe /healthz one after the other:
 #      p99 (target < 50 ms), errors (target 0), worst new-client answer (target < 100 ms),
@@ -59,6 +60,7 @@ curl -fs -c "$tmp/cookies" -H 'Content-Type: application/json' \
 cookie=$(awk '$6 == "maillage_session" { print $6 "=" $7 }' "$tmp/cookies")
 [ -n "$cookie" ] || { echo "transport_bench: sign-in failed" >&2; exit 1; }
 api="$base/api/v1/communes/57463"
+portfolio="$base/api/v1/departements/57/portfolio"
 
 measure() {  # measure NAME URL -> "rate p99_ms errors"
   wrk -t2 -c64 -d"${duration}s" --timeout 5s --latency -H "Cookie: $cookie" "$2" >"$tmp/$1.wrk"
@@ -80,6 +82,9 @@ wrk -t2 -c64 -d2s -H "Cookie: $cookie" "$base/healthz" >/dev/null  # warm-up, di
 wrk -t2 -c64 -d2s -H "Cookie: $cookie" "$api" >/dev/null
 read -r a_rate a_p99 a_err < <(measure healthz "$base/healthz")
 read -r b_rate b_p99 b_err < <(measure api "$api")
+# B2: a heavier read, the ROC's portfolio of the département (registry + coverage).
+wrk -t2 -c64 -d2s -H "Cookie: $cookie" "$portfolio" >/dev/null
+read -r p_rate p_p99 p_err < <(measure portfolio "$portfolio")
 
 # C: slow clients connected first, then the load and the probes alongside.
 $clients slow "$port" 256 $((duration + 6)) >"$tmp/slow.json" &
@@ -97,17 +102,20 @@ wait "$slow_pid"
 $clients idle "$port" "$idle" "$server" >"$tmp/idle.json"
 
 python3 - "$a_rate" "$a_p99" "$a_err" "$b_rate" "$b_p99" "$b_err" "$c_rate" "$c_p99" "$c_err" \
-  "$tmp/slow.json" "$tmp/probe.json" "$tmp/idle.json" "$duration" "$bin" <<'PY'
+  "$tmp/slow.json" "$tmp/probe.json" "$tmp/idle.json" "$duration" "$bin" "$p_rate" "$p_p99" "$p_err" <<'PY'
 import json, sys
 a_rate, a_p99, a_err, b_rate, b_p99, b_err, c_rate, c_p99, c_err = map(float, sys.argv[1:10])
 slow = json.load(open(sys.argv[10])); probe = json.load(open(sys.argv[11]))
 idle = json.load(open(sys.argv[12])); dur = sys.argv[13]
+p_rate, p_p99, p_err = map(float, sys.argv[15:18])
 def ok(c): return "met" if c else "NOT met"
 print(f"transport_bench ({sys.argv[14]}), wrk -t2 -c64 -d{dur}s, one server, one run")
 print(f"  A /healthz (baseline)             {a_rate:9.0f} req/s  p99 {a_p99:8.2f} ms  errors {a_err:.0f}")
 print(f"  B /api/v1/communes/57463          {b_rate:9.0f} req/s  p99 {b_p99:8.2f} ms  errors {b_err:.0f}")
 ratio = b_rate / a_rate if a_rate else 0
 print(f"    ratio B/A                       {ratio:9.2f}  (target >= 0.5: {ok(ratio >= 0.5)})")
+print(f"  B2 /api/v1/departements/57/portfolio {p_rate:6.0f} req/s  p99 {p_p99:8.2f} ms  errors {p_err:.0f}")
+print(f"    ratio B2/A                      {p_rate / a_rate if a_rate else 0:9.2f}")
 print(f"  C B + 256 slow clients            {c_rate:9.0f} req/s  p99 {c_p99:8.2f} ms  errors {c_err:.0f}")
 print(f"    ratio C/B                       {c_rate / b_rate if b_rate else 0:9.2f}")
 served = c_rate > 0  # wrk reports no latency when nothing was answered

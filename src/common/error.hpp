@@ -45,6 +45,7 @@ struct Error {
   std::string field;    // offending field (JSON path, column name, setting), if any
   std::string file;     // offending file, for importers
   std::int64_t line = 0;  // 1-based line in `file`, 0 when not applicable
+  std::int64_t retry_after_s = 0;  // rate_limited: seconds until a new attempt may succeed
 
   // "file:line: field: message" with the empty parts left out.
   [[nodiscard]] std::string describe() const;

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "http/answers.hpp"
 #include "http/feature.hpp"
 #include "http/web_app.hpp"
 #include "services/aci.hpp"
@@ -16,7 +17,6 @@ namespace maillage::http {
 
 namespace aci_http {
 
-Result<std::int64_t> parse_id(const std::string& text, const char* field);
 Result<int> parse_year(const std::string& text);
 /// A contract id and a contract year from the path ({id} and `year_param`).
 struct Target {

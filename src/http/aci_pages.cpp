@@ -15,19 +15,6 @@ namespace maillage::http {
 using nlohmann::json;
 using namespace aci_http;
 
-namespace {
-
-// Mustache sections treat "" as true: page data replaces empty strings with null.
-json nullify_empty(json v) {
-  if (v.is_string() && v.get_ref<const std::string&>().empty()) return nullptr;
-  if (v.is_object() || v.is_array()) {
-    for (auto& x : v) x = nullify_empty(std::move(x));
-  }
-  return v;
-}
-
-}  // namespace
-
 Result<Response> AciFeature::page(const std::string& name, json data, const RequestContext& ctx) {
   auto html = MAILLAGE_TRY(site_.render_page(name, nullify_empty(std::move(data)), ctx));
   Response r = Response::html(std::move(html));

@@ -19,15 +19,6 @@ using services::Role;
 
 namespace aci_http {
 
-Result<std::int64_t> parse_id(const std::string& text, const char* field) {
-  std::int64_t v = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || p != text.data() + text.size() || v <= 0) {
-    return fail(ErrorCode::invalid_input, "Identifiant invalide.", field);
-  }
-  return v;
-}
-
 Result<int> parse_year(const std::string& text) {
   auto v = MAILLAGE_TRY(parse_id(text, "year"));
   if (v > 100) return fail(ErrorCode::invalid_input, "Année de contrat invalide.", "year");

@@ -2,12 +2,21 @@
 // field names its JSON path, and a stored timestamp written as a French day.
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/error.hpp"
 #include "http/message.hpp"
+
+namespace maillage::geo {
+class Referentiel;
+}
+namespace maillage::services {
+struct Principal;
+}
 
 namespace maillage::http {
 
@@ -21,5 +30,16 @@ namespace maillage::http {
 [[nodiscard]] std::string french_day(std::string_view timestamp);
 /// A field of a submitted form ("" when absent; the first value when repeated).
 [[nodiscard]] std::string form_value(const Params& form, std::string_view name);
+/// Every value of a repeated form field (a <select multiple>, checkboxes), in order.
+[[nodiscard]] std::vector<std::string> form_values(const Params& form, std::string_view name);
+/// A positive integer id from a path or form; invalid_input naming `field` otherwise.
+[[nodiscard]] Result<std::int64_t> parse_id(const std::string& text, const char* field);
+/// Mustache sections treat "" as true; page data replaces empty strings with null so that
+/// {{#field}}...{{/field}} shows only present values.
+[[nodiscard]] nlohmann::json nullify_empty(nlohmann::json v);
+/// A user's scope in words: "Département Moselle (57)", "Régions Grand Est (44), Normandie (28)",
+/// "Structure n° 3", "France entière".
+[[nodiscard]] std::string scope_description(const services::Principal& p,
+                                            const geo::Referentiel& ref);
 
 }  // namespace maillage::http

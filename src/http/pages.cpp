@@ -6,6 +6,7 @@
 #include <random>
 
 #include "common/error_catalogue.hpp"
+#include "http/answers.hpp"
 #include "http/web_app.hpp"
 
 namespace maillage::http {
@@ -52,30 +53,6 @@ std::string quality_label(geo::CoordQuality q) {
   }
 }
 
-// "Département Moselle (57)", "Régions Grand Est (44), Normandie (28)", "Structure n° 3".
-std::string scope_description(const services::Principal& p, const geo::Referentiel& ref) {
-  auto named = [](const std::vector<std::string>& codes, auto lookup) {
-    std::vector<std::string> out;
-    for (const auto& c : codes) {
-      const auto* item = lookup(c);
-      out.push_back(item ? fmt::format("{} ({})", item->nom, c) : c);
-    }
-    return fmt::format("{}", fmt::join(out, ", "));
-  };
-  switch (services::scope_kind(p.role)) {
-    case services::ScopeKind::none: return "France entière";
-    case services::ScopeKind::departements:
-      return (p.departements.size() > 1 ? "Départements " : "Département ") +
-             named(p.departements, [&](const std::string& c) { return ref.departement(c); });
-    case services::ScopeKind::regions:
-      return (p.regions.size() > 1 ? "Régions " : "Région ") +
-             named(p.regions, [&](const std::string& c) { return ref.region(c); });
-    case services::ScopeKind::structures:
-      return (p.structures.size() > 1 ? "Structures n° " : "Structure n° ") +
-             fmt::format("{}", fmt::join(p.structures, ", "));
-  }
-  return "";
-}
 
 }  // namespace
 
@@ -122,6 +99,17 @@ Result<Response> WebApp::page_login_submit(const RequestContext& ctx) {
     if (e.code == ErrorCode::bad_credentials || e.code == ErrorCode::rate_limited) {
       // The catalogue's words: the same message on the page and in the API.
       const ErrorInfo& info = error_info(e.code);
+      if (e.code == ErrorCode::rate_limited && e.retry_after_s > 0) {
+        // The page says how long, as the API's Retry-After does.
+        const auto minutes = (e.retry_after_s + 59) / 60;
+        auto r = login_form(ctx, info.http_status,
+                            fmt::format("Trop de tentatives de connexion : nouvel essai possible "
+                                        "dans {} minute{}.",
+                                        minutes, minutes > 1 ? "s" : ""),
+                            login, next);
+        if (r) r->set_header("Retry-After", std::to_string(e.retry_after_s));
+        return r;
+      }
       return login_form(ctx, info.http_status, std::string(info.message), login, next);
     }
     if (e.code == ErrorCode::missing_field || e.code == ErrorCode::invalid_input) {
@@ -262,23 +250,6 @@ Result<Response> WebApp::page_search(const RequestContext& ctx) {
             {"resultats", results},
             {"vide", !q.empty() && results.empty()}};
   auto html = templates_.render("recherche", data);
-  if (!html) return tl::unexpected(html.error());
-  return Response::html(std::move(*html));
-}
-
-Result<Response> WebApp::page_users(const RequestContext& ctx) {
-  if (!services::can_manage_accounts(*ctx.principal())) return fail(ErrorCode::forbidden, {});
-  auto users = accounts_.list_users();
-  if (!users) return tl::unexpected(users.error());
-  json rows = json::array();
-  for (const auto& u : *users) {
-    rows.push_back({{"identifiant", u.login},
-                    {"nom", u.display_name},
-                    {"role", std::string(services::role_label(u.role))},
-                    {"perimetre", scope_description(u, ref_)}});
-  }
-  json data{{"titre", "Utilisateurs"}, {"utilisateurs", rows}, {"nombre", rows.size()}};
-  auto html = render_page("utilisateurs", data, ctx);
   if (!html) return tl::unexpected(html.error());
   return Response::html(std::move(*html));
 }

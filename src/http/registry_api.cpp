@@ -18,15 +18,6 @@ using namespace registry_http;
 
 namespace registry_http {
 
-Result<std::int64_t> parse_id(const std::string& text, const char* field) {
-  std::int64_t v = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || p != text.data() + text.size() || v <= 0) {
-    return fail(ErrorCode::invalid_input, "Identifiant invalide.", field);
-  }
-  return v;
-}
-
 Result<registry::Date> date_field(const json& body, const char* key, registry::Date fallback) {
   if (!body.contains(key)) return fallback;
   auto d = registry::parse_date(body[key].get<std::string>());

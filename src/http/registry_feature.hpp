@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "http/answers.hpp"
 #include "http/feature.hpp"
 #include "services/registry.hpp"
 
@@ -28,12 +29,8 @@ json alert_json(const services::PortfolioAlert& a);
 json document_json(const services::DocumentInfo& d);
 json referents_json(const std::vector<services::Referent>& refs);
 json portfolio_json(const services::Portfolio& p);
-/// Mustache sections treat "" as true; page data replaces empty strings with null so that
-/// {{#field}}...{{/field}} shows only present values.
-json nullify_empty(json v);
 
 // Request helpers (registry_api.cpp).
-Result<std::int64_t> parse_id(const std::string& text, const char* field);
 Result<registry::Date> date_field(const json& body, const char* key, registry::Date fallback);
 services::StructureFields fields_from(const json& body);
 /// Maps the French field names of the API back onto the service's errors.

@@ -46,13 +46,6 @@ json alert_json(const services::PortfolioAlert& a) {
               {"source", a.source}};
 }
 
-json nullify_empty(json v) {
-  if (v.is_string() && v.get_ref<const std::string&>().empty()) return nullptr;
-  if (v.is_object() || v.is_array()) {
-    for (auto& x : v) x = nullify_empty(std::move(x));
-  }
-  return v;
-}
 
 json document_json(const services::DocumentInfo& d) {
   std::string label = d.doc_type;

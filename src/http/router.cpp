@@ -186,7 +186,11 @@ Response error_response(const Error& error) {
   if (!error.field.empty()) body["field"] = error.field;
   Response r = Response::json(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
                               info.http_status);
-  if (error.code == ErrorCode::rate_limited) r.set_header("Retry-After", "60");
+  if (error.code == ErrorCode::rate_limited) {
+    // The service knows when the oldest counted failure leaves the window; a minute otherwise.
+    r.set_header("Retry-After",
+                 std::to_string(error.retry_after_s > 0 ? error.retry_after_s : 60));
+  }
   return r;
 }
 

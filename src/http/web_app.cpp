@@ -45,6 +45,8 @@ WebApp::WebApp(services::Services& services, const geo::Referentiel& referentiel
   features_.push_back(make_roster_feature(*site_));
   features_.push_back(make_sectors_feature(*site_));
   features_.push_back(make_referents_feature(*site_));
+  // Last: its entries (Utilisateurs, Mon compte) end the navigation.
+  features_.push_back(make_accounts_feature(*site_));
   add_routes();
 }
 
@@ -166,8 +168,6 @@ void WebApp::add_routes() {
   add("GET", "/recherche", signed_in, RouteKind::page, bind(&WebApp::page_search),
       "Résultats de recherche de communes (fragment htmx)")
       .query = {{"q", "Texte cherché", false, false}};
-  add("GET", "/admin/utilisateurs", admins, RouteKind::page, bind(&WebApp::page_users),
-      "Liste des comptes (administration)");
 
   for (auto& feature : features_) feature->add_routes(table);
   for (auto& r : table.routes()) router_.add(std::move(r));
@@ -218,7 +218,6 @@ Result<std::string> WebApp::render_page(const std::string& name, json data,
     for (const auto& feature : features_) {
       for (auto& e : feature->navigation(*who)) entries.push_back(std::move(e));
     }
-    entries.push_back({"Utilisateurs", "/admin/utilisateurs"});
     json nav = json::array();
     for (const auto& e : entries) {
       const Route* r = router_.match("GET", e.href, nullptr);

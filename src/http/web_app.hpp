@@ -84,7 +84,6 @@ class WebApp {
   Result<Response> page_map(const RequestContext& ctx);
   Result<Response> page_commune(const RequestContext& ctx);
   Result<Response> page_search(const RequestContext& ctx);
-  Result<Response> page_users(const RequestContext& ctx);
   Response error_page(const Error& error, const RequestContext& ctx) const;
 
   // Helpers shared by the handler files.

@@ -449,9 +449,23 @@ Status Accounts::check_rate_limit(const std::string& login, const std::string& c
   const std::string window_start = store::format_timestamp(now() - settings_.failed_login_window);
   auto failures =
       MAILLAGE_TRY(AccountsRepository(db_).failures_since(login, client_address, window_start));
-  if (failures.by_login >= settings_.max_failed_logins ||
-      failures.by_address >= settings_.max_failed_logins) {
-    return fail(ErrorCode::rate_limited, {});  // the catalogue's message
+  // Blocked until the oldest counted failure of each blocked counter leaves the window (a
+  // refused attempt is not recorded, so the count then falls below the limit).
+  std::chrono::seconds wait{0};
+  auto blocked_by = [&](std::int64_t count, const std::string& oldest) {
+    if (count < settings_.max_failed_logins) return false;
+    if (auto t = store::parse_timestamp(oldest)) {
+      auto left = std::chrono::ceil<std::chrono::seconds>(*t + settings_.failed_login_window - now());
+      wait = std::max(wait, left);
+    }
+    return true;
+  };
+  const bool by_login = blocked_by(failures.by_login, failures.oldest_by_login);
+  const bool by_address = blocked_by(failures.by_address, failures.oldest_by_address);
+  if (by_login || by_address) {
+    Error e{ErrorCode::rate_limited, {}, {}, {}, 0};  // the catalogue's message
+    e.retry_after_s = std::max<std::int64_t>(1, wait.count());
+    return tl::unexpected(std::move(e));
   }
   return {};
 }

@@ -112,10 +112,15 @@ Result<LoginFailures> AccountsRepository::failures_since(const std::string& logi
   auto rows = MAILLAGE_TRY(db_.query(
       "SELECT (SELECT count(*) FROM login_attempts WHERE login = lower($1) AND success = 0 "
       "AND at > $3) AS by_login, (SELECT count(*) FROM login_attempts WHERE client_address = $2 "
-      "AND success = 0 AND at > $3) AS by_address",
+      "AND success = 0 AND at > $3) AS by_address, "
+      "(SELECT coalesce(min(at), '') FROM login_attempts WHERE login = lower($1) AND success = 0 "
+      "AND at > $3) AS oldest_by_login, "
+      "(SELECT coalesce(min(at), '') FROM login_attempts WHERE client_address = $2 "
+      "AND success = 0 AND at > $3) AS oldest_by_address",
       {login, client_address, since}));
   const store::NamedRow r = rows.named(0);
-  return LoginFailures{r.integer("by_login"), r.integer("by_address")};
+  return LoginFailures{r.integer("by_login"), r.integer("by_address"), r.text("oldest_by_login"),
+                       r.text("oldest_by_address")};
 }
 
 Result<std::optional<SessionRow>> AccountsRepository::live_session(const std::string& token_hash,

@@ -29,6 +29,8 @@ struct StoredUser {
 struct LoginFailures {
   std::int64_t by_login = 0;
   std::int64_t by_address = 0;
+  std::string oldest_by_login;    // timestamp of the oldest counted failure ("" when none)
+  std::string oldest_by_address;
 };
 
 /// A live session row.

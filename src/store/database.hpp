@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -159,5 +160,7 @@ int latest_schema_version(Backend backend);
 // has a fixed width so that text order is time order on both backends.
 std::string timestamp_now();
 std::string format_timestamp(std::chrono::system_clock::time_point t);
+// The inverse of format_timestamp; nullopt for anything else.
+std::optional<std::chrono::system_clock::time_point> parse_timestamp(std::string_view text);
 
 }  // namespace maillage::store

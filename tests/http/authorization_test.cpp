@@ -57,6 +57,14 @@ const std::map<std::string, Expectation> kMatrix{
     {"GET /communes/{code}", {"/communes/57463", "LAAAAAAA"}},
     {"GET /recherche", {"/recherche?q=metz", "LAAAAAAA"}},
     {"GET /admin/utilisateurs", {"/admin/utilisateurs", "LAFFFFFF"}},
+    {"GET /admin/utilisateurs/nouveau", {"/admin/utilisateurs/nouveau", "LAFFFFFF"}},
+    {"POST /admin/utilisateurs/nouveau", {"/admin/utilisateurs/nouveau", "LAFFFFFF"}},
+    {"GET /admin/utilisateurs/{id}", {"/admin/utilisateurs/1", "LAFFFFFF"}},
+    {"POST /admin/utilisateurs/{id}", {"/admin/utilisateurs/1", "LAFFFFFF"}},
+    {"POST /admin/utilisateurs/{id}/mot-de-passe",
+     {"/admin/utilisateurs/1/mot-de-passe", "LAFFFFFF"}},
+    {"GET /compte", {"/compte", "LAAAAAAA"}},
+    {"POST /compte", {"/compte", "LAAAAAAA"}},
 // Each area keeps its lines in its own file (same format as above).
 #include "authorization_registry.inc"
 #include "authorization_territory.inc"

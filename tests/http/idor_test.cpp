@@ -79,6 +79,15 @@ const std::map<std::string, Case> kCases{
     // Accounts: only admins manage them (admins see every account).
     {"PATCH /api/v1/users/{id}",
      {Role::roc, "/api/v1/users/1", {{"version", 1}, {"mot_de_passe_actuel", "x"}, {"nom", "X"}}}},
+    // The account pages: the route admits admins only; a ROC reaching for the admin's account
+    // (id 1) is refused before anything is read or written.
+    {"GET /admin/utilisateurs/{id}", {Role::roc, "/admin/utilisateurs/1"}},
+    {"POST /admin/utilisateurs/{id}",
+     {Role::roc, "/admin/utilisateurs/1", json::object(),
+      "version=1&nom=X&role=roc&departements=57&actif=1&mot_de_passe_actuel=x"}},
+    {"POST /admin/utilisateurs/{id}/mot-de-passe",
+     {Role::roc, "/admin/utilisateurs/1/mot-de-passe", json::object(),
+      "nouveau_mot_de_passe=pris-par-un-roc&confirmation=pris-par-un-roc&mot_de_passe_actuel=x"}},
     // Registry
     {"GET /api/v1/structures/{id}", {Role::coordinator, "/api/v1/structures/{S}"}},
     {"PATCH /api/v1/structures/{id}",

@@ -152,6 +152,28 @@ TEST_P(AccountsTest, RateLimitPerLogin) {
   EXPECT_TRUE(accounts_->login("a@x.fr", kPassword, "10.9.9.9"));
 }
 
+// The wait announced (Retry-After) is the time until the oldest counted failure leaves the
+// window: then the count falls below the limit and the right password works again.
+TEST_P(AccountsTest, RateLimitSaysWhenTheNextAttemptMaySucceed) {
+  add("a@x.fr");
+  (void)accounts_->login("a@x.fr", "wrong password!", "10.0.0.1");  // t = 0
+  advance(4min);
+  (void)accounts_->login("a@x.fr", "wrong password!", "10.0.0.2");  // t = 4 min
+  advance(2min);
+  (void)accounts_->login("a@x.fr", "wrong password!", "10.0.0.3");  // t = 6 min
+  advance(1min);
+  auto limited = accounts_->login("a@x.fr", kPassword, "10.0.0.4");  // t = 7 min
+  ASSERT_FALSE(limited);
+  ASSERT_EQ(limited.error().code, ErrorCode::rate_limited);
+  EXPECT_EQ(limited.error().retry_after_s, (15 - 7) * 60);  // the t = 0 failure leaves at 15 min
+  advance(std::chrono::seconds((15 - 7) * 60 - 1));
+  auto still = accounts_->login("a@x.fr", kPassword, "10.0.0.4");
+  ASSERT_FALSE(still);
+  EXPECT_EQ(still.error().retry_after_s, 1);
+  advance(1s);
+  EXPECT_TRUE(accounts_->login("a@x.fr", kPassword, "10.0.0.4"));
+}
+
 TEST_P(AccountsTest, RateLimitPerClientAddress) {
   add("victim@x.fr");
   for (const char* login : {"u1@x.fr", "u2@x.fr", "u3@x.fr"}) {

@@ -1,0 +1,75 @@
+// Browser test of the account pages: the admin creates a ROC account for the Meuse from
+// « Utilisateurs » (a first attempt without a département comes back with what was typed), the new
+// ROC signs in, changes the password from « Mon compte » (a wrong current password is refused),
+// and the admin deactivates the account, which closes its session. Screenshots in
+// test-output/accounts-*.png.
+//
+//   MAILLAGE_BIN=build/dev/tools/maillage/maillage node tests/browser/accounts.mjs
+import { fail, run, withDemoServer } from './lib/harness.mjs';
+
+const ADMIN = 'admin@demo.maillage.fr';
+const LOGIN = 'referente.meuse@cpam-test.fr';
+const FIRST = 'mot-de-passe-initial-55';
+const SECOND = 'mot-de-passe-choisi-55';
+
+async function text(page, selector) {
+  return (await page.textContent(selector)).replace(/\s+/g, ' ').trim();
+}
+
+async function submit(page, form, url) {
+  await Promise.all([url ? page.waitForURL(url) : page.waitForLoadState('load'),
+    page.click(`${form} button[type=submit]`)]);
+}
+
+run(() => withDemoServer('accounts', async ({ base, newPage, signIn, shot, passwords }) => {
+  const admin = await newPage();
+  await signIn(admin, ADMIN, '/admin/utilisateurs');
+  await Promise.all([admin.waitForURL(/\/admin\/utilisateurs\/nouveau/), admin.click('#utilisateur-nouveau')]);
+  await admin.fill('#identifiant', LOGIN);
+  await admin.fill('#nom', 'Référente Meuse');
+  await admin.fill('#mot_de_passe', FIRST);
+  await admin.selectOption('#role', 'roc');
+  await submit(admin, '#utilisateur-formulaire');
+  const missing = await text(admin, '#utilisateur-erreur');
+  if (!/départements?/i.test(missing)) fail(`a ROC without a département: ${missing}`);
+  if (await admin.inputValue('#identifiant') !== LOGIN) fail('the login typed was lost');
+  await admin.selectOption('#departements', ['55']);
+  await admin.fill('#mot_de_passe', FIRST);
+  await submit(admin, '#utilisateur-formulaire', /\/admin\/utilisateurs\?message=/);
+  const listed = await text(admin, `tr[data-identifiant="${LOGIN}"]`);
+  if (!listed.includes('Meuse (55)') || !listed.includes('Actif')) fail(`the new account: ${listed}`);
+  await shot(admin, 'accounts-liste', { fullPage: true });
+
+  // The new ROC signs in and changes the password.
+  const roc = await newPage();
+  await roc.goto(`${base}/connexion?suite=${encodeURIComponent('/compte')}`);
+  await roc.fill('#identifiant', LOGIN);
+  await roc.fill('#mot_de_passe', FIRST);
+  await Promise.all([roc.waitForURL(`${base}/compte`), roc.click('button[type=submit]')]);
+  const identity = await text(roc, '#compte-identite');
+  if (!identity.includes('Département Meuse (55)')) fail(`identity: ${identity}`);
+  await roc.fill('#nouveau_mot_de_passe', SECOND);
+  await roc.fill('#confirmation', SECOND);
+  await roc.fill('#mot_de_passe_actuel', 'pas-le-bon-mot-de-passe');
+  await submit(roc, '#compte-formulaire');
+  const wrong = await text(roc, '#erreur-mot_de_passe_actuel');
+  if (!wrong.includes('incorrect')) fail(`wrong current password: ${wrong}`);
+  await roc.fill('#nouveau_mot_de_passe', SECOND);
+  await roc.fill('#confirmation', SECOND);
+  await roc.fill('#mot_de_passe_actuel', FIRST);
+  await submit(roc, '#compte-formulaire', /\/compte\?message=/);
+  const done = await text(roc, '#compte-message');
+  if (!done.includes('Mot de passe changé')) fail(`after the change: ${done}`);
+  await shot(roc, 'accounts-mon-compte', { fullPage: true });
+
+  // The admin deactivates the account: the ROC's next page is the login page.
+  await admin.click(`tr[data-identifiant="${LOGIN}"] a`);
+  await admin.waitForSelector('#utilisateur-formulaire');
+  await admin.uncheck('#actif');
+  await admin.fill('#mot_de_passe_actuel', passwords.get(ADMIN));
+  await submit(admin, '#utilisateur-formulaire', /\/admin\/utilisateurs\/\d+\?message=/);
+  const saved = await text(admin, '#utilisateur-message');
+  if (!saved.includes('désactivé')) fail(`deactivation: ${saved}`);
+  await roc.goto(`${base}/compte`);
+  if (!roc.url().includes('/connexion')) fail(`a deactivated account still opens ${roc.url()}`);
+}));
