@@ -590,6 +590,8 @@ class AssociationFeature final : public Feature {
               bind(&AssociationFeature::page_dues), "Cotisations et relances");
     table.add("GET", "/associations/{id}/recus/{paiement}", readers, RouteKind::page,
               bind(&AssociationFeature::page_receipt), "Reçu de cotisation (imprimable)");
+    table.add("GET", "/associations/{id}/recus/{paiement}/recu.odt", readers, RouteKind::page,
+              bind(&AssociationFeature::receipt_odt), "Reçu de cotisation au format ODT");
     table.add("GET", "/associations/{id}", readers, RouteKind::page,
               bind(&AssociationFeature::page_members), "Membres de l'association par collège");
     table.add("GET", "/associations/{id}/statuts", readers, RouteKind::page,
@@ -807,6 +809,19 @@ class AssociationFeature final : public Feature {
     data["colleges"] = std::move(colleges);
     data["annee"] = std::stoi(d.at.substr(0, 4));
     return Response::html(MAILLAGE_TRY(site_.render_page("association_cotisations", std::move(data), ctx)));
+  }
+
+  Result<Response> receipt_odt(const RequestContext& ctx) {
+    const std::int64_t id = MAILLAGE_TRY(id_param(ctx, "id", "Structure"));
+    const std::int64_t payment = MAILLAGE_TRY(id_param(ctx, "paiement", "Paiement"));
+    auto r = MAILLAGE_TRY(svc_.receipt(*ctx.principal(), id, payment));
+    Response resp;
+    resp.content_type = "application/vnd.oasis.opendocument.text";
+    resp.body = MAILLAGE_TRY(services::receipt_odt(r));
+    resp.set_header("Content-Disposition",
+                    fmt::format("attachment; filename=\"recu-cotisation-{}.odt\"", r.number));
+    resp.set_header("Cache-Control", "private, no-store");
+    return resp;
   }
 
   Result<Response> page_receipt(const RequestContext& ctx) {

@@ -232,6 +232,9 @@ struct Receipt {
 
 const std::vector<Choice>& association_payment_methods();
 
+/// The receipt as an ODT document (src/office), same wording as the printable page.
+Result<std::string> receipt_odt(const Receipt& receipt);
+
 // Membership rate against the territory --------------------------------------------------------
 
 /// One profession: active members over the professionals of the territory's communes in the

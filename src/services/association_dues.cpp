@@ -9,6 +9,8 @@
 #include "association/money.hpp"
 #include "common/dates.hpp"
 #include "common/try.hpp"
+#include "office/document.hpp"
+#include "office/odt.hpp"
 #include "services/association.hpp"
 #include "services/association_internal.hpp"
 #include "services/association_repository.hpp"
@@ -25,6 +27,34 @@ const std::vector<Choice>& association_payment_methods() {
       {"virement", "Virement"},     {"cheque", "Chèque"},        {"especes", "Espèces"},
       {"carte", "Carte bancaire"},  {"helloasso", "HelloAsso"}, {"prelevement", "Prélèvement"}};
   return list;
+}
+
+Result<std::string> receipt_odt(const Receipt& r) {
+  office::Document doc;
+  doc.title = "Reçu de cotisation n° " + r.number;
+  doc.author = r.association_name;
+  doc.footer.text = r.association_name + " — reçu n° " + r.number;
+  const Date paid = parse_date(r.payment.paid_on).value_or(today_utc());
+  const Date issued = parse_date(r.issued_on).value_or(today_utc());
+  std::string payment = fmt::format(
+      "la somme de {}, le {}, par {}", r.payment.amount_text, format_date_fr(paid),
+      association_label(association_payment_methods(), r.payment.method));
+  if (!r.payment.reference.empty()) payment += " (référence " + r.payment.reference + ")";
+  const std::string detail = r.member_detail.empty() ? std::string() : " (" + r.member_detail + ")";
+  doc.heading(1, "Reçu de cotisation n° " + r.number);
+  doc.paragraph(office::Paragraph{{{r.association_name, true}, {std::string(" (association loi 1901)")}}});
+  doc.paragraph(office::Paragraph{
+      {{std::string("L'association certifie avoir reçu de "), false},
+       {r.member_name, true},
+       {detail + " " + payment + ", au titre de sa cotisation de membre pour la période : " +
+            r.period + ".",
+        false}}});
+  doc.paragraph("Fait le " + format_date_fr(issued) + ", pour servir et valoir ce que de droit.");
+  doc.paragraph("Pour l'association, le trésorier ou la trésorière");
+  doc.paragraph(
+      "Ce reçu atteste le paiement d'une cotisation ; il n'est pas un reçu fiscal au titre des "
+      "dons.");
+  return office::write_odt(doc);
 }
 
 namespace assoc {

@@ -255,6 +255,12 @@ TEST_P(AssociationApi, DuesPaymentAndReceipt) {
   ASSERT_EQ(page->status, 200);
   EXPECT_NE(page->body.find("Reçu de cotisation n° 2024-"), std::string::npos);
   EXPECT_NE(page->body.find("DURAND"), std::string::npos);
+  auto odt = server_->get("/associations/" + id_ + "/recus/" + std::to_string(payment) + "/recu.odt",
+                          coord_);
+  ASSERT_EQ(odt->status, 200) << odt->body.substr(0, 200);
+  EXPECT_EQ(odt->get_header_value("Content-Type"), "application/vnd.oasis.opendocument.text");
+  EXPECT_EQ(odt->body.substr(0, 2), "PK");
+  EXPECT_NE(odt->body.find("mimetypeapplication/vnd.oasis.opendocument.text"), std::string::npos);
   auto dues_page = server_->get("/associations/" + id_ + "/cotisations", coord_);
   ASSERT_EQ(dues_page->status, 200);
   EXPECT_NE(dues_page->body.find("cotisation échue depuis le 31/12/2024"), std::string::npos);

@@ -294,6 +294,8 @@ const std::map<std::string, Case> kCases{
      {Role::coordinator, "/api/v1/structures/{S1}/association/payments/{P}/receipt"}},
     {"GET /associations/{id}/cotisations", {Role::member, "/associations/{S}/cotisations"}},
     {"GET /associations/{id}/recus/{paiement}", {Role::coordinator, "/associations/{S1}/recus/{P}"}},
+    {"GET /associations/{id}/recus/{paiement}/recu.odt",
+     {Role::coordinator, "/associations/{S1}/recus/{P}/recu.odt"}},
     {"GET /api/v1/structures/{id}/association/rate",
      {Role::member, "/api/v1/structures/{S}/association/rate"}},
     {"GET /api/v1/structures/{id}/association/recruitment.csv",
