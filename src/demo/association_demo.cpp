@@ -8,7 +8,6 @@
 #include <map>
 
 #include "common/dates.hpp"
-
 #include "demo/demo.hpp"
 #include "services/association.hpp"
 #include "store/database.hpp"
@@ -32,14 +31,15 @@ std::uint32_t next(std::uint32_t& state) {
 }
 
 constexpr const char* kLastNames[] = {
-    "Martin",  "Bernard", "Thomas",  "Petit",    "Robert",  "Richard", "Durand",   "Dubois",
-    "Moreau",  "Laurent", "Simon",   "Michel",   "Lefebvre", "Leroy", "Roux",     "David",
-    "Bertrand", "Morel",  "Fournier", "Girard",  "Bonnet",  "Dupont",  "Lambert",  "Fontaine",
-    "Rousseau", "Vincent", "Muller", "Lefevre",  "Faure",   "Andre",   "Mercier",  "Blanc",
-    "Guerin",  "Boyer",   "Garnier", "Chevalier", "Francois", "Legrand", "Gauthier", "Schmitt"};
-constexpr const char* kFirstNames[] = {
-    "Marie", "Jean", "Camille", "Lucas", "Léa", "Hugo", "Chloé", "Louis", "Emma", "Paul",
-    "Manon", "Jules", "Sarah", "Nathan", "Julie", "Thomas", "Inès", "Antoine", "Claire", "Pierre"};
+    "Martin",   "Bernard", "Thomas",   "Petit",     "Robert",   "Richard", "Durand",   "Dubois",
+    "Moreau",   "Laurent", "Simon",    "Michel",    "Lefebvre", "Leroy",   "Roux",     "David",
+    "Bertrand", "Morel",   "Fournier", "Girard",    "Bonnet",   "Dupont",  "Lambert",  "Fontaine",
+    "Rousseau", "Vincent", "Muller",   "Lefevre",   "Faure",    "Andre",   "Mercier",  "Blanc",
+    "Guerin",   "Boyer",   "Garnier",  "Chevalier", "Francois", "Legrand", "Gauthier", "Schmitt"};
+constexpr const char* kFirstNames[] = {"Marie",  "Jean",  "Camille", "Lucas",  "Léa",
+                                       "Hugo",   "Chloé", "Louis",   "Emma",   "Paul",
+                                       "Manon",  "Jules", "Sarah",   "Nathan", "Julie",
+                                       "Thomas", "Inès",  "Antoine", "Claire", "Pierre"};
 
 }  // namespace
 
@@ -47,17 +47,18 @@ Result<DemoLines> load_association_demo(store::Database& db, const geo::Referent
   auto s = db.query("SELECT id FROM structures WHERE name = $1 ORDER BY id LIMIT 1",
                     {std::string(kDemoStructure)});
   if (!s) return tl::unexpected(s.error());
-  if (s->empty()) return DemoLines{"Association : structure de démonstration absente, rien chargé."};
+  if (s->empty())
+    return DemoLines{"Association : structure de démonstration absente, rien chargé."};
   const std::int64_t structure = s->rows[0].integer(0);
-  auto existing = db.query("SELECT COUNT(*) FROM association_statuts WHERE structure_id = $1",
-                           {structure});
+  auto existing =
+      db.query("SELECT COUNT(*) FROM association_statuts WHERE structure_id = $1", {structure});
   if (!existing) return tl::unexpected(existing.error());
   if (existing->rows[0].integer(0) > 0) {
     return DemoLines{"Association : statuts et membres de démonstration déjà présents."};
   }
-  auto communes_rows = db.query(
-      "SELECT commune FROM structure_communes WHERE structure_id = $1 ORDER BY commune",
-      {structure});
+  auto communes_rows =
+      db.query("SELECT commune FROM structure_communes WHERE structure_id = $1 ORDER BY commune",
+               {structure});
   if (!communes_rows) return tl::unexpected(communes_rows.error());
   std::vector<std::string> communes;
   for (const auto& r : communes_rows->rows) {
@@ -73,13 +74,20 @@ Result<DemoLines> load_association_demo(store::Database& db, const geo::Referent
 
   StatutsInput statuts;
   statuts.weight_mode = "fixed_share";
-  statuts.colleges = {
-      {"medecins", "Médecins", 1, 3, {"10"}, {}},
-      {"autres_professions", "Autres professions de santé", 1, 3,
-       {"21", "40", "50", "60", "70", "80", "91", "92"}, {}},
-      {"structures", "Structures et usagers", 1, 3, {},
-       {"pharmacie", "laboratoire", "ehpad", "etablissement", "centre_de_sante", "medico_social",
-        "association_usagers", "collectivite", "autre"}}};
+  statuts.colleges = {{"medecins", "Médecins", 1, 3, {"10"}, {}},
+                      {"autres_professions",
+                       "Autres professions de santé",
+                       1,
+                       3,
+                       {"21", "40", "50", "60", "70", "80", "91", "92"},
+                       {}},
+                      {"structures",
+                       "Structures et usagers",
+                       1,
+                       3,
+                       {},
+                       {"pharmacie", "laboratoire", "ehpad", "etablissement", "centre_de_sante",
+                        "medico_social", "association_usagers", "collectivite", "autre"}}};
   auto saved = association.save_statuts(system, structure, statuts);
   if (!saved) return tl::unexpected(saved.error());
 
@@ -166,8 +174,8 @@ Result<DemoLines> load_association_demo(store::Database& db, const geo::Referent
   const Date today = today_utc();
   const int year = static_cast<int>(today.year());
   for (int y : {year - 1, year}) {
-    auto t = association.set_tariffs(system, structure, y,
-                                     {{"", "", 3000}, {"medecins", "", 5000}, {"structures", "", 10000}});
+    auto t = association.set_tariffs(
+        system, structure, y, {{"", "", 3000}, {"medecins", "", 5000}, {"structures", "", 10000}});
     if (!t) return tl::unexpected(t.error());
   }
   auto roster = association.roster(system, structure);

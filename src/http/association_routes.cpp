@@ -36,7 +36,9 @@ json choices_json(const std::vector<services::Choice>& list) {
 }
 
 // API names of the statuts options.
-std::string weight_api(const std::string& s) { return s == "fixed_share" ? "parts_fixes" : "par_tete"; }
+std::string weight_api(const std::string& s) {
+  return s == "fixed_share" ? "parts_fixes" : "par_tete";
+}
 std::string period_api(const std::string& s) {
   return s == "rolling_12_months" ? "douze_mois_glissants" : "annee_civile";
 }
@@ -47,28 +49,26 @@ std::shared_ptr<const JsonSchema> statuts_schema() {
       {{"version", true, json_integer("Version lue (0 pour une première saisie)", 0)},
        {"ponderation", true,
         json_enum("Poids des collèges dans les votes", {"par_tete", "parts_fixes"})},
-       {"periode", true,
-        json_enum("Période d'adhésion", {"annee_civile", "douze_mois_glissants"})},
+       {"periode", true, json_enum("Période d'adhésion", {"annee_civile", "douze_mois_glissants"})},
        {"college_par_defaut", false,
         json_string("Collège des professions qu'aucune règle ne nomme (vide : aucun)", 0, 40)},
        {"colleges", true,
         json_array(
             "Collèges, dans l'ordre d'affichage",
-            json_object("Un collège",
-                        {{"id", true, json_string("Clé stable (« medecins »)", 1, 40)},
-                         {"nom", true, json_string("Nom affiché", 1, 120)},
-                         {"part_numerateur", false, json_integer("Part (parts fixes) : numérateur", 0)},
-                         {"part_denominateur", false,
-                          json_integer("Part (parts fixes) : dénominateur", 1)},
-                         {"professions", false,
-                          json_array("Codes profession RPPS placés dans ce collège",
-                                     json_enum("Code profession",
-                                               ids_of(services::association_professions())),
-                                     20)},
-                         {"personnes_morales", false,
-                          json_array("Types de personnes morales placés dans ce collège",
-                                     json_enum("Type", ids_of(services::association_legal_kinds())),
-                                     20)}}),
+            json_object(
+                "Un collège",
+                {{"id", true, json_string("Clé stable (« medecins »)", 1, 40)},
+                 {"nom", true, json_string("Nom affiché", 1, 120)},
+                 {"part_numerateur", false, json_integer("Part (parts fixes) : numérateur", 0)},
+                 {"part_denominateur", false, json_integer("Part (parts fixes) : dénominateur", 1)},
+                 {"professions", false,
+                  json_array(
+                      "Codes profession RPPS placés dans ce collège",
+                      json_enum("Code profession", ids_of(services::association_professions())),
+                      20)},
+                 {"personnes_morales", false,
+                  json_array("Types de personnes morales placés dans ce collège",
+                             json_enum("Type", ids_of(services::association_legal_kinds())), 20)}}),
             20)}}));
   return schema;
 }
@@ -80,11 +80,12 @@ std::vector<JsonProperty> member_properties(bool update) {
       {"prenom", false, json_string("Prénom", 0, 200)},
       {"raison_sociale", false, json_string("Raison sociale (personne morale)", 0, 200)},
       {"type_personne_morale", false,
-       json_enum("Type de personne morale", [] {
-         auto v = ids_of(services::association_legal_kinds());
-         v.insert(v.begin(), "");
-         return v;
-       }())},
+       json_enum("Type de personne morale",
+                 [] {
+                   auto v = ids_of(services::association_legal_kinds());
+                   v.insert(v.begin(), "");
+                   return v;
+                 }())},
       {"representant", false, json_string("Représentant (personne morale)", 0, 200)},
       {"profession", false, json_string("Code profession RPPS", 0, 4)},
       {"rpps", false, json_string("Numéro RPPS (11 chiffres)", 0, 11)},
@@ -181,9 +182,12 @@ Error at_path(Error e) {
 
 std::string access_id(AssociationAccess a) {
   switch (a) {
-    case AssociationAccess::manage: return "gestion";
-    case AssociationAccess::own: return "membre";
-    case AssociationAccess::aggregate: return "chiffres";
+    case AssociationAccess::manage:
+      return "gestion";
+    case AssociationAccess::own:
+      return "membre";
+    case AssociationAccess::aggregate:
+      return "chiffres";
   }
   return "chiffres";
 }
@@ -219,9 +223,8 @@ json statuts_json(const services::StatutsView& v) {
               {"ponderation", weight_api(v.statuts.weight_mode)},
               {"parts_fixes", v.statuts.weight_mode == "fixed_share"},
               {"periode", period_api(v.statuts.period)},
-              {"periode_libelle", v.statuts.period == "rolling_12_months"
-                                      ? "12 mois glissants"
-                                      : "année civile"},
+              {"periode_libelle",
+               v.statuts.period == "rolling_12_months" ? "12 mois glissants" : "année civile"},
               {"college_par_defaut", v.statuts.default_college},
               {"colleges", std::move(colleges)},
               {"modifie_par", v.updated_by},
@@ -297,7 +300,8 @@ json record_json(const services::MemberRecord& r) {
 
 json counts_json(const std::vector<services::CountRow>& rows) {
   json out = json::array();
-  for (const auto& r : rows) out.push_back({{"cle", r.key}, {"libelle", r.label}, {"nombre", r.count}});
+  for (const auto& r : rows)
+    out.push_back({{"cle", r.key}, {"libelle", r.label}, {"nombre", r.count}});
   return out;
 }
 
@@ -350,12 +354,9 @@ json preview_json(const services::ImportPreviewView& p) {
                         "phone", "commune", "date"}) {
     fields.push_back(f);
   }
-  return json{{"colonnes", std::move(columns)},
-              {"non_reprises", p.unmapped},
-              {"entetes", p.headers},
-              {"lignes", std::move(lines)},
-              {"problemes", std::move(issues)},
-              {"lignes_lues", p.lines_read},
+  return json{{"colonnes", std::move(columns)}, {"non_reprises", p.unmapped},
+              {"entetes", p.headers},           {"lignes", std::move(lines)},
+              {"problemes", std::move(issues)}, {"lignes_lues", p.lines_read},
               {"a_importer", p.to_import}};
 }
 
@@ -398,10 +399,14 @@ std::shared_ptr<const JsonSchema> payment_schema() {
       {{"membre", true, json_integer("Membre", 1)},
        {"date", true, json_string("Date du paiement AAAA-MM-JJ", 10, 10)},
        {"montant_centimes", true, json_integer("Montant en centimes", 1, 10000000)},
-       {"moyen", true, json_enum("Moyen de paiement", ids_of(services::association_payment_methods()))},
-       {"reference", false, json_string("Référence (n° de chèque, de virement, de commande)", 0, 120)},
-       {"annee", false, json_integer("Année couverte (année civile : un paiement de décembre pour "
-                                     "l'année suivante)", 1901, 9999)}}));
+       {"moyen", true,
+        json_enum("Moyen de paiement", ids_of(services::association_payment_methods()))},
+       {"reference", false,
+        json_string("Référence (n° de chèque, de virement, de commande)", 0, 120)},
+       {"annee", false,
+        json_integer("Année couverte (année civile : un paiement de décembre pour "
+                     "l'année suivante)",
+                     1901, 9999)}}));
   return schema;
 }
 
@@ -414,7 +419,8 @@ json payment_json(const services::PaymentView& p) {
               {"montant_centimes", p.amount_cents},
               {"montant", p.amount_text},
               {"moyen", p.method},
-              {"moyen_libelle", services::association_label(services::association_payment_methods(), p.method)},
+              {"moyen_libelle",
+               services::association_label(services::association_payment_methods(), p.method)},
               {"reference", p.reference},
               {"annee", p.covers_year ? json(*p.covers_year) : json(nullptr)},
               {"saisi_par", p.created_by}};
@@ -437,26 +443,22 @@ json dues_json(const services::DuesOverview& d) {
   json tariffs = json::array(), members = json::array(), reminders = json::array(),
        payments = json::array();
   for (const auto& t : d.tariffs) {
-    tariffs.push_back({{"annee", t.year},
-                       {"college", t.college},
-                       {"college_nom", t.college.empty() ? "tous les collèges" : t.college_name},
-                       {"profession", t.profession},
-                       {"profession_libelle",
-                        t.profession.empty() ? "toutes professions" : t.profession_label},
-                       {"montant_centimes", t.amount_cents},
-                       {"montant", t.amount_text}});
+    tariffs.push_back(
+        {{"annee", t.year},
+         {"college", t.college},
+         {"college_nom", t.college.empty() ? "tous les collèges" : t.college_name},
+         {"profession", t.profession},
+         {"profession_libelle", t.profession.empty() ? "toutes professions" : t.profession_label},
+         {"montant_centimes", t.amount_cents},
+         {"montant", t.amount_text}});
   }
   for (const auto& r : d.members) members.push_back(dues_row_json(r));
   for (const auto& r : d.reminders) reminders.push_back(dues_row_json(r));
   for (const auto& p : d.payments) payments.push_back(payment_json(p));
-  return json{{"statuts", statuts_json(d.statuts)},
-              {"date", d.at},
-              {"date_texte", french_day(d.at)},
-              {"delai_relance_jours", d.within_days},
-              {"tarifs", std::move(tariffs)},
-              {"par_statut", counts_json(d.by_status)},
-              {"membres", std::move(members)},
-              {"relances", std::move(reminders)},
+  return json{{"statuts", statuts_json(d.statuts)}, {"date", d.at},
+              {"date_texte", french_day(d.at)},     {"delai_relance_jours", d.within_days},
+              {"tarifs", std::move(tariffs)},       {"par_statut", counts_json(d.by_status)},
+              {"membres", std::move(members)},      {"relances", std::move(reminders)},
               {"paiements", std::move(payments)}};
 }
 
@@ -528,12 +530,14 @@ class AssociationFeature final : public Feature {
       return [this, fn](const RequestContext& ctx) { return (this->*fn)(ctx); };
     };
     const std::string base = "/api/v1/structures/{id}/association";
-    table.add("GET", base + "/statuts", readers, RouteKind::api, bind(&AssociationFeature::api_statuts),
+    table.add("GET", base + "/statuts", readers, RouteKind::api,
+              bind(&AssociationFeature::api_statuts),
               "Statuts de l'association : collèges, règle de placement, période d'adhésion");
     table
         .add("PUT", base + "/statuts", writers, RouteKind::api,
              bind(&AssociationFeature::api_save_statuts),
-             "Saisit ou remplace les statuts (version lue requise : conflit si modifiés entre-temps)")
+             "Saisit ou remplace les statuts (version lue requise : conflit si modifiés "
+             "entre-temps)")
         .body = statuts_schema();
     table.add("GET", base + "/members", readers, RouteKind::api,
               bind(&AssociationFeature::api_members),
@@ -550,7 +554,8 @@ class AssociationFeature final : public Feature {
     table
         .add("PATCH", base + "/members/{membre}", writers, RouteKind::api,
              bind(&AssociationFeature::api_update_member),
-             "Modifie les champs donnés d'une fiche (gestion : tout ; le membre : téléphone, commune, mode d'exercice)")
+             "Modifie les champs donnés d'une fiche (gestion : tout ; le membre : téléphone, "
+             "commune, mode d'exercice)")
         .body = member_change_schema();
     table
         .add("POST", base + "/import", writers, RouteKind::api,
@@ -635,7 +640,8 @@ class AssociationFeature final : public Feature {
         for (const auto& p : c["professions"]) rule.professions.push_back(p.get<std::string>());
       }
       if (c.contains("personnes_morales")) {
-        for (const auto& p : c["personnes_morales"]) rule.legal_kinds.push_back(p.get<std::string>());
+        for (const auto& p : c["personnes_morales"])
+          rule.legal_kinds.push_back(p.get<std::string>());
       }
       in.colleges.push_back(std::move(rule));
     }
@@ -668,7 +674,8 @@ class AssociationFeature final : public Feature {
     const std::int64_t member = MAILLAGE_TRY(id_param(ctx, "membre", "Membre"));
     auto body = MAILLAGE_TRY(read_json_body(ctx.request, *member_change_schema()));
     auto current = MAILLAGE_TRY(svc_.member(*ctx.principal(), id, member));
-    auto r = svc_.update_member(*ctx.principal(), id, member, member_input(body, current.member.data));
+    auto r =
+        svc_.update_member(*ctx.principal(), id, member, member_input(body, current.member.data));
     if (!r) return tl::unexpected(at_path(r.error()));
     return json_no_store(record_json(*r));
   }
@@ -686,9 +693,8 @@ class AssociationFeature final : public Feature {
     auto body = MAILLAGE_TRY(read_json_body(ctx.request, *import_schema()));
     auto r = svc_.confirm_import(*ctx.principal(), id, import_request(body));
     if (!r) return tl::unexpected(at_json_path(r.error()));
-    return json_no_store(json{{"importes", r->imported},
-                              {"ecartes", r->skipped},
-                              {"refuses", r->rejected}});
+    return json_no_store(
+        json{{"importes", r->imported}, {"ecartes", r->skipped}, {"refuses", r->rejected}});
   }
 
   Result<Response> api_dues(const RequestContext& ctx) {
@@ -705,8 +711,8 @@ class AssociationFeature final : public Feature {
       tariffs.push_back({t.value("college", ""), t.value("profession", ""),
                          t["montant_centimes"].get<std::int64_t>()});
     }
-    auto r = svc_.set_tariffs(*ctx.principal(), id, static_cast<int>(std::min<std::int64_t>(year, 100000)),
-                              tariffs);
+    auto r = svc_.set_tariffs(*ctx.principal(), id,
+                              static_cast<int>(std::min<std::int64_t>(year, 100000)), tariffs);
     if (!r) return tl::unexpected(at_json_path(r.error()));
     return json_no_store(dues_json(*r));
   }
@@ -789,7 +795,8 @@ class AssociationFeature final : public Feature {
       data["a_membres_autres"] = m->members_elsewhere > 0;
     }
     data["titre"] = "Taux d'adhésion — " + data["statuts"]["structure_nom"].get<std::string>();
-    return Response::html(MAILLAGE_TRY(site_.render_page("association_taux", std::move(data), ctx)));
+    return Response::html(
+        MAILLAGE_TRY(site_.render_page("association_taux", std::move(data), ctx)));
   }
 
   Result<Response> page_dues(const RequestContext& ctx) {
@@ -805,10 +812,12 @@ class AssociationFeature final : public Feature {
     data["a_tarifs"] = !d.tariffs.empty();
     data["moyens"] = choices_json(services::association_payment_methods());
     json colleges = json::array();
-    for (const auto& c : d.statuts.statuts.colleges) colleges.push_back({{"id", c.id}, {"nom", c.name}});
+    for (const auto& c : d.statuts.statuts.colleges)
+      colleges.push_back({{"id", c.id}, {"nom", c.name}});
     data["colleges"] = std::move(colleges);
     data["annee"] = std::stoi(d.at.substr(0, 4));
-    return Response::html(MAILLAGE_TRY(site_.render_page("association_cotisations", std::move(data), ctx)));
+    return Response::html(
+        MAILLAGE_TRY(site_.render_page("association_cotisations", std::move(data), ctx)));
   }
 
   Result<Response> receipt_odt(const RequestContext& ctx) {
@@ -831,7 +840,8 @@ class AssociationFeature final : public Feature {
     json data = receipt_json(r);
     data["titre"] = "Reçu de cotisation n° " + r.number;
     data["structure_id"] = id;
-    return Response::html(MAILLAGE_TRY(site_.render_page("association_recu", std::move(data), ctx)));
+    return Response::html(
+        MAILLAGE_TRY(site_.render_page("association_recu", std::move(data), ctx)));
   }
 
   static void add_lists(json& data) {
@@ -863,22 +873,39 @@ class AssociationFeature final : public Feature {
     // The form starts from the stored statuts, or from a usual CPTS layout on a first entry.
     json colleges = data["colleges"];
     if (!v.defined) {
-      colleges = json::array(
-          {{{"id", "medecins"}, {"nom", "Médecins"}, {"part_numerateur", 1}, {"part_denominateur", 3},
-            {"professions", json::array({{{"code", "10"}}})}, {"personnes_morales", json::array()}},
-           {{"id", "autres_professions"}, {"nom", "Autres professions de santé"},
-            {"part_numerateur", 1}, {"part_denominateur", 3},
-            {"professions", json::array({{{"code", "21"}}, {{"code", "40"}}, {{"code", "50"}},
-                                         {{"code", "60"}}, {{"code", "70"}}, {{"code", "80"}},
-                                         {{"code", "91"}}, {{"code", "92"}}})},
-            {"personnes_morales", json::array()}},
-           {{"id", "structures"}, {"nom", "Structures et usagers"}, {"part_numerateur", 1},
-            {"part_denominateur", 3}, {"professions", json::array()},
-            {"personnes_morales",
-             json::array({{{"code", "pharmacie"}}, {{"code", "ehpad"}}, {{"code", "etablissement"}},
-                          {{"code", "centre_de_sante"}}, {{"code", "laboratoire"}},
-                          {{"code", "medico_social"}}, {{"code", "association_usagers"}},
-                          {{"code", "collectivite"}}, {{"code", "autre"}}})}}});
+      colleges = json::array({{{"id", "medecins"},
+                               {"nom", "Médecins"},
+                               {"part_numerateur", 1},
+                               {"part_denominateur", 3},
+                               {"professions", json::array({{{"code", "10"}}})},
+                               {"personnes_morales", json::array()}},
+                              {{"id", "autres_professions"},
+                               {"nom", "Autres professions de santé"},
+                               {"part_numerateur", 1},
+                               {"part_denominateur", 3},
+                               {"professions", json::array({{{"code", "21"}},
+                                                            {{"code", "40"}},
+                                                            {{"code", "50"}},
+                                                            {{"code", "60"}},
+                                                            {{"code", "70"}},
+                                                            {{"code", "80"}},
+                                                            {{"code", "91"}},
+                                                            {{"code", "92"}}})},
+                               {"personnes_morales", json::array()}},
+                              {{"id", "structures"},
+                               {"nom", "Structures et usagers"},
+                               {"part_numerateur", 1},
+                               {"part_denominateur", 3},
+                               {"professions", json::array()},
+                               {"personnes_morales", json::array({{{"code", "pharmacie"}},
+                                                                  {{"code", "ehpad"}},
+                                                                  {{"code", "etablissement"}},
+                                                                  {{"code", "centre_de_sante"}},
+                                                                  {{"code", "laboratoire"}},
+                                                                  {{"code", "medico_social"}},
+                                                                  {{"code", "association_usagers"}},
+                                                                  {{"code", "collectivite"}},
+                                                                  {{"code", "autre"}}})}}});
     }
     // Per collège, every profession and kind with its box ticked or not.
     json rows = json::array();
@@ -904,7 +931,8 @@ class AssociationFeature final : public Feature {
     data["formulaire_colleges"] = std::move(rows);
     data["par_tete"] = v.statuts.weight_mode != "fixed_share";
     data["annee_civile"] = v.statuts.period != "rolling_12_months";
-    return Response::html(MAILLAGE_TRY(site_.render_page("association_statuts", std::move(data), ctx)));
+    return Response::html(
+        MAILLAGE_TRY(site_.render_page("association_statuts", std::move(data), ctx)));
   }
 
   Result<Response> member_form(const RequestContext& ctx, std::int64_t id,
@@ -949,7 +977,8 @@ class AssociationFeature final : public Feature {
       data["nouveau"] = true;
       data["membre"] = json{{"type", "personne"}, {"version", 0}};
     }
-    return Response::html(MAILLAGE_TRY(site_.render_page("association_membre", std::move(data), ctx)));
+    return Response::html(
+        MAILLAGE_TRY(site_.render_page("association_membre", std::move(data), ctx)));
   }
 
   Result<Response> page_new_member(const RequestContext& ctx) {
@@ -990,7 +1019,8 @@ class AssociationFeature final : public Feature {
       fields.push_back({{"champ", key}, {"libelle", label}});
     }
     data["champs"] = std::move(fields);
-    return Response::html(MAILLAGE_TRY(site_.render_page("association_import", std::move(data), ctx)));
+    return Response::html(
+        MAILLAGE_TRY(site_.render_page("association_import", std::move(data), ctx)));
   }
 
   const Site& site_;

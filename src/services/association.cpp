@@ -22,10 +22,14 @@ using store::Tx;
 const std::vector<Choice>& association_professions() {
   // RPPS "code profession" of the open extract (src/rpps), those of primary care.
   static const std::vector<Choice> list{
-      {"10", "Médecin"},          {"21", "Pharmacien"},
-      {"40", "Chirurgien-dentiste"}, {"50", "Sage-femme"},
-      {"60", "Infirmier"},        {"70", "Masseur-kinésithérapeute"},
-      {"80", "Pédicure-podologue"}, {"91", "Orthophoniste"},
+      {"10", "Médecin"},
+      {"21", "Pharmacien"},
+      {"40", "Chirurgien-dentiste"},
+      {"50", "Sage-femme"},
+      {"60", "Infirmier"},
+      {"70", "Masseur-kinésithérapeute"},
+      {"80", "Pédicure-podologue"},
+      {"91", "Orthophoniste"},
       {"92", "Orthoptiste"},
   };
   return list;
@@ -73,14 +77,14 @@ namespace assoc {
 association::Statuts to_engine(const StatutsInput& in) {
   association::Statuts s;
   s.weight_mode = in.weight_mode == "fixed_share" ? association::WeightMode::fixed_share
-                                                   : association::WeightMode::head_count;
+                                                  : association::WeightMode::head_count;
   s.period = in.period == "rolling_12_months" ? association::MembershipPeriod::rolling_12_months
                                               : association::MembershipPeriod::calendar_year;
   if (!in.default_college.empty()) s.default_college = in.default_college;
   for (const auto& c : in.colleges) {
-    s.colleges.push_back({c.id, c.name,
-                          c.share_den > 0 ? association::Ratio(c.share_num, c.share_den)
-                                          : association::Ratio(0)});
+    s.colleges.push_back(
+        {c.id, c.name,
+         c.share_den > 0 ? association::Ratio(c.share_num, c.share_den) : association::Ratio(0)});
     if (!c.professions.empty() || !c.legal_kinds.empty()) {
       s.placement.push_back({c.id, c.professions, c.legal_kinds});
     }
@@ -140,31 +144,31 @@ Status normalise_member(const association::Statuts& statuts, const geo::Referent
     return fail(ErrorCode::invalid_input, "Type attendu : personne ou personne morale.", "kind");
   }
   if (m.kind == "person") {
-    if (m.last_name.empty()) return fail(ErrorCode::missing_field, "Le nom est requis.", "last_name");
+    if (m.last_name.empty())
+      return fail(ErrorCode::missing_field, "Le nom est requis.", "last_name");
     m.organisation.clear();
     m.legal_kind.clear();
     m.representative.clear();
     if (!m.profession.empty() && !in_list(association_professions(), m.profession)) {
-      return fail(ErrorCode::invalid_input,
-                  fmt::format("Profession inconnue : « {} » (code profession RPPS attendu).",
-                              m.profession),
-                  "profession");
+      return fail(
+          ErrorCode::invalid_input,
+          fmt::format("Profession inconnue : « {} » (code profession RPPS attendu).", m.profession),
+          "profession");
     }
   } else {
     if (m.organisation.empty()) {
       return fail(ErrorCode::missing_field, "La raison sociale est requise.", "organisation");
     }
     if (!in_list(association_legal_kinds(), m.legal_kind)) {
-      return fail(ErrorCode::invalid_input, "Choisissez le type de personne morale.",
-                  "legal_kind");
+      return fail(ErrorCode::invalid_input, "Choisissez le type de personne morale.", "legal_kind");
     }
     if (m.representative.empty()) {
       return fail(ErrorCode::missing_field, "Le nom du représentant est requis.", "representative");
     }
     m.profession.clear();
   }
-  if (!m.rpps.empty() && (m.rpps.size() != 11 || m.rpps.find_first_not_of("0123456789") !=
-                                                     std::string::npos)) {
+  if (!m.rpps.empty() &&
+      (m.rpps.size() != 11 || m.rpps.find_first_not_of("0123456789") != std::string::npos)) {
     return fail(ErrorCode::invalid_input, "Le numéro RPPS compte 11 chiffres.", "rpps");
   }
   if (!m.mode_exercice.empty() && !in_list(association_modes(), m.mode_exercice)) {
@@ -192,16 +196,15 @@ Status normalise_member(const association::Statuts& statuts, const geo::Referent
     const auto radiated = parse_date(m.radiated);
     if (!radiated || *radiated < *joined) {
       return fail(ErrorCode::invalid_input,
-                  "Date de radiation attendue au format AAAA-MM-JJ, après l'adhésion.",
-                  "radiated");
+                  "Date de radiation attendue au format AAAA-MM-JJ, après l'adhésion.", "radiated");
     }
   }
   if (m.college.empty()) {
-    auto placed = association::place_member(
-        statuts,
-        m.kind == "legal_person" ? association::MemberKind::legal_person
-                                 : association::MemberKind::person,
-        m.kind == "legal_person" ? m.legal_kind : m.profession);
+    auto placed =
+        association::place_member(statuts,
+                                  m.kind == "legal_person" ? association::MemberKind::legal_person
+                                                           : association::MemberKind::person,
+                                  m.kind == "legal_person" ? m.legal_kind : m.profession);
     if (!placed) {
       Error e = placed.error();
       e.field = "college";
@@ -265,10 +268,14 @@ association::MemberDues engine_dues(std::int64_t id, const MemberInput& m,
 
 std::string status_id(association::MembershipStatus s) {
   switch (s) {
-    case association::MembershipStatus::en_attente: return "en_attente";
-    case association::MembershipStatus::a_jour: return "a_jour";
-    case association::MembershipStatus::echue: return "echue";
-    case association::MembershipStatus::radiee: return "radiee";
+    case association::MembershipStatus::en_attente:
+      return "en_attente";
+    case association::MembershipStatus::a_jour:
+      return "a_jour";
+    case association::MembershipStatus::echue:
+      return "echue";
+    case association::MembershipStatus::radiee:
+      return "radiee";
   }
   return "en_attente";
 }
@@ -292,10 +299,11 @@ tl::unexpected<Error> managers_only() {
 
 // Membership status today from the engine; left empty when the dues are not computable (a
 // missing tariff), which the dues page explains.
-void fill_status(const association::Statuts& statuts, const std::vector<association::Tariff>& tariffs,
+void fill_status(const association::Statuts& statuts,
+                 const std::vector<association::Tariff>& tariffs,
                  const std::vector<PaymentRow>& payments, Member& m) {
-  auto state = association::membership_at(statuts, tariffs, assoc::engine_dues(m.id, m.data, payments),
-                                          today_utc());
+  auto state = association::membership_at(statuts, tariffs,
+                                          assoc::engine_dues(m.id, m.data, payments), today_utc());
   if (!state) return;
   m.status = assoc::status_id(state->status);
   m.status_label = std::string(association::label(state->status));
@@ -354,8 +362,7 @@ Result<StatutsView> Association::save_statuts(const Principal& who, std::int64_t
     return fail(ErrorCode::invalid_input, "Pondération : par tête ou parts fixes.", "weight_mode");
   }
   if (in.period != "calendar_year" && in.period != "rolling_12_months") {
-    return fail(ErrorCode::invalid_input, "Période : année civile ou 12 mois glissants.",
-                "period");
+    return fail(ErrorCode::invalid_input, "Période : année civile ou 12 mois glissants.", "period");
   }
   for (std::size_t i = 0; i < in.colleges.size(); ++i) {
     auto& c = in.colleges[i];
@@ -386,7 +393,8 @@ Result<StatutsView> Association::save_statuts(const Principal& who, std::int64_t
   MAILLAGE_CHECK(association::validate_statuts(engine));
   const std::string at = store::timestamp_now();
   const Status written = db_->transact([&](Tx& tx) -> Status {
-    const std::int64_t version = MAILLAGE_TRY(AssociationRepository::statuts_version(tx, structure_id));
+    const std::int64_t version =
+        MAILLAGE_TRY(AssociationRepository::statuts_version(tx, structure_id));
     if (version != in.expected_version) {
       return fail(ErrorCode::conflict,
                   "Les statuts ont été modifiés entre-temps : rechargez la page pour voir la "
@@ -395,13 +403,13 @@ Result<StatutsView> Association::save_statuts(const Principal& who, std::int64_t
     }
     MAILLAGE_CHECK(
         AssociationRepository::replace_statuts(tx, structure_id, in, version + 1, who.login, at));
-    return store::audit(tx, {who.login, "association.statuts", "structure",
-                             std::to_string(structure_id), "",
-                             AuditDetail{}
-                                 .add("version", version + 1)
-                                 .add("colleges", in.colleges.size())
-                                 .add("weight_mode", in.weight_mode)
-                                 .json()});
+    return store::audit(
+        tx, {who.login, "association.statuts", "structure", std::to_string(structure_id), "",
+             AuditDetail{}
+                 .add("version", version + 1)
+                 .add("colleges", in.colleges.size())
+                 .add("weight_mode", in.weight_mode)
+                 .json()});
   });
   if (!written) return tl::unexpected(written.error());
   return statuts(who, structure_id);
@@ -446,7 +454,8 @@ Result<MemberRoster> Association::roster(const Principal& who, std::int64_t stru
     auto g = group_of.find(r.data.college);
     if (g == group_of.end()) {
       group_of[r.data.college] = out.colleges.size();
-      out.colleges.push_back({r.data.college, "Collège inconnu des statuts : " + r.data.college, {}});
+      out.colleges.push_back(
+          {r.data.college, "Collège inconnu des statuts : " + r.data.college, {}});
       g = group_of.find(r.data.college);
     }
     m.college_name = out.colleges[g->second].name;
@@ -479,12 +488,11 @@ Result<MemberRoster> Association::roster(const Principal& who, std::int64_t stru
   for (const auto& c : out.colleges) by_college.try_emplace(c.id, 0);
   for (const auto& c : out.colleges) out.by_college.push_back({c.id, c.name, by_college[c.id]});
   for (const auto& [key, n] : by_profession) {
-    out.by_profession.push_back(
-        {key,
-         key == "personne_morale" ? "Personnes morales"
-         : key.empty()            ? "Profession non renseignée"
-                                  : association_label(association_professions(), key),
-         n});
+    out.by_profession.push_back({key,
+                                 key == "personne_morale" ? "Personnes morales"
+                                 : key.empty()            ? "Profession non renseignée"
+                                               : association_label(association_professions(), key),
+                                 n});
   }
   if (out.statuts.access == AssociationAccess::aggregate) out.colleges.clear();
   if (out.statuts.access == AssociationAccess::own) {
@@ -511,13 +519,13 @@ Result<MemberRecord> Association::member(const Principal& who, std::int64_t stru
   std::string login = who.login;
   std::transform(login.begin(), login.end(), login.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  const bool mine = who.role == Role::member && !row->data.email.empty() && row->data.email == login;
+  const bool mine =
+      who.role == Role::member && !row->data.email.empty() && row->data.email == login;
   if (out.access == AssociationAccess::own && !mine) {
     return fail(ErrorCode::forbidden, "Vous ne voyez que votre propre fiche de membre.");
   }
   auto stored = MAILLAGE_TRY(repo.statuts(structure_id));
-  const association::Statuts engine =
-      assoc::to_engine(stored ? stored->statuts : StatutsInput{});
+  const association::Statuts engine = assoc::to_engine(stored ? stored->statuts : StatutsInput{});
   Member& m = out.member;
   m.id = row->id;
   m.structure_id = structure_id;
@@ -563,13 +571,13 @@ Result<MemberRecord> Association::create_member(const Principal& who, std::int64
     MAILLAGE_CHECK(AssociationRepository::add_history(
         tx, id, structure_id, at, who.login, "create",
         fmt::format("Adhésion ({}), collège {}", assoc::display_name(in), in.college)));
-    return store::audit(tx, {who.login, "association.member.create", "association_member",
-                             std::to_string(id), "",
-                             AuditDetail{}
-                                 .add("structure", structure_id)
-                                 .add("college", in.college)
-                                 .add("kind", in.kind)
-                                 .json()});
+    return store::audit(
+        tx, {who.login, "association.member.create", "association_member", std::to_string(id), "",
+             AuditDetail{}
+                 .add("structure", structure_id)
+                 .add("college", in.college)
+                 .add("kind", in.kind)
+                 .json()});
   });
   if (!written) return tl::unexpected(written.error());
   return member(who, structure_id, id);
@@ -605,12 +613,12 @@ Result<MemberRecord> Association::update_member(const Principal& who, std::int64
                   "Cette fiche a été modifiée entre-temps : rechargez-la avant de l'enregistrer.",
                   "version");
     }
-    MAILLAGE_CHECK(AssociationRepository::add_history(tx, member_id, structure_id, at, who.login,
-                                                      "update",
-                                                      detail.empty() ? "Aucun changement" : detail));
-    return store::audit(tx, {who.login, "association.member.update", "association_member",
-                             std::to_string(member_id), "",
-                             AuditDetail{}.add("structure", structure_id).json()});
+    MAILLAGE_CHECK(
+        AssociationRepository::add_history(tx, member_id, structure_id, at, who.login, "update",
+                                           detail.empty() ? "Aucun changement" : detail));
+    return store::audit(
+        tx, {who.login, "association.member.update", "association_member",
+             std::to_string(member_id), "", AuditDetail{}.add("structure", structure_id).json()});
   });
   if (!written) return tl::unexpected(written.error());
   return member(who, structure_id, member_id);

@@ -45,8 +45,8 @@ const std::vector<Choice>& association_bureau_functions();
 std::string association_label(const std::vector<Choice>& list, const std::string& id);
 
 struct CollegeRule {
-  std::string id;    // stable key ("medecins")
-  std::string name;  // French
+  std::string id;                             // stable key ("medecins")
+  std::string name;                           // French
   std::int64_t share_num = 1, share_den = 1;  // fixed_share mode only
   std::vector<std::string> professions;       // RPPS profession codes
   std::vector<std::string> legal_kinds;
@@ -83,7 +83,7 @@ struct MemberInput {
 
 struct Member {
   std::int64_t id = 0, structure_id = 0;
-  MemberInput data;  // expected_version = the stored version
+  MemberInput data;          // expected_version = the stored version
   std::string display_name;  // "DUPONT Marie" or "Pharmacie du Centre (repr. M. X)"
   std::string college_name, profession_label, commune_name;
   std::string status, status_label;  // membership status today (en_attente, a_jour, …)
@@ -109,8 +109,8 @@ struct PaymentView {
 
 struct MemberRecord {
   Member member;
-  std::vector<MemberChange> history;   // most recent first
-  std::vector<PaymentView> payments;   // most recent first
+  std::vector<MemberChange> history;  // most recent first
+  std::vector<PaymentView> payments;  // most recent first
   AssociationAccess access = AssociationAccess::own;
 };
 
@@ -179,7 +179,7 @@ struct ImportResult {
 
 struct TariffView {
   int year = 0;
-  std::string college, college_name;  // "" : every collège
+  std::string college, college_name;         // "" : every collège
   std::string profession, profession_label;  // "" : every profession
   std::int64_t amount_cents = 0;
   std::string amount_text;
@@ -199,10 +199,10 @@ struct DuesOverview {
   StatutsView statuts;
   std::string at;  // YYYY-MM-DD: the status date (today)
   int within_days = 30;
-  std::vector<TariffView> tariffs;  // by year, then collège
-  std::vector<CountRow> by_status;  // en_attente, a_jour, echue, radiee
-  std::vector<DuesRow> members;     // manage: everyone; own: oneself; aggregate: none
-  std::vector<DuesRow> reminders;   // manage only
+  std::vector<TariffView> tariffs;    // by year, then collège
+  std::vector<CountRow> by_status;    // en_attente, a_jour, echue, radiee
+  std::vector<DuesRow> members;       // manage: everyone; own: oneself; aggregate: none
+  std::vector<DuesRow> reminders;     // manage only
   std::vector<PaymentView> payments;  // manage: all, most recent first; own: one's own
 };
 

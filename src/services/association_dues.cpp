@@ -23,9 +23,9 @@ using store::AuditDetail;
 using store::Tx;
 
 const std::vector<Choice>& association_payment_methods() {
-  static const std::vector<Choice> list{
-      {"virement", "Virement"},     {"cheque", "Chèque"},        {"especes", "Espèces"},
-      {"carte", "Carte bancaire"},  {"helloasso", "HelloAsso"}, {"prelevement", "Prélèvement"}};
+  static const std::vector<Choice> list{{"virement", "Virement"},   {"cheque", "Chèque"},
+                                        {"especes", "Espèces"},     {"carte", "Carte bancaire"},
+                                        {"helloasso", "HelloAsso"}, {"prelevement", "Prélèvement"}};
   return list;
 }
 
@@ -36,18 +36,19 @@ Result<std::string> receipt_odt(const Receipt& r) {
   doc.footer.text = r.association_name + " — reçu n° " + r.number;
   const Date paid = parse_date(r.payment.paid_on).value_or(today_utc());
   const Date issued = parse_date(r.issued_on).value_or(today_utc());
-  std::string payment = fmt::format(
-      "la somme de {}, le {}, par {}", r.payment.amount_text, format_date_fr(paid),
-      association_label(association_payment_methods(), r.payment.method));
+  std::string payment =
+      fmt::format("la somme de {}, le {}, par {}", r.payment.amount_text, format_date_fr(paid),
+                  association_label(association_payment_methods(), r.payment.method));
   if (!r.payment.reference.empty()) payment += " (référence " + r.payment.reference + ")";
   const std::string detail = r.member_detail.empty() ? std::string() : " (" + r.member_detail + ")";
   doc.heading(1, "Reçu de cotisation n° " + r.number);
-  doc.paragraph(office::Paragraph{{{r.association_name, true}, {std::string(" (association loi 1901)")}}});
+  doc.paragraph(
+      office::Paragraph{{{r.association_name, true}, {std::string(" (association loi 1901)")}}});
   doc.paragraph(office::Paragraph{
       {{std::string("L'association certifie avoir reçu de "), false},
        {r.member_name, true},
-       {detail + " " + payment + ", au titre de sa cotisation de membre pour la période : " +
-            r.period + ".",
+       {detail + " " + payment +
+            ", au titre de sa cotisation de membre pour la période : " + r.period + ".",
         false}}});
   doc.paragraph("Fait le " + format_date_fr(issued) + ", pour servir et valoir ce que de droit.");
   doc.paragraph("Pour l'association, le trésorier ou la trésorière");
@@ -81,7 +82,8 @@ namespace {
 bool is_email_of(const MemberInput& m, const std::string& login) {
   if (m.email.empty() || m.email.size() != login.size()) return false;
   return std::equal(m.email.begin(), m.email.end(), login.begin(), [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    return std::tolower(static_cast<unsigned char>(a)) ==
+           std::tolower(static_cast<unsigned char>(b));
   });
 }
 
@@ -158,9 +160,11 @@ Result<DuesOverview> Association::dues(const Principal& who, std::int64_t struct
       out.payments.push_back(assoc::payment_view(*p, names[p->member_id]));
     }
   }
-  for (const auto& [id, label] : std::vector<std::pair<std::string, std::string>>{
-           {"a_jour", "à jour"}, {"en_attente", "en attente"}, {"echue", "échue"},
-           {"radiee", "radiée"}}) {
+  for (const auto& [id, label] :
+       std::vector<std::pair<std::string, std::string>>{{"a_jour", "à jour"},
+                                                        {"en_attente", "en attente"},
+                                                        {"echue", "échue"},
+                                                        {"radiee", "radiée"}}) {
     out.by_status.push_back({id, label, counts[id]});
   }
   return out;
@@ -200,16 +204,16 @@ Result<DuesOverview> Association::set_tariffs(const Principal& who, std::int64_t
     }
     for (std::size_t j = 0; j < i; ++j) {
       if (tariffs[j].college == t.college && tariffs[j].profession == t.profession) {
-        return fail(ErrorCode::invalid_input, "Deux tarifs pour le même collège et la même profession.",
-                    at);
+        return fail(ErrorCode::invalid_input,
+                    "Deux tarifs pour le même collège et la même profession.", at);
       }
     }
   }
   const Status written = db_->transact([&](Tx& tx) -> Status {
     MAILLAGE_CHECK(AssociationRepository::replace_tariffs(tx, structure_id, year, tariffs));
-    return store::audit(tx, {who.login, "association.tariffs", "structure",
-                             std::to_string(structure_id), "",
-                             AuditDetail{}.add("year", year).add("tariffs", tariffs.size()).json()});
+    return store::audit(
+        tx, {who.login, "association.tariffs", "structure", std::to_string(structure_id), "",
+             AuditDetail{}.add("year", year).add("tariffs", tariffs.size()).json()});
   });
   if (!written) return tl::unexpected(written.error());
   return dues(who, structure_id);
@@ -240,8 +244,8 @@ Result<PaymentView> Association::add_payment(const Principal& who, std::int64_t 
   }
   const int paid_year = static_cast<int>(paid->year());
   if (in.covers_year && (*in.covers_year < paid_year || *in.covers_year > paid_year + 1)) {
-    return fail(ErrorCode::invalid_input,
-                "Un paiement couvre l'année de sa date ou la suivante.", "annee");
+    return fail(ErrorCode::invalid_input, "Un paiement couvre l'année de sa date ou la suivante.",
+                "annee");
   }
   // The engine refuses a payment it cannot place (no tariff for its year): checked before writing.
   auto stored = MAILLAGE_TRY(repo.statuts(structure_id));
@@ -266,7 +270,8 @@ Result<PaymentView> Association::add_payment(const Principal& who, std::int64_t 
   }
   const std::string at = store::timestamp_now();
   const Status written = db_->transact([&](Tx& tx) -> Status {
-    row.id = MAILLAGE_TRY(AssociationRepository::insert_payment(tx, structure_id, in, who.login, at));
+    row.id =
+        MAILLAGE_TRY(AssociationRepository::insert_payment(tx, structure_id, in, who.login, at));
     MAILLAGE_CHECK(AssociationRepository::add_history(
         tx, in.member_id, structure_id, at, who.login, "payment",
         fmt::format("Cotisation reçue : {} le {} ({})", association::format_euros(in.amount_cents),
@@ -328,8 +333,8 @@ Result<Receipt> Association::receipt(const Principal& who, std::int64_t structur
     // Rolling periods: the period this payment completed, as the engine computes it.
     std::vector<PaymentRow> upto;
     for (const auto& x : payments) {
-      if (x.member_id == p->member_id && (x.paid_on < p->paid_on ||
-                                          (x.paid_on == p->paid_on && x.id <= p->id))) {
+      if (x.member_id == p->member_id &&
+          (x.paid_on < p->paid_on || (x.paid_on == p->paid_on && x.id <= p->id))) {
         upto.push_back(x);
       }
     }

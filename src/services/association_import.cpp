@@ -92,7 +92,8 @@ Result<Built> build(store::Database& db, const geo::Referentiel& ref, std::int64
   for (const auto& [key, header] : in.mapping) {
     auto f = field_of(key);
     if (!f) {
-      return fail(ErrorCode::invalid_input, fmt::format("Champ inconnu : {}", key), "correspondance");
+      return fail(ErrorCode::invalid_input, fmt::format("Champ inconnu : {}", key),
+                  "correspondance");
     }
     if (!header.empty()) options.mapping.emplace_back(*f, header);
   }
@@ -181,9 +182,9 @@ Result<Built> build(store::Database& db, const geo::Referentiel& ref, std::int64
     line.display_name = assoc::display_name(m);
     line.kind = m.kind;
     line.profession = m.kind == "legal_person" ? m.legal_kind : m.profession;
-    line.profession_label =
-        m.kind == "legal_person" ? association_label(association_legal_kinds(), m.legal_kind)
-                                 : association_label(association_professions(), m.profession);
+    line.profession_label = m.kind == "legal_person"
+                                ? association_label(association_legal_kinds(), m.legal_kind)
+                                : association_label(association_professions(), m.profession);
     line.college = m.college;
     if (const auto* c = statuts.find_college(m.college)) line.college_name = c->name;
     line.email = m.email;
@@ -205,8 +206,8 @@ Result<Built> build(store::Database& db, const geo::Referentiel& ref, std::int64
 }  // namespace
 
 Result<ImportPreviewView> Association::preview_import(const Principal& who,
-                                                     std::int64_t structure_id,
-                                                     const ImportRequest& in) const {
+                                                      std::int64_t structure_id,
+                                                      const ImportRequest& in) const {
   if (MAILLAGE_TRY(access(who, structure_id)) != AssociationAccess::manage) {
     return fail(ErrorCode::forbidden,
                 "Seuls la coordination et le bureau de l'association importent des membres.");
@@ -249,8 +250,8 @@ Result<ImportResult> Association::confirm_import(const Principal& who, std::int6
         ++out.skipped;
         continue;
       }
-      const std::int64_t id =
-          MAILLAGE_TRY(AssociationRepository::insert_member(tx, structure_id, member, who.login, at));
+      const std::int64_t id = MAILLAGE_TRY(
+          AssociationRepository::insert_member(tx, structure_id, member, who.login, at));
       MAILLAGE_CHECK(AssociationRepository::add_history(
           tx, id, structure_id, at, who.login, "import",
           fmt::format("Importé de {} (ligne {}), collège {}", file, line.line, member.college)));
@@ -259,14 +260,14 @@ Result<ImportResult> Association::confirm_import(const Principal& who, std::int6
     if (out.imported == 0) {
       return fail(ErrorCode::invalid_input, "Aucune ligne à importer.", "contenu");
     }
-    return store::audit(tx, {who.login, "association.member.import", "structure",
-                             std::to_string(structure_id), "",
-                             AuditDetail{}
-                                 .add("file", file)
-                                 .add("imported", out.imported)
-                                 .add("skipped", out.skipped)
-                                 .add("rejected", out.rejected)
-                                 .json()});
+    return store::audit(
+        tx, {who.login, "association.member.import", "structure", std::to_string(structure_id), "",
+             AuditDetail{}
+                 .add("file", file)
+                 .add("imported", out.imported)
+                 .add("skipped", out.skipped)
+                 .add("rejected", out.rejected)
+                 .json()});
   });
   if (!written) return tl::unexpected(written.error());
   return out;

@@ -47,8 +47,9 @@ Result<MembershipRate> Association::membership_rate(const Principal& who,
   if (!report) {
     Error e = report.error();
     if (e.code == ErrorCode::invalid_input) {
-      e.message = "Le territoire de la structure ne contient encore aucune commune : saisissez-le "
-                  "pour calculer le taux d'adhésion.";
+      e.message =
+          "Le territoire de la structure ne contient encore aucune commune : saisissez-le "
+          "pour calculer le taux d'adhésion.";
     }
     return tl::unexpected(std::move(e));
   }

@@ -62,10 +62,10 @@ Result<std::optional<StructureHead>> AssociationRepository::structure(std::int64
 
 Result<std::optional<StoredStatuts>> AssociationRepository::statuts(
     std::int64_t structure_id) const {
-  auto head = MAILLAGE_TRY(db_->query(
-      "SELECT weight_mode, period, default_college, version, updated_by, updated_at "
-      "FROM association_statuts WHERE structure_id = $1",
-      {structure_id}));
+  auto head = MAILLAGE_TRY(
+      db_->query("SELECT weight_mode, period, default_college, version, updated_by, updated_at "
+                 "FROM association_statuts WHERE structure_id = $1",
+                 {structure_id}));
   if (head.empty()) return std::optional<StoredStatuts>{};
   StoredStatuts out;
   NamedRow h = head.named(0);
@@ -75,20 +75,24 @@ Result<std::optional<StoredStatuts>> AssociationRepository::statuts(
   out.statuts.expected_version = h.integer("version");
   out.updated_by = h.text("updated_by");
   out.updated_at = h.text("updated_at");
-  auto colleges = MAILLAGE_TRY(db_->query(
-      "SELECT college, name, share_num, share_den FROM association_colleges "
-      "WHERE structure_id = $1 ORDER BY position",
-      {structure_id}));
+  auto colleges = MAILLAGE_TRY(
+      db_->query("SELECT college, name, share_num, share_den FROM association_colleges "
+                 "WHERE structure_id = $1 ORDER BY position",
+                 {structure_id}));
   std::map<std::string, std::size_t> index;
   for (NamedRow r : colleges.each()) {
     index[r.text("college")] = out.statuts.colleges.size();
-    out.statuts.colleges.push_back(
-        {r.text("college"), r.text("name"), r.integer("share_num"), r.integer("share_den"), {}, {}});
+    out.statuts.colleges.push_back({r.text("college"),
+                                    r.text("name"),
+                                    r.integer("share_num"),
+                                    r.integer("share_den"),
+                                    {},
+                                    {}});
   }
-  auto placement = MAILLAGE_TRY(db_->query(
-      "SELECT kind, code, college FROM association_placement WHERE structure_id = $1 "
-      "ORDER BY kind, code",
-      {structure_id}));
+  auto placement = MAILLAGE_TRY(
+      db_->query("SELECT kind, code, college FROM association_placement WHERE structure_id = $1 "
+                 "ORDER BY kind, code",
+                 {structure_id}));
   for (NamedRow r : placement.each()) {
     auto it = index.find(r.text("college"));
     if (it == index.end()) continue;
@@ -99,11 +103,11 @@ Result<std::optional<StoredStatuts>> AssociationRepository::statuts(
 }
 
 Result<std::vector<MemberRow>> AssociationRepository::members(std::int64_t structure_id) const {
-  auto rows = MAILLAGE_TRY(db_->query(
-      std::string("SELECT ") + kMemberColumns +
-          " FROM association_members WHERE structure_id = $1 "
-          "ORDER BY lower(last_name || organisation), lower(first_name), id",
-      {structure_id}));
+  auto rows = MAILLAGE_TRY(
+      db_->query(std::string("SELECT ") + kMemberColumns +
+                     " FROM association_members WHERE structure_id = $1 "
+                     "ORDER BY lower(last_name || organisation), lower(first_name), id",
+                 {structure_id}));
   std::vector<MemberRow> out;
   for (NamedRow r : rows.each()) out.push_back(member_of(r));
   return out;
@@ -131,10 +135,10 @@ Result<std::optional<MemberRow>> AssociationRepository::member_by_email(
 }
 
 Result<std::vector<MemberChange>> AssociationRepository::history(std::int64_t member_id) const {
-  auto rows = MAILLAGE_TRY(db_->query(
-      "SELECT changed_at, changed_by, action, detail FROM association_member_history "
-      "WHERE member_id = $1 ORDER BY id DESC",
-      {member_id}));
+  auto rows = MAILLAGE_TRY(
+      db_->query("SELECT changed_at, changed_by, action, detail FROM association_member_history "
+                 "WHERE member_id = $1 ORDER BY id DESC",
+                 {member_id}));
   std::vector<MemberChange> out;
   for (NamedRow r : rows.each()) {
     out.push_back({r.text("changed_at"), r.text("changed_by"), r.text("action"), r.text("detail")});
@@ -143,10 +147,10 @@ Result<std::vector<MemberChange>> AssociationRepository::history(std::int64_t me
 }
 
 Result<std::vector<TariffRow>> AssociationRepository::tariffs(std::int64_t structure_id) const {
-  auto rows = MAILLAGE_TRY(db_->query(
-      "SELECT year, college, profession, amount_cents FROM association_tariffs "
-      "WHERE structure_id = $1 ORDER BY year, college, profession",
-      {structure_id}));
+  auto rows = MAILLAGE_TRY(
+      db_->query("SELECT year, college, profession, amount_cents FROM association_tariffs "
+                 "WHERE structure_id = $1 ORDER BY year, college, profession",
+                 {structure_id}));
   std::vector<TariffRow> out;
   for (NamedRow r : rows.each()) {
     out.push_back({static_cast<int>(r.integer("year")), r.text("college"), r.text("profession"),
@@ -178,15 +182,16 @@ Result<std::vector<PaymentRow>> AssociationRepository::payments(std::int64_t str
 }
 
 Result<std::int64_t> AssociationRepository::statuts_version(Tx& tx, std::int64_t structure_id) {
-  auto rows = MAILLAGE_TRY(tx.query(
-      "SELECT version FROM association_statuts WHERE structure_id = $1", {structure_id}));
+  auto rows = MAILLAGE_TRY(
+      tx.query("SELECT version FROM association_statuts WHERE structure_id = $1", {structure_id}));
   return rows.empty() ? std::int64_t{0} : rows.named(0).integer("version");
 }
 
 Status AssociationRepository::replace_statuts(Tx& tx, std::int64_t structure_id,
                                               const StatutsInput& in, std::int64_t version,
                                               const std::string& by, const std::string& at) {
-  MAILLAGE_TRY(tx.exec("DELETE FROM association_placement WHERE structure_id = $1", {structure_id}));
+  MAILLAGE_TRY(
+      tx.exec("DELETE FROM association_placement WHERE structure_id = $1", {structure_id}));
   MAILLAGE_TRY(tx.exec("DELETE FROM association_colleges WHERE structure_id = $1", {structure_id}));
   if (version == 1) {
     MAILLAGE_TRY(tx.exec(
@@ -206,16 +211,16 @@ Status AssociationRepository::replace_statuts(Tx& tx, std::int64_t structure_id,
         "share_den) VALUES ($1, $2, $3, $4, $5, $6)",
         {structure_id, c.id, c.name, position++, c.share_num, c.share_den}));
     for (const auto& code : c.professions) {
-      MAILLAGE_TRY(tx.exec(
-          "INSERT INTO association_placement (structure_id, kind, code, college) "
-          "VALUES ($1, 'profession', $2, $3)",
-          {structure_id, code, c.id}));
+      MAILLAGE_TRY(
+          tx.exec("INSERT INTO association_placement (structure_id, kind, code, college) "
+                  "VALUES ($1, 'profession', $2, $3)",
+                  {structure_id, code, c.id}));
     }
     for (const auto& code : c.legal_kinds) {
-      MAILLAGE_TRY(tx.exec(
-          "INSERT INTO association_placement (structure_id, kind, code, college) "
-          "VALUES ($1, 'legal', $2, $3)",
-          {structure_id, code, c.id}));
+      MAILLAGE_TRY(
+          tx.exec("INSERT INTO association_placement (structure_id, kind, code, college) "
+                  "VALUES ($1, 'legal', $2, $3)",
+                  {structure_id, code, c.id}));
     }
   }
   return {};
@@ -246,9 +251,27 @@ Result<bool> AssociationRepository::update_member(Tx& tx, std::int64_t structure
       "mode_exercice = $11, commune = $12, email = $13, phone = $14, college = $15, bureau = $16, "
       "joined = $17, radiated = $18, version = version + 1, updated_by = $19, updated_at = $20 "
       "WHERE structure_id = $1 AND id = $2 AND version = $21",
-      {structure_id, id, d.kind, d.last_name, d.first_name, d.organisation, d.legal_kind,
-       d.representative, d.profession, d.rpps, d.mode_exercice, d.commune, d.email, d.phone,
-       d.college, d.bureau, d.joined, nullable(d.radiated), by, at, d.expected_version}));
+      {structure_id,
+       id,
+       d.kind,
+       d.last_name,
+       d.first_name,
+       d.organisation,
+       d.legal_kind,
+       d.representative,
+       d.profession,
+       d.rpps,
+       d.mode_exercice,
+       d.commune,
+       d.email,
+       d.phone,
+       d.college,
+       d.bureau,
+       d.joined,
+       nullable(d.radiated),
+       by,
+       at,
+       d.expected_version}));
   return changed == 1;
 }
 
@@ -278,10 +301,9 @@ Result<std::int64_t> AssociationRepository::insert_payment(Tx& tx, std::int64_t 
   return rows.named(0).integer("id");
 }
 
-Status AssociationRepository::add_history(Tx& tx, std::int64_t member_id,
-                                          std::int64_t structure_id, const std::string& at,
-                                          const std::string& by, const std::string& action,
-                                          const std::string& detail) {
+Status AssociationRepository::add_history(Tx& tx, std::int64_t member_id, std::int64_t structure_id,
+                                          const std::string& at, const std::string& by,
+                                          const std::string& action, const std::string& detail) {
   MAILLAGE_TRY(tx.exec(
       "INSERT INTO association_member_history (member_id, structure_id, changed_at, changed_by, "
       "action, detail) VALUES ($1, $2, $3, $4, $5, $6)",

@@ -68,8 +68,7 @@ class AssociationRepository {
   /// Version of the stored statuts inside the transaction (0 when none).
   static Result<std::int64_t> statuts_version(store::Tx& tx, std::int64_t structure_id);
   static Status replace_statuts(store::Tx& tx, std::int64_t structure_id, const StatutsInput& in,
-                                std::int64_t version, const std::string& by,
-                                const std::string& at);
+                                std::int64_t version, const std::string& by, const std::string& at);
   static Result<std::int64_t> insert_member(store::Tx& tx, std::int64_t structure_id,
                                             const MemberInput& in, const std::string& by,
                                             const std::string& at);
@@ -83,8 +82,8 @@ class AssociationRepository {
                                              const NewPayment& in, const std::string& by,
                                              const std::string& at);
   static Status add_history(store::Tx& tx, std::int64_t member_id, std::int64_t structure_id,
-                            const std::string& at, const std::string& by,
-                            const std::string& action, const std::string& detail);
+                            const std::string& at, const std::string& by, const std::string& action,
+                            const std::string& detail);
 
  private:
   store::Database* db_;

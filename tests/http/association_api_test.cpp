@@ -47,12 +47,17 @@ class AssociationApi : public ::testing::TestWithParam<store::Backend> {
     return {{"version", version},
             {"ponderation", "parts_fixes"},
             {"periode", "annee_civile"},
-            {"colleges",
-             json::array({{{"id", "medecins"}, {"nom", "Médecins"}, {"part_numerateur", 1},
-                           {"part_denominateur", 2}, {"professions", {"10"}}},
-                          {{"id", "autres"}, {"nom", "Autres professions"}, {"part_numerateur", 1},
-                           {"part_denominateur", 2}, {"professions", {"21", "60", "70"}},
-                           {"personnes_morales", {"pharmacie"}}}})}};
+            {"colleges", json::array({{{"id", "medecins"},
+                                       {"nom", "Médecins"},
+                                       {"part_numerateur", 1},
+                                       {"part_denominateur", 2},
+                                       {"professions", {"10"}}},
+                                      {{"id", "autres"},
+                                       {"nom", "Autres professions"},
+                                       {"part_numerateur", 1},
+                                       {"part_denominateur", 2},
+                                       {"professions", {"21", "60", "70"}},
+                                       {"personnes_morales", {"pharmacie"}}}})}};
   }
 
   std::unique_ptr<TestServer> server_;
@@ -88,23 +93,28 @@ TEST_P(AssociationApi, StatutsMembersAndWhoSeesWhat) {
   EXPECT_EQ(marie["college"], "autres");
   EXPECT_EQ(marie["commune_nom"], "Metz");
   const std::string marie_path = base_ + "/members/" + std::to_string(marie["id"].get<int>());
-  auto doctor = server_->post_json(
-      base_ + "/members",
-      json{{"type", "personne"}, {"nom", "Martin"}, {"profession", "10"}, {"email", "paul@exemple.fr"}}
-          .dump(),
-      coord_);
+  auto doctor = server_->post_json(base_ + "/members",
+                                   json{{"type", "personne"},
+                                        {"nom", "Martin"},
+                                        {"profession", "10"},
+                                        {"email", "paul@exemple.fr"}}
+                                       .dump(),
+                                   coord_);
   ASSERT_EQ(doctor->status, 201) << doctor->body;
   const std::string paul_path =
       base_ + "/members/" + std::to_string(json::parse(doctor->body)["id"].get<int>());
-  auto bad = server_->post_json(base_ + "/members",
-                                json{{"type", "personne"}, {"nom", "X"}, {"rpps", "12"}}.dump(),
-                                coord_);
+  auto bad = server_->post_json(
+      base_ + "/members", json{{"type", "personne"}, {"nom", "X"}, {"rpps", "12"}}.dump(), coord_);
   EXPECT_EQ(bad->status, 400);
   EXPECT_EQ(json::parse(bad->body)["field"], "$.rpps") << bad->body;
 
   auto patched = send("PATCH", marie_path,
-                      json{{"version", 1}, {"nom", "Durand"}, {"prenom", "Marie"},
-                           {"profession", "60"}, {"email", member_login}, {"commune", "57480"}},
+                      json{{"version", 1},
+                           {"nom", "Durand"},
+                           {"prenom", "Marie"},
+                           {"profession", "60"},
+                           {"email", member_login},
+                           {"commune", "57480"}},
                       coord_);
   ASSERT_EQ(patched->status, 200) << patched->body;
   json after = json::parse(patched->body);
@@ -152,9 +162,8 @@ TEST_P(AssociationApi, StatutsMembersAndWhoSeesWhat) {
   for (const std::string p : {"/statuts", "/membres/nouveau", "/import"}) {
     EXPECT_EQ(server_->get("/associations/" + id_ + p, coord_)->status, 200) << p;
   }
-  auto form = server_->get("/associations/" + id_ + "/membres/" +
-                               std::to_string(marie["id"].get<int>()),
-                           coord_);
+  auto form = server_->get(
+      "/associations/" + id_ + "/membres/" + std::to_string(marie["id"].get<int>()), coord_);
   ASSERT_EQ(form->status, 200);
   EXPECT_NE(form->body.find("57463 → 57480"), std::string::npos);
 }
@@ -166,8 +175,8 @@ TEST_P(AssociationApi, ImportPreviewThenConfirm) {
       "Durand;Marie;marie@exemple.fr;Infirmier\n"
       "Roux;Jean;pas-un-mail;Pharmacien\n"
       "Durand;Marie;marie@exemple.fr;Infirmier\n";
-  auto preview = server_->post_json(base_ + "/import",
-                                    json{{"fichier", "liste.csv"}, {"contenu", csv}}.dump(), coord_);
+  auto preview = server_->post_json(
+      base_ + "/import", json{{"fichier", "liste.csv"}, {"contenu", csv}}.dump(), coord_);
   ASSERT_EQ(preview->status, 200) << preview->body;
   json p = json::parse(preview->body);
   EXPECT_EQ(p["lignes_lues"], 3);
@@ -201,21 +210,22 @@ TEST_P(AssociationApi, DuesPaymentAndReceipt) {
   ASSERT_EQ(send("PUT", base_ + "/statuts", statuts(0), coord_)->status, 200);
   auto created = server_->post_json(
       base_ + "/members",
-      json{{"type", "personne"}, {"nom", "Durand"}, {"profession", "60"}, {"adhesion", "2024-01-01"}}
+      json{
+          {"type", "personne"}, {"nom", "Durand"}, {"profession", "60"}, {"adhesion", "2024-01-01"}}
           .dump(),
       coord_);
   ASSERT_EQ(created->status, 201) << created->body;
   const int member = json::parse(created->body)["id"];
-  auto tariffs = send("PUT", base_ + "/tariffs/2024",
-                      json{{"tarifs", json::array({{{"montant_centimes", 3000}},
-                                                   {{"college", "medecins"},
-                                                    {"montant_centimes", 6000}}})}},
-                      coord_);
+  auto tariffs =
+      send("PUT", base_ + "/tariffs/2024",
+           json{{"tarifs", json::array({{{"montant_centimes", 3000}},
+                                        {{"college", "medecins"}, {"montant_centimes", 6000}}})}},
+           coord_);
   ASSERT_EQ(tariffs->status, 200) << tariffs->body;
   EXPECT_EQ(json::parse(tariffs->body)["tarifs"].size(), 2U);
-  auto bad_college = send("PUT", base_ + "/tariffs/2024",
-                          json{{"tarifs", json::array({{{"college", "x"}, {"montant_centimes", 1}}})}},
-                          coord_);
+  auto bad_college =
+      send("PUT", base_ + "/tariffs/2024",
+           json{{"tarifs", json::array({{{"college", "x"}, {"montant_centimes", 1}}})}}, coord_);
   EXPECT_EQ(bad_college->status, 400);
   EXPECT_EQ(json::parse(bad_college->body)["field"], "$.tarifs[0].college") << bad_college->body;
 
@@ -229,11 +239,13 @@ TEST_P(AssociationApi, DuesPaymentAndReceipt) {
                                  coord_);
   ASSERT_EQ(paid->status, 201) << paid->body;
   const int payment = json::parse(paid->body)["id"];
-  auto no_tariff = server_->post_json(
-      base_ + "/payments",
-      json{{"membre", member}, {"date", "2025-02-10"}, {"montant_centimes", 3000}, {"moyen", "cheque"}}
-          .dump(),
-      coord_);
+  auto no_tariff = server_->post_json(base_ + "/payments",
+                                      json{{"membre", member},
+                                           {"date", "2025-02-10"},
+                                           {"montant_centimes", 3000},
+                                           {"moyen", "cheque"}}
+                                          .dump(),
+                                      coord_);
   EXPECT_EQ(no_tariff->status, 400) << no_tariff->body;  // the engine: no tariff for 2025
   EXPECT_EQ(json::parse(no_tariff->body)["field"], "$.date");
 
@@ -255,8 +267,8 @@ TEST_P(AssociationApi, DuesPaymentAndReceipt) {
   ASSERT_EQ(page->status, 200);
   EXPECT_NE(page->body.find("Reçu de cotisation n° 2024-"), std::string::npos);
   EXPECT_NE(page->body.find("DURAND"), std::string::npos);
-  auto odt = server_->get("/associations/" + id_ + "/recus/" + std::to_string(payment) + "/recu.odt",
-                          coord_);
+  auto odt = server_->get(
+      "/associations/" + id_ + "/recus/" + std::to_string(payment) + "/recu.odt", coord_);
   ASSERT_EQ(odt->status, 200) << odt->body.substr(0, 200);
   EXPECT_EQ(odt->get_header_value("Content-Type"), "application/vnd.oasis.opendocument.text");
   EXPECT_EQ(odt->body.substr(0, 2), "PK");

@@ -71,8 +71,10 @@ class AssociationTest : public ::testing::TestWithParam<Backend> {
     other_ = structure("CPTS de Paris (test)", "75");
     coord_ = Principal{1, "coord@exemple.fr", "Coordination", Role::coordinator, {}, {}, {cpts_}};
     roc_ = Principal{2, "roc@exemple.fr", "ROC", Role::roc, {"57"}, {}, {}};
-    member_ = Principal{3, "marie.durand@exemple.fr", "Marie Durand", Role::member, {}, {}, {cpts_}};
-    paris_ = Principal{4, "coord75@exemple.fr", "Coordination Paris", Role::coordinator, {}, {}, {other_}};
+    member_ =
+        Principal{3, "marie.durand@exemple.fr", "Marie Durand", Role::member, {}, {}, {cpts_}};
+    paris_ = Principal{
+        4, "coord75@exemple.fr", "Coordination Paris", Role::coordinator, {}, {}, {other_}};
   }
   void TearDown() override {
     svc_.reset();
@@ -189,7 +191,8 @@ TEST_P(AssociationTest, MembersArePlacedByTheStatutsAndKeepTheirHistory) {
   EXPECT_EQ(refused.error().code, ErrorCode::invalid_transition) << "statuts first";
   ASSERT_TRUE(svc_->save_statuts(coord_, cpts_, three_colleges()));
 
-  auto doctor = svc_->create_member(coord_, cpts_, person("Martin", "Paul", "10", "P.Martin@Exemple.FR"));
+  auto doctor =
+      svc_->create_member(coord_, cpts_, person("Martin", "Paul", "10", "P.Martin@Exemple.FR"));
   ASSERT_TRUE(doctor) << doctor.error().describe();
   EXPECT_EQ(doctor->member.data.college, "medecins");
   EXPECT_EQ(doctor->member.college_name, "Médecins");
@@ -251,7 +254,8 @@ TEST_P(AssociationTest, MembersArePlacedByTheStatutsAndKeepTheirHistory) {
 
 TEST_P(AssociationTest, EachRoleSeesWhatItMay) {
   ASSERT_TRUE(svc_->save_statuts(coord_, cpts_, three_colleges()));
-  auto marie = svc_->create_member(coord_, cpts_, person("Durand", "Marie", "60", "marie.durand@exemple.fr"));
+  auto marie = svc_->create_member(coord_, cpts_,
+                                   person("Durand", "Marie", "60", "marie.durand@exemple.fr"));
   auto paul = svc_->create_member(coord_, cpts_, person("Martin", "Paul", "10", "paul@exemple.fr"));
   ASSERT_TRUE(marie && paul);
 
@@ -308,17 +312,18 @@ TEST_P(AssociationTest, EachRoleSeesWhatItMay) {
 
 TEST_P(AssociationTest, ImportPreviewsThenWritesTheKeptLinesInOneGo) {
   ASSERT_TRUE(svc_->save_statuts(coord_, cpts_, three_colleges()));
-  ASSERT_TRUE(svc_->create_member(coord_, cpts_, person("Martin", "Paul", "10", "paul@exemple.fr")));
+  ASSERT_TRUE(
+      svc_->create_member(coord_, cpts_, person("Martin", "Paul", "10", "paul@exemple.fr")));
   ImportRequest req;
   req.file_name = "adhesions.csv";
   req.content =
       "Nom;Prénom;Email;Profession;Ville;Date\n"
-      "Durand;Marie;marie@exemple.fr;Infirmière;Metz;15/01/2025\n"    // line 2: ok
-      "Martin;Paul;paul@exemple.fr;Médecin;57463;16/01/2025\n"        // line 3: duplicate (stored)
-      "Roux;Jean;pas-un-email;Kinésithérapeute;Metz;16/01/2025\n"  // line 4: bad e-mail
-      "Petit;Léa;lea@exemple.fr;Astronaute;Metz;17/01/2025\n"         // line 5: unknown profession
-      "Blanc;Luc;luc@exemple.fr;Pharmacien;Atlantis;17/01/2025\n"     // line 6: unknown commune
-      "Noir;Eva;eva@exemple.fr;60;Saint-Avold;18/01/2025\n";          // line 7: ok, code given
+      "Durand;Marie;marie@exemple.fr;Infirmière;Metz;15/01/2025\n"  // line 2: ok
+      "Martin;Paul;paul@exemple.fr;Médecin;57463;16/01/2025\n"      // line 3: duplicate (stored)
+      "Roux;Jean;pas-un-email;Kinésithérapeute;Metz;16/01/2025\n"   // line 4: bad e-mail
+      "Petit;Léa;lea@exemple.fr;Astronaute;Metz;17/01/2025\n"       // line 5: unknown profession
+      "Blanc;Luc;luc@exemple.fr;Pharmacien;Atlantis;17/01/2025\n"   // line 6: unknown commune
+      "Noir;Eva;eva@exemple.fr;60;Saint-Avold;18/01/2025\n";        // line 7: ok, code given
   auto preview = svc_->preview_import(coord_, cpts_, req);
   ASSERT_TRUE(preview) << preview.error().describe();
   EXPECT_EQ(preview->lines_read, 6U);
@@ -411,11 +416,15 @@ TEST_P(AssociationTest, DuesStatusRemindersAndReceipts) {
                                 {lapsed, last_year_june, 2500, "especes", "", std::nullopt}));
   // Refusals name their field.
   EXPECT_EQ(svc_->add_payment(coord_, cpts_, {paid, "2999-01-01", 100, "cheque", "", std::nullopt})
-                .error().field, "date");
-  EXPECT_EQ(svc_->add_payment(coord_, cpts_, {paid, now, 100, "troc", "", std::nullopt})
-                .error().field, "moyen");
-  EXPECT_EQ(svc_->add_payment(coord_, cpts_, {999999, now, 100, "cheque", "", std::nullopt})
-                .error().code, ErrorCode::not_found);
+                .error()
+                .field,
+            "date");
+  EXPECT_EQ(
+      svc_->add_payment(coord_, cpts_, {paid, now, 100, "troc", "", std::nullopt}).error().field,
+      "moyen");
+  EXPECT_EQ(
+      svc_->add_payment(coord_, cpts_, {999999, now, 100, "cheque", "", std::nullopt}).error().code,
+      ErrorCode::not_found);
 
   auto dues = svc_->dues(coord_, cpts_, 0);
   ASSERT_TRUE(dues) << dues.error().describe();
@@ -429,7 +438,8 @@ TEST_P(AssociationTest, DuesStatusRemindersAndReceipts) {
   EXPECT_EQ(by_id[nothing].status, "en_attente");
   EXPECT_EQ(by_id[lapsed].status, "echue");
   EXPECT_EQ(by_id[lapsed].reminder, fmt::format("cotisation échue depuis le 31/12/{}", year - 1));
-  const bool last_day = today.month() == std::chrono::December && today.day() == std::chrono::day(31);
+  const bool last_day =
+      today.month() == std::chrono::December && today.day() == std::chrono::day(31);
   EXPECT_EQ(dues->reminders.size(), last_day ? 4U : 3U);
   EXPECT_EQ(dues->by_status[0].key, "a_jour");
   EXPECT_EQ(dues->by_status[0].count, 1);
@@ -534,8 +544,7 @@ TEST_P(AssociationTest, MembershipRateAgainstTheTerritoryAndRecruitmentList) {
   EXPECT_EQ(svc_->membership_rate(coord_, cpts_).error().code, ErrorCode::unavailable);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, AssociationTest, testing::all_backends(),
-                         testing::backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, AssociationTest, testing::all_backends(), testing::backend_name);
 
 }  // namespace
 }  // namespace maillage::services
