@@ -6,6 +6,7 @@
 #include "services/diagnostic.hpp"
 #include "services/operations.hpp"
 #include "services/referents.hpp"
+#include "services/association.hpp"
 #include "services/registry.hpp"
 #include "services/roster_campaigns.hpp"
 #include "services/roster_jobs.hpp"
@@ -26,6 +27,7 @@ struct Application::Owned {
   std::unique_ptr<services::Operations> operations;
   std::unique_ptr<services::Sectors> sectors;
   std::unique_ptr<services::Referents> referents;
+  std::unique_ptr<services::Association> association;
 };
 
 services::AccountSettings account_settings(const Config& config) {
@@ -103,13 +105,16 @@ Result<std::unique_ptr<Application>> Application::open(const Config& config,
   owned->operations = std::make_unique<services::Operations>(db);
   owned->sectors = MAILLAGE_TRY(services::Sectors::create(db, ref));
   owned->referents = std::make_unique<services::Referents>(db, ref);
+  owned->association = std::make_unique<services::Association>(
+      db, ref, owned->diagnostics.get(), services::rpps_supply_source(db));
 
   // The ROC portfolio shows the ACI dates too, on the page and in `maillage registry portfolio`.
   services::register_aci_alert_source();
 
   app->services_ = std::make_unique<services::Services>(services::Services{
       *owned->accounts, *owned->registry, *owned->territories, *owned->diagnostics, *owned->aci,
-      *owned->roster, *owned->roster_jobs, *owned->operations, *owned->sectors, *owned->referents});
+      *owned->roster, *owned->roster_jobs, *owned->operations, *owned->sectors, *owned->referents,
+      *owned->association});
   app->owned_ = std::move(owned);
   return app;
 }

@@ -39,5 +39,8 @@ Result<DemoLines> load_roster_demo(store::Database& db,
 /// Moselle in two computed sectors with their referents (after the accounts and the registry).
 Result<DemoLines> load_sectors_demo(store::Database& db,
                                     const geo::Referentiel& ref);  // sectors_demo.cpp
+/// The demo CPTS's statuts and 120 fictitious members (after the accounts and the registry).
+Result<DemoLines> load_association_demo(store::Database& db,
+                                        const geo::Referentiel& ref);  // association_demo.cpp
 
 }  // namespace maillage::demo

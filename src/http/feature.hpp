@@ -72,6 +72,7 @@ std::unique_ptr<Feature> make_aci_feature(const Site& site);         // aci_rout
 std::unique_ptr<Feature> make_roster_feature(const Site& site);      // roster_routes.cpp
 std::unique_ptr<Feature> make_sectors_feature(const Site& site);     // sectors_routes.cpp
 std::unique_ptr<Feature> make_referents_feature(const Site& site);   // referents_routes.cpp
+std::unique_ptr<Feature> make_association_feature(const Site& site);  // association_routes.cpp
 std::unique_ptr<Feature> make_accounts_feature(const Site& site);    // accounts_pages.cpp
 
 }  // namespace maillage::http

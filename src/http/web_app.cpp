@@ -45,7 +45,8 @@ WebApp::WebApp(services::Services& services, const geo::Referentiel& referentiel
   features_.push_back(make_roster_feature(*site_));
   features_.push_back(make_sectors_feature(*site_));
   features_.push_back(make_referents_feature(*site_));
-  // Last: its entries (Utilisateurs, Mon compte) end the navigation.
+  features_.push_back(make_association_feature(*site_));
+  // Last: its entry (Utilisateurs) ends the navigation.
   features_.push_back(make_accounts_feature(*site_));
   add_routes();
 }

@@ -75,6 +75,12 @@ const json kSlots = json{{"version", 1},
                                                     {"lieu", "Paris"}, {"profession", "MG"},
                                                     {"nombre", 1}}})}};
 
+const json kStatuts = json{
+    {"version", 0},
+    {"ponderation", "par_tete"},
+    {"periode", "annee_civile"},
+    {"colleges", json::array({{{"id", "tous"}, {"nom", "Tous"}, {"professions", {"10"}}}})}};
+
 const std::map<std::string, Case> kCases{
     // Accounts: only admins manage them (admins see every account).
     {"PATCH /api/v1/users/{id}",
@@ -257,6 +263,53 @@ const std::map<std::string, Case> kCases{
     {"DELETE /api/v1/departements/{dep}/referents/{compte}/{zone}/{code}",
      {Role::roc, "/api/v1/departements/75/referents/1/departement/75"}},
     {"GET /referents/{dep}", {Role::roc, "/referents/75"}},
+    // Association life: the Paris structure's data, and its member reached through the caller's
+    // own structure ({M}: a member of the Paris association).
+    {"GET /api/v1/structures/{id}/association/statuts",
+     {Role::coordinator, "/api/v1/structures/{S}/association/statuts"}},
+    {"PUT /api/v1/structures/{id}/association/statuts",
+     {Role::coordinator, "/api/v1/structures/{S}/association/statuts", kStatuts}},
+    {"GET /api/v1/structures/{id}/association/members",
+     {Role::member, "/api/v1/structures/{S}/association/members"}},
+    {"POST /api/v1/structures/{id}/association/members",
+     {Role::coordinator, "/api/v1/structures/{S}/association/members",
+      {{"type", "personne"}, {"nom", "X"}, {"profession", "10"}}}},
+    {"GET /api/v1/structures/{id}/association/members/{membre}",
+     {Role::coordinator, "/api/v1/structures/{S1}/association/members/{M}"}},
+    {"PATCH /api/v1/structures/{id}/association/members/{membre}",
+     {Role::coordinator, "/api/v1/structures/{S1}/association/members/{M}",
+      {{"version", 1}, {"telephone", "0"}}}},
+    {"POST /api/v1/structures/{id}/association/import",
+     {Role::coordinator, "/api/v1/structures/{S}/association/import",
+      {{"contenu", "Nom;Profession\nX;10\n"}}}},
+    {"POST /api/v1/structures/{id}/association/import/confirmation",
+     {Role::coordinator, "/api/v1/structures/{S}/association/import/confirmation",
+      {{"contenu", "Nom;Profession\nX;10\n"}}}},
+    {"GET /associations/{id}", {Role::member, "/associations/{S}"}},
+    {"GET /associations/{id}/statuts", {Role::coordinator, "/associations/{S}/statuts"}},
+    {"GET /associations/{id}/membres/nouveau", {Role::coordinator, "/associations/{S}/membres/nouveau"}},
+    {"GET /associations/{id}/membres/{membre}", {Role::coordinator, "/associations/{S1}/membres/{M}"}},
+    {"GET /associations/{id}/import", {Role::coordinator, "/associations/{S}/import"}},
+    // Dues: {P} is a payment of the Paris member.
+    {"GET /api/v1/structures/{id}/association/dues",
+     {Role::member, "/api/v1/structures/{S}/association/dues"}},
+    {"PUT /api/v1/structures/{id}/association/tariffs/{annee}",
+     {Role::coordinator, "/api/v1/structures/{S}/association/tariffs/2026",
+      {{"tarifs", json::array()}}}},
+    {"POST /api/v1/structures/{id}/association/payments",
+     {Role::coordinator, "/api/v1/structures/{S}/association/payments",
+      {{"membre", 1}, {"date", "2026-01-15"}, {"montant_centimes", 100}, {"moyen", "virement"}}}},
+    {"GET /api/v1/structures/{id}/association/payments/{paiement}/receipt",
+     {Role::coordinator, "/api/v1/structures/{S1}/association/payments/{P}/receipt"}},
+    {"GET /associations/{id}/cotisations", {Role::member, "/associations/{S}/cotisations"}},
+    {"GET /associations/{id}/recus/{paiement}", {Role::coordinator, "/associations/{S1}/recus/{P}"}},
+    {"GET /associations/{id}/recus/{paiement}/recu.odt",
+     {Role::coordinator, "/associations/{S1}/recus/{P}/recu.odt"}},
+    {"GET /api/v1/structures/{id}/association/rate",
+     {Role::member, "/api/v1/structures/{S}/association/rate"}},
+    {"GET /api/v1/structures/{id}/association/recruitment.csv",
+     {Role::coordinator, "/api/v1/structures/{S}/association/recruitment.csv"}},
+    {"GET /associations/{id}/taux", {Role::coordinator, "/associations/{S}/taux"}},
 };
 
 bool has_parameter(const std::string& pattern) { return pattern.find('{') != std::string::npos; }
@@ -314,6 +367,28 @@ TEST_P(Idor, EveryRouteWithAParameterRefusesIdsOutsideTheScope) {
   ids["{K}"] = created("/api/v1/campaigns",
                        {{"structure", std::stoll(ids["{S}"])}, {"nom", "Été à Paris"},
                         {"debut", "2026-07-01"}, {"fin", "2026-07-03"}});
+  {
+    // The Paris association: statuts, then one member.
+    auto cli = server.client();
+    auto put = cli.Put(("/api/v1/structures/" + ids["{S}"] + "/association/statuts").c_str(),
+                       {{"Cookie", admin.cookie}, {"X-CSRF-Token", admin.csrf}}, kStatuts.dump(),
+                       "application/json");
+    EXPECT_TRUE(put && put->status == 200) << (put ? put->body : "no answer");
+  }
+  ids["{M}"] = created("/api/v1/structures/" + ids["{S}"] + "/association/members",
+                       {{"type", "personne"}, {"nom", "Dupont"}, {"profession", "10"},
+                        {"adhesion", "2026-01-01"}});
+  {
+    auto cli = server.client();
+    auto put = cli.Put(("/api/v1/structures/" + ids["{S}"] + "/association/tariffs/2026").c_str(),
+                       {{"Cookie", admin.cookie}, {"X-CSRF-Token", admin.csrf}},
+                       json{{"tarifs", json::array({{{"montant_centimes", 3000}}})}}.dump(),
+                       "application/json");
+    EXPECT_TRUE(put && put->status == 200) << (put ? put->body : "no answer");
+  }
+  ids["{P}"] = created("/api/v1/structures/" + ids["{S}"] + "/association/payments",
+                       {{"membre", std::stoll(ids["{M}"])}, {"date", "2026-01-15"},
+                        {"montant_centimes", 3000}, {"moyen", "cheque"}});
   auto demo = server.app().database().query(
       "SELECT id FROM structures WHERE name = 'CPTS de démonstration du Pays messin (fictive)'");
   ASSERT_TRUE(demo && !demo->empty());

@@ -1,0 +1,261 @@
+// Association pages: the statuts form (collèges with their placement boxes), the member form
+// (create or edit, with the version read) and the member import (read the file, preview with the
+// column mapping, lines in error and duplicates, then confirm). Everything goes through the API
+// under /api/v1/structures/{id}/association; errors are shown as the API words them.
+(function () {
+  'use strict';
+
+  function envoyer(methode, url, corps, csrf) {
+    var init = {
+      method: methode, credentials: 'same-origin',
+      headers: { Accept: 'application/json', 'X-CSRF-Token': csrf }
+    };
+    if (corps) {
+      init.headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(corps);
+    }
+    return fetch(url, init).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (doc) {
+        if (!r.ok) {
+          var e = new Error((doc.message || ('erreur ' + r.status)) + (doc.field ? ' (' + doc.field + ')' : ''));
+          throw e;
+        }
+        return doc;
+      });
+    });
+  }
+
+  function base(structure) { return '/api/v1/structures/' + encodeURIComponent(structure) + '/association'; }
+  function valeur(id) { var el = document.getElementById(id); return el ? el.value.trim() : ''; }
+  function texte(td, t) { td.textContent = t === undefined || t === null ? '' : String(t); return td; }
+
+  // Statuts -----------------------------------------------------------------------------------
+  var statuts = document.getElementById('formulaire-statuts');
+  if (statuts) {
+    var conteneur = document.getElementById('statuts-colleges');
+    var modele = conteneur.querySelector('.college-statuts');
+    var retirer = function (ev) {
+      if (ev.target.classList.contains('retirer-college')) ev.target.closest('.college-statuts').remove();
+    };
+    conteneur.addEventListener('click', retirer);
+    var ajout = document.getElementById('ajouter-college');
+    if (ajout && modele) {
+      ajout.addEventListener('click', function () {
+        var copie = modele.cloneNode(true);
+        copie.querySelector('.college-id').value = '';
+        copie.querySelector('.college-nom').value = '';
+        Array.prototype.forEach.call(copie.querySelectorAll('input[type=checkbox]'), function (c) { c.checked = false; });
+        conteneur.appendChild(copie);
+      });
+    }
+    statuts.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var message = document.getElementById('message-statuts');
+      var colleges = [];
+      Array.prototype.forEach.call(conteneur.querySelectorAll('.college-statuts'), function (f) {
+        var coches = function (cls) {
+          return Array.prototype.filter.call(f.querySelectorAll('.' + cls), function (c) { return c.checked; })
+            .map(function (c) { return c.value; });
+        };
+        colleges.push({
+          id: f.querySelector('.college-id').value.trim(),
+          nom: f.querySelector('.college-nom').value.trim(),
+          part_numerateur: parseInt(f.querySelector('.college-num').value || '1', 10),
+          part_denominateur: parseInt(f.querySelector('.college-den').value || '1', 10),
+          professions: coches('college-profession'),
+          personnes_morales: coches('college-morale')
+        });
+      });
+      message.textContent = 'Enregistrement…';
+      envoyer('PUT', base(statuts.dataset.structure) + '/statuts', {
+        version: parseInt(statuts.dataset.version, 10),
+        ponderation: valeur('statuts-ponderation'),
+        periode: valeur('statuts-periode'),
+        college_par_defaut: valeur('statuts-defaut'),
+        colleges: colleges
+      }, statuts.dataset.csrf).then(function (doc) {
+        statuts.dataset.version = doc.version;
+        message.textContent = 'Statuts enregistrés (version ' + doc.version + ').';
+        message.dataset.etat = 'enregistre';
+      }).catch(function (e) { message.textContent = 'Refusé : ' + e.message; message.dataset.etat = 'refuse'; });
+    });
+  }
+
+  // Member form ---------------------------------------------------------------------------------
+  var membre = document.getElementById('formulaire-membre');
+  if (membre) {
+    var type = document.getElementById('membre-type');
+    var montrer = function () {
+      document.getElementById('bloc-personne').hidden = type.value !== 'personne';
+      document.getElementById('bloc-morale').hidden = type.value !== 'personne_morale';
+    };
+    type.addEventListener('change', montrer);
+    montrer();
+    membre.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var message = document.getElementById('message-membre');
+      var nouveau = membre.dataset.nouveau === '1';
+      var corps = {
+        type: type.value,
+        nom: valeur('membre-nom'), prenom: valeur('membre-prenom'),
+        raison_sociale: valeur('membre-raison'), type_personne_morale: valeur('membre-type-morale'),
+        representant: valeur('membre-representant'), profession: valeur('membre-profession'),
+        rpps: valeur('membre-rpps'), email: valeur('membre-email'), telephone: valeur('membre-telephone'),
+        commune: valeur('membre-commune'), mode_exercice: valeur('membre-mode'),
+        college: valeur('membre-college'), bureau: valeur('membre-bureau'),
+        adhesion: valeur('membre-adhesion'), radiation: valeur('membre-radiation')
+      };
+      if (!nouveau) corps.version = parseInt(membre.dataset.version, 10);
+      message.textContent = 'Enregistrement…';
+      var url = base(membre.dataset.structure) + '/members' + (nouveau ? '' : '/' + membre.dataset.membre);
+      envoyer(nouveau ? 'POST' : 'PATCH', url, corps, membre.dataset.csrf).then(function (doc) {
+        window.location.assign('/associations/' + membre.dataset.structure + '/membres/' + doc.id);
+      }).catch(function (e) { message.textContent = 'Refusé : ' + e.message; message.dataset.etat = 'refuse'; });
+    });
+  }
+
+  // Dues: tariffs of a year and payments ---------------------------------------------------------
+  // "30", "30,50", "1 200,00 €" → cents; NaN when unreadable.
+  function centimes(texteEuros) {
+    var t = String(texteEuros).replace(/[\s\u00a0\u202f€]/g, '').replace(',', '.');
+    if (!/^\d+(\.\d{1,2})?$/.test(t)) return NaN;
+    return Math.round(parseFloat(t) * 100);
+  }
+  var tarifs = document.getElementById('formulaire-tarifs');
+  if (tarifs) {
+    tarifs.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var message = document.getElementById('message-tarifs');
+      var liste = [];
+      var tous = valeur('tarif-tous');
+      if (tous) {
+        if (isNaN(centimes(tous))) { message.textContent = 'Montant illisible : ' + tous; return; }
+        liste.push({ montant_centimes: centimes(tous) });
+      }
+      var illisible = null;
+      Array.prototype.forEach.call(document.querySelectorAll('.tarif-college'), function (c) {
+        if (!c.value.trim()) return;
+        if (isNaN(centimes(c.value))) { illisible = c.value; return; }
+        liste.push({ college: c.dataset.college, montant_centimes: centimes(c.value) });
+      });
+      if (illisible) { message.textContent = 'Montant illisible : ' + illisible; return; }
+      envoyer('PUT', base(tarifs.dataset.structure) + '/tariffs/' + encodeURIComponent(valeur('tarif-annee')),
+        { tarifs: liste }, tarifs.dataset.csrf)
+        .then(function () { window.location.reload(); })
+        .catch(function (e) { message.textContent = 'Refusé : ' + e.message; message.dataset.etat = 'refuse'; });
+    });
+  }
+  var paiement = document.getElementById('formulaire-paiement');
+  if (paiement) {
+    paiement.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var message = document.getElementById('message-paiement');
+      var montant = centimes(valeur('paiement-montant'));
+      if (isNaN(montant)) { message.textContent = 'Montant illisible.'; return; }
+      var corps = {
+        membre: parseInt(valeur('paiement-membre'), 10), date: valeur('paiement-date'),
+        montant_centimes: montant, moyen: valeur('paiement-moyen'), reference: valeur('paiement-reference')
+      };
+      if (valeur('paiement-annee')) corps.annee = parseInt(valeur('paiement-annee'), 10);
+      envoyer('POST', base(paiement.dataset.structure) + '/payments', corps, paiement.dataset.csrf)
+        .then(function (doc) {
+          window.location.assign('/associations/' + paiement.dataset.structure + '/recus/' + doc.id);
+        })
+        .catch(function (e) { message.textContent = 'Refusé : ' + e.message; message.dataset.etat = 'refuse'; });
+    });
+  }
+
+  // Import --------------------------------------------------------------------------------------
+  var imp = document.getElementById('formulaire-import');
+  if (imp) {
+    var fichier = { nom: '', contenu: '' };
+    var message = document.getElementById('message-import');
+    var apercu = document.getElementById('apercu-import');
+    var correspondance = function () {
+      var out = {};
+      Array.prototype.forEach.call(document.querySelectorAll('select.colonne'), function (s) {
+        if (s.value) out[s.dataset.champ] = s.value;
+      });
+      return out;
+    };
+    var ecartees = function () {
+      return Array.prototype.filter.call(document.querySelectorAll('.ecarter'), function (c) { return c.checked; })
+        .map(function (c) { return parseInt(c.value, 10); });
+    };
+    var afficher = function (doc) {
+      apercu.hidden = false;
+      var choisi = {};
+      doc.colonnes.forEach(function (c) { choisi[c.champ] = c.entete; });
+      Array.prototype.forEach.call(document.querySelectorAll('select.colonne'), function (s) {
+        s.textContent = '';
+        var vide = document.createElement('option');
+        vide.value = ''; vide.textContent = '— aucune —';
+        s.appendChild(vide);
+        doc.entetes.forEach(function (h) {
+          var o = document.createElement('option');
+          o.value = h; o.textContent = h; o.selected = choisi[s.dataset.champ] === h;
+          s.appendChild(o);
+        });
+      });
+      var corps = document.querySelector('#import-problemes tbody');
+      corps.textContent = '';
+      doc.problemes.forEach(function (p) {
+        var tr = document.createElement('tr');
+        tr.className = p.erreur ? 'import-erreur' : '';
+        [p.ligne, p.champ, p.valeur, p.message].forEach(function (v) { tr.appendChild(texte(document.createElement('td'), v)); });
+        corps.appendChild(tr);
+      });
+      if (!doc.problemes.length) {
+        var tr0 = document.createElement('tr');
+        var td0 = texte(document.createElement('td'), 'Aucune ligne en erreur.');
+        td0.colSpan = 4; tr0.appendChild(td0); corps.appendChild(tr0);
+      }
+      var lignes = document.querySelector('#import-lignes tbody');
+      lignes.textContent = '';
+      doc.lignes.forEach(function (l) {
+        var tr = document.createElement('tr');
+        if (l.doublon) tr.className = 'import-doublon';
+        var td = document.createElement('td');
+        var c = document.createElement('input');
+        c.type = 'checkbox'; c.className = 'ecarter'; c.value = l.ligne; c.checked = l.doublon;
+        c.setAttribute('aria-label', 'Écarter la ligne ' + l.ligne);
+        td.appendChild(c); tr.appendChild(td);
+        [l.ligne, l.nom, l.profession_libelle, l.college_nom, l.email, l.commune, l.doublon_message]
+          .forEach(function (v) { tr.appendChild(texte(document.createElement('td'), v)); });
+        lignes.appendChild(tr);
+      });
+      message.textContent = doc.lignes_lues + ' lignes lues, ' + doc.lignes.length + ' importables, ' +
+        doc.problemes.filter(function (p) { return p.erreur; }).length + ' en erreur.';
+      apercu.dataset.pret = '1';
+    };
+    var lire = function (avecCorrespondance) {
+      message.textContent = 'Lecture…';
+      var corps = { fichier: fichier.nom, contenu: fichier.contenu };
+      if (avecCorrespondance) corps.correspondance = correspondance();
+      return envoyer('POST', base(imp.dataset.structure) + '/import', corps, imp.dataset.csrf)
+        .then(afficher)
+        .catch(function (e) { apercu.hidden = true; message.textContent = 'Fichier refusé : ' + e.message; });
+    };
+    imp.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var f = document.getElementById('import-fichier').files[0];
+      if (!f) return;
+      var lecteur = new FileReader();
+      lecteur.onload = function () { fichier = { nom: f.name, contenu: lecteur.result }; lire(false); };
+      lecteur.readAsText(f, 'UTF-8');
+    });
+    document.getElementById('import-relire').addEventListener('click', function () { lire(true); });
+    document.getElementById('import-confirmer').addEventListener('click', function () {
+      message.textContent = 'Import…';
+      envoyer('POST', base(imp.dataset.structure) + '/import/confirmation', {
+        fichier: fichier.nom, contenu: fichier.contenu, correspondance: correspondance(),
+        ignorer_lignes: ecartees()
+      }, imp.dataset.csrf).then(function (doc) {
+        apercu.hidden = true;
+        message.textContent = doc.importes + ' membres importés, ' + doc.ecartes + ' lignes écartées, ' +
+          doc.refuses + ' lignes en erreur non importées.';
+        message.dataset.etat = 'importe';
+      }).catch(function (e) { message.textContent = 'Import refusé : ' + e.message; });
+    });
+  }
+})();
