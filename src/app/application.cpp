@@ -5,6 +5,7 @@
 #include "services/aci.hpp"
 #include "services/diagnostic.hpp"
 #include "services/operations.hpp"
+#include "services/projet_sante.hpp"
 #include "services/referents.hpp"
 #include "services/registry.hpp"
 #include "services/roster_campaigns.hpp"
@@ -26,6 +27,7 @@ struct Application::Owned {
   std::unique_ptr<services::Operations> operations;
   std::unique_ptr<services::Sectors> sectors;
   std::unique_ptr<services::Referents> referents;
+  std::unique_ptr<services::ProjetsDeSante> projets;
 };
 
 services::AccountSettings account_settings(const Config& config) {
@@ -63,6 +65,22 @@ Result<geo::Referentiel> load_referentiel(const Config& config) {
     return tl::unexpected(std::move(e));
   }
   return std::move(*ref);
+}
+
+// How documents cite the populations: the référentiel's package version and build date.
+std::string population_source(const Config& config) {
+  std::string out = "INSEE, populations légales (référentiel Maillage : paquet "
+                    "@etalab/decoupage-administratif";
+  auto info = refdata::reference_info(config.reference);
+  if (info) {
+    if (auto v = info->meta.find("package:@etalab/decoupage-administratif"); v != info->meta.end()) {
+      out += " " + v->second;
+    }
+    if (auto b = info->meta.find("built_at"); b != info->meta.end()) {
+      out += ", référentiel construit le " + b->second.substr(0, 10);
+    }
+  }
+  return out + ")";
 }
 
 }  // namespace
@@ -103,13 +121,18 @@ Result<std::unique_ptr<Application>> Application::open(const Config& config,
   owned->operations = std::make_unique<services::Operations>(db);
   owned->sectors = MAILLAGE_TRY(services::Sectors::create(db, ref));
   owned->referents = std::make_unique<services::Referents>(db, ref);
+  services::ProjetSettings projet;
+  if (!options.referentiel) projet.population_source = population_source(config);
+  owned->projets = MAILLAGE_TRY(services::ProjetsDeSante::create(
+      db, ref, *owned->registry, *owned->diagnostics, std::move(projet)));
 
   // The ROC portfolio shows the ACI dates too, on the page and in `maillage registry portfolio`.
   services::register_aci_alert_source();
 
   app->services_ = std::make_unique<services::Services>(services::Services{
       *owned->accounts, *owned->registry, *owned->territories, *owned->diagnostics, *owned->aci,
-      *owned->roster, *owned->roster_jobs, *owned->operations, *owned->sectors, *owned->referents});
+      *owned->roster, *owned->roster_jobs, *owned->operations, *owned->sectors, *owned->referents,
+      *owned->projets});
   app->owned_ = std::move(owned);
   return app;
 }

@@ -72,5 +72,6 @@ std::unique_ptr<Feature> make_aci_feature(const Site& site);         // aci_rout
 std::unique_ptr<Feature> make_roster_feature(const Site& site);      // roster_routes.cpp
 std::unique_ptr<Feature> make_sectors_feature(const Site& site);     // sectors_routes.cpp
 std::unique_ptr<Feature> make_referents_feature(const Site& site);   // referents_routes.cpp
+std::unique_ptr<Feature> make_projet_feature(const Site& site);      // projet_routes.cpp
 
 }  // namespace maillage::http

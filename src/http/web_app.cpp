@@ -45,6 +45,7 @@ WebApp::WebApp(services::Services& services, const geo::Referentiel& referentiel
   features_.push_back(make_roster_feature(*site_));
   features_.push_back(make_sectors_feature(*site_));
   features_.push_back(make_referents_feature(*site_));
+  features_.push_back(make_projet_feature(*site_));
   add_routes();
 }
 

@@ -29,6 +29,11 @@ std::string density_of(const std::optional<diagnostic::Figure>& f) {
   return f ? density(f->per_10000) : "—";
 }
 
+// A paragraph all in bold (one run; see the brace warning in office/document.hpp).
+office::Paragraph bold(std::string text) {
+  return office::Paragraph(std::vector<office::Run>{office::Run{std::move(text), true}});
+}
+
 office::Paragraph source_line(const std::string& text) {
   return office::Paragraph{{{"Source : ", true}, {text}}};
 }
@@ -245,7 +250,7 @@ class Builder {
                                           : "Communes sous-dotées : non calculé."));
       return {};
     }
-    add(office::Paragraph{{{"Communes sous le seuil d'accessibilité", true}}});
+    add(bold("Communes sous le seuil d'accessibilité"));
     office::Table t{{"Commune", "Code INSEE", "Population", "Accessibilité"}, {}, {3, 1, 1, 1}};
     for (const auto* c : rows) {
       t.rows.push_back({c->nom, c->code, fr::integer(c->population), fr::decimal(*c->access, 1)});
@@ -289,13 +294,13 @@ class Builder {
       add(source_line(fmt::format("{} (règles Maillage, {})", f_.accord->title, f_.accord->file)));
       if (auto g = t_.missions.find(id); g != t_.missions.end()) {
         if (!g->second.objectives.empty()) {
-          add(office::Paragraph{{{"Objectifs", true}}});
+          add(bold("Objectifs"));
           std::vector<office::Paragraph> items(g->second.objectives.begin(),
                                                g->second.objectives.end());
           add(office::BulletList{std::move(items)});
         }
         if (!g->second.indicators.empty()) {
-          add(office::Paragraph{{{"Indicateurs envisagés (à négocier dans le contrat)", true}}});
+          add(bold("Indicateurs envisagés (à négocier dans le contrat)"));
           std::vector<office::Paragraph> items(g->second.indicators.begin(),
                                                g->second.indicators.end());
           add(office::BulletList{std::move(items)});

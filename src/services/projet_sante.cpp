@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <set>
 
 #include "common/dates.hpp"
+#include "common/french.hpp"
 #include "common/try.hpp"
 #include "office/docx.hpp"
 #include "office/odt.hpp"
@@ -223,7 +225,8 @@ Result<ProjetsDeSante::Loaded> ProjetsDeSante::load(const Principal& who, std::i
       "accessibilité potentielle localisée (méthode E2SFCA, calcul Maillage) aux médecins "
       "généralistes : consultations accessibles par habitant et par an, {} consultations par "
       "ETP, rayon de {} minutes ; seuil de sous-dotation {}.",
-      report.access.consultations_per_fte, report.access.max_minutes, report.threshold);
+      fr::integer(std::llround(report.access.consultations_per_fte)),
+      fr::decimal(report.access.max_minutes, 0), fr::decimal(report.threshold, 1));
   f.accord = accord_;
   if (const auto* sc = accord_->size_class_for(f.diagnostic.population)) f.size_class = sc->id;
   f.generated_on = format_date(today_utc());

@@ -16,6 +16,7 @@ class RosterJobRunner;
 class Operations;
 class Sectors;
 class Referents;
+class ProjetsDeSante;
 
 struct Services {
   Accounts& accounts;
@@ -28,6 +29,7 @@ struct Services {
   Operations& operations;
   Sectors& sectors;
   Referents& referents;
+  ProjetsDeSante& projets;
 };
 
 }  // namespace maillage::services
