@@ -77,11 +77,11 @@ json block_json(const office::Block& b, std::int64_t structure) {
   if (const auto* h = std::get_if<office::Heading>(&b)) {
     return {{h->level <= 2 ? "h2" : "h3", h->text}};
   }
-  if (const auto* p = std::get_if<office::Paragraph>(&b)) return {{"paragraphe", runs_json(*p)}};
+  if (const auto* p = std::get_if<office::Paragraph>(&b)) return {{"paragraphe", {{"runs", runs_json(*p)}}}};
   if (const auto* l = std::get_if<office::BulletList>(&b)) {
     json items = json::array();
     for (const auto& i : l->items) items.push_back({{"runs", runs_json(i)}});
-    return {{"puces", items}};
+    return {{"puces", {{"items", items}}}};
   }
   if (const auto* t = std::get_if<office::Table>(&b)) {
     json head = json::array(), rows = json::array();

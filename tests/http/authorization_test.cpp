@@ -64,6 +64,7 @@ const std::map<std::string, Expectation> kMatrix{
 #include "authorization_aci.inc"
 #include "authorization_roster.inc"
 #include "authorization_sectors.inc"
+#include "authorization_projet.inc"
 };
 
 Expect classify(const httplib::Response& r) {
