@@ -57,10 +57,6 @@ T check(Result<T> r) {
   return std::move(*r);
 }
 
-void check(Status s) {
-  if (!s) die(s.error());
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {

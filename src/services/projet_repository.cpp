@@ -132,25 +132,26 @@ Result<bool> ProjetRepository::save_text(Tx& tx, std::int64_t structure, const s
                                          std::int64_t expected, const std::string& body,
                                          std::int64_t author_id, const std::string& author,
                                          const std::string& at) {
-  store::Value author_value = author_id > 0 ? store::Value(author_id) : store::Value(nullptr);
+  // No account (system writes, tests): NULLIF stores NULL rather than a dangling 0.
   std::int64_t n = 0;
   if (expected == 0) {
     n = MAILLAGE_TRY(tx.exec(
         "INSERT INTO projet_texts (structure_id, prompt, body, version, author_id, author, "
-        "updated_at) VALUES ($1, $2, $3, 1, $4, $5, $6) "
+        "updated_at) VALUES ($1, $2, $3, 1, NULLIF($4, 0), $5, $6) "
         "ON CONFLICT (structure_id, prompt) DO NOTHING",
-        {structure, prompt, body, author_value, author, at}));
+        {structure, prompt, body, author_id, author, at}));
   } else {
     n = MAILLAGE_TRY(tx.exec(
-        "UPDATE projet_texts SET body = $1, version = version + 1, author_id = $2, author = $3, "
+        "UPDATE projet_texts SET body = $1, version = version + 1, author_id = NULLIF($2, 0), "
+        "author = $3, "
         "updated_at = $4 WHERE structure_id = $5 AND prompt = $6 AND version = $7",
-        {body, author_value, author, at, structure, prompt, expected}));
+        {body, author_id, author, at, structure, prompt, expected}));
   }
   if (n != 1) return false;
   MAILLAGE_CHECK(tx.exec(
       "INSERT INTO projet_text_history (structure_id, prompt, version, body, author_id, author, "
-      "written_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-      {structure, prompt, expected + 1, body, author_value, author, at}));
+      "written_at) VALUES ($1, $2, $3, $4, NULLIF($5, 0), $6, $7)",
+      {structure, prompt, expected + 1, body, author_id, author, at}));
   return true;
 }
 
