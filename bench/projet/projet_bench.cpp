@@ -13,6 +13,7 @@
 //
 //   projet_bench [--runs N]     (MAILLAGE_REFERENCE names the référentiel)
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -21,8 +22,6 @@
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include <unistd.h>
 
 #include "demo/demo.hpp"
 #include "refdata/reference_file.hpp"
@@ -75,7 +74,8 @@ int main(int argc, char** argv) {
   const geo::Referentiel ref = check(refdata::load_reference(reference));
   std::printf("référentiel : %zu communes (%.0f ms)\n", ref.communes.size(), ms_since(t0));
 
-  const fs::path dir = fs::temp_directory_path() / fmt::format("maillage-projet-bench-{}", ::getpid());
+  const fs::path dir =
+      fs::temp_directory_path() / fmt::format("maillage-projet-bench-{}", ::getpid());
   fs::create_directories(dir);
   auto db = check(store::Database::open("sqlite:" + (dir / "bench.sqlite").string()));
   check(db->migrate());

@@ -40,10 +40,11 @@ std::shared_ptr<const JsonSchema> text_schema() {
 }
 
 std::shared_ptr<const JsonSchema> submit_schema() {
-  static const auto s = std::make_shared<const JsonSchema>(json_object(
-      "Dépôt du projet de santé",
-      {{"version", true, json_integer("Version de la structure lue", 1)},
-       {"date", false, json_string("Date du dépôt (AAAA-MM-JJ, aujourd'hui par défaut)", 10, 10)}}));
+  static const auto s = std::make_shared<const JsonSchema>(
+      json_object("Dépôt du projet de santé",
+                  {{"version", true, json_integer("Version de la structure lue", 1)},
+                   {"date", false,
+                    json_string("Date du dépôt (AAAA-MM-JJ, aujourd'hui par défaut)", 10, 10)}}));
   return s;
 }
 
@@ -77,7 +78,8 @@ json block_json(const office::Block& b, std::int64_t structure) {
   if (const auto* h = std::get_if<office::Heading>(&b)) {
     return {{h->level <= 2 ? "h2" : "h3", h->text}};
   }
-  if (const auto* p = std::get_if<office::Paragraph>(&b)) return {{"paragraphe", {{"runs", runs_json(*p)}}}};
+  if (const auto* p = std::get_if<office::Paragraph>(&b))
+    return {{"paragraphe", {{"runs", runs_json(*p)}}}};
   if (const auto* l = std::get_if<office::BulletList>(&b)) {
     json items = json::array();
     for (const auto& i : l->items) items.push_back({{"runs", runs_json(i)}});
@@ -139,8 +141,8 @@ json chapters_json(const projet::Draft& d, std::int64_t structure) {
 json view_json(const services::ProjetView& v) {
   json choices = json::array();
   for (const auto& c : v.choices) {
-    const bool chosen = std::find(v.draft.missions.begin(), v.draft.missions.end(), c.id) !=
-                        v.draft.missions.end();
+    const bool chosen =
+        std::find(v.draft.missions.begin(), v.draft.missions.end(), c.id) != v.draft.missions.end();
     choices.push_back(
         {{"id", c.id}, {"libelle", c.label}, {"socle", c.socle}, {"retenue", chosen}});
   }
@@ -154,9 +156,12 @@ json view_json(const services::ProjetView& v) {
                            {"le", s.submitted_at},
                            {"le_texte", french_day(s.submitted_at)}});
   }
-  return json{{"structure", {{"id", v.structure_id}, {"nom", v.structure_name},
-                             {"stade", v.stage_label}, {"version", v.structure_version},
-                             {"region", v.region}}},
+  return json{{"structure",
+               {{"id", v.structure_id},
+                {"nom", v.structure_name},
+                {"stade", v.stage_label},
+                {"version", v.structure_version},
+                {"region", v.region}}},
               {"titre", v.draft.title},
               {"sous_titre", v.draft.subtitle},
               {"modele", v.draft.template_label},
@@ -172,16 +177,11 @@ json view_json(const services::ProjetView& v) {
 }
 
 json template_json(const services::RegionTemplate& t) {
-  return json{{"region", t.region},
-              {"nom", t.region_name},
-              {"version", t.version},
-              {"national", t.version == 0},
-              {"modele", t.body},
-              {"note", t.note},
-              {"par", t.created_by},
-              {"le", t.created_at},
-              {"le_texte", french_day(t.created_at)},
-              {"modifiable", t.may_edit}};
+  return json{
+      {"region", t.region},         {"nom", t.region_name}, {"version", t.version},
+      {"national", t.version == 0}, {"modele", t.body},     {"note", t.note},
+      {"par", t.created_by},        {"le", t.created_at},   {"le_texte", french_day(t.created_at)},
+      {"modifiable", t.may_edit}};
 }
 
 Response download(services::ProjetFile f) {
@@ -217,8 +217,7 @@ class ProjetFeature final : public Feature {
              "Missions optionnelles retenues (les missions socles le sont toujours)")
         .body = missions_schema();
     table
-        .add("PUT", api + "/textes/{zone}", writers, RouteKind::api,
-             bind(&ProjetFeature::api_text),
+        .add("PUT", api + "/textes/{zone}", writers, RouteKind::api, bind(&ProjetFeature::api_text),
              "Enregistre le texte des porteurs à une zone de saisie (contrôle de version)")
         .body = text_schema();
     table.add("GET", api + "/textes/{zone}/historique", signed_in, RouteKind::api,
@@ -245,8 +244,8 @@ class ProjetFeature final : public Feature {
               bind(&ProjetFeature::page_print), "Page : projet de santé imprimable");
     table.add("GET", page + "/document.docx", signed_in, RouteKind::page,
               bind(&ProjetFeature::docx), "Projet de santé au format DOCX");
-    table.add("GET", page + "/document.odt", signed_in, RouteKind::page,
-              bind(&ProjetFeature::odt), "Projet de santé au format ODT");
+    table.add("GET", page + "/document.odt", signed_in, RouteKind::page, bind(&ProjetFeature::odt),
+              "Projet de santé au format ODT");
     table.add("GET", page + "/carte.png", signed_in, RouteKind::page, bind(&ProjetFeature::map),
               "Carte du territoire (PNG)");
     table.add("GET", "/projet-de-sante/modeles/{region}", template_readers, RouteKind::page,
@@ -283,9 +282,9 @@ class ProjetFeature final : public Feature {
   Result<Response> api_text(const RequestContext& ctx) {
     const std::int64_t id = MAILLAGE_TRY(id_param(ctx.request));
     auto body = MAILLAGE_TRY(read_json_body(ctx.request, *text_schema()));
-    auto t = projets_.save_text(*ctx.principal(), id, ctx.request.param("zone"),
-                                body["version"].get<std::int64_t>(),
-                                body["texte"].get<std::string>());
+    auto t =
+        projets_.save_text(*ctx.principal(), id, ctx.request.param("zone"),
+                           body["version"].get<std::int64_t>(), body["texte"].get<std::string>());
     if (!t) return tl::unexpected(at_json_path(t.error()));
     return json_no_store(json{{"zone", ctx.request.param("zone")},
                               {"texte", t->text},
@@ -296,14 +295,11 @@ class ProjetFeature final : public Feature {
 
   Result<Response> api_history(const RequestContext& ctx) {
     const std::int64_t id = MAILLAGE_TRY(id_param(ctx.request));
-    auto h =
-        MAILLAGE_TRY(projets_.text_history(*ctx.principal(), id, ctx.request.param("zone")));
+    auto h = MAILLAGE_TRY(projets_.text_history(*ctx.principal(), id, ctx.request.param("zone")));
     json out = json::array();
     for (const auto& r : h) {
-      out.push_back({{"version", r.version},
-                     {"texte", r.body},
-                     {"auteur", r.author},
-                     {"le", r.written_at}});
+      out.push_back(
+          {{"version", r.version}, {"texte", r.body}, {"auteur", r.author}, {"le", r.written_at}});
     }
     return json_no_store(json{{"zone", ctx.request.param("zone")}, {"versions", out}});
   }
@@ -315,11 +311,12 @@ class ProjetFeature final : public Feature {
     Date date = today;
     if (body.contains("date")) {
       auto d = parse_date(body["date"].get<std::string>());
-      if (!d) return fail(ErrorCode::invalid_input, "Date attendue au format AAAA-MM-JJ.", "$.date");
+      if (!d)
+        return fail(ErrorCode::invalid_input, "Date attendue au format AAAA-MM-JJ.", "$.date");
       date = *d;
     }
-    auto s = MAILLAGE_TRY(projets_.submit(*ctx.principal(), id,
-                                          body["version"].get<std::int64_t>(), date, today));
+    auto s = MAILLAGE_TRY(
+        projets_.submit(*ctx.principal(), id, body["version"].get<std::int64_t>(), date, today));
     return json_no_store(json{{"id", s.id},
                               {"document", s.document_id},
                               {"modele", s.template_label},
@@ -336,10 +333,9 @@ class ProjetFeature final : public Feature {
 
   Result<Response> api_save_template(const RequestContext& ctx) {
     auto body = MAILLAGE_TRY(read_json_body(ctx.request, *template_schema()));
-    auto t = projets_.save_region_template(*ctx.principal(), ctx.request.param("region"),
-                                           body["version"].get<std::int64_t>(),
-                                           body["modele"].get<std::string>(),
-                                           body.value("note", std::string()));
+    auto t = projets_.save_region_template(
+        *ctx.principal(), ctx.request.param("region"), body["version"].get<std::int64_t>(),
+        body["modele"].get<std::string>(), body.value("note", std::string()));
     if (!t) return tl::unexpected(t.error());
     return json_no_store(template_json(*t));
   }
@@ -369,7 +365,8 @@ class ProjetFeature final : public Feature {
 
   Result<Response> docx(const RequestContext& ctx) {
     const std::int64_t id = MAILLAGE_TRY(id_param(ctx.request));
-    return download(MAILLAGE_TRY(projets_.file(*ctx.principal(), id, services::ProjetFormat::docx)));
+    return download(
+        MAILLAGE_TRY(projets_.file(*ctx.principal(), id, services::ProjetFormat::docx)));
   }
 
   Result<Response> odt(const RequestContext& ctx) {

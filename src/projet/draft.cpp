@@ -129,8 +129,8 @@ class Builder {
     add(office::Paragraph{{{"Population : ", true}, {fr::integer(d.population) + " habitants"}}});
     if (f_.accord) {
       const aci::SizeClass* sc = f_.accord->size_class(f_.size_class);
-      std::string text = sc ? fmt::format("{} — {}", sc->id, sc->label)
-                            : std::string("non déterminée");
+      std::string text =
+          sc ? fmt::format("{} — {}", sc->id, sc->label) : std::string("non déterminée");
       add(office::Paragraph{{{"Taille au sens de l'ACI : ", true}, {text}}});
       add(source_line(fmt::format("{} ; classes de taille de l'{} (règles Maillage, {})",
                                   population_cite(f_), f_.accord->title, f_.accord->file)));
@@ -279,8 +279,8 @@ class Builder {
       const aci::MissionRules* m = f_.accord->mission(id);
       if (!m) return fail(ErrorCode::invalid_input, "mission inconnue : " + id, "missions");
       const bool socle = m->category == aci::MissionCategory::socle;
-      add(office::Heading{2, fmt::format("{} ({})", m->label, socle ? "mission socle"
-                                                                  : "mission optionnelle")});
+      add(office::Heading{
+          2, fmt::format("{} ({})", m->label, socle ? "mission socle" : "mission optionnelle")});
       add(office::Paragraph{
           {{"Délais (à compter de la signature du contrat) : ", true},
            {fmt::format("démarrage sous {}, déploiement sous {}", months(m->start_within_months),
@@ -368,8 +368,8 @@ class Builder {
   Status communes() {
     office::Table t{{"Code INSEE", "Commune", "Population", "Accessibilité"}, {}, {1, 3, 1, 1}};
     for (const auto& c : f_.diagnostic.communes) {
-      t.rows.push_back({c.code, c.nom, fr::integer(c.population),
-                        c.access ? fr::decimal(*c.access, 1) : "—"});
+      t.rows.push_back(
+          {c.code, c.nom, fr::integer(c.population), c.access ? fr::decimal(*c.access, 1) : "—"});
     }
     add(std::move(t));
     add(source_line(population_cite(f_) + " ; " + rpps_cite(f_)));

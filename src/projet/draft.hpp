@@ -45,17 +45,17 @@ struct ProjetFacts {
   StructureFacts structure;
   diagnostic::Diagnostic diagnostic;  ///< the territory's diagnostic (services::Diagnostics)
   std::vector<NearbyStructure> nearby;
-  std::string population_source;  ///< "INSEE, populations légales (…)"
-  std::string rpps_source;        ///< "Annuaire Santé (ANS), extraction du RPPS"
-  std::string rpps_date;          ///< extract date of the snapshot, "" when none was imported
-  bool partial_comparisons = false;  ///< the RPPS snapshot covers only some départements
-  std::string accessibility_method;  ///< one sentence: APL-style E2SFCA, parameters
+  std::string population_source;        ///< "INSEE, populations légales (…)"
+  std::string rpps_source;              ///< "Annuaire Santé (ANS), extraction du RPPS"
+  std::string rpps_date;                ///< extract date of the snapshot, "" when none was imported
+  bool partial_comparisons = false;     ///< the RPPS snapshot covers only some départements
+  std::string accessibility_method;     ///< one sentence: APL-style E2SFCA, parameters
   const aci::Accord* accord = nullptr;  ///< the CPTS accord in force (missions, amounts)
   std::string size_class;               ///< "T3", "" when the accord has none for the population
   std::string map_png;                  ///< the territory map (PNG), "" when not drawn
   /// The page shows the map from its own address: the draft carries an Image without bytes.
   bool map_deferred = false;
-  std::string generated_on;             ///< "2026-12-07"
+  std::string generated_on;  ///< "2026-12-07"
 };
 
 /// The porteurs' text at one prompt.
@@ -88,7 +88,7 @@ struct DraftChapter {
 };
 
 struct Draft {
-  std::string title;     ///< "Projet de santé — CPTS …"
+  std::string title;  ///< "Projet de santé — CPTS …"
   std::string subtitle;
   std::string template_label;  ///< "modèle national", "modèle régional Grand Est, version 3"
   std::vector<std::string> missions;  ///< chosen mission ids (socle ones always included)

@@ -21,7 +21,8 @@ class Reader {
  public:
   explicit Reader(std::string file) : file_(std::move(file)) {}
 
-  tl::unexpected<Error> error(const toml::node& n, const std::string& field, std::string msg) const {
+  tl::unexpected<Error> error(const toml::node& n, const std::string& field,
+                              std::string msg) const {
     return fail_at(file_, line_of(n), field, std::move(msg));
   }
 
@@ -62,7 +63,8 @@ class Reader {
     if (!a) return error(*n, field, "« " + std::string(key) + " » doit être une liste de textes");
     for (const auto& item : *a) {
       const auto* s = item.as_string();
-      if (!s) return error(item, field, "« " + std::string(key) + " » doit être une liste de textes");
+      if (!s)
+        return error(item, field, "« " + std::string(key) + " » doit être une liste de textes");
       out.push_back(s->get());
     }
     return out;
@@ -95,8 +97,9 @@ Result<TemplateBlock> read_block(const Reader& r, const toml::node& node, const 
   // A prompt's `text` is its invitation, not a text block of its own.
   const bool is_prompt = t->contains("prompt");
   int kinds = 0;
-  for (auto [key, kind] : {std::pair{"text", BlockKind::text}, std::pair{"heading", BlockKind::heading},
-                           std::pair{"data", BlockKind::data}, std::pair{"prompt", BlockKind::prompt}}) {
+  for (auto [key, kind] :
+       {std::pair{"text", BlockKind::text}, std::pair{"heading", BlockKind::heading},
+        std::pair{"data", BlockKind::data}, std::pair{"prompt", BlockKind::prompt}}) {
     if (t->contains(key) && !(is_prompt && kind == BlockKind::text)) {
       ++kinds;
       b.kind = kind;
@@ -147,7 +150,8 @@ Result<TemplateBlock> read_block(const Reader& r, const toml::node& node, const 
       if (!valid_prompt_id(*v) || v->rfind("mission.", 0) == 0) {
         return r.error(node, field,
                        "chapitre « " + chapter + " » : identifiant de zone de saisie invalide « " +
-                           *v + " » (minuscules, chiffres, « _ » et « . » ; « mission. » est réservé)");
+                           *v +
+                           " » (minuscules, chiffres, « _ » et « . » ; « mission. » est réservé)");
       }
       b.value = *v;
       auto label = r.string(*t, "label", field, true);
@@ -157,7 +161,8 @@ Result<TemplateBlock> read_block(const Reader& r, const toml::node& node, const 
     }
   }
   if (b.kind != BlockKind::prompt && t->contains("label")) {
-    return r.error(node, field, "chapitre « " + chapter + " » : « label » ne va qu'avec « prompt »");
+    return r.error(node, field,
+                   "chapitre « " + chapter + " » : « label » ne va qu'avec « prompt »");
   }
   if (b.kind == BlockKind::prompt) {
     auto text = r.string(*t, "text", field, true);
@@ -171,9 +176,9 @@ Result<TemplateBlock> read_block(const Reader& r, const toml::node& node, const 
 
 const std::vector<std::string>& data_block_names() {
   static const std::vector<std::string> names{
-      "identification", "territoire", "carte",   "structures", "population",
-      "professionnels", "accessibilite", "communes_sous_dotees", "missions", "budget",
-      "communes",       "sources"};
+      "identification", "territoire",     "carte",         "structures",
+      "population",     "professionnels", "accessibilite", "communes_sous_dotees",
+      "missions",       "budget",         "communes",      "sources"};
   return names;
 }
 
@@ -220,8 +225,8 @@ Result<Template> parse_template(std::string_view text, const std::string& file) 
       if (!t) return r.error((*a)[i], field, "table attendue");
       if (auto s = r.keys(*t, field, {"id", "label", "text"}); !s) return tl::unexpected(s.error());
       MissionPrompt p;
-      for (auto [key, dest] : {std::pair{"id", &p.id}, std::pair{"label", &p.label},
-                               std::pair{"text", &p.text}}) {
+      for (auto [key, dest] :
+           {std::pair{"id", &p.id}, std::pair{"label", &p.label}, std::pair{"text", &p.text}}) {
         auto v = r.string(*t, key, field, true);
         if (!v) return tl::unexpected(v.error());
         *dest = *v;
@@ -282,7 +287,8 @@ Result<Template> parse_template(std::string_view text, const std::string& file) 
     const toml::node* blocks = t->get("blocks");
     const auto* ba = blocks ? blocks->as_array() : nullptr;
     if (!ba || ba->empty()) {
-      return r.error((*ca)[i], field, "chapitre « " + ch.id + " » : aucun bloc [[chapters.blocks]]");
+      return r.error((*ca)[i], field,
+                     "chapitre « " + ch.id + " » : aucun bloc [[chapters.blocks]]");
     }
     for (std::size_t j = 0; j < ba->size(); ++j) {
       const std::string bfield = field + ".blocks[" + std::to_string(j) + "]";

@@ -37,16 +37,16 @@ ProjetTextRow text_of(const NamedRow& r) {
 
 ProjetTemplateRow template_of(const NamedRow& r, bool with_body) {
   return {r.text("region"), r.integer("version"), with_body ? r.text("body") : std::string(),
-          r.text("note"), r.text("created_by"), r.text("created_at")};
+          r.text("note"),   r.text("created_by"), r.text("created_at")};
 }
 
 }  // namespace
 
 Result<std::optional<ProjetDraftRow>> ProjetRepository::draft(std::int64_t structure) const {
-  auto rows = MAILLAGE_TRY(db_->query(
-      "SELECT missions, version, updated_by, updated_at FROM projet_drafts "
-      "WHERE structure_id = $1",
-      {structure}));
+  auto rows =
+      MAILLAGE_TRY(db_->query("SELECT missions, version, updated_by, updated_at FROM projet_drafts "
+                              "WHERE structure_id = $1",
+                              {structure}));
   if (rows.rows.empty()) return std::optional<ProjetDraftRow>();
   NamedRow r = rows.named(0);
   return std::optional<ProjetDraftRow>(ProjetDraftRow{split_ids(r.text("missions")),
@@ -55,10 +55,10 @@ Result<std::optional<ProjetDraftRow>> ProjetRepository::draft(std::int64_t struc
 }
 
 Result<std::vector<ProjetTextRow>> ProjetRepository::texts(std::int64_t structure) const {
-  auto rows = MAILLAGE_TRY(db_->query(
-      "SELECT prompt, body, version, author, updated_at FROM projet_texts "
-      "WHERE structure_id = $1 ORDER BY prompt",
-      {structure}));
+  auto rows =
+      MAILLAGE_TRY(db_->query("SELECT prompt, body, version, author, updated_at FROM projet_texts "
+                              "WHERE structure_id = $1 ORDER BY prompt",
+                              {structure}));
   std::vector<ProjetTextRow> out;
   for (NamedRow r : rows.each()) out.push_back(text_of(r));
   return out;
@@ -77,20 +77,20 @@ Result<std::vector<ProjetTextRow>> ProjetRepository::history(std::int64_t struct
 
 Result<std::optional<ProjetTemplateRow>> ProjetRepository::current_template(
     const std::string& region) const {
-  auto rows = MAILLAGE_TRY(db_->query(
-      "SELECT region, version, body, note, created_by, created_at FROM projet_templates "
-      "WHERE region = $1 ORDER BY version DESC LIMIT 1",
-      {region}));
+  auto rows = MAILLAGE_TRY(
+      db_->query("SELECT region, version, body, note, created_by, created_at FROM projet_templates "
+                 "WHERE region = $1 ORDER BY version DESC LIMIT 1",
+                 {region}));
   if (rows.rows.empty()) return std::optional<ProjetTemplateRow>();
   return std::optional<ProjetTemplateRow>(template_of(rows.named(0), true));
 }
 
 Result<std::vector<ProjetTemplateRow>> ProjetRepository::template_versions(
     const std::string& region) const {
-  auto rows = MAILLAGE_TRY(db_->query(
-      "SELECT region, version, note, created_by, created_at FROM projet_templates "
-      "WHERE region = $1 ORDER BY version DESC",
-      {region}));
+  auto rows = MAILLAGE_TRY(
+      db_->query("SELECT region, version, note, created_by, created_at FROM projet_templates "
+                 "WHERE region = $1 ORDER BY version DESC",
+                 {region}));
   std::vector<ProjetTemplateRow> out;
   for (NamedRow r : rows.each()) out.push_back(template_of(r, false));
   return out;
@@ -98,10 +98,10 @@ Result<std::vector<ProjetTemplateRow>> ProjetRepository::template_versions(
 
 Result<std::vector<ProjetSubmissionRow>> ProjetRepository::submissions(
     std::int64_t structure) const {
-  auto rows = MAILLAGE_TRY(db_->query(
-      "SELECT id, document_id, template_label, missions, submitted_by, submitted_at "
-      "FROM projet_submissions WHERE structure_id = $1 ORDER BY id DESC",
-      {structure}));
+  auto rows = MAILLAGE_TRY(
+      db_->query("SELECT id, document_id, template_label, missions, submitted_by, submitted_at "
+                 "FROM projet_submissions WHERE structure_id = $1 ORDER BY id DESC",
+                 {structure}));
   std::vector<ProjetSubmissionRow> out;
   for (NamedRow r : rows.each()) {
     out.push_back({r.integer("id"), r.integer("document_id"), r.text("template_label"),
@@ -121,10 +121,10 @@ Result<bool> ProjetRepository::save_draft(Tx& tx, std::int64_t structure, std::i
         {structure, join_ids(missions), by, at}));
     return n == 1;
   }
-  auto n = MAILLAGE_TRY(tx.exec(
-      "UPDATE projet_drafts SET missions = $1, version = version + 1, updated_by = $2, "
-      "updated_at = $3 WHERE structure_id = $4 AND version = $5",
-      {join_ids(missions), by, at, structure, expected}));
+  auto n = MAILLAGE_TRY(
+      tx.exec("UPDATE projet_drafts SET missions = $1, version = version + 1, updated_by = $2, "
+              "updated_at = $3 WHERE structure_id = $4 AND version = $5",
+              {join_ids(missions), by, at, structure, expected}));
   return n == 1;
 }
 
@@ -135,11 +135,11 @@ Result<bool> ProjetRepository::save_text(Tx& tx, std::int64_t structure, const s
   // No account (system writes, tests): NULLIF stores NULL rather than a dangling 0.
   std::int64_t n = 0;
   if (expected == 0) {
-    n = MAILLAGE_TRY(tx.exec(
-        "INSERT INTO projet_texts (structure_id, prompt, body, version, author_id, author, "
-        "updated_at) VALUES ($1, $2, $3, 1, NULLIF($4, 0), $5, $6) "
-        "ON CONFLICT (structure_id, prompt) DO NOTHING",
-        {structure, prompt, body, author_id, author, at}));
+    n = MAILLAGE_TRY(
+        tx.exec("INSERT INTO projet_texts (structure_id, prompt, body, version, author_id, author, "
+                "updated_at) VALUES ($1, $2, $3, 1, NULLIF($4, 0), $5, $6) "
+                "ON CONFLICT (structure_id, prompt) DO NOTHING",
+                {structure, prompt, body, author_id, author, at}));
   } else {
     n = MAILLAGE_TRY(tx.exec(
         "UPDATE projet_texts SET body = $1, version = version + 1, author_id = NULLIF($2, 0), "
@@ -162,10 +162,10 @@ Result<bool> ProjetRepository::add_template(Tx& tx, const std::string& region,
   auto rows = MAILLAGE_TRY(tx.query(
       "SELECT COALESCE(MAX(version), 0) AS v FROM projet_templates WHERE region = $1", {region}));
   if (rows.named(0).integer("v") != expected) return false;
-  auto n = MAILLAGE_TRY(tx.exec(
-      "INSERT INTO projet_templates (region, version, body, note, created_by, created_at) "
-      "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (region, version) DO NOTHING",
-      {region, expected + 1, body, note, by, at}));
+  auto n = MAILLAGE_TRY(
+      tx.exec("INSERT INTO projet_templates (region, version, body, note, created_by, created_at) "
+              "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (region, version) DO NOTHING",
+              {region, expected + 1, body, note, by, at}));
   return n == 1;
 }
 

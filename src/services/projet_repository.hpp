@@ -74,10 +74,9 @@ class ProjetRepository {
                                 std::int64_t author_id, const std::string& author,
                                 const std::string& at);
   /// Adds version `expected + 1` of the région's template; false when that version exists.
-  static Result<bool> add_template(store::Tx& tx, const std::string& region,
-                                   std::int64_t expected, const std::string& body,
-                                   const std::string& note, const std::string& by,
-                                   const std::string& at);
+  static Result<bool> add_template(store::Tx& tx, const std::string& region, std::int64_t expected,
+                                   const std::string& body, const std::string& note,
+                                   const std::string& by, const std::string& at);
   static Status add_submission(store::Tx& tx, std::int64_t structure, std::int64_t document,
                                const std::string& template_label, const std::string& missions,
                                const std::string& by, const std::string& at);

@@ -85,9 +85,9 @@ Result<std::unique_ptr<ProjetsDeSante>> ProjetsDeSante::create(store::Database& 
   return out;
 }
 
-ProjetsDeSante::ProjetsDeSante(store::Database& db, const geo::Referentiel& ref,
-                               Registry& registry, Diagnostics& diagnostics,
-                               ProjetSettings settings, aci::RuleBook rules)
+ProjetsDeSante::ProjetsDeSante(store::Database& db, const geo::Referentiel& ref, Registry& registry,
+                               Diagnostics& diagnostics, ProjetSettings settings,
+                               aci::RuleBook rules)
     : db_(db),
       ref_(ref),
       registry_(registry),
@@ -107,8 +107,7 @@ ProjetsDeSante::~ProjetsDeSante() = default;
 bool ProjetsDeSante::may_edit(const Principal& who, std::int64_t structure) const {
   if (who.role == Role::admin) return true;
   return who.role == Role::coordinator &&
-         std::find(who.structures.begin(), who.structures.end(), structure) !=
-             who.structures.end();
+         std::find(who.structures.begin(), who.structures.end(), structure) != who.structures.end();
 }
 
 std::string ProjetsDeSante::render_map(const std::vector<std::string>& communes) const {
@@ -168,9 +167,8 @@ Result<ProjetsDeSante::Loaded> ProjetsDeSante::load(const Principal& who, std::i
     l.tmpl = MAILLAGE_TRY(projet::parse_template(
         row->body, fmt::format("modèle régional {} v{}", l.region, row->version)));
     const auto* r = ref_.region(l.region);
-    l.template_label = fmt::format("modèle régional {}, version {} du {}",
-                                   r ? r->nom : l.region, row->version,
-                                   row->created_at.substr(0, 10));
+    l.template_label = fmt::format("modèle régional {}, version {} du {}", r ? r->nom : l.region,
+                                   row->version, row->created_at.substr(0, 10));
   } else {
     l.tmpl = MAILLAGE_TRY(projet::default_template());
     l.template_label = "modèle national de Maillage";
@@ -216,9 +214,8 @@ Result<ProjetsDeSante::Loaded> ProjetsDeSante::load(const Principal& who, std::i
   f.population_source = settings_.population_source;
   f.rpps_source = "Annuaire Santé (ANS), extraction en libre accès du RPPS";
   if (report.snapshot) {
-    f.rpps_date = report.snapshot->extract_date.empty()
-                      ? report.snapshot->imported_at.substr(0, 10)
-                      : report.snapshot->extract_date;
+    f.rpps_date = report.snapshot->extract_date.empty() ? report.snapshot->imported_at.substr(0, 10)
+                                                        : report.snapshot->extract_date;
   }
   f.partial_comparisons = report.departements_with_supply < report.departements_total;
   f.accessibility_method = fmt::format(
@@ -301,8 +298,8 @@ Result<ProjetView> ProjetsDeSante::choose_missions(const Principal& who, std::in
   }
   auto chosen = MAILLAGE_TRY(projet::normalise_missions(*accord_, missions));
   MAILLAGE_CHECK(db_.transact([&](store::Tx& tx) -> Status {
-    const bool ok = MAILLAGE_TRY(ProjetRepository::save_draft(
-        tx, id, expected_version, chosen, who.login, store::timestamp_now()));
+    const bool ok = MAILLAGE_TRY(ProjetRepository::save_draft(tx, id, expected_version, chosen,
+                                                              who.login, store::timestamp_now()));
     if (!ok) {
       return fail(ErrorCode::conflict,
                   "Les missions ont été modifiées entre-temps : rechargez la page.", "version");
@@ -341,8 +338,7 @@ Result<projet::PromptText> ProjetsDeSante::save_text(const Principal& who, std::
   for (const auto& m : accord_->missions) all_missions.push_back(m.id);
   auto ids = projet::prompt_ids(tmpl, all_missions);
   if (std::find(ids.begin(), ids.end(), prompt) == ids.end()) {
-    return fail(ErrorCode::invalid_input, "zone de saisie inconnue : « " + prompt + " »",
-                "zone");
+    return fail(ErrorCode::invalid_input, "zone de saisie inconnue : « " + prompt + " »", "zone");
   }
   projet::PromptText out{text, expected_version + 1, author_of(who), store::timestamp_now()};
   MAILLAGE_CHECK(db_.transact([&](store::Tx& tx) -> Status {
@@ -375,8 +371,7 @@ Result<std::vector<TextRevision>> ProjetsDeSante::text_history(const Principal& 
   return out;
 }
 
-Result<ProjetsDeSante::Generated> ProjetsDeSante::generate(const Principal& who,
-                                                           std::int64_t id,
+Result<ProjetsDeSante::Generated> ProjetsDeSante::generate(const Principal& who, std::int64_t id,
                                                            const std::string& created) {
   Generated g;
   Loaded l = MAILLAGE_TRY(load(who, id));
@@ -455,9 +450,8 @@ Result<ProjetSubmission> ProjetsDeSante::submit(const Principal& who, std::int64
   out.submitted_by = who.login;
   out.submitted_at = store::timestamp_now();
   MAILLAGE_CHECK(db_.transact([&](store::Tx& tx) -> Status {
-    if (auto added = ProjetRepository::add_submission(tx, id, info.id, out.template_label,
-                                                      join(out.missions), who.login,
-                                                      out.submitted_at);
+    if (auto added = ProjetRepository::add_submission(
+            tx, id, info.id, out.template_label, join(out.missions), who.login, out.submitted_at);
         !added) {
       return added;
     }
@@ -541,11 +535,9 @@ Result<RegionTemplate> ProjetsDeSante::save_region_template(const Principal& who
       return fail(ErrorCode::conflict,
                   "Le modèle de la région a été modifié entre-temps : rechargez-le.", "version");
     }
-    return store::audit(tx, {who.login, "projet.template", "region", region, "",
-                             store::AuditDetail{}
-                                 .add("version", expected_version + 1)
-                                 .add("note", note)
-                                 .json()});
+    return store::audit(
+        tx, {who.login, "projet.template", "region", region, "",
+             store::AuditDetail{}.add("version", expected_version + 1).add("note", note).json()});
   }));
   return region_template(who, region);
 }

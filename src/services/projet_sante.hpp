@@ -63,7 +63,7 @@ struct ProjetView {
   bool may_submit = false;  ///< `who` may record "deposer_projet" now
   std::string submit_note;  ///< why not, in French, when may_submit is false
   std::vector<ProjetSubmission> submissions;
-  std::string rpps_date;    ///< snapshot the figures come from ("" when none)
+  std::string rpps_date;  ///< snapshot the figures come from ("" when none)
 };
 
 struct TextRevision {

@@ -5,6 +5,8 @@
 // the rules' thresholds; the professionals table must carry, for every profession, the figures
 // of the diagnostic the same coordinator gets on the diagnostic page (formatted the French way).
 // Skipped without the référentiel.
+#include "demo/demo.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -13,7 +15,6 @@
 #include <variant>
 
 #include "common/french.hpp"
-#include "demo/demo.hpp"
 #include "refdata/reference_file.hpp"
 #include "services/diagnostic.hpp"
 #include "services/projet_sante.hpp"

@@ -5,12 +5,12 @@
 // printable HTML page (tests/projet/compare_html.py); skipped without those modules, failed
 // under CI=true.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
 #include "http/test_server.hpp"
 
@@ -73,7 +73,8 @@ TEST_P(ProjetApi, DraftTextsAndDownloadsAgree) {
 
   // Texts: written, then a stale version conflicts; the member may not write.
   const std::string path = "/api/v1/structures/1/projet-de-sante/textes/porteurs";
-  r = put_json(server, path, json{{"version", 0}, {"texte", "Six médecins.\n\nDeux IDE <b>&</b>."}}.dump(),
+  r = put_json(server, path,
+               json{{"version", 0}, {"texte", "Six médecins.\n\nDeux IDE <b>&</b>."}}.dump(),
                coord);
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200) << r->body;
@@ -131,14 +132,14 @@ TEST_P(ProjetApi, DraftTextsAndDownloadsAgree) {
     fs::remove_all(dir);
     const char* ci = std::getenv("CI");
     if (ci != nullptr && std::string(ci) == "true") FAIL() << "python3-docx / python3-odf missing";
-    GTEST_SKIP() << python() << " cannot import docx and odf (apt-get install python3-docx python3-odf)";
+    GTEST_SKIP() << python()
+                 << " cannot import docx and odf (apt-get install python3-docx python3-odf)";
   }
   const fs::path script = fs::path(MAILLAGE_SOURCE_DIR) / "tests" / "projet" / "compare_html.py";
-  const std::string out = run(python() + " " + script.string() + " " +
-                                  (dir / "document.docx").string() + " " +
-                                  (dir / "document.odt").string() + " " +
-                                  (dir / "imprimer").string() + " 2>&1",
-                              status);
+  const std::string out =
+      run(python() + " " + script.string() + " " + (dir / "document.docx").string() + " " +
+              (dir / "document.odt").string() + " " + (dir / "imprimer").string() + " 2>&1",
+          status);
   fs::remove_all(dir);
   EXPECT_EQ(status, 0) << out;
   EXPECT_NE(out.find("identical:"), std::string::npos) << out;

@@ -28,8 +28,8 @@ class FakeSource final : public SupplySource {
   Result<std::vector<CommuneSupplyRow>> commune_supply(std::int64_t) override {
     const std::string gp(diagnostic::kGeneralPractitioner);
     return std::vector<CommuneSupplyRow>{
-        {"57463", gp, Supply{100, 90, 0, 0}},  {"57480", gp, Supply{10, 10, 0, 0}},
-        {"57606", gp, Supply{5, 5, 0, 0}},     {"54395", gp, Supply{50, 50, 0, 0}},
+        {"57463", gp, Supply{100, 90, 0, 0}},    {"57480", gp, Supply{10, 10, 0, 0}},
+        {"57606", gp, Supply{5, 5, 0, 0}},       {"54395", gp, Supply{50, 50, 0, 0}},
         {"75101", gp, Supply{2000, 2000, 0, 0}}, {"57463", "infirmier", Supply{40, 40, 0, 0}}};
   }
   Result<std::vector<PersonRow>> people(std::int64_t, const std::vector<std::string>&) override {
@@ -107,8 +107,8 @@ class ProjetService : public ::testing::TestWithParam<store::Backend> {
     auto p = ProjetsDeSante::create(*db_, ref_, *registry_, *diagnostics_);
     ASSERT_TRUE(p) << p.error().describe();
     projets_ = std::move(*p);
-    cpts_ = add_structure("CPTS", "CPTS test du Pays messin", "association_creee",
-                          {"57463", "57480"});
+    cpts_ =
+        add_structure("CPTS", "CPTS test du Pays messin", "association_creee", {"57463", "57480"});
     other_ = add_structure("CPTS", "CPTS test de Saint-Avold", "emergence", {"57606"});
   }
   void TearDown() override {
@@ -161,7 +161,8 @@ TEST_P(ProjetService, GoldenFiguresOfTheFixtureCpts) {
   // Two communes, 120 000 + 21 000 inhabitants: size T3 (80 000 to 175 000).
   EXPECT_TRUE(has_line(lines, "Communes : 2"));
   EXPECT_TRUE(has_line(lines, n("Population : 141 000 habitants")));
-  EXPECT_TRUE(has_line(lines, "Taille au sens de l'ACI : T3 — Taille 3 (80 000 à 175 000 habitants)"));
+  EXPECT_TRUE(
+      has_line(lines, "Taille au sens de l'ACI : T3 — Taille 3 (80 000 à 175 000 habitants)"));
   // Population table: territory, Moselle, Grand Est, France.
   EXPECT_TRUE(has_line(lines, n("Territoire de la CPTS | 141 000 | 2")));
   EXPECT_TRUE(has_line(lines, n("Moselle | 156 350 | —")));
@@ -175,9 +176,8 @@ TEST_P(ProjetService, GoldenFiguresOfTheFixtureCpts) {
   EXPECT_TRUE(has_line(lines, "Infirmiers | 40 | 40,0 | 2,8 | 2,6 | 1,5 | 0,2"))
       << "(label of the nurses' row as the diagnostic names it)";
   // Communes annex.
-  EXPECT_TRUE(std::any_of(lines.begin(), lines.end(), [](const std::string& l) {
-    return l.rfind("57463 | Metz | ", 0) == 0;
-  }));
+  EXPECT_TRUE(std::any_of(lines.begin(), lines.end(),
+                          [](const std::string& l) { return l.rfind("57463 | Metz | ", 0) == 0; }));
   EXPECT_TRUE(std::any_of(lines.begin(), lines.end(), [](const std::string& l) {
     return l.rfind("57480 | Montigny-lès-Metz | ", 0) == 0;
   }));
@@ -220,8 +220,7 @@ TEST_P(ProjetService, MissionsTextsVersionsAndHistory) {
   EXPECT_EQ(chosen->draft_version, 1);
   EXPECT_EQ(chosen->draft.missions.back(), "qualite");
   // A stale version conflicts; an unknown mission is refused.
-  EXPECT_EQ(projets_->choose_missions(coordinator, cpts_, 0, {}).error().code,
-            ErrorCode::conflict);
+  EXPECT_EQ(projets_->choose_missions(coordinator, cpts_, 0, {}).error().code, ErrorCode::conflict);
   EXPECT_EQ(projets_->choose_missions(coordinator, cpts_, 1, {"inconnue"}).error().code,
             ErrorCode::invalid_input);
 
@@ -258,8 +257,9 @@ TEST_P(ProjetService, MissionsTextsVersionsAndHistory) {
   EXPECT_EQ(*(at + 1), "Sept médecins.");
   EXPECT_TRUE(has_line(lines, "GAP."));
   EXPECT_TRUE(std::any_of(lines.begin(), lines.end(), [](const std::string& l) {
-    return l.rfind("Développement de la qualité et de la pertinence des soins (mission optionnelle)",
-                   0) == 0;
+    return l.rfind(
+               "Développement de la qualité et de la pertinence des soins (mission optionnelle)",
+               0) == 0;
   }));
 }
 
@@ -278,8 +278,7 @@ TEST_P(ProjetService, WhoReadsAndWhoWrites) {
   EXPECT_EQ(projets_->view(stranger, cpts_).error().code, ErrorCode::forbidden);
   EXPECT_EQ(projets_->save_text(stranger, cpts_, "porteurs", 0, "x").error().code,
             ErrorCode::forbidden);
-  EXPECT_EQ(projets_->file(stranger, cpts_, ProjetFormat::docx).error().code,
-            ErrorCode::forbidden);
+  EXPECT_EQ(projets_->file(stranger, cpts_, ProjetFormat::docx).error().code, ErrorCode::forbidden);
   for (Role r : {Role::roc, Role::charge_de_mission, Role::member}) {
     EXPECT_EQ(projets_->save_text(principal(r, {cpts_}), cpts_, "porteurs", 0, "x").error().code,
               ErrorCode::forbidden)
@@ -299,8 +298,8 @@ TEST_P(ProjetService, SubmissionRecordsTheStepAndKeepsTheDocument) {
   auto v = projets_->view(coordinator, cpts_);
   ASSERT_TRUE(v);
   const Date today = today_utc();
-  auto refused = projets_->submit(principal(Role::charge_de_mission), cpts_,
-                                  v->structure_version, today, today);
+  auto refused = projets_->submit(principal(Role::charge_de_mission), cpts_, v->structure_version,
+                                  today, today);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, ErrorCode::forbidden);
 
@@ -340,8 +339,8 @@ TEST_P(ProjetService, RegionalTemplatesAreVersionedAndChecked) {
             ErrorCode::conflict);
 
   // The structures of the région now use it.
-  auto doc = projets_->document(principal(Role::coordinator, {cpts_}), cpts_,
-                                "2026-12-07T10:00:00Z");
+  auto doc =
+      projets_->document(principal(Role::coordinator, {cpts_}), cpts_, "2026-12-07T10:00:00Z");
   ASSERT_TRUE(doc);
   EXPECT_EQ(doc->title, "Projet de santé territorial — CPTS test du Pays messin");
 

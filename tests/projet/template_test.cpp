@@ -1,13 +1,14 @@
 // Templates of the projet de santé: the national default parses and places every data block;
 // templates with a missing or unknown data block (and other mistakes) are refused with the
 // chapter named, the file and the line.
+#include "projet/template.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <set>
 
 #include "projet/draft.hpp"
-#include "projet/template.hpp"
 
 namespace maillage::projet {
 namespace {
