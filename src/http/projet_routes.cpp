@@ -39,6 +39,14 @@ std::shared_ptr<const JsonSchema> text_schema() {
   return s;
 }
 
+std::shared_ptr<const JsonSchema> comment_schema() {
+  static const auto s = std::make_shared<const JsonSchema>(
+      json_object("Commentaire sur un chapitre",
+                  {{"chapitre", true, json_string("Identifiant du chapitre", 1, 80)},
+                   {"texte", true, json_string("Commentaire", 1, 10000)}}));
+  return s;
+}
+
 std::shared_ptr<const JsonSchema> submit_schema() {
   static const auto s = std::make_shared<const JsonSchema>(
       json_object("Dépôt du projet de santé",
@@ -123,9 +131,20 @@ json prompt_json(const projet::DraftPrompt& p) {
           {"mission", p.id.rfind("mission.", 0) == 0}};
 }
 
-json chapters_json(const projet::Draft& d, std::int64_t structure) {
+json chapters_json(const projet::Draft& d, std::int64_t structure,
+                   const std::vector<services::ProjetComment>& comments) {
   json chapters = json::array();
   for (const auto& c : d.chapters) {
+    json remarks = json::array();
+    for (const auto& r : comments) {
+      if (r.chapter != c.id) continue;
+      remarks.push_back({{"id", r.id},
+                         {"texte", r.body},
+                         {"auteur", r.author},
+                         {"role", r.role_label},
+                         {"le", r.created_at},
+                         {"le_texte", french_day(r.created_at)}});
+    }
     json items = json::array();
     for (const auto& item : c.items) {
       json j = item.block ? block_json(*item.block, structure) : json::object();
@@ -133,7 +152,12 @@ json chapters_json(const projet::Draft& d, std::int64_t structure) {
       if (!item.data.empty()) j["donnees"] = item.data;
       items.push_back(std::move(j));
     }
-    chapters.push_back({{"id", c.id}, {"titre", c.title}, {"elements", std::move(items)}});
+    const bool has_remarks = !remarks.empty();
+    chapters.push_back({{"id", c.id},
+                        {"titre", c.title},
+                        {"elements", std::move(items)},
+                        {"commentaires", std::move(remarks)},
+                        {"a_commentaires", has_remarks}});
   }
   return chapters;
 }
@@ -173,7 +197,8 @@ json view_json(const services::ProjetView& v) {
               {"depot_note", v.submit_note},
               {"depots", std::move(submissions)},
               {"extraction_rpps", v.rpps_date},
-              {"chapitres", chapters_json(v.draft, v.structure_id)}};
+              {"peut_commenter", v.may_comment},
+              {"chapitres", chapters_json(v.draft, v.structure_id, v.comments)}};
 }
 
 json template_json(const services::RegionTemplate& t) {
@@ -220,6 +245,14 @@ class ProjetFeature final : public Feature {
         .add("PUT", api + "/textes/{zone}", writers, RouteKind::api, bind(&ProjetFeature::api_text),
              "Enregistre le texte des porteurs à une zone de saisie (contrôle de version)")
         .body = text_schema();
+    table
+        .add("POST", api + "/commentaires",
+             AccessRule::only(
+                 {Role::admin, Role::ars, Role::roc, Role::charge_de_mission, Role::coordinator}),
+             RouteKind::api, bind(&ProjetFeature::api_comment),
+             "Ajoute un commentaire sur un chapitre du projet de santé")
+        .body = comment_schema();
+    table.routes().back().success_status = 201;
     table.add("GET", api + "/textes/{zone}/historique", signed_in, RouteKind::api,
               bind(&ProjetFeature::api_history),
               "Versions successives du texte d'une zone de saisie, avec leurs auteurs");
@@ -291,6 +324,21 @@ class ProjetFeature final : public Feature {
                               {"version", t->version},
                               {"auteur", t->author},
                               {"modifie_le", t->updated_at}});
+  }
+
+  Result<Response> api_comment(const RequestContext& ctx) {
+    const std::int64_t id = MAILLAGE_TRY(id_param(ctx.request));
+    auto body = MAILLAGE_TRY(read_json_body(ctx.request, *comment_schema()));
+    auto c = projets_.comment(*ctx.principal(), id, body["chapitre"].get<std::string>(),
+                              body["texte"].get<std::string>());
+    if (!c) return tl::unexpected(at_json_path(c.error()));
+    return json_no_store(json{{"id", c->id},
+                              {"chapitre", c->chapter},
+                              {"texte", c->body},
+                              {"auteur", c->author},
+                              {"role", c->role_label},
+                              {"le", c->created_at}},
+                         201);
   }
 
   Result<Response> api_history(const RequestContext& ctx) {

@@ -110,6 +110,28 @@ Result<std::vector<ProjetSubmissionRow>> ProjetRepository::submissions(
   return out;
 }
 
+Result<std::vector<ProjetCommentRow>> ProjetRepository::comments(std::int64_t structure) const {
+  auto rows = MAILLAGE_TRY(
+      db_->query("SELECT id, chapter, body, author, role, created_at FROM projet_comments "
+                 "WHERE structure_id = $1 ORDER BY id",
+                 {structure}));
+  std::vector<ProjetCommentRow> out;
+  for (NamedRow r : rows.each()) {
+    out.push_back({r.integer("id"), r.text("chapter"), r.text("body"), r.text("author"),
+                   r.text("role"), r.text("created_at")});
+  }
+  return out;
+}
+
+Result<std::int64_t> ProjetRepository::add_comment(Tx& tx, std::int64_t structure,
+                                                   const ProjetCommentRow& row) {
+  auto rows = MAILLAGE_TRY(tx.query(
+      "INSERT INTO projet_comments (structure_id, chapter, body, author, role, created_at) "
+      "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+      {structure, row.chapter, row.body, row.author, row.role, row.created_at}));
+  return rows.named(0).integer("id");
+}
+
 Result<bool> ProjetRepository::save_draft(Tx& tx, std::int64_t structure, std::int64_t expected,
                                           const std::vector<std::string>& missions,
                                           const std::string& by, const std::string& at) {

@@ -48,6 +48,11 @@ struct ProjetSubmissionRow {
   std::string submitted_by, submitted_at;
 };
 
+struct ProjetCommentRow {
+  std::int64_t id = 0;
+  std::string chapter, body, author, role, created_at;
+};
+
 class ProjetRepository {
  public:
   explicit ProjetRepository(store::Database& db) : db_(&db) {}
@@ -62,6 +67,10 @@ class ProjetRepository {
   /// Every version of the région's template, newest first (bodies left out).
   Result<std::vector<ProjetTemplateRow>> template_versions(const std::string& region) const;
   Result<std::vector<ProjetSubmissionRow>> submissions(std::int64_t structure) const;
+  /// Comments of the structure's draft, oldest first.
+  Result<std::vector<ProjetCommentRow>> comments(std::int64_t structure) const;
+  static Result<std::int64_t> add_comment(store::Tx& tx, std::int64_t structure,
+                                          const ProjetCommentRow& row);
 
   /// Writes the missions if the stored version is `expected` (0: none stored yet); false when
   /// someone changed it meanwhile.

@@ -266,6 +266,10 @@ Result<ProjetView> ProjetsDeSante::view(const Principal& who, std::int64_t id) {
   } else {
     v.may_submit = true;
   }
+  v.may_comment = may_comment(who);
+  for (auto& c : MAILLAGE_TRY(ProjetRepository(db_).comments(id))) {
+    v.comments.push_back({c.id, c.chapter, c.body, c.author, c.role, c.created_at});
+  }
   for (auto& row : MAILLAGE_TRY(ProjetRepository(db_).submissions(id))) {
     ProjetSubmission s;
     s.id = row.id;
@@ -308,6 +312,57 @@ Result<ProjetView> ProjetsDeSante::choose_missions(const Principal& who, std::in
                              store::AuditDetail{}.add("missions", join(chosen)).json()});
   }));
   return view(who, id);
+}
+
+bool ProjetsDeSante::may_comment(const Principal& who) {
+  switch (who.role) {
+    case Role::admin:
+    case Role::roc:
+    case Role::ars:
+    case Role::charge_de_mission:
+    case Role::coordinator:
+      return true;
+    default:
+      return false;
+  }
+}
+
+Result<ProjetComment> ProjetsDeSante::comment(const Principal& who, std::int64_t id,
+                                              const std::string& chapter, const std::string& body) {
+  Structure s = MAILLAGE_TRY(registry_.get_structure(who, id));  // read scope
+  if (!may_comment(who)) {
+    return fail(ErrorCode::forbidden,
+                "Les commentaires sont réservés au ROC, à l'ARS, aux chargés de mission et à la "
+                "coordination.");
+  }
+  if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return fail(ErrorCode::invalid_input, "commentaire vide", "texte");
+  }
+  if (body.size() > 10'000) {
+    return fail(ErrorCode::invalid_input, "commentaire trop long (10 000 caractères au plus)",
+                "texte");
+  }
+  ProjetRepository repo(db_);
+  projet::Template tmpl;
+  const std::string region = registry_.region_of(s.departement);
+  if (auto row = MAILLAGE_TRY(repo.current_template(region))) {
+    tmpl = MAILLAGE_TRY(projet::parse_template(row->body, "modèle régional " + region));
+  } else {
+    tmpl = MAILLAGE_TRY(projet::default_template());
+  }
+  if (std::none_of(tmpl.chapters.begin(), tmpl.chapters.end(),
+                   [&](const projet::TemplateChapter& c) { return c.id == chapter; })) {
+    return fail(ErrorCode::invalid_input, "chapitre inconnu : « " + chapter + " »", "chapitre");
+  }
+  ProjetCommentRow row{
+      0, chapter, body, author_of(who), std::string(role_label(who.role)), store::timestamp_now()};
+  MAILLAGE_CHECK(db_.transact([&](store::Tx& tx) -> Status {
+    row.id = MAILLAGE_TRY(ProjetRepository::add_comment(tx, id, row));
+    return store::audit(
+        tx, {who.login, "projet.comment", "structure", std::to_string(id), "",
+             store::AuditDetail{}.add("chapitre", chapter).add("commentaire", row.id).json()});
+  }));
+  return ProjetComment{row.id, row.chapter, row.body, row.author, row.role, row.created_at};
 }
 
 Result<projet::PromptText> ProjetsDeSante::save_text(const Principal& who, std::int64_t id,

@@ -6,10 +6,11 @@
 // and the submission recorded) and the regional templates (versioned).
 //
 // Scope: reading a draft follows the registry's read scope (services::covers_structure). Writing
-// (missions, texts) is for admins and the coordinators of the structure. Submitting records the
-// lifecycle step with the registry's own check of who decides (coordinator, ROC, ARS in scope).
-// A région's template is read by admins, observers, ARS and chargés de mission of the région,
-// and edited by admins and the chargés de mission of the région.
+// (missions, texts) is for admins and the coordinators of the structure; commenting a chapter for
+// the readers who follow the structure (ROC, ARS, chargé de mission), its coordinators and admins.
+// Submitting records the lifecycle step with the registry's own check of who decides (coordinator,
+// ROC, ARS in scope). A région's template is read by admins, observers, ARS and chargés de mission
+// of the région, and edited by admins and the chargés de mission of the région.
 #pragma once
 
 #include <cstdint>
@@ -50,6 +51,13 @@ struct ProjetSubmission {
   std::string submitted_by, submitted_at;
 };
 
+/// A reader's remark on a chapter (ROC, ARS, chargé de mission, coordination).
+struct ProjetComment {
+  std::int64_t id = 0;
+  std::string chapter;  ///< chapter id of the template
+  std::string body, author, role_label, created_at;
+};
+
 struct ProjetView {
   std::int64_t structure_id = 0;
   std::string structure_name;
@@ -63,6 +71,8 @@ struct ProjetView {
   bool may_submit = false;  ///< `who` may record "deposer_projet" now
   std::string submit_note;  ///< why not, in French, when may_submit is false
   std::vector<ProjetSubmission> submissions;
+  std::vector<ProjetComment> comments;  ///< oldest first
+  bool may_comment = false;
   std::string rpps_date;  ///< snapshot the figures come from ("" when none)
 };
 
@@ -114,6 +124,10 @@ class ProjetsDeSante {
   Result<projet::PromptText> save_text(const Principal& who, std::int64_t structure,
                                        const std::string& prompt, std::int64_t expected_version,
                                        const std::string& text);
+  /// Adds a comment on a chapter of the draft: admins, and ROC, ARS, chargés de mission and
+  /// coordinators who read the structure (members and observers do not comment).
+  Result<ProjetComment> comment(const Principal& who, std::int64_t structure,
+                                const std::string& chapter, const std::string& body);
   /// Every version of a prompt's text, newest first.
   Result<std::vector<TextRevision>> text_history(const Principal& who, std::int64_t structure,
                                                  const std::string& prompt);
@@ -156,6 +170,7 @@ class ProjetsDeSante {
   Result<Loaded> load(const Principal& who, std::int64_t structure);
   Result<projet::Draft> draft_of(const Loaded& l, const std::vector<std::string>& missions);
   [[nodiscard]] bool may_edit(const Principal& who, std::int64_t structure) const;
+  [[nodiscard]] static bool may_comment(const Principal& who);
   std::string render_map(const std::vector<std::string>& communes) const;
 
   store::Database& db_;

@@ -1,7 +1,8 @@
 // Browser test of the projet de santé pre-draft, from an empty draft to a downloaded document
 // (demo, real référentiel): the coordinator of the demo CPTS opens the draft from the navigation,
 // writes the porteurs' text at a prompt (saved, version 1), a second tab still holding the empty
-// version conflicts instead of overwriting, an optional mission is added (its prompts appear),
+// version conflicts instead of overwriting, an optional mission is added (its prompts appear), a
+// comment is left on a chapter,
 // then the DOCX is downloaded and read back by python-docx (tests/office/read_back.py) with the
 // text typed and the territory's figures in it; the printable page shows the map.
 // Screenshots in test-output/projet-*.png.
@@ -56,6 +57,14 @@ run(() => withDemoServer('projet', async ({ newPage, signIn, shot, problems }) =
   await page.waitForSelector('form.zone[data-zone="mission.qualite.actions"]');
   if (await page.inputValue('#zone-porteurs') !== TEXT) fail('the saved text was not shown again');
   await shot(page, 'projet-brouillon', { fullPage: false });
+
+  // A comment on the diagnostic chapter, shown under it after the reload.
+  await page.fill('form.commenter[data-chapitre="diagnostic"] textarea', 'Ajouter les chiffres Rézone.');
+  await Promise.all([page.waitForLoadState('load'),
+    page.click('form.commenter[data-chapitre="diagnostic"] button[type=submit]')]);
+  await page.waitForSelector('#chapitre-diagnostic .commentaires li');
+  const remark = await page.textContent('#chapitre-diagnostic .commentaires');
+  if (!remark.includes('Ajouter les chiffres Rézone.')) fail(`comment: ${remark}`);
 
   // Download the DOCX and read it back with python-docx.
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#telecharger-docx')]);

@@ -364,6 +364,29 @@ TEST_P(ProjetService, RegionalTemplatesAreVersionedAndChecked) {
   EXPECT_EQ(projets_->region_template(cm, "11").error().code, ErrorCode::forbidden);
 }
 
+TEST_P(ProjetService, ReadersCommentChapters) {
+  const Principal roc = principal(Role::roc);
+  auto c = projets_->comment(roc, cpts_, "diagnostic", "Ajouter les données Rézone.");
+  ASSERT_TRUE(c) << c.error().describe();
+  EXPECT_EQ(c->author, "Test roc");
+  EXPECT_EQ(projets_->comment(roc, cpts_, "inconnu", "x").error().code, ErrorCode::invalid_input);
+  EXPECT_EQ(projets_->comment(roc, cpts_, "diagnostic", "  \n").error().code,
+            ErrorCode::invalid_input);
+  EXPECT_EQ(
+      projets_->comment(principal(Role::member, {cpts_}), cpts_, "diagnostic", "x").error().code,
+      ErrorCode::forbidden);
+  EXPECT_EQ(projets_->comment(principal(Role::coordinator, {other_}), cpts_, "diagnostic", "x")
+                .error()
+                .code,
+            ErrorCode::forbidden);
+  auto v = projets_->view(principal(Role::coordinator, {cpts_}), cpts_);
+  ASSERT_TRUE(v);
+  ASSERT_EQ(v->comments.size(), 1u);
+  EXPECT_EQ(v->comments[0].chapter, "diagnostic");
+  EXPECT_EQ(v->comments[0].body, "Ajouter les données Rézone.");
+  EXPECT_TRUE(v->may_comment);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ProjetService, testing::all_backends(), testing::backend_name);
 
 }  // namespace

@@ -71,6 +71,17 @@
       });
     });
 
+    Array.prototype.forEach.call(document.querySelectorAll('form.commenter'), function (f) {
+      f.addEventListener('submit', function (ev) {
+        ev.preventDefault();
+        var etat = f.querySelector('.etat');
+        envoyer('POST', base + '/commentaires', {
+          chapitre: f.dataset.chapitre, texte: f.querySelector('textarea').value
+        }).then(function () { window.location.reload(); })
+          .catch(function (e) { etat.textContent = 'Refusé : ' + e.message; });
+      });
+    });
+
     var missions = document.getElementById('choix-missions');
     if (missions) {
       missions.addEventListener('submit', function (ev) {

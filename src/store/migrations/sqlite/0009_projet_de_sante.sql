@@ -56,3 +56,15 @@ CREATE TABLE projet_submissions (
   submitted_at TEXT NOT NULL
 ) STRICT;
 CREATE INDEX projet_submissions_structure ON projet_submissions (structure_id);
+
+-- Comments of the readers (ROC, ARS, chargé de mission) and the coordination on a chapter.
+CREATE TABLE projet_comments (
+  id INTEGER PRIMARY KEY,
+  structure_id INTEGER NOT NULL REFERENCES structures (id) ON DELETE CASCADE,
+  chapter TEXT NOT NULL,
+  body TEXT NOT NULL CHECK (length(body) > 0),
+  author TEXT NOT NULL,
+  role TEXT NOT NULL,
+  created_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX projet_comments_structure ON projet_comments (structure_id);
