@@ -7,7 +7,7 @@
 #   tools/maillage → app ─┬→ http ──→ services ─┬→ store ───→ common
 #                         ├→ demo ──→ services  └→ engines ─→ common
 #                         └→ refdata ─────────────→ engines
-#   engines: geo access aci registry coverage roster rpps diagnostic office sectors association
+#   engines: geo access aci registry coverage roster rpps diagnostic office sectors association projet
 #   (may use each other);
 #   http and demo also see the engines, demo the store; app sees every module.
 #
@@ -21,7 +21,7 @@ if(NOT ROOT)
 endif()
 
 get_filename_component(ROOT "${ROOT}" ABSOLUTE)
-set(engines geo access aci registry coverage roster rpps diagnostic office sectors association)
+set(engines geo access aci registry coverage roster rpps diagnostic office sectors association projet)
 set(allowed_common common)
 set(allowed_store common)
 set(allowed_refdata common ${engines})

@@ -5,6 +5,7 @@
 #include "services/aci.hpp"
 #include "services/diagnostic.hpp"
 #include "services/operations.hpp"
+#include "services/projet_sante.hpp"
 #include "services/referents.hpp"
 #include "services/association.hpp"
 #include "services/registry.hpp"
@@ -28,6 +29,7 @@ struct Application::Owned {
   std::unique_ptr<services::Sectors> sectors;
   std::unique_ptr<services::Referents> referents;
   std::unique_ptr<services::Association> association;
+  std::unique_ptr<services::ProjetsDeSante> projets;
 };
 
 services::AccountSettings account_settings(const Config& config) {
@@ -65,6 +67,22 @@ Result<geo::Referentiel> load_referentiel(const Config& config) {
     return tl::unexpected(std::move(e));
   }
   return std::move(*ref);
+}
+
+// How documents cite the populations: the référentiel's package version and build date.
+std::string population_source(const Config& config) {
+  std::string out = "INSEE, populations légales (référentiel Maillage : paquet "
+                    "@etalab/decoupage-administratif";
+  auto info = refdata::reference_info(config.reference);
+  if (info) {
+    if (auto v = info->meta.find("package:@etalab/decoupage-administratif"); v != info->meta.end()) {
+      out += " " + v->second;
+    }
+    if (auto b = info->meta.find("built_at"); b != info->meta.end()) {
+      out += ", référentiel construit le " + b->second.substr(0, 10);
+    }
+  }
+  return out + ")";
 }
 
 }  // namespace
@@ -107,6 +125,10 @@ Result<std::unique_ptr<Application>> Application::open(const Config& config,
   owned->referents = std::make_unique<services::Referents>(db, ref);
   owned->association = std::make_unique<services::Association>(
       db, ref, owned->diagnostics.get(), services::rpps_supply_source(db));
+  services::ProjetSettings projet;
+  if (!options.referentiel) projet.population_source = population_source(config);
+  owned->projets = MAILLAGE_TRY(services::ProjetsDeSante::create(
+      db, ref, *owned->registry, *owned->diagnostics, std::move(projet)));
 
   // The ROC portfolio shows the ACI dates too, on the page and in `maillage registry portfolio`.
   services::register_aci_alert_source();
@@ -114,7 +136,7 @@ Result<std::unique_ptr<Application>> Application::open(const Config& config,
   app->services_ = std::make_unique<services::Services>(services::Services{
       *owned->accounts, *owned->registry, *owned->territories, *owned->diagnostics, *owned->aci,
       *owned->roster, *owned->roster_jobs, *owned->operations, *owned->sectors, *owned->referents,
-      *owned->association});
+      *owned->association, *owned->projets});
   app->owned_ = std::move(owned);
   return app;
 }

@@ -285,6 +285,7 @@ Result<Response> RegistryFeature::page_structure(const RequestContext& ctx) {
             {"a_documents", !docs.empty()},
             {"types_documents", std::move(types)},
             {"peut_ecrire", can_write(who, s.id)},
+            {"projet_de_sante", s.kind == "CPTS" && !communes.empty()},
             {"territoire", std::move(territory)},
             {"a_territoire", !communes.empty()},
             {"communes_territoire", communes.size()},

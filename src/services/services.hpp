@@ -17,6 +17,7 @@ class Operations;
 class Sectors;
 class Referents;
 class Association;
+class ProjetsDeSante;
 
 struct Services {
   Accounts& accounts;
@@ -30,6 +31,7 @@ struct Services {
   Sectors& sectors;
   Referents& referents;
   Association& association;
+  ProjetsDeSante& projets;
 };
 
 }  // namespace maillage::services

@@ -73,6 +73,7 @@ const std::map<std::string, Expectation> kMatrix{
 #include "authorization_roster.inc"
 #include "authorization_sectors.inc"
 #include "authorization_association.inc"
+#include "authorization_projet.inc"
 };
 
 Expect classify(const httplib::Response& r) {
