@@ -190,7 +190,7 @@ BENCHMARK(BM_ProposalsFrance_FullPasses)
     ->Arg(1)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
-    ->Iterations(2);
+    ->Iterations(1);
 
 void BM_TerritoryFactsAll(benchmark::State& state) {
   const Data& d = data();
