@@ -7,8 +7,8 @@
 #include <chrono>
 #include <iterator>
 #include <limits>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <unordered_map>
 
 #include "common/log.hpp"
@@ -58,7 +58,9 @@ std::string json_string(const std::string& s) {
 std::span<const ContourLevel> contour_levels() { return kLevels; }
 
 ContourCache::ContourCache(const geo::Referentiel& ref)
-    : ref_(ref), levels_(kLevels.size()), bodies_((ref.departements.size() + 1) * kLevels.size() * 2) {
+    : ref_(ref),
+      levels_(kLevels.size()),
+      bodies_((ref.departements.size() + 1) * kLevels.size() * 2) {
   for (std::size_t i = 0; i < ref.communes.size() && i < ref.cells.size(); ++i) {
     if (!ref.communes[i].arrondissement && !ref.cells[i].empty()) {
       france_.push_back(static_cast<geo::CommuneIndex>(i));
@@ -157,21 +159,20 @@ std::string ContourCache::serialise(std::span<const geo::CommuneIndex> communes,
                  R"("transform":{{"scale":[{:.5f},{:.5f}],"translate":[{:.5f},{:.5f}]}},)"
                  R"("objects":{{"communes":{{"type":"GeometryCollection","geometries":[)",
                  kLevels[level].id, kLevels[level].tolerance_m, z.min_x * scale, z.min_y * scale,
-                 z.max_x * scale, z.max_y * scale, scale, scale, z.min_x * scale,
-                 z.min_y * scale);
+                 z.max_x * scale, z.max_y * scale, scale, scale, z.min_x * scale, z.min_y * scale);
   for (std::size_t n = 0; n < z.communes.size(); ++n) {
     const geo::Commune& c = ref_.communes[z.communes[n]];
     if (n > 0) body.push_back(',');
     const std::string code = json_string(c.code);
     if (kLevels[level].all_properties) {
-      fmt::format_to(
-          b,
-          R"({{"type":"MultiPolygon","id":{},"properties":{{"code":{},"nom":{},)"
-          R"("departement":{},"population":{},"superficie_km2":{:.2f},"densite":{:.1f},)"
-          R"("contour":"{}"}},"arcs":[)",
-          code, code, json_string(c.nom), json_string(c.departement), c.population, c.area_km2,
-          c.area_km2 > 0 ? static_cast<double>(c.population) / c.area_km2 : 0.0,
-          geo::shape_source_id(c.shape));
+      fmt::format_to(b,
+                     R"({{"type":"MultiPolygon","id":{},"properties":{{"code":{},"nom":{},)"
+                     R"("departement":{},"population":{},"superficie_km2":{:.2f},"densite":{:.1f},)"
+                     R"("contour":"{}"}},"arcs":[)",
+                     code, code, json_string(c.nom), json_string(c.departement), c.population,
+                     c.area_km2,
+                     c.area_km2 > 0 ? static_cast<double>(c.population) / c.area_km2 : 0.0,
+                     geo::shape_source_id(c.shape));
     } else {
       fmt::format_to(b,
                      R"({{"type":"MultiPolygon","id":{},"properties":{{"nom":{},)"
@@ -270,7 +271,8 @@ std::string ContourCache::serialise_binary(std::span<const geo::CommuneIndex> co
   put_text(out, names);
   put_text(out, deps);
   for (geo::CommuneIndex i : z.communes) {
-    put_varint(out, static_cast<std::uint64_t>(std::max<std::int64_t>(0, ref_.communes[i].population)));
+    put_varint(out,
+               static_cast<std::uint64_t>(std::max<std::int64_t>(0, ref_.communes[i].population)));
   }
   // Arc references: arcs are numbered in order of first use, so a reference is written as
   // 2 × (arcs seen so far − arc) + 1 if reversed: 0 or 1 for an arc met for the first time.
@@ -316,8 +318,9 @@ const ContourCache::Body* ContourCache::get(std::string_view zone, std::string_v
     communes = dep->communes;
   }
   std::optional<std::size_t> l =
-      level.empty() ? std::optional<std::size_t>(zone == "france" ? kFranceLevel : kDepartementLevel)
-                    : level_index(level);
+      level.empty()
+          ? std::optional<std::size_t>(zone == "france" ? kFranceLevel : kDepartementLevel)
+          : level_index(level);
   if (!l) return nullptr;
   const std::size_t f = format == ContourFormat::binary ? 1 : 0;
   BodySlot& slot = bodies_[(z * kLevels.size() + *l) * 2 + f];
@@ -332,7 +335,8 @@ const ContourCache::Body* ContourCache::get(std::string_view zone, std::string_v
                         std::chrono::steady_clock::now() - start)
                         .count();
     log::info("contours_body zone={} level={} format={} bytes={} gzip={} br={} ms={}", zone,
-              kLevels[*l].id, f == 1 ? "binaire" : "topojson", body->body.size(), body->gzip.size(), body->br.size(), ms);
+              kLevels[*l].id, f == 1 ? "binaire" : "topojson", body->body.size(), body->gzip.size(),
+              body->br.size(), ms);
     slot.body = std::move(body);
   });
   return slot.body.get();

@@ -32,8 +32,9 @@ struct NaiveGroup {
   std::size_t zone = 0;
 };
 
-inline Result<std::vector<Proposal>> naive_propose(const Cover& cover, std::span<const CommuneIndex> units,
-                                      const ProposalSettings& settings) {
+inline Result<std::vector<Proposal>> naive_propose(const Cover& cover,
+                                                   std::span<const CommuneIndex> units,
+                                                   const ProposalSettings& settings) {
   if (settings.min_population <= 0) {
     return fail(ErrorCode::invalid_input, "la population minimale doit être positive",
                 "min_population");

@@ -174,12 +174,13 @@
     onAdd: function (map) {
       this._canvas = L.DomUtil.create('canvas', 'carte-france-canvas');
       map.getPane('overlayPane').appendChild(this._canvas);
-      map.on('moveend zoomend resize', this._changer, this);
+      // Leaflet fires moveend after every zoom too: one repaint per change of view.
+      map.on('moveend resize', this._changer, this);
       this._changer();
     },
     onRemove: function (map) {
       L.DomUtil.remove(this._canvas);
-      map.off('moveend zoomend resize', this._changer, this);
+      map.off('moveend resize', this._changer, this);
     },
     _vue: function () {
       var map = this._map;
