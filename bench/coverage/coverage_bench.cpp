@@ -1,6 +1,9 @@
 // National coverage benchmark (Google Benchmark): ~800 CPTS territories over France, computed by
 // the engine (src/coverage) and by the straightforward implementation (tests/coverage/naive.hpp)
-// in the same run; the summary prints the ratio and the < 50 ms target.
+// in the same run; the summary prints the ratio and the < 50 ms target. Proposals for the whole
+// of France (the observatory's `propositions=1`), with the territories and with none (every
+// commune white), against the version that re-splits the rest after each group
+// (tests/coverage/naive_proposals.hpp), same run, same answer checked.
 //
 // Data: the real référentiel when MAILLAGE_REFERENCE names an existing file (and the build has
 // src/refdata), otherwise a synthetic 175 × 200 grid of 35 000 communes. Territories are grown
@@ -19,6 +22,7 @@
 #include "coverage/territory_csv.hpp"
 #include "fixtures.hpp"
 #include "naive.hpp"
+#include "naive_proposals.hpp"
 #ifdef MAILLAGE_BENCH_HAS_REFDATA
 #include "refdata/reference_file.hpp"
 #endif
@@ -154,6 +158,40 @@ void BM_ProposalsEveryDepartement(benchmark::State& state) {
 }
 BENCHMARK(BM_ProposalsEveryDepartement)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// France's proposals: arg 0 with the instance's territories, 1 with none (all of France white).
+const Cover& france_cover(bool empty) {
+  static const Cover with = *Cover::compute(*data().graph, data().territories, kFilters);
+  static const Cover without = *Cover::compute(*data().graph, {}, kFilters);
+  return empty ? without : with;
+}
+
+void BM_ProposalsFrance(benchmark::State& state) {
+  const Cover& cover = france_cover(state.range(0) == 1);
+  std::size_t count = 0;
+  for (auto _ : state) {
+    auto p = propose(cover, data().graph->units(), {40'000, std::nullopt});
+    count = p->size();
+  }
+  state.counters["proposals"] = static_cast<double>(count);
+}
+BENCHMARK(BM_ProposalsFrance)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_ProposalsFrance_FullPasses(benchmark::State& state) {
+  const Cover& cover = france_cover(state.range(0) == 1);
+  std::size_t count = 0;
+  for (auto _ : state) {
+    auto p = test::naive_propose(cover, data().graph->units(), {40'000, std::nullopt});
+    count = p->size();
+  }
+  state.counters["proposals"] = static_cast<double>(count);
+}
+BENCHMARK(BM_ProposalsFrance_FullPasses)
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
+
 void BM_TerritoryFactsAll(benchmark::State& state) {
   const Data& d = data();
   const auto classes = default_size_classes();
@@ -183,16 +221,18 @@ class Collector : public benchmark::ConsoleReporter {
     for (const Run& r : runs) {
       const double unit = benchmark::GetTimeUnitMultiplier(r.time_unit);
       times[r.benchmark_name()] = r.GetAdjustedRealTime() / unit;
+      cpu_times[r.benchmark_name()] = r.GetAdjustedCPUTime() / unit;
     }
     ConsoleReporter::ReportRuns(runs);
   }
-  double get(const std::string& prefix) const {
-    for (const auto& [name, t] : times) {
+  double get(const std::string& prefix, bool cpu = false) const {
+    for (const auto& [name, t] : cpu ? cpu_times : times) {
       if (name.rfind(prefix, 0) == 0) return t;
     }
     return -1;
   }
   std::map<std::string, double> times;
+  std::map<std::string, double> cpu_times;  // this thread's CPU: less affected by the load
 };
 
 std::string load_average() {
@@ -226,6 +266,34 @@ void summary(const Collector& c) {
       fast->white_zones.size(), fast->overlaps.units.size());
   std::printf("Check: engine and straightforward implementation agree: %s\n", same ? "yes" : "NO");
   std::printf("Load average at the end: %s\n", load_average().c_str());
+  for (int empty = 0; empty <= 1; ++empty) {
+    const Cover& cover = france_cover(empty == 1);
+    auto a = propose(cover, d.graph->units(), {40'000, std::nullopt});
+    auto b = test::naive_propose(cover, d.graph->units(), {40'000, std::nullopt});
+    bool equal = a && b && a->size() == b->size();
+    std::size_t groups = 0;
+    for (std::size_t i = 0; equal && i < a->size(); ++i) {
+      equal = (*a)[i].units == (*b)[i].units && (*a)[i].kind == (*b)[i].kind &&
+              (*a)[i].territory == (*b)[i].territory;
+      groups += (*a)[i].kind == ProposalKind::new_territory;
+    }
+    const std::string arg = empty == 1 ? "/1" : "/0";
+    const double pf = c.get("BM_ProposalsFrance" + arg);
+    const double ps = c.get("BM_ProposalsFrance_FullPasses" + arg);
+    std::printf(
+        "Proposals for France (%s): %zu proposals, %zu new territories; same as the full-pass "
+        "version: %s\n",
+        empty == 1 ? "no territory: all of France white" : "with the territories",
+        a ? a->size() : 0, groups, equal ? "yes" : "NO");
+    const double cf = c.get("BM_ProposalsFrance" + arg, true);
+    const double cs = c.get("BM_ProposalsFrance_FullPasses" + arg, true);
+    if (pf > 0 && ps > 0 && cf > 0 && cs > 0) {
+      std::printf(
+          "  engine %.1f ms (CPU %.1f ms), full passes %.1f ms (CPU %.1f ms); ratio %.1fx wall, "
+          "%.1fx CPU\n",
+          pf * 1e3, cf * 1e3, ps * 1e3, cs * 1e3, ps / pf, cs / cf);
+    }
+  }
   const double f = c.get("BM_National/"), s = c.get("BM_National_Naive");
   if (f > 0 && s > 0) {
     std::printf(

@@ -186,13 +186,19 @@ Result<Response> WebApp::api_contours(const RequestContext& ctx) {
                   fmt::format("niveau « {} » inconnu ({})", level, fmt::join(ids, ", ")), "niveau");
     }
   }
-  const ContourCache::Body* body = contours_->get(zone, level);
+  const std::string format = ctx.request.query_value("format").value_or("topojson");
+  if (format != "topojson" && format != "binaire") {
+    return fail(ErrorCode::invalid_input,
+                fmt::format("format « {} » inconnu (topojson, binaire)", format), "format");
+  }
+  const ContourCache::Body* body = contours_->get(
+      zone, level, format == "binaire" ? ContourFormat::binary : ContourFormat::topojson);
   if (body == nullptr) {
     return fail(ErrorCode::not_found,
                 fmt::format("zone {} introuvable (france ou code de département)", zone), "zone");
   }
   Response r;
-  r.content_type = "application/json";
+  r.content_type = format == "binaire" ? "application/octet-stream" : "application/json";
   make_cacheable(ctx.request, r,
                  fmt::format("private, max-age={}", options_.reference_max_age.count()),
                  body->etag);

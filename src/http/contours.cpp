@@ -7,8 +7,8 @@
 #include <chrono>
 #include <iterator>
 #include <limits>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <unordered_map>
 
 #include "common/log.hpp"
@@ -58,7 +58,9 @@ std::string json_string(const std::string& s) {
 std::span<const ContourLevel> contour_levels() { return kLevels; }
 
 ContourCache::ContourCache(const geo::Referentiel& ref)
-    : ref_(ref), levels_(kLevels.size()), bodies_((ref.departements.size() + 1) * kLevels.size()) {
+    : ref_(ref),
+      levels_(kLevels.size()),
+      bodies_((ref.departements.size() + 1) * kLevels.size() * 2) {
   for (std::size_t i = 0; i < ref.communes.size() && i < ref.cells.size(); ++i) {
     if (!ref.communes[i].arrondissement && !ref.cells[i].empty()) {
       france_.push_back(static_cast<geo::CommuneIndex>(i));
@@ -96,12 +98,12 @@ const geo::SimplifiedArcs& ContourCache::arcs(std::size_t level) const {
   return *slot.arcs;
 }
 
-std::string ContourCache::serialise(std::span<const geo::CommuneIndex> communes,
-                                    std::size_t level) const {
+ContourCache::Zone ContourCache::zone_model(std::span<const geo::CommuneIndex> communes,
+                                            std::size_t level) const {
   const geo::Topology& topo = topology();
   const geo::SimplifiedArcs& simplified = arcs(level);
   const std::int32_t q = kLevels[level].quantum;
-
+  Zone z;
   // The zone's arcs, renumbered in order of first use.
   std::unordered_map<std::uint32_t, std::int32_t> local;
   std::vector<std::uint32_t> used;
@@ -111,71 +113,42 @@ std::string ContourCache::serialise(std::span<const geo::CommuneIndex> communes,
     if (added) used.push_back(a);
     return ref >= 0 ? it->second : ~it->second;
   };
-  std::int64_t min_x = std::numeric_limits<std::int64_t>::max();
-  std::int64_t min_y = min_x;
-  std::int64_t max_x = std::numeric_limits<std::int64_t>::min();
-  std::int64_t max_y = max_x;
-
-  fmt::memory_buffer geometries;
-  auto out = std::back_inserter(geometries);
-  bool first = true;
   for (geo::CommuneIndex i : communes) {
     if (i >= topo.shapes.size() || topo.shapes[i].empty()) continue;
-    const geo::Commune& c = ref_.communes[i];
-    if (!first) geometries.push_back(',');
-    first = false;
-    const std::string code = json_string(c.code);
-    if (kLevels[level].all_properties) {
-      fmt::format_to(
-          out,
-          R"({{"type":"MultiPolygon","id":{},"properties":{{"code":{},"nom":{},)"
-          R"("departement":{},"population":{},"superficie_km2":{:.2f},"densite":{:.1f},)"
-          R"("contour":"{}"}},"arcs":[)",
-          code, code, json_string(c.nom), json_string(c.departement), c.population, c.area_km2,
-          c.area_km2 > 0 ? static_cast<double>(c.population) / c.area_km2 : 0.0,
-          geo::shape_source_id(c.shape));
-    } else {
-      fmt::format_to(out,
-                     R"({{"type":"MultiPolygon","id":{},"properties":{{"nom":{},)"
-                     R"("departement":{},"population":{}}},"arcs":[)",
-                     code, json_string(c.nom), json_string(c.departement), c.population);
-    }
-    const auto& polygons = topo.shapes[i];
-    for (std::size_t p = 0; p < polygons.size(); ++p) {
-      if (p > 0) geometries.push_back(',');
-      geometries.push_back('[');
-      for (std::size_t r = 0; r < polygons[p].size(); ++r) {
-        if (r > 0) geometries.push_back(',');
-        geometries.push_back('[');
-        for (std::size_t k = 0; k < polygons[p][r].size(); ++k) {
-          if (k > 0) geometries.push_back(',');
-          fmt::format_to(out, "{}", renumber(polygons[p][r][k]));
-        }
-        geometries.push_back(']');
+    z.communes.push_back(i);
+    auto& polygons = z.shapes.emplace_back(topo.shapes[i]);
+    for (auto& polygon : polygons) {
+      for (auto& ring : polygon) {
+        for (auto& ref : ring) ref = renumber(ref);
       }
-      geometries.push_back(']');
     }
-    fmt::format_to(out, "]}}");
   }
-
-  // Quantized arcs (consecutive repeats dropped, two points at least), then delta-encoded
-  // against the zone's smallest position.
-  std::vector<std::vector<std::pair<std::int64_t, std::int64_t>>> quantized(used.size());
+  // Quantized arcs (consecutive repeats dropped, two points at least).
+  z.min_x = z.min_y = std::numeric_limits<std::int64_t>::max();
+  z.max_x = z.max_y = std::numeric_limits<std::int64_t>::min();
+  z.arcs.resize(used.size());
   for (std::size_t k = 0; k < used.size(); ++k) {
     const auto pts = simplified.arc(used[k]);
-    auto& arc = quantized[k];
+    auto& arc = z.arcs[k];
     for (std::size_t j = 0; j < pts.size(); ++j) {
       const std::pair<std::int64_t, std::int64_t> p{quantize(pts[j].x, q), quantize(pts[j].y, q)};
       const bool last = j + 1 == pts.size();
       if (!arc.empty() && arc.back() == p && !(last && arc.size() == 1)) continue;
       arc.push_back(p);
-      min_x = std::min(min_x, p.first);
-      min_y = std::min(min_y, p.second);
-      max_x = std::max(max_x, p.first);
-      max_y = std::max(max_y, p.second);
+      z.min_x = std::min(z.min_x, p.first);
+      z.min_y = std::min(z.min_y, p.second);
+      z.max_x = std::max(z.max_x, p.first);
+      z.max_y = std::max(z.max_y, p.second);
     }
   }
-  if (used.empty()) min_x = min_y = max_x = max_y = 0;
+  if (used.empty()) z.min_x = z.min_y = z.max_x = z.max_y = 0;
+  return z;
+}
+
+std::string ContourCache::serialise(std::span<const geo::CommuneIndex> communes,
+                                    std::size_t level) const {
+  const Zone z = zone_model(communes, level);
+  const std::int32_t q = kLevels[level].quantum;
   const double scale = q * geo::kGridStep;
 
   fmt::memory_buffer body;
@@ -185,18 +158,54 @@ std::string ContourCache::serialise(std::span<const geo::CommuneIndex> communes,
                  R"("bbox":[{:.5f},{:.5f},{:.5f},{:.5f}],)"
                  R"("transform":{{"scale":[{:.5f},{:.5f}],"translate":[{:.5f},{:.5f}]}},)"
                  R"("objects":{{"communes":{{"type":"GeometryCollection","geometries":[)",
-                 kLevels[level].id, kLevels[level].tolerance_m, min_x * scale, min_y * scale,
-                 max_x * scale, max_y * scale, scale, scale, min_x * scale, min_y * scale);
-  body.append(geometries.data(), geometries.data() + geometries.size());
+                 kLevels[level].id, kLevels[level].tolerance_m, z.min_x * scale, z.min_y * scale,
+                 z.max_x * scale, z.max_y * scale, scale, scale, z.min_x * scale, z.min_y * scale);
+  for (std::size_t n = 0; n < z.communes.size(); ++n) {
+    const geo::Commune& c = ref_.communes[z.communes[n]];
+    if (n > 0) body.push_back(',');
+    const std::string code = json_string(c.code);
+    if (kLevels[level].all_properties) {
+      fmt::format_to(b,
+                     R"({{"type":"MultiPolygon","id":{},"properties":{{"code":{},"nom":{},)"
+                     R"("departement":{},"population":{},"superficie_km2":{:.2f},"densite":{:.1f},)"
+                     R"("contour":"{}"}},"arcs":[)",
+                     code, code, json_string(c.nom), json_string(c.departement), c.population,
+                     c.area_km2,
+                     c.area_km2 > 0 ? static_cast<double>(c.population) / c.area_km2 : 0.0,
+                     geo::shape_source_id(c.shape));
+    } else {
+      fmt::format_to(b,
+                     R"({{"type":"MultiPolygon","id":{},"properties":{{"nom":{},)"
+                     R"("departement":{},"population":{}}},"arcs":[)",
+                     code, json_string(c.nom), json_string(c.departement), c.population);
+    }
+    const auto& polygons = z.shapes[n];
+    for (std::size_t p = 0; p < polygons.size(); ++p) {
+      if (p > 0) body.push_back(',');
+      body.push_back('[');
+      for (std::size_t r = 0; r < polygons[p].size(); ++r) {
+        if (r > 0) body.push_back(',');
+        body.push_back('[');
+        for (std::size_t k = 0; k < polygons[p][r].size(); ++k) {
+          if (k > 0) body.push_back(',');
+          fmt::format_to(b, "{}", polygons[p][r][k]);
+        }
+        body.push_back(']');
+      }
+      body.push_back(']');
+    }
+    fmt::format_to(b, "]}}");
+  }
+  // Arcs delta-encoded, each from the zone's smallest position.
   fmt::format_to(b, R"(]}}}},"arcs":[)");
-  for (std::size_t k = 0; k < quantized.size(); ++k) {
+  for (std::size_t k = 0; k < z.arcs.size(); ++k) {
     if (k > 0) body.push_back(',');
     body.push_back('[');
-    std::int64_t px = min_x;
-    std::int64_t py = min_y;
-    for (std::size_t j = 0; j < quantized[k].size(); ++j) {
+    std::int64_t px = z.min_x;
+    std::int64_t py = z.min_y;
+    for (std::size_t j = 0; j < z.arcs[k].size(); ++j) {
       if (j > 0) body.push_back(',');
-      const auto [x, y] = quantized[k][j];
+      const auto [x, y] = z.arcs[k][j];
       fmt::format_to(b, "[{},{}]", x - px, y - py);
       px = x;
       py = y;
@@ -207,7 +216,99 @@ std::string ContourCache::serialise(std::span<const geo::CommuneIndex> communes,
   return fmt::to_string(body);
 }
 
-const ContourCache::Body* ContourCache::get(std::string_view zone, std::string_view level) const {
+namespace {
+
+// LEB128: 7 bits a byte, low bits first, the high bit set on every byte but the last.
+void put_varint(std::string& out, std::uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+// Zigzag: 0, -1, 1, -2... as 0, 1, 2, 3... so that small negative numbers stay short.
+void put_signed(std::string& out, std::int64_t v) {
+  put_varint(out, (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63));
+}
+
+void put_text(std::string& out, std::string_view s) {
+  put_varint(out, s.size());
+  out.append(s);
+}
+
+}  // namespace
+
+std::string ContourCache::serialise_binary(std::span<const geo::CommuneIndex> communes,
+                                           std::size_t level) const {
+  const Zone z = zone_model(communes, level);
+  std::string out = "MCB1";
+  put_text(out, kLevels[level].id);
+  put_varint(out, static_cast<std::uint64_t>(kLevels[level].tolerance_m));
+  put_varint(out, static_cast<std::uint64_t>(kLevels[level].quantum));
+  put_signed(out, z.min_x);
+  put_signed(out, z.min_y);
+  put_signed(out, z.max_x);
+  put_signed(out, z.max_y);
+  put_varint(out, z.communes.size());
+  put_varint(out, z.arcs.size());
+  // Texts in three blocks (codes, names, départements; each joined by '\n'), decoded at once.
+  std::string codes;
+  std::string names;
+  std::string deps;
+  for (std::size_t n = 0; n < z.communes.size(); ++n) {
+    const geo::Commune& c = ref_.communes[z.communes[n]];
+    if (n > 0) {
+      codes.push_back('\n');
+      names.push_back('\n');
+      deps.push_back('\n');
+    }
+    codes += c.code;
+    names += c.nom;
+    deps += c.departement;
+  }
+  put_text(out, codes);
+  put_text(out, names);
+  put_text(out, deps);
+  for (geo::CommuneIndex i : z.communes) {
+    put_varint(out,
+               static_cast<std::uint64_t>(std::max<std::int64_t>(0, ref_.communes[i].population)));
+  }
+  // Arc references: arcs are numbered in order of first use, so a reference is written as
+  // 2 × (arcs seen so far − arc) + 1 if reversed: 0 or 1 for an arc met for the first time.
+  std::int64_t seen = 0;
+  for (const auto& polygons : z.shapes) {
+    put_varint(out, polygons.size());
+    for (const auto& polygon : polygons) {
+      put_varint(out, polygon.size());
+      for (const auto& ring : polygon) {
+        put_varint(out, ring.size());
+        for (std::int32_t ref : ring) {
+          const std::int64_t a = ref >= 0 ? ref : ~ref;
+          put_varint(out, static_cast<std::uint64_t>(2 * (seen - a) + (ref < 0 ? 1 : 0)));
+          if (a == seen) ++seen;
+        }
+      }
+    }
+  }
+  // Arcs delta-encoded, the first point of each from the last point of the previous arc (often
+  // the same junction), the first arc's from the zone's smallest position.
+  std::int64_t px = z.min_x;
+  std::int64_t py = z.min_y;
+  for (const auto& arc : z.arcs) {
+    put_varint(out, arc.size());
+    for (const auto& [x, y] : arc) {
+      put_signed(out, x - px);
+      put_signed(out, y - py);
+      px = x;
+      py = y;
+    }
+  }
+  return out;
+}
+
+const ContourCache::Body* ContourCache::get(std::string_view zone, std::string_view level,
+                                            ContourFormat format) const {
   std::size_t z = ref_.departements.size();
   std::span<const geo::CommuneIndex> communes = france_;
   if (zone != "france") {
@@ -217,22 +318,25 @@ const ContourCache::Body* ContourCache::get(std::string_view zone, std::string_v
     communes = dep->communes;
   }
   std::optional<std::size_t> l =
-      level.empty() ? std::optional<std::size_t>(zone == "france" ? kFranceLevel : kDepartementLevel)
-                    : level_index(level);
+      level.empty()
+          ? std::optional<std::size_t>(zone == "france" ? kFranceLevel : kDepartementLevel)
+          : level_index(level);
   if (!l) return nullptr;
-  BodySlot& slot = bodies_[z * kLevels.size() + *l];
+  const std::size_t f = format == ContourFormat::binary ? 1 : 0;
+  BodySlot& slot = bodies_[(z * kLevels.size() + *l) * 2 + f];
   std::call_once(slot.once, [&] {
     const auto start = std::chrono::steady_clock::now();
     auto body = std::make_unique<Body>();
-    body->body = serialise(communes, *l);
+    body->body = f == 1 ? serialise_binary(communes, *l) : serialise(communes, *l);
     body->etag = etag_of(body->body);
     body->gzip = gzip_compress(body->body);
     if (body->body.size() <= kMaxBrotliBytes) body->br = brotli_compress(body->body);
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                         std::chrono::steady_clock::now() - start)
                         .count();
-    log::info("contours_body zone={} level={} bytes={} gzip={} br={} ms={}", zone,
-              kLevels[*l].id, body->body.size(), body->gzip.size(), body->br.size(), ms);
+    log::info("contours_body zone={} level={} format={} bytes={} gzip={} br={} ms={}", zone,
+              kLevels[*l].id, f == 1 ? "binaire" : "topojson", body->body.size(), body->gzip.size(),
+              body->br.size(), ms);
     slot.body = std::move(body);
   });
   return slot.body.get();

@@ -147,6 +147,11 @@ void WebApp::add_routes() {
       .query = {{"niveau",
                  "Niveau de détail : france, region, departement ou commune (par défaut france "
                  "pour la France, departement pour un département)",
+                 false, false},
+                {"format",
+                 "topojson (par défaut) ou binaire : la même topologie en entiers LEB128 pour "
+                 "les cartes (application/octet-stream ; format décrit dans "
+                 "src/refdata/README.md)",
                  false, false}};
   add("GET", "/api/v1/epci/{siren}", signed_in, RouteKind::api, bind(&WebApp::api_epci),
       "Un EPCI par son SIREN, avec ses communes membres");

@@ -144,11 +144,60 @@ run(() => withDemoServer('coverage', async ({ base, newPage, signIn, shot }) => 
     const m = JSON.parse(await fr.getAttribute('#carte-france', 'data-mesures'));
     const drawn = Number(await fr.getAttribute('#carte-france', 'data-communes'));
     console.log(`France map (${run}): contours ${(w.encoded / 1024).toFixed(0)} KiB transferred (${w.encoding}), ` +
-      `${(w.decoded / 1024).toFixed(0)} KiB of TopoJSON; ${drawn} communes drawn; contours received ` +
+      `${(w.decoded / 1024).toFixed(0)} KiB of binary contours; ${drawn} communes drawn; contours received ` +
       `${m.contours_ms} ms after the script started, projected in ${m.decodage_ms} ms, painted in ` +
       `${m.dessin_ms} ms, on screen ${m.affiche_ms} ms after projecting (script start to on screen: ` +
       `${m.total_ms} ms; navigation to ready: ${readyMs.toFixed(0)} ms)`);
-    if (run === 'warm') { await fr.close(); break; }
+    if (run === 'warm') {
+      // Levels of detail (on the warm page, from the France view): zoomed in on Metz, Moselle
+      // (and the départements around it in view) is painted from its département-level
+      // contours, every point of them; zoomed out again, the France level alone.
+      const box = await fr.locator('#carte-france').boundingBox();
+      const [bx, by] = await fr.$eval('#carte-france', (e) => [e.clientLeft, e.clientTop]);
+      const vueDe = async () => JSON.parse(await fr.getAttribute('#carte-france', 'data-vue'));
+      const zoomer = async (lon, lat, delta, assez) => {
+        for (let i = 0; i < 40; i++) {
+          const vue = await vueDe();
+          if (assez(vue)) return vue;
+          const x = (lon + 180) / 360 * vue.k - vue.ox;
+          const y = (0.5 - Math.log(Math.tan(Math.PI / 4 + lat * Math.PI / 360)) / (2 * Math.PI)) * vue.k - vue.oy;
+          if (x < 0 || y < 0 || x > box.width || y > box.height) fail(`${lon}, ${lat} is off the map`);
+          await fr.mouse.move(box.x + bx + x, box.y + by + y);
+          await fr.mouse.wheel(0, delta);
+          await fr.waitForTimeout(150);
+        }
+        return vueDe();
+      };
+      const kFrance = (await vueDe()).k;
+      const pointsFrance = Number(await fr.getAttribute('#carte-france', 'data-points-peints'));
+      const metz = await zoomer(6.18, 49.12, -60, (vue) => vue.k >= 256 * 2 ** 8.5);
+      if (metz.k < 256 * 2 ** 8) fail(`could not zoom in on Metz (k = ${metz.k})`);
+      await fr.waitForSelector('#carte-france[data-niveau="departement"][data-etat="pret"]', { timeout: 60000 });
+      const fins = (await fr.getAttribute('#carte-france', 'data-departements-fins')).split(' ');
+      if (!fins.includes('57')) fail(`zoomed in on Metz, the finer départements are ${fins.join(', ')}`);
+      const pointsFins = JSON.parse(await fr.getAttribute('#carte-france', 'data-points-fins'));
+      const dep57 = await fr.evaluate(async () => (await fetch('/api/v1/contours/57?niveau=departement')).json());
+      const points57 = dep57.arcs.reduce((n, a) => n + a.length, 0);
+      if (pointsFins['57'] !== points57) fail(`Moselle painted from ${pointsFins['57']} points, its département level has ${points57}`);
+      const peintes = Number(await fr.getAttribute('#carte-france', 'data-communes-peintes'));
+      await fr.mouse.move(box.x + bx + ((6.18 + 180) / 360) * metz.k - metz.ox,
+        box.y + by + (0.5 - Math.log(Math.tan(Math.PI / 4 + 49.12 * Math.PI / 360)) / (2 * Math.PI)) * metz.k - metz.oy);
+      let bulleMetz = '';
+      for (let i = 0; i < 50 && !bulleMetz.startsWith('Metz (57)'); i++) {
+        if (i > 0) await fr.waitForTimeout(100);
+        bulleMetz = (await fr.textContent('#carte-france .leaflet-tooltip')) || '';
+      }
+      if (!bulleMetz.startsWith('Metz (57)')) fail(`hovering Metz at the département level shows "${bulleMetz}"`);
+      await shot(fr, 'observatoire-carte-france-zoom', { fullPage: false });
+      await zoomer(6.18, 49.12, 600, (vue) => vue.k <= kFrance);
+      await fr.waitForSelector('#carte-france[data-niveau="france"][data-etat="pret"]', { timeout: 60000 });
+      if ((await fr.getAttribute('#carte-france', 'data-departements-fins')) !== '') fail('zoomed out, finer départements are still painted');
+      console.log(`Levels of detail: France level ${pointsFrance} points painted; zoomed in on Metz ` +
+        `(zoom ${Math.log2(metz.k / 256).toFixed(2)}), ${fins.length} départements at the département level ` +
+        `(Moselle from ${pointsFins['57']} points), ${peintes} communes painted`);
+      await fr.close();
+      break;
+    }
     // Correctness: every commune of the topology is drawn, Gorze among them with its shape,
     // whose borders are all shared with its neighbours (no gap at this level of detail).
     const topo = await fr.evaluate(async () => (await fetch('/api/v1/contours/france')).json());
@@ -206,6 +255,7 @@ run(() => withDemoServer('coverage', async ({ base, newPage, signIn, shot }) => 
     // The stage filter repaints without reloading the contours.
     await fr.selectOption('#etape-carte-france', 'aci_signe');
     await fr.waitForSelector('#carte-france[data-etat="pret"]', { timeout: 60000 });
+
     await fr.close();
   }
 

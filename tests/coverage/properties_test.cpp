@@ -1,5 +1,5 @@
-// Random instances: the engine against the straightforward implementation (naive.hpp), and the
-// invariants of coverage, white zones, territory pieces and proposals.
+// Random instances: the engine against the straightforward implementations (naive.hpp,
+// naive_proposals.hpp), and the invariants of coverage, white zones, territory pieces and proposals.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -8,6 +8,7 @@
 #include "coverage/proposals.hpp"
 #include "fixtures.hpp"
 #include "naive.hpp"
+#include "naive_proposals.hpp"
 
 namespace maillage::coverage {
 namespace {
@@ -163,6 +164,84 @@ TEST_P(Properties, TerritoryPiecesPartitionTheTerritory) {
     EXPECT_EQ(pop, f->population);
     EXPECT_EQ(f->contiguous, f->pieces.size() == 1);
     EXPECT_EQ(f->size_class, size_class(classes, f->population).id);
+  }
+}
+
+void expect_same_proposals(const std::vector<Proposal>& fast, const std::vector<Proposal>& naive,
+                           const std::string& what) {
+  ASSERT_EQ(fast.size(), naive.size()) << what;
+  for (std::size_t i = 0; i < fast.size(); ++i) {
+    EXPECT_EQ(fast[i].kind, naive[i].kind) << what << " #" << i;
+    EXPECT_EQ(fast[i].units, naive[i].units) << what << " #" << i;
+    EXPECT_EQ(fast[i].population, naive[i].population) << what << " #" << i;
+    EXPECT_EQ(fast[i].zone, naive[i].zone) << what << " #" << i;
+    EXPECT_EQ(fast[i].territory, naive[i].territory) << what << " #" << i;
+    EXPECT_EQ(fast[i].territory_population_before, naive[i].territory_population_before) << what;
+    EXPECT_EQ(fast[i].territory_population_after, naive[i].territory_population_after) << what;
+  }
+}
+
+// The incremental cut gives exactly the proposals of the version that splits the rest of a piece
+// from scratch after every group: France, every département, several minimums, with the
+// instance's territories and with none (one white zone over the whole grid, cut into many
+// groups, which is where the remainder is split the most).
+TEST_P(Properties, ProposalsMatchTheFullPassVersion) {
+  const Instance in = make(GetParam());
+  const std::vector<Territory> none;
+  std::size_t groups = 0;
+  for (const auto* territories : {&in.territories, &none}) {
+    auto cover = Cover::compute(*in.graph, *territories, kFilters);
+    ASSERT_TRUE(cover);
+    std::vector<Area> areas{{AreaKind::france, ""}};
+    for (const auto& dep : in.ref().departements) areas.push_back({AreaKind::departement, dep.code});
+    for (const Area& area : areas) {
+      auto units = area_units(*in.graph, area);
+      ASSERT_TRUE(units);
+      for (std::int64_t min_pop : {2'000, 10'000, 40'000}) {
+        for (std::optional<std::size_t> f :
+             {std::optional<std::size_t>{}, std::optional<std::size_t>{0}}) {
+          auto fast = propose(*cover, *units, {min_pop, f});
+          auto naive = test::naive_propose(*cover, *units, {min_pop, f});
+          ASSERT_TRUE(fast && naive);
+          expect_same_proposals(*fast, *naive,
+                                area.code + " min " + std::to_string(min_pop) +
+                                    (territories == &none ? " no territory" : ""));
+          for (const Proposal& p : *fast) groups += p.kind == ProposalKind::new_territory;
+        }
+      }
+    }
+  }
+  EXPECT_GT(groups, 100u);
+}
+
+// A larger grid without any territory: a single white zone of 1 200 units cut into hundreds of
+// groups, with towns (ties in population everywhere else).
+TEST(ProposalsScale, LargeWhiteZoneMatchesTheFullPassVersion) {
+  for (std::uint64_t seed : {3u, 8u}) {
+    GridSpec gs;
+    gs.rows = 30;
+    gs.cols = 40;
+    gs.dep_rows = 15;
+    gs.dep_cols = 20;
+    gs.region_deps = 2;
+    gs.epci_size = 4;
+    gs.diagonals = seed % 2 == 0;
+    gs.seed = seed;
+    const geo::Referentiel ref = test::make_grid(gs);
+    auto g = UnitGraph::build(ref);
+    ASSERT_TRUE(g);
+    auto cover = Cover::compute(*g, {}, kFilters);
+    ASSERT_TRUE(cover);
+    auto units = area_units(*g, {AreaKind::france, ""});
+    ASSERT_TRUE(units);
+    for (std::int64_t min_pop : {3'000, 40'000}) {
+      auto fast = propose(*cover, *units, {min_pop, std::nullopt});
+      auto naive = test::naive_propose(*cover, *units, {min_pop, std::nullopt});
+      ASSERT_TRUE(fast && naive);
+      EXPECT_GT(fast->size(), 10u);
+      expect_same_proposals(*fast, *naive, "grid " + std::to_string(seed) + " min " +
+                                               std::to_string(min_pop));
+    }
   }
 }
 

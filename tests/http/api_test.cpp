@@ -6,6 +6,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <stdexcept>
 #include <thread>
 
 #include "http/compress.hpp"
@@ -444,6 +445,146 @@ TEST_P(Api, ContoursAsTopoJson) {
   EXPECT_EQ(bad->status, 400);
   EXPECT_EQ(body(bad)["field"], "niveau");
   EXPECT_EQ(server_->get("/api/v1/contours/99", me)->status, 404);
+}
+
+// Reads the binary contours (format=binaire) back into the TopoJSON they encode, field by field,
+// so that the two formats can be compared whole.
+json binary_as_topojson(const std::string& b) {
+  std::size_t at = 0;
+  auto varint = [&] {
+    std::uint64_t v = 0;
+    for (int shift = 0;; shift += 7) {
+      if (at >= b.size()) throw std::runtime_error("truncated");
+      const auto byte = static_cast<unsigned char>(b[at++]);
+      v |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+      if ((byte & 0x80) == 0) return v;
+    }
+  };
+  auto zigzag = [&] {
+    const std::uint64_t v = varint();
+    return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
+  };
+  auto text = [&] {
+    const std::size_t n = varint();
+    std::string s = b.substr(at, n);
+    at += n;
+    return s;
+  };
+  auto lines = [](const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t from = 0;
+    for (std::size_t i = 0; i <= s.size(); ++i) {
+      if (i == s.size() || s[i] == '\n') {
+        out.push_back(s.substr(from, i - from));
+        from = i + 1;
+      }
+    }
+    return out;
+  };
+  if (b.substr(0, 4) != "MCB1") throw std::runtime_error("magic");
+  at = 4;
+  json t;
+  t["niveau"] = text();
+  t["tolerance_m"] = varint();
+  const auto q = static_cast<std::int64_t>(varint());
+  const std::int64_t min_x = zigzag();
+  const std::int64_t min_y = zigzag();
+  zigzag();
+  zigzag();
+  t["q"] = q;
+  t["min"] = {min_x, min_y};
+  const std::size_t communes = varint();
+  const std::size_t arcs = varint();
+  const auto codes = lines(text());
+  const auto names = lines(text());
+  const auto deps = lines(text());
+  json geometries = json::array();
+  std::uint64_t seen = 0;  // arcs met so far
+  for (std::size_t i = 0; i < communes; ++i) {
+    geometries.push_back({{"id", codes.at(i)},
+                          {"nom", names.at(i)},
+                          {"departement", deps.at(i)},
+                          {"population", varint()}});
+  }
+  for (auto& g : geometries) {
+    json polygons = json::array();
+    for (std::size_t p = varint(); p > 0; --p) {
+      json rings = json::array();
+      for (std::size_t r = varint(); r > 0; --r) {
+        json refs = json::array();
+        for (std::size_t k = varint(); k > 0; --k) {
+          const std::uint64_t code = varint();
+          const auto a = static_cast<std::int64_t>(seen - (code >> 1));
+          if (a == static_cast<std::int64_t>(seen)) ++seen;
+          refs.push_back((code & 1) != 0 ? ~a : a);
+        }
+        rings.push_back(std::move(refs));
+      }
+      polygons.push_back(std::move(rings));
+    }
+    g["arcs"] = std::move(polygons);
+  }
+  // Back to the TopoJSON's encoding: each arc's first point from the zone's smallest position.
+  json out_arcs = json::array();
+  std::int64_t x = min_x;
+  std::int64_t y = min_y;
+  for (std::size_t a = 0; a < arcs; ++a) {
+    json pts = json::array();
+    std::int64_t px = min_x;
+    std::int64_t py = min_y;
+    for (std::size_t n = varint(); n > 0; --n) {
+      x += zigzag();
+      y += zigzag();
+      pts.push_back({x - px, y - py});
+      px = x;
+      py = y;
+    }
+    out_arcs.push_back(std::move(pts));
+  }
+  t["geometries"] = std::move(geometries);
+  t["arcs"] = std::move(out_arcs);
+  if (at != b.size()) throw std::runtime_error("trailing bytes");
+  return t;
+}
+
+// The binary contours carry exactly the TopoJSON's topology: same communes, properties, arc
+// references and delta-encoded arcs.
+TEST_P(Api, ContoursBinaryMatchesTopoJson) {
+  auto me = server_->sign_in(Role::observer);
+  for (std::string zone : {"france", "57"}) {
+    for (std::string level : {"france", "departement", "commune"}) {
+      const std::string url = "/api/v1/contours/" + zone + "?niveau=" + level;
+      auto topo = server_->get(url, me);
+      auto bin = server_->get(url + "&format=binaire", me);
+      ASSERT_EQ(bin->status, 200) << url;
+      EXPECT_EQ(bin->get_header_value("Content-Type"), "application/octet-stream");
+      EXPECT_NE(bin->get_header_value("ETag"), topo->get_header_value("ETag"));
+      json t = body(topo);
+      json d = binary_as_topojson(bin->body);
+      EXPECT_EQ(d["niveau"], level);
+      EXPECT_EQ(d["tolerance_m"], t["tolerance_m"]);
+      const double scale = d["q"].get<double>() * 1e-5;
+      EXPECT_NEAR(t["transform"]["scale"][0].get<double>(), scale, 1e-12);
+      EXPECT_NEAR(t["transform"]["translate"][0].get<double>(),
+                  d["min"][0].get<double>() * scale, 1e-5);
+      EXPECT_NEAR(t["transform"]["translate"][1].get<double>(),
+                  d["min"][1].get<double>() * scale, 1e-5);
+      const json& tg = t["objects"]["communes"]["geometries"];
+      ASSERT_EQ(d["geometries"].size(), tg.size()) << url;
+      for (std::size_t i = 0; i < tg.size(); ++i) {
+        const json& g = d["geometries"][i];
+        EXPECT_EQ(g["id"], tg[i]["id"]);
+        EXPECT_EQ(g["nom"], tg[i]["properties"]["nom"]);
+        EXPECT_EQ(g["departement"], tg[i]["properties"]["departement"]);
+        EXPECT_EQ(g["population"], tg[i]["properties"]["population"]);
+        EXPECT_EQ(g["arcs"], tg[i]["arcs"]);
+      }
+      EXPECT_EQ(d["arcs"], t["arcs"]) << url;
+    }
+  }
+  auto bad = server_->get("/api/v1/contours/57?format=svg", me);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(body(bad)["field"], "format");
 }
 
 TEST_P(Api, EpciWithMembers) {

@@ -120,8 +120,9 @@ TEST_P(TerritoryApi, EditImportExportCoverageAndPages) {
   EXPECT_TRUE(fr["communes"]["57463"].is_array());
   r = server.get("/observatoire", observer);
   ASSERT_TRUE(r);
-  EXPECT_NE(r->body.find("data-contours=\"/api/v1/contours/france?niveau=france\""),
-            std::string::npos);
+  EXPECT_NE(
+      r->body.find("data-contours=\"/api/v1/contours/france?niveau=france&amp;format=binaire\""),
+      std::string::npos);
   r = server.get("/observatoire", server.sign_in(Role::ars));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->body.find("carte-france"), std::string::npos);  // France is not the ARS's area

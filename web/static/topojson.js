@@ -93,5 +93,107 @@
     return { type: 'MultiLineString', coordinates: lines };
   }
 
-  global.MaillageTopo = { features: features, mesh: mesh };
+  // The binary contours (/api/v1/contours/{zone}?format=binaire, layout in src/refdata/README.md):
+  // the same topology as the TopoJSON, as LEB128 integers, read in one pass without JSON.parse
+  // nor an object per point or per commune. Returns typed arrays:
+  //   codes, noms, departements: arrays of strings; population: Float64Array (one per commune)
+  //   anneaux: commune i's rings are anneaux[i] .. anneaux[i + 1] - 1 (its polygons' outer rings
+  //     and holes together: the maps fill them even-odd)
+  //   refsDebut, refs: ring r's arc references are refs[refsDebut[r] .. refsDebut[r + 1]) (~a: arc a
+  //     reversed)
+  //   arcsDebut, lonlat: arc a's points are lonlat[2 * arcsDebut[a] .. 2 * arcsDebut[a + 1]), [lon, lat].
+  function binaire(buffer) {
+    var b = new Uint8Array(buffer);
+    if (b.length < 4 || b[0] !== 77 || b[1] !== 67 || b[2] !== 66 || b[3] !== 49) {
+      throw new Error('contours binaires illisibles');
+    }
+    var at = 4;
+    // Every value of the format fits in 32 bits.
+    function u() {
+      var v = 0;
+      var shift = 0;
+      var c;
+      do {
+        c = b[at++];
+        v |= (c & 127) << shift;
+        shift += 7;
+      } while (c & 128);
+      return v >>> 0;
+    }
+    function zz(v) { return (v & 1) ? -(v + 1) / 2 : v / 2; }
+    var decodeur = new TextDecoder();
+    function texte() {
+      var n = u();
+      var t = decodeur.decode(b.subarray(at, at + n));
+      at += n;
+      return t;
+    }
+    var niveau = texte();
+    var tolerance = u();
+    var q = u() * 1e-5;
+    var minX = zz(u());
+    var minY = zz(u());
+    var maxX = zz(u());
+    var maxY = zz(u());
+    var n = u();
+    var nArcs = u();
+    var codes = n ? texte().split('\n') : (texte(), []);
+    var noms = n ? texte().split('\n') : (texte(), []);
+    var departements = n ? texte().split('\n') : (texte(), []);
+    var population = new Float64Array(n);
+    var i;
+    for (i = 0; i < n; i++) population[i] = u();
+    var anneaux = new Int32Array(n + 1);
+    var refsDebut = [0];
+    var refs = [];
+    var vus = 0;  // arcs met so far
+    var c;
+    var v;
+    for (i = 0; i < n; i++) {
+      for (var p = u(); p > 0; p--) {
+        for (var r = u(); r > 0; r--) {
+          for (var k = u(); k > 0; k--) {
+            // Inline LEB128: 2 × (arcs met so far − arc) + 1 if reversed.
+            v = 0;
+            var s = 0;
+            do { c = b[at++]; v |= (c & 127) << s; s += 7; } while (c & 128);
+            var arc = vus - (v >>> 1);
+            if (arc === vus) vus++;
+            refs.push((v & 1) ? ~arc : arc);
+          }
+          refsDebut.push(refs.length);
+        }
+      }
+      anneaux[i + 1] = refsDebut.length - 1;
+    }
+    // At most one point per two bytes left: sized once, cut to length at the end.
+    var lonlat = new Float64Array(b.length - at);
+    var arcsDebut = new Int32Array(nArcs + 1);
+    var m = 0;
+    // Each arc's first point from the previous arc's last one.
+    var x = minX;
+    var y = minY;
+    for (var a = 0; a < nArcs; a++) {
+      for (var j = u(); j > 0; j--) {
+        v = 0; s = 0;
+        do { c = b[at++]; v |= (c & 127) << s; s += 7; } while (c & 128);
+        x += (v & 1) ? -((v + 1) >>> 1) : v >>> 1;
+        v = 0; s = 0;
+        do { c = b[at++]; v |= (c & 127) << s; s += 7; } while (c & 128);
+        y += (v & 1) ? -((v + 1) >>> 1) : v >>> 1;
+        lonlat[m++] = x * q;
+        lonlat[m++] = y * q;
+      }
+      arcsDebut[a + 1] = m / 2;
+    }
+    if (at !== b.length) throw new Error('contours binaires : ' + (b.length - at) + ' octets en trop');
+    return {
+      niveau: niveau, tolerance_m: tolerance, bbox: [minX * q, minY * q, maxX * q, maxY * q],
+      n: n, codes: codes, noms: noms, departements: departements, population: population,
+      anneaux: anneaux, refsDebut: Int32Array.from(refsDebut), refs: Int32Array.from(refs),
+      arcsDebut: arcsDebut, lonlat: lonlat.subarray(0, m)
+    };
+  }
+
+  global.MaillageTopo = { features: features, mesh: mesh, binaire: binaire };
 })(window);
