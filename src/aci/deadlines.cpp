@@ -22,6 +22,16 @@ std::string_view to_string(DeadlineStatus s) {
   return "sans_echeance";
 }
 
+std::string_view status_label(std::string_view id) {
+  if (id == "a_l_heure") return "à l'heure";
+  if (id == "en_retard") return "réalisé en retard";
+  if (id == "echeance_depassee") return "échéance dépassée";
+  if (id == "a_venir") return "à venir";
+  if (id == "prevu_en_retard") return "prévu après l'échéance";
+  if (id == "sans_echeance") return "sans échéance";
+  return id;
+}
+
 namespace {
 
 Milestone milestone(std::optional<Date> deadline, std::optional<Date> date, Date as_of) {

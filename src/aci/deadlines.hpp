@@ -19,6 +19,9 @@ enum class DeadlineStatus {
   no_deadline,   // optional mission without a negotiated deadline
 };
 [[nodiscard]] std::string_view to_string(DeadlineStatus s);
+/// The status as people read it ("à l'heure", "échéance dépassée"), from its id (to_string);
+/// an unknown id comes back as it is.
+[[nodiscard]] std::string_view status_label(std::string_view id);
 
 struct Milestone {
   std::optional<Date> deadline;

@@ -43,6 +43,9 @@ enum class AchievementMethod { linear, paliers };
 [[nodiscard]] std::string_view to_string(AccordKind k);
 [[nodiscard]] std::string_view to_string(MissionCategory c);
 [[nodiscard]] std::string_view to_string(AchievementMethod m);
+/// The method as people read it, from its id ("linear" → "proportionnelle à la valeur
+/// atteinte", "paliers" → "par paliers atteints"); an unknown id comes back as it is.
+[[nodiscard]] std::string_view method_label(std::string_view method_id);
 
 /// An amount per size class ("T1" → 50 000 €).
 using BySize = std::map<std::string, Sourced<Cents>, std::less<>>;
@@ -148,6 +151,7 @@ struct RuleValue {
   std::string key;
   std::string value;  // French display form
   const Provenance* provenance = nullptr;
+  std::string label;  // what the key means, in French ("Taille T2 : population inférieure à")
 };
 /// Every sourced value of the accord, in file order of sections.
 [[nodiscard]] std::vector<RuleValue> list_values(const Accord& accord);

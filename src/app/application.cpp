@@ -1,9 +1,11 @@
 #include "app/application.hpp"
 
+#include "common/dates.hpp"
 #include "common/try.hpp"
 #include "refdata/reference_file.hpp"
 #include "services/aci.hpp"
 #include "services/diagnostic.hpp"
+#include "services/home.hpp"
 #include "services/operations.hpp"
 #include "services/projet_sante.hpp"
 #include "services/referents.hpp"
@@ -30,6 +32,7 @@ struct Application::Owned {
   std::unique_ptr<services::Referents> referents;
   std::unique_ptr<services::Association> association;
   std::unique_ptr<services::ProjetsDeSante> projets;
+  std::unique_ptr<services::Home> home;
 };
 
 services::AccountSettings account_settings(const Config& config) {
@@ -79,7 +82,9 @@ std::string population_source(const Config& config) {
       out += " " + v->second;
     }
     if (auto b = info->meta.find("built_at"); b != info->meta.end()) {
-      out += ", référentiel construit le " + b->second.substr(0, 10);
+      auto built = parse_date(b->second.substr(0, 10));
+      out += ", référentiel construit le " +
+             (built ? format_date_fr(*built) : b->second.substr(0, 10));
     }
   }
   return out + ")";
@@ -130,13 +135,15 @@ Result<std::unique_ptr<Application>> Application::open(const Config& config,
   owned->projets = MAILLAGE_TRY(services::ProjetsDeSante::create(
       db, ref, *owned->registry, *owned->diagnostics, std::move(projet)));
 
+  owned->home = std::make_unique<services::Home>(*owned->registry);
+
   // The ROC portfolio shows the ACI dates too, on the page and in `maillage registry portfolio`.
   services::register_aci_alert_source();
 
   app->services_ = std::make_unique<services::Services>(services::Services{
       *owned->accounts, *owned->registry, *owned->territories, *owned->diagnostics, *owned->aci,
       *owned->roster, *owned->roster_jobs, *owned->operations, *owned->sectors, *owned->referents,
-      *owned->association, *owned->projets});
+      *owned->association, *owned->projets, *owned->home});
   app->owned_ = std::move(owned);
   return app;
 }

@@ -36,6 +36,52 @@ std::string format_date_fr(Date d) {
   return buf;
 }
 
+namespace {
+
+// The last Sunday of a month (the EU changes of time happen on it, at 01:00 UTC).
+std::chrono::sys_days last_sunday(std::chrono::year y, std::chrono::month m) {
+  return std::chrono::sys_days{std::chrono::year_month_weekday_last{
+      y, m, std::chrono::weekday_last{std::chrono::Sunday}}};
+}
+
+int two_digits(std::string_view s, std::size_t at) {
+  if (at + 2 > s.size() || s[at] < '0' || s[at] > '9' || s[at + 1] < '0' || s[at + 1] > '9') {
+    return -1;
+  }
+  return (s[at] - '0') * 10 + (s[at + 1] - '0');
+}
+
+}  // namespace
+
+std::optional<std::string> format_timestamp_fr(std::string_view text) {
+  using namespace std::chrono;
+  if (text.size() < 16 || (text[10] != 'T' && text[10] != ' ')) return std::nullopt;
+  auto day = parse_date(text.substr(0, 10));
+  const int hour = two_digits(text, 11);
+  const int minute = two_digits(text, 14);
+  if (!day || text[13] != ':' || hour < 0 || hour > 23 || minute < 0 || minute > 59) {
+    return std::nullopt;
+  }
+  // What may follow the minutes: ":SS", a fraction, "Z" or "+00:00" (stored times are UTC).
+  for (char c : text.substr(16)) {
+    if (!((c >= '0' && c <= '9') || c == ':' || c == '.' || c == 'Z' || c == '+')) {
+      return std::nullopt;
+    }
+  }
+  const sys_seconds utc = sys_days{*day} + hours{hour} + minutes{minute};
+  const year y = day->year();
+  const sys_seconds summer_from = last_sunday(y, March) + hours{1};
+  const sys_seconds summer_to = last_sunday(y, October) + hours{1};
+  const sys_seconds paris = utc + hours{(utc >= summer_from && utc < summer_to) ? 2 : 1};
+  const sys_days paris_day = floor<days>(paris);
+  const hh_mm_ss<seconds> time{paris - paris_day};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%s à %d h %02d", format_date_fr(Date{paris_day}).c_str(),
+                static_cast<int>(time.hours().count()),
+                static_cast<int>(time.minutes().count()));
+  return std::string(buf);
+}
+
 std::string format_date_compact(Date d) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d%02u%02u", static_cast<int>(d.year()),

@@ -19,6 +19,11 @@ using Date = std::chrono::year_month_day;
 [[nodiscard]] std::string format_date(Date d);
 /// "15/03/2024": the form shown to users.
 [[nodiscard]] std::string format_date_fr(Date d);
+/// A stored UTC timestamp ("2026-12-07T12:58:18.562Z", "2026-12-07 12:58:18", seconds and
+/// fraction optional) shown in French civil time: "07/12/2026 à 13 h 58" (Europe/Paris: UTC+1,
+/// UTC+2 from the last Sunday of March to the last Sunday of October, 01:00 UTC). nullopt when
+/// the text is not such a timestamp.
+[[nodiscard]] std::optional<std::string> format_timestamp_fr(std::string_view text);
 /// "20240315": the compact form of file names and RPPS snapshot dates.
 [[nodiscard]] std::string format_date_compact(Date d);
 /// Adds months; a day that does not exist in the target month becomes that month's last day

@@ -3,6 +3,12 @@
 #include "http/aci_json.hpp"
 
 #include <map>
+
+#include <cmath>
+
+#include "aci/deadlines.hpp"
+#include "aci/rules.hpp"
+#include "common/french.hpp"
 #include <string>
 
 namespace maillage::http::aci_json {
@@ -47,6 +53,7 @@ json rules(const std::vector<AciRuleSet>& sets) {
       for (const auto& s : v.sources)
         sources.push_back({{"id", s.id}, {"title", s.title}, {"url", s.url}});
       values.push_back({{"key", v.key},
+                        {"label", v.label},
                         {"value", v.value},
                         {"verified", v.verified},
                         {"note", v.note},
@@ -62,6 +69,7 @@ json milestone(const AciMilestone& ms) {
   return json{{"deadline", ms.deadline},
               {"date", ms.date},
               {"status", ms.status},
+              {"status_label", std::string(::maillage::aci::status_label(ms.status))},
               {"late", ms.late},
               {"days_late", ms.days_late}};
 }
@@ -157,9 +165,11 @@ json indicator(const AciIndicatorLine& i) {
               {"definition", i.definition},
               {"unit", i.unit},
               {"weight", i.weight},
+              {"weight_text", ::maillage::fr::decimal(i.weight, i.weight == std::floor(i.weight) ? 0 : 1)},
               {"baseline", i.baseline},
               {"baseline_text", i.baseline_text},
               {"method", i.method},
+              {"method_label", std::string(::maillage::aci::method_label(i.method))},
               {"paliers", i.paliers},
               {"paliers_text", i.paliers_text},
               {"measured", i.measured ? json(*i.measured) : json(nullptr)},

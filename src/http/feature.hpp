@@ -32,6 +32,9 @@ struct Site {
       render_page;
   /// The département shown by default to this user (their own, else the site's home one).
   std::function<std::string(const services::Principal* who)> default_departement;
+  /// Whether the route of GET `path` lets this user in: a page links only where it may (no
+  /// link may end on a 403).
+  std::function<bool(const services::Principal* who, const std::string& path)> may_open;
 };
 
 /// Collects the routes of one feature; WebApp adds them to the router in one table.

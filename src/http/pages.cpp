@@ -5,9 +5,12 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "common/dates.hpp"
 #include "common/error_catalogue.hpp"
+#include "common/try.hpp"
 #include "http/answers.hpp"
 #include "http/web_app.hpp"
+#include "services/home.hpp"
 
 namespace maillage::http {
 
@@ -136,11 +139,18 @@ Result<Response> WebApp::page_logout(const RequestContext& ctx) {
 
 Result<Response> WebApp::page_home(const RequestContext& ctx) {
   const services::Principal& who = *ctx.principal();
-  // The départements of the user's territory, with a link to each map.
+  auto view = MAILLAGE_TRY(services_.home.view(who, today_utc()));
+  // The départements of the user's territory, each with its portfolio and map when they may
+  // open them.
   json deps = json::array();
   auto add_dep = [&](const std::string& code) {
     if (const auto* d = ref_.departement(code)) {
-      deps.push_back({{"code", d->code}, {"nom", d->nom}, {"communes", d->communes.size()}});
+      std::string portfolio = "/portefeuille/" + d->code;
+      deps.push_back({{"code", d->code},
+                      {"nom", d->nom},
+                      {"communes", format_count(static_cast<std::int64_t>(d->communes.size()))},
+                      {"portefeuille", may_open(&who, portfolio) ? json(portfolio) : json()},
+                      {"couverture", may_open(&who, "/couverture/" + d->code)}});
     }
   };
   for (const auto& d : who.departements) add_dep(d);
@@ -148,6 +158,41 @@ Result<Response> WebApp::page_home(const RequestContext& ctx) {
     if (const auto* region = ref_.region(r)) {
       for (const auto& d : region->departements) add_dep(d);
     }
+  }
+  json decisions = json::array();
+  for (const auto& d : view.decisions) {
+    decisions.push_back({{"structure", d.structure.name},
+                         {"href", fmt::format("/structures/{}", d.structure.id)},
+                         {"etape", d.structure.stage_label},
+                         {"libelle", d.label},
+                         {"vers", d.to_label}});
+  }
+  json alerts = json::array();
+  for (const auto& a : view.alerts) {
+    alerts.push_back({{"structure", a.structure_name},
+                      {"href", fmt::format("/structures/{}", a.alert.structure_id)},
+                      {"libelle", a.alert.label},
+                      {"date", format_date_fr(a.alert.date)},
+                      {"depassee", a.alert.severity == "critical"}});
+  }
+  json stages = json::array();
+  for (const auto& st : view.stages) {
+    if (stages.empty() || stages.back()["type"] != st.kind) {
+      stages.push_back({{"type", st.kind}, {"etapes", json::array()}});
+    }
+    stages.back()["etapes"].push_back({{"libelle", st.label}, {"nombre", format_count(st.count)}});
+  }
+  json own = json::array();
+  for (const auto& s : view.own) {
+    json links = json::array();
+    auto link = [&](std::string href, std::string label) {
+      if (may_open(&who, href)) links.push_back({{"href", std::move(href)}, {"libelle", std::move(label)}});
+    };
+    link(fmt::format("/structures/{}", s.id), "Fiche de la structure");
+    link(fmt::format("/associations/{}", s.id), "Vie associative");
+    link(fmt::format("/structures/{}/projet-de-sante", s.id), "Projet de santé");
+    link(fmt::format("/territoires/{}", s.id), "Territoire");
+    own.push_back({{"nom", s.name}, {"type", s.kind}, {"etape", s.stage_label}, {"liens", std::move(links)}});
   }
   std::string home = default_departement(&who);
   const auto* home_dep = ref_.departement(home);
@@ -158,7 +203,20 @@ Result<Response> WebApp::page_home(const RequestContext& ctx) {
             {"a_departements", !deps.empty()},
             {"departements", std::move(deps)},
             {"carte", {{"code", home}, {"nom", home_dep ? home_dep->nom : home}}},
-            {"communes", format_count(static_cast<std::int64_t>(ref_.communes.size()))}};
+            {"communes", format_count(static_cast<std::int64_t>(ref_.communes.size()))},
+            {"structures_suivies",
+             view.structures == 0
+                 ? std::string("Aucune structure dans votre périmètre")
+                 : fmt::format("{} structure{} dans votre périmètre", format_count(view.structures),
+                               view.structures > 1 ? "s" : "")},
+            {"a_etapes", !stages.empty()},
+            {"etapes", std::move(stages)},
+            {"a_decisions", !decisions.empty()},
+            {"decisions", std::move(decisions)},
+            {"a_echeances", !alerts.empty()},
+            {"echeances", std::move(alerts)},
+            {"a_mes_structures", !own.empty()},
+            {"mes_structures", std::move(own)}};
   auto html = render_page("accueil", data, ctx);
   if (!html) return tl::unexpected(html.error());
   return Response::html(std::move(*html));

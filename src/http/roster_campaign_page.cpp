@@ -296,6 +296,7 @@ Result<Response> RosterFeature::page_campaign(const RequestContext& ctx) {
       {"grille_modifiable", grid_editable},
       {"grille_nom", member_of.count(grid_member) ? member_of[grid_member]->name : ""},
       {"grille_membre", grid_member},
+      {"message_saisie", ctx.request.query_value("message").value_or("")},
       {"afficher_planning", !rv.review.empty()},
       {"planning", rv.review},
       {"modifiable", c.can_manage && c.status == S::solved},

@@ -98,6 +98,7 @@ class RosterFeature final : public Feature {
   Result<Response> page_list(const RequestContext& ctx);
   Result<Response> page_campaign(const RequestContext& ctx);
   Result<Response> page_cell(const RequestContext& ctx);
+  Result<Response> page_fill(const RequestContext& ctx);
   Result<Response> page_job(const RequestContext& ctx);
   Result<Response> page_start_job(const RequestContext& ctx);
   Result<Response> page_grid(const RequestContext& ctx);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "common/try.hpp"
@@ -58,6 +59,9 @@ Result<std::string> RosterFeature::job_fragment(const services::Principal& who, 
     data["pourcentage"] = static_cast<int>(j.progress * 100 + 0.5);
     data["objectif"] = j.objective ? json(*j.objective) : json(nullptr);
     data["borne"] = j.lower_bound ? json(*j.lower_bound) : json(nullptr);
+    // Coordinators read whether the planning is the best possible, not the solver's terms; the
+    // figures stay available under « Détail du calcul ».
+    data["optimal"] = j.objective && j.lower_bound && *j.objective <= *j.lower_bound;
     data["message"] = j.message;
     data["temps_calcul"] = j.time_limit_seconds;
     if (finished) *finished = polling && !active;
@@ -104,6 +108,53 @@ Result<Response> RosterFeature::page_cell(const RequestContext& ctx) {
   auto html = MAILLAGE_TRY(
       site_.templates.render("permanence_cellule", cell_json(id, *s, member, wish, true)));
   return Response::html(std::move(html));
+}
+
+// A month of availabilities in one action: every slot of the member's profession, or only those
+// still unanswered, set to one state (or cleared); back to the grid with what was done.
+Result<Response> RosterFeature::page_fill(const RequestContext& ctx) {
+  auto id = MAILLAGE_TRY(id_param(ctx, "id"));
+  auto form = ctx.request.form();
+  auto value = [&](const char* name) {
+    auto it = form.find(name);
+    return it == form.end() ? std::string() : it->second;
+  };
+  const std::int64_t member = int_or(std::optional<std::string>(value("membre")), 0);
+  const std::string state = value("etat");
+  std::optional<services::SlotWish> wish;
+  if (state != "effacer") {
+    wish = services::slot_wish_from_id(state);
+    if (!wish) return fail(ErrorCode::invalid_input, "État de disponibilité inconnu.", "etat");
+  }
+  const bool only_unanswered = value("seulement") == "sans-reponse";
+  auto got = MAILLAGE_TRY(campaigns_.get(*ctx.principal(), id));
+  const services::Campaign& c = got;
+  auto m = std::find_if(c.plan.members.begin(), c.plan.members.end(),
+                        [&](const auto& x) { return x.id == member; });
+  if (m == c.plan.members.end()) return fail(ErrorCode::not_found, "Membre introuvable.", "membre");
+  std::set<std::int64_t> answered;
+  for (const auto& a : c.plan.availability) {
+    if (a.member_id == member) answered.insert(a.slot_id);
+  }
+  std::vector<services::RosterCampaigns::Cell> cells;
+  for (const auto& s : c.plan.slots) {
+    if (s.profession != m->profession) continue;
+    if (only_unanswered && answered.count(s.id) != 0) continue;
+    cells.push_back({member, s.id, wish});
+  }
+  MAILLAGE_CHECK(campaigns_.set_availability(*ctx.principal(), id, cells));
+  const std::size_t n = cells.size();
+  std::string done =
+      n == 0 ? std::string("Aucun créneau à modifier : toutes les réponses étaient déjà données.")
+             : fmt::format("{} créneau{} {}.", n, n > 1 ? "x" : "",
+                           !wish ? (n > 1 ? "effacés" : "effacé")
+                                 : fmt::format("marqué{} « {} »", n > 1 ? "s" : "",
+                                               *wish == services::SlotWish::available ? "disponible"
+                                               : *wish == services::SlotWish::preferred
+                                                   ? "souhaité"
+                                                   : "indisponible"));
+  return Response::redirect(fmt::format("/permanences/{}?membre={}&message={}#disponibilites", id,
+                                        member, url_encode(done)));
 }
 
 Result<Response> RosterFeature::page_grid(const RequestContext& ctx) {

@@ -247,6 +247,9 @@ void RosterFeature::add_page_routes(RouteTable& t) {
         "Campagne : disponibilités, calcul, planning, échanges");
   t.add("POST", "/permanences/{id}/disponibilites", participants, RouteKind::page,
         bind(&RosterFeature::page_cell), "Saisie d'une disponibilité (fragment htmx)");
+  t.add("POST", "/permanences/{id}/disponibilites/toutes", participants, RouteKind::page,
+        bind(&RosterFeature::page_fill),
+        "Saisie en une fois : tous les créneaux, ou ceux sans réponse, au même état");
   t.add("GET", "/permanences/{id}/calcul", managers, RouteKind::page,
         bind(&RosterFeature::page_job), "Progression du calcul (fragment htmx)");
   t.add("POST", "/permanences/{id}/calcul", managers, RouteKind::page,

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/dates.hpp"
+
 namespace maillage::http {
 
 namespace fs = std::filesystem;
@@ -35,6 +37,28 @@ mustache::data to_data(const nlohmann::json& v) {
     case nlohmann::json::value_t::discarded: break;
   }
   return mustache::data{false};  // null renders as an empty, false section
+}
+
+// {{#date_fr}}…{{/date_fr}}: the section rendered, then shown the French way when it is a date
+// ("15/03/2024") or a stored UTC timestamp ("07/12/2026 à 13 h 58", Paris time); any other
+// text is left as it is (an empty date stays empty). One place for every page's dates.
+std::string french_date(const std::string& rendered) {
+  std::string_view text = rendered;
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\n')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\n')) text.remove_suffix(1);
+  if (auto d = parse_date(text)) return format_date_fr(*d);
+  if (auto t = format_timestamp_fr(text)) return *t;
+  return rendered;
+}
+
+mustache::data with_helpers(const nlohmann::json& data) {
+  mustache::data out = to_data(data);
+  if (out.is_object()) {
+    out.set("date_fr", mustache::lambda2{[](const std::string& text, const mustache::renderer& r) {
+              return french_date(r(text));
+            }});
+  }
+  return out;
 }
 
 }  // namespace
@@ -77,7 +101,7 @@ Result<std::string> Templates::render(std::string_view name, const nlohmann::jso
     return fail(ErrorCode::internal, "gabarit inconnu : " + std::string(name));
   }
   mustache::mustache tmpl{it->second};
-  std::string out = tmpl.render(to_data(data));
+  std::string out = tmpl.render(with_helpers(data));
   if (!tmpl.error_message().empty()) {
     return fail(ErrorCode::internal, "gabarit " + std::string(name) + " : " + tmpl.error_message());
   }

@@ -267,6 +267,16 @@ class TerritoryFeature final : public Feature {
     return Response::html(MAILLAGE_TRY(site_.render_page("couverture", std::move(data), ctx)));
   }
 
+  // The breadcrumb of a territory starts at the département's coverage map for those who may
+  // open it, else at the structure's page (a coordinator).
+  json breadcrumb_root(const RequestContext& ctx, const services::TerritoryStructure& s) const {
+    std::string coverage = fmt::format("/couverture/{}", s.departement);
+    if (site_.may_open(ctx.principal(), coverage)) {
+      return {{"href", coverage}, {"libelle", "Couverture"}};
+    }
+    return {{"href", fmt::format("/structures/{}", s.id)}, {"libelle", s.name}};
+  }
+
   Result<Response> page_territory(const RequestContext& ctx) {
     auto id = MAILLAGE_TRY(structure_id(ctx));
     services::Territories* svc = &territories_;
@@ -312,7 +322,7 @@ class TerritoryFeature final : public Feature {
               {"cellules", cells.dump()},
               {"communes_json", json(v.communes).dump()},
               {"epcis", std::move(epcis)},
-              {"couverture_href", fmt::format("/couverture/{}", v.structure.departement)}};
+              {"fil", breadcrumb_root(ctx, v.structure)}};
     return Response::html(MAILLAGE_TRY(site_.render_page("territoire", std::move(data), ctx)));
   }
 

@@ -37,7 +37,10 @@ WebApp::WebApp(services::Services& services, const geo::Referentiel& referentiel
            [this](const std::string& name, json data, const RequestContext& ctx) {
              return render_page(name, std::move(data), ctx);
            },
-           [this](const services::Principal* who) { return default_departement(who); }});
+           [this](const services::Principal* who) { return default_departement(who); },
+           [this](const services::Principal* who, const std::string& path) {
+             return may_open(who, path);
+           }});
   features_.push_back(make_registry_feature(*site_));
   features_.push_back(make_territory_feature(*site_));
   features_.push_back(make_diagnostic_feature(*site_));
@@ -208,6 +211,11 @@ std::string WebApp::default_departement(const services::Principal* who) const {
   return ref_.departements.empty() ? options_.home_departement : ref_.departements.front().code;
 }
 
+bool WebApp::may_open(const services::Principal* who, const std::string& path) const {
+  const Route* r = router_.match("GET", path, nullptr);
+  return r != nullptr && r->access.allows(who);
+}
+
 Result<std::string> WebApp::render_page(const std::string& name, json data,
                                         const RequestContext& ctx) const {
   const services::Principal* who = ctx.principal();
@@ -227,8 +235,7 @@ Result<std::string> WebApp::render_page(const std::string& name, json data,
     }
     json nav = json::array();
     for (const auto& e : entries) {
-      const Route* r = router_.match("GET", e.href, nullptr);
-      if (r == nullptr || !r->access.allows(who)) continue;
+      if (!may_open(who, e.href)) continue;
       bool active = e.href == "/"
                         ? ctx.request.path == "/"
                         : ctx.request.path.rfind(e.href.substr(0, e.href.find('/', 1)), 0) == 0;

@@ -92,6 +92,7 @@ class WebApp {
   [[nodiscard]] Result<std::string> render_page(const std::string& name, nlohmann::json data,
                                                 const RequestContext& ctx) const;
   [[nodiscard]] std::string default_departement(const services::Principal* who) const;
+  [[nodiscard]] bool may_open(const services::Principal* who, const std::string& path) const;
   [[nodiscard]] nlohmann::json commune_json(const geo::Commune& c) const;
   [[nodiscard]] nlohmann::json commune_summary(geo::CommuneIndex i) const;
   Response reference_answer(const RequestContext& ctx, std::string body) const;

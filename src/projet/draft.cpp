@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/dates.hpp"
 #include "common/french.hpp"
 
 namespace maillage::projet {
@@ -38,9 +39,16 @@ office::Paragraph source_line(const std::string& text) {
   return office::Paragraph{{{"Source : ", true}, {text}}};
 }
 
+// Dates of the facts travel as "YYYY-MM-DD"; the document shows them as readers write them.
+std::string shown_date(const std::string& iso) {
+  auto d = parse_date(iso);
+  return d ? format_date_fr(*d) : iso;
+}
+
 std::string rpps_cite(const ProjetFacts& f) {
-  return f.rpps_date.empty() ? f.rpps_source + " (aucune extraction importée)"
-                             : fmt::format("{}, extraction du {}", f.rpps_source, f.rpps_date);
+  return f.rpps_date.empty()
+             ? f.rpps_source + " (aucune extraction importée)"
+             : fmt::format("{}, extraction du {}", f.rpps_source, shown_date(f.rpps_date));
 }
 
 std::string population_cite(const ProjetFacts& f) { return f.population_source; }
@@ -118,7 +126,7 @@ class Builder {
               {"Département", or_todo(s.departement)},
               {"Région", or_todo(s.region)}};
     add(std::move(t));
-    add(source_line(fmt::format("registre des structures de Maillage, au {}", f_.generated_on)));
+    add(source_line(fmt::format("registre des structures de Maillage, au {}", shown_date(f_.generated_on))));
     return {};
   }
 
@@ -166,7 +174,7 @@ class Builder {
     add(source_line(fmt::format(
         "registre des structures de Maillage (structures dont le territoire comprend au moins "
         "une commune du territoire), au {}",
-        f_.generated_on)));
+        shown_date(f_.generated_on))));
     return {};
   }
 
@@ -360,8 +368,8 @@ class Builder {
           "Certains montants n'ont pas pu être vérifiés dans les textes de l'accord : ils sont "
           "indiqués à titre prévisionnel et seront fixés par le contrat."));
     }
-    add(source_line(fmt::format("{}, taille {} (règles Maillage, {})", f_.accord->title,
-                                f_.size_class, f_.accord->file)));
+    add(source_line(fmt::format("{}, taille {} (règles de calcul de Maillage)", f_.accord->title,
+                                f_.size_class)));
     return {};
   }
 

@@ -212,7 +212,8 @@ std::vector<AciRuleSet> rule_sets(const ContractRow& row) {
                          v.provenance->verified,
                          v.provenance->note,
                          {},
-                         fmt::format("{}:{}", v.provenance->file, v.provenance->line)};
+                         fmt::format("{}:{}", v.provenance->file, v.provenance->line),
+                         v.label};
       for (const auto& sid : v.provenance->sources) {
         auto it = rulebook().sources.find(sid);
         bool known = it != rulebook().sources.end();

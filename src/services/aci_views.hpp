@@ -62,6 +62,7 @@ struct AciRuleValue {
   std::string note;
   std::vector<AciRuleSource> sources;
   std::string origin;  // "file:line"
+  std::string label;   // French meaning of the key
 };
 
 struct AciRuleSet {

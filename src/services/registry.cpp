@@ -255,6 +255,8 @@ Result<std::vector<AllowedTransition>> Registry::allowed_transitions(const Princ
     a.via_contract = t->via == registry::RecordedVia::aci_contract;
     a.decided_by_label = t->decided_by_label;
     a.terminal = to != nullptr && to->terminal;
+    a.institutional = t->via == registry::RecordedVia::decision && !t->decided_by.empty() &&
+                      !t->decided_by_role("coordinator");
     out.push_back(std::move(a));
   }
   return out;

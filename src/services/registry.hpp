@@ -114,6 +114,7 @@ struct AllowedTransition {
   bool via_contract = false;      // recorded by creating the ACI contract, never by a button
   std::string decided_by_label;   // "l'ARS", "le ROC ou l'ARS" ("" when via_contract)
   bool terminal = false;          // leads to a terminal state (abandon, dissolution, closure)
+  bool institutional = false;     // decided by institutions only (no porteur records it)
 };
 
 struct DocumentInfo {

@@ -18,6 +18,7 @@ class Sectors;
 class Referents;
 class Association;
 class ProjetsDeSante;
+class Home;
 
 struct Services {
   Accounts& accounts;
@@ -32,6 +33,7 @@ struct Services {
   Referents& referents;
   Association& association;
   ProjetsDeSante& projets;
+  Home& home;
 };
 
 }  // namespace maillage::services

@@ -146,9 +146,13 @@ TEST(AciRules, ListValuesShowsEveryValueWithItsStatus) {
     ASSERT_NE(v.provenance, nullptr);
     EXPECT_FALSE(v.provenance->sources.empty()) << v.key;
     unverified += !v.provenance->verified;
+    // Pages show the label, never the key: French words, no identifier.
+    EXPECT_FALSE(v.label.empty()) << v.key;
+    EXPECT_EQ(v.label.find('_'), std::string::npos) << v.key << " → " << v.label;
     if (v.key == "envelopes.lettre_intention.T2") {
       found = true;
       EXPECT_EQ(v.value, "17 500,00 €");
+      EXPECT_NE(v.label.find("(taille T2)"), std::string::npos) << v.label;
       EXPECT_FALSE(v.provenance->verified);
     }
   }

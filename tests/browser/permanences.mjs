@@ -1,5 +1,6 @@
 // Browser test of the permanences planner on the demo campaign: the coordinator opens it, the
-// demo member enters availabilities (htmx three-state buttons), the coordinator solves it (the
+// demo member enters availabilities (htmx three-state buttons, then the quick entry for the rest),
+// the coordinator solves it (the
 // page polls the background job), reviews the roster and its fairness figures, checks a hand
 // edit live, publishes, and both download the CSV and iCalendar exports. Screenshots go to
 // test-output/permanences-*.png.
@@ -40,6 +41,16 @@ run(() => withDemoServer('permanences', async ({ base, newPage, signIn, shot }) 
   // Saved for real: a reload shows them.
   await member.reload();
   if ((await member.locator('.dispo[data-etat="souhaite"]').count()) !== 2) fail('wishes not saved');
+  // Quick entry: every slot still unanswered marked available at once; the 8 answers stay.
+  const unanswered = await member.locator('.dispo[data-etat="sans-reponse"]').count();
+  await member.selectOption('#saisie-portee', 'sans-reponse');
+  await member.selectOption('#saisie-etat', 'disponible');
+  await Promise.all([member.waitForURL(/message=/), member.click('#saisie-appliquer')]);
+  const said = await member.textContent('#message-saisie');
+  if (!said.includes(`${unanswered} créneaux marqués « disponible »`)) fail(`quick entry said: ${said}`);
+  if ((await member.locator('.dispo[data-etat="sans-reponse"]').count()) !== 0) fail('slots left unanswered');
+  if ((await member.locator('.dispo[data-etat="souhaite"]').count()) !== 2) fail('quick entry overwrote answers');
+  if ((await member.locator('.dispo[data-etat="indisponible"]').count()) !== 2) fail('quick entry overwrote answers');
 
   // Coordinator: solve in the background; the page polls and reloads when the job is done.
   await coord.reload();
@@ -51,7 +62,10 @@ run(() => withDemoServer('permanences', async ({ base, newPage, signIn, shot }) 
   const memberRows = await coord.locator('table.charges tbody tr').count();
   if (memberRows !== 12) fail(`fairness table lists ${memberRows} members`);
   const result = await coord.textContent('#calcul');
-  if (!result.includes('Objectif')) fail(`job result not shown: ${result}`);
+  if (!result.includes('meilleur planning')) fail(`job result not shown: ${result}`);
+  if (/borne|objectif/i.test(await coord.textContent('.calcul-resultat'))) {
+    fail('solver terms shown to the coordinator');
+  }
   await shot(coord, 'permanences-planning', { fullPage: true });
 
   // Hand edit with the live check: removing someone keeps the roster legal (an open slot is

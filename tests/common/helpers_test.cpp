@@ -32,6 +32,23 @@ TEST(Dates, FormsRoundTripAndPadding) {
   EXPECT_EQ(parse_date(format_date(d)), d);
 }
 
+// 2026 changes of time: Sunday 29 March and Sunday 25 October, at 01:00 UTC.
+TEST(Dates, TimestampsAreShownInParisTime) {
+  EXPECT_EQ(format_timestamp_fr("2026-12-07T12:58:18.562Z"), "07/12/2026 à 13 h 58");
+  EXPECT_EQ(format_timestamp_fr("2026-12-07 12:58:18"), "07/12/2026 à 13 h 58");
+  EXPECT_EQ(format_timestamp_fr("2026-03-29T00:59:59Z"), "29/03/2026 à 1 h 59");
+  EXPECT_EQ(format_timestamp_fr("2026-03-29T01:00:00Z"), "29/03/2026 à 3 h 00");
+  EXPECT_EQ(format_timestamp_fr("2026-10-25T00:59Z"), "25/10/2026 à 2 h 59");
+  EXPECT_EQ(format_timestamp_fr("2026-10-25T01:00Z"), "25/10/2026 à 2 h 00");
+  EXPECT_EQ(format_timestamp_fr("2026-12-31T23:30:00Z"), "01/01/2027 à 0 h 30");
+  EXPECT_EQ(format_timestamp_fr("2026-06-30T22:15:00+00:00"), "01/07/2026 à 0 h 15");
+  EXPECT_FALSE(format_timestamp_fr("2026-12-07"));
+  EXPECT_FALSE(format_timestamp_fr("2026-12-07T25:00:00Z"));
+  EXPECT_FALSE(format_timestamp_fr("2026-02-30T10:00:00Z"));
+  EXPECT_FALSE(format_timestamp_fr("2026-12-07T12:58 Paris"));
+  EXPECT_FALSE(format_timestamp_fr("bonjour"));
+}
+
 TEST(Dates, MonthsEndOnTheLastDayWhenTheDayDoesNotExist) {
   EXPECT_EQ(add_months(Date{year{2023}, month{8}, day{31}}, 6),
             (Date{year{2024}, month{2}, day{29}}));

@@ -183,7 +183,7 @@ TEST_P(ProjetService, GoldenFiguresOfTheFixtureCpts) {
   }));
   // Sources name the RPPS extract date.
   EXPECT_TRUE(std::any_of(lines.begin(), lines.end(), [](const std::string& l) {
-    return l.find("extraction du 2026-06-01") != std::string::npos;
+    return l.find("extraction du 01/06/2026") != std::string::npos;
   }));
   // Budget, T3, socle missions of the accord as amended by avenant 2 (rules/aci): fonctionnement
   // 75 000 + accès 25 000 + 25 000 + parcours 35 000 + 35 000 + prévention 17 500 + 17 500 +

@@ -12,6 +12,7 @@
 #include "demo/demo.hpp"
 #include "http/test_referentiel.hpp"
 #include "services/accounts.hpp"
+#include "services/home.hpp"
 #include "store/database.hpp"
 #include "store/test_databases.hpp"
 
@@ -268,6 +269,55 @@ TEST_P(RegistryTest, EachStepIsRecordedByTheRoleThatHoldsTheDecision) {
   EXPECT_EQ(s.stage, "aci_signe");
   EXPECT_EQ(audit_count("structure.transition.reprise"), 1);
   EXPECT_EQ(reg_->history(roc_, s.id)->back().comment, "Reprise de l'historique");
+}
+
+// The home page's use case: each role sees the structures of its scope by stage and the decisions
+// that are its own (never a porteur's step), and a coordinator sees their structures.
+TEST_P(RegistryTest, HomeShowsEachRoleTheDecisionsThatAreItsOwn) {
+  auto deposited = create(roc_, "CPTS", "CPTS Alpha (fictive)");
+  for (const char* e : {"lancer_pre_projet", "deposer_lettre", "valider_lettre",
+                        "creer_association", "deposer_projet"}) {
+    deposited = step(deposited, e, ymd(2026, 1, 5));
+  }
+  auto emerging = create(roc_, "CPTS", "CPTS Beta (fictive)");
+  services::Home home(*reg_);
+
+  auto ars = home.view(ars_, kToday);
+  ASSERT_TRUE(ars) << ars.error().describe();
+  EXPECT_EQ(ars->structures, 2);
+  ASSERT_EQ(ars->stages.size(), 2U);
+  EXPECT_EQ(ars->stages[0].label, "Émergence");  // lifecycle order, not alphabetical
+  EXPECT_EQ(ars->stages[0].count, 1);
+  EXPECT_EQ(ars->stages[1].stage, "projet_depose");
+  auto validates = std::find_if(ars->decisions.begin(), ars->decisions.end(), [&](const auto& d) {
+    return d.structure.id == deposited.id && d.event == "valider_projet";
+  });
+  EXPECT_NE(validates, ars->decisions.end());
+  for (const auto& d : ars->decisions) {
+    EXPECT_NE(d.structure.id, emerging.id) << d.event;  // a porteur's step is not the ARS's
+  }
+  EXPECT_TRUE(ars->own.empty());
+
+  auto roc = home.view(roc_, kToday);
+  ASSERT_TRUE(roc);
+  for (const auto& d : roc->decisions) EXPECT_NE(d.event, "valider_projet");
+
+  Principal other_region = ars_;
+  other_region.regions = {"11"};
+  auto outside = home.view(other_region, kToday);
+  ASSERT_TRUE(outside);
+  EXPECT_EQ(outside->structures, 0);
+  EXPECT_TRUE(outside->decisions.empty());
+
+  Principal coordinator;
+  coordinator.login = "coordination@test";
+  coordinator.role = Role::coordinator;
+  coordinator.structures = {emerging.id};
+  auto own = home.view(coordinator, kToday);
+  ASSERT_TRUE(own);
+  ASSERT_EQ(own->own.size(), 1U);
+  EXPECT_EQ(own->own[0].name, "CPTS Beta (fictive)");
+  EXPECT_TRUE(own->decisions.empty());
 }
 
 TEST(RegistryRoles, TheLifecycleDecidersAreRolesOfTheServices) {

@@ -82,6 +82,7 @@
         var p = layer.getElement && layer.getElement();
         if (p) {
           p.setAttribute('data-code', layer.feature.properties.code);
+          p.setAttribute('role', 'img');
           p.setAttribute('aria-label', layer.feature.properties.nom);
         }
       });

@@ -198,6 +198,7 @@
         var code = layer.feature.properties.code;
         var ids = couverture.communes[code] || [];
         p.setAttribute('data-code', code);
+        p.setAttribute('role', 'img');
         p.setAttribute('aria-label', layer.feature.properties.nom);
         if (ids.length === 0) { p.setAttribute('data-zone-blanche', '1'); blanches++; }
         if (ids.length > 1) { p.setAttribute('data-chevauchement', '1'); chevauchements++; }

@@ -358,6 +358,7 @@
         var p = layer.getElement && layer.getElement();
         if (!p) return;
         p.setAttribute('data-code', layer.feature.properties.code);
+        p.setAttribute('role', 'img');
         p.setAttribute('aria-label', layer.feature.properties.nom);
       });
       peindre();

@@ -119,6 +119,7 @@
       var p = couches[code].getElement && couches[code].getElement();
       if (p) {
         p.setAttribute('data-code', code);
+        p.setAttribute('role', 'img');
         p.setAttribute('aria-label', infos[code].nom);
       }
     });
