@@ -1,10 +1,13 @@
 // solve(): the heuristic and the exact model side by side (README.md, "Method").
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "common/try.hpp"
+#include "sectors/bnb.hpp"
 #include "sectors/exact.hpp"
 #include "sectors/graph.hpp"
 #include "sectors/heuristic.hpp"
@@ -76,10 +79,14 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
     detail::anneal(g, 0x5eed1, std::min(warmup, deadline), stop, best);
     report("heuristic");
     if (!stop.load() && Clock::now() < deadline) {
-      const auto r = detail::exact(g, best, deadline, stop, [&](int lb) {
-        lower_bound = std::max(lower_bound.load(), lb);
-        report("exact");
-      });
+      const char* method = std::getenv("MAILLAGE_SECTORS_EXACT");
+      const bool mip = method && std::string(method) == "mip";
+      const auto r = mip ? detail::exact(g, best, deadline, stop,
+                                         [&](int lb) {
+                                           lower_bound = std::max(lower_bound.load(), lb);
+                                           report("exact");
+                                         })
+                         : detail::branch_and_bound(g, best, deadline, stop, 1);
       lower_bound = std::max(lower_bound.load(), r.lower_bound);
       if (r.proven) {
         proven = true;

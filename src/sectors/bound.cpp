@@ -1,0 +1,336 @@
+#include "sectors/bound.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <functional>
+#include <queue>
+
+namespace maillage::sectors::detail {
+
+PartialBound::PartialBound(const Graph& g) : g_(g) {
+  const std::size_t m = g.edges.size();
+  used_.assign(m, 0);
+  flow_.assign(m, 0);
+  parent_edge_.assign(g.n, -1);
+  stamp_.assign(g.n, 0);
+  cell_of_.assign(g.n, -1);
+  mark_.assign(g.n, 0);
+}
+
+namespace {
+
+int other(const Edge& e, int x) { return e.u == x ? e.v : e.u; }
+
+}  // namespace
+
+// Every non-empty sector must reach all its nodes and at least `lower` of workload through free
+// nodes and its own; a part of the graph no sector reaches must hold sectors of its own.
+bool PartialBound::connectivity(const std::vector<int>& part) {
+  const int n = g_.n, k = g_.k;
+  ++epoch_;
+  const int covered = epoch_;
+  int empty = 0;
+  for (int i = 0; i < k; ++i) {
+    if (size_[i] == 0) {
+      ++empty;
+      continue;
+    }
+    int start = -1;
+    for (int v = 0; v < n && start < 0; ++v)
+      if (part[v] == i) start = v;
+    // Its own BFS marks (cannot reuse `covered`: free nodes are shared between sectors).
+    ++epoch_;
+    queue_.assign(1, start);
+    stamp_[start] = epoch_;
+    int own = 0;
+    std::int64_t reach = 0;
+    for (std::size_t q = 0; q < queue_.size(); ++q) {
+      const int a = queue_[q];
+      reach += g_.weight[a];
+      if (part[a] == i) ++own;
+      for (const auto& [b, e] : g_.adj[a])
+        if (stamp_[b] != epoch_ && (part[b] == -1 || part[b] == i)) {
+          stamp_[b] = epoch_;
+          queue_.push_back(b);
+        }
+    }
+    if (own < size_[i] || reach < g_.lower) return false;
+    for (int a : queue_) mark_[a] = covered;
+  }
+  // Free nodes no sector reaches: whole components of the graph with nothing assigned.
+  int orphans = 0;
+  for (int v = 0; v < n; ++v) {
+    if (part[v] != -1 || mark_[v] == covered) continue;
+    ++orphans;
+    queue_.assign(1, v);
+    mark_[v] = covered;
+    std::int64_t w = 0;
+    for (std::size_t q = 0; q < queue_.size(); ++q) {
+      const int a = queue_[q];
+      w += g_.weight[a];
+      for (const auto& [b, e] : g_.adj[a])
+        if (mark_[b] != covered && part[b] == -1) {
+          mark_[b] = covered;
+          queue_.push_back(b);
+        }
+    }
+    if (w < g_.lower) return false;
+  }
+  return orphans <= empty;
+}
+
+// Edge-disjoint paths (an edge of weight w carries at most w of them) from the nodes of sector i
+// to those of sectors j > i, through free nodes, one max flow per i in what earlier rounds left.
+// Each path joins two sectors, so it holds a cut edge; disjoint paths hold distinct ones. A max
+// flow from sector i also saturates every way to sectors j < i (their round cut them off).
+int PartialBound::flows(const std::vector<int>& part) {
+  const int n = g_.n, k = g_.k;
+  std::fill(used_.begin(), used_.end(), 0);
+  int total = 0;
+  for (int i = 0; i + 1 < k; ++i) {
+    if (size_[i] == 0) continue;
+    bool sink = false;
+    for (int j = i + 1; j < k; ++j) sink = sink || size_[j] > 0;
+    if (!sink) continue;
+    touched_.clear();
+    auto residual = [&](int e, int from) {
+      const Edge& ed = g_.edges[e];
+      const int dir = ed.u == from ? flow_[e] : -flow_[e];
+      return ed.weight - used_[e] - dir;
+    };
+    for (;;) {
+      ++epoch_;
+      queue_.clear();
+      for (int v = 0; v < n; ++v)
+        if (part[v] == i) {
+          stamp_[v] = epoch_;
+          queue_.push_back(v);
+        }
+      int last = -1, last_edge = -1;
+      for (std::size_t q = 0; q < queue_.size() && last < 0; ++q) {
+        const int a = queue_[q];
+        for (const auto& [b, e] : g_.adj[a]) {
+          if (stamp_[b] == epoch_) continue;
+          const int pb = part[b];
+          if (pb >= 0 && (pb <= i || part[a] != -1)) continue;  // edges between assigned nodes
+          if (residual(e, a) <= 0) continue;
+          if (pb > i) {
+            last = a;
+            last_edge = e;
+            break;
+          }
+          stamp_[b] = epoch_;
+          parent_edge_[b] = e;
+          queue_.push_back(b);
+        }
+      }
+      if (last < 0) break;
+      // Bottleneck along the path, then push it.
+      int push = residual(last_edge, last);
+      for (int x = last; part[x] != i;) {
+        const int e = parent_edge_[x];
+        const int y = other(g_.edges[e], x);
+        push = std::min(push, residual(e, y));
+        x = y;
+      }
+      auto send = [&](int e, int from) {
+        if (flow_[e] == 0) touched_.push_back(e);
+        flow_[e] += g_.edges[e].u == from ? push : -push;
+      };
+      send(last_edge, last);
+      for (int x = last; part[x] != i;) {
+        const int e = parent_edge_[x];
+        const int y = other(g_.edges[e], x);
+        send(e, y);
+        x = y;
+      }
+      total += push;
+    }
+    for (int e : touched_) {
+      used_[e] += std::abs(flow_[e]);
+      flow_[e] = 0;
+    }
+  }
+  return total;
+}
+
+// Cells: free nodes grouped into trees, each hanging by one edge from a node of a sector in
+// `roots`, over edges the paths left capacity on; grown lightest first so that they come out
+// of similar workloads (which makes the count below large). Returns the number of cells; their
+// workloads in cell_weight_, the free workload no cell reaches in unattached_.
+int PartialBound::grow_cells(const std::vector<int>& part, unsigned roots) {
+  const int n = g_.n;
+  auto free_edge = [&](int e) { return g_.edges[e].weight - used_[e] >= 1; };
+  for (int v = 0; v < n; ++v) cell_of_[v] = -1;
+  cell_weight_.clear();
+  cell_members_.clear();
+  cell_start_.clear();
+  cell_scan_.clear();
+  std::vector<std::vector<int>>& members = members_;
+  int cells = 0;
+  for (int v = 0; v < n; ++v) {
+    if (part[v] != -1) continue;
+    for (const auto& [u, e] : g_.adj[v])
+      if (part[u] >= 0 && (roots >> part[u] & 1u) && free_edge(e)) {
+        if (static_cast<int>(members.size()) <= cells) members.emplace_back();
+        members[cells].assign(1, v);
+        cell_of_[v] = cells;
+        cell_weight_.push_back(g_.weight[v]);
+        cell_start_.push_back(0);  // member being scanned
+        cell_scan_.push_back(0);   // position in its adjacency
+        ++cells;
+        break;
+      }
+  }
+  using Item = std::pair<std::int64_t, int>;
+  std::priority_queue<Item, std::vector<Item>, std::greater<>> heap;
+  for (int c = 0; c < cells; ++c) heap.push({cell_weight_[c], c});
+  while (!heap.empty()) {
+    const int c = heap.top().second;
+    heap.pop();
+    bool grown = false;
+    while (!grown && cell_start_[c] < static_cast<int>(members[c].size())) {
+      const int x = members[c][cell_start_[c]];
+      const auto& adj = g_.adj[x];
+      while (cell_scan_[c] < static_cast<int>(adj.size())) {
+        const auto [y, e] = adj[cell_scan_[c]++];
+        if (part[y] == -1 && cell_of_[y] == -1 && free_edge(e)) {
+          cell_of_[y] = c;
+          members[c].push_back(y);
+          cell_weight_[c] += g_.weight[y];
+          grown = true;
+          break;
+        }
+      }
+      if (!grown) {
+        ++cell_start_[c];
+        cell_scan_[c] = 0;
+      }
+    }
+    if (grown) heap.push({cell_weight_[c], c});
+  }
+  unattached_ = 0;
+  for (int v = 0; v < n; ++v)
+    if (part[v] == -1 && cell_of_[v] == -1) unattached_ += g_.weight[v];
+  return cells;
+}
+
+// The packing argument for the sectors in `needy`: a needy sector i ends with at most its own
+// nodes, the free nodes no cell holds, and nodes of cells it enters. A cell entered by s sectors
+// other than its root's has at least s cut edges among its tree edges (a tree holding s + 1
+// labels), so the cells entered count distinct cut edges, per needy sector and together.
+int PartialBound::packing(const std::vector<int>& part, unsigned roots, unsigned needy) {
+  const int cells = grow_cells(part, roots);
+  sorted_.assign(cell_weight_.begin(), cell_weight_.begin() + cells);
+  std::sort(sorted_.begin(), sorted_.end(), std::greater<>());
+  auto count = [&](std::int64_t need) {
+    if (need <= 0) return 0;
+    std::int64_t acc = 0;
+    for (int c = 0; c < cells; ++c) {
+      acc += sorted_[c];
+      if (acc >= need) return c + 1;
+    }
+    return kNoCompletion;
+  };
+  int each = 0, members = 0;
+  std::int64_t loaded = 0;
+  for (int i = 0; i < g_.k; ++i) {
+    if (!(needy >> i & 1u)) continue;
+    const int c = count(g_.lower - load_[i] - unattached_);
+    if (c >= kNoCompletion) return kNoCompletion;
+    each += c;
+    loaded += load_[i];
+    ++members;
+  }
+  const int together = count(members * g_.lower - loaded - unattached_);
+  if (together >= kNoCompletion) return kNoCompletion;
+  // Branch where the largest cell is: its last node is the farthest from the root.
+  if (cells > 0 && std::max(each, together) > best_packing_) {
+    best_packing_ = std::max(each, together);
+    int largest = 0;
+    for (int c = 1; c < cells; ++c)
+      if (cell_weight_[c] > cell_weight_[largest]) largest = c;
+    deep_ = members_[largest].back();
+  }
+  return std::max(each, together);
+}
+
+int PartialBound::operator()(const std::vector<int>& part) {
+  const int n = g_.n, k = g_.k;
+  branch_ = -1;
+  deep_ = -1;
+  best_packing_ = -1;
+  load_.assign(k, 0);
+  size_.assign(k, 0);
+  int free_nodes = 0;
+  for (int v = 0; v < n; ++v) {
+    if (part[v] < 0) {
+      ++free_nodes;
+      continue;
+    }
+    load_[part[v]] += g_.weight[v];
+    ++size_[part[v]];
+  }
+  for (int i = 0; i < k; ++i)
+    if (load_[i] > g_.upper) return kNoCompletion;
+  if (!connectivity(part)) return kNoCompletion;
+  int bound = 0;
+  for (const auto& e : g_.edges)
+    if (part[e.u] >= 0 && part[e.v] >= 0 && part[e.u] != part[e.v]) bound += e.weight;
+  if (free_nodes == 0) return bound;
+  bound += flows(part);
+  int best = 0;
+  if (k <= 30) {
+    unsigned open = 0;
+    for (int i = 0; i < k; ++i)
+      if (size_[i] > 0) open |= 1u << i;
+    const unsigned all = k == 32 ? ~0u : (1u << k) - 1;
+    for (int i = 0; i < k; ++i) {
+      const unsigned roots = open & ~(1u << i);
+      if (roots == 0) continue;
+      const int p = packing(part, roots, 1u << i);
+      if (p >= kNoCompletion) return kNoCompletion;
+      best = std::max(best, p);
+    }
+    if (k >= 3)
+      for (int j = 0; j < k; ++j) {
+        if (!(open >> j & 1u)) continue;
+        const int p = packing(part, 1u << j, all & ~(1u << j));
+        if (p >= kNoCompletion) return kNoCompletion;
+        best = std::max(best, p);
+      }
+  }
+  bound += best;
+  // Branching node.
+  static const int strategy = [] {
+    const char* s = std::getenv("MAILLAGE_SECTORS_BRANCH");
+    return s ? std::atoi(s) : 0;
+  }();
+  if (strategy == 0 && deep_ >= 0) {
+    branch_ = deep_;
+  } else {
+    // The free node next to an assigned one with the most edges (then the heaviest).
+    int best_degree = -1;
+    for (int v = 0; v < n; ++v) {
+      if (part[v] != -1) continue;
+      bool frontier = false;
+      int degree = 0;
+      for (const auto& [u, e] : g_.adj[v]) {
+        degree += g_.edges[e].weight;
+        frontier = frontier || part[u] >= 0;
+      }
+      if (!frontier && free_nodes < n) continue;
+      if (degree > best_degree ||
+          (degree == best_degree && g_.weight[v] > g_.weight[branch_])) {
+        best_degree = degree;
+        branch_ = v;
+      }
+    }
+  }
+  if (branch_ < 0)
+    for (int v = 0; v < n && branch_ < 0; ++v)
+      if (part[v] == -1) branch_ = v;
+  return bound;
+}
+
+}  // namespace maillage::sectors::detail
