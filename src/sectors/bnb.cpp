@@ -1,95 +1,146 @@
 #include "sectors/bnb.hpp"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
-#include <mutex>
-#include <thread>
 
 #include "sectors/bound.hpp"
 
 namespace maillage::sectors::detail {
 
-namespace {
-
-// A depth-first search over partial assignments, undoing its changes on the way back.
-class Search {
+// One thread's depth-first search over partial assignments, undoing its changes on the way back.
+class Worker {
  public:
-  Search(const Graph& g, Incumbent& best, Clock::time_point deadline,
-         const std::atomic<bool>& stop)
-      : g_(g), best_(best), deadline_(deadline), stop_(stop), bound_(g) {}
+  Worker(const Graph& g, TreeSearch& tree) : g_(g), tree_(tree), bound_(g) {}
 
-  // Explores the subtree of `part` (modified in place and restored). Returns a lower bound on
-  // the cut of every feasible completion in the subtree, or a value >= the cutoff when the
-  // subtree holds nothing better (kNoCompletion: nothing feasible). When interrupted, the
-  // bound of what is left unexplored.
-  int explore(std::vector<int>& part, int opened) {
-    ++nodes_;
-    if ((nodes_ & 63) == 0 && (stop_.load(std::memory_order_relaxed) || Clock::now() >= deadline_))
-      interrupted_ = true;
-    const int cutoff = cutoff_now();
-    const int b = bound_(part);
-    if (b >= cutoff || interrupted_) return b;
-    const int v = bound_.branch_node();
-    if (v < 0) {  // every node assigned: b is the cut
-      if (!feasible(g_, part)) return kNoCompletion;
-      best_.offer(part, b);
-      return b;
-    }
-    const bool symmetric = opened >= 0;
-    const int labels = symmetric ? std::min(g_.k, opened + 1) : g_.k;
-    int result = kNoCompletion;
-    for (int j = 0; j < labels; ++j) {
-      part[v] = j;
-      const int r = explore(part, symmetric ? std::max(opened, j + 1) : -1);
-      result = std::min(result, r);
-    }
-    part[v] = -1;
-    return result;
+  // The task's subtree: a lower bound on the cut of every feasible completion in it, or a value
+  // >= the cutoff when it holds nothing better (kNoCompletion: nothing feasible); when
+  // interrupted, the bound of what is left unexplored (subtrees given away not included).
+  int run(TreeSearch::Task& task) {
+    frames_.clear();
+    const int r = explore(task.part, task.opened);
+    tree_.nodes_ += nodes_;
+    nodes_ = 0;
+    return r;
   }
 
-  [[nodiscard]] bool interrupted() const { return interrupted_; }
-  [[nodiscard]] long nodes() const { return nodes_; }
-
  private:
-  int cutoff_now() const {
-    const int c = best_.cut();
+  struct Frame {
+    int node, next, labels, opened, bound;
+  };
+
+  int cutoff() const {
+    const int c = tree_.best_.cut();
     return c < 0 ? kNoCompletion : c;
   }
 
+  int explore(std::vector<int>& part, int opened) {
+    if ((++nodes_ & 63) == 0 && (tree_.stop_.load(std::memory_order_relaxed) ||
+                                 Clock::now() >= tree_.deadline_))
+      tree_.interrupted_ = true;
+    const int b = bound_(part);
+    if (b >= cutoff() || tree_.interrupted_.load(std::memory_order_relaxed)) return b;
+    const int v = bound_.branch_node();
+    if (v < 0) {  // every node assigned: b is the cut
+      if (!feasible(g_, part)) return kNoCompletion;
+      tree_.best_.offer(part, b);
+      return b;
+    }
+    if (tree_.hungry_.load(std::memory_order_relaxed) > 0 &&
+        tree_.pooled_.load(std::memory_order_relaxed) == 0)
+      share(part);
+    const int labels = opened >= 0 ? std::min(g_.k, opened + 1) : g_.k;
+    frames_.push_back({v, 0, labels, opened, b});
+    const std::size_t me = frames_.size() - 1;
+    int result = kNoCompletion;
+    while (frames_[me].next < frames_[me].labels) {
+      const int j = frames_[me].next++;
+      part[v] = j;
+      result = std::min(result, explore(part, opened >= 0 ? std::max(opened, j + 1) : -1));
+    }
+    part[v] = -1;
+    frames_.pop_back();
+    return result;
+  }
+
+  // Gives the unexplored siblings nearest the root (the largest subtrees) to idle threads.
+  void share(const std::vector<int>& part) {
+    for (std::size_t f = 0; f < frames_.size(); ++f) {
+      Frame& fr = frames_[f];
+      if (fr.next >= fr.labels) continue;
+      std::vector<TreeSearch::Task> tasks;
+      std::vector<int> base = part;
+      for (std::size_t d = f + 1; d < frames_.size(); ++d) base[frames_[d].node] = -1;
+      for (int j = fr.next; j < fr.labels; ++j) {
+        base[fr.node] = j;
+        tasks.push_back({base, fr.opened >= 0 ? std::max(fr.opened, j + 1) : -1, fr.bound});
+      }
+      fr.labels = fr.next;
+      tree_.donate(tasks);
+      return;
+    }
+  }
+
   const Graph& g_;
-  Incumbent& best_;
-  Clock::time_point deadline_;
-  const std::atomic<bool>& stop_;
+  TreeSearch& tree_;
   PartialBound bound_;
+  std::vector<Frame> frames_;
   long nodes_ = 0;
-  bool interrupted_ = false;
 };
 
-}  // namespace
-
-ExactResult branch_and_bound(const Graph& g, Incumbent& best, Clock::time_point deadline,
-                             const std::atomic<bool>& stop, int threads) {
-  (void)threads;
-  ExactResult out;
-  std::vector<int> part(g.fixed);
+TreeSearch::TreeSearch(const Graph& g, Incumbent& best, Clock::time_point deadline,
+                       const std::atomic<bool>& stop)
+    : g_(g), best_(best), deadline_(deadline), stop_(stop), result_(kNoCompletion) {
   // Without fixed nodes the sectors are interchangeable: a node may open only the next new one.
   const bool symmetric = std::all_of(g.fixed.begin(), g.fixed.end(), [](int f) { return f < 0; });
-  Search search(g, best, deadline, stop);
-  const int r = search.explore(part, symmetric ? 0 : -1);
-  const int incumbent = best.cut();
-  if (!search.interrupted()) {
+  pool_.push_back({g.fixed, symmetric ? 0 : -1, 0});
+}
+
+void TreeSearch::donate(std::vector<Task>& tasks) {
+  std::lock_guard lock(mutex_);
+  for (auto& t : tasks) pool_.push_back(std::move(t));
+  pooled_ = static_cast<int>(pool_.size());
+  wake_.notify_all();
+}
+
+void TreeSearch::work() {
+  Worker worker(g_, *this);
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    if (done_) return;
+    if (!pool_.empty()) {
+      Task task = std::move(pool_.back());
+      pool_.pop_back();
+      pooled_ = static_cast<int>(pool_.size());
+      ++busy_;
+      lock.unlock();
+      const int r = worker.run(task);
+      lock.lock();
+      --busy_;
+      result_ = std::min(result_, r);
+      continue;
+    }
+    if (busy_ == 0) {
+      done_ = true;
+      wake_.notify_all();
+      return;
+    }
+    ++hungry_;
+    wake_.wait(lock, [&] { return done_ || !pool_.empty() || busy_ == 0; });
+    --hungry_;
+  }
+}
+
+ExactResult TreeSearch::result() const {
+  ExactResult out;
+  const int incumbent = best_.cut();
+  if (!interrupted_.load()) {
     out.proven = true;
     out.infeasible = incumbent < 0;
     out.lower_bound = incumbent < 0 ? 0 : incumbent;
   } else {
-    out.lower_bound = incumbent < 0 ? r : std::min(r, incumbent);
+    out.lower_bound = incumbent < 0 ? result_ : std::min(result_, incumbent);
     if (out.lower_bound >= kNoCompletion) out.lower_bound = 0;
   }
-  if (std::getenv("MAILLAGE_SECTORS_DEBUG"))
-    std::fprintf(stderr, "bnb: %ld nodes, bound %d, interrupted %d\n", search.nodes(), r,
-                 search.interrupted() ? 1 : 0);
-  out.rounds = static_cast<int>(std::min<long>(search.nodes(), 2000000000L));
+  out.rounds = 1;
   return out;
 }
 

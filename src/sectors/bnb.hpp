@@ -1,10 +1,13 @@
 // The combinatorial branch and bound: nodes are assigned to sectors one at a time, each partial
-// assignment bounded by PartialBound (bound.hpp) against the incumbent. Internal to the engine;
-// method in README.md ("Combinatorial branch and bound").
+// assignment bounded by PartialBound (bound.hpp) against the incumbent. Threads share the tree:
+// an idle one takes the unexplored siblings nearest the root from a busy one. Internal to the
+// engine; method in README.md ("Combinatorial branch and bound").
 #pragma once
 
 #include <atomic>
-#include <functional>
+#include <condition_variable>
+#include <mutex>
+#include <vector>
 
 #include "sectors/exact.hpp"
 #include "sectors/graph.hpp"
@@ -12,11 +15,46 @@
 
 namespace maillage::sectors::detail {
 
-/// Runs until the tree is exhausted (proven: the incumbent is optimal, or nothing is feasible),
-/// `deadline` or `stop`. Reads the incumbent's cut as the cutoff at every node and offers it every
-/// better feasible partition met at a leaf. `threads` workers share the tree.
-[[nodiscard]] ExactResult branch_and_bound(const Graph& g, Incumbent& best,
-                                           Clock::time_point deadline,
-                                           const std::atomic<bool>& stop, int threads);
+class TreeSearch {
+ public:
+  /// Runs until the tree is exhausted, `deadline` or `stop`. Reads the incumbent's cut as the
+  /// cutoff at every node and offers it every better feasible partition met at a leaf.
+  TreeSearch(const Graph& g, Incumbent& best, Clock::time_point deadline,
+             const std::atomic<bool>& stop);
+
+  /// Joins the search from the calling thread (any number, at any time); returns when the tree
+  /// is exhausted or the search interrupted.
+  void work();
+
+  /// After every work() call has returned: proven (the incumbent is optimal, or with no
+  /// incumbent nothing is feasible), or the proven lower bound of what was left.
+  [[nodiscard]] ExactResult result() const;
+  [[nodiscard]] long nodes() const { return nodes_.load(); }
+
+  struct Task {
+    std::vector<int> part;
+    int opened = 0;  ///< sectors opened so far, -1 when sectors are not interchangeable
+    int bound = 0;   ///< a lower bound valid for the task's subtree
+  };
+
+ private:
+  friend class Worker;
+  void donate(std::vector<Task>& tasks);
+
+  const Graph& g_;
+  Incumbent& best_;
+  Clock::time_point deadline_;
+  const std::atomic<bool>& stop_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::vector<Task> pool_;
+  int busy_ = 0;
+  bool done_ = false;
+  int result_;
+  std::atomic<int> hungry_{0};
+  std::atomic<int> pooled_{0};  // tasks waiting in pool_
+  std::atomic<bool> interrupted_{false};
+  std::atomic<long> nodes_{0};
+};
 
 }  // namespace maillage::sectors::detail

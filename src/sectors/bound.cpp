@@ -310,19 +310,28 @@ int PartialBound::operator()(const std::vector<int>& part) {
     branch_ = deep_;
   } else {
     // The free node next to an assigned one with the most edges (then the heaviest).
-    int best_degree = -1;
+    long best_score = -1;
     for (int v = 0; v < n; ++v) {
       if (part[v] != -1) continue;
-      bool frontier = false;
-      int degree = 0;
+      int degree = 0, assigned = 0, labels = 0;
+      unsigned seen = 0;
       for (const auto& [u, e] : g_.adj[v]) {
         degree += g_.edges[e].weight;
-        frontier = frontier || part[u] >= 0;
+        if (part[u] >= 0) {
+          assigned += g_.edges[e].weight;
+          if (part[u] < 32 && !(seen >> part[u] & 1u)) {
+            seen |= 1u << part[u];
+            ++labels;
+          }
+        }
       }
-      if (!frontier && free_nodes < n) continue;
-      if (degree > best_degree ||
-          (degree == best_degree && g_.weight[v] > g_.weight[branch_])) {
-        best_degree = degree;
+      if (assigned == 0 && free_nodes < n) continue;
+      long score = degree;
+      if (strategy == 2) score = 1000L * assigned + degree;
+      if (strategy == 3) score = 1000000L * labels + 1000L * assigned + degree;
+      if (strategy == 4) score = 1000L * degree + assigned;
+      if (score > best_score || (score == best_score && g_.weight[v] > g_.weight[branch_])) {
+        best_score = score;
         branch_ = v;
       }
     }

@@ -1,6 +1,7 @@
 // solve(): the heuristic and the exact model side by side (README.md, "Method").
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <mutex>
 #include <string>
@@ -61,32 +62,60 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
   if (impossible) infeasible = proven = true;
 
   if (!impossible) {
-    // Thread 2 (if any) anneals all along; thread 1 anneals for a short while to get a cutoff,
-    // then runs the exact model. A watcher turns an outside cancel into `stop`.
+    // Thread 1 anneals for a short warm-up to get a cutoff, then searches the tree. Thread 2 (if
+    // any) anneals until the incumbent stops improving, then joins the tree search. A watcher
+    // turns an outside cancel into `stop` and judges the stagnation.
     const auto total = options.time_limit;
     const auto warmup = Clock::now() + std::min<Clock::duration>(
                                            total / 10, std::chrono::milliseconds(200 + 10LL * g.n));
+    const char* method = std::getenv("MAILLAGE_SECTORS_EXACT");
+    const bool mip = method && std::string(method) == "mip";
+    detail::TreeSearch tree(g, best, deadline, stop);
+    std::atomic<bool> helper_stop{false};
     std::thread helper;
     if (options.threads >= 2)
-      helper = std::thread([&] { detail::anneal(g, 0x5eed2, deadline, stop, best); });
-    std::atomic<bool> warm_stop{false};
+      helper = std::thread([&] {
+        detail::anneal(g, 0x5eed2, deadline, helper_stop, best);
+        if (!mip && !stop.load()) tree.work();
+      });
     std::thread watcher([&] {
+      int last_cut = -1;
+      auto last_change = Clock::now();
       while (!stop.load()) {
         if (cancelled()) stop = true;
+        const auto now = Clock::now();
+        if (best.cut() != last_cut) {
+          last_cut = best.cut();
+          last_change = now;
+        }
+        // Stagnation: no better partition for as long as it took to find the last one (at
+        // least a second), or half the budget gone.
+        const auto quiet = std::max<Clock::duration>(std::chrono::seconds(1), last_change - start);
+        if (stop.load() || (!mip && now > warmup && last_cut >= 0 && now - last_change > quiet) ||
+            now - start > total / 2)
+          helper_stop = true;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
+      helper_stop = true;
     });
     detail::anneal(g, 0x5eed1, std::min(warmup, deadline), stop, best);
     report("heuristic");
     if (!stop.load() && Clock::now() < deadline) {
-      const char* method = std::getenv("MAILLAGE_SECTORS_EXACT");
-      const bool mip = method && std::string(method) == "mip";
-      const auto r = mip ? detail::exact(g, best, deadline, stop,
-                                         [&](int lb) {
-                                           lower_bound = std::max(lower_bound.load(), lb);
-                                           report("exact");
-                                         })
-                         : detail::branch_and_bound(g, best, deadline, stop, 1);
+      detail::ExactResult r;
+      if (mip) {
+        r = detail::exact(g, best, deadline, stop, [&](int lb) {
+          lower_bound = std::max(lower_bound.load(), lb);
+          report("exact");
+        });
+      } else {
+        tree.work();
+      }
+      stop = true;
+      if (helper.joinable()) helper.join();
+      if (!mip) r = tree.result();
+      if (std::getenv("MAILLAGE_SECTORS_DEBUG"))
+        std::fprintf(stderr, "bnb: %ld nodes, bound %d, proven %d\n", tree.nodes(), r.lower_bound,
+                     r.proven ? 1 : 0);
       lower_bound = std::max(lower_bound.load(), r.lower_bound);
       if (r.proven) {
         proven = true;
@@ -96,7 +125,6 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
     stop = true;
     if (helper.joinable()) helper.join();
     watcher.join();
-    (void)warm_stop;
   }
 
   Solution out;
