@@ -28,16 +28,20 @@ class PartialBound {
 
   /// After a call that returned a bound: a free node worth branching on (-1 when none is free).
   [[nodiscard]] int branch_node() const { return branch_; }
+  /// After a call that returned a bound: up to 8 free nodes worth branching on, best first, as
+  /// (score, node).
+  [[nodiscard]] const std::vector<std::pair<int, int>>& candidates() const { return candidates_; }
 
  private:
   bool connectivity(const std::vector<int>& part);
-  int flows(const std::vector<int>& part);
+  int max_flow(const std::vector<int>& part, int i, unsigned sinks);
+  int flows(const std::vector<int>& part, unsigned open);
   int packing(const std::vector<int>& part, unsigned roots, unsigned needy);
   int grow_cells(const std::vector<int>& part, unsigned roots);
 
   const Graph& g_;
   std::vector<std::int64_t> load_;
-  std::vector<int> size_;
+  std::vector<int> size_, around_;
   // Flow state: units of each edge's weight used by earlier rounds, flow of the current round
   // (positive from edges[e].u to edges[e].v).
   std::vector<int> used_, flow_, touched_;
@@ -50,8 +54,7 @@ class PartialBound {
   std::vector<std::int64_t> sorted_;
   std::int64_t unattached_ = 0;
   int branch_ = -1;
-  int deep_ = -1;          // last node of the largest cell of the strongest packing
-  int best_packing_ = -1;  // that packing's count
+  std::vector<std::pair<int, int>> candidates_;
 };
 
 }  // namespace maillage::sectors::detail

@@ -79,20 +79,13 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
         if (!mip && !stop.load()) tree.work();
       });
     std::thread watcher([&] {
-      int last_cut = -1;
-      auto last_change = Clock::now();
       while (!stop.load()) {
         if (cancelled()) stop = true;
         const auto now = Clock::now();
-        if (best.cut() != last_cut) {
-          last_cut = best.cut();
-          last_change = now;
-        }
-        // Stagnation: no better partition for as long as it took to find the last one (at
-        // least a second), or half the budget gone.
-        const auto quiet = std::max<Clock::duration>(std::chrono::seconds(1), last_change - start);
-        if (stop.load() || (!mip && now > warmup && last_cut >= 0 && now - last_change > quiet) ||
-            now - start > total / 2)
+        // The helper anneals for a quarter of the budget (at most 30 s): the tree search needs
+        // a good cutoff more than a second thread early on.
+        if (stop.load() || (!mip && now - start > std::min<Clock::duration>(
+                                                        total / 4, std::chrono::seconds(30))))
           helper_stop = true;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
