@@ -19,6 +19,7 @@ class Worker {
   // interrupted, the bound of what is left unexplored (subtrees given away not included).
   int run(TreeSearch::Task& task) {
     frames_.clear();
+    trail_.clear();
     const int r = explore(task.part, task.opened);
     tree_.nodes_ += nodes_;
     nodes_ = 0;
@@ -28,6 +29,7 @@ class Worker {
  private:
   struct Frame {
     int node, next, labels, opened, bound;
+    std::size_t trail;  // trail_ size when the frame was made: later entries are deeper
   };
 
   int cutoff() const {
@@ -41,6 +43,21 @@ class Worker {
       tree_.interrupted_ = true;
     const int b = bound_(part);
     if (b >= cutoff() || tree_.interrupted_.load(std::memory_order_relaxed)) return b;
+    // Nodes the bound deduced are assigned for the whole subtree (undone on the way back).
+    const std::size_t trail = trail_.size();
+    for (const auto& [u, j] : bound_.forced()) {
+      part[u] = j;
+      trail_.push_back(u);
+    }
+    const int result = branch(part, opened, b);
+    while (trail_.size() > trail) {
+      part[trail_.back()] = -1;
+      trail_.pop_back();
+    }
+    return result;
+  }
+
+  int branch(std::vector<int>& part, int opened, int b) {
     int v = bound_.branch_node();
     if (v < 0) {  // every node assigned: b is the cut
       if (!feasible(g_, part)) return kNoCompletion;
@@ -76,7 +93,7 @@ class Worker {
     if (tree_.hungry_.load(std::memory_order_relaxed) > 0 &&
         tree_.pooled_.load(std::memory_order_relaxed) == 0)
       share(part);
-    frames_.push_back({v, 0, labels, opened, b});
+    frames_.push_back({v, 0, labels, opened, b, trail_.size()});
     const std::size_t me = frames_.size() - 1;
     int result = kNoCompletion;
     while (frames_[me].next < frames_[me].labels) {
@@ -97,6 +114,7 @@ class Worker {
       std::vector<TreeSearch::Task> tasks;
       std::vector<int> base = part;
       for (std::size_t d = f + 1; d < frames_.size(); ++d) base[frames_[d].node] = -1;
+      for (std::size_t t = fr.trail; t < trail_.size(); ++t) base[trail_[t]] = -1;
       for (int j = fr.next; j < fr.labels; ++j) {
         base[fr.node] = j;
         tasks.push_back({base, fr.opened >= 0 ? std::max(fr.opened, j + 1) : -1, fr.bound});
@@ -111,6 +129,7 @@ class Worker {
   TreeSearch& tree_;
   PartialBound bound_;
   std::vector<Frame> frames_;
+  std::vector<int> trail_;  // nodes assigned by deduction, deepest last
   long nodes_ = 0;
   int lookahead_ = 1;
 };

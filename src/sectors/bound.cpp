@@ -1,6 +1,7 @@
 #include "sectors/bound.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdlib>
 #include <functional>
@@ -110,7 +111,8 @@ int PartialBound::max_flow(const std::vector<int>& part, int i, unsigned sinks) 
         // Edges between two assigned nodes are counted as cut already.
         if (pb >= 0 && (part[a] != -1 || !(sinks >> pb & 1u))) continue;
         if (residual(e, a) <= 0) continue;
-        if (pb >= 0) {
+        // A free node excluded from sector i is outside i's final set too.
+        if (pb >= 0 || (excluded_[b] >> i & 1u)) {
           last = a;
           last_edge = e;
           break;
@@ -230,7 +232,15 @@ int PartialBound::grow_cells(const std::vector<int>& part, unsigned roots) {
 // labels), so the cells entered count distinct cut edges, per needy sector and together.
 int PartialBound::packing(const std::vector<int>& part, unsigned roots, unsigned needy) {
   const int cells = grow_cells(part, roots);
-  sorted_.assign(cell_weight_.begin(), cell_weight_.begin() + cells);
+  // Only nodes some needy sector may hold count (see propagate(): the others are excluded).
+  auto usable = [&](int v) { return (excluded_[v] & needy) != needy; };
+  sorted_.assign(cells, 0);
+  for (int c = 0; c < cells; ++c)
+    for (int v : members_[c])
+      if (usable(v)) sorted_[c] += g_.weight[v];
+  std::int64_t unattached = 0;
+  for (int v = 0; v < g_.n; ++v)
+    if (part[v] == -1 && cell_of_[v] == -1 && usable(v)) unattached += g_.weight[v];
   std::sort(sorted_.begin(), sorted_.end(), std::greater<>());
   auto count = [&](std::int64_t need) {
     if (need <= 0) return 0;
@@ -245,33 +255,108 @@ int PartialBound::packing(const std::vector<int>& part, unsigned roots, unsigned
   std::int64_t loaded = 0;
   for (int i = 0; i < g_.k; ++i) {
     if (!(needy >> i & 1u)) continue;
-    const int c = count(g_.lower - load_[i] - unattached_);
+    const int c = count(g_.lower - load_[i] - unattached);
     if (c >= kNoCompletion) return kNoCompletion;
     each += c;
     loaded += load_[i];
     ++members;
   }
-  const int together = count(members * g_.lower - loaded - unattached_);
+  const int together = count(members * g_.lower - loaded - unattached);
   if (together >= kNoCompletion) return kNoCompletion;
   return std::max(each, together);
 }
 
-int PartialBound::operator()(const std::vector<int>& part) {
+// Workload reach: sector i's final set is connected, holds its nodes and weighs at most upper,
+// so it holds only free nodes joined to it by a path of free nodes of total workload at most
+// upper - load (node-weighted Dijkstra). Other nodes are excluded from i (bit i of excluded_).
+// A free node excluded from every open sector while no sector is empty is a dead end; one left
+// with a single open sector is forced into it (forced_). Repeated while it forces: loads grow,
+// so exclusions only grow.
+bool PartialBound::propagate() {
+  const int n = g_.n, k = g_.k;
+  std::vector<int>& part = part_;
+  excluded_.assign(n, 0);
+  dist_.resize(n);
+  for (int round = 0; round < 4; ++round) {
+    unsigned open = 0;
+    bool empty = false;
+    for (int i = 0; i < k; ++i) {
+      if (size_[i] > 0)
+        open |= 1u << i;
+      else
+        empty = true;
+    }
+    for (int i = 0; i < k; ++i) {
+      if (!(open >> i & 1u)) continue;
+      const std::int64_t budget = g_.upper - load_[i];
+      ++epoch_;
+      using Item = std::pair<std::int64_t, int>;
+      std::priority_queue<Item, std::vector<Item>, std::greater<>> heap;
+      for (int v = 0; v < n; ++v)
+        if (part[v] == i) {
+          dist_[v] = 0;
+          stamp_[v] = epoch_;
+          heap.push({0, v});
+        }
+      while (!heap.empty()) {
+        const auto [d, a] = heap.top();
+        heap.pop();
+        if (d > dist_[a]) continue;
+        for (const auto& [b, e] : g_.adj[a]) {
+          if (part[b] != -1 || (excluded_[b] >> i & 1u)) continue;
+          const std::int64_t nd = d + g_.weight[b];
+          if (nd > budget || (stamp_[b] == epoch_ && nd >= dist_[b])) continue;
+          stamp_[b] = epoch_;
+          dist_[b] = nd;
+          heap.push({nd, b});
+        }
+      }
+      for (int v = 0; v < n; ++v)
+        if (part[v] == -1 && stamp_[v] != epoch_) excluded_[v] |= 1u << i;
+    }
+    if (empty) return true;  // an empty sector may take any node
+    bool changed = false;
+    for (int v = 0; v < n; ++v) {
+      if (part[v] != -1) continue;
+      const unsigned allowed = open & ~excluded_[v];
+      if (allowed == 0) return false;
+      if (allowed & (allowed - 1)) continue;
+      const int j = std::countr_zero(allowed);
+      part[v] = j;
+      load_[j] += g_.weight[v];
+      ++size_[j];
+      if (load_[j] > g_.upper) return false;
+      forced_.push_back({v, j});
+      changed = true;
+    }
+    if (!changed) return true;
+  }
+  return true;
+}
+
+int PartialBound::operator()(const std::vector<int>& given) {
   const int n = g_.n, k = g_.k;
   branch_ = -1;
+  forced_.clear();
+  candidates_.clear();
+  part_ = given;
+  const std::vector<int>& part = part_;
   load_.assign(k, 0);
   size_.assign(k, 0);
-  int free_nodes = 0;
   for (int v = 0; v < n; ++v) {
-    if (part[v] < 0) {
-      ++free_nodes;
-      continue;
-    }
+    if (part[v] < 0) continue;
     load_[part[v]] += g_.weight[v];
     ++size_[part[v]];
   }
   for (int i = 0; i < k; ++i)
     if (load_[i] > g_.upper) return kNoCompletion;
+  if (k <= 30) {
+    if (!propagate()) return kNoCompletion;
+  } else {
+    excluded_.assign(n, 0);
+  }
+  int free_nodes = 0;
+  for (int v = 0; v < n; ++v) free_nodes += part[v] < 0;
   if (!connectivity(part)) return kNoCompletion;
   int bound = 0;
   for (const auto& e : g_.edges)

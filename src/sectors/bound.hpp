@@ -28,11 +28,15 @@ class PartialBound {
 
   /// After a call that returned a bound: a free node worth branching on (-1 when none is free).
   [[nodiscard]] int branch_node() const { return branch_; }
+  /// After a call that returned a bound: free nodes whose sector the bound deduced, as
+  /// (node, sector); valid for every feasible completion of the partial assignment.
+  [[nodiscard]] const std::vector<std::pair<int, int>>& forced() const { return forced_; }
   /// After a call that returned a bound: up to 8 free nodes worth branching on, best first, as
   /// (score, node).
   [[nodiscard]] const std::vector<std::pair<int, int>>& candidates() const { return candidates_; }
 
  private:
+  bool propagate();
   bool connectivity(const std::vector<int>& part);
   int max_flow(const std::vector<int>& part, int i, unsigned sinks);
   int flows(const std::vector<int>& part, unsigned open);
@@ -41,7 +45,11 @@ class PartialBound {
 
   const Graph& g_;
   std::vector<std::int64_t> load_;
+  std::vector<int> part_;  // the partial assignment with the forced nodes
   std::vector<int> size_, around_;
+  std::vector<unsigned> excluded_;
+  std::vector<std::int64_t> dist_;
+  std::vector<std::pair<int, int>> forced_;
   // Flow state: units of each edge's weight used by earlier rounds, flow of the current round
   // (positive from edges[e].u to edges[e].v).
   std::vector<int> used_, flow_, touched_;
