@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstdlib>
 #include <functional>
 #include <queue>
@@ -25,8 +27,8 @@ int other(const Edge& e, int x) { return e.u == x ? e.v : e.u; }
 
 }  // namespace
 
-// Every non-empty sector must reach all its nodes and at least `lower` of workload through free
-// nodes and its own; a part of the graph no sector reaches must hold sectors of its own.
+// Every non-empty sector must reach all its nodes and at least `lower` of workload through its own
+// nodes and free nodes not excluded from it (propagate()); a part of the graph no sector reaches must hold sectors of its own.
 bool PartialBound::connectivity(const std::vector<int>& part) {
   const int n = g_.n, k = g_.k;
   ++epoch_;
@@ -51,14 +53,27 @@ bool PartialBound::connectivity(const std::vector<int>& part) {
       reach += g_.weight[a];
       if (part[a] == i) ++own;
       for (const auto& [b, e] : g_.adj[a])
-        if (stamp_[b] != epoch_ && (part[b] == -1 || part[b] == i)) {
+        if (stamp_[b] != epoch_ &&
+            ((part[b] == -1 && !(excluded_[b] >> i & 1u)) || part[b] == i)) {
           stamp_[b] = epoch_;
           queue_.push_back(b);
         }
     }
     if (own < size_[i] || reach < g_.lower) return false;
-    for (int a : queue_) mark_[a] = covered;
   }
+  // Free nodes reachable from some sector through free nodes (exclusions aside).
+  queue_.clear();
+  for (int v = 0; v < n; ++v)
+    if (part[v] >= 0) {
+      mark_[v] = covered;
+      queue_.push_back(v);
+    }
+  for (std::size_t q = 0; q < queue_.size(); ++q)
+    for (const auto& [b, e] : g_.adj[queue_[q]])
+      if (mark_[b] != covered && part[b] == -1) {
+        mark_[b] = covered;
+        queue_.push_back(b);
+      }
   // Free nodes no sector reaches: whole components of the graph with nothing assigned.
   int orphans = 0;
   for (int v = 0; v < n; ++v) {
@@ -269,7 +284,8 @@ int PartialBound::packing(const std::vector<int>& part, unsigned roots, unsigned
 // Workload reach: sector i's final set is connected, holds its nodes and weighs at most upper,
 // so it holds only free nodes joined to it by a path of free nodes of total workload at most
 // upper - load (node-weighted Dijkstra). Other nodes are excluded from i (bit i of excluded_).
-// A free node excluded from every open sector while no sector is empty is a dead end; one left
+// A free node excluded from every sector that could take it (the open ones, and the empty ones
+// when its free component is heavy enough) is a dead end; one left
 // with a single open sector is forced into it (forced_). Repeated while it forces: loads grow,
 // so exclusions only grow.
 bool PartialBound::propagate() {
@@ -314,10 +330,30 @@ bool PartialBound::propagate() {
       for (int v = 0; v < n; ++v)
         if (part[v] == -1 && stamp_[v] != epoch_) excluded_[v] |= 1u << i;
     }
-    if (empty) return true;  // an empty sector may take any node
+    // An empty sector's final set is connected and made of free nodes only: it lies in a
+    // component of the free nodes weighing at least `lower`. Nodes elsewhere need an open one.
+    if (empty) {
+      ++epoch_;
+      for (int s = 0; s < n; ++s) {
+        if (part[s] != -1 || stamp_[s] == epoch_) continue;
+        queue_.assign(1, s);
+        stamp_[s] = epoch_;
+        std::int64_t w = 0;
+        for (std::size_t q = 0; q < queue_.size(); ++q) {
+          const int a = queue_[q];
+          w += g_.weight[a];
+          for (const auto& [b, e] : g_.adj[a])
+            if (part[b] == -1 && stamp_[b] != epoch_) {
+              stamp_[b] = epoch_;
+              queue_.push_back(b);
+            }
+        }
+        for (int a : queue_) dist_[a] = w >= g_.lower ? 1 : 0;  // dist_ reused as a flag
+      }
+    }
     bool changed = false;
     for (int v = 0; v < n; ++v) {
-      if (part[v] != -1) continue;
+      if (part[v] != -1 || (empty && dist_[v] == 1)) continue;
       const unsigned allowed = open & ~excluded_[v];
       if (allowed == 0) return false;
       if (allowed & (allowed - 1)) continue;
@@ -351,13 +387,19 @@ int PartialBound::operator()(const std::vector<int>& given) {
   for (int i = 0; i < k; ++i)
     if (load_[i] > g_.upper) return kNoCompletion;
   if (k <= 30) {
-    if (!propagate()) return kNoCompletion;
+    if (!propagate()) {
+      if (std::getenv("MAILLAGE_SECTORS_TRACE")) std::fprintf(stderr, "dead: propagate\n");
+      return kNoCompletion;
+    }
   } else {
     excluded_.assign(n, 0);
   }
   int free_nodes = 0;
   for (int v = 0; v < n; ++v) free_nodes += part[v] < 0;
-  if (!connectivity(part)) return kNoCompletion;
+  if (!connectivity(part)) {
+    if (std::getenv("MAILLAGE_SECTORS_TRACE")) std::fprintf(stderr, "dead: connectivity\n");
+    return kNoCompletion;
+  }
   int bound = 0;
   for (const auto& e : g_.edges)
     if (part[e.u] >= 0 && part[e.v] >= 0 && part[e.u] != part[e.v]) bound += e.weight;
@@ -378,7 +420,11 @@ int PartialBound::operator()(const std::vector<int>& given) {
     if (p >= kNoCompletion) return kNoCompletion;
     best = std::max(best, p);
   }
-  if (k >= 3)
+  static const int variant = [] {
+    const char* s = std::getenv("MAILLAGE_SECTORS_VARIANT");
+    return s ? std::atoi(s) : 0;
+  }();
+  if (k >= 3 && !(variant & 1))
     for (int j = 0; j < k; ++j) {
       if (!(open >> j & 1u)) continue;
       const int p = packing(part, 1u << j, all & ~(1u << j));
@@ -390,7 +436,7 @@ int PartialBound::operator()(const std::vector<int>& given) {
   // final set include its cut edges to assigned nodes, a path to other sectors per unit of a max
   // flow, and one edge per cell (of the other sectors, in what that flow left) it enters. Each
   // cut edge leaves two sectors: half the sum is a bound.
-  if (k >= 3) {
+  if (k >= 3 && !(variant & 2)) {
     std::vector<int>& around = around_;
     around.assign(k, 0);
     for (const auto& e : g_.edges)
