@@ -1,7 +1,6 @@
 #include "sectors/bnb.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 
 #include "sectors/bound.hpp"
 
@@ -10,9 +9,7 @@ namespace maillage::sectors::detail {
 // One thread's depth-first search over partial assignments, undoing its changes on the way back.
 class Worker {
  public:
-  Worker(const Graph& g, TreeSearch& tree) : g_(g), tree_(tree), bound_(g) {
-    if (const char* s = std::getenv("MAILLAGE_SECTORS_LOOKAHEAD")) lookahead_ = std::atoi(s);
-  }
+  Worker(const Graph& g, TreeSearch& tree) : g_(g), tree_(tree), bound_(g) {}
 
   // The task's subtree: a lower bound on the cut of every feasible completion in it, or a value
   // >= the cutoff when it holds nothing better (kNoCompletion: nothing feasible); when
@@ -58,38 +55,13 @@ class Worker {
   }
 
   int branch(std::vector<int>& part, int opened, int b) {
-    int v = bound_.branch_node();
+    const int v = bound_.branch_node();
     if (v < 0) {  // every node assigned: b is the cut
       if (!feasible(g_, part)) return kNoCompletion;
       tree_.best_.offer(part, b);
       return b;
     }
     const int labels = opened >= 0 ? std::min(g_.k, opened + 1) : g_.k;
-    // Look ahead: among the first candidates, the one with the fewest children under the
-    // cutoff, then the largest smallest child bound. A node with no child left is pruned.
-    if (lookahead_ > 1) {
-      const auto candidates = bound_.candidates();
-      int best_alive = g_.k + 1, best_low = -1;
-      const int limit = std::min<int>(lookahead_, static_cast<int>(candidates.size()));
-      for (int c = 0; c < limit; ++c) {
-        const int u = candidates[c].second;
-        int alive = 0, low = kNoCompletion;
-        for (int j = 0; j < labels; ++j) {
-          part[u] = j;
-          const int cb = bound_(part);
-          if (cb < cutoff()) ++alive;
-          low = std::min(low, cb);
-        }
-        part[u] = -1;
-        if (alive == 0) return low;
-        if (alive < best_alive || (alive == best_alive && low > best_low)) {
-          best_alive = alive;
-          best_low = low;
-          v = u;
-        }
-        if (alive == 1) break;
-      }
-    }
     if (tree_.hungry_.load(std::memory_order_relaxed) > 0 &&
         tree_.pooled_.load(std::memory_order_relaxed) == 0)
       share(part);
@@ -131,7 +103,6 @@ class Worker {
   std::vector<Frame> frames_;
   std::vector<int> trail_;  // nodes assigned by deduction, deepest last
   long nodes_ = 0;
-  int lookahead_ = 1;
 };
 
 TreeSearch::TreeSearch(const Graph& g, Incumbent& best, Clock::time_point deadline,

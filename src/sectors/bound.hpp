@@ -31,9 +31,6 @@ class PartialBound {
   /// After a call that returned a bound: free nodes whose sector the bound deduced, as
   /// (node, sector); valid for every feasible completion of the partial assignment.
   [[nodiscard]] const std::vector<std::pair<int, int>>& forced() const { return forced_; }
-  /// After a call that returned a bound: up to 8 free nodes worth branching on, best first, as
-  /// (score, node).
-  [[nodiscard]] const std::vector<std::pair<int, int>>& candidates() const { return candidates_; }
 
  private:
   bool propagate();
@@ -62,7 +59,6 @@ class PartialBound {
   std::vector<std::int64_t> sorted_;
   std::int64_t unattached_ = 0;
   int branch_ = -1;
-  std::vector<std::pair<int, int>> candidates_;
 };
 
 }  // namespace maillage::sectors::detail

@@ -1,10 +1,7 @@
 // solve(): the heuristic and the exact model side by side (README.md, "Method").
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <mutex>
-#include <string>
 #include <thread>
 
 #include "common/try.hpp"
@@ -62,14 +59,13 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
   if (impossible) infeasible = proven = true;
 
   if (!impossible) {
-    // Thread 1 anneals for a short warm-up to get a cutoff, then searches the tree. Thread 2 (if
-    // any) anneals until the incumbent stops improving, then joins the tree search. A watcher
-    // turns an outside cancel into `stop` and judges the stagnation.
+    // Thread 1 anneals for a short warm-up to get a cutoff, then searches the tree (or runs the
+    // MIP). Thread 2 (if any) anneals for a quarter of the budget, then joins the tree search. A
+    // watcher turns an outside cancel into `stop` and ends the helper's annealing.
     const auto total = options.time_limit;
     const auto warmup = Clock::now() + std::min<Clock::duration>(
                                            total / 10, std::chrono::milliseconds(200 + 10LL * g.n));
-    const char* method = std::getenv("MAILLAGE_SECTORS_EXACT");
-    const bool mip = method && std::string(method) == "mip";
+    const bool mip = options.exact == ExactMethod::mip;
     detail::TreeSearch tree(g, best, deadline, stop);
     std::atomic<bool> helper_stop{false};
     std::thread helper;
@@ -106,14 +102,12 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
       stop = true;
       if (helper.joinable()) helper.join();
       if (!mip) r = tree.result();
-      if (std::getenv("MAILLAGE_SECTORS_DEBUG"))
-        std::fprintf(stderr, "bnb: %ld nodes, bound %d, proven %d\n", tree.nodes(), r.lower_bound,
-                     r.proven ? 1 : 0);
       lower_bound = std::max(lower_bound.load(), r.lower_bound);
       if (r.proven) {
         proven = true;
         infeasible = r.infeasible;
       }
+      report("exact");
     }
     stop = true;
     if (helper.joinable()) helper.join();
