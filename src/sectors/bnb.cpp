@@ -6,6 +6,15 @@
 
 namespace maillage::sectors::detail {
 
+namespace {
+
+// Heap order of the pool: the task with the lowest bound on top.
+bool lowest_bound_first(const TreeSearch::Task& a, const TreeSearch::Task& b) {
+  return a.bound > b.bound;
+}
+
+}  // namespace
+
 // One thread's depth-first search over partial assignments, undoing its changes on the way back.
 class Worker {
  public:
@@ -62,6 +71,13 @@ class Worker {
       return b;
     }
     const int labels = opened >= 0 ? std::min(g_.k, opened + 1) : g_.k;
+    // A long run hands all its open nodes back to the pool, which serves the lowest bound
+    // first: the proven bound then rises when the search stops early, instead of staying at
+    // that of the shallow siblings a single dive leaves behind.
+    if (nodes_ >= tree_.run_nodes_ && !frames_.empty()) {
+      spill(part, opened, b);
+      return kNoCompletion;
+    }
     if (tree_.hungry_.load(std::memory_order_relaxed) > 0 &&
         tree_.pooled_.load(std::memory_order_relaxed) == 0)
       share(part);
@@ -78,23 +94,35 @@ class Worker {
     return result;
   }
 
+  // The unexplored siblings at frame f and above it (nearest the root first) as tasks; the
+  // frames are left with nothing more to explore there.
+  void siblings(const std::vector<int>& part, std::size_t f, std::vector<TreeSearch::Task>& tasks) {
+    Frame& fr = frames_[f];
+    if (fr.next >= fr.labels) return;
+    std::vector<int> base = part;
+    for (std::size_t d = f + 1; d < frames_.size(); ++d) base[frames_[d].node] = -1;
+    for (std::size_t t = fr.trail; t < trail_.size(); ++t) base[trail_[t]] = -1;
+    for (int j = fr.next; j < fr.labels; ++j) {
+      base[fr.node] = j;
+      tasks.push_back({base, fr.opened >= 0 ? std::max(fr.opened, j + 1) : -1, fr.bound});
+    }
+    fr.labels = fr.next;
+  }
+
   // Gives the unexplored siblings nearest the root (the largest subtrees) to idle threads.
   void share(const std::vector<int>& part) {
-    for (std::size_t f = 0; f < frames_.size(); ++f) {
-      Frame& fr = frames_[f];
-      if (fr.next >= fr.labels) continue;
-      std::vector<TreeSearch::Task> tasks;
-      std::vector<int> base = part;
-      for (std::size_t d = f + 1; d < frames_.size(); ++d) base[frames_[d].node] = -1;
-      for (std::size_t t = fr.trail; t < trail_.size(); ++t) base[trail_[t]] = -1;
-      for (int j = fr.next; j < fr.labels; ++j) {
-        base[fr.node] = j;
-        tasks.push_back({base, fr.opened >= 0 ? std::max(fr.opened, j + 1) : -1, fr.bound});
-      }
-      fr.labels = fr.next;
-      tree_.donate(tasks);
-      return;
-    }
+    std::vector<TreeSearch::Task> tasks;
+    for (std::size_t f = 0; f < frames_.size() && tasks.empty(); ++f) siblings(part, f, tasks);
+    if (!tasks.empty()) tree_.donate(tasks);
+  }
+
+  // Gives every open node back: the siblings left at each frame and the current node (its
+  // forced nodes included: they hold in its whole subtree).
+  void spill(const std::vector<int>& part, int opened, int b) {
+    std::vector<TreeSearch::Task> tasks;
+    for (std::size_t f = 0; f < frames_.size(); ++f) siblings(part, f, tasks);
+    tasks.push_back({part, opened, b});
+    tree_.donate(tasks);
   }
 
   const Graph& g_;
@@ -106,8 +134,13 @@ class Worker {
 };
 
 TreeSearch::TreeSearch(const Graph& g, Incumbent& best, Clock::time_point deadline,
-                       const std::atomic<bool>& stop)
-    : g_(g), best_(best), deadline_(deadline), stop_(stop), result_(kNoCompletion) {
+                       const std::atomic<bool>& stop, long run_nodes)
+    : g_(g),
+      best_(best),
+      deadline_(deadline),
+      stop_(stop),
+      run_nodes_(run_nodes),
+      result_(kNoCompletion) {
   // Without fixed nodes the sectors are interchangeable: a node may open only the next new one.
   const bool symmetric = std::all_of(g.fixed.begin(), g.fixed.end(), [](int f) { return f < 0; });
   pool_.push_back({g.fixed, symmetric ? 0 : -1, 0});
@@ -115,7 +148,10 @@ TreeSearch::TreeSearch(const Graph& g, Incumbent& best, Clock::time_point deadli
 
 void TreeSearch::donate(std::vector<Task>& tasks) {
   std::lock_guard lock(mutex_);
-  for (auto& t : tasks) pool_.push_back(std::move(t));
+  for (auto& t : tasks) {
+    pool_.push_back(std::move(t));
+    std::push_heap(pool_.begin(), pool_.end(), lowest_bound_first);
+  }
   pooled_ = static_cast<int>(pool_.size());
   wake_.notify_all();
 }
@@ -126,6 +162,7 @@ void TreeSearch::work() {
   for (;;) {
     if (done_) return;
     if (!pool_.empty()) {
+      std::pop_heap(pool_.begin(), pool_.end(), lowest_bound_first);
       Task task = std::move(pool_.back());
       pool_.pop_back();
       pooled_ = static_cast<int>(pool_.size());

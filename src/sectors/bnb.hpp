@@ -19,8 +19,10 @@ class TreeSearch {
  public:
   /// Runs until the tree is exhausted, `deadline` or `stop`. Reads the incumbent's cut as the
   /// cutoff at every node and offers it every better feasible partition met at a leaf.
+  /// `run_nodes`: after that many nodes a thread hands its open nodes back to the pool (which
+  /// serves the lowest bound first); small values only in tests.
   TreeSearch(const Graph& g, Incumbent& best, Clock::time_point deadline,
-             const std::atomic<bool>& stop);
+             const std::atomic<bool>& stop, long run_nodes = 20000);
 
   /// Joins the search from the calling thread (any number, at any time); returns when the tree
   /// is exhausted or the search interrupted.
@@ -45,6 +47,7 @@ class TreeSearch {
   Incumbent& best_;
   Clock::time_point deadline_;
   const std::atomic<bool>& stop_;
+  long run_nodes_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::vector<Task> pool_;

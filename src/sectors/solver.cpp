@@ -60,8 +60,8 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
 
   if (!impossible) {
     // Thread 1 anneals for a short warm-up to get a cutoff, then searches the tree (or runs the
-    // MIP). Thread 2 (if any) anneals for a quarter of the budget, then joins the tree search. A
-    // watcher turns an outside cancel into `stop` and ends the helper's annealing.
+    // MIP). Thread 2 (if any) anneals for a quarter of the budget or more, then joins the tree
+    // search. A watcher turns an outside cancel into `stop` and ends the helper's annealing.
     const auto total = options.time_limit;
     const auto warmup = Clock::now() + std::min<Clock::duration>(
                                            total / 10, std::chrono::milliseconds(200 + 10LL * g.n));
@@ -75,14 +75,21 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
         if (!mip && !stop.load()) tree.work();
       });
     std::thread watcher([&] {
+      int last_cut = -1;
+      auto last_change = Clock::now();
+      const auto least = std::min<Clock::duration>(total / 4, std::chrono::seconds(30));
+      const auto quiet = std::min<Clock::duration>(total / 10, std::chrono::seconds(10));
       while (!stop.load()) {
         if (cancelled()) stop = true;
         const auto now = Clock::now();
-        // The helper anneals for a quarter of the budget (at most 30 s): the tree search needs
-        // a good cutoff more than a second thread early on.
-        if (stop.load() || (!mip && now - start > std::min<Clock::duration>(
-                                                        total / 4, std::chrono::seconds(30))))
-          helper_stop = true;
+        if (best.cut() != last_cut) {
+          last_cut = best.cut();
+          last_change = now;
+        }
+        // The helper anneals for at least a quarter of the budget (at most 30 s), and on while
+        // it still improves the incumbent (within a tenth of the budget, at most 10 s): the tree
+        // search needs a good cutoff, and on large graphs it cannot finish anyway.
+        if (!mip && now - start >= least && now - last_change >= quiet) helper_stop = true;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
       helper_stop = true;

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <thread>
 
+#include "sectors/bnb.hpp"
 #include "sectors/bound.hpp"
 #include "sectors/graph.hpp"
 #include "sectors/graphs.hpp"
@@ -185,6 +187,43 @@ TEST(PartialBound, NeverExceedsTheBestFeasibleCompletionOnRandomGraphs) {
   EXPECT_GT(infeasible, 10);
   EXPECT_GT(tight, 200);
   EXPECT_GT(checked, 3000);
+}
+
+// The tree search alone (no heuristic incumbent), two threads, handing its open nodes back to
+// the pool every 3 nodes so that sharing and the pool's order are exercised: it proves the
+// brute-force optimum, or infeasibility.
+TEST(TreeSearch, ProvesTheBruteForceOptimumWhileSpillingEveryFewNodes) {
+  std::mt19937_64 rng(7);
+  int feasible = 0, infeasible = 0;
+  for (int round = 0; round < 120; ++round) {
+    const Problem p = random_problem(rng);
+    const auto g = graph_of(p);
+    const auto all = feasible_partitions(g);
+    SCOPED_TRACE("round " + std::to_string(round));
+    detail::Incumbent best;
+    std::atomic<bool> stop{false};
+    detail::TreeSearch tree(g, best, detail::Clock::now() + std::chrono::seconds(60), stop, 3);
+    std::thread other([&] { tree.work(); });
+    tree.work();
+    other.join();
+    const auto r = tree.result();
+    ASSERT_TRUE(r.proven);
+    if (all.empty()) {
+      ++infeasible;
+      EXPECT_TRUE(r.infeasible);
+      EXPECT_EQ(best.cut(), -1);
+      continue;
+    }
+    ++feasible;
+    int optimum = kNoCompletion;
+    for (const auto& [q, cut] : all) optimum = std::min(optimum, cut);
+    EXPECT_FALSE(r.infeasible);
+    EXPECT_EQ(best.cut(), optimum);
+    EXPECT_EQ(r.lower_bound, optimum);
+    EXPECT_TRUE(detail::feasible(g, best.part()));
+  }
+  EXPECT_GT(feasible, 40);
+  EXPECT_GT(infeasible, 10);
 }
 
 }  // namespace
