@@ -163,7 +163,8 @@ int main(int argc, char** argv) {
   } else {
     const auto expected = read_readme(fs::path(dir) / "README.md");
     std::printf(
-        "Districting benchmark (%s), time limit %.0f s, %d thread(s), exact side %s, deviation 0.01 "
+        "Districting benchmark (%s), time limit %.0f s, %d thread(s), exact side %s, deviation "
+        "0.01 "
         "(±0.5 %%), load average %s\n",
         dir.c_str(), limit, threads, mip ? "MIP (CBC)" : "tree search", load_average().c_str());
     std::printf(

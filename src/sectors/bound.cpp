@@ -24,7 +24,8 @@ int other(const Edge& e, int x) { return e.u == x ? e.v : e.u; }
 }  // namespace
 
 // Every non-empty sector must reach all its nodes and at least `lower` of workload through its own
-// nodes and free nodes not excluded from it (propagate()); a part of the graph no sector reaches must hold sectors of its own.
+// nodes and free nodes not excluded from it (propagate()); a part of the graph no sector reaches
+// must hold sectors of its own.
 bool PartialBound::connectivity(const std::vector<int>& part) {
   const int n = g_.n, k = g_.k;
   ++epoch_;
@@ -49,8 +50,7 @@ bool PartialBound::connectivity(const std::vector<int>& part) {
       reach += g_.weight[a];
       if (part[a] == i) ++own;
       for (const auto& [b, e] : g_.adj[a])
-        if (stamp_[b] != epoch_ &&
-            ((part[b] == -1 && !(excluded_[b] >> i & 1u)) || part[b] == i)) {
+        if (stamp_[b] != epoch_ && ((part[b] == -1 && !(excluded_[b] >> i & 1u)) || part[b] == i)) {
           stamp_[b] = epoch_;
           queue_.push_back(b);
         }

@@ -55,7 +55,7 @@ struct Options {
   ExactMethod exact = ExactMethod::tree;
   int threads = 2;  ///< 1 or 2
   /// Called from the search threads, one call at a time, at the end of the heuristic warm-up and
-  /// at each better proven bound. Empty: none.
+  /// when the exact side ends (with the MIP, also at each better proven bound). Empty: none.
   std::function<void(const Progress&)> on_progress;
   /// Set to true to stop early: solve() returns the best partition so far (status feasible, or
   /// unknown if none).

@@ -2,13 +2,14 @@
 // on random small graphs against brute force, for random partial assignments: the bound never
 // exceeds the best cut of a feasible completion, "no completion" only when there is none, and
 // every node it deduces has that sector in every feasible completion.
+#include "sectors/bound.hpp"
+
 #include <gtest/gtest.h>
 
 #include <random>
 #include <thread>
 
 #include "sectors/bnb.hpp"
-#include "sectors/bound.hpp"
 #include "sectors/graph.hpp"
 #include "sectors/graphs.hpp"
 
