@@ -180,9 +180,12 @@ int PartialBound::flows(const std::vector<int>& part, unsigned open) {
 // `roots`, over edges the paths left capacity on; grown lightest first so that they come out
 // of similar workloads (which makes the count below large). Returns the number of cells; their
 // workloads in cell_weight_, the free workload no cell reaches in unattached_.
-int PartialBound::grow_cells(const std::vector<int>& part, unsigned roots) {
+int PartialBound::grow_cells(const std::vector<int>& part, unsigned roots, int outside) {
   const int n = g_.n;
   auto free_edge = [&](int e) { return g_.edges[e].weight - used_[e] >= 1; };
+  // Free nodes excluded from sector `outside` (if >= 0) are roots too, never cell members.
+  auto out = [&](int v) { return outside >= 0 && (excluded_[v] >> outside & 1u); };
+  auto root = [&](int u) { return part[u] >= 0 ? (roots >> part[u] & 1u) != 0 : out(u); };
   for (int v = 0; v < n; ++v) cell_of_[v] = -1;
   cell_weight_.clear();
   cell_members_.clear();
@@ -191,9 +194,9 @@ int PartialBound::grow_cells(const std::vector<int>& part, unsigned roots) {
   std::vector<std::vector<int>>& members = members_;
   int cells = 0;
   for (int v = 0; v < n; ++v) {
-    if (part[v] != -1) continue;
+    if (part[v] != -1 || out(v)) continue;
     for (const auto& [u, e] : g_.adj[v])
-      if (part[u] >= 0 && (roots >> part[u] & 1u) && free_edge(e)) {
+      if (root(u) && free_edge(e)) {
         if (static_cast<int>(members.size()) <= cells) members.emplace_back();
         members[cells].assign(1, v);
         cell_of_[v] = cells;
@@ -216,7 +219,7 @@ int PartialBound::grow_cells(const std::vector<int>& part, unsigned roots) {
       const auto& adj = g_.adj[x];
       while (cell_scan_[c] < static_cast<int>(adj.size())) {
         const auto [y, e] = adj[cell_scan_[c]++];
-        if (part[y] == -1 && cell_of_[y] == -1 && free_edge(e)) {
+        if (part[y] == -1 && cell_of_[y] == -1 && !out(y) && free_edge(e)) {
           cell_of_[y] = c;
           members[c].push_back(y);
           cell_weight_[c] += g_.weight[y];
@@ -242,7 +245,11 @@ int PartialBound::grow_cells(const std::vector<int>& part, unsigned roots) {
 // other than its root's has at least s cut edges among its tree edges (a tree holding s + 1
 // labels), so the cells entered count distinct cut edges, per needy sector and together.
 int PartialBound::packing(const std::vector<int>& part, unsigned roots, unsigned needy) {
-  const int cells = grow_cells(part, roots);
+  // For one needy sector i, the free nodes excluded from i are outside its final set as much as
+  // the other sectors' nodes: cells may hang from them too (entering such a cell still crosses
+  // one of its edges out of i's set).
+  const bool single = (needy & (needy - 1)) == 0;
+  const int cells = grow_cells(part, roots, single ? std::countr_zero(needy) : -1);
   // Only nodes some needy sector may hold count (see propagate(): the others are excluded).
   auto usable = [&](int v) { return (excluded_[v] & needy) != needy; };
   sorted_.assign(cells, 0);

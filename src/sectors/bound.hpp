@@ -38,7 +38,7 @@ class PartialBound {
   int max_flow(const std::vector<int>& part, int i, unsigned sinks);
   int flows(const std::vector<int>& part, unsigned open);
   int packing(const std::vector<int>& part, unsigned roots, unsigned needy);
-  int grow_cells(const std::vector<int>& part, unsigned roots);
+  int grow_cells(const std::vector<int>& part, unsigned roots, int outside);
 
   const Graph& g_;
   std::vector<std::int64_t> load_;
