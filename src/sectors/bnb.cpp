@@ -75,7 +75,10 @@ class Worker {
     // A long run hands all its open nodes back to the pool, which serves the lowest bound
     // first: the proven bound then rises when the search stops early, instead of staying at
     // that of the shallow siblings a single dive leaves behind.
-    if (nodes_ >= tree_.run_nodes_ && !frames_.empty()) {
+    // (Not beyond about 32 MB of waiting tasks: with many units and sectors a spill holds
+    // thousands.)
+    if (nodes_ >= tree_.run_nodes_ && !frames_.empty() &&
+        static_cast<long>(tree_.pooled_.load(std::memory_order_relaxed)) * g_.n < (8L << 20)) {
       spill(part, opened, b);
       return kNoCompletion;
     }
@@ -86,6 +89,11 @@ class Worker {
     const std::size_t me = frames_.size() - 1;
     int result = kNoCompletion;
     while (frames_[me].next < frames_[me].labels) {
+      if (tree_.interrupted_.load(std::memory_order_relaxed)) {
+        // No time to bound the children left: this node's bound holds for them.
+        result = std::min(result, b);
+        break;
+      }
       const int j = frames_[me].next++;
       part[v] = j;
       result = std::min(result, explore(part, opened >= 0 ? std::max(opened, j + 1) : -1));
@@ -167,6 +175,10 @@ void TreeSearch::work() {
       Task task = std::move(pool_.back());
       pool_.pop_back();
       pooled_ = static_cast<int>(pool_.size());
+      if (interrupted_.load()) {  // no time to look closer: the bound it came with
+        result_ = std::min(result_, task.bound);
+        continue;
+      }
       ++busy_;
       lock.unlock();
       const int r = worker.run(task);

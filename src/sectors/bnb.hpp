@@ -22,7 +22,7 @@ class TreeSearch {
   /// `run_nodes`: after that many nodes a thread hands its open nodes back to the pool (which
   /// serves the lowest bound first); small values only in tests.
   TreeSearch(const Graph& g, Incumbent& best, Clock::time_point deadline,
-             const std::atomic<bool>& stop, long run_nodes = 20000);
+             const std::atomic<bool>& stop, long run_nodes = 1000);
 
   /// Joins the search from the calling thread (any number, at any time); returns when the tree
   /// is exhausted or the search interrupted.
