@@ -227,5 +227,33 @@ TEST(TreeSearch, ProvesTheBruteForceOptimumWhileSpillingEveryFewNodes) {
   EXPECT_GT(infeasible, 10);
 }
 
+// Stopped early (after a few hundred microseconds, or at once), the tree search's bound is still
+// a lower bound: never above the brute-force optimum.
+TEST(TreeSearch, AnInterruptedSearchStillReportsAValidBound) {
+  std::mt19937_64 rng(11);
+  int interrupted = 0;
+  for (int round = 0; round < 150; ++round) {
+    const Problem p = random_problem(rng);
+    const auto g = graph_of(p);
+    const auto all = feasible_partitions(g);
+    SCOPED_TRACE("round " + std::to_string(round));
+    detail::Incumbent best;
+    std::atomic<bool> stop{round % 3 == 0};
+    detail::TreeSearch tree(g, best, detail::Clock::now() + std::chrono::microseconds(300), stop,
+                            2);
+    tree.work();
+    const auto r = tree.result();
+    interrupted += !r.proven;
+    if (all.empty()) continue;
+    int optimum = kNoCompletion;
+    for (const auto& [q, cut] : all) optimum = std::min(optimum, cut);
+    EXPECT_LE(r.lower_bound, optimum);
+    if (r.proven) {
+      EXPECT_EQ(r.lower_bound, optimum);
+    }
+  }
+  EXPECT_GT(interrupted, 40);
+}
+
 }  // namespace
 }  // namespace maillage::sectors
