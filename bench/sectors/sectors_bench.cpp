@@ -126,7 +126,7 @@ int main(int argc, char** argv) {
   std::string dir = "../shared/bench/districting";
   double limit = 60;
   int threads = 2;
-  bool growth = true;
+  bool growth = true, mip = false;
   double growth_limit = 20;
   std::vector<int> growth_n{100, 300, 600, 900}, growth_k{2, 3, 4, 6};
   std::set<std::string> only;
@@ -136,6 +136,8 @@ int main(int argc, char** argv) {
       limit = std::atof(argv[++i]);
     else if (a == "--threads" && i + 1 < argc)
       threads = std::atoi(argv[++i]);
+    else if (a == "--mip")
+      mip = true;
     else if (a == "--no-growth")
       growth = false;
     else if (a == "--growth-limit" && i + 1 < argc)
@@ -154,15 +156,17 @@ int main(int argc, char** argv) {
   Options options;
   options.time_limit = std::chrono::milliseconds(static_cast<long long>(limit * 1000));
   options.threads = threads;
+  if (mip) options.exact = ExactMethod::mip;
   if (!fs::exists(fs::path(dir) / "README.md")) {
     std::printf("districting instances not found in %s (pass their folder as argument): skipped\n",
                 dir.c_str());
   } else {
     const auto expected = read_readme(fs::path(dir) / "README.md");
     std::printf(
-        "Districting benchmark (%s), time limit %.0f s, %d thread(s), deviation 0.01 (±0.5 %%), "
-        "load average %s\n",
-        dir.c_str(), limit, threads, load_average().c_str());
+        "Districting benchmark (%s), time limit %.0f s, %d thread(s), exact side %s, deviation "
+        "0.01 "
+        "(±0.5 %%), load average %s\n",
+        dir.c_str(), limit, threads, mip ? "MIP (CBC)" : "tree search", load_average().c_str());
     std::printf(
         "| instance | n | edges | k | status | checker | cut | optimum (README) | gap to bound | "
         "proven bound | time (s) |\n");

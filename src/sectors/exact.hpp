@@ -1,6 +1,6 @@
-// The exact side of the search: an integer programme over node-to-sector labels (CBC), with
-// contiguity imposed by separator constraints added when a solution has a sector in pieces.
-// Internal to the engine; method in README.md.
+// The MIP exact side (ExactMethod::mip): an integer programme over node-to-sector labels
+// (CBC), with contiguity imposed by separator constraints added when a solution has a sector in
+// pieces. Internal to the engine; method in README.md. ExactResult is shared with the tree search.
 #pragma once
 
 #include <atomic>

@@ -44,11 +44,18 @@ struct Progress {
   std::string phase;  ///< e.g. "heuristic", "exact"
 };
 
+/// The exact side of the search (README.md, "Method").
+enum class ExactMethod {
+  tree,  ///< combinatorial branch and bound with flow and packing bounds (the default)
+  mip,   ///< the labeling integer programme with CBC, kept for comparison: weaker bounds
+};
+
 struct Options {
   std::chrono::milliseconds time_limit{60000};
+  ExactMethod exact = ExactMethod::tree;
   int threads = 2;  ///< 1 or 2
   /// Called from the search threads, one call at a time, at the end of the heuristic warm-up and
-  /// at each better proven bound. Empty: none.
+  /// when the exact side ends (with the MIP, also at each better proven bound). Empty: none.
   std::function<void(const Progress&)> on_progress;
   /// Set to true to stop early: solve() returns the best partition so far (status feasible, or
   /// unknown if none).

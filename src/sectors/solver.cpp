@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "common/try.hpp"
+#include "sectors/bnb.hpp"
 #include "sectors/exact.hpp"
 #include "sectors/graph.hpp"
 #include "sectors/heuristic.hpp"
@@ -58,38 +59,66 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
   if (impossible) infeasible = proven = true;
 
   if (!impossible) {
-    // Thread 2 (if any) anneals all along; thread 1 anneals for a short while to get a cutoff,
-    // then runs the exact model. A watcher turns an outside cancel into `stop`.
+    // Thread 1 anneals for a short warm-up to get a cutoff, then searches the tree (or runs the
+    // MIP). Thread 2 (if any) anneals for a quarter of the budget or more, then joins the tree
+    // search. A watcher turns an outside cancel into `stop` and ends the helper's annealing.
     const auto total = options.time_limit;
     const auto warmup = Clock::now() + std::min<Clock::duration>(
                                            total / 10, std::chrono::milliseconds(200 + 10LL * g.n));
+    const bool mip = options.exact == ExactMethod::mip;
+    detail::TreeSearch tree(g, best, deadline, stop);
+    std::atomic<bool> helper_stop{false};
     std::thread helper;
     if (options.threads >= 2)
-      helper = std::thread([&] { detail::anneal(g, 0x5eed2, deadline, stop, best); });
-    std::atomic<bool> warm_stop{false};
+      helper = std::thread([&] {
+        detail::anneal(g, 0x5eed2, deadline, helper_stop, best);
+        if (!mip && !stop.load()) tree.work();
+      });
     std::thread watcher([&] {
+      int last_cut = -1;
+      auto last_change = Clock::now();
+      const auto least = std::min<Clock::duration>(total / 4, std::chrono::seconds(30));
+      const auto quiet = std::min<Clock::duration>(total / 10, std::chrono::seconds(10));
       while (!stop.load()) {
         if (cancelled()) stop = true;
+        const auto now = Clock::now();
+        if (best.cut() != last_cut) {
+          last_cut = best.cut();
+          last_change = now;
+        }
+        // The helper anneals for at least a quarter of the budget (at most 30 s), and on while
+        // it still improves the incumbent (within a tenth of the budget, at most 10 s): the tree
+        // search needs a good cutoff, and on large graphs it cannot finish anyway.
+        if (!mip && now - start >= least && now - last_change >= quiet) helper_stop = true;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
+      helper_stop = true;
     });
     detail::anneal(g, 0x5eed1, std::min(warmup, deadline), stop, best);
     report("heuristic");
     if (!stop.load() && Clock::now() < deadline) {
-      const auto r = detail::exact(g, best, deadline, stop, [&](int lb) {
-        lower_bound = std::max(lower_bound.load(), lb);
-        report("exact");
-      });
+      detail::ExactResult r;
+      if (mip) {
+        r = detail::exact(g, best, deadline, stop, [&](int lb) {
+          lower_bound = std::max(lower_bound.load(), lb);
+          report("exact");
+        });
+      } else {
+        tree.work();
+      }
+      stop = true;
+      if (helper.joinable()) helper.join();
+      if (!mip) r = tree.result();
       lower_bound = std::max(lower_bound.load(), r.lower_bound);
       if (r.proven) {
         proven = true;
         infeasible = r.infeasible;
       }
+      report("exact");
     }
     stop = true;
     if (helper.joinable()) helper.join();
     watcher.join();
-    (void)warm_stop;
   }
 
   Solution out;
