@@ -17,6 +17,7 @@ class Operations;
 class Sectors;
 class Referents;
 class Association;
+class Assemblies;
 class ProjetsDeSante;
 
 struct Services {
@@ -31,6 +32,7 @@ struct Services {
   Sectors& sectors;
   Referents& referents;
   Association& association;
+  Assemblies& assemblies;
   ProjetsDeSante& projets;
 };
 
