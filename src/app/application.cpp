@@ -4,12 +4,14 @@
 #include "common/try.hpp"
 #include "refdata/reference_file.hpp"
 #include "services/aci.hpp"
+#include "services/association.hpp"
+#include "services/association_ag.hpp"
 #include "services/diagnostic.hpp"
 #include "services/home.hpp"
+#include "services/mail.hpp"
 #include "services/operations.hpp"
 #include "services/projet_sante.hpp"
 #include "services/referents.hpp"
-#include "services/association.hpp"
 #include "services/registry.hpp"
 #include "services/roster_campaigns.hpp"
 #include "services/roster_jobs.hpp"
@@ -31,6 +33,7 @@ struct Application::Owned {
   std::unique_ptr<services::Sectors> sectors;
   std::unique_ptr<services::Referents> referents;
   std::unique_ptr<services::Association> association;
+  std::unique_ptr<services::Assemblies> assemblies;
   std::unique_ptr<services::ProjetsDeSante> projets;
   std::unique_ptr<services::Home> home;
 };
@@ -74,11 +77,13 @@ Result<geo::Referentiel> load_referentiel(const Config& config) {
 
 // How documents cite the populations: the référentiel's package version and build date.
 std::string population_source(const Config& config) {
-  std::string out = "INSEE, populations légales (référentiel Maillage : paquet "
-                    "@etalab/decoupage-administratif";
+  std::string out =
+      "INSEE, populations légales (référentiel Maillage : paquet "
+      "@etalab/decoupage-administratif";
   auto info = refdata::reference_info(config.reference);
   if (info) {
-    if (auto v = info->meta.find("package:@etalab/decoupage-administratif"); v != info->meta.end()) {
+    if (auto v = info->meta.find("package:@etalab/decoupage-administratif");
+        v != info->meta.end()) {
       out += " " + v->second;
     }
     if (auto b = info->meta.find("built_at"); b != info->meta.end()) {
@@ -128,8 +133,15 @@ Result<std::unique_ptr<Application>> Application::open(const Config& config,
   owned->operations = std::make_unique<services::Operations>(db);
   owned->sectors = MAILLAGE_TRY(services::Sectors::create(db, ref));
   owned->referents = std::make_unique<services::Referents>(db, ref);
-  owned->association = std::make_unique<services::Association>(
-      db, ref, owned->diagnostics.get(), services::rpps_supply_source(db));
+  owned->association = std::make_unique<services::Association>(db, ref, owned->diagnostics.get(),
+                                                               services::rpps_supply_source(db));
+  // E-mails (AG convocations) through the SMTP server of `smtp_url`, when there is one.
+  std::shared_ptr<services::Mailer> mailer;
+  if (!config.smtp_url.empty()) {
+    mailer = MAILLAGE_TRY(services::make_smtp_mailer(config.smtp_url, config.smtp_from));
+  }
+  owned->assemblies =
+      std::make_unique<services::Assemblies>(db, *owned->association, std::move(mailer));
   services::ProjetSettings projet;
   if (!options.referentiel) projet.population_source = population_source(config);
   owned->projets = MAILLAGE_TRY(services::ProjetsDeSante::create(
@@ -143,7 +155,7 @@ Result<std::unique_ptr<Application>> Application::open(const Config& config,
   app->services_ = std::make_unique<services::Services>(services::Services{
       *owned->accounts, *owned->registry, *owned->territories, *owned->diagnostics, *owned->aci,
       *owned->roster, *owned->roster_jobs, *owned->operations, *owned->sectors, *owned->referents,
-      *owned->association, *owned->projets, *owned->home});
+      *owned->association, *owned->assemblies, *owned->projets, *owned->home});
   app->owned_ = std::move(owned);
   return app;
 }

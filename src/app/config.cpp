@@ -44,8 +44,8 @@ constexpr std::array kSettings{
     Setting{"session_lifetime", SettingType::duration, "30m",
             "Durée d'inactivité après laquelle une session expire", 60, 90 * kDay},
     Setting{"session_max_lifetime", SettingType::duration, "12h",
-            "Durée maximale d'une session depuis la connexion, même active (puis reconnexion)",
-            60, 90 * kDay},
+            "Durée maximale d'une session depuis la connexion, même active (puis reconnexion)", 60,
+            90 * kDay},
     Setting{"max_failed_logins", SettingType::integer, "5",
             "Échecs de connexion tolérés par identifiant et par adresse dans la fenêtre", 1, 1000},
     Setting{"failed_login_window", SettingType::duration, "15m",
@@ -83,6 +83,12 @@ constexpr std::array kSettings{
     Setting{"former_communes", SettingType::string, "",
             "Table des anciennes communes (communes.json d'etalab) pour les imports de territoire "
             "(vide : celle de node_modules sous le dossier des ressources)"},
+    Setting{"smtp_url", SettingType::string, "",
+            "Serveur SMTP des e-mails (convocations aux AG) : smtp://hôte:port, ou smtps:// pour "
+            "TLS dès la connexion, identifiant:mot_de_passe@ si le serveur le demande (vide : pas "
+            "d'e-mail, les pages proposent les lettres et la liste des adresses)"},
+    Setting{"smtp_from", SettingType::string, "ne-pas-repondre@maillage.invalid",
+            "Adresse d'expédition des e-mails"},
 };
 
 constexpr auto kTargets = std::to_array<Target>({
@@ -109,6 +115,8 @@ constexpr auto kTargets = std::to_array<Target>({
     &Config::trust_proxy,
     &Config::max_connections,
     &Config::former_communes,
+    &Config::smtp_url,
+    &Config::smtp_from,
 });
 static_assert(kTargets.size() == kSettings.size(), "every setting needs its Config member");
 
@@ -412,6 +420,15 @@ std::string format_setting(const Config& config, const Setting& s) {
         const auto& v = config.*member;
         using V = std::decay_t<decltype(v)>;
         if constexpr (std::is_same_v<V, std::string>) {
+          if (s.name == "smtp_url") {
+            // Never show the SMTP password ("smtp://user:***@host:587").
+            const auto scheme = v.find("://");
+            const auto at = v.find('@');
+            const auto colon = scheme == std::string::npos ? v.npos : v.find(':', scheme + 3);
+            if (at != v.npos && colon != v.npos && colon < at) {
+              return fmt::format("\"{}***{}\"", v.substr(0, colon + 1), v.substr(at));
+            }
+          }
           return fmt::format("\"{}\"", v);
         } else if constexpr (std::is_same_v<V, bool>) {
           return v ? "true" : "false";

@@ -42,6 +42,8 @@ struct Config {
   int max_connections = 0;
   std::string
       former_communes;  // etalab communes.json ("" = the one under the assets' node_modules)
+  std::string smtp_url;   // "smtp://host:port" or "smtps://…" for e-mails ("" = no e-mail)
+  std::string smtp_from;  // sender address of those e-mails
 };
 
 enum class SettingType : std::uint8_t { string, integer, boolean, duration, choice };

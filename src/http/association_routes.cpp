@@ -13,6 +13,7 @@
 #include "common/french.hpp"
 #include "common/try.hpp"
 #include "http/answers.hpp"
+#include "http/association_http.hpp"
 #include "http/feature.hpp"
 #include "services/association.hpp"
 
@@ -43,6 +44,124 @@ std::string period_api(const std::string& s) {
   return s == "rolling_12_months" ? "douze_mois_glissants" : "annee_civile";
 }
 
+JsonSchema json_boolean(std::string description) {
+  JsonSchema s;
+  s.type = JsonType::boolean;
+  s.description = std::move(description);
+  return s;
+}
+
+// The AG options of the statuts, by their API names.
+const std::vector<std::pair<const char*, const char*>>& quorum_names() {
+  static const std::vector<std::pair<const char*, const char*>> names{
+      {"none", "aucun"},
+      {"global", "global"},
+      {"per_college", "par_college"},
+      {"weighted", "pondere"}};
+  return names;
+}
+const std::vector<std::pair<const char*, const char*>>& majority_names() {
+  static const std::vector<std::pair<const char*, const char*>> names{
+      {"simple", "simple"}, {"absolute", "absolue"}, {"two_thirds", "deux_tiers"}};
+  return names;
+}
+std::string to_api(const std::vector<std::pair<const char*, const char*>>& names,
+                   const std::string& v) {
+  for (const auto& [ours, api] : names) {
+    if (v == ours) return api;
+  }
+  return v;
+}
+std::string from_api(const std::vector<std::pair<const char*, const char*>>& names,
+                     const std::string& v) {
+  for (const auto& [ours, api] : names) {
+    if (v == api) return ours;
+  }
+  return v;
+}
+std::vector<std::string> api_values(const std::vector<std::pair<const char*, const char*>>& names) {
+  std::vector<std::string> out;
+  for (const auto& n : names) out.emplace_back(n.second);
+  return out;
+}
+
+JsonSchema quorum_schema(const char* description) {
+  return json_object(
+      description,
+      {{"portee", true, json_enum("Portée du quorum", api_values(quorum_names()))},
+       {"numerateur", false, json_integer("Fraction minimale : numérateur", 0, 1000)},
+       {"denominateur", false, json_integer("Fraction minimale : dénominateur", 1, 1000)}});
+}
+
+JsonSchema ag_rules_schema() {
+  return json_object(
+      "Règles d'assemblée générale des statuts (absentes : celles déjà enregistrées)",
+      {{"delai_convocation_jours", false,
+        json_integer("Jours au moins entre la convocation et l'AG", 0, 366)},
+       {"quorum_premiere", false, quorum_schema("Quorum en première convocation")},
+       {"quorum_seconde", false, quorum_schema("Quorum en seconde convocation")},
+       {"majorite_ordinaire", false,
+        json_enum("Majorité des résolutions ordinaires", api_values(majority_names()))},
+       {"majorite_statuts", false,
+        json_enum("Majorité des modifications des statuts", api_values(majority_names()))},
+       {"abstentions_exprimees", false,
+        json_boolean("Les abstentions comptent parmi les suffrages exprimés")},
+       {"college_sans_suffrage", false,
+        json_enum("Part d'un collège sans suffrage (parts fixes)", {"redistribuee", "perdue"})},
+       {"pouvoirs_max", false, json_integer("Pouvoirs par membre présent (0 : aucun)", 0, 100)},
+       {"pouvoirs_meme_college", false,
+        json_boolean("Un membre ne représente que des membres de son collège")},
+       {"vote_cotisation_a_jour", false,
+        json_boolean("Seuls les membres à jour de leur cotisation à la date de l'AG votent")}});
+}
+
+nlohmann::json ag_rules_json(const services::AgRules& a) {
+  return nlohmann::json{
+      {"delai_convocation_jours", a.convocation_days},
+      {"quorum_premiere",
+       {{"portee", to_api(quorum_names(), a.first_quorum)},
+        {"numerateur", a.first_quorum_num},
+        {"denominateur", a.first_quorum_den}}},
+      {"quorum_seconde",
+       {{"portee", to_api(quorum_names(), a.second_quorum)},
+        {"numerateur", a.second_quorum_num},
+        {"denominateur", a.second_quorum_den}}},
+      {"majorite_ordinaire", to_api(majority_names(), a.ordinary_majority)},
+      {"majorite_statuts", to_api(majority_names(), a.statuts_majority)},
+      {"abstentions_exprimees", a.abstentions_expressed},
+      {"college_sans_suffrage", a.empty_college_share == "lost" ? "perdue" : "redistribuee"},
+      {"pouvoirs_max", a.proxy_max},
+      {"pouvoirs_meme_college", a.proxy_same_college},
+      {"vote_cotisation_a_jour", a.vote_requires_dues}};
+}
+
+// The body's "ag" over the stored rules: absent fields keep their value.
+void read_ag_rules(const nlohmann::json& b, services::AgRules& a) {
+  if (b.contains("delai_convocation_jours")) a.convocation_days = b["delai_convocation_jours"];
+  auto quorum = [&](const char* key, std::string& scope, std::int64_t& num, std::int64_t& den) {
+    if (!b.contains(key)) return;
+    const auto& q = b[key];
+    scope = from_api(quorum_names(), q["portee"].get<std::string>());
+    if (q.contains("numerateur")) num = q["numerateur"];
+    if (q.contains("denominateur")) den = q["denominateur"];
+  };
+  quorum("quorum_premiere", a.first_quorum, a.first_quorum_num, a.first_quorum_den);
+  quorum("quorum_seconde", a.second_quorum, a.second_quorum_num, a.second_quorum_den);
+  if (b.contains("majorite_ordinaire")) {
+    a.ordinary_majority = from_api(majority_names(), b["majorite_ordinaire"]);
+  }
+  if (b.contains("majorite_statuts")) {
+    a.statuts_majority = from_api(majority_names(), b["majorite_statuts"]);
+  }
+  if (b.contains("abstentions_exprimees")) a.abstentions_expressed = b["abstentions_exprimees"];
+  if (b.contains("college_sans_suffrage")) {
+    a.empty_college_share = b["college_sans_suffrage"] == "perdue" ? "lost" : "redistributed";
+  }
+  if (b.contains("pouvoirs_max")) a.proxy_max = b["pouvoirs_max"];
+  if (b.contains("pouvoirs_meme_college")) a.proxy_same_college = b["pouvoirs_meme_college"];
+  if (b.contains("vote_cotisation_a_jour")) a.vote_requires_dues = b["vote_cotisation_a_jour"];
+}
+
 std::shared_ptr<const JsonSchema> statuts_schema() {
   static const auto schema = std::make_shared<const JsonSchema>(json_object(
       "Statuts de l'association : collèges et règle de placement des membres",
@@ -69,7 +188,8 @@ std::shared_ptr<const JsonSchema> statuts_schema() {
                  {"personnes_morales", false,
                   json_array("Types de personnes morales placés dans ce collège",
                              json_enum("Type", ids_of(services::association_legal_kinds())), 20)}}),
-            20)}}));
+            20)},
+       {"ag", false, ag_rules_schema()}}));
   return schema;
 }
 
@@ -173,6 +293,18 @@ Error at_path(Error e) {
       {"weight_mode", "ponderation"},
       {"period", "periode"},
       {"default_college", "college_par_defaut"},
+      {"ag.first_quorum", "ag.quorum_premiere.portee"},
+      {"ag.second_quorum", "ag.quorum_seconde.portee"},
+      {"first_quorum.scope", "ag.quorum_premiere.portee"},
+      {"second_quorum.scope", "ag.quorum_seconde.portee"},
+      {"first_quorum.minimum", "ag.quorum_premiere"},
+      {"second_quorum.minimum", "ag.quorum_seconde"},
+      {"ag.quorum", "ag"},
+      {"convocation_days", "ag.delai_convocation_jours"},
+      {"ag.ordinary_majority", "ag.majorite_ordinaire"},
+      {"ag.statuts_majority", "ag.majorite_statuts"},
+      {"ag.empty_college_share", "ag.college_sans_suffrage"},
+      {"proxies.max_per_holder", "ag.pouvoirs_max"},
   };
   for (const auto& [from, to] : kNames) {
     if (e.field == from) e.field = to;
@@ -227,6 +359,7 @@ json statuts_json(const services::StatutsView& v) {
                v.statuts.period == "rolling_12_months" ? "12 mois glissants" : "année civile"},
               {"college_par_defaut", v.statuts.default_college},
               {"colleges", std::move(colleges)},
+              {"ag", ag_rules_json(v.statuts.ag)},
               {"modifie_par", v.updated_by},
               {"modifie_le", french_day(v.updated_at)},
               {"acces", access_id(v.access)},
@@ -645,6 +778,9 @@ class AssociationFeature final : public Feature {
       }
       in.colleges.push_back(std::move(rule));
     }
+    // The AG options not given keep their stored value (or the defaults on a first entry).
+    in.ag = MAILLAGE_TRY(svc_.statuts(*ctx.principal(), id)).statuts.ag;
+    if (body.contains("ag")) read_ag_rules(body["ag"], in.ag);
     auto saved = svc_.save_statuts(*ctx.principal(), id, in);
     if (!saved) return tl::unexpected(at_path(saved.error()));
     return json_no_store(statuts_json(*saved));
@@ -929,6 +1065,31 @@ class AssociationFeature final : public Feature {
                       {"personnes_morales", std::move(legal)}});
     }
     data["formulaire_colleges"] = std::move(rows);
+    // The AG options, each choice with its box.
+    const services::AgRules& a = v.statuts.ag;
+    auto options = [](const std::vector<std::pair<const char*, const char*>>& list,
+                      const std::string& chosen) {
+      json out = json::array();
+      for (const auto& [key, label] : list) {
+        out.push_back({{"id", key}, {"libelle", label}, {"choisi", chosen == key}});
+      }
+      return out;
+    };
+    const std::vector<std::pair<const char*, const char*>> quorums{
+        {"aucun", "aucun quorum"},
+        {"global", "fraction des membres (global)"},
+        {"par_college", "fraction des membres dans chaque collège"},
+        {"pondere", "fraction des voix pondérées (parts fixes)"}};
+    const std::vector<std::pair<const char*, const char*>> majorities{
+        {"simple", "majorité simple des suffrages exprimés"},
+        {"absolue", "majorité absolue des présents ou représentés"},
+        {"deux_tiers", "deux tiers des suffrages exprimés"}};
+    const json ag = data["ag"];
+    data["choix_quorum_premiere"] = options(quorums, ag["quorum_premiere"]["portee"]);
+    data["choix_quorum_seconde"] = options(quorums, ag["quorum_seconde"]["portee"]);
+    data["choix_majorite_ordinaire"] = options(majorities, ag["majorite_ordinaire"]);
+    data["choix_majorite_statuts"] = options(majorities, ag["majorite_statuts"]);
+    data["part_perdue"] = a.empty_college_share == "lost";
     data["par_tete"] = v.statuts.weight_mode != "fixed_share";
     data["annee_civile"] = v.statuts.period != "rolling_12_months";
     return Response::html(
@@ -1028,6 +1189,20 @@ class AssociationFeature final : public Feature {
 };
 
 }  // namespace
+
+nlohmann::json association_statuts_json(const services::StatutsView& v) { return statuts_json(v); }
+nlohmann::json association_choices_json(const std::vector<services::Choice>& list) {
+  return choices_json(list);
+}
+std::string association_access_id(services::AssociationAccess a) { return access_id(a); }
+Result<std::int64_t> association_id_param(const RequestContext& ctx, const char* name,
+                                          const char* what) {
+  return id_param(ctx, name, what);
+}
+Error association_field_path(Error e) { return at_path(std::move(e)); }
+JsonSchema association_json_boolean(std::string description) {
+  return json_boolean(std::move(description));
+}
 
 std::unique_ptr<Feature> make_association_feature(const Site& site) {
   return std::make_unique<AssociationFeature>(site);

@@ -68,15 +68,17 @@ class Feature {
 };
 
 // One factory per area, each defined in its own src/http/<area>_routes.cpp.
-std::unique_ptr<Feature> make_registry_feature(const Site& site);    // registry_routes.cpp
-std::unique_ptr<Feature> make_territory_feature(const Site& site);   // territory_routes.cpp
-std::unique_ptr<Feature> make_diagnostic_feature(const Site& site);  // diagnostic_routes.cpp
-std::unique_ptr<Feature> make_aci_feature(const Site& site);         // aci_routes.cpp
-std::unique_ptr<Feature> make_roster_feature(const Site& site);      // roster_routes.cpp
-std::unique_ptr<Feature> make_sectors_feature(const Site& site);     // sectors_routes.cpp
-std::unique_ptr<Feature> make_referents_feature(const Site& site);   // referents_routes.cpp
+std::unique_ptr<Feature> make_registry_feature(const Site& site);     // registry_routes.cpp
+std::unique_ptr<Feature> make_territory_feature(const Site& site);    // territory_routes.cpp
+std::unique_ptr<Feature> make_diagnostic_feature(const Site& site);   // diagnostic_routes.cpp
+std::unique_ptr<Feature> make_aci_feature(const Site& site);          // aci_routes.cpp
+std::unique_ptr<Feature> make_roster_feature(const Site& site);       // roster_routes.cpp
+std::unique_ptr<Feature> make_sectors_feature(const Site& site);      // sectors_routes.cpp
+std::unique_ptr<Feature> make_referents_feature(const Site& site);    // referents_routes.cpp
 std::unique_ptr<Feature> make_association_feature(const Site& site);  // association_routes.cpp
-std::unique_ptr<Feature> make_accounts_feature(const Site& site);    // accounts_pages.cpp
-std::unique_ptr<Feature> make_projet_feature(const Site& site);      // projet_routes.cpp
+std::unique_ptr<Feature> make_association_ag_feature(
+    const Site& site);                                             // association_ag_routes.cpp
+std::unique_ptr<Feature> make_accounts_feature(const Site& site);  // accounts_pages.cpp
+std::unique_ptr<Feature> make_projet_feature(const Site& site);    // projet_routes.cpp
 
 }  // namespace maillage::http

@@ -49,6 +49,7 @@ WebApp::WebApp(services::Services& services, const geo::Referentiel& referentiel
   features_.push_back(make_sectors_feature(*site_));
   features_.push_back(make_referents_feature(*site_));
   features_.push_back(make_association_feature(*site_));
+  features_.push_back(make_association_ag_feature(*site_));
   features_.push_back(make_projet_feature(*site_));
   // Last: its entry (Utilisateurs) ends the navigation.
   features_.push_back(make_accounts_feature(*site_));
@@ -119,10 +120,10 @@ void WebApp::add_routes() {
   add("GET", "/api/v1/users", admins, RouteKind::api, bind(&WebApp::api_list_users),
       "Liste des comptes");
   {
-    Route& r = add("PATCH", "/api/v1/users/{id}", admins, RouteKind::api,
-                   bind(&WebApp::api_update_user),
-                   "Modifie le rôle, le périmètre, le nom ou l'activité d'un compte (mot de passe "
-                   "de l'administrateur exigé)");
+    Route& r =
+        add("PATCH", "/api/v1/users/{id}", admins, RouteKind::api, bind(&WebApp::api_update_user),
+            "Modifie le rôle, le périmètre, le nom ou l'activité d'un compte (mot de passe "
+            "de l'administrateur exigé)");
     r.body = schemas::user_change();
   }
   {

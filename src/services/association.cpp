@@ -89,7 +89,64 @@ association::Statuts to_engine(const StatutsInput& in) {
       s.placement.push_back({c.id, c.professions, c.legal_kinds});
     }
   }
+  const AgRules& a = in.ag;
+  s.convocation_days = a.convocation_days;
+  auto quorum = [](const std::string& scope, std::int64_t num, std::int64_t den) {
+    association::Quorum q;
+    q.scope = scope == "global"        ? association::Quorum::Scope::global
+              : scope == "per_college" ? association::Quorum::Scope::per_college
+              : scope == "weighted"    ? association::Quorum::Scope::weighted
+                                       : association::Quorum::Scope::none;
+    q.minimum = den > 0 ? association::Ratio(num, den) : association::Ratio(0);
+    return q;
+  };
+  s.first_quorum = quorum(a.first_quorum, a.first_quorum_num, a.first_quorum_den);
+  s.second_quorum = quorum(a.second_quorum, a.second_quorum_num, a.second_quorum_den);
+  auto majority = [](const std::string& m) {
+    return m == "absolute"     ? association::Majority::absolute
+           : m == "two_thirds" ? association::Majority::two_thirds
+                               : association::Majority::simple;
+  };
+  s.resolution_kinds = {{"ordinaire", "Résolution ordinaire", majority(a.ordinary_majority)},
+                        {"statuts", "Modification des statuts", majority(a.statuts_majority)}};
+  s.abstentions_expressed = a.abstentions_expressed;
+  s.empty_college_share = a.empty_college_share == "lost"
+                              ? association::EmptyCollegeShare::lost
+                              : association::EmptyCollegeShare::redistributed;
+  s.proxies.max_per_holder = a.proxy_max;
+  s.proxies.same_college_only = a.proxy_same_college;
   return s;
+}
+
+Status check_ag_rules(AgRules& a) {
+  auto one_of = [](const std::string& v, std::initializer_list<const char*> list) {
+    return std::any_of(list.begin(), list.end(), [&](const char* x) { return v == x; });
+  };
+  for (auto* q : {&a.first_quorum, &a.second_quorum}) {
+    if (!one_of(*q, {"none", "global", "per_college", "weighted"})) {
+      return fail(ErrorCode::invalid_input,
+                  "Quorum : aucun, global, par collège ou en voix pondérées.",
+                  q == &a.first_quorum ? "ag.first_quorum" : "ag.second_quorum");
+    }
+  }
+  // No quorum: the minimum means nothing; keep 0/1 so that the engine's check passes.
+  if (a.first_quorum == "none") a.first_quorum_num = 0, a.first_quorum_den = 1;
+  if (a.second_quorum == "none") a.second_quorum_num = 0, a.second_quorum_den = 1;
+  for (auto* m : {&a.ordinary_majority, &a.statuts_majority}) {
+    if (!one_of(*m, {"simple", "absolute", "two_thirds"})) {
+      return fail(ErrorCode::invalid_input, "Majorité : simple, absolue ou des deux tiers.",
+                  m == &a.ordinary_majority ? "ag.ordinary_majority" : "ag.statuts_majority");
+    }
+  }
+  if (!one_of(a.empty_college_share, {"redistributed", "lost"})) {
+    return fail(ErrorCode::invalid_input, "Collège sans votant : part redistribuée ou perdue.",
+                "ag.empty_college_share");
+  }
+  if (a.first_quorum_den <= 0 || a.first_quorum_num < 0 || a.second_quorum_den <= 0 ||
+      a.second_quorum_num < 0) {
+    return fail(ErrorCode::invalid_input, "Fraction du quorum invalide.", "ag.quorum");
+  }
+  return {};
 }
 
 std::string display_name(const MemberInput& m) {
@@ -364,6 +421,7 @@ Result<StatutsView> Association::save_statuts(const Principal& who, std::int64_t
   if (in.period != "calendar_year" && in.period != "rolling_12_months") {
     return fail(ErrorCode::invalid_input, "Période : année civile ou 12 mois glissants.", "period");
   }
+  MAILLAGE_CHECK(assoc::check_ag_rules(in.ag));
   for (std::size_t i = 0; i < in.colleges.size(); ++i) {
     auto& c = in.colleges[i];
     if (in.weight_mode == "head_count") c.share_num = c.share_den = 1;

@@ -52,11 +52,30 @@ struct CollegeRule {
   std::vector<std::string> legal_kinds;
 };
 
+/// The AG options of the statuts (association::Statuts holds their meaning): convocation delay,
+/// quorum at first and second convocation, majority of each kind of resolution, abstentions,
+/// empty collèges, proxies, and who has a vote.
+struct AgRules {
+  int convocation_days = 15;
+  std::string first_quorum = "global";  // none, global, per_college, weighted
+  std::int64_t first_quorum_num = 1, first_quorum_den = 4;
+  std::string second_quorum = "none";
+  std::int64_t second_quorum_num = 0, second_quorum_den = 1;
+  std::string ordinary_majority = "simple";     // simple, absolute, two_thirds
+  std::string statuts_majority = "two_thirds";  // idem, for "modification des statuts"
+  bool abstentions_expressed = false;
+  std::string empty_college_share = "redistributed";  // redistributed, lost
+  int proxy_max = 1;                                  // proxies per holder; 0: none
+  bool proxy_same_college = false;
+  bool vote_requires_dues = true;  // the roll: members à jour of their dues at the AG date
+};
+
 struct StatutsInput {
   std::string weight_mode = "head_count";  // head_count, fixed_share
   std::string period = "calendar_year";    // calendar_year, rolling_12_months
   std::string default_college;             // "" : none
   std::vector<CollegeRule> colleges;
+  AgRules ag;
   std::int64_t expected_version = 0;  // 0: first entry
 };
 

@@ -15,6 +15,10 @@ namespace maillage::services::assoc {
 /// The engine's statuts from the stored ones (AG rules keep the engine's defaults).
 association::Statuts to_engine(const StatutsInput& in);
 
+/// Checks the choices of the AG options (the engine checks the numbers); normalises the minimum
+/// of a quorum that is not required. Errors name the field ("ag.first_quorum").
+Status check_ag_rules(AgRules& rules);
+
 /// "DUPONT Marie", or "Pharmacie du Centre".
 std::string display_name(const MemberInput& m);
 

@@ -99,6 +99,30 @@ Result<std::optional<StoredStatuts>> AssociationRepository::statuts(
     CollegeRule& c = out.statuts.colleges[it->second];
     (r.text("kind") == "legal" ? c.legal_kinds : c.professions).push_back(r.text("code"));
   }
+  auto ag = MAILLAGE_TRY(db_->query(
+      "SELECT convocation_days, first_quorum, first_quorum_num, first_quorum_den, second_quorum, "
+      "second_quorum_num, second_quorum_den, ordinary_majority, statuts_majority, "
+      "abstentions_expressed, empty_college_share, proxy_max, proxy_same_college, "
+      "vote_requires_dues FROM association_ag_rules WHERE structure_id = $1",
+      {structure_id}));
+  if (!ag.empty()) {
+    NamedRow r = ag.named(0);
+    AgRules& a = out.statuts.ag;
+    a.convocation_days = static_cast<int>(r.integer("convocation_days"));
+    a.first_quorum = r.text("first_quorum");
+    a.first_quorum_num = r.integer("first_quorum_num");
+    a.first_quorum_den = r.integer("first_quorum_den");
+    a.second_quorum = r.text("second_quorum");
+    a.second_quorum_num = r.integer("second_quorum_num");
+    a.second_quorum_den = r.integer("second_quorum_den");
+    a.ordinary_majority = r.text("ordinary_majority");
+    a.statuts_majority = r.text("statuts_majority");
+    a.abstentions_expressed = r.boolean("abstentions_expressed");
+    a.empty_college_share = r.text("empty_college_share");
+    a.proxy_max = static_cast<int>(r.integer("proxy_max"));
+    a.proxy_same_college = r.boolean("proxy_same_college");
+    a.vote_requires_dues = r.boolean("vote_requires_dues");
+  }
   return std::optional<StoredStatuts>{std::move(out)};
 }
 
@@ -204,6 +228,19 @@ Status AssociationRepository::replace_statuts(Tx& tx, std::int64_t structure_id,
         "version = $5, updated_by = $6, updated_at = $7 WHERE structure_id = $1",
         {structure_id, in.weight_mode, in.period, in.default_college, version, by, at}));
   }
+  MAILLAGE_TRY(tx.exec("DELETE FROM association_ag_rules WHERE structure_id = $1", {structure_id}));
+  const AgRules& a = in.ag;
+  MAILLAGE_TRY(tx.exec(
+      "INSERT INTO association_ag_rules (structure_id, convocation_days, first_quorum, "
+      "first_quorum_num, first_quorum_den, second_quorum, second_quorum_num, second_quorum_den, "
+      "ordinary_majority, statuts_majority, abstentions_expressed, empty_college_share, proxy_max, "
+      "proxy_same_college, vote_requires_dues) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+      "$11, $12, $13, $14, $15)",
+      {structure_id, std::int64_t{a.convocation_days}, a.first_quorum, a.first_quorum_num,
+       a.first_quorum_den, a.second_quorum, a.second_quorum_num, a.second_quorum_den,
+       a.ordinary_majority, a.statuts_majority, std::int64_t{a.abstentions_expressed ? 1 : 0},
+       a.empty_college_share, std::int64_t{a.proxy_max}, std::int64_t{a.proxy_same_college ? 1 : 0},
+       std::int64_t{a.vote_requires_dues ? 1 : 0}}));
   std::int64_t position = 0;
   for (const auto& c : in.colleges) {
     MAILLAGE_TRY(tx.exec(

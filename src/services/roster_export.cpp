@@ -77,6 +77,29 @@ std::string ical_fold(const std::string& line) {
   return out;
 }
 
+const std::vector<std::string>& ical_paris_timezone() {
+  // Europe/Paris since 1996: CEST from the last Sunday of March 02:00 to the last Sunday of
+  // October 03:00.
+  static const std::vector<std::string> lines{"BEGIN:VTIMEZONE",
+                                              "TZID:Europe/Paris",
+                                              "BEGIN:DAYLIGHT",
+                                              "TZOFFSETFROM:+0100",
+                                              "TZOFFSETTO:+0200",
+                                              "TZNAME:CEST",
+                                              "DTSTART:19700329T020000",
+                                              "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+                                              "END:DAYLIGHT",
+                                              "BEGIN:STANDARD",
+                                              "TZOFFSETFROM:+0200",
+                                              "TZOFFSETTO:+0100",
+                                              "TZNAME:CET",
+                                              "DTSTART:19701025T030000",
+                                              "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
+                                              "END:STANDARD",
+                                              "END:VTIMEZONE"};
+  return lines;
+}
+
 std::string ical_local_time(const std::string& day, const std::string& time, bool next_day) {
   auto d = parse_day(day);
   int t = parse_time(time, true).value_or(0);
@@ -101,25 +124,7 @@ std::string roster_icalendar(const std::vector<ExportEntry>& entries,
   line("METHOD:PUBLISH");
   line("X-WR-CALNAME:" + ical_escape(calendar_name));
   line("X-WR-TIMEZONE:Europe/Paris");
-  // Europe/Paris since 1996: CEST from the last Sunday of March 02:00 to the last Sunday of
-  // October 03:00.
-  line("BEGIN:VTIMEZONE");
-  line("TZID:Europe/Paris");
-  line("BEGIN:DAYLIGHT");
-  line("TZOFFSETFROM:+0100");
-  line("TZOFFSETTO:+0200");
-  line("TZNAME:CEST");
-  line("DTSTART:19700329T020000");
-  line("RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU");
-  line("END:DAYLIGHT");
-  line("BEGIN:STANDARD");
-  line("TZOFFSETFROM:+0200");
-  line("TZOFFSETTO:+0100");
-  line("TZNAME:CET");
-  line("DTSTART:19701025T030000");
-  line("RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU");
-  line("END:STANDARD");
-  line("END:VTIMEZONE");
+  for (const auto& l : ical_paris_timezone()) line(l);
   for (const auto& e : entries) {
     line("BEGIN:VEVENT");
     line("UID:" + e.uid);

@@ -14,10 +14,10 @@ struct ExportEntry {
   std::string start_time;  // "08:00"
   std::string end_time;    // "12:00" (on the next day when ends_next_day)
   bool ends_next_day = false;
-  std::string kind;        // snp, pdsa, ...
-  std::string label;       // sector / site
+  std::string kind;   // snp, pdsa, ...
+  std::string label;  // sector / site
   std::string profession;
-  std::string member;      // display name
+  std::string member;  // display name
 };
 
 /// CSV with a header line, ';' separated (what French spreadsheet software opens directly),
@@ -42,5 +42,7 @@ std::string ical_local_time(const std::string& day, const std::string& time, boo
 std::string ical_escape(const std::string& text);
 /// Folds one content line (without its CRLF) at 75 octets; continuation lines start with a space.
 std::string ical_fold(const std::string& line);
+/// The VTIMEZONE component of Europe/Paris (EU summer time rules), one content line per item.
+const std::vector<std::string>& ical_paris_timezone();
 
 }  // namespace maillage::services

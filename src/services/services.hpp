@@ -17,6 +17,7 @@ class Operations;
 class Sectors;
 class Referents;
 class Association;
+class Assemblies;
 class ProjetsDeSante;
 class Home;
 
@@ -32,6 +33,7 @@ struct Services {
   Sectors& sectors;
   Referents& referents;
   Association& association;
+  Assemblies& assemblies;
   ProjetsDeSante& projets;
   Home& home;
 };

@@ -72,7 +72,21 @@
         ponderation: valeur('statuts-ponderation'),
         periode: valeur('statuts-periode'),
         college_par_defaut: valeur('statuts-defaut'),
-        colleges: colleges
+        colleges: colleges,
+        ag: {
+          delai_convocation_jours: parseInt(valeur('ag-delai') || '15', 10),
+          quorum_premiere: { portee: valeur('ag-q1-portee'), numerateur: parseInt(valeur('ag-q1-num') || '0', 10),
+            denominateur: parseInt(valeur('ag-q1-den') || '1', 10) },
+          quorum_seconde: { portee: valeur('ag-q2-portee'), numerateur: parseInt(valeur('ag-q2-num') || '0', 10),
+            denominateur: parseInt(valeur('ag-q2-den') || '1', 10) },
+          majorite_ordinaire: valeur('ag-maj-ordinaire'),
+          majorite_statuts: valeur('ag-maj-statuts'),
+          abstentions_exprimees: document.getElementById('ag-abstentions').checked,
+          college_sans_suffrage: valeur('ag-college-vide'),
+          pouvoirs_max: parseInt(valeur('ag-pouvoirs') || '0', 10),
+          pouvoirs_meme_college: document.getElementById('ag-meme-college').checked,
+          vote_cotisation_a_jour: document.getElementById('ag-cotisation').checked
+        }
       }, statuts.dataset.csrf).then(function (doc) {
         statuts.dataset.version = doc.version;
         message.textContent = 'Statuts enregistrés (version ' + doc.version + ').';

@@ -65,7 +65,10 @@ function stopServer(server) {
 //   shot(page, name, options)        saves test-output/NAME.png
 //   env, bin, tmp                    to run more CLI commands against the same database
 //   demoOutput                       stdout of `maillage demo load`
-export async function withDemoServer(name, body) {
+//
+// `options.env` adds environment variables to the demo load and the server (e.g. MAILLAGE_SMTP_URL
+// for a local SMTP sink).
+export async function withDemoServer(name, body, options = {}) {
   const bin = process.env.MAILLAGE_BIN;
   const reference = process.env.MAILLAGE_REFERENCE || path.join(root, 'var', 'reference.sqlite');
   if (!bin || !fs.existsSync(bin)) fail(`MAILLAGE_BIN must name the maillage binary (got ${bin})`);
@@ -83,6 +86,7 @@ export async function withDemoServer(name, body) {
     MAILLAGE_PORT: String(port),
     MAILLAGE_ASSETS: root,
     MAILLAGE_THREADS: '8',
+    ...(options.env || {}),
   };
 
   const demo = spawnSync(bin, ['demo', 'load'], { env, encoding: 'utf8', timeout: 300000 });
