@@ -12,6 +12,7 @@
 #include <cstring>
 #include <limits>
 
+#include "access/huge_pages.hpp"
 #include "access/number.hpp"
 #include "access/parallel.hpp"
 
@@ -484,7 +485,8 @@ std::uint64_t structural_bits(const char* p, char sep) noexcept {
 // `mark` too) and at most 15 digits in all, as m / 10^f: m and 10^f are exact doubles, so the one
 // division is correctly rounded, to the same double as std::from_chars gives. Anything else
 // (sign, exponent, more digits, "1.", ".5", empty) returns false and parse_decimal() decides.
-bool simple_decimal(const char* p, const char* end, char mark, double& out) noexcept {
+MAILLAGE_INLINE inline bool simple_decimal(const char* p, const char* end, char mark,
+                                           double& out) noexcept {
   static constexpr double kPow10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                         1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
   std::uint64_t m = 0;
@@ -511,22 +513,152 @@ struct OdColumns {
   std::size_t origin, destination, minutes, needed;
 };
 
-// Reads one part of the OD body (whole lines, numbered from 1). kFast adds the hot path: a line
-// without a quote whose origin, destination and minutes fields have no surrounding blank and a
-// simple number (simple_decimal) is split in one pass over its bytes, its destination lookup
-// prefetched and done a few lines later; every other line goes through the general splitter and
-// parse_decimal, i.e. the reference reader, so both give the same pairs, counts and errors.
-// Without kFast, every line takes the general path (parse_od_csv_reference).
-template <bool kFast>
-void read_od_part(std::string_view part, const Header& h, std::string_view file,
-                  const OdColumns& cols, const LocationIndex& locations, const OdOptions& options,
-                  OdChunk& chunk) {
+// The reference reader of one part of the OD body (whole lines, numbered from 1): every line
+// split by the general splitter, its number read by parse_decimal, its ids looked up at once.
+void read_od_part_reference(std::string_view part, const Header& h, std::string_view file,
+                            const OdColumns& cols, const LocationIndex& locations,
+                            const OdOptions& options, OdChunk& chunk) {
   chunk.pairs.reserve(part.size() / 16);
   RowReader rows(h, file, cols.needed);
   const bool inclusive = options.boundary == Boundary::upper_inclusive;
   // OD files usually list an origin's destinations together: one lookup per origin run.
   std::string last_origin;
   LocationId last_oi = LocationIndex::npos;
+  const auto line = [&](std::int64_t line_no, std::string_view text) -> Status {
+    ++chunk.rows;  // for_each_line skips blank lines
+    if (auto split = rows.split(line_no, text); !split) return split;
+    auto minutes = rows.amount(line_no, cols.minutes);
+    if (!minutes) return tl::unexpected(minutes.error());
+    auto o = rows.id(line_no, cols.origin);
+    if (!o) return tl::unexpected(o.error());
+    auto d = rows.id(line_no, cols.destination);
+    if (!d) return tl::unexpected(d.error());
+    if (last_oi == LocationIndex::npos || *o != last_origin) {
+      last_origin = *o;
+      last_oi = locations.find(*o);
+    }
+    if (last_oi == LocationIndex::npos) {
+      chunk.unknown.add(line_no, *o);
+      return {};
+    }
+    if (inclusive ? *minutes > options.max_minutes : *minutes >= options.max_minutes) {
+      ++chunk.beyond;
+      return {};
+    }
+    const LocationId di = locations.find(*d);
+    if (di == LocationIndex::npos) {
+      chunk.unknown.add(line_no, *d);
+    } else {
+      chunk.pairs.push_back(RawPair{last_oi, di, *minutes});
+    }
+    return {};
+  };
+  if (auto ok = for_each_line(part, 1, line, &chunk.lines); !ok) chunk.error = ok.error();
+}
+
+// What one part of the OD body gives on the hot path: the kept pairs in file order, their
+// destinations and minutes in two arrays, their origins as runs (OD files list an origin's
+// destinations together), so that the join copies blocks of pairs instead of scattering them.
+struct FastChunk {
+  struct Run {
+    LocationId origin;
+    std::size_t begin;  // first pair of the run; it ends where the next run begins
+  };
+  detail::HugeArray<LocationId> destinations;
+  detail::HugeArray<double> minutes;
+  std::size_t pairs = 0;
+  std::size_t capacity = 0;
+  std::vector<Run> runs;
+  std::vector<LocationId> self;  // origins i of the (i, i) pairs kept
+  std::size_t rows = 0;
+  std::size_t beyond = 0;
+  UnknownIds unknown;
+  std::int64_t lines = 0;
+  std::optional<Error> error;
+
+  [[nodiscard]] std::size_t run_end(std::size_t r) const {
+    return r + 1 < runs.size() ? runs[r + 1].begin : pairs;
+  }
+  // Arrays left uninitialised: only the pages written are ever mapped.
+  void reserve(std::size_t n) {
+    if (n <= capacity) return;
+    detail::HugeArray<LocationId> d(n);
+    detail::HugeArray<double> m(n);
+    if (pairs > 0) {
+      std::memcpy(d.data(), destinations.data(), pairs * sizeof(LocationId));
+      std::memcpy(m.data(), minutes.data(), pairs * sizeof(double));
+    }
+    destinations = std::move(d);
+    minutes = std::move(m);
+    capacity = n;
+  }
+  MAILLAGE_INLINE void add(LocationId origin, LocationId destination, double value) {
+    if (pairs == capacity) reserve(std::max<std::size_t>(16, capacity * 2));
+    if (runs.empty() || runs.back().origin != origin) runs.push_back(Run{origin, pairs});
+    if (origin == destination) self.push_back(origin);
+    destinations[pairs] = destination;
+    minutes[pairs] = value;
+    ++pairs;
+  }
+};
+
+// Reads one part of the OD body (whole lines, numbered from 1) on the hot path: a line without
+// a quote whose origin, destination and minutes fields have no surrounding blank and a simple
+// number (simple_decimal) is split in one pass over its bytes, its destination lookup prefetched
+// and done a few lines later; every other line goes through the general splitter and
+// parse_decimal, as in the reference reader, so both give the same pairs, counts and errors.
+void read_od_part_fast(std::string_view part, const Header& h, std::string_view file,
+                       const OdColumns& cols, const LocationIndex& locations,
+                       const OdOptions& options, FastChunk& chunk) {
+  // A kept pair takes a line of at least 6 bytes ("a,b,1\n"; only the last line may lack its
+  // '\n'): room for all of them at once.
+  chunk.reserve(part.size() / 6 + 1);
+  RowReader rows(h, file, cols.needed);
+  const bool inclusive = options.boundary == Boundary::upper_inclusive;
+  const double max_minutes = options.max_minutes;
+  const char* const base = part.data();
+  const std::size_t size = part.size();
+  const char* const text_end = base + size;
+  // Whether a field is a view into the part (an unescaped quoted one lives in the splitter's
+  // scratch buffer, which the next line overwrites), and has 8 readable bytes from its start.
+  const auto in_part = [&](const char* p) MAILLAGE_INLINE {
+    const auto a = reinterpret_cast<std::uintptr_t>(p);
+    return a >= reinterpret_cast<std::uintptr_t>(base) &&
+           a < reinterpret_cast<std::uintptr_t>(text_end);
+  };
+  const auto padded = [&](const char* p) MAILLAGE_INLINE {
+    return in_part(p) &&
+           reinterpret_cast<std::uintptr_t>(p) + 8 <= reinterpret_cast<std::uintptr_t>(text_end);
+  };
+  // OD files usually list an origin's destinations together: one lookup per origin run. The
+  // last origin is compared by its first 8 bytes and length when it is no longer.
+  std::string last_origin;
+  std::uint64_t last_prefix = 0;
+  std::size_t last_size = npos;
+  LocationId last_oi = LocationIndex::npos;
+  const auto low_bytes = [](std::size_t n) MAILLAGE_INLINE {
+    return n >= 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * n)) - 1;
+  };
+  const auto same_origin = [&](std::string_view o) MAILLAGE_INLINE {
+    if (o.size() != last_size) return false;
+    if constexpr (std::endian::native == std::endian::little) {
+      if (o.size() <= 8 && padded(o.data())) {
+        std::uint64_t v = 0;
+        std::memcpy(&v, o.data(), 8);
+        return (v & low_bytes(o.size())) == last_prefix;
+      }
+    }
+    return o == std::string_view(last_origin);
+  };
+  const auto new_origin = [&](std::string_view o) {
+    last_origin.assign(o);
+    last_size = o.size();
+    last_prefix = 0;
+    for (std::size_t i = 0; i < std::min<std::size_t>(8, o.size()); ++i) {
+      last_prefix |= static_cast<std::uint64_t>(static_cast<unsigned char>(o[i])) << (8 * i);
+    }
+    last_oi = locations.find(o);
+  };
   // Destination lookups miss the cache (ids come in no useful order), so each line's slot is
   // prefetched and looked up kAhead lines later, in line order.
   struct Pending {
@@ -544,7 +676,7 @@ void read_od_part(std::string_view part, const Header& h, std::string_view file,
     if (di == LocationIndex::npos) {
       chunk.unknown.add(p.line, p.id);
     } else {
-      chunk.pairs.push_back(RawPair{p.origin, di, p.minutes});
+      chunk.add(p.origin, di, p.minutes);
     }
   };
   const auto flush = [&] {
@@ -553,26 +685,18 @@ void read_od_part(std::string_view part, const Header& h, std::string_view file,
   // A line whose fields are read: what both paths do with them.
   const auto use = [&](std::int64_t line_no, std::string_view o, std::string_view d,
                        double minutes) MAILLAGE_INLINE {
-    if (last_oi == LocationIndex::npos || o != last_origin) {
-      last_origin = o;
-      last_oi = locations.find(o);
-    }
+    if (!same_origin(o)) new_origin(o);
     if (last_oi == LocationIndex::npos) {
       chunk.unknown.add(line_no, o);
       return;
     }
-    if (inclusive ? minutes > options.max_minutes : minutes >= options.max_minutes) {
+    if (inclusive ? minutes > max_minutes : minutes >= max_minutes) {
       ++chunk.beyond;
       return;
     }
-    // An unescaped quoted id lives in a scratch buffer the next line overwrites.
-    const bool in_part = d.data() >= part.data() && d.data() < part.data() + part.size();
-    const bool padded = in_part && d.data() + 8 <= part.data() + part.size();
-    const Pending p{d, padded ? locations.hash_in_text(d) : locations.hash(d), last_oi, minutes,
-                    line_no};
-    if (!kFast || !in_part) {
+    if (!in_part(d.data())) {
       flush();
-      resolve(p);
+      resolve(Pending{d, locations.hash(d), last_oi, minutes, line_no});
       return;
     }
     if (pending == kAhead) {
@@ -580,7 +704,9 @@ void read_od_part(std::string_view part, const Header& h, std::string_view file,
       head = (head + 1) % kAhead;
       --pending;
     }
-    ring[(head + pending++) % kAhead] = p;
+    ring[(head + pending++) % kAhead] =
+        Pending{d, padded(d.data()) ? locations.hash_in_text(d) : locations.hash(d), last_oi,
+                minutes, line_no};
   };
   // The general path for one line (no line end).
   const auto general = [&](std::int64_t line_no, std::string_view line) -> Status {
@@ -598,132 +724,94 @@ void read_od_part(std::string_view part, const Header& h, std::string_view file,
   };
 
   Status ok;
-  if constexpr (!kFast) {
-    ok = for_each_line(part, 1, general, &chunk.lines);
-  } else {
-    const char sep = h.sep;
-    const char mark = h.decimal_comma ? ',' : '.';
-    constexpr std::size_t kMaxFields = 16;  // wider lines (extra columns first): general path
-    std::array<std::string_view, kMaxFields> f{};
-    const std::size_t n = cols.needed;
-    const char* const base = part.data();
-    const std::size_t size = part.size();
-    const char* const text_end = base + size;
-    // Quotes are rare: the next one is found with memchr and a line holding one goes the
-    // general way.
-    const char* next_quote = base;
-    const auto find_quote = [&](const char* from) {
-      const void* q = std::memchr(from, '"', static_cast<std::size_t>(text_end - from));
-      return q ? static_cast<const char*>(q) : text_end;
-    };
-    next_quote = find_quote(base);
-    std::int64_t line_no = 1;
-    std::size_t line_start = 0, field_start = 0, k = 0;
-    const auto clean = [](std::string_view v) MAILLAGE_INLINE {
-      return !v.empty() && !is_blank(v.front()) && !is_blank(v.back());
-    };
-    // A whole line [line_start, end) (end at its '\n' or the end of the part); false on error.
-    const auto line = [&](std::size_t end) MAILLAGE_INLINE -> bool {
-      const char* const ls = base + line_start;
-      const char* le = base + end;
-      if (le > ls && le[-1] == '\r') --le;
-      if (le == ls) return true;  // empty line: counted, skipped
-      if (next_quote < ls) next_quote = find_quote(ls);
-      if (k < kMaxFields)
-        f[k] = std::string_view(base + field_start,
-                                static_cast<std::size_t>(le - (base + field_start)));
-      const std::size_t fields = k + 1;
-      double minutes = 0;
-      if (next_quote >= le && n <= kMaxFields && fields >= n && clean(f[cols.origin]) &&
-          clean(f[cols.destination]) &&
-          simple_decimal(f[cols.minutes].data(), f[cols.minutes].data() + f[cols.minutes].size(),
-                         mark, minutes)) {
-        ++chunk.rows;
-        use(line_no, f[cols.origin], f[cols.destination], minutes);
-        return true;
-      }
-      ok = general(line_no, std::string_view(ls, static_cast<std::size_t>(le - ls)));
-      return ok.has_value();
-    };
-    // Separators and line ends found 64 bytes at a time (structural_bits), then visited in order.
-    bool stopped = false;
-    for (std::size_t block = 0; block < size && !stopped; block += 64) {
-      std::uint64_t bits = 0;
-      if (block + 64 <= size) {
-        bits = structural_bits(base + block, sep);
-      } else {
-        std::array<char, 64> tail{};  // zero bytes are neither separators nor line ends
-        std::memcpy(tail.data(), base + block, size - block);
-        bits = structural_bits(tail.data(), sep);
-      }
-      while (bits != 0) {
-        const std::size_t pos = block + static_cast<std::size_t>(std::countr_zero(bits));
-        bits &= bits - 1;
-        if (base[pos] == sep) {
-          if (k < kMaxFields) f[k] = std::string_view(base + field_start, pos - field_start);
-          ++k;
-          field_start = pos + 1;
-          continue;
-        }
-        if (!line(pos)) {
-          stopped = true;
-          break;
-        }
-        ++line_no;
-        line_start = field_start = pos + 1;
-        k = 0;
-      }
+  const char sep = h.sep;
+  const char mark = h.decimal_comma ? ',' : '.';
+  constexpr std::size_t kMaxFields = 16;  // wider lines (extra columns first): general path
+  std::array<std::string_view, kMaxFields> f{};
+  const std::size_t n = cols.needed;
+  // Quotes are rare: the next one is found with memchr and a line holding one goes the general
+  // way.
+  const auto find_quote = [&](const char* from) {
+    const void* q = std::memchr(from, '"', static_cast<std::size_t>(text_end - from));
+    return q ? static_cast<const char*>(q) : text_end;
+  };
+  const char* next_quote = find_quote(base);
+  std::int64_t line_no = 1;
+  std::size_t line_start = 0, field_start = 0, k = 0;
+  const auto clean = [](std::string_view v) MAILLAGE_INLINE {
+    return !v.empty() && !is_blank(v.front()) && !is_blank(v.back());
+  };
+  // A whole line [line_start, end) (end at its '\n' or the end of the part); false on error.
+  const auto line = [&](std::size_t end) MAILLAGE_INLINE -> bool {
+    const char* const ls = base + line_start;
+    const char* le = base + end;
+    if (le > ls && le[-1] == '\r') --le;
+    if (le == ls) return true;  // empty line: counted, skipped
+    if (next_quote < ls) next_quote = find_quote(ls);
+    if (k < kMaxFields)
+      f[k] =
+          std::string_view(base + field_start, static_cast<std::size_t>(le - (base + field_start)));
+    const std::size_t fields = k + 1;
+    double minutes = 0;
+    if (next_quote >= le && n <= kMaxFields && fields >= n && clean(f[cols.origin]) &&
+        clean(f[cols.destination]) &&
+        simple_decimal(f[cols.minutes].data(), f[cols.minutes].data() + f[cols.minutes].size(),
+                       mark, minutes)) {
+      ++chunk.rows;
+      use(line_no, f[cols.origin], f[cols.destination], minutes);
+      return true;
     }
-    if (!stopped && line_start < size) {
-      if (line(size)) ++line_no;
+    ok = general(line_no, std::string_view(ls, static_cast<std::size_t>(le - ls)));
+    return ok.has_value();
+  };
+  // Separators and line ends found 64 bytes at a time (structural_bits), then visited in order.
+  bool stopped = false;
+  for (std::size_t block = 0; block < size && !stopped; block += 64) {
+    std::uint64_t bits = 0;
+    if (block + 64 <= size) {
+      bits = structural_bits(base + block, sep);
+    } else {
+      std::array<char, 64> tail{};  // zero bytes are neither separators nor line ends
+      std::memcpy(tail.data(), base + block, size - block);
+      bits = structural_bits(tail.data(), sep);
     }
-    if (ok) chunk.lines = line_no - 1;
+    while (bits != 0) {
+      const std::size_t pos = block + static_cast<std::size_t>(std::countr_zero(bits));
+      bits &= bits - 1;
+      if (base[pos] == sep) {
+        if (k < kMaxFields) f[k] = std::string_view(base + field_start, pos - field_start);
+        ++k;
+        field_start = pos + 1;
+        continue;
+      }
+      if (!line(pos)) {
+        stopped = true;
+        break;
+      }
+      ++line_no;
+      line_start = field_start = pos + 1;
+      k = 0;
+    }
   }
+  if (!stopped && line_start < size) {
+    if (line(size)) ++line_no;
+  }
+  if (ok) chunk.lines = line_no - 1;
   flush();
   if (!ok) chunk.error = ok.error();
 }
 
-Result<OdTable> parse_od(std::string_view text, std::string_view file,
-                         const LocationIndex& locations, const OdOptions& options,
-                         Diagnostics& diagnostics, bool reference) {
-  if (options.self_minutes &&
-      (!std::isfinite(*options.self_minutes) || *options.self_minutes < 0)) {
-    return fail(ErrorCode::invalid_input, "le temps intra-commune doit être un nombre ≥ 0",
-                "self-minutes");
-  }
-  auto h = read_header(text, file);
-  if (!h) return tl::unexpected(h.error());
-  auto o_col = require_column(*h, file, {"origin"});
-  if (!o_col) return tl::unexpected(o_col.error());
-  auto d_col = require_column(*h, file, {"destination"});
-  if (!d_col) return tl::unexpected(d_col.error());
-  auto t_col = require_column(*h, file, {"minutes"});
-  if (!t_col) return tl::unexpected(t_col.error());
-  const OdColumns cols{*o_col, *d_col, *t_col, std::max({*o_col, *d_col, *t_col}) + 1};
-
-  const auto parts = reference ? std::vector<std::string_view>{h->body}
-                               : cut_lines(h->body, detail::resolve_threads(options.threads),
-                                           options.min_part_bytes);
-  std::vector<OdChunk> chunks(parts.size());
-  if (reference) {
-    read_od_part<false>(parts[0], *h, file, cols, locations, options, chunks[0]);
-  } else {
-    detail::parallel_blocks(parts.size(), options.threads, [&](std::size_t c) {
-      read_od_part<true>(parts[c], *h, file, cols, locations, options, chunks[c]);
-    });
-  }
-
-  // Join: number lines globally, report the first error in file order.
-  OdTable table;
-  std::int64_t first_line = h->line + 1;
-  UnknownIds unknown;
-  std::size_t total = 0;
-  for (OdChunk& chunk : chunks) {
+// Joins the counts of the parts in file order (numbering their lines globally); the first
+// error in file order, if any.
+template <class Chunk>
+std::optional<Error> join_counts(std::vector<Chunk>& chunks, std::int64_t first_line,
+                                 OdTable& table, UnknownIds& unknown) {
+  for (Chunk& chunk : chunks) {
     const std::int64_t shift = first_line - 1;
     if (chunk.error) {
       Error e = *chunk.error;
       e.line += shift;
-      return tl::unexpected(e);
+      return e;
     }
     if (chunk.unknown.count && !unknown.count) {
       unknown = chunk.unknown;
@@ -733,13 +821,40 @@ Result<OdTable> parse_od(std::string_view text, std::string_view file,
     }
     table.rows += chunk.rows;
     table.beyond_catchment += chunk.beyond;
-    total += chunk.pairs.size();
     first_line += chunk.lines;
   }
+  return std::nullopt;
+}
+
+// The first pair kept twice among origins [from, to), as (i, j), or nullopt. The same pair twice
+// is an error: which of the two times would be right?
+std::optional<std::pair<LocationId, LocationId>> first_duplicate_pair(const TravelTimes& t,
+                                                                      std::size_t from,
+                                                                      std::size_t to) {
+  std::vector<std::uint32_t> seen_origin(t.offsets.size() - 1,
+                                         std::numeric_limits<std::uint32_t>::max());
+  for (std::size_t i = from; i < to; ++i) {
+    for (std::uint32_t k = t.offsets[i]; k < t.offsets[i + 1]; ++k) {
+      const LocationId j = t.destinations[k];
+      if (seen_origin[j] == i) return std::pair{static_cast<LocationId>(i), j};
+      seen_origin[j] = static_cast<std::uint32_t>(i);
+    }
+  }
+  return std::nullopt;
+}
+
+// CSR by origin (stable: file order inside an origin), with the missing (i, i) pairs first.
+Result<OdTable> join_reference(std::vector<OdChunk>& chunks, const Header& h, std::string_view file,
+                               const LocationIndex& locations, const OdOptions& options,
+                               Diagnostics& diagnostics) {
+  OdTable table;
+  UnknownIds unknown;
+  if (auto e = join_counts(chunks, h.line + 1, table, unknown)) return tl::unexpected(*e);
+  std::size_t total = 0;
+  for (const OdChunk& chunk : chunks) total += chunk.pairs.size();
   table.unknown = unknown.count;
   unknown.report(diagnostics, file);
 
-  // CSR by origin (stable: file order inside an origin), with the missing (i, i) pairs first.
   const std::size_t n = locations.size();
   std::vector<std::uint8_t> has_self(n, 0);
   std::vector<std::uint32_t> offsets(n + 1, 0);
@@ -783,19 +898,138 @@ Result<OdTable> parse_od(std::string_view text, std::string_view file,
   }
   chunks.clear();
   t.offsets = std::move(offsets);
-
-  // The same pair twice is an error: which of the two times would be right?
-  std::vector<std::uint32_t> seen_origin(n, std::numeric_limits<std::uint32_t>::max());
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::uint32_t k = t.offsets[i]; k < t.offsets[i + 1]; ++k) {
-      const LocationId j = t.destinations[k];
-      if (seen_origin[j] == i) {
-        return duplicate_pair(*h, file, locations, options, static_cast<LocationId>(i), j);
-      }
-      seen_origin[j] = static_cast<std::uint32_t>(i);
-    }
+  if (const auto dup = first_duplicate_pair(t, 0, n)) {
+    return duplicate_pair(h, file, locations, options, dup->first, dup->second);
   }
   return table;
+}
+
+// The same CSR from the hot path's parts: counts by origin run, then each run copied as a block.
+Result<OdTable> join_fast(std::vector<FastChunk>& chunks, const Header& h, std::string_view file,
+                          const LocationIndex& locations, const OdOptions& options,
+                          Diagnostics& diagnostics) {
+  OdTable table;
+  UnknownIds unknown;
+  if (auto e = join_counts(chunks, h.line + 1, table, unknown)) return tl::unexpected(*e);
+  std::size_t total = 0;
+  for (const FastChunk& chunk : chunks) total += chunk.pairs;
+  table.unknown = unknown.count;
+  unknown.report(diagnostics, file);
+
+  const std::size_t n = locations.size();
+  std::vector<std::uint8_t> has_self(n, 0);
+  std::vector<std::uint32_t> offsets(n + 1, 0);
+  if (total > std::numeric_limits<std::uint32_t>::max()) {
+    return fail_at(std::string(file), 0, "", "trop de paires (plus de 4 milliards)");
+  }
+  for (const FastChunk& chunk : chunks) {
+    for (std::size_t r = 0; r < chunk.runs.size(); ++r) {
+      offsets[chunk.runs[r].origin + 1] +=
+          static_cast<std::uint32_t>(chunk.run_end(r) - chunk.runs[r].begin);
+    }
+    for (LocationId i : chunk.self) has_self[i] = 1;
+  }
+  if (options.self_minutes) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!has_self[i]) {
+        ++offsets[i + 1];
+        ++table.self_added;
+      }
+    }
+  }
+  if (total + table.self_added > std::numeric_limits<std::uint32_t>::max()) {
+    return fail_at(std::string(file), 0, "", "trop de paires (plus de 4 milliards)");
+  }
+  for (std::size_t i = 0; i < n; ++i) offsets[i + 1] += offsets[i];
+  TravelTimes& t = table.times;
+  const std::size_t m = offsets[n];
+  t.destinations.reserve(m);
+  t.minutes.reserve(m);
+  detail::advise_huge_pages(t.destinations.data(), m * sizeof(LocationId));
+  detail::advise_huge_pages(t.minutes.data(), m * sizeof(double));
+  t.destinations.resize(m);
+  t.minutes.resize(m);
+  t.offsets = std::move(offsets);
+  // Filled by origin ranges of about equal pair counts, one per thread: each range takes the
+  // runs of its origins in file order, so the table does not depend on the thread count.
+  const std::size_t min_pairs = std::max<std::size_t>(1, options.min_part_bytes / 16);
+  const std::size_t blocks = std::min<std::size_t>(detail::resolve_threads(options.threads),
+                                                   std::max<std::size_t>(1, m / min_pairs));
+  std::vector<std::size_t> bounds(blocks + 1, n);
+  bounds[0] = 0;
+  for (std::size_t b = 1; b < blocks; ++b) {
+    const auto target = static_cast<std::uint32_t>(m / blocks * b);
+    bounds[b] = static_cast<std::size_t>(
+        std::lower_bound(t.offsets.begin(), t.offsets.end() - 1, target) - t.offsets.begin());
+  }
+  std::vector<std::optional<std::pair<LocationId, LocationId>>> duplicates(blocks);
+  detail::parallel_blocks(blocks, options.threads, [&](std::size_t b) {
+    const std::size_t from = bounds[b], to = bounds[b + 1];
+    if (from >= to) return;
+    std::vector<std::uint32_t> cursor(t.offsets.begin() + static_cast<std::ptrdiff_t>(from),
+                                      t.offsets.begin() + static_cast<std::ptrdiff_t>(to));
+    if (options.self_minutes) {
+      for (std::size_t i = from; i < to; ++i) {
+        if (has_self[i]) continue;
+        const std::uint32_t k = cursor[i - from]++;
+        t.destinations[k] = static_cast<LocationId>(i);
+        t.minutes[k] = *options.self_minutes;
+      }
+    }
+    for (const FastChunk& chunk : chunks) {
+      for (std::size_t r = 0; r < chunk.runs.size(); ++r) {
+        const LocationId o = chunk.runs[r].origin;
+        if (o < from || o >= to) continue;
+        const std::size_t begin = chunk.runs[r].begin;
+        const std::size_t len = chunk.run_end(r) - begin;
+        const std::uint32_t k = cursor[o - from];
+        std::memcpy(t.destinations.data() + k, chunk.destinations.data() + begin,
+                    len * sizeof(LocationId));
+        std::memcpy(t.minutes.data() + k, chunk.minutes.data() + begin, len * sizeof(double));
+        cursor[o - from] = k + static_cast<std::uint32_t>(len);
+      }
+    }
+    duplicates[b] = first_duplicate_pair(t, from, to);
+  });
+  chunks.clear();
+  for (const auto& dup : duplicates) {
+    if (dup) return duplicate_pair(h, file, locations, options, dup->first, dup->second);
+  }
+  return table;
+}
+
+Result<OdTable> parse_od(std::string_view text, std::string_view file,
+                         const LocationIndex& locations, const OdOptions& options,
+                         Diagnostics& diagnostics, bool reference) {
+  if (options.self_minutes &&
+      (!std::isfinite(*options.self_minutes) || *options.self_minutes < 0)) {
+    return fail(ErrorCode::invalid_input, "le temps intra-commune doit être un nombre ≥ 0",
+                "self-minutes");
+  }
+  auto h = read_header(text, file);
+  if (!h) return tl::unexpected(h.error());
+  auto o_col = require_column(*h, file, {"origin"});
+  if (!o_col) return tl::unexpected(o_col.error());
+  auto d_col = require_column(*h, file, {"destination"});
+  if (!d_col) return tl::unexpected(d_col.error());
+  auto t_col = require_column(*h, file, {"minutes"});
+  if (!t_col) return tl::unexpected(t_col.error());
+  const OdColumns cols{*o_col, *d_col, *t_col, std::max({*o_col, *d_col, *t_col}) + 1};
+
+  if (reference) {
+    std::vector<OdChunk> chunks(1);
+    read_od_part_reference(h->body, *h, file, cols, locations, options, chunks[0]);
+    return join_reference(chunks, *h, file, locations, options, diagnostics);
+  }
+  // More parts than threads: on a machine shared with other work, a thread that is held up
+  // leaves its remaining parts to the others.
+  const unsigned threads = detail::resolve_threads(options.threads);
+  const auto parts = cut_lines(h->body, threads == 1 ? 1 : 4 * threads, options.min_part_bytes);
+  std::vector<FastChunk> chunks(parts.size());
+  detail::parallel_blocks(parts.size(), options.threads, [&](std::size_t c) {
+    read_od_part_fast(parts[c], *h, file, cols, locations, options, chunks[c]);
+  });
+  return join_fast(chunks, *h, file, locations, options, diagnostics);
 }
 
 }  // namespace

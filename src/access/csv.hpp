@@ -62,9 +62,13 @@ struct OdOptions {
   /// t_ii for locations whose (i, i) line is absent; nullopt adds none. Most distanciers omit
   /// the intra-commune time, and 0 (weight 1) is the usual choice (analytics.md §1.3).
   std::optional<double> self_minutes = 0.0;
-  unsigned threads = 1;  ///< the text is cut into this many parts parsed in parallel; 0 = all cores
-  /// Smallest part worth a thread (below it, starting threads costs more than it saves); tests
-  /// and the fuzzer lower it to cut small texts.
+  /// Threads reading the text (0 = all cores): with more than one, the text is cut at line ends
+  /// into 4 parts per thread, handed out in order, and the table is assembled by origin ranges,
+  /// one per thread. The result does not depend on the thread count.
+  unsigned threads = 1;
+  /// Smallest part worth a thread (below it, starting threads costs more than it saves; the
+  /// assembly's ranges hold at least min_part_bytes / 16 pairs); tests and the fuzzer lower it
+  /// to cut small texts.
   std::size_t min_part_bytes = 65536;
 };
 

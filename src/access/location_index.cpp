@@ -16,6 +16,7 @@ void LocationIndex::grow(std::size_t slot_count) {
   std::vector<Slot> old = std::move(slots_);
   slots_.assign(slot_count, Slot{});
   const std::size_t mask = slot_count - 1;
+  mask_ = mask;
   for (const Slot& s : old) {
     if (s.index == npos) continue;
     std::size_t pos = key_of(ids_[s.index]).hash & mask;

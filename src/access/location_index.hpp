@@ -8,6 +8,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace maillage::access {
@@ -22,6 +23,21 @@ using LocationId = std::uint32_t;  // position in LocationIndex, 0 .. size()-1
 class LocationIndex {
  public:
   static constexpr LocationId npos = UINT32_MAX;
+
+  LocationIndex() = default;
+  LocationIndex(const LocationIndex&) = default;
+  LocationIndex& operator=(const LocationIndex&) = default;
+  // A moved-from index has no slots: its mask must say so (prefetch() relies on it).
+  LocationIndex(LocationIndex&& other) noexcept
+      : ids_(std::move(other.ids_)),
+        slots_(std::move(other.slots_)),
+        mask_(std::exchange(other.mask_, 0)) {}
+  LocationIndex& operator=(LocationIndex&& other) noexcept {
+    ids_ = std::move(other.ids_);
+    slots_ = std::move(other.slots_);
+    mask_ = std::exchange(other.mask_, 0);
+    return *this;
+  }
 
   /// Adds `id` and returns its index, or npos when it is already present.
   LocationId insert(std::string_view id);
@@ -109,8 +125,10 @@ class LocationIndex {
     if (id.size() < 8) prefix &= (std::uint64_t{1} << (8 * id.size())) - 1;  // little endian
     return key_from_prefix(prefix, id);
   }
+  // Unconditional: GCC 12 drops a prefetch guarded by a branch (`if (!slots_.empty())` left no
+  // prefetch instruction at all). With no slots, mask_ is 0 and the address is data() + 0.
   void prefetch(const Hashed& k) const noexcept {
-    if (!slots_.empty()) __builtin_prefetch(&slots_[k.hash & (slots_.size() - 1)]);
+    __builtin_prefetch(slots_.data() + (k.hash & mask_));
   }
   [[nodiscard]] bool matches(const Slot& s, const Hashed& k, std::string_view id) const noexcept {
     // Ids of at most 8 bytes are equal when their bytes and lengths are.
@@ -120,6 +138,7 @@ class LocationIndex {
 
   std::vector<std::string> ids_;
   std::vector<Slot> slots_;  // size is a power of two, at most half full
+  std::size_t mask_ = 0;     // slots_.size() - 1, or 0 without slots
 };
 
 }  // namespace maillage::access

@@ -349,6 +349,79 @@ TEST(OdReader, EdgeCasesMatchTheReference) {
         strict);
 }
 
+// The 2-thread split: the body is cut into parts at line ends (the nominal cut point falls
+// anywhere, mid-line included) and joined in order; the result must not depend on where.
+TEST(OdReader, TwoThreadSplitGivesTheOneThreadResult) {
+  const LocationIndex locations = locations_of(ids());
+  std::mt19937_64 rng(20261207);
+  const auto both = [&](std::string_view text, const std::string& what) {
+    OdOptions one;
+    one.threads = 1;
+    const Outcome ref = run(true, text, locations, one);
+    const Outcome seq = run(false, text, locations, one);
+    expect_same(ref, seq, what + " (1 thread)");
+    // Every part size from 1 byte up: the cuts move through every position of the lines.
+    for (std::size_t min_part = 1; min_part <= 97; min_part += 3) {
+      OdOptions two;
+      two.threads = 2;
+      two.min_part_bytes = min_part;
+      expect_same(seq, run(false, text, locations, two),
+                  what + " (2 threads, parts >= " + std::to_string(min_part) + " bytes)");
+    }
+    OdOptions two;
+    two.threads = 2;
+    two.min_part_bytes = text.size() / 2;  // exactly two parts, cut near the middle
+    expect_same(seq, run(false, text, locations, two), what + " (2 threads, two halves)");
+  };
+  // A valid file: distinct pairs, the distancier's number form, a few longer ids.
+  std::string good = "origin,destination,minutes\n";
+  {
+    const auto all = ids();
+    std::uniform_real_distribution<double> minutes(0, 25);
+    for (std::size_t o = 0; o < 63; o += 2) {
+      for (std::size_t d = o % 3; d < 63; d += 5) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.2f", minutes(rng));
+        good += all[o] + "," + all[d] + "," + buf + "\n";
+      }
+    }
+  }
+  both(good, "valid file");
+  // A bad line in the first half, in the second half, in both: the first in file order wins.
+  const std::size_t mid = good.find('\n', good.size() / 2) + 1;
+  const std::size_t early = good.find('\n', good.size() / 5) + 1;
+  const std::size_t late = good.find('\n', good.size() * 4 / 5) + 1;
+  std::string first_half = good, second_half = good, each_half = good;
+  first_half.insert(early, "57000,57007,douze\n");
+  second_half.insert(late, "57000,,1\n");
+  each_half.insert(late, "57000,,1\n");
+  each_half.insert(early, "57000,57007,douze\n");
+  both(first_half, "bad line in the first half");
+  both(second_half, "bad line in the second half");
+  both(each_half, "bad lines in each half");
+  {
+    // Same error as one thread: the first half's, with its line number.
+    OdOptions two;
+    two.threads = 2;
+    two.min_part_bytes = mid;
+    const Outcome o = run(false, each_half, locations, two);
+    ASSERT_FALSE(o.ok);
+    EXPECT_NE(o.error.find("douze"), std::string::npos) << o.error;
+  }
+  // A duplicate pair whose two lines fall in different halves.
+  std::string split_duplicate = "origin,destination,minutes\n57000,57007,1\n" + good.substr(27);
+  split_duplicate += "57000,57007,2\n";
+  both(split_duplicate, "duplicate pair across the halves");
+  // Tiny inputs.
+  for (const char* tiny :
+       {"origin,destination,minutes", "origin,destination,minutes\n",
+        "origin,destination,minutes\n57000,57007,1", "origin,destination,minutes\n57000,57007,1\n",
+        "origin,destination,minutes\n57000,57007,1\n57007,57000,2",
+        "origin,destination,minutes\n\n57000,57007,1\r\n\n", "origin,destination,minutes\nx"}) {
+    both(tiny, std::string("tiny input ") + tiny);
+  }
+}
+
 TEST(OdReader, ErrorsNameTheLineAndTheField) {
   const LocationIndex locations = locations_of({"A", "B"});
   Diagnostics diag;
