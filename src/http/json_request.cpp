@@ -159,6 +159,10 @@ Status check(const json& root, const JsonSchema& root_schema) {
     switch (s.type) {
       case JsonType::string: {
         const auto& str = v.get_ref<const std::string&>();
+        // The JSON parser refuses bytes that are not UTF-8, but "\u0000" decodes to a NUL.
+        if (str.find('\0') != std::string::npos) {
+          return field_error(ErrorCode::invalid_input, "caractère nul refusé", item.path);
+        }
         std::size_t len = utf8_length(str);
         if (len < s.min_length) {
           return field_error(ErrorCode::invalid_input,

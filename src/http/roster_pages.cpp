@@ -75,8 +75,11 @@ Result<Response> RosterFeature::page_job(const RequestContext& ctx) {
   auto html = MAILLAGE_TRY(
       job_fragment(*ctx.principal(), id, ctx.request.query_value("suivi").has_value(), &finished));
   Response r = Response::html(std::move(html));
-  // The job just ended: reload the page so that the roster and its figures show.
-  if (finished) r.set_header("HX-Refresh", "true");
+  // The job just ended: the fragment is swapped in (which stops the polling), then an event
+  // makes permanences.js reload the page once so that the roster and its figures show.
+  // (HX-Refresh would reload without swapping: the old fragment kept polling while the page
+  // reloaded, and a second "done" reloaded it again.)
+  if (finished) r.set_header("HX-Trigger", "calcul-termine");
   r.set_header("Cache-Control", "no-store");
   return r;
 }

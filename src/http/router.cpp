@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "common/error_catalogue.hpp"
+#include "common/text_check.hpp"
 
 namespace maillage::http {
 
@@ -126,6 +127,28 @@ Status check_query(const Route& route, const Request& req) {
     if (q.required && req.query.find(q.name) == req.query.end()) {
       return fail(ErrorCode::missing_field, "paramètre obligatoire manquant", q.name);
     }
+  }
+  return {};
+}
+
+// Every text a request carries in its query or a form body: a NUL byte or bytes that are not
+// UTF-8 are refused with the field named, before any handler reads them (JSON strings are checked
+// by the schema reader; uploaded files by their importers).
+Status check_text_fields(const Request& req) {
+  auto check = [](const Params& params) -> Status {
+    for (const auto& entry : params) {
+      const TextCheck c = check_text(entry.second);
+      if (c) continue;
+      return fail(ErrorCode::invalid_input,
+                  c.fault == TextFault::nul_byte ? "caractère nul refusé"
+                                                 : "texte non UTF-8 refusé (encodage attendu : UTF-8)",
+                  entry.first);
+    }
+    return {};
+  };
+  if (auto st = check(req.query); !st) return st;
+  if (req.header("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0) {
+    return check(req.form());
   }
   return {};
 }
@@ -308,6 +331,7 @@ Response Router::handle(Request& req) const {
     if (req.body.size() > options_.max_body_bytes) {
       return render_error(route, Error{ErrorCode::body_too_large, {}, {}, {}, 0}, ctx);
     }
+    if (auto st = check_text_fields(req); !st) return render_error(route, st.error(), ctx);
     if (route->kind == RouteKind::api) {
       if (auto st = check_query(*route, req); !st) return render_error(route, st.error(), ctx);
     }

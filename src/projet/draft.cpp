@@ -140,8 +140,8 @@ class Builder {
       std::string text =
           sc ? fmt::format("{} — {}", sc->id, sc->label) : std::string("non déterminée");
       add(office::Paragraph{{{"Taille au sens de l'ACI : ", true}, {text}}});
-      add(source_line(fmt::format("{} ; classes de taille de l'{} (règles Maillage, {})",
-                                  population_cite(f_), f_.accord->title, f_.accord->file)));
+      add(source_line(fmt::format("{} ; classes de taille de l'{} (règles de calcul de Maillage)",
+                                  population_cite(f_), f_.accord->title)));
     } else {
       add(source_line(population_cite(f_)));
     }
@@ -299,7 +299,7 @@ class Builder {
              {fmt::format("part fixe {}, part variable jusqu'à {}", amount(m->fixed),
                           amount(m->variable))}}});
       }
-      add(source_line(fmt::format("{} (règles Maillage, {})", f_.accord->title, f_.accord->file)));
+      add(source_line(fmt::format("{} (règles de calcul de Maillage)", f_.accord->title)));
       if (auto g = t_.missions.find(id); g != t_.missions.end()) {
         if (!g->second.objectives.empty()) {
           add(bold("Objectifs"));
@@ -392,11 +392,11 @@ class Builder {
       items.emplace_back("Accessibilité : " + f_.accessibility_method);
     }
     if (f_.accord) {
-      items.emplace_back(fmt::format("Missions, délais et montants : {} (règles Maillage, {})",
-                                     f_.accord->title, f_.accord->file));
+      items.emplace_back(fmt::format(
+          "Missions, délais et montants : {} (règles de calcul de Maillage)", f_.accord->title));
     }
     items.emplace_back("Contours des communes : IGN Admin Express COG 2018 (référentiel Maillage)");
-    items.emplace_back("Structures : registre de Maillage au " + f_.generated_on);
+    items.emplace_back("Structures : registre de Maillage au " + shown_date(f_.generated_on));
     add(office::BulletList{std::move(items)});
     return {};
   }

@@ -149,6 +149,13 @@ Status check_ag_rules(AgRules& a) {
   return {};
 }
 
+std::string college_name(const StatutsInput& statuts, const std::string& college_id) {
+  for (const auto& c : statuts.colleges) {
+    if (c.id == college_id) return c.name.empty() ? c.id : c.name;
+  }
+  return college_id;
+}
+
 std::string display_name(const MemberInput& m) {
   if (m.kind == "legal_person") return m.organisation;
   // Upper case for ASCII and the Latin-1 letters of French names (é → É is 0xC3 0xA9 → 0xC3 0x89).
@@ -628,7 +635,8 @@ Result<MemberRecord> Association::create_member(const Principal& who, std::int64
     id = MAILLAGE_TRY(AssociationRepository::insert_member(tx, structure_id, in, who.login, at));
     MAILLAGE_CHECK(AssociationRepository::add_history(
         tx, id, structure_id, at, who.login, "create",
-        fmt::format("Adhésion ({}), collège {}", assoc::display_name(in), in.college)));
+        fmt::format("Adhésion ({}), collège « {} »", assoc::display_name(in),
+                    assoc::college_name(stored->statuts, in.college))));
     return store::audit(
         tx, {who.login, "association.member.create", "association_member", std::to_string(id), "",
              AuditDetail{}

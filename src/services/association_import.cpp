@@ -74,6 +74,7 @@ struct Built {
   std::vector<std::pair<ImportLine, MemberInput>> members;  // importable lines
   std::vector<ImportIssueView> issues;
   std::vector<std::string> headers;
+  StatutsInput statuts;  // for the collèges' names in the history
 };
 
 Result<Built> build(store::Database& db, const geo::Referentiel& ref, std::int64_t structure_id,
@@ -103,6 +104,7 @@ Result<Built> build(store::Database& db, const geo::Referentiel& ref, std::int64
   }
   const std::string file = in.file_name.empty() ? "membres.csv" : in.file_name;
   Built out;
+  out.statuts = stored->statuts;
   out.preview = MAILLAGE_TRY(association::parse_member_csv(in.content, file, options));
   for (const auto& c : out.preview.columns) out.headers.push_back(c.header);
   for (const auto& h : out.preview.unmapped) out.headers.push_back(h);
@@ -254,7 +256,8 @@ Result<ImportResult> Association::confirm_import(const Principal& who, std::int6
           AssociationRepository::insert_member(tx, structure_id, member, who.login, at));
       MAILLAGE_CHECK(AssociationRepository::add_history(
           tx, id, structure_id, at, who.login, "import",
-          fmt::format("Importé de {} (ligne {}), collège {}", file, line.line, member.college)));
+          fmt::format("Importé de {} (ligne {}), collège « {} »", file, line.line,
+                      assoc::college_name(b.statuts, member.college))));
       ++out.imported;
     }
     if (out.imported == 0) {

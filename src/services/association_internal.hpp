@@ -21,6 +21,8 @@ Status check_ag_rules(AgRules& rules);
 
 /// "DUPONT Marie", or "Pharmacie du Centre".
 std::string display_name(const MemberInput& m);
+/// The French name of a collège of the statuts (its id when the statuts do not know it).
+std::string college_name(const StatutsInput& statuts, const std::string& college_id);
 
 /// Checks and normalises a member (trims, lower-cases the e-mail, places it in a collège when
 /// none is given); errors name the field (`last_name`, `college`, …) in French.

@@ -346,6 +346,52 @@ const std::map<std::string, Case> kCases{
     {"GET /api/v1/structures/{id}/association/recruitment.csv",
      {Role::coordinator, "/api/v1/structures/{S}/association/recruitment.csv"}},
     {"GET /associations/{id}/taux", {Role::coordinator, "/associations/{S}/taux"}},
+    // Assemblées générales: {A} is an AG of the Paris association, {R} one of its resolutions;
+    // half the cases reach it through the caller's own structure.
+    {"GET /api/v1/structures/{id}/association/assemblies",
+     {Role::member, "/api/v1/structures/{S}/association/assemblies"}},
+    {"POST /api/v1/structures/{id}/association/assemblies",
+     {Role::coordinator, "/api/v1/structures/{S}/association/assemblies", {{"date", "2026-06-20"}}}},
+    {"GET /api/v1/structures/{id}/association/assemblies/{ag}",
+     {Role::coordinator, "/api/v1/structures/{S1}/association/assemblies/{A}"}},
+    {"PATCH /api/v1/structures/{id}/association/assemblies/{ag}",
+     {Role::coordinator, "/api/v1/structures/{S}/association/assemblies/{A}",
+      {{"version", 1}, {"date", "2026-06-21"}}}},
+    {"POST /api/v1/structures/{id}/association/assemblies/{ag}/resolutions",
+     {Role::coordinator, "/api/v1/structures/{S1}/association/assemblies/{A}/resolutions",
+      {{"titre", "x"}}}},
+    {"DELETE /api/v1/structures/{id}/association/assemblies/{ag}/resolutions/{resolution}",
+     {Role::coordinator, "/api/v1/structures/{S}/association/assemblies/{A}/resolutions/{R}"}},
+    {"POST /api/v1/structures/{id}/association/assemblies/{ag}/convocations",
+     {Role::coordinator, "/api/v1/structures/{S1}/association/assemblies/{A}/convocations",
+      {{"mode", "courrier"}, {"date", "2026-05-01"}}}},
+    {"PUT /api/v1/structures/{id}/association/assemblies/{ag}/proxies/{mandant}",
+     {Role::member, "/api/v1/structures/{S}/association/assemblies/{A}/proxies/{M}",
+      {{"mandataire", 1}}}},
+    {"DELETE /api/v1/structures/{id}/association/assemblies/{ag}/proxies/{mandant}",
+     {Role::coordinator, "/api/v1/structures/{S1}/association/assemblies/{A}/proxies/{M}"}},
+    {"POST /api/v1/structures/{id}/association/assemblies/{ag}/opening",
+     {Role::coordinator, "/api/v1/structures/{S}/association/assemblies/{A}/opening"}},
+    {"PUT /api/v1/structures/{id}/association/assemblies/{ag}/attendance/{membre}",
+     {Role::coordinator, "/api/v1/structures/{S1}/association/assemblies/{A}/attendance/{M}",
+      {{"presence", "present"}}}},
+    {"PUT /api/v1/structures/{id}/association/assemblies/{ag}/resolutions/{resolution}/votes",
+     {Role::coordinator, "/api/v1/structures/{S}/association/assemblies/{A}/resolutions/{R}/votes",
+      {{"votes", json::array()}}}},
+    {"POST /api/v1/structures/{id}/association/assemblies/{ag}/closure",
+     {Role::coordinator, "/api/v1/structures/{S1}/association/assemblies/{A}/closure"}},
+    {"GET /associations/{id}/ag", {Role::member, "/associations/{S}/ag"}},
+    {"GET /associations/{id}/ag/{ag}", {Role::coordinator, "/associations/{S1}/ag/{A}"}},
+    {"GET /associations/{id}/ag/{ag}/emargement", {Role::coordinator, "/associations/{S}/ag/{A}/emargement"}},
+    {"GET /associations/{id}/ag/{ag}/votes", {Role::coordinator, "/associations/{S1}/ag/{A}/votes"}},
+    {"GET /associations/{id}/ag/{ag}/convocations.odt",
+     {Role::coordinator, "/associations/{S}/ag/{A}/convocations.odt"}},
+    {"GET /associations/{id}/ag/{ag}/adresses.csv",
+     {Role::coordinator, "/associations/{S1}/ag/{A}/adresses.csv"}},
+    {"GET /associations/{id}/ag/{ag}/proces-verbal.odt",
+     {Role::roc, "/associations/{S}/ag/{A}/proces-verbal.odt"}},
+    {"GET /associations/{id}/ag/{ag}/ag.ics", {Role::member, "/associations/{S1}/ag/{A}/ag.ics"}},
+    {"GET /associations/{id}/calendrier.ics", {Role::member, "/associations/{S}/calendrier.ics"}},
 };
 
 bool has_parameter(const std::string& pattern) { return pattern.find('{') != std::string::npos; }
@@ -425,6 +471,19 @@ TEST_P(Idor, EveryRouteWithAParameterRefusesIdsOutsideTheScope) {
   ids["{P}"] = created("/api/v1/structures/" + ids["{S}"] + "/association/payments",
                        {{"membre", std::stoll(ids["{M}"])}, {"date", "2026-01-15"},
                         {"montant_centimes", 3000}, {"moyen", "cheque"}});
+  {
+    // An AG of the Paris association with one resolution ({R}); the answer is the AG's view.
+    auto r = server.post_json(
+        "/api/v1/structures/" + ids["{S}"] + "/association/assemblies",
+        json{{"date", "2026-06-20"}, {"lieu", "Paris"},
+             {"resolutions", json::array({{{"titre", "Approbation des comptes"}}})}}
+            .dump(),
+        admin);
+    ASSERT_TRUE(r && r->status == 201) << (r ? r->body : "no answer");
+    const json ag = json::parse(r->body);
+    ids["{A}"] = std::to_string(ag["ag"]["id"].get<std::int64_t>());
+    ids["{R}"] = std::to_string(ag["resolutions"][0]["id"].get<std::int64_t>());
+  }
   auto demo = server.app().database().query(
       "SELECT id FROM structures WHERE name = 'CPTS de démonstration du Pays messin (fictive)'");
   ASSERT_TRUE(demo && !demo->empty());

@@ -43,6 +43,13 @@ TEST(JsonRequest, InvalidUtf8InAStringIsInvalidJson) {
   EXPECT_EQ(read_error(body).code, ErrorCode::invalid_json);
 }
 
+TEST(JsonRequest, AnEscapedNulInAStringIsRefusedWithTheFieldNamed) {
+  Error e = read_error(
+      R"({"identifiant":"a@b.fr","nom":"An\u0000ne","mot_de_passe":"0123456789","role":"roc"})");
+  EXPECT_EQ(e.code, ErrorCode::invalid_input);
+  EXPECT_EQ(e.field, "$.nom");
+}
+
 TEST(JsonRequest, WrongTypeNamesTheField) {
   Error e = read_error(
       R"({"identifiant":42,"nom":"Anne","mot_de_passe":"0123456789","role":"roc"})");

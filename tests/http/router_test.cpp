@@ -149,6 +149,23 @@ TEST_F(RouterTest, QueryParametersAreChecked) {
   EXPECT_EQ(call("GET", "/api/v1/private?q=a&limit=10", Role::member).status, 200);
 }
 
+TEST_F(RouterTest, NulBytesAndBadUtf8InQueriesAndFormsAreRefusedWithTheFieldNamed) {
+  Response nul = call("GET", "/api/v1/private?q=a%00b", Role::member);
+  EXPECT_EQ(nul.status, 400);
+  EXPECT_EQ(body_of(nul)["code"], "invalid_input");
+  EXPECT_EQ(body_of(nul)["field"], "q");
+  Response latin1 = call("GET", "/api/v1/private?q=caf%E9", Role::member);
+  EXPECT_EQ(body_of(latin1)["code"], "invalid_input");
+  EXPECT_EQ(body_of(latin1)["field"], "q");
+  EXPECT_EQ(call("GET", "/api/v1/private?q=caf%C3%A9", Role::member).status, 200);
+
+  Headers form{{"Content-Type", "application/x-www-form-urlencoded"}};
+  Response f = call("POST", "/form", Role::roc, "csrf=csrf-roc&nom=A%00B", form);
+  EXPECT_EQ(f.status, 400);
+  EXPECT_NE(f.body.find("nom"), std::string::npos);
+  EXPECT_EQ(call("POST", "/form", Role::roc, "csrf=csrf-roc&nom=Th%C3%A9o", form).status, 200);
+}
+
 TEST_F(RouterTest, OversizeBodyIs413) {
   Headers csrf{{"X-CSRF-Token", "csrf-member"}};
   Response r = call("POST", "/api/v1/private", Role::member, std::string(65, 'x'), csrf);

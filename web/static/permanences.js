@@ -7,6 +7,8 @@
   const root = document.getElementById('permanence') || document.getElementById('permanences');
   if (!root) return;
   const csrf = root.dataset.csrf;
+  // The solve job ended (its fragment says so and stops polling): reload once for the roster.
+  document.body.addEventListener('calcul-termine', function () { window.location.reload(); });
   const id = root.dataset.id;
   const message = document.getElementById('message');
 
