@@ -437,7 +437,9 @@ class ProjetFeature final : public Feature {
     json data = template_json(t);
     data["titre"] = fmt::format("Modèle de projet de santé — {}", t.region_name);
     json names = json::array();
-    for (const auto& n : projet::data_block_names()) names.push_back({{"nom", n}});
+    for (const auto& n : projet::data_block_names()) {
+      names.push_back({{"nom", n}, {"libelle", projet::data_block_label(n)}});
+    }
     data["blocs"] = std::move(names);
     return Response::html(
         MAILLAGE_TRY(site_.render_page("projet_sante_modele", std::move(data), ctx)));

@@ -17,6 +17,8 @@ namespace maillage::projet {
 
 /// The data blocks a template may place (see README.md for what each one writes).
 [[nodiscard]] const std::vector<std::string>& data_block_names();
+/// What a data block writes, in French, for the template editor ("" for an unknown name).
+[[nodiscard]] std::string_view data_block_label(std::string_view name);
 
 enum class BlockKind : std::uint8_t { text, heading, data, prompt };
 

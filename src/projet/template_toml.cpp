@@ -182,6 +182,26 @@ const std::vector<std::string>& data_block_names() {
   return names;
 }
 
+std::string_view data_block_label(std::string_view name) {
+  static const std::pair<std::string_view, std::string_view> labels[] = {
+      {"identification", "identification de la structure et de ses porteurs"},
+      {"territoire", "communes, population et taille du territoire"},
+      {"carte", "carte du territoire"},
+      {"structures", "autres structures d'exercice coordonné dont le territoire touche celui-ci"},
+      {"population", "population du territoire, du département, de la région et de la France"},
+      {"professionnels", "professionnels de santé et densités comparées"},
+      {"accessibilite", "accessibilité aux médecins généralistes (méthode et communes sous le seuil)"},
+      {"communes_sous_dotees", "communes les moins bien desservies"},
+      {"missions", "missions choisies, indicateurs et échéances"},
+      {"budget", "budget prévisionnel selon les montants de l'ACI"},
+      {"communes", "annexe : chaque commune avec sa population et son accessibilité"},
+      {"sources", "sources des données et millésimes"}};
+  for (const auto& [n, label] : labels) {
+    if (n == name) return label;
+  }
+  return {};
+}
+
 Result<Template> parse_template(std::string_view text, const std::string& file) {
   Reader r(file);
   toml::table root;

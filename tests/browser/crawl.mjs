@@ -3,7 +3,7 @@
 //   lien-mort      a link leads to a page the account cannot open (403, 404, 5xx)
 //   defilement     the page scrolls sideways at 390 or 1 366 px
 //   code-interne   a snake_case identifier in the visible text
-//   date-iso       an ISO date or timestamp in the visible text (people read 7 décembre 2026)
+//   date-iso       an ISO date or timestamp in the visible text (people read 07/12/2026 or 7 décembre 2026)
 //   axe:RULE       an axe-core violation of WCAG 2.1 level A or AA
 //   erreur-script  a JavaScript error on the page
 // Pages are grouped by pattern (numbers replaced by {n}); one page of each pattern is opened per
@@ -28,8 +28,10 @@ const pattern = (url) => url.pathname.replace(/\/(\d+|2[AB])(?=\/|$)/g, '/{n}');
 
 async function visibleFindings(page) {
   return page.evaluate(() => {
-    // Text people read: the body's rendered text, without the content of <code> (none expected).
-    const text = document.body ? document.body.innerText : '';
+    // Text people read: the body's rendered text, without the content of <code>, which shows
+    // syntax people type (the projet de santé template editor names its data blocks).
+    let text = document.body ? document.body.innerText : '';
+    for (const c of document.querySelectorAll('code')) text = text.split(c.innerText).join(' ');
     const snake = [...new Set(text.match(/\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b/g) || [])];
     const iso = [...new Set(text.match(/\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}[^\s]*)?\b/g) || [])];
     const scroll = document.documentElement.scrollWidth > window.innerWidth + 1;
