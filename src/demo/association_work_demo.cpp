@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <map>
 
-#include "association/indemnity.hpp"
 #include "common/dates.hpp"
+#include "common/try.hpp"
 #include "demo/demo.hpp"
 #include "services/association.hpp"
 #include "services/association_work.hpp"
@@ -72,10 +72,14 @@ Result<DemoLines> load_association_work_demo(store::Database& db, const geo::Ref
   // The year: this one when its PASS is known, else the latest known.
   const Date today = today_utc();
   int year = 0;
-  for (const auto& p : association::known_pass_values()) {
-    if (p.year <= static_cast<int>(today.year())) year = std::max(year, p.year);
+  std::int64_t cap = 0;
+  for (int y = static_cast<int>(today.year()); y >= 2023 && cap == 0; --y) {
+    auto t = work.time(system, structure, y);
+    if (!t) return tl::unexpected(t.error());
+    year = y;
+    cap = t->pass_cents;
   }
-  if (year == 0) return DemoLines{"Temps des membres : aucun plafond annuel connu."};
+  if (cap == 0) return DemoLines{"Temps des membres : aucun plafond annuel connu."};
   const Date last_day = year == static_cast<int>(today.year())
                             ? today
                             : Date{std::chrono::year(year), std::chrono::December, std::chrono::day(31)};
@@ -195,10 +199,6 @@ Result<DemoLines> load_association_work_demo(store::Database& db, const geo::Ref
   }
   if (president != 0) {
     // 8 h at 80 € = 640 € a day; PASS − 700 € of validated time, then one pending entry.
-    std::int64_t cap = 0;
-    for (const auto& p : association::known_pass_values()) {
-      if (p.year == year) cap = p.cents;
-    }
     const std::int64_t target = cap - 70000;  // 700 € remain
     std::int64_t total = 0;
     int n = 0;

@@ -43,7 +43,7 @@ std::string profession_label(const std::string& code) {
   return code.empty() ? "" : association_label(association_professions(), code);
 }
 
-association::IndemnityRules rules_of(const std::vector<RateRow>& rates) {
+association::IndemnityRules rules_of(const std::vector<HourlyRateRow>& rates) {
   association::IndemnityRules r;
   for (const auto& x : rates) {
     r.rates.push_back({x.profession, x.year, x.cents_per_hour, x.source, x.unverified});
@@ -51,7 +51,7 @@ association::IndemnityRules rules_of(const std::vector<RateRow>& rates) {
   return r;
 }
 
-const RateRow* find_rate(const std::vector<RateRow>& rates, const std::string& profession,
+const HourlyRateRow* find_rate(const std::vector<HourlyRateRow>& rates, const std::string& profession,
                          int year) {
   for (const auto& r : rates) {
     if (r.profession == profession && r.year == year) return &r;
@@ -85,7 +85,7 @@ tl::unexpected<Error> no_rate(const std::string& profession, int year) {
               "worked_on");
 }
 
-RateView rate_view(const RateRow& r) {
+RateView rate_view(const HourlyRateRow& r) {
   RateView v;
   v.year = r.year;
   v.profession = r.profession;
@@ -112,7 +112,7 @@ struct Names {
 };
 
 TimeEntryView entry_view(const TimeEntryRow& e, const Names& names,
-                         const std::vector<RateRow>& rates) {
+                         const std::vector<HourlyRateRow>& rates) {
   TimeEntryView v;
   v.id = e.id;
   v.member_id = e.member_id;
@@ -134,7 +134,7 @@ TimeEntryView entry_view(const TimeEntryRow& e, const Names& names,
   }
   v.status = e.status;
   v.status_label = status_label(e.status);
-  if (const RateRow* r = find_rate(rates, profession, year_of(e.worked_on))) {
+  if (const HourlyRateRow* r = find_rate(rates, profession, year_of(e.worked_on))) {
     v.amount_cents = (static_cast<std::int64_t>(e.minutes) * r->cents_per_hour + 30) / 60;
     v.amount_text = format_euros(v.amount_cents);
     v.rate_text = format_euros(r->cents_per_hour) + " de l'heure";
@@ -159,7 +159,7 @@ Result<Names> load_names(store::Database& db, std::int64_t structure_id) {
 
 // One member's year from their entries (any status).
 MemberYear member_year(std::int64_t member_id, const Names& names,
-                       const std::vector<TimeEntryRow>& entries, const std::vector<RateRow>& rates,
+                       const std::vector<TimeEntryRow>& entries, const std::vector<HourlyRateRow>& rates,
                        int year) {
   MemberYear y;
   y.member_id = member_id;
@@ -402,10 +402,10 @@ Result<RateView> AssociationWork::set_rate(const Principal& who, std::int64_t st
   }
   const Names names = MAILLAGE_TRY(load_names(*db_, structure_id));
   const std::string at = store::timestamp_now();
-  std::optional<RateRow> before;
+  std::optional<HourlyRateRow> before;
   if (auto written = db_->transact([&](Tx& tx) -> Status {
         auto rates = MAILLAGE_TRY(WorkRepository::rates_in(tx, structure_id));
-        if (const RateRow* r = find_rate(rates, in.profession, in.year)) before = *r;
+        if (const HourlyRateRow* r = find_rate(rates, in.profession, in.year)) before = *r;
         if (!MAILLAGE_TRY(WorkRepository::upsert_rate(tx, structure_id, in, who.login, at))) {
           return fail(ErrorCode::conflict,
                       before ? "Ce taux a été modifié entre-temps : rechargez la page avant "
@@ -681,7 +681,7 @@ Result<YearStatementView> AssociationWork::statement(const Principal& who,
   s.cap_text = format_euros(s.cap_cents);
   s.remaining_text = format_euros(s.remaining_cents);
   s.pass_source = st->pass_source;
-  if (const RateRow* r = find_rate(rates, profession, year)) s.rates.push_back(rate_view(*r));
+  if (const HourlyRateRow* r = find_rate(rates, profession, year)) s.rates.push_back(rate_view(*r));
   s.issued_on = format_date(today_utc());
   return s;
 }
@@ -712,7 +712,7 @@ Result<std::vector<AccountingLine>> AssociationWork::accounting(const Principal&
     l.worked_on = e.worked_on;
     l.minutes = e.minutes;
     if (m != names.members.end()) {
-      if (const RateRow* r = find_rate(rates, m->second.data.profession, year)) {
+      if (const HourlyRateRow* r = find_rate(rates, m->second.data.profession, year)) {
         l.cents_per_hour = r->cents_per_hour;
       }
     }

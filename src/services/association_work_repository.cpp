@@ -56,8 +56,8 @@ MeetingRow meeting_of(const NamedRow& r) {
 constexpr const char* kRateColumns =
     "year, profession, cents_per_hour, source, unverified, version, updated_by, updated_at";
 
-RateRow rate_of(const NamedRow& r) {
-  RateRow x;
+HourlyRateRow rate_of(const NamedRow& r) {
+  HourlyRateRow x;
   x.year = static_cast<int>(r.integer("year"));
   x.profession = r.text("profession");
   x.cents_per_hour = r.integer("cents_per_hour");
@@ -164,22 +164,22 @@ Result<std::vector<MeetingAttendanceRow>> WorkRepository::attendance(
   return out;
 }
 
-Result<std::vector<RateRow>> WorkRepository::rates(std::int64_t structure_id) const {
+Result<std::vector<HourlyRateRow>> WorkRepository::rates(std::int64_t structure_id) const {
   auto rows = MAILLAGE_TRY(db_->query(std::string("SELECT ") + kRateColumns +
                                           " FROM association_rates WHERE structure_id = $1 "
                                           "ORDER BY year, profession",
                                       {structure_id}));
-  std::vector<RateRow> out;
+  std::vector<HourlyRateRow> out;
   for (NamedRow r : rows.each()) out.push_back(rate_of(r));
   return out;
 }
 
-Result<std::vector<RateRow>> WorkRepository::rates_in(Tx& tx, std::int64_t structure_id) {
+Result<std::vector<HourlyRateRow>> WorkRepository::rates_in(Tx& tx, std::int64_t structure_id) {
   auto rows = MAILLAGE_TRY(tx.query(std::string("SELECT ") + kRateColumns +
                                         " FROM association_rates WHERE structure_id = $1 "
                                         "ORDER BY year, profession",
                                     {structure_id}));
-  std::vector<RateRow> out;
+  std::vector<HourlyRateRow> out;
   for (NamedRow r : rows.each()) out.push_back(rate_of(r));
   return out;
 }

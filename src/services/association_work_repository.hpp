@@ -42,7 +42,7 @@ struct MeetingAttendanceRow {
   std::string presence;
 };
 
-struct RateRow {
+struct HourlyRateRow {
   int year = 0;
   std::string profession;
   std::int64_t cents_per_hour = 0;
@@ -73,7 +73,7 @@ class WorkRepository {
   Result<std::optional<MeetingRow>> meeting(std::int64_t structure_id, std::int64_t group_id,
                                             std::int64_t id) const;
   Result<std::vector<MeetingAttendanceRow>> attendance(std::int64_t structure_id) const;
-  Result<std::vector<RateRow>> rates(std::int64_t structure_id) const;
+  Result<std::vector<HourlyRateRow>> rates(std::int64_t structure_id) const;
   /// Every entry of the structure (`member_id` > 0: that member's only), by date.
   Result<std::vector<TimeEntryRow>> entries(std::int64_t structure_id,
                                             std::int64_t member_id = 0) const;
@@ -102,7 +102,7 @@ class WorkRepository {
   /// The entries of a member inside the transaction (for the cap check).
   static Result<std::vector<TimeEntryRow>> member_entries(store::Tx& tx, std::int64_t structure_id,
                                                           std::int64_t member_id);
-  static Result<std::vector<RateRow>> rates_in(store::Tx& tx, std::int64_t structure_id);
+  static Result<std::vector<HourlyRateRow>> rates_in(store::Tx& tx, std::int64_t structure_id);
   static Result<std::optional<TimeEntryRow>> entry(store::Tx& tx, std::int64_t structure_id,
                                                    std::int64_t id);
   static Result<std::int64_t> insert_entry(store::Tx& tx, std::int64_t structure_id,

@@ -226,7 +226,7 @@ TEST_P(WorkApi, GroupsMeetingsTimeAndStatements) {
   auto marie_page = server_->get(pages + "/temps?annee=2025", marie);
   ASSERT_EQ(marie_page->status, 200);
   EXPECT_EQ(marie_page->body.find("MARTIN"), std::string::npos);
-  EXPECT_NE(marie_page->body.find("23\u202f400,00"), std::string::npos);  // what remains
+  EXPECT_NE(marie_page->body.find("23\u202f100,00"), std::string::npos);  // what remains
   auto coord_page = server_->get(pages + "/temps?annee=2025", coord_);
   ASSERT_EQ(coord_page->status, 200);
   EXPECT_NE(coord_page->body.find("MARTIN Paul"), std::string::npos);

@@ -212,7 +212,7 @@ TEST_P(WorkTest, TheCapIsCheckedAtRecordingAndAtValidation) {
   auto over = record(coord_, durand_, "2025-03-02", 24 * 60);
   ASSERT_FALSE(over);
   EXPECT_EQ(over.error().field, "minutes");
-  EXPECT_NE(over.error().message.find("il reste 23 100,00 € pour 2025"), std::string::npos)
+  EXPECT_NE(over.error().message.find("il reste 23\u202f100,00\u00a0€ pour 2025"), std::string::npos)
       << over.error().message;
   EXPECT_EQ(over.error().message.rfind("Saisie refusée", 0), 0U) << over.error().message;
   // Exactly what remains is accepted.
@@ -251,7 +251,7 @@ TEST_P(WorkTest, TheCapIsCheckedAtRecordingAndAtValidation) {
   ASSERT_FALSE(late);
   EXPECT_EQ(late.error().field, "minutes");
   EXPECT_EQ(late.error().message.rfind("Validation refusée", 0), 0U) << late.error().message;
-  EXPECT_NE(late.error().message.find("il reste 11 988,00 € pour 2026"), std::string::npos)
+  EXPECT_NE(late.error().message.find("il reste 11\u202f988,00\u00a0€ pour 2026"), std::string::npos)
       << late.error().message;
   // A stale version conflicts (rate and entry alike); a refusal needs its note.
   EXPECT_EQ(work_->set_rate(coord_, cpts_, raise).error().code, ErrorCode::conflict);
