@@ -80,17 +80,24 @@ Result<DemoLines> load_association_work_demo(store::Database& db, const geo::Ref
     cap = t->pass_cents;
   }
   if (cap == 0) return DemoLines{"Temps des membres : aucun plafond annuel connu."};
-  const Date last_day = year == static_cast<int>(today.year())
-                            ? today
-                            : Date{std::chrono::year(year), std::chrono::December, std::chrono::day(31)};
+  const Date last_day =
+      year == static_cast<int>(today.year())
+          ? today
+          : Date{std::chrono::year(year), std::chrono::December, std::chrono::day(31)};
 
   // Rates of the year, decided by the bureau (fictitious decision).
   const std::string source = fmt::format("Délibération du bureau du 15 janvier {} (fictive)", year);
   int rates = 0;
   for (const auto& [profession, cents] :
-       std::vector<std::pair<std::string, std::int64_t>>{{"10", 8000}, {"21", 6000}, {"40", 6000},
-                                                         {"50", 6000}, {"60", 5000}, {"70", 5000},
-                                                         {"80", 5000}, {"91", 5000}, {"92", 5000}}) {
+       std::vector<std::pair<std::string, std::int64_t>>{{"10", 8000},
+                                                         {"21", 6000},
+                                                         {"40", 6000},
+                                                         {"50", 6000},
+                                                         {"60", 5000},
+                                                         {"70", 5000},
+                                                         {"80", 5000},
+                                                         {"91", 5000},
+                                                         {"92", 5000}}) {
     auto r = work.set_rate(system, structure, {year, profession, cents, source, false, 0});
     if (!r) return tl::unexpected(r.error());
     ++rates;
@@ -103,24 +110,26 @@ Result<DemoLines> load_association_work_demo(store::Database& db, const geo::Ref
   cardio.description =
       "Repérage des patients insuffisants cardiaques sortant d'hospitalisation, suivi partagé "
       "entre médecin traitant, infirmier et pharmacien, éducation thérapeutique.";
-  cardio.members = {{president, "pilote"},      {pick("60", 3), "pilote"}, {pick("10", 5), "membre"},
-                    {pick("21", 1), "membre"},  {pick("70", 2), "membre"}, {demo_member, "membre"}};
+  cardio.members = {{president, "pilote"},     {pick("60", 3), "pilote"}, {pick("10", 5), "membre"},
+                    {pick("21", 1), "membre"}, {pick("70", 2), "membre"}, {demo_member, "membre"}};
   services::GroupInput snp;
   snp.name = "Soins non programmés";
   snp.mission = "acces_soins";
   snp.description =
       "Organisation des créneaux de soins non programmés en journée avec le SAS, planning des "
       "médecins volontaires.";
-  snp.members = {{pick("10", 8), "pilote"}, {pick("10", 12), "membre"}, {pick("10", 15), "membre"},
-                 {pick("60", 9), "membre"}, {pick("21", 4), "membre"}};
+  snp.members = {{pick("10", 8), "pilote"},
+                 {pick("10", 12), "membre"},
+                 {pick("10", 15), "membre"},
+                 {pick("60", 9), "membre"},
+                 {pick("21", 4), "membre"}};
   int meetings = 0;
   std::vector<std::pair<std::int64_t, std::vector<std::int64_t>>> groups;
   for (auto* g : {&cardio, &snp}) {
     std::vector<services::GroupMemberInput> kept;
     for (const auto& m : g->members) {
-      const bool seen = std::any_of(kept.begin(), kept.end(), [&](const auto& k) {
-        return k.member_id == m.member_id;
-      });
+      const bool seen = std::any_of(kept.begin(), kept.end(),
+                                    [&](const auto& k) { return k.member_id == m.member_id; });
       if (m.member_id != 0 && !seen) kept.push_back(m);
     }
     g->members = std::move(kept);
@@ -141,8 +150,9 @@ Result<DemoLines> load_association_work_demo(store::Database& db, const geo::Ref
     for (int k = 0; k < 4; ++k) {
       const bool future = k == 3;
       services::MeetingInput m;
-      const Date day = future ? add_days(today, 21 + 7 * static_cast<int>(gi))
-                              : add_days(last_day, -(90 * (3 - k) + 20 + 10 * static_cast<int>(gi)));
+      const Date day = future
+                           ? add_days(today, 21 + 7 * static_cast<int>(gi))
+                           : add_days(last_day, -(90 * (3 - k) + 20 + 10 * static_cast<int>(gi)));
       m.held_on = format_date(day);
       m.starts_at = gi == 0 ? "19:00" : "12:30";
       m.ends_at = gi == 0 ? "21:00" : "14:00";
@@ -170,8 +180,7 @@ Result<DemoLines> load_association_work_demo(store::Database& db, const geo::Ref
   // and the president near the cap (8 h days until 700 € remain).
   int entries = 0;
   auto record = [&](std::int64_t member, Date day, int minutes, const std::string& activity,
-                    const std::string& mission, std::int64_t group,
-                    bool validate) -> Status {
+                    const std::string& mission, std::int64_t group, bool validate) -> Status {
     if (day > today) day = today;
     services::TimeEntryInput in{member, format_date(day), minutes, activity, mission, group};
     auto e = work.record_time(system, structure, in);
@@ -191,9 +200,10 @@ Result<DemoLines> load_association_work_demo(store::Database& db, const geo::Ref
       if (ids[i] == president) continue;
       for (int k = 0; k < 4; ++k) {
         const Date day = add_days(january, (days_in_year * (k + 1)) / 5 + static_cast<int>(i));
-        MAILLAGE_CHECK(record(ids[i], day, 90 + 30 * static_cast<int>((i + k) % 3),
-                              k % 2 == 0 ? "Réunion du groupe de travail" : "Préparation des documents du groupe",
-                              gi == 0 ? "parcours" : "acces_soins", group_id, k < 3));
+        MAILLAGE_CHECK(record(
+            ids[i], day, 90 + 30 * static_cast<int>((i + k) % 3),
+            k % 2 == 0 ? "Réunion du groupe de travail" : "Préparation des documents du groupe",
+            gi == 0 ? "parcours" : "acces_soins", group_id, k < 3));
       }
     }
   }
@@ -214,8 +224,8 @@ Result<DemoLines> load_association_work_demo(store::Database& db, const geo::Ref
       MAILLAGE_CHECK(record(president, last_day, static_cast<int>(rest_minutes),
                             "Préparation du rapport d'activité", "", 0, true));
     }
-    MAILLAGE_CHECK(record(president, last_day, 240, "Réunion avec la CPAM (en attente)", "", 0,
-                          false));
+    MAILLAGE_CHECK(
+        record(president, last_day, 240, "Réunion avec la CPAM (en attente)", "", 0, false));
   }
   return DemoLines{fmt::format(
       "Groupes de travail : 2 groupes, {} réunions ; temps des membres {} : {} taux horaires, {} "

@@ -10,8 +10,8 @@
 #include <chrono>
 #include <ctime>
 #include <map>
-#include <tuple>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "common/csv.hpp"
 #include "common/dates.hpp"

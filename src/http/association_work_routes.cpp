@@ -34,14 +34,15 @@ std::shared_ptr<const JsonSchema> schema(JsonSchema s) {
 std::vector<JsonProperty> group_properties(bool update) {
   std::vector<JsonProperty> p{
       {"nom", true, json_string("Nom du groupe de travail", 1, 200)},
-      {"mission", false, json_string("Mission de l'ACI servie (identifiant des règles), ou vide", 0, 60)},
+      {"mission", false,
+       json_string("Mission de l'ACI servie (identifiant des règles), ou vide", 0, 60)},
       {"description", false, json_string("Description", 0, 5000)},
       {"membres", false,
-       json_array("Membres du groupe",
-                  json_object("Un membre",
-                              {{"membre", true, json_integer("Membre de l'association", 1)},
-                               {"role", false, json_enum("Rôle", {"pilote", "membre"})}}),
-                  500)}};
+       json_array(
+           "Membres du groupe",
+           json_object("Un membre", {{"membre", true, json_integer("Membre de l'association", 1)},
+                                     {"role", false, json_enum("Rôle", {"pilote", "membre"})}}),
+           500)}};
   if (update) p.push_back({"version", true, json_integer("Version lue du groupe", 1)});
   return p;
 }
@@ -65,10 +66,10 @@ std::vector<JsonProperty> meeting_properties(bool update) {
       {"compte_rendu", false, json_string("Compte rendu", 0, 100000)},
       {"presences", false,
        json_array("Présence de chaque membre du groupe (absent par défaut)",
-                  json_object("Une présence",
-                              {{"membre", true, json_integer("Membre du groupe", 1)},
-                               {"presence", true,
-                                json_enum("Présence", {"present", "excuse", "absent"})}}),
+                  json_object(
+                      "Une présence",
+                      {{"membre", true, json_integer("Membre du groupe", 1)},
+                       {"presence", true, json_enum("Présence", {"present", "excuse", "absent"})}}),
                   500)}};
   if (update) p.push_back({"version", true, json_integer("Version lue de la réunion", 1)});
   return p;
@@ -78,17 +79,18 @@ const std::shared_ptr<const JsonSchema>& new_meeting_schema() {
   return s;
 }
 const std::shared_ptr<const JsonSchema>& meeting_change_schema() {
-  static const auto s =
-      schema(json_object("Modification d'une réunion (présences et compte rendu)",
-                         meeting_properties(true)));
+  static const auto s = schema(json_object("Modification d'une réunion (présences et compte rendu)",
+                                           meeting_properties(true)));
   return s;
 }
 const std::shared_ptr<const JsonSchema>& rate_schema() {
   static const auto s = schema(json_object(
       "Taux horaire d'indemnisation d'une profession pour une année",
       {{"taux_centimes", true, json_integer("Taux horaire en centimes", 1, 100000)},
-       {"source", false, json_string("Décision qui le fixe (bureau, AG, règlement intérieur)", 0, 500)},
-       {"non_verifie", false, association_json_boolean("Saisi sans sa source : signalé non vérifié")},
+       {"source", false,
+        json_string("Décision qui le fixe (bureau, AG, règlement intérieur)", 0, 500)},
+       {"non_verifie", false,
+        association_json_boolean("Saisi sans sa source : signalé non vérifié")},
        {"version", false, json_integer("Version lue (0 ou absent : nouveau taux)", 0)}}));
   return s;
 }
@@ -115,12 +117,19 @@ const std::shared_ptr<const JsonSchema>& decision_schema() {
 
 // Service field names → API names.
 Error api_error(Error e) {
-  static const std::pair<const char*, const char*> kNames[] = {
-      {"name", "nom"},         {"held_on", "date"},     {"starts_at", "debut"},
-      {"ends_at", "fin"},      {"place", "lieu"},       {"subject", "objet"},
-      {"worked_on", "date"},   {"activity", "activite"}, {"group_id", "groupe"},
-      {"member_id", "membre"}, {"cents_per_hour", "taux_centimes"}, {"year", "annee"},
-      {"minutes", "compte_rendu"}};
+  static const std::pair<const char*, const char*> kNames[] = {{"name", "nom"},
+                                                               {"held_on", "date"},
+                                                               {"starts_at", "debut"},
+                                                               {"ends_at", "fin"},
+                                                               {"place", "lieu"},
+                                                               {"subject", "objet"},
+                                                               {"worked_on", "date"},
+                                                               {"activity", "activite"},
+                                                               {"group_id", "groupe"},
+                                                               {"member_id", "membre"},
+                                                               {"cents_per_hour", "taux_centimes"},
+                                                               {"year", "annee"},
+                                                               {"minutes", "compte_rendu"}};
   for (const auto& [from, to] : kNames) {
     if (e.field == from) e.field = to;
   }
@@ -296,8 +305,8 @@ json member_year_json(const services::MemberYear& y) {
               {"nom", y.name},
               {"profession_libelle", y.profession_label},
               {"valide_minutes", y.validated_minutes},
-              {"valide_duree", fmt::format("{} h {:02}", y.validated_minutes / 60,
-                                           y.validated_minutes % 60)},
+              {"valide_duree",
+               fmt::format("{} h {:02}", y.validated_minutes / 60, y.validated_minutes % 60)},
               {"valide_centimes", y.validated_cents},
               {"valide_texte", y.validated_text},
               {"en_attente_centimes", y.pending_cents},
@@ -403,7 +412,8 @@ class WorkFeature final : public Feature {
     table.add("GET", base + "/groups", readers, RouteKind::api, bind(&WorkFeature::api_groups),
               "Groupes de travail de l'association (ROC et ARS : sans nom de membre)");
     table
-        .add("POST", base + "/groups", writers, RouteKind::api, bind(&WorkFeature::api_create_group),
+        .add("POST", base + "/groups", writers, RouteKind::api,
+             bind(&WorkFeature::api_create_group),
              "Crée un groupe de travail (nom, mission de l'ACI, membres pilotes ou membres)")
         .body = new_group_schema();
     table.routes().back().success_status = 201;
@@ -464,7 +474,8 @@ class WorkFeature final : public Feature {
     table.add("GET", page + "/temps/releves/{membre}/releve.odt", readers, RouteKind::page,
               bind(&WorkFeature::statement_odt), "Relevé annuel d'indemnités (ODT)");
     table.add("GET", page + "/temps/export.csv", readers, RouteKind::page,
-              bind(&WorkFeature::export_csv), "Indemnités validées de l'année pour le comptable (CSV)");
+              bind(&WorkFeature::export_csv),
+              "Indemnités validées de l'année pour le comptable (CSV)");
     table.add("GET", page + "/temps/export.xlsx", readers, RouteKind::page,
               bind(&WorkFeature::export_xlsx),
               "Indemnités validées de l'année pour le comptable (XLSX)");
@@ -679,8 +690,9 @@ class WorkFeature final : public Feature {
     const auto meeting = MAILLAGE_TRY(association_id_param(ctx, "reunion", "Réunion"));
     auto v = MAILLAGE_TRY(svc_.meeting(*ctx.principal(), id, group, meeting));
     auto events = MAILLAGE_TRY(svc_.events(*ctx.principal(), id, meeting));
-    return download(services::association_icalendar(events, v.statuts.structure_name, dtstamp_now()),
-                    "text/calendar; charset=utf-8", fmt::format("reunion-{}.ics", meeting));
+    return download(
+        services::association_icalendar(events, v.statuts.structure_name, dtstamp_now()),
+        "text/calendar; charset=utf-8", fmt::format("reunion-{}.ics", meeting));
   }
 
   Result<Response> page_time(const RequestContext& ctx) {
@@ -730,9 +742,9 @@ class WorkFeature final : public Feature {
 
   static const std::vector<std::string>& export_header() {
     static const std::vector<std::string> h{
-        "saisie", "membre",      "nom",    "rpps",     "profession",
-        "date",   "duree_minutes", "taux_horaire", "montant", "activite",
-        "mission", "groupe",     "valide_par", "valide_le"};
+        "saisie",  "membre",        "nom",          "rpps",     "profession",
+        "date",    "duree_minutes", "taux_horaire", "montant",  "activite",
+        "mission", "groupe",        "valide_par",   "valide_le"};
     return h;
   }
 
@@ -770,9 +782,10 @@ class WorkFeature final : public Feature {
     auto lines = MAILLAGE_TRY(svc_.accounting(*ctx.principal(), id, year));
     office::Sheet sheet;
     sheet.name = fmt::format("Indemnités {}", year);
-    sheet.header = {"Saisie",  "Membre",        "Nom",         "RPPS",     "Profession",
-                    "Date",    "Durée (minutes)", "Taux horaire (€)", "Montant (€)", "Activité",
-                    "Mission", "Groupe",        "Validé par",  "Validé le"};
+    sheet.header = {
+        "Saisie",          "Membre",           "Nom",         "RPPS",     "Profession", "Date",
+        "Durée (minutes)", "Taux horaire (€)", "Montant (€)", "Activité", "Mission",    "Groupe",
+        "Validé par",      "Validé le"};
     auto to_date = [](const std::string& day) -> office::Cell {
       auto d = parse_date(day.substr(0, std::min<std::size_t>(day.size(), 10)));
       if (!d) return office::Cell{};

@@ -51,8 +51,8 @@ association::IndemnityRules rules_of(const std::vector<HourlyRateRow>& rates) {
   return r;
 }
 
-const HourlyRateRow* find_rate(const std::vector<HourlyRateRow>& rates, const std::string& profession,
-                         int year) {
+const HourlyRateRow* find_rate(const std::vector<HourlyRateRow>& rates,
+                               const std::string& profession, int year) {
   for (const auto& r : rates) {
     if (r.profession == profession && r.year == year) return &r;
   }
@@ -159,8 +159,8 @@ Result<Names> load_names(store::Database& db, std::int64_t structure_id) {
 
 // One member's year from their entries (any status).
 MemberYear member_year(std::int64_t member_id, const Names& names,
-                       const std::vector<TimeEntryRow>& entries, const std::vector<HourlyRateRow>& rates,
-                       int year) {
+                       const std::vector<TimeEntryRow>& entries,
+                       const std::vector<HourlyRateRow>& rates, int year) {
   MemberYear y;
   y.member_id = member_id;
   y.name = work::member_name(names.members, member_id);
@@ -203,7 +203,8 @@ MemberYear member_year(std::int64_t member_id, const Names& names,
 Status check_entry(TimeEntryInput& in, const std::map<std::int64_t, std::string>& groups) {
   in.activity = work::trim(in.activity);
   const auto day = parse_date(in.worked_on);
-  if (!day) return fail(ErrorCode::invalid_input, "Date attendue au format AAAA-MM-JJ.", "worked_on");
+  if (!day)
+    return fail(ErrorCode::invalid_input, "Date attendue au format AAAA-MM-JJ.", "worked_on");
   if (*day > today_utc()) {
     return fail(ErrorCode::invalid_input, "Le temps se déclare une fois donné : date à venir.",
                 "worked_on");
@@ -237,8 +238,8 @@ Result<std::string> statement_odt(const YearStatementView& s) {
   office::Document doc;
   doc.title = fmt::format("Relevé d'indemnités {} — {}", s.year, s.member_name);
   doc.author = s.association_name;
-  doc.footer.text = s.association_name + " — relevé " + std::to_string(s.year) + " de " +
-                    s.member_name;
+  doc.footer.text =
+      s.association_name + " — relevé " + std::to_string(s.year) + " de " + s.member_name;
   doc.heading(1, fmt::format("Relevé annuel d'indemnités {}", s.year));
   doc.paragraph(
       office::Paragraph{{{s.association_name, true}, {std::string(" (association loi 1901)")}}});
@@ -328,8 +329,8 @@ Result<TimeOverview> AssociationWork::time(const Principal& who, std::int64_t st
       out.totals.validated_minutes += e.minutes;
       with_time.insert(e.member_id);
     }
-    const bool visible =
-        level == AssociationAccess::manage || (me && level == AssociationAccess::own && me->id == e.member_id);
+    const bool visible = level == AssociationAccess::manage ||
+                         (me && level == AssociationAccess::own && me->id == e.member_id);
     if (visible) {
       auto v = entry_view(e, names, rates);
       v.mine = me && me->id == e.member_id;
@@ -352,6 +353,9 @@ Result<TimeOverview> AssociationWork::time(const Principal& who, std::int64_t st
             [](const MemberYear& a, const MemberYear& b) { return a.name < b.name; });
   std::sort(out.entries.begin(), out.entries.end(),
             [](const TimeEntryView& a, const TimeEntryView& b) {
+              // What waits for a decision first, then the most recent.
+              const bool pa = a.status == "pending", pb = b.status == "pending";
+              if (pa != pb) return pa;
               if (a.worked_on != b.worked_on) return a.worked_on > b.worked_on;
               return a.id > b.id;
             });
@@ -440,19 +444,18 @@ Result<RateView> AssociationWork::set_rate(const Principal& who, std::int64_t st
                         "cents_per_hour");
           }
         }
-        return store::audit(
-            tx, {who.login, "association.rate.set", "association_rate",
-                 fmt::format("{}/{}/{}", structure_id, in.year, in.profession),
-                 before ? AuditDetail{}
-                              .add("cents_per_hour", before->cents_per_hour)
-                              .add("source", before->source)
-                              .json()
-                        : "",
-                 AuditDetail{}
-                     .add("cents_per_hour", in.cents_per_hour)
-                     .add("source", in.source)
-                     .add("unverified", in.unverified)
-                     .json()});
+        return store::audit(tx, {who.login, "association.rate.set", "association_rate",
+                                 fmt::format("{}/{}/{}", structure_id, in.year, in.profession),
+                                 before ? AuditDetail{}
+                                              .add("cents_per_hour", before->cents_per_hour)
+                                              .add("source", before->source)
+                                              .json()
+                                        : "",
+                                 AuditDetail{}
+                                     .add("cents_per_hour", in.cents_per_hour)
+                                     .add("source", in.source)
+                                     .add("unverified", in.unverified)
+                                     .json()});
       });
       !written) {
     return tl::unexpected(written.error());
@@ -463,7 +466,6 @@ Result<RateView> AssociationWork::set_rate(const Principal& who, std::int64_t st
   }
   return fail(ErrorCode::db_error, "Taux introuvable après son enregistrement.", "profession");
 }
-
 
 Result<TimeEntryView> AssociationWork::record_time(const Principal& who, std::int64_t structure_id,
                                                    const TimeEntryInput& raw) {
@@ -504,8 +506,7 @@ Result<TimeEntryView> AssociationWork::record_time(const Principal& who, std::in
   }
   if (!member->data.radiated.empty()) {
     return fail(ErrorCode::invalid_input,
-                assoc::display_name(member->data) + " est radié(e) de l'association.",
-                "member_id");
+                assoc::display_name(member->data) + " est radié(e) de l'association.", "member_id");
   }
   const Names names = MAILLAGE_TRY(load_names(*db_, structure_id));
   MAILLAGE_CHECK(check_entry(in, names.groups));
@@ -563,7 +564,8 @@ Result<TimeEntryView> AssociationWork::decide(const Principal& who, std::int64_t
   }
   Decision d = raw;
   d.note = work::trim(d.note);
-  if (d.note.size() > 1000) return fail(ErrorCode::invalid_input, "1 000 caractères au plus.", "note");
+  if (d.note.size() > 1000)
+    return fail(ErrorCode::invalid_input, "1 000 caractères au plus.", "note");
   if (!d.validate && d.note.empty()) {
     return fail(ErrorCode::invalid_input, "Dites au membre pourquoi le temps est refusé.", "note");
   }
@@ -573,8 +575,10 @@ Result<TimeEntryView> AssociationWork::decide(const Principal& who, std::int64_t
   if (auto written = db_->transact([&](Tx& tx) -> Status {
         auto entry = MAILLAGE_TRY(WorkRepository::entry(tx, structure_id, entry_id));
         if (!entry) {
-          return fail(ErrorCode::not_found, "Cette saisie de temps n'existe pas dans cette "
-                                            "association.", "entree");
+          return fail(ErrorCode::not_found,
+                      "Cette saisie de temps n'existe pas dans cette "
+                      "association.",
+                      "entree");
         }
         member_id = entry->member_id;
         if (entry->version != d.expected_version) {
@@ -595,8 +599,8 @@ Result<TimeEntryView> AssociationWork::decide(const Principal& who, std::int64_t
           for (const auto& e : entries) {
             if (e.status == "validated" && e.id != entry_id) accepted.push_back(engine_entry(e));
           }
-          auto admitted = association::admit_entry(rules_of(rates), profession, accepted,
-                                                   engine_entry(*entry));
+          auto admitted =
+              association::admit_entry(rules_of(rates), profession, accepted, engine_entry(*entry));
           if (!admitted) {
             std::string why = admitted.error().message;
             const std::string prefix = "saisie refusée : ";
@@ -609,14 +613,14 @@ Result<TimeEntryView> AssociationWork::decide(const Principal& who, std::int64_t
           return fail(ErrorCode::conflict,
                       "Cette saisie a été modifiée entre-temps : rechargez la page.", "version");
         }
-        return store::audit(tx, {who.login,
-                                 d.validate ? "association.time.validate" : "association.time.refuse",
-                                 "association_time_entry", std::to_string(entry_id),
-                                 AuditDetail{}.add("status", entry->status).json(),
-                                 AuditDetail{}
-                                     .add("status", d.validate ? "validated" : "refused")
-                                     .add("note", d.note)
-                                     .json()});
+        return store::audit(
+            tx, {who.login, d.validate ? "association.time.validate" : "association.time.refuse",
+                 "association_time_entry", std::to_string(entry_id),
+                 AuditDetail{}.add("status", entry->status).json(),
+                 AuditDetail{}
+                     .add("status", d.validate ? "validated" : "refused")
+                     .add("note", d.note)
+                     .json()});
       });
       !written) {
     return tl::unexpected(written.error());

@@ -184,7 +184,8 @@ Status check_meeting(MeetingInput& in, const std::set<std::int64_t>& group_membe
     return fail(ErrorCode::invalid_input, "Heure de fin au format HH:MM, après le début.",
                 "ends_at");
   }
-  if (in.place.size() > 300) return fail(ErrorCode::invalid_input, "300 caractères au plus.", "place");
+  if (in.place.size() > 300)
+    return fail(ErrorCode::invalid_input, "300 caractères au plus.", "place");
   if (in.subject.size() > 500) {
     return fail(ErrorCode::invalid_input, "500 caractères au plus.", "subject");
   }
@@ -377,14 +378,14 @@ Result<GroupView> AssociationWork::create_group(const Principal& who, std::int64
   if (auto written = db_->transact([&](Tx& tx) -> Status {
         id = MAILLAGE_TRY(WorkRepository::insert_group(tx, structure_id, in, who.login, at));
         MAILLAGE_CHECK(WorkRepository::replace_group_members(tx, id, in.members));
-        return store::audit(tx, {who.login, "association.group.create", "association_group",
-                                 std::to_string(id), "",
-                                 AuditDetail{}
-                                     .add("structure", structure_id)
-                                     .add("name", in.name)
-                                     .add("mission", in.mission)
-                                     .add("members", in.members.size())
-                                     .json()});
+        return store::audit(
+            tx, {who.login, "association.group.create", "association_group", std::to_string(id), "",
+                 AuditDetail{}
+                     .add("structure", structure_id)
+                     .add("name", in.name)
+                     .add("mission", in.mission)
+                     .add("members", in.members.size())
+                     .json()});
       });
       !written) {
     return tl::unexpected(written.error());
@@ -411,10 +412,13 @@ Result<GroupView> AssociationWork::update_group(const Principal& who, std::int64
         }
         MAILLAGE_CHECK(WorkRepository::replace_group_members(tx, group_id, in.members));
         return store::audit(
-            tx, {who.login, "association.group.update", "association_group",
-                 std::to_string(group_id),
-                 AuditDetail{}.add("name", current.group.name).add("members", current.members.size()).json(),
-                 AuditDetail{}.add("name", in.name).add("members", in.members.size()).json()});
+            tx,
+            {who.login, "association.group.update", "association_group", std::to_string(group_id),
+             AuditDetail{}
+                 .add("name", current.group.name)
+                 .add("members", current.members.size())
+                 .json(),
+             AuditDetail{}.add("name", in.name).add("members", in.members.size()).json()});
       });
       !written) {
     return tl::unexpected(written.error());
@@ -425,8 +429,7 @@ Result<GroupView> AssociationWork::update_group(const Principal& who, std::int64
 // Meetings ----------------------------------------------------------------------------------------
 
 Result<MeetingView> AssociationWork::meeting(const Principal& who, std::int64_t structure_id,
-                                             std::int64_t group_id,
-                                             std::int64_t meeting_id) const {
+                                             std::int64_t group_id, std::int64_t meeting_id) const {
   MeetingView v;
   v.statuts = MAILLAGE_TRY(association_->statuts(who, structure_id));
   const bool names = v.statuts.access != AssociationAccess::aggregate;
@@ -471,8 +474,7 @@ Result<MeetingView> AssociationWork::meeting(const Principal& who, std::int64_t 
   return v;
 }
 
-Result<MeetingView> AssociationWork::create_meeting(const Principal& who,
-                                                    std::int64_t structure_id,
+Result<MeetingView> AssociationWork::create_meeting(const Principal& who, std::int64_t structure_id,
                                                     std::int64_t group_id,
                                                     const MeetingInput& raw) {
   auto g = MAILLAGE_TRY(group(who, structure_id, group_id));
@@ -503,10 +505,8 @@ Result<MeetingView> AssociationWork::create_meeting(const Principal& who,
   return meeting(who, structure_id, group_id, id);
 }
 
-Result<MeetingView> AssociationWork::update_meeting(const Principal& who,
-                                                    std::int64_t structure_id,
-                                                    std::int64_t group_id,
-                                                    std::int64_t meeting_id,
+Result<MeetingView> AssociationWork::update_meeting(const Principal& who, std::int64_t structure_id,
+                                                    std::int64_t group_id, std::int64_t meeting_id,
                                                     const MeetingInput& raw) {
   auto current = MAILLAGE_TRY(meeting(who, structure_id, group_id, meeting_id));
   if (current.statuts.access != AssociationAccess::manage) {
@@ -542,8 +542,9 @@ Result<MeetingView> AssociationWork::update_meeting(const Principal& who,
   return meeting(who, structure_id, group_id, meeting_id);
 }
 
-Result<std::vector<CalendarEvent>> AssociationWork::events(
-    const Principal& who, std::int64_t structure_id, std::optional<std::int64_t> only) const {
+Result<std::vector<CalendarEvent>> AssociationWork::events(const Principal& who,
+                                                           std::int64_t structure_id,
+                                                           std::optional<std::int64_t> only) const {
   auto statuts = MAILLAGE_TRY(association_->statuts(who, structure_id));
   const WorkRepository repo(*db_);
   const auto groups = MAILLAGE_TRY(repo.groups(structure_id));

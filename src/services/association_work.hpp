@@ -109,8 +109,8 @@ struct MeetingView {
   StatutsView statuts;
   GroupSummary group;
   MeetingSummary meeting;
-  std::string minutes;                              // "" for the steering roles
-  std::vector<MeetingAttendanceView> attendance;    // every group member; none for aggregate
+  std::string minutes;                            // "" for the steering roles
+  std::vector<MeetingAttendanceView> attendance;  // every group member; none for aggregate
   std::string created_by, created_at, updated_by, updated_at;
 };
 
@@ -141,8 +141,8 @@ struct TimeEntryInput {
   std::string worked_on;       // YYYY-MM-DD
   int minutes = 0;             // 1..1440
   std::string activity;
-  std::string mission;         // ACI mission id, "" : none
-  std::int64_t group_id = 0;   // 0: none
+  std::string mission;        // ACI mission id, "" : none
+  std::int64_t group_id = 0;  // 0: none
 };
 
 struct TimeEntryView {
@@ -178,7 +178,7 @@ struct MemberYear {
 
 struct TimeTotals {
   int entries = 0, pending = 0, validated = 0, refused = 0;
-  int members = 0;             // members with validated time
+  int members = 0;  // members with validated time
   int validated_minutes = 0;
   std::int64_t validated_cents = 0;
   std::string validated_text;
@@ -191,11 +191,12 @@ struct TimeOverview {
   std::int64_t pass_cents = 0;
   std::string pass_text, pass_source;
   bool pass_unverified = false;
-  std::string pass_problem;         // the year has no PASS value
-  std::vector<RateView> rates;      // the year's, by profession
-  std::vector<TimeEntryView> entries;  // manage: all of the year; own: one's own; aggregate: none
-  std::vector<MemberYear> members;     // manage: members with time in the year; own: oneself
-  std::optional<MemberYear> me;        // the caller's member record, when there is one
+  std::string pass_problem;     // the year has no PASS value
+  std::vector<RateView> rates;  // the year's, by profession
+  // manage: all of the year; own: one's own; aggregate: none. Pending first, then most recent.
+  std::vector<TimeEntryView> entries;
+  std::vector<MemberYear> members;  // manage: members with time in the year; own: oneself
+  std::optional<MemberYear> me;     // the caller's member record, when there is one
   TimeTotals totals;
   std::vector<Choice> missions, groups, professions;
   std::vector<Choice> candidates;  // manage: members who may record time (persons)

@@ -115,13 +115,12 @@ Result<std::optional<GroupRow>> WorkRepository::group(std::int64_t structure_id,
   return std::optional<GroupRow>{group_of(rows.named(0))};
 }
 
-Result<std::vector<GroupMemberRow>> WorkRepository::group_members(
-    std::int64_t structure_id) const {
-  auto rows = MAILLAGE_TRY(db_->query(
-      "SELECT gm.group_id, gm.member_id, gm.role FROM association_group_members gm "
-      "JOIN association_groups g ON g.id = gm.group_id WHERE g.structure_id = $1 "
-      "ORDER BY gm.group_id, gm.member_id",
-      {structure_id}));
+Result<std::vector<GroupMemberRow>> WorkRepository::group_members(std::int64_t structure_id) const {
+  auto rows = MAILLAGE_TRY(
+      db_->query("SELECT gm.group_id, gm.member_id, gm.role FROM association_group_members gm "
+                 "JOIN association_groups g ON g.id = gm.group_id WHERE g.structure_id = $1 "
+                 "ORDER BY gm.group_id, gm.member_id",
+                 {structure_id}));
   std::vector<GroupMemberRow> out;
   for (NamedRow r : rows.each()) {
     out.push_back({r.integer("group_id"), r.integer("member_id"), r.text("role")});
@@ -224,8 +223,7 @@ Result<bool> WorkRepository::update_group(Tx& tx, std::int64_t structure_id, std
 
 Status WorkRepository::replace_group_members(Tx& tx, std::int64_t group_id,
                                              const std::vector<GroupMemberInput>& members) {
-  MAILLAGE_TRY(
-      tx.exec("DELETE FROM association_group_members WHERE group_id = $1", {group_id}));
+  MAILLAGE_TRY(tx.exec("DELETE FROM association_group_members WHERE group_id = $1", {group_id}));
   for (const auto& m : members) {
     MAILLAGE_TRY(tx.exec(
         "INSERT INTO association_group_members (group_id, member_id, role) VALUES ($1, $2, $3)",
@@ -260,8 +258,8 @@ Result<bool> WorkRepository::update_meeting(Tx& tx, std::int64_t group_id, std::
 
 Status WorkRepository::replace_attendance(Tx& tx, std::int64_t meeting_id,
                                           const std::vector<AttendanceInput>& attendance) {
-  MAILLAGE_TRY(tx.exec("DELETE FROM association_meeting_attendance WHERE meeting_id = $1",
-                       {meeting_id}));
+  MAILLAGE_TRY(
+      tx.exec("DELETE FROM association_meeting_attendance WHERE meeting_id = $1", {meeting_id}));
   for (const auto& a : attendance) {
     MAILLAGE_TRY(tx.exec(
         "INSERT INTO association_meeting_attendance (meeting_id, member_id, presence) VALUES "
@@ -274,10 +272,10 @@ Status WorkRepository::replace_attendance(Tx& tx, std::int64_t meeting_id,
 Result<bool> WorkRepository::upsert_rate(Tx& tx, std::int64_t structure_id, const RateInput& in,
                                          const std::string& by, const std::string& at) {
   if (in.expected_version == 0) {
-    auto existing = MAILLAGE_TRY(tx.query(
-        "SELECT version FROM association_rates WHERE structure_id = $1 AND year = $2 AND "
-        "profession = $3",
-        {structure_id, std::int64_t{in.year}, in.profession}));
+    auto existing = MAILLAGE_TRY(
+        tx.query("SELECT version FROM association_rates WHERE structure_id = $1 AND year = $2 AND "
+                 "profession = $3",
+                 {structure_id, std::int64_t{in.year}, in.profession}));
     if (!existing.empty()) return false;
     MAILLAGE_TRY(tx.exec(
         "INSERT INTO association_rates (structure_id, year, profession, cents_per_hour, source, "
@@ -295,8 +293,7 @@ Result<bool> WorkRepository::upsert_rate(Tx& tx, std::int64_t structure_id, cons
   return n == 1;
 }
 
-Result<std::vector<TimeEntryRow>> WorkRepository::member_entries(Tx& tx,
-                                                                 std::int64_t structure_id,
+Result<std::vector<TimeEntryRow>> WorkRepository::member_entries(Tx& tx, std::int64_t structure_id,
                                                                  std::int64_t member_id) {
   // Takes the member's row lock first (PostgreSQL): two writes for the same member cannot both
   // pass the cap check on the same total.
@@ -322,9 +319,8 @@ Result<std::optional<TimeEntryRow>> WorkRepository::entry(Tx& tx, std::int64_t s
 }
 
 Result<std::int64_t> WorkRepository::insert_entry(Tx& tx, std::int64_t structure_id,
-                                                  std::int64_t member_id,
-                                                  const TimeEntryInput& in, const std::string& by,
-                                                  const std::string& at) {
+                                                  std::int64_t member_id, const TimeEntryInput& in,
+                                                  const std::string& by, const std::string& at) {
   auto rows = MAILLAGE_TRY(tx.query(
       "INSERT INTO association_time_entries (structure_id, member_id, worked_on, minutes, "
       "activity, mission, group_id, status, created_by, created_at, version, updated_by, "

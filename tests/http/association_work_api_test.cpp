@@ -75,13 +75,14 @@ TEST_P(WorkApi, GroupsMeetingsTimeAndStatements) {
   base_ = "/api/v1/structures/" + id_ + "/association";
   const std::string pages = "/associations/" + id_;
 
-  json statuts{{"version", 0},
-               {"ponderation", "par_tete"},
-               {"periode", "annee_civile"},
-               {"colleges", json::array({{{"id", "medecins"}, {"nom", "Médecins"}, {"professions", {"10"}}},
-                                         {{"id", "autres"},
-                                          {"nom", "Autres professions"},
-                                          {"professions", {"21", "60", "70"}}}})}};
+  json statuts{
+      {"version", 0},
+      {"ponderation", "par_tete"},
+      {"periode", "annee_civile"},
+      {"colleges", json::array({{{"id", "medecins"}, {"nom", "Médecins"}, {"professions", {"10"}}},
+                                {{"id", "autres"},
+                                 {"nom", "Autres professions"},
+                                 {"professions", {"21", "60", "70"}}}})}};
   auto put = send("PUT", base_ + "/statuts", statuts, coord_);
   ASSERT_EQ(put->status, 200) << put->body;
   const auto durand = member({{"type", "personne"},
@@ -120,8 +121,11 @@ TEST_P(WorkApi, GroupsMeetingsTimeAndStatements) {
 
   // A meeting, then its attendance and minutes; a stale version conflicts.
   auto meeting = send("POST", base_ + "/groups/" + gid + "/meetings",
-                      {{"date", "2026-03-12"}, {"debut", "18:30"}, {"fin", "20:00"},
-                       {"lieu", "Maison de santé"}, {"objet", "Protocole"}},
+                      {{"date", "2026-03-12"},
+                       {"debut", "18:30"},
+                       {"fin", "20:00"},
+                       {"lieu", "Maison de santé"},
+                       {"objet", "Protocole"}},
                       coord_);
   ASSERT_EQ(meeting->status, 201) << meeting->body;
   const json m = json::parse(meeting->body);
@@ -137,8 +141,9 @@ TEST_P(WorkApi, GroupsMeetingsTimeAndStatements) {
   ASSERT_EQ(patched->status, 200) << patched->body;
   EXPECT_EQ(json::parse(patched->body)["reunion"]["presents"], 1);
   EXPECT_EQ(json::parse(patched->body)["reunion"]["excuses"], 1);
-  EXPECT_EQ(send("PATCH", base_ + "/groups/" + gid + "/meetings/" + mid, attendance, coord_)->status,
-            409);
+  EXPECT_EQ(
+      send("PATCH", base_ + "/groups/" + gid + "/meetings/" + mid, attendance, coord_)->status,
+      409);
   auto ics = server_->get(pages + "/calendrier.ics", marie);
   ASSERT_EQ(ics->status, 200);
   EXPECT_NE(ics->body.find("DTSTART;TZID=Europe/Paris:20260312T183000"), std::string::npos)
@@ -146,8 +151,8 @@ TEST_P(WorkApi, GroupsMeetingsTimeAndStatements) {
   auto one = server_->get(pages + "/groupes/" + gid + "/reunions/" + mid + "/reunion.ics", marie);
   ASSERT_EQ(one->status, 200);
   EXPECT_NE(one->body.find("Parcours diabète"), std::string::npos);
-  for (const std::string& path :
-       {pages + "/groupes", pages + "/groupes/" + gid, pages + "/groupes/" + gid + "/reunions/" + mid}) {
+  for (const std::string& path : {pages + "/groupes", pages + "/groupes/" + gid,
+                                  pages + "/groupes/" + gid + "/reunions/" + mid}) {
     auto page = server_->get(path, coord_);
     ASSERT_EQ(page->status, 200) << path;
     EXPECT_NE(page->body.find("Parcours diabète"), std::string::npos) << path;
@@ -161,49 +166,54 @@ TEST_P(WorkApi, GroupsMeetingsTimeAndStatements) {
   auto rate = send("PUT", base_ + "/rates/2025/60",
                    {{"taux_centimes", 100000}, {"source", "Bureau du 12 janvier 2025"}}, coord_);
   ASSERT_EQ(rate->status, 200) << rate->body;
-  EXPECT_EQ(send("PUT", base_ + "/rates/2025/60", {{"taux_centimes", 90000}, {"source", "x"}}, coord_)
-                ->status,
-            409);
+  EXPECT_EQ(
+      send("PUT", base_ + "/rates/2025/60", {{"taux_centimes", 90000}, {"source", "x"}}, coord_)
+          ->status,
+      409);
   EXPECT_EQ(send("PUT", base_ + "/rates/2025/10", {{"taux_centimes", 9000}}, coord_)->status, 400);
-  auto entry = send("POST", base_ + "/time",
-                    {{"date", "2025-03-01"}, {"duree_minutes", 1440}, {"activite", "Parcours"}},
-                    marie);
+  auto entry =
+      send("POST", base_ + "/time",
+           {{"date", "2025-03-01"}, {"duree_minutes", 1440}, {"activite", "Parcours"}}, marie);
   ASSERT_EQ(entry->status, 201) << entry->body;
   const json e = json::parse(entry->body);
   EXPECT_EQ(e["membre"], durand);
   EXPECT_EQ(e["statut"], "en_attente");
-  EXPECT_EQ(send("POST", base_ + "/time",
-                 {{"membre", martin}, {"date", "2025-03-01"}, {"duree_minutes", 60},
-                  {"activite", "x"}},
-                 marie)
-                ->status,
-            403);
-  auto over = send("POST", base_ + "/time",
-                   {{"date", "2025-03-02"}, {"duree_minutes", 1440}, {"activite", "Parcours"}},
-                   marie);
+  EXPECT_EQ(
+      send("POST", base_ + "/time",
+           {{"membre", martin}, {"date", "2025-03-01"}, {"duree_minutes", 60}, {"activite", "x"}},
+           marie)
+          ->status,
+      403);
+  auto over =
+      send("POST", base_ + "/time",
+           {{"date", "2025-03-02"}, {"duree_minutes", 1440}, {"activite", "Parcours"}}, marie);
   ASSERT_EQ(over->status, 400) << over->body;
   EXPECT_EQ(json::parse(over->body)["field"], "$.duree_minutes");
   EXPECT_NE(json::parse(over->body)["message"].get<std::string>().find("il reste 23"),
             std::string::npos)
       << over->body;
-  EXPECT_EQ(send("PUT", base_ + "/time/" + std::to_string(e["id"].get<std::int64_t>()) + "/decision",
-                 {{"decision", "valide"}, {"version", e["version"]}}, marie)
-                ->status,
-            403);
+  EXPECT_EQ(
+      send("PUT", base_ + "/time/" + std::to_string(e["id"].get<std::int64_t>()) + "/decision",
+           {{"decision", "valide"}, {"version", e["version"]}}, marie)
+          ->status,
+      403);
   auto decided =
       send("PUT", base_ + "/time/" + std::to_string(e["id"].get<std::int64_t>()) + "/decision",
            {{"decision", "valide"}, {"version", e["version"]}}, coord_);
   ASSERT_EQ(decided->status, 200) << decided->body;
   EXPECT_EQ(json::parse(decided->body)["statut"], "valide");
-  EXPECT_EQ(send("PUT", base_ + "/time/" + std::to_string(e["id"].get<std::int64_t>()) + "/decision",
-                 {{"decision", "refuse"}, {"note", "x"}, {"version", e["version"]}}, coord_)
-                ->status,
-            409);
+  EXPECT_EQ(
+      send("PUT", base_ + "/time/" + std::to_string(e["id"].get<std::int64_t>()) + "/decision",
+           {{"decision", "refuse"}, {"note", "x"}, {"version", e["version"]}}, coord_)
+          ->status,
+      409);
   auto rate10 = send("PUT", base_ + "/rates/2025/10",
                      {{"taux_centimes", 9000}, {"non_verifie", true}}, coord_);
   ASSERT_EQ(rate10->status, 200) << rate10->body;
   auto his = send("POST", base_ + "/time",
-                  {{"membre", martin}, {"date", "2025-04-01"}, {"duree_minutes", 90},
+                  {{"membre", martin},
+                   {"date", "2025-04-01"},
+                   {"duree_minutes", 90},
                    {"activite", "Soins non programmés"}},
                   coord_);
   ASSERT_EQ(his->status, 201) << his->body;
@@ -246,14 +256,13 @@ TEST_P(WorkApi, GroupsMeetingsTimeAndStatements) {
   int status = 0;
   run(python() + " -c 'import odf' 2>&1", status);
   if (status == 0) {
-    const fs::path file = fs::temp_directory_path() /
-                          ("maillage-releve-" + std::to_string(::getpid()) + ".odt");
+    const fs::path file =
+        fs::temp_directory_path() / ("maillage-releve-" + std::to_string(::getpid()) + ".odt");
     std::ofstream(file, std::ios::binary) << odt->body;
-    const std::string text = run(python() + " " +
-                                     (fs::path(MAILLAGE_SOURCE_DIR) / "tests/office/read_back.py")
-                                         .string() +
-                                     " odt " + file.string() + " 2>&1",
-                                 status);
+    const std::string text = run(
+        python() + " " + (fs::path(MAILLAGE_SOURCE_DIR) / "tests/office/read_back.py").string() +
+            " odt " + file.string() + " 2>&1",
+        status);
     fs::remove(file);
     EXPECT_EQ(status, 0) << text;
     EXPECT_NE(text.find("Relevé annuel d'indemnités 2025"), std::string::npos) << text;

@@ -80,9 +80,9 @@ class WorkTest : public ::testing::TestWithParam<Backend> {
 
   RateView rate(int year, const std::string& profession, std::int64_t cents,
                 std::int64_t version = 0) {
-    auto r = work_->set_rate(coord_, cpts_,
-                             {year, profession, cents, "Décision du bureau du 12 janvier", false,
-                              version});
+    auto r = work_->set_rate(
+        coord_, cpts_,
+        {year, profession, cents, "Décision du bureau du 12 janvier", false, version});
     EXPECT_TRUE(r) << r.error().describe();
     return r ? *r : RateView{};
   }
@@ -164,9 +164,10 @@ TEST_P(WorkTest, GroupsMeetingsAttendanceAndCalendar) {
   ASSERT_TRUE(edited) << edited.error().describe();
   EXPECT_EQ(edited->meeting.present, 2);
   EXPECT_EQ(edited->minutes, "Le protocole est adopté.");
-  EXPECT_EQ(
-      work_->update_meeting(coord_, cpts_, created->group.id, meeting->meeting.id, edit).error().code,
-      ErrorCode::conflict);
+  EXPECT_EQ(work_->update_meeting(coord_, cpts_, created->group.id, meeting->meeting.id, edit)
+                .error()
+                .code,
+            ErrorCode::conflict);
   GroupInput rename = g;
   rename.name = "Parcours diabète et obésité";
   rename.expected_version = created->group.version;
@@ -212,7 +213,8 @@ TEST_P(WorkTest, TheCapIsCheckedAtRecordingAndAtValidation) {
   auto over = record(coord_, durand_, "2025-03-02", 24 * 60);
   ASSERT_FALSE(over);
   EXPECT_EQ(over.error().field, "minutes");
-  EXPECT_NE(over.error().message.find("il reste 23\u202f100,00\u00a0€ pour 2025"), std::string::npos)
+  EXPECT_NE(over.error().message.find("il reste 23\u202f100,00\u00a0€ pour 2025"),
+            std::string::npos)
       << over.error().message;
   EXPECT_EQ(over.error().message.rfind("Saisie refusée", 0), 0U) << over.error().message;
   // Exactly what remains is accepted.
@@ -251,7 +253,8 @@ TEST_P(WorkTest, TheCapIsCheckedAtRecordingAndAtValidation) {
   ASSERT_FALSE(late);
   EXPECT_EQ(late.error().field, "minutes");
   EXPECT_EQ(late.error().message.rfind("Validation refusée", 0), 0U) << late.error().message;
-  EXPECT_NE(late.error().message.find("il reste 11\u202f988,00\u00a0€ pour 2026"), std::string::npos)
+  EXPECT_NE(late.error().message.find("il reste 11\u202f988,00\u00a0€ pour 2026"),
+            std::string::npos)
       << late.error().message;
   // A stale version conflicts (rate and entry alike); a refusal needs its note.
   EXPECT_EQ(work_->set_rate(coord_, cpts_, raise).error().code, ErrorCode::conflict);
@@ -259,7 +262,8 @@ TEST_P(WorkTest, TheCapIsCheckedAtRecordingAndAtValidation) {
             ErrorCode::conflict);
   EXPECT_EQ(work_->decide(coord_, cpts_, days[3].id, {false, "", days[3].version}).error().field,
             "note");
-  auto refused = work_->decide(coord_, cpts_, days[3].id, {false, "Au-delà du plafond", days[3].version});
+  auto refused =
+      work_->decide(coord_, cpts_, days[3].id, {false, "Au-delà du plafond", days[3].version});
   ASSERT_TRUE(refused) << refused.error().describe();
   EXPECT_EQ(refused->status, "refused");
 
