@@ -151,7 +151,7 @@ TimeEntryView entry_view(const TimeEntryRow& e, const Names& names,
 
 Result<Names> load_names(store::Database& db, std::int64_t structure_id) {
   Names n;
-  n.members = work::members_by_id(db, structure_id);
+  n.members = MAILLAGE_TRY(work::members_by_id(db, structure_id));
   const WorkRepository repo(db);
   for (const auto& g : MAILLAGE_TRY(repo.groups(structure_id))) n.groups[g.id] = g.name;
   return n;

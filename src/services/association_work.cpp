@@ -69,13 +69,11 @@ tl::unexpected<Error> managers_only(const std::string& what) {
               what + " : réservé à la coordination et au bureau de l'association.");
 }
 
-std::map<std::int64_t, MemberRow> members_by_id(store::Database& db, std::int64_t structure_id) {
+Result<std::map<std::int64_t, MemberRow>> members_by_id(store::Database& db,
+                                                        std::int64_t structure_id) {
   std::map<std::int64_t, MemberRow> out;
   const AssociationRepository repo(db);
-  auto rows = repo.members(structure_id);
-  if (rows) {
-    for (auto& m : *rows) out.emplace(m.id, std::move(m));
-  }
+  for (auto& m : MAILLAGE_TRY(repo.members(structure_id))) out.emplace(m.id, std::move(m));
   return out;
 }
 
@@ -228,7 +226,7 @@ Result<Loaded> load(store::Database& db, std::int64_t structure_id) {
   l.group_members = MAILLAGE_TRY(repo.group_members(structure_id));
   l.meetings = MAILLAGE_TRY(repo.meetings(structure_id));
   l.attendance = MAILLAGE_TRY(repo.attendance(structure_id));
-  l.members = work::members_by_id(db, structure_id);
+  l.members = MAILLAGE_TRY(work::members_by_id(db, structure_id));
   return l;
 }
 
@@ -372,7 +370,7 @@ Result<GroupView> AssociationWork::create_group(const Principal& who, std::int64
     return work::managers_only("Les groupes de travail");
   }
   GroupInput in = raw;
-  MAILLAGE_CHECK(check_group(in, work::members_by_id(*db_, structure_id)));
+  MAILLAGE_CHECK(check_group(in, MAILLAGE_TRY(work::members_by_id(*db_, structure_id))));
   const std::string at = store::timestamp_now();
   std::int64_t id = 0;
   if (auto written = db_->transact([&](Tx& tx) -> Status {
@@ -400,7 +398,7 @@ Result<GroupView> AssociationWork::update_group(const Principal& who, std::int64
     return work::managers_only("Les groupes de travail");
   }
   GroupInput in = raw;
-  MAILLAGE_CHECK(check_group(in, work::members_by_id(*db_, structure_id)));
+  MAILLAGE_CHECK(check_group(in, MAILLAGE_TRY(work::members_by_id(*db_, structure_id))));
   const std::string at = store::timestamp_now();
   if (auto written = db_->transact([&](Tx& tx) -> Status {
         if (!MAILLAGE_TRY(

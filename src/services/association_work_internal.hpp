@@ -22,8 +22,9 @@ bool valid_time(const std::string& t);
 /// The French label of an ACI mission id ("" for none).
 std::string mission_label(const std::string& id);
 tl::unexpected<Error> managers_only(const std::string& what);
-/// Every member of the structure by id (empty when they cannot be read).
-std::map<std::int64_t, MemberRow> members_by_id(store::Database& db, std::int64_t structure_id);
+/// Every member of the structure by id.
+Result<std::map<std::int64_t, MemberRow>> members_by_id(store::Database& db,
+                                                        std::int64_t structure_id);
 /// "DURAND Marie", or "membre n° 12" when unknown.
 std::string member_name(const std::map<std::int64_t, MemberRow>& members, std::int64_t id);
 /// Members not radiated as choices ("DURAND Marie — Infirmier"), by name; `persons` only.
