@@ -6,6 +6,7 @@
 #include "services/aci.hpp"
 #include "services/association.hpp"
 #include "services/association_ag.hpp"
+#include "services/association_work.hpp"
 #include "services/diagnostic.hpp"
 #include "services/home.hpp"
 #include "services/mail.hpp"
@@ -34,6 +35,7 @@ struct Application::Owned {
   std::unique_ptr<services::Referents> referents;
   std::unique_ptr<services::Association> association;
   std::unique_ptr<services::Assemblies> assemblies;
+  std::unique_ptr<services::AssociationWork> association_work;
   std::unique_ptr<services::ProjetsDeSante> projets;
   std::unique_ptr<services::Home> home;
 };
@@ -142,6 +144,7 @@ Result<std::unique_ptr<Application>> Application::open(const Config& config,
   }
   owned->assemblies =
       std::make_unique<services::Assemblies>(db, *owned->association, std::move(mailer));
+  owned->association_work = std::make_unique<services::AssociationWork>(db, *owned->association);
   services::ProjetSettings projet;
   if (!options.referentiel) projet.population_source = population_source(config);
   owned->projets = MAILLAGE_TRY(services::ProjetsDeSante::create(
@@ -155,7 +158,8 @@ Result<std::unique_ptr<Application>> Application::open(const Config& config,
   app->services_ = std::make_unique<services::Services>(services::Services{
       *owned->accounts, *owned->registry, *owned->territories, *owned->diagnostics, *owned->aci,
       *owned->roster, *owned->roster_jobs, *owned->operations, *owned->sectors, *owned->referents,
-      *owned->association, *owned->assemblies, *owned->projets, *owned->home});
+      *owned->association, *owned->assemblies, *owned->association_work, *owned->projets,
+      *owned->home});
   app->owned_ = std::move(owned);
   return app;
 }

@@ -42,5 +42,9 @@ Result<DemoLines> load_sectors_demo(store::Database& db,
 /// The demo CPTS's statuts and 120 fictitious members (after the accounts and the registry).
 Result<DemoLines> load_association_demo(store::Database& db,
                                         const geo::Referentiel& ref);  // association_demo.cpp
+/// Its working groups with their meetings, the hourly rates of the year and a year of members'
+/// time, one member near the yearly cap (after load_association_demo).
+Result<DemoLines> load_association_work_demo(
+    store::Database& db, const geo::Referentiel& ref);  // association_work_demo.cpp
 
 }  // namespace maillage::demo

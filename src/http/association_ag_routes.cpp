@@ -11,6 +11,7 @@
 #include <ctime>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "common/csv.hpp"
 #include "common/dates.hpp"
@@ -19,6 +20,7 @@
 #include "http/association_http.hpp"
 #include "http/feature.hpp"
 #include "services/association_ag.hpp"
+#include "services/association_work.hpp"
 
 namespace maillage::http {
 namespace {
@@ -773,6 +775,13 @@ class AssemblyFeature final : public Feature {
   Result<Response> calendar_ics(const RequestContext& ctx) {
     const std::int64_t id = MAILLAGE_TRY(association_id_param(ctx, "id", "Structure"));
     auto events = MAILLAGE_TRY(svc_.events(*ctx.principal(), id));
+    // The working groups' meetings too.
+    auto meetings = MAILLAGE_TRY(site_.services.association_work.events(*ctx.principal(), id));
+    events.insert(events.end(), meetings.begin(), meetings.end());
+    std::sort(events.begin(), events.end(),
+              [](const services::CalendarEvent& a, const services::CalendarEvent& b) {
+                return std::tie(a.day, a.start, a.uid) < std::tie(b.day, b.start, b.uid);
+              });
     auto statuts = MAILLAGE_TRY(site_.services.association.statuts(*ctx.principal(), id));
     return download(services::association_icalendar(events, statuts.structure_name, dtstamp_now()),
                     "text/calendar; charset=utf-8",

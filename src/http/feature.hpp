@@ -77,7 +77,9 @@ std::unique_ptr<Feature> make_sectors_feature(const Site& site);      // sectors
 std::unique_ptr<Feature> make_referents_feature(const Site& site);    // referents_routes.cpp
 std::unique_ptr<Feature> make_association_feature(const Site& site);  // association_routes.cpp
 std::unique_ptr<Feature> make_association_ag_feature(
-    const Site& site);                                             // association_ag_routes.cpp
+    const Site& site);  // association_ag_routes.cpp
+std::unique_ptr<Feature> make_association_work_feature(
+    const Site& site);                                             // association_work_routes.cpp
 std::unique_ptr<Feature> make_accounts_feature(const Site& site);  // accounts_pages.cpp
 std::unique_ptr<Feature> make_projet_feature(const Site& site);    // projet_routes.cpp
 

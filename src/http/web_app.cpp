@@ -50,6 +50,7 @@ WebApp::WebApp(services::Services& services, const geo::Referentiel& referentiel
   features_.push_back(make_referents_feature(*site_));
   features_.push_back(make_association_feature(*site_));
   features_.push_back(make_association_ag_feature(*site_));
+  features_.push_back(make_association_work_feature(*site_));
   features_.push_back(make_projet_feature(*site_));
   // Last: its entry (Utilisateurs) ends the navigation.
   features_.push_back(make_accounts_feature(*site_));

@@ -18,6 +18,7 @@ class Sectors;
 class Referents;
 class Association;
 class Assemblies;
+class AssociationWork;
 class ProjetsDeSante;
 class Home;
 
@@ -34,6 +35,7 @@ struct Services {
   Referents& referents;
   Association& association;
   Assemblies& assemblies;
+  AssociationWork& association_work;
   ProjetsDeSante& projets;
   Home& home;
 };

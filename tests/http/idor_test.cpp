@@ -392,6 +392,50 @@ const std::map<std::string, Case> kCases{
      {Role::roc, "/associations/{S}/ag/{A}/proces-verbal.odt"}},
     {"GET /associations/{id}/ag/{ag}/ag.ics", {Role::member, "/associations/{S1}/ag/{A}/ag.ics"}},
     {"GET /associations/{id}/calendrier.ics", {Role::member, "/associations/{S}/calendrier.ics"}},
+    // Working groups and members' time: {G} is a working group of the Paris association, {W} one
+    // of its meetings, {T} a time entry of its member {M}.
+    {"GET /api/v1/structures/{id}/association/groups",
+     {Role::member, "/api/v1/structures/{S}/association/groups"}},
+    {"POST /api/v1/structures/{id}/association/groups",
+     {Role::coordinator, "/api/v1/structures/{S}/association/groups", {{"nom", "x"}}}},
+    {"GET /api/v1/structures/{id}/association/groups/{groupe}",
+     {Role::coordinator, "/api/v1/structures/{S1}/association/groups/{G}"}},
+    {"PATCH /api/v1/structures/{id}/association/groups/{groupe}",
+     {Role::coordinator, "/api/v1/structures/{S}/association/groups/{G}",
+      {{"nom", "x"}, {"version", 1}}}},
+    {"POST /api/v1/structures/{id}/association/groups/{groupe}/meetings",
+     {Role::coordinator, "/api/v1/structures/{S1}/association/groups/{G}/meetings",
+      {{"date", "2026-06-01"}}}},
+    {"GET /api/v1/structures/{id}/association/groups/{groupe}/meetings/{reunion}",
+     {Role::coordinator, "/api/v1/structures/{S}/association/groups/{G}/meetings/{W}"}},
+    {"PATCH /api/v1/structures/{id}/association/groups/{groupe}/meetings/{reunion}",
+     {Role::coordinator, "/api/v1/structures/{S1}/association/groups/{G}/meetings/{W}",
+      {{"date", "2026-06-01"}, {"version", 1}}}},
+    {"GET /api/v1/structures/{id}/association/time",
+     {Role::member, "/api/v1/structures/{S}/association/time"}},
+    {"POST /api/v1/structures/{id}/association/time",
+     {Role::member, "/api/v1/structures/{S}/association/time",
+      {{"date", "2026-01-15"}, {"duree_minutes", 60}, {"activite", "x"}}}},
+    {"PUT /api/v1/structures/{id}/association/time/{saisie}/decision",
+     {Role::coordinator, "/api/v1/structures/{S1}/association/time/{T}/decision",
+      {{"decision", "valide"}, {"version", 1}}}},
+    {"PUT /api/v1/structures/{id}/association/rates/{annee}/{profession}",
+     {Role::coordinator, "/api/v1/structures/{S}/association/rates/2026/10",
+      {{"taux_centimes", 5000}, {"source", "x"}}}},
+    {"GET /associations/{id}/groupes", {Role::member, "/associations/{S}/groupes"}},
+    {"GET /associations/{id}/groupes/{groupe}", {Role::coordinator, "/associations/{S1}/groupes/{G}"}},
+    {"GET /associations/{id}/groupes/{groupe}/reunions/{reunion}",
+     {Role::coordinator, "/associations/{S}/groupes/{G}/reunions/{W}"}},
+    {"GET /associations/{id}/groupes/{groupe}/reunions/{reunion}/reunion.ics",
+     {Role::member, "/associations/{S1}/groupes/{G}/reunions/{W}/reunion.ics"}},
+    {"GET /associations/{id}/temps", {Role::member, "/associations/{S}/temps"}},
+    {"GET /associations/{id}/temps/releves/{membre}",
+     {Role::coordinator, "/associations/{S1}/temps/releves/{M}"}},
+    {"GET /associations/{id}/temps/releves/{membre}/releve.odt",
+     {Role::roc, "/associations/{S}/temps/releves/{M}/releve.odt"}},
+    {"GET /associations/{id}/temps/export.csv", {Role::coordinator, "/associations/{S}/temps/export.csv"}},
+    {"GET /associations/{id}/temps/export.xlsx",
+     {Role::coordinator, "/associations/{S}/temps/export.xlsx"}},
 };
 
 bool has_parameter(const std::string& pattern) { return pattern.find('{') != std::string::npos; }
@@ -484,6 +528,31 @@ TEST_P(Idor, EveryRouteWithAParameterRefusesIdsOutsideTheScope) {
     ids["{A}"] = std::to_string(ag["ag"]["id"].get<std::int64_t>());
     ids["{R}"] = std::to_string(ag["resolutions"][0]["id"].get<std::int64_t>());
   }
+  {
+    // A working group of the Paris association ({G}) with one meeting ({W}); a rate of the year
+    // and one time entry ({T}) of its member.
+    auto r = server.post_json("/api/v1/structures/" + ids["{S}"] + "/association/groups",
+                              json{{"nom", "Groupe parisien"},
+                                   {"membres", json::array({{{"membre", std::stoll(ids["{M}"])}}})}}
+                                  .dump(),
+                              admin);
+    ASSERT_TRUE(r && r->status == 201) << (r ? r->body : "no answer");
+    ids["{G}"] = std::to_string(json::parse(r->body)["groupe"]["id"].get<std::int64_t>());
+    r = server.post_json("/api/v1/structures/" + ids["{S}"] + "/association/groups/" + ids["{G}"] +
+                             "/meetings",
+                         json{{"date", "2026-06-01"}}.dump(), admin);
+    ASSERT_TRUE(r && r->status == 201) << (r ? r->body : "no answer");
+    ids["{W}"] = std::to_string(json::parse(r->body)["reunion"]["id"].get<std::int64_t>());
+    auto cli = server.client();
+    auto put = cli.Put(("/api/v1/structures/" + ids["{S}"] + "/association/rates/2026/10").c_str(),
+                       {{"Cookie", admin.cookie}, {"X-CSRF-Token", admin.csrf}},
+                       json{{"taux_centimes", 8000}, {"source", "Bureau"}}.dump(),
+                       "application/json");
+    ASSERT_TRUE(put && put->status == 200) << (put ? put->body : "no answer");
+  }
+  ids["{T}"] = created("/api/v1/structures/" + ids["{S}"] + "/association/time",
+                       {{"membre", std::stoll(ids["{M}"])}, {"date", "2026-01-15"},
+                        {"duree_minutes", 60}, {"activite", "Réunion"}});
   auto demo = server.app().database().query(
       "SELECT id FROM structures WHERE name = 'CPTS de démonstration du Pays messin (fictive)'");
   ASSERT_TRUE(demo && !demo->empty());
