@@ -35,8 +35,19 @@ run(() => withDemoServer('dialogue', async ({ base, newPage, signIn, shot, demoO
   const sas = coord.locator('#indicateur-acces_soins-medecins_sas');
   if ((await sas.count()) !== 1) fail('no SAS indicator on the sheet of year 2');
   if (!(await sas.locator('.mesure').textContent()).includes('non mesuré')) fail('SAS already measured in year 2');
+  // A value that is not a number: the error sits next to the field, in French, without the
+  // API's JSON path, and nothing is sent.
+  await sas.locator('input.saisie-mesure').fill('douze');
+  await sas.locator('form[data-form=measure] button[type=submit]').click();
+  const fieldError = sas.locator('.erreur-champ');
+  await fieldError.waitFor({ timeout: 5000 });
+  const fieldText = await fieldError.textContent();
+  if (!fieldText.includes('Valeur mesurée') || fieldText.includes('$')) fail(`field error reads "${fieldText}"`);
+  if ((await sas.locator('input.saisie-mesure').getAttribute('aria-invalid')) !== 'true') fail('the field is not marked invalid');
   await sas.locator('input.saisie-mesure').fill('16');
   await submitAndReload(coord, sas.locator('form[data-form=measure]'));
+  const saved = coord.locator('p.succes[role=status]');
+  if (!(await saved.count()) || !(await saved.textContent()).includes('enregistrée')) fail('the save was not confirmed');
   const measured = (await coord.locator('#indicateur-acces_soins-medecins_sas .mesure').textContent()).trim();
   if (measured !== '16') fail(`measured value shows "${measured}"`);
   const rate = (await coord.locator('#indicateur-acces_soins-medecins_sas .taux').textContent()).trim();
