@@ -1,4 +1,4 @@
--- Association life, continued (src/services/association_ag.cpp, _groups.cpp, _time.cpp): the AG
+-- Association life, continued (src/services/association_ag.cpp, association_work.cpp, association_time.cpp): the AG
 -- rules of the statuts, the assemblées générales (agenda of resolutions, convocations, proxies,
 -- émargement, votes), the working groups and their meetings, and the time members give with the
 -- hourly rates that turn it into indemnities. Quorum, vote results and the yearly cap are never
