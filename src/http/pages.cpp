@@ -2,6 +2,8 @@
 // (htmx) and the list of accounts.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 #include <random>
 
@@ -235,7 +237,18 @@ Result<Response> WebApp::page_map(const RequestContext& ctx) {
   for (const auto& d : ref_.departements) {
     others.push_back({{"code", d.code}, {"nom", d.nom}, {"choisi", d.code == dep->code}});
   }
+  // The keyboard and screen-reader alternative to the map: every commune as a link, in the
+  // order of the INSEE codes (alphabetical within the département for most communes).
+  std::vector<std::size_t> order(dep->communes.begin(), dep->communes.end());
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return ref_.communes[a].code < ref_.communes[b].code; });
+  json communes = json::array();
+  for (auto i : order) {
+    const auto& c = ref_.communes[i];
+    communes.push_back({{"code", c.code}, {"nom", c.nom}, {"population", format_count(c.population)}});
+  }
   json data{{"titre", fmt::format("Carte — {} ({})", dep->nom, dep->code)},
+            {"communes", std::move(communes)},
             {"carte_page", true},
             {"code", dep->code},
             {"nom", dep->nom},

@@ -20,6 +20,9 @@ run(() => withDemoServer('map', async ({ base, newPage, shot, passwords }) => {
   await page.waitForSelector('#carte[data-etat="pret"]', { timeout: 60000 });
   const cells = await page.locator('#carte path[data-code]').count();
   if (cells < 500) fail(`expected the ~725 communes of Moselle on the map, found ${cells} cells`);
+  // The list alternative beside the map names every commune drawn, as a link to its page.
+  const listed = await page.locator('.liste-communes a[href^="/communes/"]').count();
+  if (listed !== cells) fail(`the list beside the map has ${listed} communes, the map ${cells}`);
   const title = await page.textContent('h1');
   if (!title.includes('Moselle')) fail(`map title is "${title}"`);
   if ((await page.locator('.legende').count()) !== 1) fail('no legend on the map');
