@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include <fmt/format.h>
+
 namespace maillage::fr {
 
 std::string group_digits(std::string_view digits, std::string_view thousands) {
@@ -39,6 +41,10 @@ std::string decimal(double value, int decimals, std::string_view thousands) {
   std::string out = group_digits(std::string_view(digits).substr(0, int_len), thousands);
   if (decimals > 0) out += "," + digits.substr(int_len);
   return negative ? "-" + out : out;
+}
+
+std::string duration(std::int64_t minutes) {
+  return fmt::format("{} h {:02}", minutes / 60, minutes % 60);
 }
 
 }  // namespace maillage::fr

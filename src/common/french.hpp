@@ -23,4 +23,7 @@ inline constexpr std::string_view kNarrowNoBreakSpace = "\u202F";
 [[nodiscard]] std::string decimal(double value, int decimals,
                                   std::string_view thousands = kNarrowNoBreakSpace);
 
+/// 150 minutes → "2 h 30"; 45 → "0 h 45".
+[[nodiscard]] std::string duration(std::int64_t minutes);
+
 }  // namespace maillage::fr

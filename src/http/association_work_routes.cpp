@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/csv.hpp"
+#include "common/french.hpp"
 #include "common/dates.hpp"
 #include "common/try.hpp"
 #include "http/answers.hpp"
@@ -306,7 +307,7 @@ json member_year_json(const services::MemberYear& y) {
               {"profession_libelle", y.profession_label},
               {"valide_minutes", y.validated_minutes},
               {"valide_duree",
-               fmt::format("{} h {:02}", y.validated_minutes / 60, y.validated_minutes % 60)},
+               fr::duration(y.validated_minutes)},
               {"valide_centimes", y.validated_cents},
               {"valide_texte", y.validated_text},
               {"en_attente_centimes", y.pending_cents},
@@ -342,8 +343,7 @@ json time_json(const services::TimeOverview& t) {
                 {"refusees", t.totals.refused},
                 {"membres", t.totals.members},
                 {"valide_minutes", t.totals.validated_minutes},
-                {"valide_duree", fmt::format("{} h {:02}", t.totals.validated_minutes / 60,
-                                             t.totals.validated_minutes % 60)},
+                {"valide_duree", fr::duration(t.totals.validated_minutes)},
                 {"valide_centimes", t.totals.validated_cents},
                 {"valide_texte", t.totals.validated_text}}}};
 }

@@ -12,6 +12,7 @@
 #include "association/indemnity.hpp"
 #include "association/money.hpp"
 #include "common/dates.hpp"
+#include "common/french.hpp"
 #include "common/try.hpp"
 #include "office/document.hpp"
 #include "office/odt.hpp"
@@ -33,10 +34,6 @@ namespace {
 
 int year_of(const std::string& day) {
   return day.size() >= 4 ? std::atoi(day.substr(0, 4).c_str()) : 0;
-}
-
-std::string duration_text(int minutes) {
-  return fmt::format("{} h {:02}", minutes / 60, minutes % 60);
 }
 
 std::string profession_label(const std::string& code) {
@@ -123,7 +120,7 @@ TimeEntryView entry_view(const TimeEntryRow& e, const Names& names,
   v.profession_label = profession_label(profession);
   v.worked_on = e.worked_on;
   v.minutes = e.minutes;
-  v.duration_text = duration_text(e.minutes);
+  v.duration_text = fr::duration(e.minutes);
   v.activity = e.activity;
   v.mission = e.mission;
   v.mission_label = work::mission_label(e.mission);
@@ -677,7 +674,7 @@ Result<YearStatementView> AssociationWork::statement(const Principal& who,
   }
   auto st = association::year_statement(rules_of(rates), profession, validated, year);
   if (!st) return fail(st.error().code, sentence(st.error().message), st.error().field);
-  s.duration_text = duration_text(s.minutes);
+  s.duration_text = fr::duration(s.minutes);
   s.total_cents = st->total_cents;
   s.cap_cents = st->cap_cents;
   s.remaining_cents = st->remaining_cents;

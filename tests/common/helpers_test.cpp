@@ -130,6 +130,12 @@ TEST(French, IntegersAreGroupedByThousands) {
   EXPECT_EQ(fr::group_digits("123456", "."), "123.456");
 }
 
+TEST(French, DurationsInHoursAndMinutes) {
+  EXPECT_EQ(fr::duration(150), "2 h 30");
+  EXPECT_EQ(fr::duration(45), "0 h 45");
+  EXPECT_EQ(fr::duration(480), "8 h 00");
+}
+
 TEST(French, DecimalsUseACommaAndRoundHalfAwayFromZero) {
   EXPECT_EQ(fr::decimal(33.3333, 1), "33,3");
   EXPECT_EQ(fr::decimal(1234.5, 2, " "), "1 234,50");
