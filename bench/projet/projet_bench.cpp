@@ -1,7 +1,7 @@
 // Projet de santé benchmark: the pre-draft of the demo CPTS ("CPTS de démonstration du Pays
 // messin (fictive)", Metz Métropole, 46 communes) for its coordinator, on the real référentiel
-// and the demo data (`maillage demo load`: registry, two generated RPPS extracts of Moselle)
-// in a scratch SQLite database.
+// and the demo data (`maillage demo load`: registry, two generated RPPS extracts of Moselle, the
+// association's statuts, members and working groups) in a scratch SQLite database.
 //
 // Measured in the same run (wall clock, medians of --runs):
 //   diagnostic   Diagnostics::diagnose of the structure's territory, cache warm: the baseline;
@@ -25,6 +25,8 @@
 
 #include "demo/demo.hpp"
 #include "refdata/reference_file.hpp"
+#include "services/association.hpp"
+#include "services/association_work.hpp"
 #include "services/diagnostic.hpp"
 #include "services/projet_sante.hpp"
 #include "services/registry.hpp"
@@ -86,6 +88,8 @@ int main(int argc, char** argv) {
   check(demo::load_demo_accounts(*db, cheap));
   check(demo::load_registry_demo(*db, ref));
   check(demo::load_rpps_demo(*db, ref));
+  check(demo::load_association_demo(*db, ref));
+  check(demo::load_association_work_demo(*db, ref));
   std::printf("démo chargée (%.0f ms)\n", ms_since(t0));
 
   auto demo_id = check(db->query(
@@ -99,7 +103,10 @@ int main(int argc, char** argv) {
 
   services::Registry registry = check(services::Registry::create(*db, ref));
   services::Diagnostics diagnostics(*db, ref, services::rpps_supply_source(*db));
-  auto projets = check(services::ProjetsDeSante::create(*db, ref, registry, diagnostics));
+  services::Association association(*db, ref, &diagnostics, services::rpps_supply_source(*db));
+  services::AssociationWork work(*db, association);
+  auto projets = check(services::ProjetsDeSante::create(*db, ref, registry, diagnostics, {},
+                                                        &association, &work));
   services::DiagnosticSelection sel;
   sel.structure = id;
 

@@ -148,7 +148,8 @@ Result<std::unique_ptr<Application>> Application::open(const Config& config,
   services::ProjetSettings projet;
   if (!options.referentiel) projet.population_source = population_source(config);
   owned->projets = MAILLAGE_TRY(services::ProjetsDeSante::create(
-      db, ref, *owned->registry, *owned->diagnostics, std::move(projet)));
+      db, ref, *owned->registry, *owned->diagnostics, std::move(projet), owned->association.get(),
+      owned->association_work.get()));
 
   owned->home = std::make_unique<services::Home>(*owned->registry);
 

@@ -14,6 +14,7 @@
 
 #include "access/pipeline.hpp"
 #include "app/cli.hpp"
+#include "common/mapped_file.hpp"
 
 namespace maillage::app {
 
@@ -32,22 +33,6 @@ struct AccessFlags {
   unsigned threads = 0;
   bool timing = false;
 };
-
-Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return fail(ErrorCode::io_error,
-                "impossible d'ouvrir « " + path + " » : " + std::strerror(errno), path);
-  }
-  in.seekg(0, std::ios::end);
-  const auto size = in.tellg();
-  in.seekg(0, std::ios::beg);
-  std::string text(size > 0 ? static_cast<std::size_t>(size) : 0, '\0');
-  if (size > 0 && !in.read(text.data(), static_cast<std::streamsize>(size))) {
-    return fail(ErrorCode::io_error, "lecture de « " + path + " » interrompue", path);
-  }
-  return text;
-}
 
 Status write_file(const std::string& path, const std::string& text) {
   if (path == "-") {
@@ -78,29 +63,30 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 void run_compute(const AccessFlags& f) {
   using Clock = std::chrono::steady_clock;
   const auto t_read = Clock::now();
-  // The texts live here; the parsed run keeps views into none of them after prepare_run.
-  std::string demand_text, supply_text, od_text, coords_text, age_text;
-  auto load = [](const std::string& path, std::string& into) {
-    auto text = read_file(path);
-    if (!text) die(text.error());
-    into = std::move(*text);
+  // The files are mapped, not copied (common/mapped_file.hpp); the parsed run keeps views into
+  // none of them after prepare_run.
+  MappedFile demand_text, supply_text, od_text, coords_text, age_text;
+  auto load = [](const std::string& path, MappedFile& into) {
+    auto file = MappedFile::open(path);
+    if (!file) die(file.error());
+    into = std::move(*file);
   };
   access::RunInputs inputs;
   load(f.demand, demand_text);
-  inputs.demand = {f.demand, demand_text};
+  inputs.demand = {f.demand, demand_text.text()};
   load(f.supply, supply_text);
-  inputs.supply = {f.supply, supply_text};
+  inputs.supply = {f.supply, supply_text.text()};
   if (!f.od.empty()) {
     load(f.od, od_text);
-    inputs.od = access::InputText{f.od, od_text};
+    inputs.od = access::InputText{f.od, od_text.text()};
   }
   if (!f.coords.empty()) {
     load(f.coords, coords_text);
-    inputs.coords = access::InputText{f.coords, coords_text};
+    inputs.coords = access::InputText{f.coords, coords_text.text()};
   }
   if (!f.age.empty()) {
     load(f.age, age_text);
-    inputs.age = access::InputText{f.age, age_text};
+    inputs.age = access::InputText{f.age, age_text.text()};
   }
   access::RunOptions options;
   options.weights = f.weights;

@@ -10,27 +10,18 @@
 
 #include "common/dates.hpp"
 #include "common/french.hpp"
+#include "projet/draft_internal.hpp"
 
 namespace maillage::projet {
 
-namespace {
-
-constexpr std::string_view kToComplete = "à compléter";
-
-std::string or_todo(const std::string& s) { return s.empty() ? std::string(kToComplete) : s; }
+namespace detail {
 
 std::string count_text(double v) {
   // Presence counts are whole numbers; FTE are not.
   return std::abs(v - std::round(v)) < 1e-9 ? fr::integer(std::llround(v)) : fr::decimal(v, 1);
 }
 
-std::string density(const std::optional<double>& v) { return v ? fr::decimal(*v, 1) : "—"; }
-
-std::string density_of(const std::optional<diagnostic::Figure>& f) {
-  return f ? density(f->per_10000) : "—";
-}
-
-// A paragraph all in bold (one run; see the brace warning in office/document.hpp).
+// One run, so a brace in the text stays text (see the warning in office/document.hpp).
 office::Paragraph bold(std::string text) {
   return office::Paragraph(std::vector<office::Run>{office::Run{std::move(text), true}});
 }
@@ -49,6 +40,22 @@ std::string rpps_cite(const ProjetFacts& f) {
   return f.rpps_date.empty()
              ? f.rpps_source + " (aucune extraction importée)"
              : fmt::format("{}, extraction du {}", f.rpps_source, shown_date(f.rpps_date));
+}
+
+}  // namespace detail
+
+namespace {
+
+using namespace detail;
+
+constexpr std::string_view kToComplete = "à compléter";
+
+std::string or_todo(const std::string& s) { return s.empty() ? std::string(kToComplete) : s; }
+
+std::string density(const std::optional<double>& v) { return v ? fr::decimal(*v, 1) : "—"; }
+
+std::string density_of(const std::optional<diagnostic::Figure>& f) {
+  return f ? density(f->per_10000) : "—";
 }
 
 std::string population_cite(const ProjetFacts& f) { return f.population_source; }
@@ -85,6 +92,10 @@ class Builder {
 
  private:
   void add(office::Block b) { items_->push_back(DraftItem{std::move(b), std::nullopt, data_}); }
+  Status add_all(Blocks blocks) {
+    for (auto& b : blocks) add(std::move(b));
+    return {};
+  }
 
   void prompt(const std::string& id, const std::string& label, const std::string& invitation) {
     DraftPrompt p{id, label, invitation, {}};
@@ -101,6 +112,11 @@ class Builder {
     if (name == "professionnels") return professionnels();
     if (name == "accessibilite") return accessibilite();
     if (name == "communes_sous_dotees") return sous_dotees();
+    if (name == "evolution") return add_all(evolution_blocks(f_));
+    if (name == "gouvernance") return add_all(gouvernance_blocks(f_));
+    if (name == "membres") return add_all(membres_blocks(f_));
+    if (name == "groupes_de_travail") return add_all(groupes_blocks(f_));
+    if (name == "annexe_membres") return add_all(annexe_membres_blocks(f_));
     if (name == "missions") return missions();
     if (name == "budget") return budget();
     if (name == "communes") return communes();
@@ -394,6 +410,16 @@ class Builder {
     if (f_.accord) {
       items.emplace_back(fmt::format(
           "Missions, délais et montants : {} (règles de calcul de Maillage)", f_.accord->title));
+    }
+    if (f_.diagnostic.previous_date) {
+      items.emplace_back("Évolution de l'offre : extraction précédente du RPPS du " +
+                         shown_date(*f_.diagnostic.previous_date));
+    }
+    if (f_.association) {
+      items.emplace_back(
+          "Association (statuts, collèges, bureau, membres, groupes de travail) : registre tenu "
+          "dans Maillage au " +
+          shown_date(f_.association->as_of));
     }
     items.emplace_back("Contours des communes : IGN Admin Express COG 2018 (référentiel Maillage)");
     items.emplace_back("Structures : registre de Maillage au " + shown_date(f_.generated_on));

@@ -40,6 +40,57 @@ struct NearbyStructure {
   std::string stage_label;  ///< "" when the reader's scope does not show it
 };
 
+/// A collège of the statuts as the governance block shows it.
+struct CollegeFacts {
+  std::string name;
+  std::string weight;                    ///< "un tiers des voix", "" when each member has one vote
+  std::vector<std::string> professions;  ///< French labels of the professions it takes
+  std::int64_t members = 0;              ///< active members
+};
+
+/// A bureau seat (shown only to readers who see the members' names).
+struct BureauSeat {
+  std::string function;  ///< "Président(e)"
+  std::string name;
+  std::string profession;
+};
+
+/// Active members of one profession, against the professionals of the territory.
+struct MembershipFacts {
+  std::string label;
+  std::int64_t members = 0;
+  std::optional<double> professionals;  ///< none without an RPPS snapshot
+  std::optional<double> rate;           ///< members / professionals
+};
+
+/// A member as the annex lists them: public professional facts only, never contact details.
+struct MemberLine {
+  std::string name, profession, commune, college;
+};
+
+struct WorkingGroupFacts {
+  std::string name, mission, pilots;  ///< pilots "" when the reader does not see names
+  int members = 0, meetings = 0;
+  std::string next_meeting;  ///< "YYYY-MM-DD", "" when none is planned
+};
+
+/// The association's own data (src/services: Association, AssociationWork), as far as the reader
+/// of the draft may see them: names only for those who manage the association.
+struct AssociationFacts {
+  bool statuts_defined = false;
+  std::string weighting;  ///< "une voix par membre", "voix pondérées par collège"
+  std::string period;     ///< "année civile", "12 mois glissants"
+  std::vector<CollegeFacts> colleges;
+  bool names_visible = false;
+  std::vector<BureauSeat> bureau;
+  std::int64_t active_members = 0;
+  std::vector<MembershipFacts> by_profession;  ///< the diagnostic's order, then the others
+  std::string rate_date;                       ///< RPPS extract date of the rates, "" without
+  std::vector<MemberLine> members;             ///< names_visible only, by name
+  std::vector<WorkingGroupFacts> groups;       ///< by name
+  std::string as_of;                           ///< "YYYY-MM-DD"
+};
+
 /// Everything the data blocks need, with the dates that make each figure citable.
 struct ProjetFacts {
   StructureFacts structure;
@@ -56,6 +107,9 @@ struct ProjetFacts {
   /// The page shows the map from its own address: the draft carries an Image without bytes.
   bool map_deferred = false;
   std::string generated_on;  ///< "2026-12-07"
+  /// None when the association's data are not available to the draft (no association service, or
+  /// the reader may not see them).
+  std::optional<AssociationFacts> association;
 };
 
 /// The porteurs' text at one prompt.

@@ -178,7 +178,9 @@ const std::vector<std::string>& data_block_names() {
   static const std::vector<std::string> names{
       "identification", "territoire",     "carte",         "structures",
       "population",     "professionnels", "accessibilite", "communes_sous_dotees",
-      "missions",       "budget",         "communes",      "sources"};
+      "evolution",      "missions",       "gouvernance",   "membres",
+      "groupes_de_travail", "budget",     "communes",      "annexe_membres",
+      "sources"};
   return names;
 }
 
@@ -192,6 +194,11 @@ std::string_view data_block_label(std::string_view name) {
       {"professionnels", "professionnels de santé et densités comparées"},
       {"accessibilite", "accessibilité aux médecins généralistes (méthode et communes sous le seuil)"},
       {"communes_sous_dotees", "communes les moins bien desservies"},
+      {"evolution", "évolution des effectifs depuis l'extraction précédente du RPPS (arrivées, départs)"},
+      {"gouvernance", "statuts de l'association : droit de vote, collèges et bureau"},
+      {"membres", "membres par profession et part des professionnels du territoire"},
+      {"groupes_de_travail", "groupes de travail : mission, pilotes, membres, réunions"},
+      {"annexe_membres", "annexe : liste des membres (nom, profession, commune, collège)"},
       {"missions", "missions choisies, indicateurs et échéances"},
       {"budget", "budget prévisionnel selon les montants de l'ACI"},
       {"communes", "annexe : chaque commune avec sa population et son accessibilité"},
@@ -208,7 +215,9 @@ Result<Template> parse_template(std::string_view text, const std::string& file) 
   try {
     root = toml::parse(text, file);
   } catch (const toml::parse_error& e) {
-    return fail_at(file, e.source().begin.line, "", std::string(e.description()));
+    // toml++ describes syntax errors in English: say in French what kind of error it is.
+    return fail_at(file, e.source().begin.line, "",
+                   "syntaxe TOML invalide (" + std::string(e.description()) + ")");
   }
   if (auto s = r.keys(root, "", {"schema", "template", "mission_prompts", "missions", "chapters"});
       !s) {

@@ -16,6 +16,7 @@
 #include "office/odt.hpp"
 #include "office/raster.hpp"
 #include "services/diagnostic.hpp"
+#include "services/projet_association.hpp"
 #include "services/projet_repository.hpp"
 #include "services/registry.hpp"
 #include "store/audit_detail.hpp"
@@ -76,12 +77,16 @@ Result<std::unique_ptr<ProjetsDeSante>> ProjetsDeSante::create(store::Database& 
                                                                const geo::Referentiel& ref,
                                                                Registry& registry,
                                                                Diagnostics& diagnostics,
-                                                               ProjetSettings settings) {
+                                                               ProjetSettings settings,
+                                                               Association* association,
+                                                               const AssociationWork* work) {
   auto rules = MAILLAGE_TRY(aci::load_rulebook(aci::builtin_rule_files()));
   MAILLAGE_CHECK(projet::default_template());
   std::unique_ptr<ProjetsDeSante> out(
       new ProjetsDeSante(db, ref, registry, diagnostics, std::move(settings), std::move(rules)));
   if (!out->accord_) return fail(ErrorCode::internal, "aucun accord CPTS dans les règles ACI");
+  out->association_ = association;
+  out->work_ = work;
   return out;
 }
 
@@ -227,6 +232,7 @@ Result<ProjetsDeSante::Loaded> ProjetsDeSante::load(const Principal& who, std::i
   f.accord = accord_;
   if (const auto* sc = accord_->size_class_for(f.diagnostic.population)) f.size_class = sc->id;
   f.generated_on = format_date(today_utc());
+  f.association = projet_association_facts(association_, work_, who, id);
   return l;
 }
 

@@ -34,6 +34,8 @@ namespace maillage::services {
 
 class Registry;
 class Diagnostics;
+class Association;
+class AssociationWork;
 
 struct ProjetSettings {
   /// How the population figures are cited ("INSEE, populations légales (…)").
@@ -101,12 +103,16 @@ struct RegionTemplate {
 
 class ProjetsDeSante {
  public:
-  /// Fails only when the built-in ACI rules or the national template do not load.
+  /// Fails only when the built-in ACI rules or the national template do not load. Without
+  /// `association` (and `work`), the governance, members and working-group blocks say that the
+  /// association's data are not available.
   static Result<std::unique_ptr<ProjetsDeSante>> create(store::Database& db,
                                                         const geo::Referentiel& ref,
                                                         Registry& registry,
                                                         Diagnostics& diagnostics,
-                                                        ProjetSettings settings = {});
+                                                        ProjetSettings settings = {},
+                                                        Association* association = nullptr,
+                                                        const AssociationWork* work = nullptr);
   ~ProjetsDeSante();
   ProjetsDeSante(const ProjetsDeSante&) = delete;
   ProjetsDeSante& operator=(const ProjetsDeSante&) = delete;
@@ -178,6 +184,8 @@ class ProjetsDeSante {
   Registry& registry_;
   Diagnostics& diagnostics_;
   ProjetSettings settings_;
+  Association* association_ = nullptr;
+  const AssociationWork* work_ = nullptr;
   aci::RuleBook rules_;
   const aci::Accord* accord_ = nullptr;
 };

@@ -18,6 +18,7 @@
 #include "aci/contract.hpp"
 #include "aci/rules.hpp"
 #include "coverage/territory_csv.hpp"
+#include "projet/template.hpp"
 #include "roster/nrp_format.hpp"
 #include "rpps/extract.hpp"
 
@@ -198,6 +199,15 @@ TEST(BadInput, RosterNrp) {
     Outcome o;
     auto m = roster::parse_nrp(text, "planning.txt");
     if (!m) o.error = m.error().describe();
+    return o;
+  });
+}
+
+TEST(BadInput, ProjetTemplate) {
+  check_corpus("projet_template", [&](const std::string& text) {
+    Outcome o;
+    auto t = projet::parse_template(text, "modele.toml");
+    if (!t) o.error = t.error().describe();
     return o;
   });
 }

@@ -108,6 +108,21 @@ nr['unknown_shift.txt'] = (tiny.replace(b'0,D,1,100,1', b'0,X,1,100,1'), 'refuse
 nr['nul_in_staff.txt'] = (tiny.replace(b'A,D=7', b'A\x00,D=7', 1), 'refused', 'planning.txt')
 cases['roster_nrp'] = nr
 
+pt = {}
+tpl = (here / '../../rules/projet_de_sante/default.toml').read_bytes()
+pt['default.toml'] = (tpl, 'imported', '')
+pt['empty.toml'] = (b'', 'refused', 'modele.toml:1: schema: « schema » manquant')
+pt['truncated.toml'] = (tpl[: len(tpl) // 2].rsplit(b'\n', 1)[0] + b'\n[[chapters.blocks]]\ntext = "sans fin\n', 'refused', 'modele.toml:74: syntaxe TOML invalide')
+pt['other_schema.toml'] = (tpl.replace(b'maillage-projet-de-sante/1', b'maillage-projet-de-sante/9', 1), 'refused', 'modele.toml:12: schema: schéma « maillage-projet-de-sante/9 » inconnu')
+pt['unknown_data_block.toml'] = (tpl.replace(b'data = "evolution"', b'data = "evolutions"', 1), 'refused', 'modele.toml:118: chapters[diagnostic].blocks[9]: chapitre « diagnostic » : bloc de données inconnu « evolutions »')
+pt['empty_data_block.toml'] = (tpl.replace(b'data = "budget"', b'data = ""', 1), 'refused', 'modele.toml:180: chapters[budget].blocks[0]: chapitre « budget » : bloc de données sans nom')
+pt['duplicate_prompt.toml'] = (tpl.replace(b'prompt = "evaluation"', b'prompt = "communication"', 1), 'refused', 'modele.toml:190: chapters[evaluation].blocks[0]: chapitre « evaluation » : zone de saisie « communication » en double')
+pt['reserved_prompt.toml'] = (tpl.replace(b'prompt = "evaluation"', b'prompt = "mission.evaluation"', 1), 'refused', 'modele.toml:190: chapters[evaluation].blocks[0]: chapitre « evaluation » : identifiant de zone de saisie invalide « mission.evaluation »')
+pt['unknown_key.toml'] = (tpl.replace(b'data = "budget"', b'data = "budget"\ncouleur = "rouge"', 1), 'refused', 'modele.toml:182: chapters[budget].blocks[0]: chapitre « budget » : clé inconnue « couleur »')
+pt['nul_in_text.toml'] = (tpl.replace(b'Les missions socles', b'Les\x00missions socles', 1), 'refused', 'modele.toml:129: syntaxe TOML invalide')
+pt['latin1_in_text.toml'] = (tpl.replace(b'Les missions socles', b'Les missions socles \xe9', 1), 'refused', 'modele.toml:129: syntaxe TOML invalide')
+cases['projet_template'] = pt
+
 for importer, files in cases.items():
     d = here / importer
     d.mkdir(exist_ok=True)

@@ -30,6 +30,15 @@ run(() => withDemoServer('projet', async ({ newPage, signIn, shot, problems }) =
   if (chapters !== 10) fail(`expected 10 chapters, found ${chapters}`);
   const population = await page.textContent('#chapitre-territoire');
   if (!/Population\s*:\s*[\d\u202f ]+ habitants/.test(population)) fail(`territory: ${population.slice(0, 300)}`);
+  // The association's data (demo statuts, members, working groups) and the two demo RPPS
+  // extracts fill the governance, working-group and evolution blocks.
+  const governance = await page.textContent('#chapitre-gouvernance');
+  if (!governance.includes('Droit de vote') || !/Président\(e\)/.test(governance)) fail(`governance: ${governance.slice(0, 400)}`);
+  if (!/Membres actifs\s*:\s*\d/.test(governance)) fail(`members: ${governance.slice(0, 400)}`);
+  const groups = await page.textContent('#chapitre-groupes');
+  if (!groups.includes('Mission de l\'ACI') || groups.includes('Aucun groupe de travail')) fail(`working groups: ${groups.slice(0, 400)}`);
+  const diagnostic = await page.textContent('#chapitre-diagnostic');
+  if (!diagnostic.includes('Arrivées') || !diagnostic.includes('Départs')) fail(`evolution: ${diagnostic.slice(0, 600)}`);
 
   // A second tab opened now holds version 0 of the same text.
   const other = await newPage();
@@ -84,6 +93,7 @@ run(() => withDemoServer('projet', async ({ newPage, signIn, shot, problems }) =
     fail('the DOCX does not carry the optional mission');
   }
   if (!/Médecins généralistes \| \d+/.test(all)) fail('the DOCX has no professionals table');
+  if (!all.includes('Membre | Profession | Commune d\'exercice | Collège')) fail('the DOCX has no members annex');
   if (!doc.blocks.some((b) => b.kind === 'image' && b.png.width === 1200)) fail('no map in the DOCX');
   if (!doc.footer.fields.includes('PAGE')) fail('no page numbers in the DOCX');
   fs.rmSync(file);

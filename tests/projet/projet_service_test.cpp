@@ -9,6 +9,8 @@
 
 #include "diagnostic/professions.hpp"
 #include "http/test_referentiel.hpp"
+#include "services/association.hpp"
+#include "services/association_work.hpp"
 #include "services/diagnostic.hpp"
 #include "services/projet_sante.hpp"
 #include "services/registry.hpp"
@@ -20,21 +22,46 @@ namespace {
 
 using diagnostic::Supply;
 
+// Snapshot 1 (the current one, 2026-06-01) as above; with `previous`, snapshot 2 (2025-06-01)
+// had 3 GPs in Montigny-lès-Metz instead of 10 and 42 nurses in Metz instead of 40, and the
+// people lists say who came and went: GP "g-old" left, "g-new1"/"g-new2" arrived; nurses "i-1"
+// and "i-2" left.
 class FakeSource final : public SupplySource {
  public:
+  explicit FakeSource(bool previous = false) : previous_(previous) {}
   Result<std::vector<SnapshotRef>> latest(int) override {
-    return std::vector<SnapshotRef>{{1, "2026-06-01", "2026-06-02T08:00:00.000Z", "a.txt"}};
+    std::vector<SnapshotRef> out{{1, "2026-06-01", "2026-06-02T08:00:00.000Z", "a.txt"}};
+    if (previous_) out.push_back({2, "2025-06-01", "2025-06-02T08:00:00.000Z", "b.txt"});
+    return out;
   }
-  Result<std::vector<CommuneSupplyRow>> commune_supply(std::int64_t) override {
+  Result<std::vector<CommuneSupplyRow>> commune_supply(std::int64_t id) override {
     const std::string gp(diagnostic::kGeneralPractitioner);
-    return std::vector<CommuneSupplyRow>{
-        {"57463", gp, Supply{100, 90, 0, 0}},    {"57480", gp, Supply{10, 10, 0, 0}},
-        {"57606", gp, Supply{5, 5, 0, 0}},       {"54395", gp, Supply{50, 50, 0, 0}},
-        {"75101", gp, Supply{2000, 2000, 0, 0}}, {"57463", "infirmier", Supply{40, 40, 0, 0}}};
+    const double montigny = id == 2 ? 3 : 10;
+    const double nurses = id == 2 ? 42 : 40;
+    return std::vector<CommuneSupplyRow>{{"57463", gp, Supply{100, 90, 0, 0}},
+                                         {"57480", gp, Supply{montigny, montigny, 0, 0}},
+                                         {"57606", gp, Supply{5, 5, 0, 0}},
+                                         {"54395", gp, Supply{50, 50, 0, 0}},
+                                         {"75101", gp, Supply{2000, 2000, 0, 0}},
+                                         {"57463", "infirmier", Supply{nurses, nurses, 0, 0}}};
   }
-  Result<std::vector<PersonRow>> people(std::int64_t, const std::vector<std::string>&) override {
-    return std::vector<PersonRow>{};
+  Result<std::vector<PersonRow>> people(std::int64_t id, const std::vector<std::string>&) override {
+    if (!previous_) return std::vector<PersonRow>{};
+    const std::string gp(diagnostic::kGeneralPractitioner);
+    std::vector<PersonRow> out{{"57463", {"g-stay", gp}}, {"57463", {"i-stay", "infirmier"}}};
+    if (id == 1) {
+      out.push_back({"57480", {"g-new1", gp}});
+      out.push_back({"57480", {"g-new2", gp}});
+    } else {
+      out.push_back({"57480", {"g-old", gp}});
+      out.push_back({"57463", {"i-1", "infirmier"}});
+      out.push_back({"57463", {"i-2", "infirmier"}});
+    }
+    return out;
   }
+
+ private:
+  bool previous_ = false;
 };
 
 Principal principal(Role role, std::vector<std::int64_t> structures = {}) {
@@ -197,10 +224,15 @@ TEST_P(ProjetService, GoldenFiguresOfTheFixtureCpts) {
     const auto* i = std::get_if<office::Image>(&b);
     return i && i->png.rfind("\x89PNG", 0) == 0;
   }));
-  // Governance is left to the porteurs.
+  // Without the association service, governance says so and leaves the prompts to the porteurs.
+  EXPECT_TRUE(has_line(lines, "Les données de l'association ne sont pas disponibles pour ce document."));
   EXPECT_TRUE(has_line(lines, "Collèges et instances"));
   EXPECT_TRUE(std::any_of(lines.begin(), lines.end(), [](const std::string& l) {
-    return l.rfind("À compléter : À compléter : décrivez les collèges", 0) == 0;
+    return l.rfind("À compléter : Décrivez le conseil d'administration", 0) == 0;
+  }));
+  // One RPPS snapshot: the evolution waits for the next one.
+  EXPECT_TRUE(std::any_of(lines.begin(), lines.end(), [](const std::string& l) {
+    return l.rfind("Une seule extraction du RPPS (du 01/06/2026)", 0) == 0;
   }));
 }
 
@@ -385,6 +417,100 @@ TEST_P(ProjetService, ReadersCommentChapters) {
   EXPECT_EQ(v->comments[0].chapter, "diagnostic");
   EXPECT_EQ(v->comments[0].body, "Ajouter les données Rézone.");
   EXPECT_TRUE(v->may_comment);
+}
+
+// With the association services and two RPPS snapshots: the governance, members, working-group
+// and evolution blocks read the data; the coordinator sees names, the ROC counts only.
+TEST_P(ProjetService, BlocksReadTheAssociationAndThePreviousSnapshot) {
+  auto source = std::make_shared<FakeSource>(true);
+  Diagnostics diagnostics(*db_, ref_, source);
+  Association association(*db_, ref_, &diagnostics, source);
+  AssociationWork work(*db_, association);
+  auto created = ProjetsDeSante::create(*db_, ref_, *registry_, diagnostics, {}, &association,
+                                        &work);
+  ASSERT_TRUE(created) << created.error().describe();
+  auto& projets = **created;
+
+  const Principal coordinator = principal(Role::coordinator, {cpts_});
+  StatutsInput st;
+  st.colleges = {{"medecins", "Médecins", 1, 1, {"10"}, {}},
+                 {"autres", "Autres professionnels de santé", 1, 1, {"60"}, {}},
+                 {"structures", "Structures", 1, 1, {}, {"pharmacie"}}};
+  ASSERT_TRUE(association.save_statuts(coordinator, cpts_, st));
+  auto member = [&](const std::string& last, const std::string& profession,
+                    const std::string& bureau) {
+    MemberInput m;
+    m.last_name = last;
+    m.first_name = "Anne";
+    m.profession = profession;
+    m.commune = "57463";
+    m.email = last + "@exemple.fr";
+    m.bureau = bureau;
+    m.joined = "2026-01-10";
+    auto r = association.create_member(coordinator, cpts_, m);
+    EXPECT_TRUE(r) << r.error().describe();
+    return r ? r->member.id : 0;
+  };
+  member("Martin", "10", "president");
+  const auto durand = member("Durand", "60", "tresorier");
+  member("Blanc", "60", "");
+  MemberInput pharmacy;
+  pharmacy.kind = "legal_person";
+  pharmacy.organisation = "Pharmacie du Centre";
+  pharmacy.legal_kind = "pharmacie";
+  pharmacy.representative = "M. Kahn";
+  pharmacy.joined = "2026-01-10";
+  ASSERT_TRUE(association.create_member(coordinator, cpts_, pharmacy));
+  GroupInput g;
+  g.name = "Parcours diabète";
+  g.mission = "parcours";
+  g.members = {{durand, "pilote"}};
+  ASSERT_TRUE(work.create_group(coordinator, cpts_, g));
+
+  auto doc = projets.document(coordinator, cpts_, "2026-12-07T10:00:00Z");
+  ASSERT_TRUE(doc) << doc.error().describe();
+  auto lines = lines_of(*doc);
+  SCOPED_TRACE(dump(lines));
+  // Evolution: GPs 100 + 3 = 103 before, 100 + 10 = 110 now, 2 arrived, 1 left; nurses 42 → 40,
+  // 2 left.
+  EXPECT_TRUE(has_line(lines, "Médecins généralistes | 103 | 110 | +7 | 2 | 1"));
+  EXPECT_TRUE(has_line(lines, "Infirmiers | 42 | 40 | \u22122 | 0 | 2"));
+  // Governance: one vote per member, the collèges with their active members, the bureau.
+  EXPECT_TRUE(has_line(lines, "Droit de vote : une voix par membre"));
+  EXPECT_TRUE(has_line(lines, "Médecins | Médecin | une voix par membre | 1"));
+  EXPECT_TRUE(has_line(lines, "Autres professionnels de santé | Infirmier | une voix par membre | 2"));
+  EXPECT_TRUE(has_line(lines, "Structures | Pharmacie (officine) | une voix par membre | 1"));
+  EXPECT_TRUE(has_line(lines, "Président(e) | MARTIN Anne | Médecin"));
+  EXPECT_TRUE(has_line(lines, "Trésorier(ère) | DURAND Anne | Infirmier"));
+  // Members against the territory's professionals (current snapshot): 1 physician of 110 + 0
+  // other physicians = 0,9 %; 2 nurses of 40 = 5,0 %; the pharmacy counted apart.
+  EXPECT_TRUE(has_line(lines, "Membres actifs : 4"));
+  EXPECT_TRUE(has_line(lines, "Médecins (généralistes et autres) | 1 | 110 | 0,9 %"));
+  EXPECT_TRUE(has_line(lines, "Infirmiers | 2 | 40 | 5,0 %"));
+  EXPECT_TRUE(has_line(lines, "Personnes morales | 1 | — | —"));
+  // The working group, its mission and pilot.
+  EXPECT_TRUE(std::any_of(lines.begin(), lines.end(), [](const std::string& l) {
+    return l.rfind("Parcours diabète | Organisation de parcours pluriprofessionnels autour du "
+                   "patient | DURAND Anne | 1 | 0 | aucune prévue", 0) == 0;
+  }));
+  // The members annex: names, profession, commune; never e-mails.
+  EXPECT_TRUE(has_line(lines, "MARTIN Anne | Médecin | Metz | Médecins"));
+  EXPECT_TRUE(std::any_of(lines.begin(), lines.end(), [](const std::string& l) {
+    return l.rfind("Pharmacie du Centre", 0) == 0 &&
+           l.find("Pharmacie (officine)") != std::string::npos;
+  }));
+  for (const auto& l : lines) EXPECT_EQ(l.find("@exemple.fr"), std::string::npos) << l;
+
+  // The ROC reads counts, not names.
+  doc = projets.document(principal(Role::roc), cpts_, "2026-12-07T10:00:00Z");
+  ASSERT_TRUE(doc) << doc.error().describe();
+  lines = lines_of(*doc);
+  EXPECT_TRUE(has_line(lines, "Membres actifs : 4"));
+  EXPECT_TRUE(has_line(lines, "Médecins | Médecin | une voix par membre | 1"));
+  for (const auto& l : lines) EXPECT_EQ(l.find("MARTIN"), std::string::npos) << l;
+  EXPECT_TRUE(has_line(lines,
+                       "La liste nominative des membres figure dans le document établi par la "
+                       "coordination de la CPTS (4 membres actifs)."));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ProjetService, testing::all_backends(), testing::backend_name);

@@ -38,11 +38,23 @@ TEST(Template, NationalDefaultHasEveryDataBlockAndUniquePrompts) {
   EXPECT_EQ(unique.size(), ids.size());
   EXPECT_TRUE(unique.count("mission.acces_soins.actions"));
   EXPECT_TRUE(unique.count("gouvernance.colleges"));
-  // The governance chapter leaves everything to the porteurs: prompts only.
-  auto gov = std::find_if(t->chapters.begin(), t->chapters.end(),
-                          [](const auto& c) { return c.id == "gouvernance"; });
+  // The governance chapter opens with the association's data, then leaves the rest to the
+  // porteurs; the working-groups chapter likewise.
+  auto chapter = [&](const std::string& id) {
+    auto it = std::find_if(t->chapters.begin(), t->chapters.end(),
+                           [&](const auto& c) { return c.id == id; });
+    EXPECT_NE(it, t->chapters.end()) << id;
+    return it;
+  };
+  auto gov = chapter("gouvernance");
   ASSERT_NE(gov, t->chapters.end());
-  for (const auto& b : gov->blocks) EXPECT_EQ(b.kind, BlockKind::prompt);
+  EXPECT_EQ(gov->blocks.front().kind, BlockKind::data);
+  EXPECT_EQ(gov->blocks.front().value, "gouvernance");
+  auto groups = chapter("groupes");
+  ASSERT_NE(groups, t->chapters.end());
+  EXPECT_EQ(groups->blocks.front().value, "groupes_de_travail");
+  // Every data block has a French description for the template page.
+  for (const auto& name : data_block_names()) EXPECT_FALSE(data_block_label(name).empty()) << name;
 }
 
 TEST(Template, UnknownDataBlockIsRefusedNamingTheChapter) {

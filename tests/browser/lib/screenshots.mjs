@@ -1,5 +1,6 @@
-// Screenshots of the ROC portfolio, the contract page and the dialogue at 1 366 and 390 px into
-// docs/screenshots/ (for release notes; not a test):
+// Screenshots of the ROC portfolio, the contract page and the dialogue at 1 366 and 390 px, and of
+// the demo CPTS's projet de santé pre-draft (printable page, governance chapter) for its
+// coordinator, into docs/screenshots/ (for release notes; not a test):
 //   MAILLAGE_BIN=build/dev/tools/maillage/maillage node tests/browser/lib/screenshots.mjs
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,4 +19,15 @@ run(() => withDemoServer('shots', async ({ base, browser, signIn }) => {
     }
     await context.close();
   }
+  // The pre-draft as the coordinator prints it: the governance chapter, read from the
+  // association's data.
+  const context = await browser.newContext({ viewport: { width: 1366, height: 1400 }, locale: 'fr-FR' });
+  const page = await context.newPage();
+  await signIn(page, 'coordination@demo.maillage.fr', '/');
+  const href = await page.getAttribute('a[href$="/projet-de-sante"]', 'href');
+  await page.goto(base + href + '/imprimer', { waitUntil: 'load' });
+  await page.locator('h1', { hasText: 'Gouvernance' }).first()
+    .evaluate((h) => { h.scrollIntoView({ block: 'start' }); window.scrollBy(0, -16); });
+  await page.screenshot({ path: path.join(out, 'projet-gouvernance-1366.png'), fullPage: false });
+  await context.close();
 }));
