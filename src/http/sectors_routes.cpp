@@ -4,7 +4,10 @@
 // Handlers parse, call one services::Sectors method and answer; scopes are checked there.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
+#include <map>
+#include <vector>
 #include <nlohmann/json.hpp>
 
 #include "common/csv.hpp"
@@ -282,8 +285,29 @@ class SectorsFeature final : public Feature {
     const bool several = deps.size() > 1;
     json sectors = json::array();
     if (w.plan) sectors = sector_evaluation_json(w.plan->evaluation)["secteurs"];
+    // The keyboard and screen-reader alternative to the map: every commune with its sector in
+    // the plan in force, in the order of the INSEE codes.
+    json commune_list = json::array();
+    if (w.plan) {
+      std::map<int, std::string> labels;
+      for (const auto& f : w.plan->evaluation.sectors) {
+        labels[f.index] = fmt::format("{}. {}", f.index + 1, f.label);
+      }
+      std::vector<const services::SectorUnit*> units;
+      for (const auto& u : w.units) units.push_back(&u);
+      std::sort(units.begin(), units.end(), [](auto* a, auto* b) { return a->code < b->code; });
+      for (const auto* u : units) {
+        auto it = w.plan->communes.find(u->code);
+        commune_list.push_back(
+            {{"code", u->code},
+             {"nom", u->nom},
+             {"secteur", it == w.plan->communes.end() ? std::string("sans secteur")
+                                                      : labels[it->second]}});
+      }
+    }
     json data{
         {"titre", fmt::format("Secteurs — {} ({})", w.departement_name, w.departement)},
+        {"communes_liste", std::move(commune_list)},
         {"carte_page", true},
         {"code", w.departement},
         {"nom", w.departement_name},

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <charconv>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -243,7 +244,31 @@ class TerritoryFeature final : public Feature {
     services::Territories* svc = &territories_;
     std::string etape = ctx.request.query_value("etape").value_or("toutes");
     // The page shows the same document as the API (first paint without waiting for the JS).
-    auto c = MAILLAGE_TRY(svc->coverage(*ctx.principal(), "departement", dep->code, etape, false));
+    auto c = MAILLAGE_TRY(
+        svc->coverage(*ctx.principal(), "departement", dep->code, etape, false, true));
+    // The keyboard and screen-reader alternative to the map: every commune with the CPTS that
+    // cover it under the chosen stage, or "zone blanche", in the order of the INSEE codes.
+    std::map<std::int64_t, std::string> territory_names;
+    for (const auto& t : c.territories) territory_names[t.id] = t.name;
+    std::vector<std::size_t> order(dep->communes.begin(), dep->communes.end());
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return site_.ref.communes[a].code < site_.ref.communes[b].code;
+    });
+    json commune_list = json::array();
+    for (auto i : order) {
+      const auto& commune = site_.ref.communes[i];
+      std::string covered_by;
+      if (auto it = c.communes.find(commune.code); it != c.communes.end()) {
+        for (auto id : it->second) {
+          covered_by += (covered_by.empty() ? "" : ", ") + territory_names[id];
+        }
+      }
+      commune_list.push_back({{"code", commune.code},
+                              {"nom", commune.nom},
+                              {"population", fr::integer(commune.population)},
+                              {"zone_blanche", covered_by.empty()},
+                              {"cpts", covered_by}});
+    }
     json others = json::array();
     for (const auto& d : site_.ref.departements) {
       others.push_back({{"code", d.code}, {"nom", d.nom}, {"choisi", d.code == dep->code}});
@@ -261,6 +286,8 @@ class TerritoryFeature final : public Feature {
         {"couverture", std::move(page)},
         {"territoires", territories},
         {"a_territoires", !territories.empty()},
+        {"communes_liste", std::move(commune_list)},
+        {"nombre_communes", fr::integer(static_cast<std::int64_t>(dep->communes.size()))},
         {"cellules_url", fmt::format("/api/v1/contours/{}?niveau=departement", dep->code)},
         {"couverture_url", fmt::format("/api/v1/coverage?niveau=departement&code={}", dep->code)},
         {"departements", std::move(others)}};

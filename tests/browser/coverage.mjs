@@ -74,6 +74,12 @@ run(() => withDemoServer('coverage', async ({ base, newPage, signIn, shot }) => 
   if ((await page.locator('#carte-couverture path[data-code="57254"]').count()) !== 1) fail('Gorze (57254) is not on the Moselle map');
   const white = page.locator('#carte-couverture path[data-zone-blanche="1"]');
   const whiteCount = await white.count();
+  // The list alternative beside the map names every commune drawn with its coverage, and the
+  // white-zone communes as many as the hatched cells.
+  const listed = await page.locator('#carte-couverture ~ .panneau .liste-communes a[href^="/communes/"]').count();
+  if (listed !== cells) fail(`the coverage list has ${listed} communes, the map ${cells}`);
+  const listedWhite = await page.locator('.liste-communes li', { hasText: 'zone blanche' }).count();
+  if (listedWhite !== whiteCount) fail(`the list has ${listedWhite} white-zone communes, the map ${whiteCount}`);
   if (whiteCount < 1) fail('no white zone on the coverage map of the demo');
   const fill = await white.first().getAttribute('fill');
   if (fill !== 'url(#hachures-zone-blanche)') fail(`white zones are filled with ${fill}, not the hatch pattern`);

@@ -19,6 +19,10 @@ run(() => withDemoServer('sectors', async ({ base, newPage, signIn, shot }) => {
   const one = await page.locator('#carte-secteurs path[data-secteur="1"]').count();
   const two = await page.locator('#carte-secteurs path[data-secteur="2"]').count();
   if (one === 0 || two === 0 || one + two !== cells) fail(`demo sectors: ${one} + ${two} of ${cells} communes`);
+  // The list alternative beside the map gives every commune its sector.
+  const listedOne = await page.locator('.liste-communes li', { hasText: '— 1. ' }).count();
+  const listedTwo = await page.locator('.liste-communes li', { hasText: '— 2. ' }).count();
+  if (listedOne !== one || listedTwo !== two) fail(`the list: ${listedOne} + ${listedTwo}, the map ${one} + ${two}`);
   const table = await page.textContent('#tableau-secteurs');
   for (const text of ['Moselle centre-nord', 'Moselle est', 'Moselle 1', 'Moselle 2']) {
     if (!table.includes(text)) fail(`sector table lacks "${text}": ${table}`);
