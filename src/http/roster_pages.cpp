@@ -9,6 +9,8 @@
 
 #include "common/try.hpp"
 #include "http/roster_feature.hpp"
+#include "services/registry.hpp"
+#include "services/services.hpp"
 
 namespace maillage::http::roster_http {
 
@@ -31,7 +33,11 @@ Result<Response> RosterFeature::page_list(const RequestContext& ctx) {
   }
   json structures = json::array();
   if (who.role == Role::coordinator) {
-    for (auto s : who.structures) structures.push_back({{"id", s}});
+    for (auto s : who.structures) {
+      auto structure = site_.services.registry.get_structure(who, s);
+      if (!structure) continue;  // no longer readable: not offered
+      structures.push_back({{"id", s}, {"nom", structure->name}});
+    }
   }
   json data{{"titre", "Permanences"},
             {"campagnes", rows},

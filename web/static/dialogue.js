@@ -82,19 +82,11 @@
     }
   };
 
-  // The label people read for a field ("Valeur mesurée"), from its <label>.
-  function labelOf(el) {
-    var label = el.labels && el.labels[0];
-    if (!label) return "";
-    var first = label.childNodes[0];
-    return (first && first.nodeType === 3 ? first.textContent : label.textContent).trim();
-  }
+  // Field errors and save confirmations: web/static/formulaires.js.
+  var forms = window.MaillageFormulaires;
 
   function clearErrors(form) {
-    Array.prototype.forEach.call(form.querySelectorAll(".erreur-champ"), function (e) { e.remove(); });
-    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (e) {
-      e.removeAttribute("aria-invalid");
-    });
+    forms.clearErrors(form);
     var p = form.querySelector(".erreur");
     if (p) p.hidden = true;
   }
@@ -102,40 +94,11 @@
   // The error next to its field when the API names one ($.measured → the input "measured"),
   // else above the form; the JSON path itself is never shown.
   function showError(form, text, field) {
-    var name = String(field || "").replace(/^\$\./, "").split(/[.[]/)[0];
-    var el = name && form.elements[name];
-    if (el && el.nodeType === 1) {
-      var note = document.createElement("span");
-      note.className = "erreur erreur-champ";
-      note.id = "erreur-" + (form.id || "form") + "-" + name;
-      note.setAttribute("role", "alert");
-      var label = labelOf(el);
-      note.textContent = label ? label + " : " + text : text;
-      (el.closest("label") || el).insertAdjacentElement("afterend", note);
-      el.setAttribute("aria-invalid", "true");
-      el.setAttribute("aria-describedby", note.id);
-      el.focus();
-      return;
-    }
+    if (forms.showFieldError(form, text, field)) return;
     var p = form.querySelector(".erreur") || document.getElementById("erreur-globale");
     p.textContent = text;
     p.hidden = false;
   }
-
-  // A save is confirmed after the reload that shows the server's figures.
-  var FLASH = "maillage-dialogue-ok";
-  try {
-    var done = window.sessionStorage.getItem(FLASH);
-    if (done) {
-      window.sessionStorage.removeItem(FLASH);
-      var ok = document.createElement("p");
-      ok.className = "succes";
-      ok.setAttribute("role", "status");
-      ok.textContent = done;
-      var anchor = document.getElementById("erreur-globale");
-      if (anchor) anchor.insertAdjacentElement("beforebegin", ok);
-    }
-  } catch (e) { /* storage refused: no confirmation line */ }
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
@@ -163,9 +126,7 @@
       });
     }).then(function (response) {
       if (response.ok) {
-        try {
-          window.sessionStorage.setItem(FLASH, form.getAttribute("data-ok") || "Enregistré.");
-        } catch (e) { /* no confirmation line */ }
+        forms.confirmAfterReload(form.getAttribute("data-ok") || "Enregistré.");
         window.location.reload();
         return null;
       }

@@ -1,6 +1,8 @@
 // Permanences pages: the forms and buttons that call the JSON API (create a campaign, add slots
 // and members, change the status, edit the roster by hand with a live check before saving,
 // propose and decide swaps). The availability grid and the solve progress use htmx alone.
+// A refusal naming a field shows next to it (web/static/formulaires.js); every save is confirmed
+// on the page reloaded after it.
 (function () {
   'use strict';
 
@@ -18,6 +20,26 @@
     message.classList.toggle('erreur', Boolean(error));
   }
 
+  const forms = window.MaillageFormulaires;
+
+  // Refused: next to the field the server names when the form has it, else in the message line;
+  // a conflict (someone changed the campaign meanwhile) reloads the page after saying so.
+  function refuse(form, err) {
+    if (form) forms.clearErrors(form);
+    if (err.status === 409) {
+      say(`${err.message} — la page va être rechargée.`, true);
+      setTimeout(() => window.location.reload(), 2500);
+      return;
+    }
+    if (form && forms.showFieldError(form, err.message, err.field)) { say(''); return; }
+    say(err.message, true);
+  }
+
+  function saved(text) {
+    forms.confirmAfterReload(text);
+    window.location.reload();
+  }
+
   async function api(method, url, body) {
     const r = await fetch(url, {
       method,
@@ -28,9 +50,10 @@
     let data = null;
     try { data = await r.json(); } catch { /* empty body */ }
     if (!r.ok) {
-      const detail = data && data.message ? data.message : `erreur ${r.status}`;
-      const field = data && data.field ? ` (${data.field})` : '';
-      throw new Error(detail + field);
+      const err = new Error(data && data.message ? data.message : `Erreur ${r.status}`);
+      err.field = data && data.field ? data.field : '';
+      err.status = r.status;
+      throw err;
     }
     return data;
   }
@@ -60,8 +83,9 @@
       if (f.get('plafond_mensuel')) body.plafond_mensuel = Number(f.get('plafond_mensuel'));
       try {
         const c = await api('POST', '/api/v1/campaigns', body);
+        forms.confirmAfterReload('Campagne créée.');
         window.location.href = `/permanences/${c.id}`;
-      } catch (err) { say(err.message, true); }
+      } catch (err) { refuse(create, err); }
     });
   }
 
@@ -73,8 +97,8 @@
     b.addEventListener('click', async () => {
       try {
         await api('POST', `${base}/status`, { statut: b.dataset.statut, version: version() });
-        window.location.reload();
-      } catch (err) { say(err.message, true); }
+        saved('Statut de la campagne enregistré.');
+      } catch (err) { refuse(null, err); }
     });
   });
 
@@ -89,8 +113,8 @@
       if (f.get('utilisateur')) body.utilisateur = Number(f.get('utilisateur'));
       try {
         await api('POST', `${base}/members`, body);
-        window.location.reload();
-      } catch (err) { say(err.message, true); }
+        saved('Membre ajouté à la campagne.');
+      } catch (err) { refuse(memberForm, err); }
     });
   }
 
@@ -117,11 +141,12 @@
           nombre: Number(f.get('nombre') || 1),
         });
       }
+      forms.clearErrors(slotForm);
       if (slots.length === 0) { say('Aucun jour choisi dans cette période.', true); return; }
       try {
         await api('POST', `${base}/slots`, { version: version(), creneaux: slots });
-        window.location.reload();
-      } catch (err) { say(err.message, true); }
+        saved(slots.length === 1 ? '1 créneau ajouté.' : `${slots.length} créneaux ajoutés.`);
+      } catch (err) { refuse(slotForm, err); }
     });
   }
 
@@ -164,7 +189,7 @@
     save.disabled = true;
     try {
       render(await api('POST', `${base}/roster/check`, { affectations: assignments() }));
-    } catch (err) { say(err.message, true); }
+    } catch (err) { refuse(null, err); }
   }
   function chip(member, name) {
     const span = document.createElement('span');
@@ -198,8 +223,8 @@
     save.addEventListener('click', async () => {
       try {
         await api('PUT', `${base}/roster`, { version: version(), affectations: assignments() });
-        window.location.reload();
-      } catch (err) { say(err.message, true); }
+        saved('Planning enregistré.');
+      } catch (err) { refuse(null, err); }
     });
   }
 
@@ -211,8 +236,8 @@
       if (other) body.autre_creneau = other;
       try {
         await api('POST', `${base}/swaps`, body);
-        window.location.reload();
-      } catch (err) { say(err.message, true); }
+        saved('Échange proposé.');
+      } catch (err) { refuse(null, err); }
     });
   });
 
@@ -222,8 +247,8 @@
       try {
         await api('POST', `${base}/swaps/${li.dataset.echange}/decision`,
           { decision: b.dataset.decision, version: Number(li.dataset.version) });
-        window.location.reload();
-      } catch (err) { say(err.message, true); }
+        saved('Décision enregistrée.');
+      } catch (err) { refuse(null, err); }
     });
   });
 }());
