@@ -117,6 +117,8 @@ run(() => withDemoServer('registry', async ({ base, newPage, signIn, shot }) => 
     name: 'decision.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 fictif\n'),
   });
   await Promise.all([page.waitForEvent('load'), page.click('#registre-document button[type=submit]')]);
+  const confirmed = await page.textContent('main .succes');
+  if (!confirmed.includes('Document ajouté : Décision de validation (fictive).')) fail(`upload confirmed as: ${confirmed}`);
   const docs = await page.locator('#registre-documents tbody tr').count();
   if (docs !== 1) fail(`expected 1 document after the upload, found ${docs}`);
   const link = await page.getAttribute('#registre-documents a', 'href');

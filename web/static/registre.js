@@ -83,13 +83,20 @@
           headers: { "Content-Type": "application/json", "X-CSRF-Token": upload.dataset.csrf },
           body: JSON.stringify(body)
         }).then(function (response) {
+          var forms = window.MaillageFormulaires;
+          forms.clearErrors(upload);
           if (response.ok) {
+            forms.confirmAfterReload("Document ajouté : " + body.titre + ".");
             window.location.reload();
             return null;
           }
           return response.json().then(function (error) {
-            status.textContent = "Refusé : " + (error.message || response.status) +
-                (error.field ? " (" + error.field + ")" : "");
+            var text = error.message || ("erreur " + response.status);
+            if (forms.showFieldError(upload, text, error.field)) {
+              status.textContent = "";
+            } else {
+              status.textContent = "Refusé : " + text;
+            }
           });
         }).catch(function () { status.textContent = "Le serveur ne répond pas."; });
       };

@@ -144,7 +144,7 @@
         } else if (r.status === 409) {
           etat.textContent = 'Conflit : ' + r.body.message + ' Vos changements sont conservés sur la carte.';
         } else {
-          etat.textContent = 'Erreur : ' + r.body.message + (r.body.field ? ' (' + r.body.field + ')' : '');
+          etat.textContent = 'Refusé : ' + r.body.message;
         }
       })
       .catch(function (err) { etat.textContent = 'Erreur réseau (' + err.message + ').'; });
