@@ -169,13 +169,15 @@ Result<Response> WebApp::page_home(const RequestContext& ctx) {
                          {"libelle", d.label},
                          {"vers", d.to_label}});
   }
-  json alerts = json::array();
+  // A referent's own structures first, under their own heading; the rest of the scope after.
+  json alerts = json::array(), my_alerts = json::array();
   for (const auto& a : view.alerts) {
-    alerts.push_back({{"structure", a.structure_name},
-                      {"href", fmt::format("/structures/{}", a.alert.structure_id)},
-                      {"libelle", a.alert.label},
-                      {"date", format_date_fr(a.alert.date)},
-                      {"depassee", a.alert.severity == "critical"}});
+    json item{{"structure", a.structure_name},
+              {"href", fmt::format("/structures/{}", a.alert.structure_id)},
+              {"libelle", a.alert.label},
+              {"date", format_date_fr(a.alert.date)},
+              {"depassee", a.alert.severity == "critical"}};
+    (a.followed ? my_alerts : alerts).push_back(std::move(item));
   }
   json stages = json::array();
   for (const auto& st : view.stages) {
@@ -215,7 +217,11 @@ Result<Response> WebApp::page_home(const RequestContext& ctx) {
             {"etapes", std::move(stages)},
             {"a_decisions", !decisions.empty()},
             {"decisions", std::move(decisions)},
-            {"a_echeances", !alerts.empty()},
+            {"a_echeances", !alerts.empty() || !my_alerts.empty()},
+            {"referent", view.follows},
+            {"a_mes_echeances", !my_alerts.empty()},
+            {"mes_echeances", std::move(my_alerts)},
+            {"a_autres_echeances", !alerts.empty()},
             {"echeances", std::move(alerts)},
             {"a_mes_structures", !own.empty()},
             {"mes_structures", std::move(own)}};

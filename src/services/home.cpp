@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "common/try.hpp"
 
@@ -59,12 +60,26 @@ Result<HomeView> Home::view(const Principal& who, registry::Date today) const {
   ids.reserve(structures.size());
   for (const auto& s : structures) ids.push_back(s.id);
   auto alerts = MAILLAGE_TRY(registry_.alerts(who, ids, today));
+  // The structures this referent follows, as the portfolio's "Mon secteur" finds them (named
+  // referent, else referent or deputy of the sector of the head office or territory).
+  std::set<std::int64_t> followed;
+  if (who.role == Role::roc) {
+    PortfolioFilter mine;
+    mine.mine = true;
+    for (const auto& d : who.departements) {
+      auto p = MAILLAGE_TRY(registry_.portfolio(who, d, mine, today));
+      for (const auto& e : p.entries) followed.insert(e.structure.id);
+    }
+  }
+  out.follows = !followed.empty();
   for (auto& a : alerts) {
     if (a.severity != "warning" && a.severity != "critical") continue;
     auto it = by_id.find(a.structure_id);
-    out.alerts.push_back({std::move(a), it == by_id.end() ? std::string() : it->second->name});
+    const bool mine = followed.count(a.structure_id) > 0;
+    out.alerts.push_back({std::move(a), it == by_id.end() ? std::string() : it->second->name, mine});
   }
   std::stable_sort(out.alerts.begin(), out.alerts.end(), [](const HomeAlert& a, const HomeAlert& b) {
+    if (a.followed != b.followed) return a.followed;
     bool ac = a.alert.severity == "critical";
     bool bc = b.alert.severity == "critical";
     if (ac != bc) return ac;

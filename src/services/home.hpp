@@ -2,7 +2,9 @@
 // mission sees the structures of their départements or région by stage, the lifecycle decisions
 // that are theirs to take (steps no porteur records: the ARS validates a projet de santé, the
 // CPAM opens the ACI negotiation), and the deadlines overdue or due within two weeks; a
-// coordinator or a member sees their own structures. Reads only, through the registry, so the
+// coordinator or a member sees their own structures. A referent (a ROC named on a structure, or
+// the referent or deputy of a sector) sees the deadlines of the structures they follow first:
+// the alerts each referent receives follow the saved sectors, as the portfolio's "Mon secteur". Reads only, through the registry, so the
 // scope rules are the registry's.
 #pragma once
 
@@ -35,13 +37,15 @@ struct HomeDecision {
 struct HomeAlert {
   PortfolioAlert alert;
   std::string structure_name;
+  bool followed = false;  // the user is a referent of the structure (named, or of its sector)
 };
 
 struct HomeView {
   std::int64_t structures = 0;             // structures in the user's scope
   std::vector<HomeStageCount> stages;      // by kind, in lifecycle order; non-empty only
   std::vector<HomeDecision> decisions;     // by structure name
-  std::vector<HomeAlert> alerts;           // overdue first, then by date
+  std::vector<HomeAlert> alerts;           // followed first, then overdue, then by date
+  bool follows = false;                    // the user is the referent of at least one structure
   std::vector<Structure> own;              // coordinator, member: their structures
 };
 

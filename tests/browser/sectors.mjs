@@ -1,7 +1,8 @@
 // Browser test of the sectors area: as the Moselle ROC, the demo's two computed sectors on the map
 // with their referents; "Qui est mon ROC ?" answering from them; a three-sector computation in the
 // background; a hand move checked live; saving it as version 2 (checked through the API); the
-// portfolio's "Mon secteur" filter; the read-only page of the ARS. Screenshots in test-output/.
+// portfolio's "Mon secteur" filter and the home page's deadlines of the structures the referent
+// follows; the read-only page of the ARS. Screenshots in test-output/.
 //
 //   MAILLAGE_BIN=build/<dir>/tools/maillage/maillage MAILLAGE_REFERENCE=var/reference.sqlite \
 //     node tests/browser/sectors.mjs
@@ -28,6 +29,20 @@ run(() => withDemoServer('sectors', async ({ base, newPage, signIn, shot }) => {
     if (!table.includes(text)) fail(`sector table lacks "${text}": ${table}`);
   }
   if (!(await page.textContent('#resume-secteurs')).includes('version 1')) fail('the demo plan is not version 1');
+
+  // The alerts this referent receives follow the demo sectors: on the home page, the deadlines of
+  // the structures of "Mon secteur" come under their own heading, the others after.
+  await page.goto(`${base}/portefeuille/57?secteur=mien`);
+  const followed = new Set(await page.locator('#registre-structures tbody tr td:first-child a').allTextContents());
+  await page.goto(`${base}/`);
+  const mineAlerts = await page.locator('#accueil-mes-echeances li a').allTextContents();
+  const otherAlerts = await page.locator('#accueil-echeances li a').allTextContents();
+  if (mineAlerts.length === 0) fail('no deadline under "Échéances des structures que vous suivez"');
+  for (const name of mineAlerts) if (!followed.has(name)) fail(`"${name}" is not followed but listed as followed`);
+  for (const name of otherAlerts) if (followed.has(name)) fail(`"${name}" is followed but listed with the others`);
+  // (In the demo each Moselle ROC is the other's deputy, so roc1 follows every structure.)
+  await page.goto(`${base}/secteurs/57`);
+  await page.waitForSelector('#carte-secteurs[data-etat="pret"]', { timeout: 60000 });
   await shot(page, 'secteurs-57');
 
   // "Qui est mon ROC ?" answers from the saved sectors.
