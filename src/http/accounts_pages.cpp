@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "common/dates.hpp"
 #include "common/error_catalogue.hpp"
 #include "common/try.hpp"
 #include "http/answers.hpp"
@@ -84,6 +85,9 @@ class AccountsFeature final : public Feature {
     table.add("POST", "/compte", signed_in, RouteKind::page,
               bind(&AccountsFeature::submit_account),
               "Change son identifiant ou son mot de passe (mot de passe actuel exigé)");
+    table.add("POST", "/compte/sessions", signed_in, RouteKind::page,
+              bind(&AccountsFeature::submit_end_sessions),
+              "Ferme une autre session de l'utilisateur, ou toutes ses autres sessions");
     table.add("GET", "/admin/utilisateurs", admins, RouteKind::page,
               bind(&AccountsFeature::page_users), "Liste des comptes (administration)")
         .query = {{"message", "Message de confirmation à afficher", false, false}};
@@ -130,15 +134,50 @@ class AccountsFeature final : public Feature {
                 {"message", ctx.request.query_value("message").value_or("")}};
   }
 
+  // The user's open sessions, the current one first named as such.
+  Result<json> sessions_data(const RequestContext& ctx) {
+    json rows = json::array();
+    std::size_t others = 0;
+    for (const auto& s : MAILLAGE_TRY(accounts_.sessions(*ctx.session))) {
+      others += s.current ? 0 : 1;
+      rows.push_back({{"id", s.id},
+                      {"ouverte", format_timestamp_fr(s.created_at).value_or(s.created_at)},
+                      {"vue", format_timestamp_fr(s.last_seen_at).value_or(s.last_seen_at)},
+                      {"adresse", s.client_address.empty() ? std::string("inconnue")
+                                                           : s.client_address},
+                      {"courante", s.current}});
+    }
+    return json{{"liste", std::move(rows)}, {"autres", others > 0}};
+  }
+
   Result<Response> page_account(const RequestContext& ctx) {
     json data = account_data(ctx);
+    data["sessions"] = MAILLAGE_TRY(sessions_data(ctx));
     data["valeurs"] = {{"identifiant", ctx.principal()->login}};
     return render("compte", std::move(data), ctx);
+  }
+
+  Result<Response> submit_end_sessions(const RequestContext& ctx) {
+    const Params form = ctx.request.form();
+    auto ended = accounts_.end_sessions(*ctx.session, form_value(form, "session"));
+    if (!ended) {
+      json data = account_data(ctx);
+      data["valeurs"] = {{"identifiant", ctx.principal()->login}};
+      data["sessions"] = MAILLAGE_TRY(sessions_data(ctx));
+      data["erreur_sessions"] = ended.error().message;
+      return render("compte", std::move(data), ctx);
+    }
+    const std::string message =
+        *ended == 0   ? std::string("Aucune autre session n'était ouverte.")
+        : *ended == 1 ? std::string("Une session a été fermée.")
+                      : fmt::format("{} sessions ont été fermées.", *ended);
+    return Response::redirect("/compte?message=" + url_encode(message));
   }
 
   Result<Response> submit_account(const RequestContext& ctx) {
     const Params form = ctx.request.form();
     json data = account_data(ctx);
+    data["sessions"] = MAILLAGE_TRY(sessions_data(ctx));
     data["valeurs"] = {{"identifiant", form_value(form, "identifiant")}};
     auto back = [&](Error e) {
       if (e.field == "password") e.field = "nouveau_mot_de_passe";

@@ -525,7 +525,9 @@ Result<std::string> Accounts::change_own_account(const Session& session,
         return stale_user();
       }
       // Whoever knew the old password loses the sessions it opened; this one stays.
-      MAILLAGE_CHECK(AccountsRepository::delete_other_sessions(tx, id, token_hash));
+      if (auto n = AccountsRepository::delete_other_sessions(tx, id, token_hash); !n) {
+        return tl::unexpected(n.error());
+      }
       after.add("password", "changed");
     }
     return store::audit(tx, {login, "user.change_own", "user", std::to_string(id), before.json(),
@@ -544,6 +546,56 @@ Status Accounts::logout(const std::string& token) {
     MAILLAGE_CHECK(AccountsRepository::delete_session(tx, hash));
     return store::audit(tx, {who->second, "session.logout", "session", who->first, "", ""});
   });
+}
+
+Result<std::vector<SessionInfo>> Accounts::sessions(const Session& current) {
+  const auto t = now();
+  AccountsRepository repo(db_);
+  auto rows = MAILLAGE_TRY(
+      repo.user_sessions(current.principal.user_id, store::format_timestamp(t)));
+  const std::string mine = sha256_hex(current.token);
+  std::vector<SessionInfo> out;
+  for (auto& r : rows) {
+    // The absolute expiry, as session() checks it: such a session can no longer be used.
+    const auto created = parse_timestamp(r.created_at);
+    if (!created || t >= *created + settings_.session_max_lifetime) continue;
+    out.push_back({r.token_hash.substr(0, 16), r.created_at, r.last_seen_at, r.client_address,
+                   r.token_hash == mine});
+  }
+  return out;
+}
+
+Result<std::int64_t> Accounts::end_sessions(const Session& current, const std::string& id) {
+  const std::int64_t user = current.principal.user_id;
+  const std::string mine = sha256_hex(current.token);
+  if (!id.empty() && mine.rfind(id, 0) == 0) {
+    return fail(ErrorCode::invalid_input,
+                "Cette session est celle que vous utilisez : déconnectez-vous pour la fermer.",
+                "session");
+  }
+  // The public id is a prefix of the hash: find the user's session it names.
+  std::string hash;
+  if (!id.empty()) {
+    AccountsRepository repo(db_);
+    for (const auto& r :
+         MAILLAGE_TRY(repo.user_sessions(user, store::format_timestamp(now())))) {
+      if (id.size() == 16 && r.token_hash.rfind(id, 0) == 0) hash = r.token_hash;
+    }
+    if (hash.empty()) {
+      return fail(ErrorCode::not_found, "Cette session est déjà fermée ou n'est pas la vôtre.",
+                  "session");
+    }
+  }
+  std::int64_t ended = 0;
+  MAILLAGE_CHECK(db_.transact([&](Tx& tx) -> Status {
+    ended = hash.empty()
+                ? MAILLAGE_TRY(AccountsRepository::delete_other_sessions(tx, user, mine))
+                : MAILLAGE_TRY(AccountsRepository::delete_user_session(tx, user, hash));
+    return store::audit(tx, {current.principal.login, "session.end_others", "user",
+                             std::to_string(user), "",
+                             store::AuditDetail{}.add("ended", ended).json()});
+  }));
+  return ended;
 }
 
 bool csrf_matches(const Session& session, std::string_view submitted) {

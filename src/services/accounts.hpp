@@ -73,6 +73,14 @@ struct Session {
   std::chrono::system_clock::time_point expires;
 };
 
+// One of the signed-in user's open sessions ("Mon compte").
+struct SessionInfo {
+  std::string id;  // public: the first 16 hex digits of the token's hash (never the token)
+  std::string created_at, last_seen_at;  // stored UTC timestamps
+  std::string client_address;
+  bool current = false;  // the session of this request
+};
+
 // A user's change to their own account; the current password is always required.
 struct OwnAccountChange {
   std::string current_password;
@@ -112,6 +120,14 @@ class Accounts {
   // unauthenticated when unknown, idle too long or older than session_max_lifetime.
   Result<Session> session(const std::string& token);
   Status logout(const std::string& token);
+
+  // The user's open sessions (not expired, idle or past the absolute lifetime), the current one
+  // flagged, most recently seen first.
+  Result<std::vector<SessionInfo>> sessions(const Session& current);
+  // Signs out one of the user's other sessions (`id` from sessions()), or every other one when
+  // `id` is empty; the current session stays. Returns how many were ended (audited). not_found
+  // for an id the user has no session under; invalid_input (field "session") for the current one.
+  Result<std::int64_t> end_sessions(const Session& current, const std::string& id);
 
   // Re-authentication before a sensitive change (an admin's change to an account): the password
   // of the signed-in user. A wrong password counts as a failed login for the rate limit, so a

@@ -123,6 +123,21 @@ Result<LoginFailures> AccountsRepository::failures_since(const std::string& logi
                        r.text("oldest_by_address")};
 }
 
+Result<std::vector<SessionListRow>> AccountsRepository::user_sessions(std::int64_t user_id,
+                                                                     const std::string& now) {
+  auto rows = MAILLAGE_TRY(db_.query(
+      "SELECT token_hash, created_at, last_seen_at, client_address FROM sessions "
+      "WHERE user_id = $1 AND expires_at > $2 ORDER BY last_seen_at DESC, created_at DESC",
+      {user_id, now}));
+  std::vector<SessionListRow> out;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const store::NamedRow r = rows.named(i);
+    out.push_back({r.text("token_hash"), r.text("created_at"), r.text("last_seen_at"),
+                   r.text("client_address")});
+  }
+  return out;
+}
+
 Result<std::optional<SessionRow>> AccountsRepository::live_session(const std::string& token_hash,
                                                                    const std::string& now) {
   auto rows = MAILLAGE_TRY(db_.query(
@@ -205,10 +220,16 @@ Status AccountsRepository::delete_user_sessions(Tx& tx, std::int64_t user_id) {
   return done(tx.exec("DELETE FROM sessions WHERE user_id = $1", {user_id}));
 }
 
-Status AccountsRepository::delete_other_sessions(Tx& tx, std::int64_t user_id,
-                                                 const std::string& kept_token_hash) {
-  return done(tx.exec("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2",
-                      {user_id, kept_token_hash}));
+Result<std::int64_t> AccountsRepository::delete_user_session(Tx& tx, std::int64_t user_id,
+                                                             const std::string& token_hash) {
+  return tx.exec("DELETE FROM sessions WHERE user_id = $1 AND token_hash = $2",
+                 {user_id, token_hash});
+}
+
+Result<std::int64_t> AccountsRepository::delete_other_sessions(Tx& tx, std::int64_t user_id,
+                                                               const std::string& kept_token_hash) {
+  return tx.exec("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2",
+                 {user_id, kept_token_hash});
 }
 
 Result<std::int64_t> AccountsRepository::set_login(Tx& tx, std::int64_t user_id,

@@ -41,6 +41,11 @@ struct SessionRow {
   std::string last_seen_at;
 };
 
+/// One open session of a user, as "Mon compte" lists them.
+struct SessionListRow {
+  std::string token_hash, created_at, last_seen_at, client_address;
+};
+
 class AccountsRepository {
  public:
   explicit AccountsRepository(store::Database& db) : db_(db) {}
@@ -55,6 +60,8 @@ class AccountsRepository {
   Result<LoginFailures> failures_since(const std::string& login, const std::string& client_address,
                                        const std::string& since);
   /// The session of a token hash when it has not expired at `now` and its user is active.
+  /// The user's sessions not expired at `now`, most recently seen first.
+  Result<std::vector<SessionListRow>> user_sessions(std::int64_t user_id, const std::string& now);
   Result<std::optional<SessionRow>> live_session(const std::string& token_hash,
                                                  const std::string& now);
 
@@ -76,8 +83,12 @@ class AccountsRepository {
                                            const std::string& password_hash,
                                            const std::string& now);
   static Status delete_user_sessions(store::Tx& tx, std::int64_t user_id);
+  /// Rows deleted: the session `token_hash` when it is the user's.
+  static Result<std::int64_t> delete_user_session(store::Tx& tx, std::int64_t user_id,
+                                                  const std::string& token_hash);
   /// Every session of the user but the one of `kept_token_hash`.
-  static Status delete_other_sessions(store::Tx& tx, std::int64_t user_id,
+  /// Rows deleted.
+  static Result<std::int64_t> delete_other_sessions(store::Tx& tx, std::int64_t user_id,
                                       const std::string& kept_token_hash);
   /// Rows changed (0: the version is stale). A login taken by another user is a conflict.
   static Result<std::int64_t> set_login(store::Tx& tx, std::int64_t user_id,

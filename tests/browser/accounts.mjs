@@ -62,6 +62,23 @@ run(() => withDemoServer('accounts', async ({ base, newPage, signIn, shot, passw
   if (!done.includes('Mot de passe changé')) fail(`after the change: ${done}`);
   await shot(roc, 'accounts-mon-compte', { fullPage: true });
 
+  // A second browser signs in as the same ROC; the first one sees two sessions and closes the
+  // other, which is then sent back to the login page.
+  const other = await newPage();
+  await other.goto(`${base}/connexion?suite=${encodeURIComponent('/compte')}`);
+  await other.fill('#identifiant', LOGIN);
+  await other.fill('#mot_de_passe', SECOND);
+  await Promise.all([other.waitForURL(`${base}/compte`), other.click('button[type=submit]')]);
+  await roc.goto(`${base}/compte`);
+  if ((await roc.locator('#compte-sessions tbody tr').count()) !== 2) fail('two sessions expected');
+  if (!(await text(roc, '#compte-sessions')).includes('cette session')) fail('the current session is not named');
+  await submit(roc, '#fermer-autres-sessions', /\/compte\?message=/);
+  const closed = await text(roc, '#compte-message');
+  if (!closed.includes('Une session a été fermée.')) fail(`closing the other sessions: ${closed}`);
+  if ((await roc.locator('#compte-sessions tbody tr').count()) !== 1) fail('the other session is still listed');
+  await other.goto(`${base}/compte`);
+  if (!other.url().includes('/connexion')) fail(`a closed session still opens ${other.url()}`);
+
   // The admin deactivates the account: the ROC's next page is the login page.
   await admin.click(`tr[data-identifiant="${LOGIN}"] a`);
   await admin.waitForSelector('#utilisateur-formulaire');

@@ -109,6 +109,52 @@ TEST_P(AccountPages, ChangingOwnPasswordNeedsTheCurrentOneAndClosesOtherSessions
   EXPECT_EQ(login(who, "un-mot-de-passe-neuf")->status, 201);
 }
 
+TEST_P(AccountPages, SessionsAreListedAndTheOthersSignedOut) {
+  auto here = server_->sign_in(Role::member);
+  auto phone = server_->sign_in(Role::member);
+  auto laptop = server_->sign_in(Role::member);
+  auto page = server_->get("/compte", here);
+  ASSERT_EQ(page->status, 200);
+  // Three sessions, this one marked; the others have a "Fermer" form with their public id.
+  std::regex form_id("name=\"session\" value=\"([0-9a-f]{16})\"");
+  std::vector<std::string> ids;
+  for (auto it = std::sregex_iterator(page->body.begin(), page->body.end(), form_id);
+       it != std::sregex_iterator(); ++it) {
+    ids.push_back((*it)[1]);
+  }
+  ASSERT_EQ(ids.size(), 2u) << page->body;
+  EXPECT_NE(page->body.find("cette session"), std::string::npos);
+  // A made-up id is refused on the page; nothing is closed.
+  auto unknown = post_form("/compte/sessions", here, {{"session", "0123456789abcdef"}});
+  ASSERT_EQ(unknown->status, 200);
+  EXPECT_NE(unknown->body.find("id=\"sessions-erreur\""), std::string::npos);
+  EXPECT_EQ(server_->get("/api/v1/me", phone)->status, 200);
+  // Closing one closes exactly one of the two others.
+  auto one = post_form("/compte/sessions", here, {{"session", ids[0]}});
+  ASSERT_EQ(one->status, 303);
+  const int open_after_one = (server_->get("/api/v1/me", phone)->status == 200) +
+                             (server_->get("/api/v1/me", laptop)->status == 200);
+  EXPECT_EQ(open_after_one, 1);
+  // Closing all the others leaves only this one.
+  auto all = post_form("/compte/sessions", here, {});
+  ASSERT_EQ(all->status, 303);
+  EXPECT_NE(all->get_header_value("Location").find("message="), std::string::npos);
+  EXPECT_EQ(server_->get("/api/v1/me", phone)->status, 401);
+  EXPECT_EQ(server_->get("/api/v1/me", laptop)->status, 401);
+  EXPECT_EQ(server_->get("/api/v1/me", here)->status, 200);
+  page = server_->get("/compte", here);
+  EXPECT_EQ(page->body.find("name=\"session\" value="), std::string::npos);
+  // Another user's session id (seen from their second session) cannot be closed from here.
+  auto other = server_->sign_in(Role::coordinator);
+  auto stranger = server_->sign_in(Role::coordinator);
+  auto listing = server_->get("/compte", stranger);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(listing->body, m, form_id));
+  auto refused = post_form("/compte/sessions", here, {{"session", m[1]}});
+  ASSERT_EQ(refused->status, 200);
+  EXPECT_EQ(server_->get("/api/v1/me", other)->status, 200);
+}
+
 TEST_P(AccountPages, AnAdminCreatesEditsAndDeactivatesAnAccount) {
   auto admin = server_->sign_in(Role::admin);
   ASSERT_EQ(server_->get("/admin/utilisateurs/nouveau", admin)->status, 200);

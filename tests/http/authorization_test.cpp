@@ -65,6 +65,7 @@ const std::map<std::string, Expectation> kMatrix{
      {"/admin/utilisateurs/1/mot-de-passe", "LAFFFFFF"}},
     {"GET /compte", {"/compte", "LAAAAAAA"}},
     {"POST /compte", {"/compte", "LAAAAAAA"}},
+    {"POST /compte/sessions", {"/compte/sessions", "LAAAAAAA"}},
 // Each area keeps its lines in its own file (same format as above).
 #include "authorization_registry.inc"
 #include "authorization_territory.inc"
