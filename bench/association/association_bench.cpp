@@ -22,9 +22,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <new>
 #include <functional>
 #include <map>
+#include <new>
 #include <random>
 #include <string>
 
@@ -61,9 +61,9 @@ void* operator new(std::size_t n) {
 }
 void* operator new[](std::size_t n) { return operator new(n); }
 void* operator new(std::size_t n, std::align_val_t a) {
-  void* p = std::aligned_alloc(static_cast<std::size_t>(a),
-                               (n + static_cast<std::size_t>(a) - 1) /
-                                   static_cast<std::size_t>(a) * static_cast<std::size_t>(a));
+  void* p = std::aligned_alloc(static_cast<std::size_t>(a), (n + static_cast<std::size_t>(a) - 1) /
+                                                                static_cast<std::size_t>(a) *
+                                                                static_cast<std::size_t>(a));
   if (p == nullptr) throw std::bad_alloc();
   heap::add(p);
   return p;
@@ -106,9 +106,18 @@ const ImportCase& import_case() {
     ImportCase out;
     maillage::office::Sheet sheet;
     sheet.name = "Adhésions";
-    sheet.header = {"Référence commande", "Date",     "Statut",           "Nom adhérent",
-                    "Prénom adhérent",    "Nom payeur", "Prénom payeur",   "Email",
-                    "Tarif",              "Montant",  "Numéro RPPS",      "Commune d'exercice",
+    sheet.header = {"Référence commande",
+                    "Date",
+                    "Statut",
+                    "Nom adhérent",
+                    "Prénom adhérent",
+                    "Nom payeur",
+                    "Prénom payeur",
+                    "Email",
+                    "Tarif",
+                    "Montant",
+                    "Numéro RPPS",
+                    "Commune d'exercice",
                     "Êtes-vous installé(e) en MSP ?"};
     out.text =
         "Référence commande;Date;Statut;Nom adhérent;Prénom adhérent;Nom payeur;Prénom "
@@ -125,8 +134,8 @@ const ImportCase& import_case() {
       const int euros = static_cast<int>(20 + rng() % 80);
       out.text += std::to_string(100000 + i) + ";" + std::to_string(day) + "/0" +
                   std::to_string(month) + "/2025 10:32;Validé;" + last + ";" + first + ";" + last +
-                  ";" + first + ";" + email + ";" + tarif + ";" + std::to_string(euros) +
-                  ",00 €;" + rpps + ";Metz;\"Oui; MSP des Coteaux\"\r\n";
+                  ";" + first + ";" + email + ";" + tarif + ";" + std::to_string(euros) + ",00 €;" +
+                  rpps + ";Metz;\"Oui; MSP des Coteaux\"\r\n";
       sheet.rows.push_back({100000 + i, maillage::office::Date{2025, month, day}, "Validé", last,
                             first, last, first, email, tarif, static_cast<double>(euros),
                             std::stoll(rpps), "Metz", "Oui; MSP des Coteaux"});
@@ -340,10 +349,11 @@ void memory_summary() {
     auto p = parse_member_xlsx(c.xlsx, "adhesions.xlsx", c.options);
     benchmark::DoNotOptimize(p);
   });
-  std::printf("\npeak resident memory added by one run (forked child, VmHWM - VmRSS before; an "
-              "empty run adds %ld KiB; a lower bound, since heap pages still resident are reused "
-              "without counting again):\n",
-              base);
+  std::printf(
+      "\npeak resident memory added by one run (forked child, VmHWM - VmRSS before; an "
+      "empty run adds %ld KiB; a lower bound, since heap pages still resident are reused "
+      "without counting again):\n",
+      base);
   auto row = [](const char* what, long kib, const char* base_what, long base_kib) {
     std::printf("%-40s %9ld KiB   %-30s %9ld KiB   %5.2fx\n", what, kib, base_what, base_kib,
                 base_kib > 0 ? static_cast<double>(kib) / static_cast<double>(base_kib) : 0.0);
@@ -370,8 +380,9 @@ void memory_summary() {
   };
   const long hcsv = heap_peak_kib(run_csv), hrec = heap_peak_kib(run_records);
   const long hxlsx = heap_peak_kib(run_xlsx), hsheet = heap_peak_kib(run_sheet);
-  std::printf("\npeak C++ heap of one run (operator new high-water mark; libzip and expat use "
-              "malloc and are not counted here):\n");
+  std::printf(
+      "\npeak C++ heap of one run (operator new high-water mark; libzip and expat use "
+      "malloc and are not counted here):\n");
   row("import 5 000 members from CSV", hcsv, "CSV records only", hrec);
   row("import 5 000 members from XLSX", hxlsx, "XLSX sheet read only", hsheet);
   row("import 5 000 members from XLSX", hxlsx, "same members from CSV", hcsv);

@@ -57,10 +57,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);
   std::string file;
   switch (data[0] % 4) {
-    case 0: file = std::string(rest); break;
-    case 1: file = package(rest, kStrings, kStyles); break;
-    case 2: file = package(kSheet, rest, kStyles); break;
-    default: file = package(kSheet, kStrings, rest); break;
+    case 0:
+      file = std::string(rest);
+      break;
+    case 1:
+      file = package(rest, kStrings, kStyles);
+      break;
+    case 2:
+      file = package(kSheet, rest, kStyles);
+      break;
+    default:
+      file = package(kSheet, kStrings, rest);
+      break;
   }
   ImportOptions options;
   options.existing = {{"adh-1", "Martin", "", "a@example.fr", ""}};

@@ -302,9 +302,9 @@ Result<ImportPreview> parse_member_table(const MemberTable& table, std::string_v
   preview.sheet = table.sheet;
   if (table.rows.empty()) {
     return fail_at(std::string(file), 1, "",
-                   table.spreadsheet ? "feuille « " + table.sheet +
-                                           " » vide : une ligne d'en-tête est attendue"
-                                     : "fichier vide : une ligne d'en-tête est attendue");
+                   table.spreadsheet
+                       ? "feuille « " + table.sheet + " » vide : une ligne d'en-tête est attendue"
+                       : "fichier vide : une ligne d'en-tête est attendue");
   }
   // The header as text; a spreadsheet's cells are named by their letters ("C"), a CSV's by their
   // rank ("colonne 3").
@@ -424,7 +424,8 @@ Result<ImportPreview> parse_member_table(const MemberTable& table, std::string_v
     bool text_ok = true;
     for (std::size_t c = 0; c < rec.cells.size() && c < header.fields.size(); ++c) {
       if (!check_text(rec.cells[c].text)) {
-        issue_at(c, header.fields[c], "", "texte illisible (octet nul ou encodage autre que UTF-8)");
+        issue_at(c, header.fields[c], "",
+                 "texte illisible (octet nul ou encodage autre que UTF-8)");
         text_ok = false;
       }
     }

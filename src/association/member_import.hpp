@@ -102,8 +102,8 @@ struct ImportOptions {
 };
 
 struct ImportPreview {
-  char separator = ',';  ///< CSV only
-  std::string sheet;     ///< XLSX: the sheet read (the workbook's first)
+  char separator = ',';                ///< CSV only
+  std::string sheet;                   ///< XLSX: the sheet read (the workbook's first)
   std::vector<ColumnMapping> columns;  ///< fields found, in field order
   std::vector<std::string> unmapped;   ///< headers kept as custom fields
   std::vector<ImportedMember> rows;    ///< lines without an error, file order
@@ -127,8 +127,7 @@ struct ImportPreview {
 /// date even without a date format (1900 or 1904 system, as the workbook says), in the amount
 /// column a number is euros (at most two decimals). Whole-file errors also cover what the reader
 /// refuses (not an XLSX, malformed XML, zip bomb…), naming the file and the row or cell.
-[[nodiscard]] Result<ImportPreview> parse_member_xlsx(std::string_view bytes,
-                                                      std::string_view file,
+[[nodiscard]] Result<ImportPreview> parse_member_xlsx(std::string_view bytes, std::string_view file,
                                                       const ImportOptions& options = {});
 
 /// What both readers hand to the checks: the header row first, then the data rows.

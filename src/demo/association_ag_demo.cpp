@@ -92,8 +92,7 @@ Result<DemoLines> load_association_ag_demo(store::Database& db, const geo::Refer
   auto created = assemblies.create(system, structure, in);
   if (!created) return tl::unexpected(created.error());
   const std::int64_t ag = created->assembly.id;
-  MAILLAGE_CHECK(
-      assemblies.record_letters(system, structure, ag, format_date(add_days(day, -21))));
+  MAILLAGE_CHECK(assemblies.record_letters(system, structure, ag, format_date(add_days(day, -21))));
 
   // The roll before the séance: who has a vote (dues paid at the AG date), by collège.
   auto before = assemblies.get(system, structure, ag);

@@ -108,14 +108,14 @@ const std::shared_ptr<const JsonSchema>& time_schema() {
   return s;
 }
 const std::shared_ptr<const JsonSchema>& time_change_schema() {
-  static const auto s = schema(json_object(
-      "Modification d'une saisie de temps en attente (le membre reste le même)",
-      {{"date", true, json_string("Jour AAAA-MM-JJ", 10, 10)},
-       {"duree_minutes", true, json_integer("Durée en minutes (1 h 30 = 90)", 1, 1440)},
-       {"activite", true, json_string("Activité", 1, 500)},
-       {"mission", false, json_string("Mission de l'ACI, ou vide", 0, 60)},
-       {"groupe", false, json_integer("Groupe de travail, ou 0", 0)},
-       {"version", true, json_integer("Version lue de la saisie", 1)}}));
+  static const auto s = schema(
+      json_object("Modification d'une saisie de temps en attente (le membre reste le même)",
+                  {{"date", true, json_string("Jour AAAA-MM-JJ", 10, 10)},
+                   {"duree_minutes", true, json_integer("Durée en minutes (1 h 30 = 90)", 1, 1440)},
+                   {"activite", true, json_string("Activité", 1, 500)},
+                   {"mission", false, json_string("Mission de l'ACI, ou vide", 0, 60)},
+                   {"groupe", false, json_integer("Groupe de travail, ou 0", 0)},
+                   {"version", true, json_integer("Version lue de la saisie", 1)}}));
   return s;
 }
 const std::shared_ptr<const JsonSchema>& decision_schema() {

@@ -4,8 +4,6 @@
 // shared strings and the styles (only to know which number formats are dates).
 #include "office/xlsx_reader.hpp"
 
-#include "common/try.hpp"
-
 #include <expat.h>
 #include <fmt/format.h>
 #include <zip.h>
@@ -17,6 +15,8 @@
 #include <functional>
 #include <map>
 #include <memory>
+
+#include "common/try.hpp"
 
 namespace maillage::office {
 
@@ -135,18 +135,19 @@ class Package {
     for (;;) {
       const zip_int64_t n = zip_fread(f, buffer.data(), buffer.size());
       if (n < 0) {
-        return failure("partie « " + name + " » illisible (archive abîmée) : " +
-                       zip_file_strerror(f));
+        return failure("partie « " + name +
+                       " » illisible (archive abîmée) : " + zip_file_strerror(f));
       }
       total += static_cast<std::uint64_t>(n);
       if (total > limits_.max_part_bytes) {
-        return failure(fmt::format("partie « {} » trop grande une fois décompressée (plus de {} "
-                                   "Mo)",
-                                   name, limits_.max_part_bytes >> 20));
+        return failure(
+            fmt::format("partie « {} » trop grande une fois décompressée (plus de {} "
+                        "Mo)",
+                        name, limits_.max_part_bytes >> 20));
       }
       const bool last = n == 0;
-      if (XML_Parse(parser.get(), buffer.data(), static_cast<int>(n), last ? XML_TRUE : XML_FALSE) ==
-          XML_STATUS_ERROR) {
+      if (XML_Parse(parser.get(), buffer.data(), static_cast<int>(n),
+                    last ? XML_TRUE : XML_FALSE) == XML_STATUS_ERROR) {
         if (handler.error) {
           Error e = *handler.error;
           e.file = file_;
@@ -202,9 +203,9 @@ std::string dir_of(const std::string& path) {
 }
 std::string rels_of(const std::string& path) {
   const auto slash = path.rfind('/');
-  return slash == std::string::npos ? "_rels/" + path + ".rels"
-                                    : path.substr(0, slash) + "/_rels/" + path.substr(slash + 1) +
-                                          ".rels";
+  return slash == std::string::npos
+             ? "_rels/" + path + ".rels"
+             : path.substr(0, slash) + "/_rels/" + path.substr(slash + 1) + ".rels";
 }
 
 struct Relationship {
@@ -425,7 +426,8 @@ Result<ReadSheet> read_xlsx_first_sheet(std::string_view bytes, std::string_view
     h.start = [&](std::string_view el, const char** atts) {
       if (el == "workbookPr") {
         const char* v = attribute(atts, "date1904");
-        out.date1904 = v != nullptr && (std::string_view(v) == "1" || std::string_view(v) == "true");
+        out.date1904 =
+            v != nullptr && (std::string_view(v) == "1" || std::string_view(v) == "true");
       } else if (el == "sheet" && first_sheet_id.empty()) {
         const char* id = attribute(atts, "id");
         const char* n = attribute(atts, "name");
@@ -446,9 +448,8 @@ Result<ReadSheet> read_xlsx_first_sheet(std::string_view bytes, std::string_view
     return whole("feuille « " + out.name + " » introuvable dans le classeur");
   }
   const auto* sst = by_type(rels, "/sharedStrings");
-  const auto strings = MAILLAGE_TRY(
-      read_shared_strings(pkg, sst ? resolve(base, sst->target) : base + "/sharedStrings.xml",
-                          limits));
+  const auto strings = MAILLAGE_TRY(read_shared_strings(
+      pkg, sst ? resolve(base, sst->target) : base + "/sharedStrings.xml", limits));
   const auto* st = by_type(rels, "/styles");
   const Styles styles =
       MAILLAGE_TRY(read_styles(pkg, st ? resolve(base, st->target) : base + "/styles.xml"));
@@ -487,9 +488,9 @@ Result<ReadSheet> read_xlsx_first_sheet(std::string_view bytes, std::string_view
         auto [p, ec] = std::from_chars(rv.data(), rv.data() + rv.size(), n);
         if (ec != std::errc() || p != rv.data() + rv.size() || n < 1 || n > kMaxRow) {
           cell_ref = r;
-          error = Error{ErrorCode::parse_error, "numéro de ligne « " + std::string(rv) +
-                                                    " » invalide (" + where + ")",
-                        "", name, row_number};
+          error = Error{ErrorCode::parse_error,
+                        "numéro de ligne « " + std::string(rv) + " » invalide (" + where + ")", "",
+                        name, row_number};
           return;
         }
       }
@@ -597,8 +598,7 @@ Result<ReadSheet> read_xlsx_first_sheet(std::string_view bytes, std::string_view
           bool with_time = false;
           if (style_is_date(cell_style, &with_time) && serial_to_date(v, out.date1904)) {
             cell.kind = ReadCell::Kind::date;
-            cell.text = date_text(v, out.date1904,
-                                  with_time && std::floor(v) != v);
+            cell.text = date_text(v, out.date1904, with_time && std::floor(v) != v);
           } else {
             cell.kind = ReadCell::Kind::number;
             cell.text = number_text(v);
@@ -608,7 +608,8 @@ Result<ReadSheet> read_xlsx_first_sheet(std::string_view bytes, std::string_view
         cell_error("type de cellule « " + cell_type + " » inconnu");
         return;
       }
-      if (cell.kind == ReadCell::Kind::empty || (cell.text.empty() && cell.kind == ReadCell::Kind::text))
+      if (cell.kind == ReadCell::Kind::empty ||
+          (cell.text.empty() && cell.kind == ReadCell::Kind::text))
         return;
       if (row.cells.size() <= cell_column) {
         cells_total += cell_column + 1 - row.cells.size();

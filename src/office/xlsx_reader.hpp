@@ -33,9 +33,9 @@ struct ReadRow {
 };
 
 struct ReadSheet {
-  std::string name;              ///< the sheet's name in the workbook
-  bool date1904 = false;         ///< the workbook counts serial dates from 1904-01-01
-  std::vector<ReadRow> rows;     ///< non-empty rows only, in row order
+  std::string name;           ///< the sheet's name in the workbook
+  bool date1904 = false;      ///< the workbook counts serial dates from 1904-01-01
+  std::vector<ReadRow> rows;  ///< non-empty rows only, in row order
 };
 
 struct ReadLimits {
@@ -48,8 +48,7 @@ struct ReadLimits {
 /// zip (or an old .xls), a missing workbook or sheet part, malformed XML, a DOCTYPE (refused: no
 /// entity tricks), a shared string index out of range, a part larger than the limit (zip bomb),
 /// more cells than the limit, a cell reference beyond XFD1048576.
-[[nodiscard]] Result<ReadSheet> read_xlsx_first_sheet(std::string_view bytes,
-                                                      std::string_view file,
+[[nodiscard]] Result<ReadSheet> read_xlsx_first_sheet(std::string_view bytes, std::string_view file,
                                                       const ReadLimits& limits = {});
 
 /// The calendar date of a serial number (its integer part) in the 1900 or 1904 system; nullopt

@@ -10,10 +10,10 @@
 #include <set>
 
 #include "association/member_import.hpp"
-#include "office/xlsx.hpp"
 #include "common/dates.hpp"
 #include "common/try.hpp"
 #include "geo/text.hpp"
+#include "office/xlsx.hpp"
 #include "services/association.hpp"
 #include "services/association_internal.hpp"
 #include "services/association_repository.hpp"
@@ -263,9 +263,8 @@ Result<ImportResult> Association::confirm_import(const Principal& who, std::int6
   ImportResult out;
   out.rejected = b.preview.lines_read - b.members.size();
   const std::string at = store::timestamp_now();
-  const std::string file = !in.file_name.empty()
-                               ? in.file_name
-                               : (is_xlsx_import(in) ? "membres.xlsx" : "membres.csv");
+  const std::string file =
+      !in.file_name.empty() ? in.file_name : (is_xlsx_import(in) ? "membres.xlsx" : "membres.csv");
   const Status written = db_->transact([&](Tx& tx) -> Status {
     out.imported = 0;
     out.skipped = 0;

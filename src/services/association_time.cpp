@@ -602,8 +602,7 @@ AuditDetail entry_detail(const TimeEntryRow& e) {
 }  // namespace
 
 Result<TimeEntryView> AssociationWork::update_time(const Principal& who, std::int64_t structure_id,
-                                                   std::int64_t entry_id,
-                                                   const TimeEntryInput& raw,
+                                                   std::int64_t entry_id, const TimeEntryInput& raw,
                                                    std::int64_t expected_version) {
   auto statuts = MAILLAGE_TRY(association_->statuts(who, structure_id));
   const TimeEntryRow current =

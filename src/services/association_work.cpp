@@ -502,9 +502,9 @@ Result<MeetingView> AssociationWork::meeting(const Principal& who, std::int64_t 
               });
   }
   v.can_delete = v.statuts.access == AssociationAccess::manage;
-  v.can_edit = v.can_delete ||
-               (v.statuts.access == AssociationAccess::own &&
-                MAILLAGE_TRY(pilot_of(*db_, who, structure_id, group_id, l.group_members)));
+  v.can_edit =
+      v.can_delete || (v.statuts.access == AssociationAccess::own &&
+                       MAILLAGE_TRY(pilot_of(*db_, who, structure_id, group_id, l.group_members)));
   return v;
 }
 
@@ -616,22 +616,21 @@ Status AssociationWork::delete_group(const Principal& who, std::int64_t structur
                               entries, entries > 1 ? "s" : "", entries > 1 ? "citent" : "cite"),
                   "groupe");
     }
-    if (!MAILLAGE_TRY(
-            WorkRepository::delete_group(tx, structure_id, group_id, expected_version))) {
+    if (!MAILLAGE_TRY(WorkRepository::delete_group(tx, structure_id, group_id, expected_version))) {
       return fail(ErrorCode::conflict,
                   "Ce groupe a été modifié entre-temps : rechargez la page avant de le supprimer.",
                   "version");
     }
-    return store::audit(tx, {who.login, "association.group.delete", "association_group",
-                             std::to_string(group_id),
-                             AuditDetail{}
-                                 .add("structure", structure_id)
-                                 .add("name", current.group.name)
-                                 .add("members", current.group.members)
-                                 .add("meetings", current.group.meetings)
-                                 .add("attendance_marks", current.attendance_marks)
-                                 .json(),
-                             ""});
+    return store::audit(
+        tx, {who.login, "association.group.delete", "association_group", std::to_string(group_id),
+             AuditDetail{}
+                 .add("structure", structure_id)
+                 .add("name", current.group.name)
+                 .add("members", current.group.members)
+                 .add("meetings", current.group.meetings)
+                 .add("attendance_marks", current.attendance_marks)
+                 .json(),
+             ""});
   });
 }
 

@@ -270,8 +270,8 @@ Status WorkRepository::replace_attendance(Tx& tx, std::int64_t meeting_id,
 }
 
 Result<std::int64_t> WorkRepository::group_time_entries(Tx& tx, std::int64_t group_id) {
-  auto rows = MAILLAGE_TRY(
-      tx.query("SELECT COUNT(*) AS n FROM association_time_entries WHERE group_id = $1", {group_id}));
+  auto rows = MAILLAGE_TRY(tx.query(
+      "SELECT COUNT(*) AS n FROM association_time_entries WHERE group_id = $1", {group_id}));
   return rows.named(0).integer("n");
 }
 
@@ -283,10 +283,10 @@ Result<bool> WorkRepository::delete_group(Tx& tx, std::int64_t structure_id, std
               "id = $2 AND version = $3",
               {structure_id, id, expected_version}));
   if (n != 1) return false;
-  MAILLAGE_TRY(tx.exec(
-      "DELETE FROM association_meeting_attendance WHERE meeting_id IN (SELECT id FROM "
-      "association_meetings WHERE group_id = $1)",
-      {id}));
+  MAILLAGE_TRY(
+      tx.exec("DELETE FROM association_meeting_attendance WHERE meeting_id IN (SELECT id FROM "
+              "association_meetings WHERE group_id = $1)",
+              {id}));
   MAILLAGE_TRY(tx.exec("DELETE FROM association_meetings WHERE group_id = $1", {id}));
   MAILLAGE_TRY(tx.exec("DELETE FROM association_group_members WHERE group_id = $1", {id}));
   MAILLAGE_TRY(tx.exec("DELETE FROM association_groups WHERE id = $1", {id}));
@@ -300,8 +300,7 @@ Result<bool> WorkRepository::delete_meeting(Tx& tx, std::int64_t group_id, std::
               "id = $2 AND version = $3",
               {group_id, id, expected_version}));
   if (n != 1) return false;
-  MAILLAGE_TRY(
-      tx.exec("DELETE FROM association_meeting_attendance WHERE meeting_id = $1", {id}));
+  MAILLAGE_TRY(tx.exec("DELETE FROM association_meeting_attendance WHERE meeting_id = $1", {id}));
   MAILLAGE_TRY(tx.exec("DELETE FROM association_meetings WHERE id = $1", {id}));
   return true;
 }

@@ -18,9 +18,9 @@ namespace maillage::association {
 namespace {
 
 std::string fixture(const std::string& name) {
-  std::ifstream in(std::filesystem::path(MAILLAGE_SOURCE_DIR) / "tests" / "association" / "xlsx" /
-                       name,
-                   std::ios::binary);
+  std::ifstream in(
+      std::filesystem::path(MAILLAGE_SOURCE_DIR) / "tests" / "association" / "xlsx" / name,
+      std::ios::binary);
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
@@ -53,8 +53,8 @@ TEST(MemberImportXlsx, OpenpyxlWorkbook) {
   EXPECT_EQ(a.last_name, "Martin");
   EXPECT_EQ(a.first_name, "Élodie");
   EXPECT_EQ(format_date(*a.date), "2025-01-15");  // a date-formatted cell
-  EXPECT_EQ(*a.amount_cents, 5000);              // the number 50
-  EXPECT_EQ(a.rpps, "10101010101");              // a number, no "1.01e10"
+  EXPECT_EQ(*a.amount_cents, 5000);               // the number 50
+  EXPECT_EQ(a.rpps, "10101010101");               // a number, no "1.01e10"
   EXPECT_EQ(a.profession, "Médecin");
   EXPECT_EQ(custom(a, "Numéro de reçu"), "R-2025-001");
   EXPECT_EQ(custom(a, "Statut"), "Validé");
@@ -90,8 +90,8 @@ TEST(MemberImportXlsx, HandBuiltHelloAssoPackage) {
   // 45672 without a date style, in the "Date" column: 15 January 2025.
   EXPECT_EQ(format_date(*a.date), "2025-01-15");
   EXPECT_EQ(*a.amount_cents, 5000);
-  EXPECT_EQ(custom(a, "Numéro de reçu"), "R-2025-0001");   // inline string
-  EXPECT_EQ(custom(a, "Référence commande"), "1001");      // a number kept as text
+  EXPECT_EQ(custom(a, "Numéro de reçu"), "R-2025-0001");  // inline string
+  EXPECT_EQ(custom(a, "Référence commande"), "1001");     // a number kept as text
   const auto& b = p->rows[1];
   EXPECT_EQ(b.line, 3);
   EXPECT_TRUE(b.first_name.empty());  // F3 missing: empty, G3 still the e-mail

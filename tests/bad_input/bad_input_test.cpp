@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "access/csv.hpp"
-#include "association/member_import.hpp"
 #include "aci/contract.hpp"
 #include "aci/rules.hpp"
+#include "association/member_import.hpp"
 #include "coverage/territory_csv.hpp"
 #include "roster/nrp_format.hpp"
 #include "rpps/extract.hpp"

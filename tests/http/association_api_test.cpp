@@ -226,9 +226,9 @@ TEST_P(AssociationApi, ImportXlsxInBase64) {
   ASSERT_EQ(p["problemes"].size(), 1U);
   EXPECT_EQ(p["problemes"][0]["ligne"], 3);
   EXPECT_EQ(p["problemes"][0]["colonne"], "C");
-  auto done = server_->post_json(base_ + "/import/confirmation",
-                                 json{{"fichier", "liste.xlsx"}, {"contenu_base64", b64}}.dump(),
-                                 coord_);
+  auto done =
+      server_->post_json(base_ + "/import/confirmation",
+                         json{{"fichier", "liste.xlsx"}, {"contenu_base64", b64}}.dump(), coord_);
   ASSERT_EQ(done->status, 200) << done->body;
   EXPECT_EQ(json::parse(done->body)["importes"], 1);
   auto both = server_->post_json(

@@ -299,9 +299,8 @@ TEST_P(WorkApi, EditWithdrawPilotsAndDeletions) {
   json statuts{{"version", 0},
                {"ponderation", "par_tete"},
                {"periode", "annee_civile"},
-               {"colleges", json::array({{{"id", "tous"},
-                                          {"nom", "Tous"},
-                                          {"professions", {"10", "60"}}}})}};
+               {"colleges",
+                json::array({{{"id", "tous"}, {"nom", "Tous"}, {"professions", {"10", "60"}}}})}};
   ASSERT_EQ(send("PUT", base_ + "/statuts", statuts, coord_)->status, 200);
   const auto durand = member({{"type", "personne"},
                               {"nom", "Durand"},
@@ -313,15 +312,15 @@ TEST_P(WorkApi, EditWithdrawPilotsAndDeletions) {
                               {"prenom", "Paul"},
                               {"profession", "10"},
                               {"email", "paul@exemple.fr"}});
-  ASSERT_EQ(send("PUT", base_ + "/rates/2025/60", {{"taux_centimes", 5000}, {"source", "x"}},
-                 coord_)
-                ->status,
-            200);
+  ASSERT_EQ(
+      send("PUT", base_ + "/rates/2025/60", {{"taux_centimes", 5000}, {"source", "x"}}, coord_)
+          ->status,
+      200);
 
   // Time: edit, stale edit, withdraw.
-  auto entry = send("POST", base_ + "/time",
-                    {{"date", "2025-03-01"}, {"duree_minutes", 60}, {"activite", "Parcours"}},
-                    marie);
+  auto entry =
+      send("POST", base_ + "/time",
+           {{"date", "2025-03-01"}, {"duree_minutes", 60}, {"activite", "Parcours"}}, marie);
   ASSERT_EQ(entry->status, 201) << entry->body;
   const json e = json::parse(entry->body);
   const std::string path = base_ + "/time/" + std::to_string(e["id"].get<std::int64_t>());
@@ -335,11 +334,11 @@ TEST_P(WorkApi, EditWithdrawPilotsAndDeletions) {
   EXPECT_EQ(ed["duree_minutes"], 75);
   EXPECT_EQ(ed["duree_texte"], "1 h 15");
   EXPECT_EQ(send("PATCH", path, change, marie)->status, 409);
-  auto stale = send("DELETE", path + "?version=" + std::to_string(e["version"].get<int>()), {},
-                    marie);
+  auto stale =
+      send("DELETE", path + "?version=" + std::to_string(e["version"].get<int>()), {}, marie);
   EXPECT_EQ(stale->status, 409) << stale->body;
-  auto gone = send("DELETE", path + "?version=" + std::to_string(ed["version"].get<int>()), {},
-                   marie);
+  auto gone =
+      send("DELETE", path + "?version=" + std::to_string(ed["version"].get<int>()), {}, marie);
   EXPECT_EQ(gone->status, 200) << gone->body;
   EXPECT_EQ(json::parse(gone->body)["supprime"], "saisie");
   EXPECT_EQ(send("PATCH", path, change, marie)->status, 404);

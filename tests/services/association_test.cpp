@@ -386,9 +386,9 @@ TEST_P(AssociationTest, ImportFromXlsxNamesSheetRowAndColumn) {
   sheet.header = {"Nom", "Prénom", "Email", "Profession", "Ville", "Date", "Montant"};
   sheet.rows = {
       {"Durand", "Marie", "marie@exemple.fr", "Infirmière", "Metz", office::Date{2025, 1, 15},
-       30.0},                                                                      // row 2
+       30.0},  // row 2
       {"Roux", "Jean", "pas-un-email", "Kinésithérapeute", "Metz", office::Date{2025, 1, 16},
-       30.0},                                                                      // row 3
+       30.0},  // row 3
       {"Noir", "Eva", "eva@exemple.fr", "Astronaute", "Metz", office::Date{2025, 1, 17}, 30.0},
       {"Blanc", "Luc", "luc@exemple.fr", "60", "Saint-Avold", office::Date{2025, 1, 18}, 30.0}};
   auto bytes = office::write_xlsx({sheet}, {"", "Maillage", "2025-01-01T00:00:00Z"});

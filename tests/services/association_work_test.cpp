@@ -475,19 +475,19 @@ TEST_P(WorkTest, PilotsEditTheirMeetingsAndTheCoordinationDeletes) {
                 .error()
                 .code,
             ErrorCode::forbidden);
-  EXPECT_EQ(work_->delete_meeting(coord_, cpts_, p, hers->meeting.id, hers->meeting.version)
-                .error()
-                .code,
-            ErrorCode::conflict);
+  EXPECT_EQ(
+      work_->delete_meeting(coord_, cpts_, p, hers->meeting.id, hers->meeting.version).error().code,
+      ErrorCode::conflict);
   EXPECT_EQ(work_->delete_meeting(coord_, cpts_, o, hers->meeting.id, edited->meeting.version)
                 .error()
                 .code,
             ErrorCode::not_found);  // not a meeting of that group
   ASSERT_TRUE(work_->delete_meeting(coord_, cpts_, p, hers->meeting.id, edited->meeting.version));
   EXPECT_EQ(work_->meeting(coord_, cpts_, p, hers->meeting.id).error().code, ErrorCode::not_found);
-  auto marks = db_->query("SELECT COUNT(*) AS n FROM association_meeting_attendance WHERE "
-                          "meeting_id = $1",
-                          {hers->meeting.id});
+  auto marks = db_->query(
+      "SELECT COUNT(*) AS n FROM association_meeting_attendance WHERE "
+      "meeting_id = $1",
+      {hers->meeting.id});
   ASSERT_TRUE(marks);
   EXPECT_EQ(marks->named(0).integer("n"), 0);
 
@@ -521,8 +521,8 @@ TEST_P(WorkTest, PilotsEditTheirMeetingsAndTheCoordinationDeletes) {
   auto left = db_->query("SELECT COUNT(*) AS n FROM association_meetings WHERE group_id = $1", {o});
   ASSERT_TRUE(left);
   EXPECT_EQ(left->named(0).integer("n"), 0);
-  auto members = db_->query(
-      "SELECT COUNT(*) AS n FROM association_group_members WHERE group_id = $1", {o});
+  auto members =
+      db_->query("SELECT COUNT(*) AS n FROM association_group_members WHERE group_id = $1", {o});
   ASSERT_TRUE(members);
   EXPECT_EQ(members->named(0).integer("n"), 0);
   auto audit = db_->query(
