@@ -11,7 +11,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3 libpq-dev postgresql postgresql-client
   libcpp-httplib-dev libhttp-parser-dev nlohmann-json3-dev libfmt-dev libspdlog-dev libcli11-dev
   libtomlplusplus-dev libexpected-dev libargon2-dev libgeos-dev libkainjow-mustache-dev
-  libzip-dev libssl-dev zlib1g-dev coinor-libcbc-dev libcurl4-openssl-dev
+  libzip-dev libexpat1-dev libssl-dev zlib1g-dev coinor-libcbc-dev libcurl4-openssl-dev
   chromium wrk
   python3-docx python3-odf python3-aiosmtpd
 )

@@ -4,10 +4,14 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <chrono>
+#include <cmath>
 #include <map>
 
 #include "common/csv_reader.hpp"
 #include "common/text_check.hpp"
+#include "office/xlsx.hpp"
+#include "office/xlsx_reader.hpp"
 
 namespace maillage::association {
 namespace {
@@ -239,7 +243,8 @@ std::string_view field_label(ImportField f) { return fields()[static_cast<std::s
 std::string ImportIssue::describe(std::string_view file) const {
   std::string out(file);
   out += ":" + std::to_string(line) + ": ";
-  if (!field.empty()) out += field + ": ";
+  if (!field.empty()) out += field + (column.empty() ? "" : " (colonne " + column + ")") + ": ";
+  if (field.empty() && !column.empty()) out += "colonne " + column + ": ";
   return out + message;
 }
 
@@ -251,19 +256,70 @@ std::size_t ImportPreview::errors() const {
 
 Result<ImportPreview> parse_member_csv(std::string_view text, std::string_view file,
                                        const ImportOptions& options) {
-  ImportPreview preview;
+  MemberTable table;
   std::string_view body = text;
   if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
   auto first_line = body.substr(0, body.find('\n'));
-  preview.separator = csv::guess_separator(first_line);
-  auto records = csv::read_records(text, preview.separator, file);
+  table.separator = csv::guess_separator(first_line);
+  auto records = csv::read_records(text, table.separator, file);
   if (!records) return tl::unexpected(records.error());
-  if (records->empty())
-    return fail_at(std::string(file), 1, "", "fichier vide : une ligne d'en-tête est attendue");
-  const auto& header = records->front();
+  table.rows.reserve(records->size());
+  for (auto& r : *records) {
+    TableRow row{r.line, {}};
+    row.cells.reserve(r.fields.size());
+    for (auto& f : r.fields) row.cells.push_back({std::move(f), std::nullopt});
+    table.rows.push_back(std::move(row));
+  }
+  return parse_member_table(table, file, options);
+}
+
+Result<ImportPreview> parse_member_xlsx(std::string_view bytes, std::string_view file,
+                                        const ImportOptions& options) {
+  auto sheet = office::read_xlsx_first_sheet(bytes, file);
+  if (!sheet) return tl::unexpected(sheet.error());
+  MemberTable table;
+  table.spreadsheet = true;
+  table.date1904 = sheet->date1904;
+  table.sheet = sheet->name;
+  table.rows.reserve(sheet->rows.size());
+  for (auto& r : sheet->rows) {
+    TableRow row{r.row, {}};
+    row.cells.reserve(r.cells.size());
+    for (auto& c : r.cells) {
+      const bool numeric = c.kind == office::ReadCell::Kind::number;
+      row.cells.push_back(
+          {std::move(c.text), numeric ? std::optional<double>(c.number) : std::nullopt});
+    }
+    table.rows.push_back(std::move(row));
+  }
+  return parse_member_table(table, file, options);
+}
+
+Result<ImportPreview> parse_member_table(const MemberTable& table, std::string_view file,
+                                         const ImportOptions& options) {
+  ImportPreview preview;
+  preview.separator = table.separator;
+  preview.sheet = table.sheet;
+  if (table.rows.empty()) {
+    return fail_at(std::string(file), 1, "",
+                   table.spreadsheet
+                       ? "feuille « " + table.sheet + " » vide : une ligne d'en-tête est attendue"
+                       : "fichier vide : une ligne d'en-tête est attendue");
+  }
+  // The header as text; a spreadsheet's cells are named by their letters ("C"), a CSV's by their
+  // rank ("colonne 3").
+  struct Header {
+    std::int64_t line = 0;
+    std::vector<std::string> fields;
+  } header{table.rows.front().line, {}};
+  for (const auto& c : table.rows.front().cells) header.fields.push_back(c.text);
+  auto column_name = [&](std::size_t c) {
+    return table.spreadsheet ? "colonne " + office::column_letters(c)
+                             : "colonne " + std::to_string(c + 1);
+  };
   for (std::size_t c = 0; c < header.fields.size(); ++c) {
     if (!check_text(header.fields[c])) {
-      return fail_at(std::string(file), header.line, "colonne " + std::to_string(c + 1),
+      return fail_at(std::string(file), header.line, column_name(c),
                      "en-tête illisible : le fichier doit être en UTF-8");
     }
   }
@@ -333,33 +389,56 @@ Result<ImportPreview> parse_member_csv(std::string_view text, std::string_view f
       name_existing.emplace(k, e.id);
   }
 
-  for (std::size_t r = 1; r < records->size(); ++r) {
-    const auto& rec = (*records)[r];
+  auto letters = [&](std::optional<std::size_t> c) {
+    return table.spreadsheet && c ? office::column_letters(*c) : std::string();
+  };
+  for (std::size_t r = 1; r < table.rows.size(); ++r) {
+    const auto& rec = table.rows[r];
     ++preview.lines_read;
     const std::size_t before = preview.issues.size();
-    auto issue = [&](std::string field, std::string value, std::string message) {
-      preview.issues.push_back(
-          {rec.line, std::move(field), std::move(value), IssueSeverity::error, std::move(message)});
+    auto issue_at = [&](std::optional<std::size_t> c, std::string field, std::string value,
+                        std::string message) {
+      preview.issues.push_back({rec.line, std::move(field), std::move(value), IssueSeverity::error,
+                                std::move(message), letters(c)});
     };
-    if (rec.fields.size() > header.fields.size()) {
-      issue("", "",
-            std::to_string(rec.fields.size()) + " cellules pour " +
-                std::to_string(header.fields.size()) +
-                " colonnes d'en-tête (séparateur ou guillemet mal placé ?)");
-      continue;
+    auto issue = [&](ImportField f, std::string value, std::string message) {
+      issue_at(col(f), header_of(f), std::move(value), std::move(message));
+    };
+    if (rec.cells.size() > header.fields.size()) {
+      // A spreadsheet cell right of the header is ignored unless it holds something.
+      std::size_t last = rec.cells.size();
+      while (table.spreadsheet && last > header.fields.size() &&
+             trim(rec.cells[last - 1].text).empty()) {
+        --last;
+      }
+      if (last > header.fields.size()) {
+        issue_at(table.spreadsheet ? std::optional<std::size_t>(last - 1) : std::nullopt, "", "",
+                 table.spreadsheet
+                     ? "cellule remplie à droite de la dernière colonne d'en-tête"
+                     : std::to_string(rec.cells.size()) + " cellules pour " +
+                           std::to_string(header.fields.size()) +
+                           " colonnes d'en-tête (séparateur ou guillemet mal placé ?)");
+        continue;
+      }
     }
     bool text_ok = true;
-    for (std::size_t c = 0; c < rec.fields.size(); ++c) {
-      if (!check_text(rec.fields[c])) {
-        issue(header.fields[c], "", "texte illisible (octet nul ou encodage autre que UTF-8)");
+    for (std::size_t c = 0; c < rec.cells.size() && c < header.fields.size(); ++c) {
+      if (!check_text(rec.cells[c].text)) {
+        issue_at(c, header.fields[c], "",
+                 "texte illisible (octet nul ou encodage autre que UTF-8)");
         text_ok = false;
       }
     }
     if (!text_ok) continue;
     auto cell = [&](ImportField f) -> std::string_view {
       auto c = col(f);
-      if (!c || *c >= rec.fields.size()) return {};
-      return trim(rec.fields[*c]);
+      if (!c || *c >= rec.cells.size()) return {};
+      return trim(rec.cells[*c].text);
+    };
+    auto number = [&](ImportField f) -> std::optional<double> {
+      auto c = col(f);
+      if (!c || *c >= rec.cells.size()) return std::nullopt;
+      return rec.cells[*c].number;
     };
     ImportedMember m;
     m.line = rec.line;
@@ -372,10 +451,10 @@ Result<ImportPreview> parse_member_csv(std::string_view text, std::string_view f
     m.organisation = cell(ImportField::organisation);
     m.tariff = cell(ImportField::tariff);
     if (m.last_name.empty() && m.organisation.empty()) {
-      issue(header_of(ImportField::last_name), "", "nom manquant (ni nom ni raison sociale)");
+      issue(ImportField::last_name, "", "nom manquant (ni nom ni raison sociale)");
     }
     if (!m.email.empty() && !valid_email(m.email)) {
-      issue(header_of(ImportField::email), m.email, "adresse e-mail « " + m.email + " » invalide");
+      issue(ImportField::email, m.email, "adresse e-mail « " + m.email + " » invalide");
     }
     if (auto rpps = cell(ImportField::rpps); !rpps.empty()) {
       std::string digits;
@@ -383,31 +462,47 @@ Result<ImportPreview> parse_member_csv(std::string_view text, std::string_view f
         if (c != ' ') digits += c;
       }
       if (digits.size() != 11 || !all_digits(digits)) {
-        issue(header_of(ImportField::rpps), std::string(rpps),
+        issue(ImportField::rpps, std::string(rpps),
               "identifiant RPPS « " + std::string(rpps) + " » invalide : 11 chiffres attendus");
       } else {
         m.rpps = digits;
       }
     }
     if (auto d = cell(ImportField::date); !d.empty()) {
-      m.date = read_date(d);
+      // A spreadsheet number in the date column is a serial date, formatted as one or not.
+      if (auto serial = number(ImportField::date)) {
+        if (auto sd = office::serial_to_date(*serial, table.date1904)) {
+          m.date = Date{std::chrono::year{sd->year},
+                        std::chrono::month{static_cast<unsigned>(sd->month)},
+                        std::chrono::day{static_cast<unsigned>(sd->day)}};
+        }
+      } else {
+        m.date = read_date(d);
+      }
       if (!m.date) {
-        issue(header_of(ImportField::date), std::string(d),
+        issue(ImportField::date, std::string(d),
               "date « " + std::string(d) + " » illisible : JJ/MM/AAAA ou AAAA-MM-JJ attendu");
       }
     }
     if (auto a = cell(ImportField::amount); !a.empty()) {
-      m.amount_cents = read_amount(a);
+      if (auto euros = number(ImportField::amount)) {
+        const double cents = *euros * 100.0;
+        const double rounded = std::round(cents);
+        if (*euros >= 0 && *euros < 1e12 && std::fabs(cents - rounded) < 1e-6)
+          m.amount_cents = static_cast<std::int64_t>(rounded);
+      } else {
+        m.amount_cents = read_amount(a);
+      }
       if (!m.amount_cents) {
-        issue(header_of(ImportField::amount), std::string(a),
+        issue(ImportField::amount, std::string(a),
               "montant « " + std::string(a) +
                   " » illisible : un montant positif en euros est attendu (30,00)");
       }
     }
     if (preview.issues.size() != before) continue;
-    for (std::size_t c = 0; c < rec.fields.size(); ++c) {
-      if (!used[c] && !trim(rec.fields[c]).empty())
-        m.custom.emplace_back(header.fields[c], trim(rec.fields[c]));
+    for (std::size_t c = 0; c < rec.cells.size() && c < header.fields.size(); ++c) {
+      if (!used[c] && !trim(rec.cells[c].text).empty())
+        m.custom.emplace_back(header.fields[c], trim(rec.cells[c].text));
     }
 
     // Duplicates: against the stored members first, then earlier lines of the file.

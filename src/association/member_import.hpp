@@ -1,5 +1,6 @@
-// Reading a list of members from a CSV file: a HelloAsso membership export (';', French headers
-// "Nom", "Prénom", "Email", "Date", "Tarif", "Montant", custom fields) or a plain spreadsheet.
+// Reading a list of members from a CSV or XLSX file: a HelloAsso membership export (';', French
+// headers "Nom", "Prénom", "Email", "Date", "Tarif", "Montant", custom fields) or a plain
+// spreadsheet. Both formats become a MemberTable; one function reads the table.
 // Pure: text in, a preview out; nothing is stored — the caller writes the rows only when the user
 // confirms the preview.
 //
@@ -65,12 +66,14 @@ struct ImportedMember {
 enum class IssueSeverity : std::uint8_t { warning, error };
 
 struct ImportIssue {
-  std::int64_t line = 0;
-  std::string field;  ///< the column's header in the file
+  std::int64_t line = 0;  ///< the CSV line, or the sheet row of a spreadsheet
+  std::string field;      ///< the column's header in the file
   std::string value;
   IssueSeverity severity = IssueSeverity::error;
-  std::string message;                                              ///< French, without the line
-  [[nodiscard]] std::string describe(std::string_view file) const;  ///< "file:line: field: message"
+  std::string message;  ///< French, without the line
+  std::string column;   ///< spreadsheet column letters ("C"); empty for CSV
+  /// "file:line: field: message", or "file:line: field (colonne C): message" for a spreadsheet.
+  [[nodiscard]] std::string describe(std::string_view file) const;
 };
 
 /// A member already stored, for duplicate detection.
@@ -99,7 +102,8 @@ struct ImportOptions {
 };
 
 struct ImportPreview {
-  char separator = ',';
+  char separator = ',';                ///< CSV only
+  std::string sheet;                   ///< XLSX: the sheet read (the workbook's first)
   std::vector<ColumnMapping> columns;  ///< fields found, in field order
   std::vector<std::string> unmapped;   ///< headers kept as custom fields
   std::vector<ImportedMember> rows;    ///< lines without an error, file order
@@ -116,5 +120,34 @@ struct ImportPreview {
 /// date or an amount that cannot be read, text that is not UTF-8. Such lines are not in `rows`.
 [[nodiscard]] Result<ImportPreview> parse_member_csv(std::string_view text, std::string_view file,
                                                      const ImportOptions& options = {});
+
+/// The same from an XLSX workbook's first sheet (office/xlsx_reader.hpp): the first non-empty row
+/// is the header, line numbers are the sheet's row numbers and issues also name the column
+/// letter. Numbers stored as numbers are read as such: in the date column a serial number is a
+/// date even without a date format (1900 or 1904 system, as the workbook says), in the amount
+/// column a number is euros (at most two decimals). Whole-file errors also cover what the reader
+/// refuses (not an XLSX, malformed XML, zip bomb…), naming the file and the row or cell.
+[[nodiscard]] Result<ImportPreview> parse_member_xlsx(std::string_view bytes, std::string_view file,
+                                                      const ImportOptions& options = {});
+
+/// What both readers hand to the checks: the header row first, then the data rows.
+struct TableCell {
+  std::string text;
+  std::optional<double> number;  ///< a spreadsheet cell stored as a number
+};
+struct TableRow {
+  std::int64_t line = 0;
+  std::vector<TableCell> cells;
+};
+struct MemberTable {
+  std::vector<TableRow> rows;
+  bool spreadsheet = false;  ///< column letters in issues; numbers in date and amount columns
+  bool date1904 = false;
+  std::string sheet;
+  char separator = ',';
+};
+[[nodiscard]] Result<ImportPreview> parse_member_table(const MemberTable& table,
+                                                       std::string_view file,
+                                                       const ImportOptions& options = {});
 
 }  // namespace maillage::association

@@ -46,5 +46,10 @@ Result<DemoLines> load_association_demo(store::Database& db,
 /// time, one member near the yearly cap (after load_association_demo).
 Result<DemoLines> load_association_work_demo(
     store::Database& db, const geo::Referentiel& ref);  // association_work_demo.cpp
+/// One past ordinary AG, closed with its results: convocation letters, attendance, paper
+/// proxies, four resolutions (one by secret ballot, one a change of the statuts) voted with the
+/// collège weights (after load_association_demo: it needs the members and their dues).
+Result<DemoLines> load_association_ag_demo(store::Database& db,
+                                           const geo::Referentiel& ref);  // association_ag_demo.cpp
 
 }  // namespace maillage::demo

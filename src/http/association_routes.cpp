@@ -6,9 +6,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "common/base64.hpp"
 #include "common/csv.hpp"
 #include "common/french.hpp"
 #include "common/try.hpp"
@@ -242,9 +244,11 @@ std::shared_ptr<const JsonSchema> import_schema() {
       mapping.push_back({f, false, json_string("En-tête de la colonne du fichier", 0, 200)});
     }
     return std::make_shared<const JsonSchema>(json_object(
-        "Import de membres (fichier CSV : export HelloAsso ou tableur)",
+        "Import de membres (fichier CSV ou XLSX : export HelloAsso ou tableur)",
         {{"fichier", false, json_string("Nom du fichier", 0, 200)},
-         {"contenu", true, json_string("Contenu du fichier CSV (UTF-8)", 1)},
+         {"contenu", false, json_string("Contenu du fichier CSV (UTF-8)", 1)},
+         {"contenu_base64", false,
+          json_string("Contenu du fichier en base 64 (XLSX ; CSV possible)", 1)},
          {"correspondance", false, json_object("Colonne choisie pour un champ", mapping)},
          {"ignorer_lignes", false,
           json_array("Lignes du fichier à ne pas importer (doublons écartés)",
@@ -309,6 +313,25 @@ Error at_path(Error e) {
   for (const auto& [from, to] : kNames) {
     if (e.field == from) e.field = to;
   }
+  return at_json_path(std::move(e));
+}
+
+// A whole-file import error names where it is in the message itself, since the JSON error has
+// no place for a file and a line: "« liste.xlsx », ligne 2, cellule A2 : texte partagé …".
+Error import_error(Error e) {
+  if (e.file.empty()) return at_path(std::move(e));
+  std::string where = "« " + e.file + " »";
+  if (e.line > 0) where += ", ligne " + std::to_string(e.line);
+  if (!e.field.empty()) {
+    const bool cell = std::isupper(static_cast<unsigned char>(e.field.front())) != 0 &&
+                      std::isdigit(static_cast<unsigned char>(e.field.back())) != 0 &&
+                      e.field.find(' ') == std::string::npos;
+    where += (cell ? ", cellule " : ", ") + e.field;
+  }
+  e.message = where + " : " + e.message;
+  e.field = "contenu";
+  e.file.clear();
+  e.line = 0;
   return at_json_path(std::move(e));
 }
 
@@ -480,7 +503,8 @@ json preview_json(const services::ImportPreviewView& p) {
                       {"champ", i.field},
                       {"valeur", i.value},
                       {"message", i.message},
-                      {"erreur", i.error}});
+                      {"erreur", i.error},
+                      {"colonne", i.column}});
   }
   json fields = json::array();
   for (const char* f : {"last_name", "first_name", "organisation", "profession", "rpps", "email",
@@ -493,10 +517,26 @@ json preview_json(const services::ImportPreviewView& p) {
               {"a_importer", p.to_import}};
 }
 
-services::ImportRequest import_request(const json& b) {
+// The file comes as text ("contenu", CSV) or as base 64 ("contenu_base64", the bytes of an XLSX
+// workbook, which a JSON string cannot carry as they are): exactly one of the two.
+Result<services::ImportRequest> import_request(const json& b) {
   services::ImportRequest in;
   in.file_name = b.value("fichier", "");
-  in.content = b["contenu"].get<std::string>();
+  const bool text = b.contains("contenu"), encoded = b.contains("contenu_base64");
+  if (text == encoded) {
+    return fail(ErrorCode::invalid_input,
+                "Donnez le fichier soit en texte (contenu), soit en base 64 (contenu_base64).",
+                "contenu");
+  }
+  if (text) {
+    in.content = b["contenu"].get<std::string>();
+  } else {
+    auto bytes = base64::decode(b["contenu_base64"].get<std::string>());
+    if (!bytes) {
+      return fail(ErrorCode::invalid_input, "Contenu base 64 invalide.", "contenu_base64");
+    }
+    in.content = std::move(*bytes);
+  }
   if (b.contains("correspondance")) {
     for (const auto& [key, value] : b["correspondance"].items()) {
       in.mapping.emplace_back(key, value.get<std::string>());
@@ -819,16 +859,16 @@ class AssociationFeature final : public Feature {
   Result<Response> api_import_preview(const RequestContext& ctx) {
     const std::int64_t id = MAILLAGE_TRY(id_param(ctx, "id", "Structure"));
     auto body = MAILLAGE_TRY(read_json_body(ctx.request, *import_schema()));
-    auto r = svc_.preview_import(*ctx.principal(), id, import_request(body));
-    if (!r) return tl::unexpected(at_json_path(r.error()));
+    auto r = svc_.preview_import(*ctx.principal(), id, MAILLAGE_TRY(import_request(body)));
+    if (!r) return tl::unexpected(import_error(r.error()));
     return json_no_store(preview_json(*r));
   }
 
   Result<Response> api_import_confirm(const RequestContext& ctx) {
     const std::int64_t id = MAILLAGE_TRY(id_param(ctx, "id", "Structure"));
     auto body = MAILLAGE_TRY(read_json_body(ctx.request, *import_schema()));
-    auto r = svc_.confirm_import(*ctx.principal(), id, import_request(body));
-    if (!r) return tl::unexpected(at_json_path(r.error()));
+    auto r = svc_.confirm_import(*ctx.principal(), id, MAILLAGE_TRY(import_request(body)));
+    if (!r) return tl::unexpected(import_error(r.error()));
     return json_no_store(
         json{{"importes", r->imported}, {"ecartes", r->skipped}, {"refuses", r->rejected}});
   }

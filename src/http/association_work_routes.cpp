@@ -107,6 +107,17 @@ const std::shared_ptr<const JsonSchema>& time_schema() {
        {"groupe", false, json_integer("Groupe de travail, ou 0", 0)}}));
   return s;
 }
+const std::shared_ptr<const JsonSchema>& time_change_schema() {
+  static const auto s = schema(
+      json_object("Modification d'une saisie de temps en attente (le membre reste le même)",
+                  {{"date", true, json_string("Jour AAAA-MM-JJ", 10, 10)},
+                   {"duree_minutes", true, json_integer("Durée en minutes (1 h 30 = 90)", 1, 1440)},
+                   {"activite", true, json_string("Activité", 1, 500)},
+                   {"mission", false, json_string("Mission de l'ACI, ou vide", 0, 60)},
+                   {"groupe", false, json_integer("Groupe de travail, ou 0", 0)},
+                   {"version", true, json_integer("Version lue de la saisie", 1)}}));
+  return s;
+}
 const std::shared_ptr<const JsonSchema>& decision_schema() {
   static const auto s = schema(json_object(
       "Décision de la coordination sur une saisie de temps",
@@ -231,7 +242,11 @@ json group_view_json(const services::GroupView& v) {
   return json{{"statuts", association_statuts_json(v.statuts)},
               {"groupe", summary_json(v.group)},
               {"membres", std::move(members)},
-              {"reunions", std::move(meetings)}};
+              {"reunions", std::move(meetings)},
+              {"peut_saisir_reunions", v.can_edit_meetings},
+              {"saisies_temps", v.time_entries},
+              {"groupe_supprimable", v.time_entries == 0},
+              {"presences_enregistrees", v.attendance_marks}};
 }
 
 json meeting_view_json(const services::MeetingView& v) {
@@ -251,7 +266,9 @@ json meeting_view_json(const services::MeetingView& v) {
               {"cree_par", v.created_by},
               {"cree_le", french_day(v.created_at)},
               {"modifie_par", v.updated_by},
-              {"modifie_le", french_day(v.updated_at)}};
+              {"modifie_le", french_day(v.updated_at)},
+              {"peut_modifier", v.can_edit},
+              {"peut_supprimer", v.can_delete}};
 }
 
 std::string status_api(const std::string& s) {
@@ -425,6 +442,12 @@ class WorkFeature final : public Feature {
              "Modifie un groupe de travail et ses membres (version lue requise)")
         .body = group_change_schema();
     table
+        .add("DELETE", base + "/groups/{groupe}", writers, RouteKind::api,
+             bind(&WorkFeature::api_delete_group),
+             "Supprime un groupe de travail, ses réunions, présences et comptes rendus (refusé "
+             "tant que des saisies de temps le citent)")
+        .query = {{"version", "Version lue du groupe", true, true}};
+    table
         .add("POST", base + "/groups/{groupe}/meetings", writers, RouteKind::api,
              bind(&WorkFeature::api_create_meeting),
              "Ajoute une réunion (date, heures, lieu, objet, présences, compte rendu)")
@@ -435,8 +458,14 @@ class WorkFeature final : public Feature {
     table
         .add("PATCH", base + "/groups/{groupe}/meetings/{reunion}", writers, RouteKind::api,
              bind(&WorkFeature::api_update_meeting),
-             "Modifie une réunion : présences, compte rendu (version lue requise)")
+             "Modifie une réunion : présences, compte rendu (version lue requise ; la gestion et "
+             "les pilotes du groupe)")
         .body = meeting_change_schema();
+    table
+        .add("DELETE", base + "/groups/{groupe}/meetings/{reunion}", writers, RouteKind::api,
+             bind(&WorkFeature::api_delete_meeting),
+             "Supprime une réunion avec ses présences et son compte rendu")
+        .query = {{"version", "Version lue de la réunion", true, true}};
     table
         .add("GET", base + "/time", readers, RouteKind::api, bind(&WorkFeature::api_time),
              "Temps et indemnités d'une année : la gestion voit tout, le membre ses saisies, ROC "
@@ -447,6 +476,17 @@ class WorkFeature final : public Feature {
              "Déclare du temps ; refusé s'il ferait dépasser le plafond annuel (PASS)")
         .body = time_schema();
     table.routes().back().success_status = 201;
+    table
+        .add("PATCH", base + "/time/{saisie}", writers, RouteKind::api,
+             bind(&WorkFeature::api_update_time),
+             "Modifie une saisie de temps en attente (son membre ou la gestion), sous le plafond "
+             "annuel")
+        .body = time_change_schema();
+    table
+        .add("DELETE", base + "/time/{saisie}", writers, RouteKind::api,
+             bind(&WorkFeature::api_withdraw_time),
+             "Retire une saisie de temps en attente (son membre ou la gestion)")
+        .query = {{"version", "Version lue de la saisie", true, true}};
     table
         .add("PUT", base + "/time/{saisie}/decision", writers, RouteKind::api,
              bind(&WorkFeature::api_decide),
@@ -544,6 +584,61 @@ class WorkFeature final : public Feature {
     auto v = svc_.update_meeting(*ctx.principal(), id, group, meeting, meeting_input(body));
     if (!v) return tl::unexpected(api_error(v.error()));
     return json_no_store(meeting_view_json(*v));
+  }
+
+  static Result<std::int64_t> version_query(const RequestContext& ctx) {
+    return parse_id(ctx.request.query_value("version").value_or(""), "version");
+  }
+  // Deletions answer what was deleted (200, JSON) rather than 204, like the AG's DELETE routes, so
+  // that the pages read one kind of answer.
+  static Result<Response> deleted(const char* what, std::int64_t id) {
+    return json_no_store(json{{"supprime", what}, {"id", id}});
+  }
+
+  Result<Response> api_delete_group(const RequestContext& ctx) {
+    const auto id = MAILLAGE_TRY(structure(ctx));
+    const auto group = MAILLAGE_TRY(association_id_param(ctx, "groupe", "Groupe"));
+    const auto version = MAILLAGE_TRY(version_query(ctx));
+    if (auto done = svc_.delete_group(*ctx.principal(), id, group, version); !done) {
+      return tl::unexpected(api_error(done.error()));
+    }
+    return deleted("groupe", group);
+  }
+
+  Result<Response> api_delete_meeting(const RequestContext& ctx) {
+    const auto id = MAILLAGE_TRY(structure(ctx));
+    const auto group = MAILLAGE_TRY(association_id_param(ctx, "groupe", "Groupe"));
+    const auto meeting = MAILLAGE_TRY(association_id_param(ctx, "reunion", "Réunion"));
+    const auto version = MAILLAGE_TRY(version_query(ctx));
+    if (auto done = svc_.delete_meeting(*ctx.principal(), id, group, meeting, version); !done) {
+      return tl::unexpected(api_error(done.error()));
+    }
+    return deleted("reunion", meeting);
+  }
+
+  Result<Response> api_update_time(const RequestContext& ctx) {
+    const auto id = MAILLAGE_TRY(structure(ctx));
+    const auto entry = MAILLAGE_TRY(association_id_param(ctx, "saisie", "Saisie"));
+    auto body = MAILLAGE_TRY(read_json_body(ctx.request, *time_change_schema()));
+    services::TimeEntryInput in;
+    in.worked_on = body["date"];
+    in.minutes = body["duree_minutes"];
+    in.activity = body["activite"];
+    in.mission = body.value("mission", "");
+    in.group_id = body.value("groupe", std::int64_t{0});
+    auto v = svc_.update_time(*ctx.principal(), id, entry, in, body["version"]);
+    if (!v) return tl::unexpected(time_error(v.error()));
+    return json_no_store(entry_json(*v));
+  }
+
+  Result<Response> api_withdraw_time(const RequestContext& ctx) {
+    const auto id = MAILLAGE_TRY(structure(ctx));
+    const auto entry = MAILLAGE_TRY(association_id_param(ctx, "saisie", "Saisie"));
+    const auto version = MAILLAGE_TRY(version_query(ctx));
+    if (auto done = svc_.withdraw_time(*ctx.principal(), id, entry, version); !done) {
+      return tl::unexpected(time_error(done.error()));
+    }
+    return deleted("saisie", entry);
   }
 
   Result<Response> api_time(const RequestContext& ctx) {

@@ -155,7 +155,7 @@ struct MemberRoster {
 // Import: a CSV file, its column mapping and the lines to skip (duplicates the user discarded).
 struct ImportRequest {
   std::string file_name;
-  std::string content;
+  std::string content;  ///< CSV text, or the bytes of an XLSX workbook (see is_xlsx_import)
   std::vector<std::pair<std::string, std::string>> mapping;  // field key → header in the file
   std::vector<std::int64_t> skip_lines;
 };
@@ -172,7 +172,11 @@ struct ImportIssueView {
   std::int64_t line = 0;
   std::string field, value, message;
   bool error = true;
+  std::string column;  ///< spreadsheet column letters ("C"); empty for CSV
 };
+
+/// An XLSX workbook rather than CSV text: a name ending in .xlsx or a zip signature.
+[[nodiscard]] bool is_xlsx_import(const ImportRequest& in);
 
 struct ImportColumn {
   std::string field, label, header;

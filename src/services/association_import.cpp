@@ -1,16 +1,19 @@
-// Member import: the engine reads the CSV (association/member_import.hpp) and reports bad lines and
+// Member import: the engine reads the CSV or XLSX (association/member_import.hpp) and reports bad
+// lines and
 // duplicates; here each good line becomes a member (profession name → RPPS code, legal persons
 // recognised, collège from the statuts), lines that cannot become one are named with their line
 // and field, and the confirmation writes the remaining lines in one transaction.
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "association/member_import.hpp"
 #include "common/dates.hpp"
 #include "common/try.hpp"
 #include "geo/text.hpp"
+#include "office/xlsx.hpp"
 #include "services/association.hpp"
 #include "services/association_internal.hpp"
 #include "services/association_repository.hpp"
@@ -102,21 +105,32 @@ Result<Built> build(store::Database& db, const geo::Referentiel& ref, std::int64
     options.existing.push_back(
         {std::to_string(m.id), m.data.last_name, m.data.first_name, m.data.email, m.data.rpps});
   }
-  const std::string file = in.file_name.empty() ? "membres.csv" : in.file_name;
+  const bool xlsx = is_xlsx_import(in);
+  const std::string file =
+      !in.file_name.empty() ? in.file_name : (xlsx ? "membres.xlsx" : "membres.csv");
   Built out;
   out.statuts = stored->statuts;
-  out.preview = MAILLAGE_TRY(association::parse_member_csv(in.content, file, options));
+  out.preview = MAILLAGE_TRY(xlsx ? association::parse_member_xlsx(in.content, file, options)
+                                  : association::parse_member_csv(in.content, file, options));
   for (const auto& c : out.preview.columns) out.headers.push_back(c.header);
   for (const auto& h : out.preview.unmapped) out.headers.push_back(h);
   for (const auto& i : out.preview.issues) {
-    out.issues.push_back(
-        {i.line, i.field, i.value, i.message, i.severity == association::IssueSeverity::error});
+    out.issues.push_back({i.line, i.field, i.value, i.message,
+                          i.severity == association::IssueSeverity::error, i.column});
   }
   auto header_of = [&](association::ImportField f) {
     for (const auto& c : out.preview.columns) {
       if (c.field == f) return c.header;
     }
     return std::string(association::field_label(f));
+  };
+  // The spreadsheet column of a field, for the issues raised here.
+  auto letters_of = [&](association::ImportField f) {
+    if (!xlsx) return std::string();
+    for (const auto& c : out.preview.columns) {
+      if (c.field == f) return office::column_letters(c.column);
+    }
+    return std::string();
   };
   for (const auto& row : out.preview.rows) {
     MemberInput m;
@@ -135,7 +149,7 @@ Result<Built> build(store::Database& db, const geo::Referentiel& ref, std::int64
                               row.profession,
                               "Profession non reconnue (médecin, infirmier, kinésithérapeute, "
                               "pharmacien… ou code profession RPPS).",
-                              true});
+                              true, letters_of(association::ImportField::profession)});
         continue;
       }
     }
@@ -161,7 +175,7 @@ Result<Built> build(store::Database& db, const geo::Referentiel& ref, std::int64
                                 matches == 0 ? "Commune inconnue (nom ou code INSEE)."
                                              : "Plusieurs communes portent ce nom : donnez le "
                                                "code INSEE.",
-                                true});
+                                true, letters_of(association::ImportField::commune)});
           continue;
         }
         m.commune = found->code;
@@ -172,11 +186,11 @@ Result<Built> build(store::Database& db, const geo::Referentiel& ref, std::int64
       out.issues.push_back({row.line, header_of(association::ImportField::first_name), "",
                             "Personne morale sans représentant : indiquez son nom dans la colonne "
                             "du prénom.",
-                            true});
+                            true, letters_of(association::ImportField::first_name)});
       continue;
     }
     if (auto st = assoc::normalise_member(statuts, ref, m); !st) {
-      out.issues.push_back({row.line, st.error().field, "", st.error().message, true});
+      out.issues.push_back({row.line, st.error().field, "", st.error().message, true, ""});
       continue;
     }
     ImportLine line;
@@ -206,6 +220,12 @@ Result<Built> build(store::Database& db, const geo::Referentiel& ref, std::int64
 }
 
 }  // namespace
+
+bool is_xlsx_import(const ImportRequest& in) {
+  std::string name = in.file_name;
+  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name.ends_with(".xlsx") || in.content.starts_with("PK\x03\x04");
+}
 
 Result<ImportPreviewView> Association::preview_import(const Principal& who,
                                                       std::int64_t structure_id,
@@ -243,7 +263,8 @@ Result<ImportResult> Association::confirm_import(const Principal& who, std::int6
   ImportResult out;
   out.rejected = b.preview.lines_read - b.members.size();
   const std::string at = store::timestamp_now();
-  const std::string file = in.file_name.empty() ? "membres.csv" : in.file_name;
+  const std::string file =
+      !in.file_name.empty() ? in.file_name : (is_xlsx_import(in) ? "membres.xlsx" : "membres.csv");
   const Status written = db_->transact([&](Tx& tx) -> Status {
     out.imported = 0;
     out.skipped = 0;

@@ -552,6 +552,133 @@ Result<TimeEntryView> AssociationWork::record_time(const Principal& who, std::in
   return fail(ErrorCode::db_error, "Saisie introuvable après son enregistrement.", "minutes");
 }
 
+namespace {
+
+// Who may change or withdraw a pending entry: managers any, a member their own. The entry is read
+// outside the transaction for the permission; the write re-checks version and status.
+Result<TimeEntryRow> changeable_entry(store::Database& db, const Principal& who,
+                                      std::int64_t structure_id, std::int64_t entry_id,
+                                      AssociationAccess access) {
+  if (access == AssociationAccess::aggregate) {
+    return fail(ErrorCode::forbidden,
+                "Le temps se déclare par les membres de l'association et sa coordination.");
+  }
+  std::optional<TimeEntryRow> entry;
+  for (const auto& e : MAILLAGE_TRY(WorkRepository(db).entries(structure_id))) {
+    if (e.id == entry_id) entry = e;
+  }
+  if (!entry) {
+    return fail(ErrorCode::not_found, "Cette saisie de temps n'existe pas dans cette association.",
+                "entree");
+  }
+  if (access == AssociationAccess::own) {
+    auto me = MAILLAGE_TRY(AssociationRepository(db).member_by_email(structure_id, who.login));
+    if (!me || me->id != entry->member_id) {
+      // Not the caller's: answered like a missing entry, so ids of others are not probed.
+      return fail(ErrorCode::not_found,
+                  "Cette saisie de temps n'existe pas dans cette association.", "entree");
+    }
+  }
+  if (entry->status != "pending") {
+    return fail(ErrorCode::invalid_transition,
+                std::string("Cette saisie a déjà été ") +
+                    (entry->status == "validated" ? "validée" : "refusée") +
+                    " : elle ne se modifie ni ne se retire plus.",
+                "entree");
+  }
+  return *entry;
+}
+
+AuditDetail entry_detail(const TimeEntryRow& e) {
+  return AuditDetail{}
+      .add("member", e.member_id)
+      .add("worked_on", e.worked_on)
+      .add("minutes", e.minutes)
+      .add("activity", e.activity)
+      .add("mission", e.mission)
+      .add("group", e.group_id);
+}
+
+}  // namespace
+
+Result<TimeEntryView> AssociationWork::update_time(const Principal& who, std::int64_t structure_id,
+                                                   std::int64_t entry_id, const TimeEntryInput& raw,
+                                                   std::int64_t expected_version) {
+  auto statuts = MAILLAGE_TRY(association_->statuts(who, structure_id));
+  const TimeEntryRow current =
+      MAILLAGE_TRY(changeable_entry(*db_, who, structure_id, entry_id, statuts.access));
+  TimeEntryInput in = raw;
+  in.member_id = current.member_id;  // an entry stays its member's
+  const Names names = MAILLAGE_TRY(load_names(*db_, structure_id));
+  MAILLAGE_CHECK(check_entry(in, names.groups));
+  auto m = names.members.find(current.member_id);
+  const std::string profession =
+      m == names.members.end() ? std::string() : m->second.data.profession;
+  const int year = year_of(in.worked_on);
+  const std::string at = store::timestamp_now();
+  if (auto written = db_->transact([&](Tx& tx) -> Status {
+        const auto rates = MAILLAGE_TRY(WorkRepository::rates_in(tx, structure_id));
+        if (find_rate(rates, profession, year) == nullptr) return no_rate(profession, year);
+        const auto entries =
+            MAILLAGE_TRY(WorkRepository::member_entries(tx, structure_id, current.member_id));
+        // As at recording: the year's validated and pending time, this entry's old time left out.
+        std::vector<association::TimeEntry> accepted;
+        for (const auto& e : entries) {
+          if (e.status != "refused" && e.id != entry_id) accepted.push_back(engine_entry(e));
+        }
+        const association::TimeEntry entry{std::to_string(entry_id), *parse_date(in.worked_on),
+                                           in.minutes, in.activity};
+        auto admitted = association::admit_entry(rules_of(rates), profession, accepted, entry);
+        if (!admitted) {
+          return fail(admitted.error().code, sentence(admitted.error().message), "minutes");
+        }
+        if (!MAILLAGE_TRY(
+                WorkRepository::update_entry(tx, entry_id, in, expected_version, who.login, at))) {
+          return fail(ErrorCode::conflict,
+                      "Cette saisie a été modifiée ou décidée entre-temps : rechargez la page.",
+                      "version");
+        }
+        TimeEntryRow after = current;
+        after.worked_on = in.worked_on;
+        after.minutes = in.minutes;
+        after.activity = in.activity;
+        after.mission = in.mission;
+        after.group_id = in.group_id;
+        return store::audit(tx, {who.login, "association.time.update", "association_time_entry",
+                                 std::to_string(entry_id), entry_detail(current).json(),
+                                 entry_detail(after).json()});
+      });
+      !written) {
+    return tl::unexpected(written.error());
+  }
+  const WorkRepository repo(*db_);
+  const auto rates = MAILLAGE_TRY(repo.rates(structure_id));
+  for (const auto& e : MAILLAGE_TRY(repo.entries(structure_id, current.member_id))) {
+    if (e.id != entry_id) continue;
+    auto v = entry_view(e, names, rates);
+    v.mine = statuts.access == AssociationAccess::own;
+    return v;
+  }
+  return fail(ErrorCode::db_error, "Saisie introuvable après sa modification.", "entree");
+}
+
+Status AssociationWork::withdraw_time(const Principal& who, std::int64_t structure_id,
+                                      std::int64_t entry_id, std::int64_t expected_version) {
+  auto statuts = MAILLAGE_TRY(association_->statuts(who, structure_id));
+  const TimeEntryRow current =
+      MAILLAGE_TRY(changeable_entry(*db_, who, structure_id, entry_id, statuts.access));
+  return db_->transact([&](Tx& tx) -> Status {
+    if (!MAILLAGE_TRY(WorkRepository::delete_entry(tx, entry_id, expected_version))) {
+      return fail(ErrorCode::conflict,
+                  "Cette saisie a été modifiée ou décidée entre-temps : rechargez la page.",
+                  "version");
+    }
+    return store::audit(tx, {who.login, "association.time.withdraw", "association_time_entry",
+                             std::to_string(entry_id),
+                             entry_detail(current).add("structure", structure_id).json(), ""});
+  });
+}
+
 Result<TimeEntryView> AssociationWork::decide(const Principal& who, std::int64_t structure_id,
                                               std::int64_t entry_id, const Decision& raw) {
   auto statuts = MAILLAGE_TRY(association_->statuts(who, structure_id));

@@ -111,6 +111,12 @@ tl::unexpected<Error> not_found_group() {
               "groupe");
 }
 
+tl::unexpected<Error> pilots_only() {
+  return fail(ErrorCode::forbidden,
+              "Les réunions d'un groupe de travail se saisissent par la coordination, le bureau "
+              "ou les pilotes de ce groupe.");
+}
+
 tl::unexpected<Error> not_found_meeting() {
   return fail(ErrorCode::not_found, "Cette réunion n'existe pas dans ce groupe de travail.",
               "reunion");
@@ -218,6 +224,20 @@ struct Loaded {
   std::vector<MeetingAttendanceRow> attendance;
   std::map<std::int64_t, MemberRow> members;
 };
+
+// Whether `who` is a member whose record is pilote of the group (the bureau and the coordination
+// have the manage level instead).
+Result<bool> pilot_of(store::Database& db, const Principal& who, std::int64_t structure_id,
+                      std::int64_t group_id, const std::vector<GroupMemberRow>& group_members) {
+  if (who.role != Role::member) return false;
+  const AssociationRepository members(db);
+  auto me = MAILLAGE_TRY(members.member_by_email(structure_id, who.login));
+  if (!me) return false;
+  for (const auto& gm : group_members) {
+    if (gm.group_id == group_id && gm.member_id == me->id && gm.role == "pilote") return true;
+  }
+  return false;
+}
 
 Result<Loaded> load(store::Database& db, std::int64_t structure_id) {
   const WorkRepository repo(db);
@@ -357,9 +377,21 @@ Result<GroupView> AssociationWork::group(const Principal& who, std::int64_t stru
     if (m.group_id == group_id) v.meetings.push_back(meeting_summary(m, l));
   }
   v.missions = association_aci_missions();
-  if (v.statuts.access == AssociationAccess::manage) {
+  const bool manage = v.statuts.access == AssociationAccess::manage;
+  if (manage) {
     v.candidates = work::candidates(l.members, false);
+    for (const auto& e : MAILLAGE_TRY(WorkRepository(*db_).entries(structure_id))) {
+      v.time_entries += e.group_id == group_id ? 1 : 0;
+    }
+    std::set<std::int64_t> own_meetings;
+    for (const auto& m : l.meetings) {
+      if (m.group_id == group_id) own_meetings.insert(m.id);
+    }
+    for (const auto& a : l.attendance) v.attendance_marks += own_meetings.count(a.meeting_id);
   }
+  v.can_edit_meetings =
+      manage || (v.statuts.access == AssociationAccess::own &&
+                 MAILLAGE_TRY(pilot_of(*db_, who, structure_id, group_id, l.group_members)));
   return v;
 }
 
@@ -469,6 +501,10 @@ Result<MeetingView> AssociationWork::meeting(const Principal& who, std::int64_t 
                 return a.name < b.name;
               });
   }
+  v.can_delete = v.statuts.access == AssociationAccess::manage;
+  v.can_edit =
+      v.can_delete || (v.statuts.access == AssociationAccess::own &&
+                       MAILLAGE_TRY(pilot_of(*db_, who, structure_id, group_id, l.group_members)));
   return v;
 }
 
@@ -476,9 +512,7 @@ Result<MeetingView> AssociationWork::create_meeting(const Principal& who, std::i
                                                     std::int64_t group_id,
                                                     const MeetingInput& raw) {
   auto g = MAILLAGE_TRY(group(who, structure_id, group_id));
-  if (g.statuts.access != AssociationAccess::manage) {
-    return work::managers_only("Les réunions des groupes de travail");
-  }
+  if (!g.can_edit_meetings) return pilots_only();
   std::set<std::int64_t> in_group;
   for (const auto& m : g.members) in_group.insert(m.member_id);
   MeetingInput in = raw;
@@ -507,9 +541,7 @@ Result<MeetingView> AssociationWork::update_meeting(const Principal& who, std::i
                                                     std::int64_t group_id, std::int64_t meeting_id,
                                                     const MeetingInput& raw) {
   auto current = MAILLAGE_TRY(meeting(who, structure_id, group_id, meeting_id));
-  if (current.statuts.access != AssociationAccess::manage) {
-    return work::managers_only("Les réunions des groupes de travail");
-  }
+  if (!current.can_edit) return pilots_only();
   std::set<std::int64_t> in_group;
   for (const auto& a : current.attendance) in_group.insert(a.member_id);
   MeetingInput in = raw;
@@ -538,6 +570,68 @@ Result<MeetingView> AssociationWork::update_meeting(const Principal& who, std::i
     return tl::unexpected(written.error());
   }
   return meeting(who, structure_id, group_id, meeting_id);
+}
+
+Status AssociationWork::delete_meeting(const Principal& who, std::int64_t structure_id,
+                                       std::int64_t group_id, std::int64_t meeting_id,
+                                       std::int64_t expected_version) {
+  auto current = MAILLAGE_TRY(meeting(who, structure_id, group_id, meeting_id));
+  if (!current.can_delete) return work::managers_only("La suppression d'une réunion");
+  return db_->transact([&](Tx& tx) -> Status {
+    if (!MAILLAGE_TRY(WorkRepository::delete_meeting(tx, group_id, meeting_id, expected_version))) {
+      return fail(ErrorCode::conflict,
+                  "Cette réunion a été modifiée entre-temps : rechargez la page avant de la "
+                  "supprimer.",
+                  "version");
+    }
+    return store::audit(tx, {who.login, "association.meeting.delete", "association_meeting",
+                             std::to_string(meeting_id),
+                             AuditDetail{}
+                                 .add("structure", structure_id)
+                                 .add("group", group_id)
+                                 .add("held_on", current.meeting.held_on)
+                                 .add("subject", current.meeting.subject)
+                                 .add("present", current.meeting.present)
+                                 .add("minutes", !current.minutes.empty())
+                                 .json(),
+                             ""});
+  });
+}
+
+Status AssociationWork::delete_group(const Principal& who, std::int64_t structure_id,
+                                     std::int64_t group_id, std::int64_t expected_version) {
+  auto current = MAILLAGE_TRY(group(who, structure_id, group_id));
+  if (current.statuts.access != AssociationAccess::manage) {
+    return work::managers_only("La suppression d'un groupe de travail");
+  }
+  return db_->transact([&](Tx& tx) -> Status {
+    // Counted inside the transaction: an entry recorded meanwhile still blocks the deletion.
+    const std::int64_t entries = MAILLAGE_TRY(WorkRepository::group_time_entries(tx, group_id));
+    if (entries > 0) {
+      return fail(ErrorCode::invalid_transition,
+                  fmt::format("{} saisie{} de temps {} ce groupe : le relevé et l'export "
+                              "comptable des indemnités le citent, il ne peut pas être supprimé. "
+                              "Une saisie en attente peut être retirée ou rattachée à un autre "
+                              "groupe ; une saisie validée ou refusée garde le sien.",
+                              entries, entries > 1 ? "s" : "", entries > 1 ? "citent" : "cite"),
+                  "groupe");
+    }
+    if (!MAILLAGE_TRY(WorkRepository::delete_group(tx, structure_id, group_id, expected_version))) {
+      return fail(ErrorCode::conflict,
+                  "Ce groupe a été modifié entre-temps : rechargez la page avant de le supprimer.",
+                  "version");
+    }
+    return store::audit(
+        tx, {who.login, "association.group.delete", "association_group", std::to_string(group_id),
+             AuditDetail{}
+                 .add("structure", structure_id)
+                 .add("name", current.group.name)
+                 .add("members", current.group.members)
+                 .add("meetings", current.group.meetings)
+                 .add("attendance_marks", current.attendance_marks)
+                 .json(),
+             ""});
+  });
 }
 
 Result<std::vector<CalendarEvent>> AssociationWork::events(const Principal& who,

@@ -85,6 +85,12 @@ struct GroupView {
   std::vector<MeetingSummary> meetings;  // most recent first
   std::vector<Choice> missions;
   std::vector<Choice> candidates;  // manage
+  /// Managers, and a member who is a pilote of this group: may add and edit its meetings.
+  bool can_edit_meetings = false;
+  /// Manage: time entries that name the group (any status); while there are some, the group
+  /// cannot be deleted (see delete_group).
+  int time_entries = 0;
+  int attendance_marks = 0;  // manage: presence marks over the group's meetings
 };
 
 struct AttendanceInput {
@@ -112,6 +118,8 @@ struct MeetingView {
   std::string minutes;                            // "" for the steering roles
   std::vector<MeetingAttendanceView> attendance;  // every group member; none for aggregate
   std::string created_by, created_at, updated_by, updated_at;
+  bool can_edit = false;    // managers and the group's pilots
+  bool can_delete = false;  // managers
 };
 
 // Time and indemnities --------------------------------------------------------------------------
@@ -252,13 +260,27 @@ class AssociationWork {
 
   Result<MeetingView> meeting(const Principal& who, std::int64_t structure_id,
                               std::int64_t group_id, std::int64_t meeting_id) const;
-  /// Managers; returns the new meeting.
+  /// Managers: deletes the group with its members, meetings, their attendance and minutes.
+  /// Refused (invalid_transition, naming how many) while time entries name the group: those
+  /// entries are what indemnities are computed from, and the statement and the accountant's
+  /// export show their group; the coordination withdraws or re-files them first (a validated
+  /// entry keeps its group, so such a group stays). Conflict on a stale version.
+  Status delete_group(const Principal& who, std::int64_t structure_id, std::int64_t group_id,
+                      std::int64_t expected_version);
+
+  /// Managers and the group's pilots (a member whose record is pilote of this group, not of
+  /// another); returns the new meeting.
   Result<MeetingView> create_meeting(const Principal& who, std::int64_t structure_id,
                                      std::int64_t group_id, const MeetingInput& in);
-  /// Date, hours, place, subject, attendance and minutes; conflict on a stale version.
+  /// Date, hours, place, subject, attendance and minutes (managers and the group's pilots);
+  /// conflict on a stale version.
   Result<MeetingView> update_meeting(const Principal& who, std::int64_t structure_id,
                                      std::int64_t group_id, std::int64_t meeting_id,
                                      const MeetingInput& in);
+  /// Managers: deletes a meeting with its attendance and minutes (time entries name groups, not
+  /// meetings, so none is touched). Conflict on a stale version.
+  Status delete_meeting(const Principal& who, std::int64_t structure_id, std::int64_t group_id,
+                        std::int64_t meeting_id, std::int64_t expected_version);
   /// The meetings as calendar events (everyone who sees the structure; only one when asked).
   Result<std::vector<CalendarEvent>> events(const Principal& who, std::int64_t structure_id,
                                             std::optional<std::int64_t> meeting = {}) const;
@@ -270,6 +292,17 @@ class AssociationWork {
   /// A member records their own time, managers anyone's; refused past the PASS (field minutes).
   Result<TimeEntryView> record_time(const Principal& who, std::int64_t structure_id,
                                     const TimeEntryInput& in);
+  /// A pending entry changed by its member or by managers: date, duration, activity, mission,
+  /// group (the member stays); checked against the cap again like a new entry (the entry's own
+  /// old time left out). Validated or refused entries are final (invalid_transition); conflict
+  /// when stale.
+  Result<TimeEntryView> update_time(const Principal& who, std::int64_t structure_id,
+                                    std::int64_t entry_id, const TimeEntryInput& in,
+                                    std::int64_t expected_version);
+  /// A pending entry withdrawn (deleted; the audit row keeps what it was) by its member or by
+  /// managers; same rules as update_time.
+  Status withdraw_time(const Principal& who, std::int64_t structure_id, std::int64_t entry_id,
+                       std::int64_t expected_version);
   /// Managers: validates (checked against the cap) or refuses an entry; conflict when stale.
   Result<TimeEntryView> decide(const Principal& who, std::int64_t structure_id,
                                std::int64_t entry_id, const Decision& d);

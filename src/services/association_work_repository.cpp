@@ -269,6 +269,42 @@ Status WorkRepository::replace_attendance(Tx& tx, std::int64_t meeting_id,
   return {};
 }
 
+Result<std::int64_t> WorkRepository::group_time_entries(Tx& tx, std::int64_t group_id) {
+  auto rows = MAILLAGE_TRY(tx.query(
+      "SELECT COUNT(*) AS n FROM association_time_entries WHERE group_id = $1", {group_id}));
+  return rows.named(0).integer("n");
+}
+
+Result<bool> WorkRepository::delete_group(Tx& tx, std::int64_t structure_id, std::int64_t id,
+                                          std::int64_t expected_version) {
+  // The version check first, so that a stale page deletes nothing.
+  const std::int64_t n = MAILLAGE_TRY(
+      tx.exec("UPDATE association_groups SET version = version + 1 WHERE structure_id = $1 AND "
+              "id = $2 AND version = $3",
+              {structure_id, id, expected_version}));
+  if (n != 1) return false;
+  MAILLAGE_TRY(
+      tx.exec("DELETE FROM association_meeting_attendance WHERE meeting_id IN (SELECT id FROM "
+              "association_meetings WHERE group_id = $1)",
+              {id}));
+  MAILLAGE_TRY(tx.exec("DELETE FROM association_meetings WHERE group_id = $1", {id}));
+  MAILLAGE_TRY(tx.exec("DELETE FROM association_group_members WHERE group_id = $1", {id}));
+  MAILLAGE_TRY(tx.exec("DELETE FROM association_groups WHERE id = $1", {id}));
+  return true;
+}
+
+Result<bool> WorkRepository::delete_meeting(Tx& tx, std::int64_t group_id, std::int64_t id,
+                                            std::int64_t expected_version) {
+  const std::int64_t n = MAILLAGE_TRY(
+      tx.exec("UPDATE association_meetings SET version = version + 1 WHERE group_id = $1 AND "
+              "id = $2 AND version = $3",
+              {group_id, id, expected_version}));
+  if (n != 1) return false;
+  MAILLAGE_TRY(tx.exec("DELETE FROM association_meeting_attendance WHERE meeting_id = $1", {id}));
+  MAILLAGE_TRY(tx.exec("DELETE FROM association_meetings WHERE id = $1", {id}));
+  return true;
+}
+
 Result<bool> WorkRepository::upsert_rate(Tx& tx, std::int64_t structure_id, const RateInput& in,
                                          const std::string& by, const std::string& at) {
   if (in.expected_version == 0) {
@@ -328,6 +364,26 @@ Result<std::int64_t> WorkRepository::insert_entry(Tx& tx, std::int64_t structure
       {structure_id, member_id, in.worked_on, std::int64_t{in.minutes}, in.activity, in.mission,
        in.group_id > 0 ? Value{in.group_id} : Value{nullptr}, by, at}));
   return rows.named(0).integer("id");
+}
+
+Result<bool> WorkRepository::update_entry(Tx& tx, std::int64_t id, const TimeEntryInput& in,
+                                          std::int64_t expected_version, const std::string& by,
+                                          const std::string& at) {
+  const std::int64_t n = MAILLAGE_TRY(tx.exec(
+      "UPDATE association_time_entries SET worked_on = $2, minutes = $3, activity = $4, mission "
+      "= $5, group_id = $6, version = version + 1, updated_by = $7, updated_at = $8 WHERE id = "
+      "$1 AND version = $9 AND status = 'pending'",
+      {id, in.worked_on, std::int64_t{in.minutes}, in.activity, in.mission,
+       in.group_id > 0 ? Value{in.group_id} : Value{nullptr}, by, at, expected_version}));
+  return n == 1;
+}
+
+Result<bool> WorkRepository::delete_entry(Tx& tx, std::int64_t id, std::int64_t expected_version) {
+  const std::int64_t n = MAILLAGE_TRY(
+      tx.exec("DELETE FROM association_time_entries WHERE id = $1 AND version = $2 AND status = "
+              "'pending'",
+              {id, expected_version}));
+  return n == 1;
 }
 
 Result<bool> WorkRepository::decide(Tx& tx, std::int64_t id, const std::string& status,

@@ -95,6 +95,17 @@ class WorkRepository {
                                      const std::string& at);
   static Status replace_attendance(store::Tx& tx, std::int64_t meeting_id,
                                    const std::vector<AttendanceInput>& attendance);
+  /// Time entries naming the group, inside the transaction.
+  static Result<std::int64_t> group_time_entries(store::Tx& tx, std::int64_t group_id);
+  /// Deletes the group's attendance, meetings and members, then the group, at the expected
+  /// version (children first: no reliance on ON DELETE CASCADE being enforced). false on a
+  /// conflict (nothing deleted: the caller's transaction rolls back).
+  static Result<bool> delete_group(store::Tx& tx, std::int64_t structure_id, std::int64_t id,
+                                   std::int64_t expected_version);
+  /// Deletes the meeting's attendance and the meeting at the expected version; false on a
+  /// conflict.
+  static Result<bool> delete_meeting(store::Tx& tx, std::int64_t group_id, std::int64_t id,
+                                     std::int64_t expected_version);
   /// Inserts (expected_version 0: must not exist) or updates at the expected version; false on
   /// a conflict.
   static Result<bool> upsert_rate(store::Tx& tx, std::int64_t structure_id, const RateInput& in,
@@ -108,6 +119,12 @@ class WorkRepository {
   static Result<std::int64_t> insert_entry(store::Tx& tx, std::int64_t structure_id,
                                            std::int64_t member_id, const TimeEntryInput& in,
                                            const std::string& by, const std::string& at);
+  /// A pending entry's fields at the expected version; false when it moved or is not pending.
+  static Result<bool> update_entry(store::Tx& tx, std::int64_t id, const TimeEntryInput& in,
+                                   std::int64_t expected_version, const std::string& by,
+                                   const std::string& at);
+  /// Deletes a pending entry at the expected version; false when it moved or is not pending.
+  static Result<bool> delete_entry(store::Tx& tx, std::int64_t id, std::int64_t expected_version);
   /// Optimistic: false when the version moved.
   static Result<bool> decide(store::Tx& tx, std::int64_t id, const std::string& status,
                              const std::string& note, std::int64_t expected_version,

@@ -12,11 +12,13 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "access/csv.hpp"
 #include "aci/contract.hpp"
 #include "aci/rules.hpp"
+#include "association/member_import.hpp"
 #include "coverage/territory_csv.hpp"
 #include "projet/template.hpp"
 #include "roster/nrp_format.hpp"
@@ -74,7 +76,12 @@ void check_corpus(const std::string& importer, Read&& read) {
     SCOPED_TRACE(importer + "/" + name);
     const auto e = expected.find(name);
     ASSERT_NE(e, expected.end()) << "no expectation for " << name;
-    const Outcome o = read(slurp(entry.path()));
+    Outcome o;
+    if constexpr (std::is_invocable_v<Read, const std::string&, const std::string&>) {
+      o = read(slurp(entry.path()), name);  // readers whose messages name the file itself
+    } else {
+      o = read(slurp(entry.path()));
+    }
     std::string seen = o.error ? "refused: " + *o.error : "imported";
     for (const auto& [l, text] : o.lines) seen += "\n  line " + std::to_string(l) + ": " + text;
     const Expectation& want = e->second;
@@ -208,6 +215,22 @@ TEST(BadInput, ProjetTemplate) {
     Outcome o;
     auto t = projet::parse_template(text, "modele.toml");
     if (!t) o.error = t.error().describe();
+    return o;
+  });
+}
+
+TEST(BadInput, AssociationMembers) {
+  check_corpus("association_members", [&](const std::string& bytes, const std::string& name) {
+    Outcome o;
+    const bool xlsx = name.ends_with(".xlsx");
+    auto p = xlsx ? association::parse_member_xlsx(bytes, name)
+                  : association::parse_member_csv(bytes, name);
+    if (!p) {
+      o.error = p.error().describe();
+      return o;
+    }
+    for (const auto& i : p->issues) o.lines.emplace_back(i.line, i.describe(name));
+    for (const auto& d : p->duplicates) o.lines.emplace_back(d.line, d.message);
     return o;
   });
 }

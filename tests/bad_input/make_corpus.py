@@ -123,6 +123,81 @@ pt['nul_in_text.toml'] = (tpl.replace(b'Les missions socles', b'Les\x00missions 
 pt['latin1_in_text.toml'] = (tpl.replace(b'Les missions socles', b'Les missions socles \xe9', 1), 'refused', 'modele.toml:129: syntaxe TOML invalide')
 cases['projet_template'] = pt
 
+# Association members: CSV and XLSX through association::parse_member_csv / parse_member_xlsx;
+# the file's own name is the name in the messages.
+am = {}
+AH = 'Nom;Prénom;Email;Date;Montant;Statut;Numéro RPPS\n'.encode()
+am['ok.csv'] = (b'\xef\xbb\xbf' + (AH + 'Martin;Élodie;elodie@example.fr;15/01/2025 10:32;50,00 €;Validé;10101010101\n'.encode()).replace(b'\n', b'\r\n'), 'imported', '')
+am['empty.csv'] = (b'', 'refused', 'empty.csv:1: fichier vide')
+am['no_name_column.csv'] = (b'Email;Date\na@example.fr;15/01/2025\n', 'refused', 'no_name_column.csv:1: aucune colonne « Nom »')
+am['unclosed_quote.csv'] = (AH + b'"Martin;Elodie;a@example.fr;;;;\n', 'refused', 'unclosed_quote.csv:2: guillemet ouvert et jamais refermé')
+am['bad_email.csv'] = (AH + b'Martin;Elodie;a@example.fr;;;;\nRoux;Jean;pas-un-mail;;;;\n', 'line 3', 'bad_email.csv:3: Email: adresse e-mail « pas-un-mail » invalide')
+am['bad_rpps.csv'] = (AH + b'Martin;Elodie;;;;;1234\n', 'line 2', 'bad_rpps.csv:2: Numéro RPPS: identifiant RPPS « 1234 » invalide')
+am['bad_date.csv'] = (AH + b'Martin;Elodie;;31/02/2025;;;\n', 'line 2', 'bad_date.csv:2: Date: date « 31/02/2025 » illisible')
+am['two_digit_year.csv'] = (AH + b'Martin;Elodie;;15/01/25;;;\n', 'line 2', 'two_digit_year.csv:2: Date: date « 15/01/25 » illisible')
+am['ambiguous_amount.csv'] = (AH + b'Martin;Elodie;;;1.200;;\n', 'line 2', 'ambiguous_amount.csv:2: Montant: montant « 1.200 » illisible')
+am['latin1_name.csv'] = (AH + b'Th\xe9ry;Elodie;;;;;\n', 'line 2', 'latin1_name.csv:2: Nom: texte illisible')
+am['nul_in_email.csv'] = (AH + b'Martin;Elodie;a\x00@example.fr;;;;\n', 'line 2', 'nul_in_email.csv:2: Email: texte illisible')
+am['too_many_cells.csv'] = (AH + b'Martin;Elodie;;;;;;en trop\n', 'line 2', 'too_many_cells.csv:2: 8 cellules pour 7 colonnes')
+am['no_name.csv'] = (AH + b';Elodie;a@example.fr;;;;\n', 'line 2', 'no_name.csv:2: Nom: nom manquant')
+am['duplicate_rpps.csv'] = (AH + b'Martin;Elodie;;;;;10101010101\nMartin;E.;;;;;10101010101\n', 'line 3', 'RPPS 10101010101 déjà présent ligne 2')
+
+import zipfile, io
+XNS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'
+RNS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships'
+PNS = 'http://schemas.openxmlformats.org/package/2006/relationships'
+
+
+def xlsx(sheet_rows=None, strings=None, sheet_xml=None, parts=None, drop=()):
+    """A minimal workbook: sheet "Feuil1"; rows as lists of (ref, xml) cells or a raw sheet."""
+    if sheet_xml is None:
+        body = ''.join('<row r="%d">%s</row>' % (r, ''.join(cells)) for r, cells in sheet_rows)
+        sheet_xml = '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="%s"><sheetData>%s</sheetData></worksheet>' % (XNS, body)
+    files = {
+        '[Content_Types].xml': '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>',
+        '_rels/.rels': '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="%s"><Relationship Id="rId1" Type="%s/officeDocument" Target="xl/workbook.xml"/></Relationships>' % (PNS, RNS),
+        'xl/workbook.xml': '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="%s" xmlns:r="%s"><sheets><sheet name="Feuil1" sheetId="1" r:id="rId1"/></sheets></workbook>' % (XNS, RNS),
+        'xl/_rels/workbook.xml.rels': '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="%s"><Relationship Id="rId1" Type="%s/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="%s/sharedStrings" Target="sharedStrings.xml"/></Relationships>' % (PNS, RNS, RNS),
+        'xl/sharedStrings.xml': '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="%s">%s</sst>' % (XNS, ''.join('<si><t>%s</t></si>' % t for t in (strings or []))),
+        'xl/worksheets/sheet1.xml': sheet_xml,
+    }
+    files.update(parts or {})
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as z:
+        for name, text in files.items():
+            if name in drop:
+                continue
+            data = text if isinstance(text, bytes) else text.encode('utf-8')
+            z.writestr(zipfile.ZipInfo(name, (2025, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def t(ref, text):
+    return '<c r="%s" t="inlineStr"><is><t>%s</t></is></c>' % (ref, text)
+
+
+def num(ref, v):
+    return '<c r="%s"><v>%s</v></c>' % (ref, v)
+
+
+XH = (1, [t('A1', 'Nom'), t('B1', 'Prénom'), t('C1', 'Email'), t('D1', 'Date'), t('E1', 'Montant')])
+am['ok.xlsx'] = (xlsx([XH, (2, [t('A2', 'Martin'), t('B2', 'Élodie'), t('C2', 'a@example.fr'), num('D2', 45672), num('E2', 50)])]), 'imported', '')
+am['not_a_zip.xlsx'] = (AH + b'Martin;Elodie;;;;;\n', 'refused', "not_a_zip.xlsx: ce fichier n'est pas un classeur XLSX")
+am['old_xls.xlsx'] = (b'\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1' + bytes(504), 'refused', 'old_xls.xlsx: ancien classeur Excel (.xls)')
+am['truncated.xlsx'] = (am['ok.xlsx'][0][:300], 'refused', 'truncated.xlsx: classeur XLSX illisible')
+am['no_workbook.xlsx'] = (xlsx([XH], drop=('xl/workbook.xml',)), 'refused', 'no_workbook.xlsx: classeur XLSX sans partie « xl/workbook.xml »')
+am['empty_sheet.xlsx'] = (xlsx([]), 'refused', 'empty_sheet.xlsx:1: feuille « Feuil1 » vide')
+am['malformed_xml.xlsx'] = (xlsx(sheet_xml='<worksheet><sheetData><row r="1"><c r="A1"></row></sheetData></worksheet>'), 'refused', 'malformed_xml.xlsx: XML invalide dans la partie « xl/worksheets/sheet1.xml », ligne 1')
+am['doctype.xlsx'] = (xlsx(sheet_xml='<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY a "aaaa">]><worksheet><sheetData/></worksheet>'), 'refused', 'doctype.xlsx: déclaration DOCTYPE refusée dans un classeur')
+am['bad_shared_index.xlsx'] = (xlsx([XH, (2, ['<c r="A2" t="s"><v>99</v></c>'])], strings=['Martin']), 'refused', 'bad_shared_index.xlsx:2: A2: texte partagé n° « 99 » absent du classeur')
+am['bad_cell_ref.xlsx'] = (xlsx([XH, (2, [t('B9', 'Martin')])]), 'refused', 'bad_cell_ref.xlsx:2: B9: référence de cellule « B9 » invalide')
+am['zip_bomb.xlsx'] = (xlsx([XH], parts={'xl/worksheets/sheet1.xml': b'<worksheet>' + b' ' * (65 << 20) + b'</worksheet>'}), 'refused', 'zip_bomb.xlsx: partie « xl/worksheets/sheet1.xml » trop grande une fois décompressée')
+am['bad_email.xlsx'] = (xlsx([XH, (2, [t('A2', 'Martin')]), (3, [t('A3', 'Roux'), t('C3', 'pas-un-mail')])]), 'line 3', 'bad_email.xlsx:3: Email (colonne C): adresse e-mail « pas-un-mail » invalide')
+am['lotus_day.xlsx'] = (xlsx([XH, (2, [t('A2', 'Martin'), num('D2', 60)])]), 'line 2', 'lotus_day.xlsx:2: Date (colonne D): date « 60 » illisible')
+am['amount_three_decimals.xlsx'] = (xlsx([XH, (2, [t('A2', 'Martin'), num('E2', 12.345)])]), 'line 2', 'amount_three_decimals.xlsx:2: Montant (colonne E): montant « 12.345 » illisible')
+am['cell_right_of_header.xlsx'] = (xlsx([XH, (2, [t('A2', 'Martin'), t('G2', 'en trop')])]), 'line 2', 'cell_right_of_header.xlsx:2: colonne G: cellule remplie à droite')
+cases['association_members'] = am
+
 for importer, files in cases.items():
     d = here / importer
     d.mkdir(exist_ok=True)

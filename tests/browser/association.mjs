@@ -1,12 +1,13 @@
 // Browser test of association life on the demo CPTS (`maillage demo load`: statuts with three
 // collèges and 120 fictitious members): the coordinator sees the members by collège, imports a CSV
-// (the bad line is named with its number and column, the duplicate is set aside by default,
+// and an XLSX workbook (the bad line is named with its number and column, the duplicate is set aside by default,
 // nothing is written before the confirmation), edits a member (the history shows the change) and
 // meets a conflict from an older tab, records a payment and prints its receipt; the member sees only their own record; the ROC sees counts,
 // no e-mail; the membership rate per profession against the territory's professionals (demo RPPS
 // extract) with the recruitment list for the coordinator only. Screenshots in test-output/association-*.png.
 //
 //   MAILLAGE_BIN=build/dev/tools/maillage/maillage node tests/browser/association.mjs
+import fs from 'node:fs';
 import { fail, run, withDemoServer } from './lib/harness.mjs';
 
 const COORD = 'coordination@demo.maillage.fr';
@@ -58,6 +59,28 @@ run(() => withDemoServer('association', async ({ base, newPage, signIn, shot, pr
   await page.goto(`${base}/associations/${id}`);
   if (await page.locator('table.college tbody tr').count() !== 121) fail('the import did not add the member');
 
+  // The same page takes an .xlsx workbook (written by openpyxl: tests/association/xlsx/): bad rows
+  // named by sheet row and column letter, then the two good rows imported.
+  const xlsx = fs.readFileSync(new URL('../association/xlsx/openpyxl_export.xlsx', import.meta.url));
+  await page.goto(`${base}/associations/${id}/import`);
+  await page.setInputFiles('#import-fichier', {
+    name: 'adhesions.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: xlsx
+  });
+  await page.click('#formulaire-import button[type=submit]');
+  await page.waitForSelector('#apercu-import[data-pret="1"]');
+  const xlsxProblems = await text(page, '#import-problemes tbody');
+  if (!xlsxProblems.includes('Email (colonne C)') || !xlsxProblems.includes('Numéro RPPS (colonne I)')) {
+    fail(`XLSX bad rows not named by column: ${xlsxProblems}`);
+  }
+  if (await page.locator('#import-lignes tbody tr').count() !== 2) fail('the XLSX preview should list 2 rows');
+  await shot(page, 'association-import-xlsx', { fullPage: true });
+  await page.click('#import-confirmer');
+  await page.waitForSelector('#message-import[data-etat="importe"]');
+  const xlsxDone = await text(page, '#message-import');
+  if (!xlsxDone.startsWith('2 membres importés')) fail(`XLSX import result: ${xlsxDone}`);
+  await page.goto(`${base}/associations/${id}`);
+  if (await page.locator('table.college tbody tr').count() !== 123) fail('the XLSX import did not add 2 members');
+
   // Edit a member; an older tab then conflicts.
   await page.click('table.college a:text("NOUVELLE Anne")');
   await page.waitForSelector('#formulaire-membre');
@@ -103,6 +126,8 @@ run(() => withDemoServer('association', async ({ base, newPage, signIn, shot, pr
   // Membership rate against the territory (demo RPPS extract) and the recruitment list.
   await page.goto(`${base}/associations/${id}/taux`);
   await page.waitForSelector('#taux-professions');
+  // The chart draws from the table: one bar pair per profession row.
+  await page.waitForSelector('#graphique-taux[data-pret="1"]');
   const nurses = await page.locator('#taux-professions tr[data-cle="infirmier"] td').allTextContents();
   if (nurses.length !== 4 || Number(nurses[1]) < 30) fail(`nurses' row: ${nurses}`);
   const recruits = await page.locator('#taux-recrutement tbody tr').count();

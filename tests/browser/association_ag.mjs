@@ -84,6 +84,26 @@ async function main() {
         await Promise.all([page.waitForURL(/\/recus\/\d+$/), page.click('#formulaire-paiement button[type=submit]')]);
       }
 
+      // The demo's past AG (src/demo/association_ag_demo.cpp): closed, its four resolutions decided
+      // with the collège weights, the procès-verbal on offer.
+      await page.goto(`${base}/associations/${id}/ag`);
+      const past = page.locator('#liste-ag tbody tr[data-ag]', { hasText: 'Salle des fêtes de Montigny' });
+      if (await past.count() !== 1) fail('the demo has no past AG');
+      if (!(await past.textContent()).includes('sur 4')) fail(`past AG row: ${await past.textContent()}`);
+      await Promise.all([page.waitForLoadState('load'), past.locator('a').first().click()]);
+      const pastUrl = page.url();
+      const decided = (await text(page, '#ordre-du-jour')).match(/adoptée|rejetée/g) || [];
+      if (decided.length !== 4) fail(`past AG outcomes: ${await text(page, '#ordre-du-jour')}`);
+      if ((await text(page, '#lien-pv')) !== 'Procès-verbal (ODT)') fail('the past AG offers no procès-verbal');
+      const pastPv = await page.request.get(`${pastUrl}/proces-verbal.odt`);
+      if (pastPv.status() !== 200 || (await pastPv.body()).subarray(0, 2).toString() !== 'PK') fail('past AG procès-verbal');
+      await page.goto(`${pastUrl}/votes`);
+      const statutsChange = await text(page, 'section.resolution:nth-of-type(4) .resultat');
+      if (!statutsChange.includes('des voix pondérées') || !statutsChange.includes('2/3')) {
+        fail(`past AG, change of the statuts: ${statutsChange}`);
+      }
+      await shot(page, 'association-ag-demo-passee', { fullPage: false });
+
       // Creation, with two resolutions (the second a change of the statuts, by secret ballot).
       await page.goto(`${base}/associations/${id}`);
       await page.click('#lien-ag');

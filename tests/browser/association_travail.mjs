@@ -37,8 +37,9 @@ async function main() {
     if (demoGroups !== 2) fail(`the demo has ${demoGroups} working groups, not 2`);
     await page.fill('#groupe-nom', 'Prévention vaccinale');
     await page.selectOption('#groupe-mission', 'prevention');
-    const first = page.locator('.membre-groupe').nth(0);
-    const second = page.locator('.membre-groupe').nth(1);
+    // The demo member account pilots the new group (so that it may edit its meetings).
+    const first = page.locator('.membre-groupe', { hasText: 'MEMBRE Camille' });
+    const second = page.locator('.membre-groupe:not(:has-text("MEMBRE Camille"))').nth(0);
     await first.locator('.groupe-membre').check();
     await first.locator('.groupe-role').selectOption('pilote');
     await second.locator('.groupe-membre').check();
@@ -69,6 +70,30 @@ async function main() {
     await page.goto(groupUrl);
     if (!(await text(page, '#reunions-groupe tbody')).includes('Campagne de vaccination')) fail('the meeting is not listed');
 
+    // The pilot (the demo member) edits the meeting of their group, not those of another group.
+    const pilot = await newPage();
+    await signIn(pilot, MEMBER, new URL(groupUrl).pathname);
+    if (await pilot.locator('#formulaire-reunion').count() !== 1) fail('the pilot cannot add a meeting');
+    if (await pilot.locator('#suppression-groupe').count() !== 0) fail('the pilot may delete the group');
+    await Promise.all([pilot.waitForLoadState('load'),
+      pilot.click('#reunions-groupe tbody a')]);
+    await pilot.waitForSelector('#formulaire-presences');
+    if (await pilot.locator('#suppression-reunion').count() !== 0) fail('the pilot may delete the meeting');
+    await pilot.fill('#reunion-lieu', 'Salle du conseil, mairie de Metz');
+    await pilot.fill('#reunion-compte-rendu', 'Calendrier arrêté ; affiches commandées ; relu par la pilote.');
+    await pilot.click('#formulaire-presences button[type=submit]');
+    await pilot.waitForSelector('#message-presences[data-etat="enregistre"]');
+    await pilot.goto(`${base}/associations/${id}/groupes`);
+    const otherGroup = pilot.locator('#liste-groupes tbody tr[data-groupe]', { hasText: 'Soins non programmés' }).locator('a').first();
+    await Promise.all([pilot.waitForLoadState('load'), otherGroup.click()]);
+    if (await pilot.locator('#formulaire-reunion').count() !== 0) fail('a member edits the meetings of a group they do not pilot');
+    const firstMeeting = pilot.locator('#reunions-groupe tbody a').first();
+    if (await firstMeeting.count()) {
+      await Promise.all([pilot.waitForLoadState('load'), firstMeeting.click()]);
+      if (await pilot.locator('#formulaire-presences').count() !== 0) fail('a member edits a meeting of another group');
+    }
+    await pilot.close();
+
     // The member records time from their own page.
     const member = await newPage();
     await signIn(member, MEMBER, `/associations/${id}/temps`);
@@ -85,6 +110,27 @@ async function main() {
     if (!mine.includes('2 h 30') || !mine.includes('Préparation de la campagne')) fail(`member entries: ${mine}`);
     if (await member.locator('.valider-saisie').count() !== 0) fail('a member may validate');
     const owners = await member.locator('#saisies-temps tbody tr[data-saisie]').count();
+    // A second pending entry: changed with « Modifier », then withdrawn.
+    await member.fill('#temps-heures', '1');
+    await member.fill('#temps-minutes', '0');
+    await member.fill('#temps-activite', 'Relecture des affiches');
+    await member.click('#formulaire-temps button[type=submit]');
+    const reread = member.locator('#saisies-temps tbody tr[data-statut="en_attente"]', { hasText: 'Relecture des affiches' });
+    await reread.waitFor();
+    await reread.locator('.modifier-saisie').click();
+    if (await member.inputValue('#temps-activite') !== 'Relecture des affiches') fail('the edit form is not filled');
+    await member.fill('#temps-minutes', '15');
+    await member.fill('#temps-activite', 'Relecture des affiches et du tract');
+    await member.click('#formulaire-temps button[type=submit]');
+    const edited = member.locator('#saisies-temps tbody tr[data-statut="en_attente"]', { hasText: 'Relecture des affiches et du tract' });
+    await edited.waitFor();
+    if (!(await edited.textContent()).includes('1 h 15')) fail('the edited duration is not shown');
+    member.once('dialog', (d) => d.accept());
+    await Promise.all([member.waitForLoadState('load'), edited.locator('.retirer-saisie').click()]);
+    await member.waitForSelector('#saisies-temps');
+    if (await member.locator('#saisies-temps tbody tr', { hasText: 'Relecture des affiches' }).count() !== 0) {
+      fail('the withdrawn entry is still listed');
+    }
     if (!(await text(member, '#mon-reste')).includes('il vous reste')) fail('what remains is not shown to the member');
     await shot(member, 'association-travail-membre', { fullPage: true });
 
@@ -148,6 +194,24 @@ async function main() {
     const line = lines.find((l) => l.startsWith(`${entry};`));
     if (!line || !line.includes('MEMBRE Camille (démo)') || !line.includes(';150;')) fail(`CSV line: ${line}`);
     if (owners < 1) fail('no entry for the member');
+
+    // The coordination deletes the meeting, then the group; each page states the consequence first.
+    await page.goto(groupUrl);
+    await Promise.all([page.waitForLoadState('load'), page.click('#reunions-groupe tbody a')]);
+    if (!(await text(page, '#consequence-reunion')).includes('feuille de présence')) fail('the meeting deletion says nothing');
+    await page.click('#supprimer-reunion');
+    await Promise.all([page.waitForURL(groupUrl), page.click('#confirmer-reunion')]);
+    if (!(await text(page, '#reunions-groupe tbody')).includes('Aucune réunion')) fail('the meeting is still listed');
+    if (!(await text(page, '#consequence-groupe')).includes('0 réunions')) fail(`group deletion: ${await text(page, '#consequence-groupe')}`);
+    await page.click('#supprimer-groupe');
+    await Promise.all([page.waitForURL(/\/groupes$/), page.click('#confirmer-groupe')]);
+    if (await page.locator('#liste-groupes tbody tr[data-groupe]').count() !== 2) fail('the group is still listed');
+    // A demo group cited by time entries cannot be deleted: the page says why, without a button.
+    await Promise.all([page.waitForLoadState('load'),
+      page.locator('#liste-groupes tbody tr[data-groupe]', { hasText: 'Parcours insuffisance cardiaque' }).locator('a').first().click()]);
+    if (await page.locator('#supprimer-groupe').count() !== 0 || !(await text(page, '#consequence-groupe')).includes('ne peut pas être supprimé')) {
+      fail('a group cited by time entries offers its deletion');
+    }
   });
 }
 

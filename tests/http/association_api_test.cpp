@@ -7,7 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/base64.hpp"
 #include "http/test_server.hpp"
+#include "office/xlsx.hpp"
 
 namespace maillage::testing {
 namespace {
@@ -204,6 +206,47 @@ TEST_P(AssociationApi, ImportPreviewThenConfirm) {
   auto refused = server_->post_json(base_ + "/import",
                                     json{{"fichier", "x.csv"}, {"contenu", csv}}.dump(), member);
   EXPECT_EQ(refused->status, 403);
+}
+
+// An XLSX workbook travels in base 64; a body with both or neither form of the file is refused.
+TEST_P(AssociationApi, ImportXlsxInBase64) {
+  ASSERT_EQ(send("PUT", base_ + "/statuts", statuts(0), coord_)->status, 200);
+  office::Sheet sheet;
+  sheet.header = {"Nom", "Prénom", "Email", "Profession"};
+  sheet.rows = {{"Durand", "Marie", "marie@exemple.fr", "Infirmier"},
+                {"Roux", "Jean", "pas-un-mail", "Pharmacien"}};
+  auto bytes = office::write_xlsx({sheet}, {"", "Maillage", "2025-01-01T00:00:00Z"});
+  ASSERT_TRUE(bytes);
+  const std::string b64 = base64::encode(*bytes);
+  auto preview = server_->post_json(
+      base_ + "/import", json{{"fichier", "liste.xlsx"}, {"contenu_base64", b64}}.dump(), coord_);
+  ASSERT_EQ(preview->status, 200) << preview->body;
+  json p = json::parse(preview->body);
+  ASSERT_EQ(p["lignes"].size(), 1U);
+  ASSERT_EQ(p["problemes"].size(), 1U);
+  EXPECT_EQ(p["problemes"][0]["ligne"], 3);
+  EXPECT_EQ(p["problemes"][0]["colonne"], "C");
+  auto done =
+      server_->post_json(base_ + "/import/confirmation",
+                         json{{"fichier", "liste.xlsx"}, {"contenu_base64", b64}}.dump(), coord_);
+  ASSERT_EQ(done->status, 200) << done->body;
+  EXPECT_EQ(json::parse(done->body)["importes"], 1);
+  auto both = server_->post_json(
+      base_ + "/import",
+      json{{"fichier", "x.xlsx"}, {"contenu", "a"}, {"contenu_base64", b64}}.dump(), coord_);
+  EXPECT_EQ(both->status, 400) << both->body;
+  auto neither = server_->post_json(base_ + "/import", json{{"fichier", "x.xlsx"}}.dump(), coord_);
+  EXPECT_EQ(neither->status, 400) << neither->body;
+  auto garbled = server_->post_json(
+      base_ + "/import", json{{"fichier", "x.xlsx"}, {"contenu_base64", "@@@"}}.dump(), coord_);
+  EXPECT_EQ(garbled->status, 400) << garbled->body;
+  auto not_xlsx = server_->post_json(
+      base_ + "/import",
+      json{{"fichier", "x.xlsx"}, {"contenu_base64", base64::encode("Nom\nA\n")}}.dump(), coord_);
+  EXPECT_EQ(not_xlsx->status, 400) << not_xlsx->body;
+  EXPECT_NE(not_xlsx->body.find("« x.xlsx » : ce fichier n'est pas un classeur XLSX"),
+            std::string::npos)
+      << not_xlsx->body;
 }
 
 TEST_P(AssociationApi, DuesPaymentAndReceipt) {

@@ -48,6 +48,7 @@ class WorkApi : public ::testing::TestWithParam<store::Backend> {
     const std::string text = body.dump();
     if (std::string(method) == "PUT") return cli.Put(path.c_str(), h, text, "application/json");
     if (std::string(method) == "PATCH") return cli.Patch(path.c_str(), h, text, "application/json");
+    if (std::string(method) == "DELETE") return cli.Delete(path.c_str(), h);
     return cli.Post(path.c_str(), h, text, "application/json");
   }
 
@@ -280,6 +281,123 @@ TEST_P(WorkApi, GroupsMeetingsTimeAndStatements) {
   auto xlsx = server_->get(pages + "/temps/export.xlsx?annee=2025", coord_);
   ASSERT_EQ(xlsx->status, 200);
   EXPECT_EQ(xlsx->body.substr(0, 2), "PK");
+}
+
+// A pending entry changed (PATCH) and withdrawn (DELETE) by its member, 409 when stale; the
+// pilot edits their group's meetings; the coordination deletes a meeting and a group (409 when
+// stale or while time entries cite the group), the member may not.
+TEST_P(WorkApi, EditWithdrawPilotsAndDeletions) {
+  MAILLAGE_REQUIRE_BACKEND(GetParam());
+  server_ = std::make_unique<TestServer>(GetParam());
+  coord_ = server_->sign_in(Role::coordinator);
+  const SignedIn marie = server_->sign_in(Role::member);
+  auto demo = server_->app().database().query(
+      "SELECT id FROM structures WHERE name = 'CPTS de démonstration du Pays messin (fictive)'");
+  ASSERT_TRUE(demo && !demo->empty());
+  id_ = std::to_string(demo->rows[0].integer(0));
+  base_ = "/api/v1/structures/" + id_ + "/association";
+  json statuts{{"version", 0},
+               {"ponderation", "par_tete"},
+               {"periode", "annee_civile"},
+               {"colleges",
+                json::array({{{"id", "tous"}, {"nom", "Tous"}, {"professions", {"10", "60"}}}})}};
+  ASSERT_EQ(send("PUT", base_ + "/statuts", statuts, coord_)->status, 200);
+  const auto durand = member({{"type", "personne"},
+                              {"nom", "Durand"},
+                              {"prenom", "Marie"},
+                              {"profession", "60"},
+                              {"email", server_->login_of(Role::member)}});
+  const auto martin = member({{"type", "personne"},
+                              {"nom", "Martin"},
+                              {"prenom", "Paul"},
+                              {"profession", "10"},
+                              {"email", "paul@exemple.fr"}});
+  ASSERT_EQ(
+      send("PUT", base_ + "/rates/2025/60", {{"taux_centimes", 5000}, {"source", "x"}}, coord_)
+          ->status,
+      200);
+
+  // Time: edit, stale edit, withdraw.
+  auto entry =
+      send("POST", base_ + "/time",
+           {{"date", "2025-03-01"}, {"duree_minutes", 60}, {"activite", "Parcours"}}, marie);
+  ASSERT_EQ(entry->status, 201) << entry->body;
+  const json e = json::parse(entry->body);
+  const std::string path = base_ + "/time/" + std::to_string(e["id"].get<std::int64_t>());
+  json change{{"date", "2025-03-02"},
+              {"duree_minutes", 75},
+              {"activite", "Parcours, relecture"},
+              {"version", e["version"]}};
+  auto edited = send("PATCH", path, change, marie);
+  ASSERT_EQ(edited->status, 200) << edited->body;
+  const json ed = json::parse(edited->body);
+  EXPECT_EQ(ed["duree_minutes"], 75);
+  EXPECT_EQ(ed["duree_texte"], "1 h 15");
+  EXPECT_EQ(send("PATCH", path, change, marie)->status, 409);
+  auto stale =
+      send("DELETE", path + "?version=" + std::to_string(e["version"].get<int>()), {}, marie);
+  EXPECT_EQ(stale->status, 409) << stale->body;
+  auto gone =
+      send("DELETE", path + "?version=" + std::to_string(ed["version"].get<int>()), {}, marie);
+  EXPECT_EQ(gone->status, 200) << gone->body;
+  EXPECT_EQ(json::parse(gone->body)["supprime"], "saisie");
+  EXPECT_EQ(send("PATCH", path, change, marie)->status, 404);
+
+  // A group piloted by the member, and her meeting edit.
+  auto created = send("POST", base_ + "/groups",
+                      {{"nom", "Parcours"},
+                       {"membres", json::array({{{"membre", durand}, {"role", "pilote"}},
+                                                {{"membre", martin}, {"role", "membre"}}})}},
+                      coord_);
+  ASSERT_EQ(created->status, 201) << created->body;
+  const json g = json::parse(created->body);
+  EXPECT_EQ(g["peut_saisir_reunions"], true);
+  const std::string group = base_ + "/groups/" + std::to_string(g["groupe"]["id"].get<int>());
+  auto meeting = send("POST", group + "/meetings", {{"date", "2025-03-12"}}, marie);
+  ASSERT_EQ(meeting->status, 201) << meeting->body;
+  const json m = json::parse(meeting->body);
+  const std::string mpath = group + "/meetings/" + std::to_string(m["reunion"]["id"].get<int>());
+  auto patched = send("PATCH", mpath,
+                      {{"date", "2025-03-12"},
+                       {"compte_rendu", "Relu par la pilote."},
+                       {"presences", json::array({{{"membre", martin}, {"presence", "present"}}})},
+                       {"version", m["reunion"]["version"]}},
+                      marie);
+  ASSERT_EQ(patched->status, 200) << patched->body;
+  const json p = json::parse(patched->body);
+  EXPECT_EQ(p["peut_modifier"], true);
+  EXPECT_EQ(p["peut_supprimer"], false);
+  const std::string mversion = std::to_string(p["reunion"]["version"].get<int>());
+  EXPECT_EQ(send("DELETE", mpath + "?version=" + mversion, {}, marie)->status, 403);
+  EXPECT_EQ(send("DELETE", mpath + "?version=1", {}, coord_)->status, 409);
+  EXPECT_EQ(send("DELETE", mpath, {}, coord_)->status, 400);  // no version
+  EXPECT_EQ(send("DELETE", mpath + "?version=" + mversion, {}, coord_)->status, 200);
+  EXPECT_EQ(server_->get(mpath, coord_)->status, 404);
+
+  // The group: cited by a time entry → 400 naming why; once withdrawn, deleted.
+  auto cited = send("POST", base_ + "/time",
+                    {{"date", "2025-03-12"},
+                     {"duree_minutes", 90},
+                     {"activite", "Réunion"},
+                     {"groupe", g["groupe"]["id"]}},
+                    marie);
+  ASSERT_EQ(cited->status, 201) << cited->body;
+  const std::string gversion = std::to_string(g["groupe"]["version"].get<int>());
+  auto refused = send("DELETE", group + "?version=" + gversion, {}, coord_);
+  ASSERT_EQ(refused->status, 409) << refused->body;  // invalid_transition
+  EXPECT_NE(json::parse(refused->body)["message"].get<std::string>().find("1 saisie de temps"),
+            std::string::npos)
+      << refused->body;
+  EXPECT_EQ(send("DELETE", group + "?version=" + gversion, {}, marie)->status, 403);
+  const json c = json::parse(cited->body);
+  EXPECT_EQ(send("DELETE",
+                 base_ + "/time/" + std::to_string(c["id"].get<int>()) +
+                     "?version=" + std::to_string(c["version"].get<int>()),
+                 {}, coord_)
+                ->status,
+            200);
+  EXPECT_EQ(send("DELETE", group + "?version=" + gversion, {}, coord_)->status, 200);
+  EXPECT_EQ(server_->get(group, coord_)->status, 404);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, WorkApi, all_backends(), backend_name);

@@ -14,6 +14,7 @@
 #include "common/dates.hpp"
 #include "diagnostic/professions.hpp"
 #include "http/test_referentiel.hpp"
+#include "office/xlsx.hpp"
 #include "services/diagnostic.hpp"
 #include "store/database.hpp"
 #include "store/test_databases.hpp"
@@ -374,6 +375,51 @@ TEST_P(AssociationTest, ImportPreviewsThenWritesTheKeptLinesInOneGo) {
   auto none = svc_->confirm_import(coord_, cpts_, nothing);
   ASSERT_FALSE(none);
   EXPECT_EQ(count("association_members"), 3);
+}
+
+// The same flow from an XLSX workbook: rows and columns of the sheet in the issues, a date cell,
+// a number amount, and the confirmation writing the kept rows in one transaction.
+TEST_P(AssociationTest, ImportFromXlsxNamesSheetRowAndColumn) {
+  ASSERT_TRUE(svc_->save_statuts(coord_, cpts_, three_colleges()));
+  office::Sheet sheet;
+  sheet.name = "Adhérents";
+  sheet.header = {"Nom", "Prénom", "Email", "Profession", "Ville", "Date", "Montant"};
+  sheet.rows = {
+      {"Durand", "Marie", "marie@exemple.fr", "Infirmière", "Metz", office::Date{2025, 1, 15},
+       30.0},  // row 2
+      {"Roux", "Jean", "pas-un-email", "Kinésithérapeute", "Metz", office::Date{2025, 1, 16},
+       30.0},  // row 3
+      {"Noir", "Eva", "eva@exemple.fr", "Astronaute", "Metz", office::Date{2025, 1, 17}, 30.0},
+      {"Blanc", "Luc", "luc@exemple.fr", "60", "Saint-Avold", office::Date{2025, 1, 18}, 30.0}};
+  auto bytes = office::write_xlsx({sheet}, {"", "Maillage", "2025-01-01T00:00:00Z"});
+  ASSERT_TRUE(bytes);
+  ImportRequest req;
+  req.file_name = "adhesions.xlsx";
+  req.content = *bytes;
+  auto preview = svc_->preview_import(coord_, cpts_, req);
+  ASSERT_TRUE(preview) << preview.error().describe();
+  EXPECT_EQ(preview->lines_read, 4U);
+  ASSERT_EQ(preview->lines.size(), 2U);
+  EXPECT_EQ(preview->lines[0].joined, "2025-01-15");
+  EXPECT_EQ(preview->lines[1].line, 5);
+  ASSERT_EQ(preview->issues.size(), 2U);
+  EXPECT_EQ(preview->issues[0].line, 3);
+  EXPECT_EQ(preview->issues[0].field, "Email");
+  EXPECT_EQ(preview->issues[0].column, "C");
+  EXPECT_EQ(preview->issues[1].line, 4);
+  EXPECT_EQ(preview->issues[1].column, "D");  // raised by the service, not the engine
+  EXPECT_EQ(count("association_members"), 0) << "a preview writes nothing";
+  auto done = svc_->confirm_import(coord_, cpts_, req);
+  ASSERT_TRUE(done) << done.error().describe();
+  EXPECT_EQ(done->imported, 2U);
+  EXPECT_EQ(done->rejected, 2U);
+  EXPECT_EQ(count("association_members"), 2);
+  // Not a workbook: refused, naming the file.
+  ImportRequest broken = req;
+  broken.content = bytes->substr(0, 200);
+  auto refused = svc_->preview_import(coord_, cpts_, broken);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().file, "adhesions.xlsx");
 }
 
 TEST_P(AssociationTest, DuesStatusRemindersAndReceipts) {

@@ -351,6 +351,189 @@ TEST_P(WorkTest, MembersSeeTheirOwnTimeAndTheRocTotalsOnly) {
   EXPECT_EQ(audit->named(0).integer("n"), 5);
 }
 
+// A pending entry is changed or withdrawn by its member or the coordination, at its version,
+// under the cap (its own old time left out); a decided entry is final; every change is audited.
+TEST_P(WorkTest, PendingTimeIsEditedOrWithdrawnByItsMemberOrTheCoordination) {
+  rate(2025, "60", 100000);  // 1 000 € an hour; PASS 2025 = 47 100 €
+  rate(2025, "70", 5000);
+  auto mine = record(marie_, 0, "2025-03-01", 60);
+  ASSERT_TRUE(mine) << mine.error().describe();
+  TimeEntryInput change;
+  change.worked_on = "2025-03-02";
+  change.minutes = 90;
+  change.activity = "Préparation du protocole";
+  change.mission = "parcours";
+  auto edited = work_->update_time(marie_, cpts_, mine->id, change, mine->version);
+  ASSERT_TRUE(edited) << edited.error().describe();
+  EXPECT_EQ(edited->minutes, 90);
+  EXPECT_EQ(edited->worked_on, "2025-03-02");
+  EXPECT_EQ(edited->member_id, durand_);
+  EXPECT_EQ(edited->status, "pending");
+  EXPECT_EQ(edited->version, mine->version + 1);
+  // A stale page conflicts.
+  EXPECT_EQ(work_->update_time(marie_, cpts_, mine->id, change, mine->version).error().code,
+            ErrorCode::conflict);
+  // The cap: 24 h pending (24 000 €) + 1 h 30 leaves 21 600 €; the entry may grow to exactly
+  // 23 h 06 (23 100 €, its old 1 h 30 not counted twice), not one minute more.
+  auto big = record(coord_, durand_, "2025-03-03", 24 * 60);
+  ASSERT_TRUE(big) << big.error().describe();
+  change.minutes = 1386;
+  auto exact = work_->update_time(marie_, cpts_, mine->id, change, edited->version);
+  ASSERT_TRUE(exact) << exact.error().describe();
+  change.minutes = 1387;
+  auto over = work_->update_time(coord_, cpts_, mine->id, change, exact->version);
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().field, "minutes");
+  // Someone else's entry is not hers to see; the ROC changes nothing.
+  auto blancs = record(coord_, blanc_, "2025-03-01", 60);
+  ASSERT_TRUE(blancs) << blancs.error().describe();
+  EXPECT_EQ(work_->update_time(marie_, cpts_, blancs->id, change, blancs->version).error().code,
+            ErrorCode::not_found);
+  EXPECT_EQ(work_->withdraw_time(marie_, cpts_, blancs->id, blancs->version).error().code,
+            ErrorCode::not_found);
+  EXPECT_EQ(work_->update_time(roc_, cpts_, blancs->id, change, blancs->version).error().code,
+            ErrorCode::forbidden);
+  EXPECT_EQ(work_->withdraw_time(paris_, cpts_, blancs->id, blancs->version).error().code,
+            ErrorCode::forbidden);
+  // Decided entries are final, for everyone.
+  ASSERT_TRUE(work_->decide(coord_, cpts_, big->id, {true, "", big->version}));
+  EXPECT_EQ(work_->update_time(coord_, cpts_, big->id, change, big->version + 1).error().code,
+            ErrorCode::invalid_transition);
+  EXPECT_EQ(work_->withdraw_time(marie_, cpts_, big->id, big->version + 1).error().code,
+            ErrorCode::invalid_transition);
+  // Withdrawn: by its member at its version, by the coordination for anyone.
+  EXPECT_EQ(work_->withdraw_time(marie_, cpts_, mine->id, mine->version).error().code,
+            ErrorCode::conflict);
+  ASSERT_TRUE(work_->withdraw_time(marie_, cpts_, mine->id, exact->version));
+  ASSERT_TRUE(work_->withdraw_time(coord_, cpts_, blancs->id, blancs->version));
+  auto left = work_->time(coord_, cpts_, 2025);
+  ASSERT_TRUE(left);
+  ASSERT_EQ(left->entries.size(), 1U);
+  EXPECT_EQ(left->entries[0].id, big->id);
+  auto audit = db_->query(
+      "SELECT action, before, after FROM audit_log WHERE action IN ('association.time.update', "
+      "'association.time.withdraw') ORDER BY id");
+  ASSERT_TRUE(audit) << audit.error().describe();
+  ASSERT_EQ(audit->size(), 4U);  // two edits, two withdrawals
+  EXPECT_EQ(audit->named(0).text("action"), "association.time.update");
+  EXPECT_NE(audit->named(0).text("before").find("\"minutes\":60"), std::string::npos);
+  EXPECT_NE(audit->named(0).text("after").find("\"minutes\":90"), std::string::npos);
+  EXPECT_EQ(audit->named(3).text("action"), "association.time.withdraw");
+}
+
+// Pilots edit their group's meetings, not another's; the coordination deletes meetings and
+// groups, refused while time entries cite the group.
+TEST_P(WorkTest, PilotsEditTheirMeetingsAndTheCoordinationDeletes) {
+  GroupInput g;
+  g.name = "Parcours diabète";
+  g.members = {{durand_, "pilote"}, {martin_, "membre"}};
+  auto piloted = work_->create_group(coord_, cpts_, g);
+  ASSERT_TRUE(piloted) << piloted.error().describe();
+  g.name = "Prévention";
+  g.members = {{durand_, "membre"}, {blanc_, "pilote"}};
+  auto other = work_->create_group(coord_, cpts_, g);
+  ASSERT_TRUE(other) << other.error().describe();
+  const auto p = piloted->group.id, o = other->group.id;
+  EXPECT_TRUE(work_->group(marie_, cpts_, p)->can_edit_meetings);
+  EXPECT_FALSE(work_->group(marie_, cpts_, o)->can_edit_meetings);
+  EXPECT_FALSE(work_->group(roc_, cpts_, p)->can_edit_meetings);
+
+  MeetingInput m;
+  m.held_on = "2026-03-12";
+  m.place = "Maison de santé, Metz";
+  m.subject = "Protocole";
+  m.attendance = {{durand_, "present"}, {martin_, "excused"}};
+  auto hers = work_->create_meeting(marie_, cpts_, p, m);  // the pilot
+  ASSERT_TRUE(hers) << hers.error().describe();
+  EXPECT_TRUE(hers->can_edit);
+  EXPECT_FALSE(hers->can_delete);
+  m.attendance = {{durand_, "present"}, {blanc_, "present"}};
+  EXPECT_EQ(work_->create_meeting(marie_, cpts_, o, m).error().code, ErrorCode::forbidden);
+  auto theirs = work_->create_meeting(coord_, cpts_, o, m);
+  ASSERT_TRUE(theirs) << theirs.error().describe();
+  EXPECT_FALSE(work_->meeting(marie_, cpts_, o, theirs->meeting.id)->can_edit);
+
+  MeetingInput change = m;
+  change.held_on = "2026-03-19";
+  change.place = "Salle du conseil";
+  change.subject = "Protocole, suite";
+  change.minutes = "Protocole adopté.";
+  change.attendance = {{durand_, "present"}, {martin_, "present"}};
+  change.expected_version = hers->meeting.version;
+  auto edited = work_->update_meeting(marie_, cpts_, p, hers->meeting.id, change);
+  ASSERT_TRUE(edited) << edited.error().describe();
+  EXPECT_EQ(edited->meeting.held_on, "2026-03-19");
+  EXPECT_EQ(edited->meeting.present, 2);
+  EXPECT_EQ(edited->minutes, "Protocole adopté.");
+  change.attendance = {{durand_, "present"}, {blanc_, "present"}};
+  change.expected_version = theirs->meeting.version;
+  EXPECT_EQ(work_->update_meeting(marie_, cpts_, o, theirs->meeting.id, change).error().code,
+            ErrorCode::forbidden);
+
+  // Meeting deletion: the coordination only, at its version; the attendance goes with it.
+  EXPECT_EQ(work_->delete_meeting(marie_, cpts_, p, hers->meeting.id, edited->meeting.version)
+                .error()
+                .code,
+            ErrorCode::forbidden);
+  EXPECT_EQ(
+      work_->delete_meeting(coord_, cpts_, p, hers->meeting.id, hers->meeting.version).error().code,
+      ErrorCode::conflict);
+  EXPECT_EQ(work_->delete_meeting(coord_, cpts_, o, hers->meeting.id, edited->meeting.version)
+                .error()
+                .code,
+            ErrorCode::not_found);  // not a meeting of that group
+  ASSERT_TRUE(work_->delete_meeting(coord_, cpts_, p, hers->meeting.id, edited->meeting.version));
+  EXPECT_EQ(work_->meeting(coord_, cpts_, p, hers->meeting.id).error().code, ErrorCode::not_found);
+  auto marks = db_->query(
+      "SELECT COUNT(*) AS n FROM association_meeting_attendance WHERE "
+      "meeting_id = $1",
+      {hers->meeting.id});
+  ASSERT_TRUE(marks);
+  EXPECT_EQ(marks->named(0).integer("n"), 0);
+
+  // Group deletion: refused while a time entry cites the group, then cascaded to its meetings.
+  rate(2026, "70", 5000);
+  TimeEntryInput t;
+  t.member_id = blanc_;
+  t.worked_on = "2026-01-15";
+  t.minutes = 60;
+  t.activity = "Réunion prévention";
+  t.group_id = o;
+  auto cited = work_->record_time(coord_, cpts_, t);
+  ASSERT_TRUE(cited) << cited.error().describe();
+  auto view = work_->group(coord_, cpts_, o);
+  ASSERT_TRUE(view);
+  EXPECT_EQ(view->time_entries, 1);
+  EXPECT_EQ(view->attendance_marks, 2);
+  auto refused = work_->delete_group(coord_, cpts_, o, view->group.version);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::invalid_transition);
+  EXPECT_NE(refused.error().message.find("1 saisie de temps cite ce groupe"), std::string::npos)
+      << refused.error().message;
+  EXPECT_TRUE(work_->group(coord_, cpts_, o));
+  EXPECT_EQ(work_->delete_group(marie_, cpts_, o, view->group.version).error().code,
+            ErrorCode::forbidden);
+  ASSERT_TRUE(work_->withdraw_time(coord_, cpts_, cited->id, cited->version));
+  EXPECT_EQ(work_->delete_group(coord_, cpts_, o, view->group.version - 1).error().code,
+            ErrorCode::conflict);
+  ASSERT_TRUE(work_->delete_group(coord_, cpts_, o, view->group.version));
+  EXPECT_EQ(work_->group(coord_, cpts_, o).error().code, ErrorCode::not_found);
+  auto left = db_->query("SELECT COUNT(*) AS n FROM association_meetings WHERE group_id = $1", {o});
+  ASSERT_TRUE(left);
+  EXPECT_EQ(left->named(0).integer("n"), 0);
+  auto members =
+      db_->query("SELECT COUNT(*) AS n FROM association_group_members WHERE group_id = $1", {o});
+  ASSERT_TRUE(members);
+  EXPECT_EQ(members->named(0).integer("n"), 0);
+  auto audit = db_->query(
+      "SELECT COUNT(*) AS n FROM audit_log WHERE action IN ('association.group.delete', "
+      "'association.meeting.delete')");
+  ASSERT_TRUE(audit);
+  EXPECT_EQ(audit->named(0).integer("n"), 2);
+  // The member records of the group's members stay.
+  EXPECT_TRUE(association_->member(coord_, cpts_, blanc_));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, WorkTest, testing::all_backends(), testing::backend_name);
 
 }  // namespace

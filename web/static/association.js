@@ -182,7 +182,13 @@
   // Import --------------------------------------------------------------------------------------
   var imp = document.getElementById('formulaire-import');
   if (imp) {
-    var fichier = { nom: '', contenu: '' };
+    // A CSV travels as text (contenu), an XLSX workbook as base 64 (contenu_base64).
+    var fichier = { nom: '', contenu: '', base64: '' };
+    var avecFichier = function (corps) {
+      corps.fichier = fichier.nom;
+      if (fichier.base64) corps.contenu_base64 = fichier.base64; else corps.contenu = fichier.contenu;
+      return corps;
+    };
     var message = document.getElementById('message-import');
     var apercu = document.getElementById('apercu-import');
     var correspondance = function () {
@@ -216,7 +222,8 @@
       doc.problemes.forEach(function (p) {
         var tr = document.createElement('tr');
         tr.className = p.erreur ? 'import-erreur' : '';
-        [p.ligne, p.champ, p.valeur, p.message].forEach(function (v) { tr.appendChild(texte(document.createElement('td'), v)); });
+        var champ = p.colonne ? (p.champ ? p.champ + ' (colonne ' + p.colonne + ')' : 'Colonne ' + p.colonne) : p.champ;
+        [p.ligne, champ, p.valeur, p.message].forEach(function (v) { tr.appendChild(texte(document.createElement('td'), v)); });
         corps.appendChild(tr);
       });
       if (!doc.problemes.length) {
@@ -244,7 +251,7 @@
     };
     var lire = function (avecCorrespondance) {
       message.textContent = 'Lecture…';
-      var corps = { fichier: fichier.nom, contenu: fichier.contenu };
+      var corps = avecFichier({});
       if (avecCorrespondance) corps.correspondance = correspondance();
       return envoyer('POST', base(imp.dataset.structure) + '/import', corps, imp.dataset.csrf)
         .then(afficher)
@@ -255,16 +262,27 @@
       var f = document.getElementById('import-fichier').files[0];
       if (!f) return;
       var lecteur = new FileReader();
-      lecteur.onload = function () { fichier = { nom: f.name, contenu: lecteur.result }; lire(false); };
-      lecteur.readAsText(f, 'UTF-8');
+      if (/\.xlsx$/i.test(f.name)) {
+        lecteur.onload = function () {
+          var octets = new Uint8Array(lecteur.result), binaire = '';
+          for (var i = 0; i < octets.length; i += 0x8000) {
+            binaire += String.fromCharCode.apply(null, octets.subarray(i, i + 0x8000));
+          }
+          fichier = { nom: f.name, contenu: '', base64: btoa(binaire) };
+          lire(false);
+        };
+        lecteur.readAsArrayBuffer(f);
+      } else {
+        lecteur.onload = function () { fichier = { nom: f.name, contenu: lecteur.result, base64: '' }; lire(false); };
+        lecteur.readAsText(f, 'UTF-8');
+      }
     });
     document.getElementById('import-relire').addEventListener('click', function () { lire(true); });
     document.getElementById('import-confirmer').addEventListener('click', function () {
       message.textContent = 'Import…';
-      envoyer('POST', base(imp.dataset.structure) + '/import/confirmation', {
-        fichier: fichier.nom, contenu: fichier.contenu, correspondance: correspondance(),
-        ignorer_lignes: ecartees()
-      }, imp.dataset.csrf).then(function (doc) {
+      envoyer('POST', base(imp.dataset.structure) + '/import/confirmation', avecFichier({
+        correspondance: correspondance(), ignorer_lignes: ecartees()
+      }), imp.dataset.csrf).then(function (doc) {
         apercu.hidden = true;
         message.textContent = doc.importes + ' membres importés, ' + doc.ecartes + ' lignes écartées, ' +
           doc.refuses + ' lignes en erreur non importées.';

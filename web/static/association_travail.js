@@ -159,10 +159,88 @@
         corps.membre = parseInt(valeur('temps-membre'), 10);
       }
       message.textContent = 'Enregistrement…';
-      envoyer('POST', api(temps.dataset.structure) + '/time', corps, temps.dataset.csrf)
-        .then(function () { window.location.reload(); })
+      // In edit mode (a pending entry chosen with « Modifier »): PATCH that entry at its version;
+      // the member of an entry does not change.
+      var saisie = temps.dataset.saisie;
+      var requete = saisie
+        ? envoyer('PATCH', api(temps.dataset.structure) + '/time/' + saisie,
+          { date: corps.date, duree_minutes: corps.duree_minutes, activite: corps.activite,
+            mission: corps.mission, groupe: corps.groupe, version: parseInt(temps.dataset.version, 10) },
+          temps.dataset.csrf)
+        : envoyer('POST', api(temps.dataset.structure) + '/time', corps, temps.dataset.csrf);
+      requete.then(function () { window.location.reload(); })
         .catch(function (e) { refuser(temps, message, e); });
     });
+    var choisirMembre = document.getElementById('temps-membre');
+    var modeSaisie = function (b) {
+      var enCours = document.getElementById('saisie-en-cours');
+      if (!b) {
+        delete temps.dataset.saisie; delete temps.dataset.version;
+        enCours.hidden = true;
+        document.getElementById('titre-formulaire-temps').textContent = 'Déclarer du temps';
+        document.getElementById('bouton-temps').textContent = 'Enregistrer le temps';
+        if (choisirMembre) choisirMembre.disabled = false;
+        return;
+      }
+      temps.dataset.saisie = b.dataset.saisie;
+      temps.dataset.version = b.dataset.version;
+      var minutes = parseInt(b.dataset.minutes, 10);
+      document.getElementById('temps-date').value = b.dataset.date;
+      document.getElementById('temps-heures').value = Math.floor(minutes / 60);
+      document.getElementById('temps-minutes').value = minutes % 60;
+      document.getElementById('temps-activite').value = b.dataset.activite;
+      document.getElementById('temps-mission').value = b.dataset.mission || '';
+      document.getElementById('temps-groupe').value = b.dataset.groupe || '0';
+      if (choisirMembre) choisirMembre.disabled = true;
+      document.getElementById('saisie-en-cours-date').textContent =
+        b.closest('tr').querySelector('td').textContent;
+      enCours.hidden = false;
+      document.getElementById('titre-formulaire-temps').textContent = 'Modifier une saisie en attente';
+      document.getElementById('bouton-temps').textContent = 'Enregistrer la modification';
+      document.getElementById('temps-activite').focus();
+    };
+    chaque('.modifier-saisie', function (b) { b.addEventListener('click', function () { modeSaisie(b); }); });
+    document.getElementById('annuler-modification').addEventListener('click', function () { modeSaisie(null); });
+    chaque('.retirer-saisie', function (b) {
+      b.addEventListener('click', function () {
+        if (!window.confirm('Retirer la saisie du ' + b.dataset.texte + ' ? Elle sera supprimée ' +
+          'et ne sera pas indemnisée.')) return;
+        var message = document.querySelector('.message-retrait[data-saisie="' + b.dataset.saisie + '"]');
+        envoyer('DELETE', api(temps.dataset.structure) + '/time/' + b.dataset.saisie + '?version=' +
+          encodeURIComponent(b.dataset.version), null, temps.dataset.csrf)
+          .then(function () { window.location.reload(); })
+          .catch(function (e) { message.textContent = e.message; message.dataset.etat = 'refuse'; });
+      });
+    });
+  }
+
+  // Deleting a group or a meeting: the page states the consequence; a second button confirms.
+  function suppression(section, bouton, confirmer, annuler, message, url, apres) {
+    var premier = document.getElementById(bouton);
+    if (!section || !premier) return;  // a group that cannot be deleted has no button
+    var zone = document.getElementById(confirmer).parentNode;
+    premier.addEventListener('click', function () { zone.hidden = false; document.getElementById(confirmer).focus(); });
+    document.getElementById(annuler).addEventListener('click', function () { zone.hidden = true; premier.focus(); });
+    document.getElementById(confirmer).addEventListener('click', function () {
+      var m = document.getElementById(message);
+      m.textContent = 'Suppression…';
+      envoyer('DELETE', url, null, section.dataset.csrf)
+        .then(function () { window.location.assign(apres); })
+        .catch(function (e) { m.textContent = 'Refusé : ' + e.message; m.dataset.etat = 'refuse'; });
+    });
+  }
+  var supGroupe = document.getElementById('suppression-groupe');
+  if (supGroupe) {
+    suppression(supGroupe, 'supprimer-groupe', 'confirmer-groupe', 'annuler-groupe', 'message-suppression-groupe',
+      api(supGroupe.dataset.structure) + '/groups/' + supGroupe.dataset.groupe + '?version=' + supGroupe.dataset.version,
+      '/associations/' + supGroupe.dataset.structure + '/groupes');
+  }
+  var supReunion = document.getElementById('suppression-reunion');
+  if (supReunion) {
+    suppression(supReunion, 'supprimer-reunion', 'confirmer-reunion', 'annuler-reunion', 'message-suppression-reunion',
+      api(supReunion.dataset.structure) + '/groups/' + supReunion.dataset.groupe + '/meetings/' +
+        supReunion.dataset.reunion + '?version=' + supReunion.dataset.version,
+      '/associations/' + supReunion.dataset.structure + '/groupes/' + supReunion.dataset.groupe);
   }
   var racine = document.getElementById('formulaire-temps');
   function decider(bouton, decision) {
