@@ -92,6 +92,17 @@ run(() => withDemoServer('association', async ({ base, newPage, signIn, shot, pr
   await page.waitForSelector('#historique-membre tbody tr:nth-child(2)');
   const history = await text(page, '#historique-membre');
   if (!history.includes('Téléphone : ∅ → 03 87 99 99 99')) fail(`history: ${history}`);
+  const savedLine = await text(page, 'main .succes');
+  if (!savedLine.includes('Modifications enregistrées.')) fail(`save confirmed as: ${savedLine}`);
+  // A refused commune shows next to its field, what was typed kept.
+  await page.fill('#membre-commune', '99999');
+  await page.click('#formulaire-membre button[type=submit]');
+  const communeError = await text(page, '#formulaire-membre .erreur-champ');
+  if (!communeError.startsWith('Commune d\'exercice (code INSEE) : Commune inconnue')) fail(`commune refusal: ${communeError}`);
+  if (await page.inputValue('#membre-commune') !== '99999') fail('the typed commune was lost');
+  const refused400 = problems.findIndex((p) => p.includes('status of 400'));
+  if (refused400 >= 0) problems.splice(refused400, 1);
+  await page.reload();
   await older.fill('#membre-telephone', '03 87 00 00 00');
   await older.click('#formulaire-membre button[type=submit]');
   await older.waitForSelector('#message-membre[data-etat="refuse"]');

@@ -17,7 +17,8 @@
     return fetch(url, init).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (doc) {
         if (!r.ok) {
-          var e = new Error((doc.message || ('erreur ' + r.status)) + (doc.field ? ' (' + doc.field + ')' : ''));
+          var e = new Error(doc.message || ('erreur ' + r.status));  // the message names the field in words
+          e.champ = doc.field || '';
           throw e;
         }
         return doc;
@@ -96,6 +97,18 @@
   }
 
   // Member form ---------------------------------------------------------------------------------
+  // The member form's inputs, by the field names the API and the service give in a refusal.
+  var CHAMPS_MEMBRE = {
+    nom: 'membre-nom', last_name: 'membre-nom', prenom: 'membre-prenom', first_name: 'membre-prenom',
+    raison_sociale: 'membre-raison', organisation: 'membre-raison',
+    type_personne_morale: 'membre-type-morale', legal_kind: 'membre-type-morale',
+    representant: 'membre-representant', representative: 'membre-representant',
+    profession: 'membre-profession', rpps: 'membre-rpps', email: 'membre-email',
+    telephone: 'membre-telephone', phone: 'membre-telephone', commune: 'membre-commune',
+    mode_exercice: 'membre-mode', college: 'membre-college', bureau: 'membre-bureau',
+    adhesion: 'membre-adhesion', joined: 'membre-adhesion',
+    radiation: 'membre-radiation', radiated: 'membre-radiation'
+  };
   var membre = document.getElementById('formulaire-membre');
   if (membre) {
     var type = document.getElementById('membre-type');
@@ -122,9 +135,20 @@
       if (!nouveau) corps.version = parseInt(membre.dataset.version, 10);
       message.textContent = 'Enregistrement…';
       var url = base(membre.dataset.structure) + '/members' + (nouveau ? '' : '/' + membre.dataset.membre);
+      var formulaires = window.MaillageFormulaires;
+      formulaires.clearErrors(membre);
       envoyer(nouveau ? 'POST' : 'PATCH', url, corps, membre.dataset.csrf).then(function (doc) {
+        formulaires.confirmAfterReload(nouveau ? 'Membre enregistré.' : 'Modifications enregistrées.');
         window.location.assign('/associations/' + membre.dataset.structure + '/membres/' + doc.id);
-      }).catch(function (e) { message.textContent = 'Refusé : ' + e.message; message.dataset.etat = 'refuse'; });
+      }).catch(function (e) {
+        // Next to the field when the server names one (the API's names and the service's).
+        if (formulaires.showFieldError(membre, e.message, e.champ, CHAMPS_MEMBRE)) {
+          message.textContent = 'Rien n\'a été enregistré.';
+        } else {
+          message.textContent = 'Refusé : ' + e.message;
+        }
+        message.dataset.etat = 'refuse';
+      });
     });
   }
 

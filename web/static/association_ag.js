@@ -17,7 +17,7 @@
     }
     return fetch(url, init).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (doc) {
-        if (!r.ok) throw new Error((doc.message || ('erreur ' + r.status)) + (doc.field ? ' (' + doc.field + ')' : ''));
+        if (!r.ok) throw new Error(doc.message || ('erreur ' + r.status));  // the message names the field in words
         return doc;
       });
     });

@@ -24,12 +24,15 @@
   }
 
   // The form element an API field path names: "$.creneaux[3].debut" → the input "debut" (the
-  // last segment the form has), "nom" → "nom".
-  function elementFor(form, field) {
+  // last segment the form has), "nom" → "nom"; `ids` maps field names to element ids for forms
+  // whose inputs are named otherwise ({ email: 'membre-email' }).
+  function elementFor(form, field, ids) {
     var parts = String(field || '').replace(/^\$\.?/, '').split(/[.[\]]+/).filter(function (p) {
       return p && !/^\d+$/.test(p);
     });
     for (var i = parts.length - 1; i >= 0; i--) {
+      var mapped = ids && ids[parts[i]] ? document.getElementById(ids[parts[i]]) : null;
+      if (mapped && form.contains(mapped)) return mapped;
       var el = form.elements[parts[i]];
       if (el && el.nodeType === 1) return el;
       if (el && el.length && el[0].nodeType === 1) return el[0];  // radio or checkbox group
@@ -39,12 +42,12 @@
 
   // Shows `text` next to the field `field` names in `form`; false when the form has no such field
   // (the caller then shows it in its page-level message).
-  function showFieldError(form, text, field) {
-    var el = form && field ? elementFor(form, field) : null;
+  function showFieldError(form, text, field, ids) {
+    var el = form && field ? elementFor(form, field, ids) : null;
     if (!el) return false;
     var note = document.createElement('span');
     note.className = 'erreur erreur-champ';
-    note.id = 'erreur-' + (form.id || 'formulaire') + '-' + (el.name || 'champ');
+    note.id = 'erreur-' + (form.id || 'formulaire') + '-' + (el.name || el.id || 'champ');
     note.setAttribute('role', 'alert');
     var label = labelOf(el);
     note.textContent = label ? label + ' : ' + text : text;
