@@ -28,6 +28,24 @@
   }
   function valeur(id) { var el = document.getElementById(id); return el ? el.value.trim() : ''; }
   function refuse(el, e) { if (el) { el.textContent = 'Refusé : ' + e.message; el.dataset.etat = 'refuse'; } }
+  // A refusal shown in a line right after the form or button that was used (no dialog box).
+  function refuseNear(el, e) {
+    var p = el.nextElementSibling;
+    if (!p || !p.classList.contains('refus-en-ligne')) {
+      p = document.createElement('p');
+      p.className = 'refus-en-ligne erreur';
+      p.setAttribute('role', 'alert');
+      el.insertAdjacentElement('afterend', p);
+    }
+    p.textContent = 'Refusé : ' + e.message;
+  }
+  // Reloads the page, which then confirms the save (web/static/formulaires.js).
+  function rechargerAvec(texte) {
+    return function () {
+      window.MaillageFormulaires.confirmAfterReload(texte);
+      window.location.reload();
+    };
+  }
   function chaque(selecteur, f, racine) { Array.prototype.forEach.call((racine || document).querySelectorAll(selecteur), f); }
 
   // Creation ------------------------------------------------------------------------------------
@@ -75,13 +93,15 @@
         envoyer('POST', api(s, ag) + '/resolutions', {
           titre: valeur('resolution-titre'), texte: valeur('resolution-texte'),
           type: valeur('resolution-type'), scrutin: valeur('resolution-scrutin')
-        }, csrf).then(recharger).catch(function (e) { window.alert(e.message); });
+        }, csrf).then(rechargerAvec('Résolution ajoutée à l\'ordre du jour.'))
+          .catch(function (e) { refuseNear(formResolution, e); });
       });
     }
     chaque('.retirer-resolution', function (b) {
       b.addEventListener('click', function () {
         envoyer('DELETE', api(s, ag) + '/resolutions/' + b.dataset.resolution, null, csrf)
-          .then(recharger).catch(function (e) { window.alert(e.message); });
+          .then(rechargerAvec('Résolution retirée de l\'ordre du jour.'))
+          .catch(function (e) { refuseNear(b, e); });
       });
     });
     var modifier = document.getElementById('formulaire-modifier-ag');
@@ -91,7 +111,8 @@
         envoyer('PATCH', api(s, ag), {
           version: parseInt(donnees.dataset.version, 10), type: valeur('modif-type'), titre: valeur('modif-titre'),
           date: valeur('modif-date'), debut: valeur('modif-debut'), fin: valeur('modif-fin'), lieu: valeur('modif-lieu')
-        }, csrf).then(recharger).catch(function (e) { window.alert(e.message); });
+        }, csrf).then(rechargerAvec('Assemblée générale modifiée.'))
+          .catch(function (e) { refuseNear(modifier, e); });
       });
     }
     var messageConvocations = document.getElementById('message-convocations');
@@ -147,8 +168,8 @@
     chaque('.retirer-pouvoir', function (b) {
       b.addEventListener('click', function () {
         envoyer('DELETE', api(racine.dataset.structure, racine.dataset.ag) + '/proxies/' + b.dataset.mandant, null,
-          racine.dataset.csrf).then(function () { window.location.reload(); })
-          .catch(function (e) { window.alert(e.message); });
+          racine.dataset.csrf).then(rechargerAvec('Pouvoir retiré.'))
+          .catch(function (e) { refuseNear(b, e); });
       });
     });
   }
