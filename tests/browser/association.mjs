@@ -121,10 +121,16 @@ run(() => withDemoServer('association', async ({ base, newPage, signIn, shot, pr
   if (before !== 'en_attente') fail(`the new member's dues: ${before}`);
   if (await page.locator('#cotisations-relances tbody tr').count() < 2) fail('no reminders listed');
   await page.selectOption('#paiement-membre', memberId);
+  // An unreadable amount is refused next to its field before anything is sent.
+  await page.fill('#paiement-montant', 'trente');
+  await page.click('#formulaire-paiement button[type=submit]');
+  const amountError = await text(page, '#formulaire-paiement .erreur-champ');
+  if (!amountError.startsWith('Montant (€) : montant illisible')) fail(`amount refusal: ${amountError}`);
   await page.fill('#paiement-montant', '30,00');
   await page.selectOption('#paiement-moyen', 'cheque');
   await page.fill('#paiement-reference', 'chèque 0042');
   await Promise.all([page.waitForURL(/\/recus\/\d+$/), page.click('#formulaire-paiement button[type=submit]')]);
+  if (!(await text(page, 'main .succes')).includes('Paiement enregistré')) fail('the payment is not confirmed');
   const receipt = await text(page, '#recu');
   if (!receipt.includes('NOUVELLE Anne') || !receipt.includes('30,00') || !receipt.includes('chèque 0042')) {
     fail(`receipt: ${receipt}`);

@@ -163,24 +163,40 @@
   if (tarifs) {
     tarifs.addEventListener('submit', function (ev) {
       ev.preventDefault();
+      var formulaires = window.MaillageFormulaires;
+      formulaires.clearErrors(tarifs);
       var message = document.getElementById('message-tarifs');
+      message.textContent = '';
+      // An unreadable amount is shown next to its input, before anything is sent.
+      var illisible = function (input) {
+        formulaires.showErrorAt(tarifs, input, 'montant illisible (par exemple 30 ou 30,50)');
+      };
       var liste = [];
+      var tousInput = document.getElementById('tarif-tous');
       var tous = valeur('tarif-tous');
       if (tous) {
-        if (isNaN(centimes(tous))) { message.textContent = 'Montant illisible : ' + tous; return; }
+        if (isNaN(centimes(tous))) { illisible(tousInput); return; }
         liste.push({ montant_centimes: centimes(tous) });
       }
-      var illisible = null;
+      var mauvais = null;
       Array.prototype.forEach.call(document.querySelectorAll('.tarif-college'), function (c) {
-        if (!c.value.trim()) return;
-        if (isNaN(centimes(c.value))) { illisible = c.value; return; }
+        if (!c.value.trim() || mauvais) return;
+        if (isNaN(centimes(c.value))) { mauvais = c; return; }
         liste.push({ college: c.dataset.college, montant_centimes: centimes(c.value) });
       });
-      if (illisible) { message.textContent = 'Montant illisible : ' + illisible; return; }
+      if (mauvais) { illisible(mauvais); return; }
       envoyer('PUT', base(tarifs.dataset.structure) + '/tariffs/' + encodeURIComponent(valeur('tarif-annee')),
         { tarifs: liste }, tarifs.dataset.csrf)
-        .then(function () { window.location.reload(); })
-        .catch(function (e) { message.textContent = 'Refusé : ' + e.message; message.dataset.etat = 'refuse'; });
+        .then(function () {
+          formulaires.confirmAfterReload('Tarifs ' + valeur('tarif-annee') + ' enregistrés.');
+          window.location.reload();
+        })
+        .catch(function (e) {
+          if (!formulaires.showFieldError(tarifs, e.message, e.champ, { annee: 'tarif-annee' })) {
+            message.textContent = 'Refusé : ' + e.message;
+          }
+          message.dataset.etat = 'refuse';
+        });
     });
   }
   var paiement = document.getElementById('formulaire-paiement');
@@ -188,8 +204,20 @@
     paiement.addEventListener('submit', function (ev) {
       ev.preventDefault();
       var message = document.getElementById('message-paiement');
+      var formulaires = window.MaillageFormulaires;
+      var CHAMPS_PAIEMENT = {
+        membre: 'paiement-membre', member_id: 'paiement-membre', date: 'paiement-date',
+        paid_on: 'paiement-date', montant_centimes: 'paiement-montant', amount_cents: 'paiement-montant',
+        moyen: 'paiement-moyen', method: 'paiement-moyen', reference: 'paiement-reference',
+        annee: 'paiement-annee', covers_year: 'paiement-annee'
+      };
+      formulaires.clearErrors(paiement);
+      message.textContent = '';
       var montant = centimes(valeur('paiement-montant'));
-      if (isNaN(montant)) { message.textContent = 'Montant illisible.'; return; }
+      if (isNaN(montant)) {
+        formulaires.showFieldError(paiement, 'montant illisible (par exemple 30 ou 30,50)', 'montant_centimes', CHAMPS_PAIEMENT);
+        return;
+      }
       var corps = {
         membre: parseInt(valeur('paiement-membre'), 10), date: valeur('paiement-date'),
         montant_centimes: montant, moyen: valeur('paiement-moyen'), reference: valeur('paiement-reference')
@@ -197,9 +225,15 @@
       if (valeur('paiement-annee')) corps.annee = parseInt(valeur('paiement-annee'), 10);
       envoyer('POST', base(paiement.dataset.structure) + '/payments', corps, paiement.dataset.csrf)
         .then(function (doc) {
+          formulaires.confirmAfterReload('Paiement enregistré : voici son reçu.');
           window.location.assign('/associations/' + paiement.dataset.structure + '/recus/' + doc.id);
         })
-        .catch(function (e) { message.textContent = 'Refusé : ' + e.message; message.dataset.etat = 'refuse'; });
+        .catch(function (e) {
+          if (!formulaires.showFieldError(paiement, e.message, e.champ, CHAMPS_PAIEMENT)) {
+            message.textContent = 'Refusé : ' + e.message;
+          }
+          message.dataset.etat = 'refuse';
+        });
     });
   }
 

@@ -6,6 +6,7 @@
   'use strict';
 
   var FLASH = 'maillage-enregistre';
+  var compteur = 0;  // ids of error notes for fields without name or id
 
   // The label people read for a field ("Nom de la campagne"), from its <label>.
   function labelOf(el) {
@@ -45,9 +46,15 @@
   function showFieldError(form, text, field, ids) {
     var el = form && field ? elementFor(form, field, ids) : null;
     if (!el) return false;
+    showErrorAt(form, el, text);
+    return true;
+  }
+
+  // Shows `text` right after the element `el` of `form` (its label when it has one).
+  function showErrorAt(form, el, text) {
     var note = document.createElement('span');
     note.className = 'erreur erreur-champ';
-    note.id = 'erreur-' + (form.id || 'formulaire') + '-' + (el.name || el.id || 'champ');
+    note.id = 'erreur-' + (form.id || 'formulaire') + '-' + (el.name || el.id || 'champ' + (++compteur));
     note.setAttribute('role', 'alert');
     var label = labelOf(el);
     note.textContent = label ? label + ' : ' + text : text;
@@ -55,7 +62,6 @@
     el.setAttribute('aria-invalid', 'true');
     el.setAttribute('aria-describedby', note.id);
     el.focus();
-    return true;
   }
 
   // Remembers the confirmation to show once the page has reloaded.
@@ -81,6 +87,7 @@
   window.MaillageFormulaires = {
     clearErrors: clearErrors,
     showFieldError: showFieldError,
+    showErrorAt: showErrorAt,
     confirmAfterReload: confirmAfterReload,
   };
   if (document.readyState === 'loading') {
