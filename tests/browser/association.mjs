@@ -31,6 +31,18 @@ run(() => withDemoServer('association', async ({ base, newPage, signIn, shot, pr
   if (rows !== 120) fail(`expected the 120 demo members, got ${rows}`);
   await shot(page, 'association-membres', { fullPage: false });
 
+  // Statuts: a collège key given twice is refused next to the second collège's key, nothing saved.
+  await page.goto(`${base}/associations/${id}/statuts`);
+  const firstKey = await page.inputValue('.college-statuts >> nth=0 >> .college-id');
+  await page.fill('.college-statuts >> nth=1 >> .college-id', firstKey);
+  await page.click('#formulaire-statuts button[type=submit]');
+  const keyError = await text(page, '.college-statuts >> nth=1 >> .erreur-champ');
+  if (!keyError.startsWith('Clé : statuts : le collège') || !keyError.includes('déclaré deux fois')) fail(`statuts refusal: ${keyError}`);
+  if ((await text(page, '#message-statuts')) !== 'Rien n\'a été enregistré.') fail('the statuts message does not say nothing was saved');
+  const statuts400 = problems.findIndex((p) => p.includes('status of 400'));
+  if (statuts400 >= 0) problems.splice(statuts400, 1);
+  await page.goto(`${base}/associations/${id}`);
+
   // Import: one good line, one bad e-mail, one duplicate of a demo member.
   await page.click('#importer-membres');
   await page.waitForSelector('#formulaire-import');

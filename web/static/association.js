@@ -52,6 +52,7 @@
     statuts.addEventListener('submit', function (ev) {
       ev.preventDefault();
       var message = document.getElementById('message-statuts');
+      window.MaillageFormulaires.clearErrors(statuts);
       var colleges = [];
       Array.prototype.forEach.call(conteneur.querySelectorAll('.college-statuts'), function (f) {
         var coches = function (cls) {
@@ -92,7 +93,30 @@
         statuts.dataset.version = doc.version;
         message.textContent = 'Statuts enregistrés (version ' + doc.version + ').';
         message.dataset.etat = 'enregistre';
-      }).catch(function (e) { message.textContent = 'Refusé : ' + e.message; message.dataset.etat = 'refuse'; });
+      }).catch(function (e) {
+        // Next to the input the refusal names: a collège's own inputs ("colleges[1].share"), or
+        // the general choices; else in the message line.
+        var el = null;
+        var m = /^(?:\$\.)?colleges\[(\d+)\]\.(\w+)/.exec(e.champ || '');
+        if (m) {
+          var bloc = conteneur.querySelectorAll('.college-statuts')[parseInt(m[1], 10)];
+          var classe = { share: 'college-num', professions: 'college-profession', legal_kinds: 'college-morale',
+            id: 'college-id', name: 'college-nom', nom: 'college-nom' }[m[2]];
+          if (bloc && classe) el = bloc.querySelector('.' + classe);
+        } else {
+          var id = { weight_mode: 'statuts-ponderation', ponderation: 'statuts-ponderation',
+            period: 'statuts-periode', periode: 'statuts-periode',
+            default_college: 'statuts-defaut', college_par_defaut: 'statuts-defaut' }[e.champ || ''];
+          if (id) el = document.getElementById(id);
+        }
+        if (el) {
+          window.MaillageFormulaires.showErrorAt(statuts, el, e.message);
+          message.textContent = 'Rien n\'a été enregistré.';
+        } else {
+          message.textContent = 'Refusé : ' + e.message;
+        }
+        message.dataset.etat = 'refuse';
+      });
     });
   }
 
