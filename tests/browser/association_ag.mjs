@@ -117,7 +117,17 @@ async function main() {
       await second.locator('.resolution-titre').fill('Modification de l\'article 7 des statuts');
       await second.locator('.resolution-type').selectOption('statuts');
       await second.locator('.resolution-scrutin').selectOption('secret');
+      // An end before the start is refused next to « Fin », what was typed kept.
+      await page.fill('#ag-fin', '17:00');
+      await page.click('#formulaire-ag button[type=submit]');
+      const endError = (await page.textContent('#formulaire-ag .erreur-champ')).trim();
+      if (!endError.startsWith('Fin : Heure de fin')) fail(`end-time refusal: ${endError}`);
+      if (await second.locator('.resolution-titre').inputValue() !== 'Modification de l\'article 7 des statuts') fail('the typed resolution was lost');
+      const agRefused = problems.findIndex((p) => p.includes('status of 400'));
+      if (agRefused >= 0) problems.splice(agRefused, 1);
+      await page.fill('#ag-fin', '20:00');
       await Promise.all([page.waitForURL(/\/ag\/\d+$/), page.click('#formulaire-ag button[type=submit]')]);
+      if (!(await page.textContent('main .succes')).includes('Assemblée générale créée.')) fail('the AG creation is not confirmed');
       const agUrl = page.url();
       const ag = agUrl.match(/\/ag\/(\d+)$/)[1];
       if (await page.locator('#ordre-du-jour li').count() !== 2) fail('the agenda does not have two resolutions');

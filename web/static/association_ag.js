@@ -17,7 +17,11 @@
     }
     return fetch(url, init).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (doc) {
-        if (!r.ok) throw new Error(doc.message || ('erreur ' + r.status));  // the message names the field in words
+        if (!r.ok) {
+          var e = new Error(doc.message || ('erreur ' + r.status));  // the message names the field in words
+          e.champ = doc.field || '';
+          throw e;
+        }
         return doc;
       });
     });
@@ -70,14 +74,41 @@
           type: f.querySelector('.resolution-type').value, scrutin: f.querySelector('.resolution-scrutin').value
         });
       }, conteneur);
+      window.MaillageFormulaires.clearErrors(creation);
       message.textContent = 'Enregistrement…';
       envoyer('POST', api(creation.dataset.structure), {
         type: valeur('ag-type'), titre: valeur('ag-titre'), date: valeur('ag-date'),
         debut: valeur('ag-debut'), fin: valeur('ag-fin'), lieu: valeur('ag-lieu'),
         convocation: valeur('ag-convocation'), resolutions: resolutions
       }, creation.dataset.csrf).then(function (doc) {
+        window.MaillageFormulaires.confirmAfterReload('Assemblée générale créée.');
         window.location.assign('/associations/' + creation.dataset.structure + '/ag/' + doc.ag.id);
-      }).catch(function (e) { refuse(message, e); });
+      }).catch(function (e) {
+        // Next to the input the refusal names (the service's field names), else in the message.
+        var formulaires = window.MaillageFormulaires;
+        var el = null;
+        var r = /^(?:\$\.)?resolutions\[(\d+)\]\.(\w+)/.exec(e.champ || '');
+        if (r) {
+          var saisie = conteneur.querySelectorAll('.resolution-saisie')[parseInt(r[1], 10)];
+          var classe = { title: 'resolution-titre', titre: 'resolution-titre', body: 'resolution-texte',
+            texte: 'resolution-texte', kind: 'resolution-type', type: 'resolution-type',
+            ballot: 'resolution-scrutin', scrutin: 'resolution-scrutin' }[r[2]];
+          if (saisie && classe) el = saisie.querySelector('.' + classe);
+        } else {
+          var id = { kind: 'ag-type', type: 'ag-type', title: 'ag-titre', titre: 'ag-titre',
+            held_on: 'ag-date', date: 'ag-date', starts_at: 'ag-debut', debut: 'ag-debut',
+            ends_at: 'ag-fin', fin: 'ag-fin', place: 'ag-lieu', lieu: 'ag-lieu',
+            convocation: 'ag-convocation' }[(e.champ || '').replace(/^\$\./, '')];
+          if (id) el = document.getElementById(id);
+        }
+        if (el) {
+          formulaires.showErrorAt(creation, el, e.message);
+          message.textContent = 'Rien n\'a été enregistré.';
+          message.dataset.etat = 'refuse';
+        } else {
+          refuse(message, e);
+        }
+      });
     });
   }
 
