@@ -594,7 +594,7 @@ Status AssociationWork::delete_meeting(const Principal& who, std::int64_t struct
                                  .add("present", current.meeting.present)
                                  .add("minutes", !current.minutes.empty())
                                  .json(),
-                             ""});
+                             "", structure_id});
   });
 }
 
@@ -630,7 +630,7 @@ Status AssociationWork::delete_group(const Principal& who, std::int64_t structur
                  .add("meetings", current.group.meetings)
                  .add("attendance_marks", current.attendance_marks)
                  .json(),
-             ""});
+             "", structure_id});
   });
 }
 

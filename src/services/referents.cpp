@@ -221,7 +221,8 @@ Status Referents::assign(const Principal& who, const std::string& departement,
                                  .add("kind", in.area_kind)
                                  .add("code", in.code)
                                  .add("fonction", in.fonction)
-                                 .json()});
+                                 .json(),
+                             0, departement});
   });
 }
 
@@ -242,7 +243,7 @@ Status Referents::retire(const Principal& who, const std::string& departement, s
                                  .add("code", code)
                                  .add("fonction", existing->fonction)
                                  .json(),
-                             ""});
+                             "", 0, departement});
   });
 }
 

@@ -409,8 +409,9 @@ Status Registry::delete_structure(const Principal& who, std::int64_t id,
     if (MAILLAGE_TRY(RegistryRepository::delete_structure(tx, id, expected_version)) == 0) {
       return stale(before);
     }
+    // The structure is gone: its scope is given, for the ROC's audit log.
     return store::audit(tx, {who.login, "structure.delete", "structure", std::to_string(id),
-                             structure_summary(before), ""});
+                             structure_summary(before), "", id, before.departement});
   });
 }
 

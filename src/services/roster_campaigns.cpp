@@ -291,7 +291,8 @@ Result<std::int64_t> RosterCampaigns::remove_slot(const Principal& who, std::int
     }
     return store::audit(tx,
                         {who.login, "roster.slot.delete", "roster_slot", std::to_string(slot_id),
-                         AuditDetail{}.add("campaign_id", id).json(), ""});
+                         AuditDetail{}.add("campaign_id", id).json(), "",
+                         a.campaign.structure_id});
   });
   MAILLAGE_CHECK(st);
   return version + 1;

@@ -4,6 +4,7 @@
 #include <ctime>
 #include <stdexcept>
 
+#include "store/audit_scope.hpp"
 #include "store/backends.hpp"
 #include "store/migrations.hpp"
 
@@ -101,11 +102,15 @@ Status audit(Tx& tx, const AuditEntry& entry) {
     if (s.empty()) return nullptr;
     return s;
   };
+  auto scope = detail::audit_scope(tx, entry);
+  if (!scope) return tl::unexpected(scope.error());
   auto r = tx.exec(
-      "INSERT INTO audit_log (at, user_login, action, entity, entity_id, before, after) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+      "INSERT INTO audit_log (at, user_login, action, entity, entity_id, before, after, "
+      "structure_id, departement) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
       {timestamp_now(), entry.user.empty() ? std::string("system") : entry.user, entry.action,
-       entry.entity, entry.entity_id, nullable(entry.before), nullable(entry.after)});
+       entry.entity, entry.entity_id, nullable(entry.before), nullable(entry.after),
+       scope->structure_id == 0 ? Value{nullptr} : Value{scope->structure_id},
+       nullable(scope->departement)});
   if (!r) return tl::unexpected(r.error());
   return {};
 }

@@ -99,6 +99,11 @@ struct AuditEntry {
   std::string entity_id;  // e.g. "42"
   std::string before;     // short summary (JSON) of the state before, empty for a creation
   std::string after;      // short summary (JSON) of the state after, empty for a deletion
+  // The structure and département the row concerns, read by the audit log viewer (a ROC sees
+  // their départements' rows). Left at 0/empty, store::audit finds them from the entity
+  // (audit_scope.cpp); a caller that deletes the record in the same transaction gives them.
+  std::int64_t structure_id = 0;
+  std::string departement = {};
 };
 
 // Limits of one Database object (settings of the app; the defaults suit a small server).
@@ -150,7 +155,8 @@ class Database {
 // INSERTs (the same text serves both backends).
 std::string placeholders(std::size_t first, std::size_t count);
 
-// Appends one row to the audit log inside the caller's transaction (time set by the store).
+// Appends one row to the audit log inside the caller's transaction (time set by the store),
+// with its structure and département (given, or found from the entity: audit_scope.cpp).
 Status audit(Tx& tx, const AuditEntry& entry);
 
 // The newest schema version this program knows for a backend (its highest migration number).

@@ -1,0 +1,99 @@
+#include "store/audit_scope.hpp"
+
+#include <array>
+#include <charconv>
+#include <string_view>
+
+#include "common/try.hpp"
+
+namespace maillage::store::detail {
+namespace {
+
+// For each entity kind that lives inside a structure: the query giving that structure from the
+// record's id ($1). Kept in step with migration 0012, which filled the rows written before.
+struct EntityStructure {
+  std::string_view entity;
+  std::string_view sql;
+};
+
+constexpr std::array kEntityStructure{
+    EntityStructure{"aci_contract", "SELECT structure_id AS s FROM aci_contracts WHERE id = $1"},
+    EntityStructure{"association_assembly",
+                    "SELECT structure_id AS s FROM association_assemblies WHERE id = $1"},
+    EntityStructure{"association_group",
+                    "SELECT structure_id AS s FROM association_groups WHERE id = $1"},
+    EntityStructure{"association_meeting",
+                    "SELECT structure_id AS s FROM association_meetings WHERE id = $1"},
+    EntityStructure{"association_member",
+                    "SELECT structure_id AS s FROM association_members WHERE id = $1"},
+    EntityStructure{"association_time_entry",
+                    "SELECT structure_id AS s FROM association_time_entries WHERE id = $1"},
+    EntityStructure{"roster_campaign",
+                    "SELECT structure_id AS s FROM roster_campaigns WHERE id = $1"},
+    EntityStructure{"roster_slot",
+                    "SELECT c.structure_id AS s FROM roster_slots t JOIN roster_campaigns c "
+                    "ON c.id = t.campaign_id WHERE t.id = $1"},
+    EntityStructure{"roster_member",
+                    "SELECT c.structure_id AS s FROM roster_members t JOIN roster_campaigns c "
+                    "ON c.id = t.campaign_id WHERE t.id = $1"},
+    EntityStructure{"roster_job",
+                    "SELECT c.structure_id AS s FROM roster_jobs t JOIN roster_campaigns c "
+                    "ON c.id = t.campaign_id WHERE t.id = $1"},
+    EntityStructure{"roster_swap",
+                    "SELECT c.structure_id AS s FROM roster_swaps t JOIN roster_campaigns c "
+                    "ON c.id = t.campaign_id WHERE t.id = $1"},
+    EntityStructure{"dialogue_workspace",
+                    "SELECT c.structure_id AS s FROM dialogue_workspaces w JOIN aci_contracts c "
+                    "ON c.id = w.contract_id WHERE w.id = $1"},
+    EntityStructure{"dialogue_fiche",
+                    "SELECT c.structure_id AS s FROM dialogue_fiches f JOIN dialogue_workspaces w "
+                    "ON w.id = f.workspace_id JOIN aci_contracts c ON c.id = w.contract_id "
+                    "WHERE f.id = $1"},
+};
+
+// The leading integer of an entity id ("57" -> 57, "57/2026/infirmier" -> 57), 0 when none.
+std::int64_t leading_id(std::string_view text) {
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end == text.data()) return 0;
+  return value > 0 ? value : 0;
+}
+
+Result<std::int64_t> first_integer(Tx& tx, std::string_view sql, std::int64_t id) {
+  auto rows = MAILLAGE_TRY(tx.query(sql, {id}));
+  if (rows.empty() || rows.rows[0].is_null(0)) return 0;
+  return rows.rows[0].integer(0);
+}
+
+}  // namespace
+
+Result<AuditScope> audit_scope(Tx& tx, const AuditEntry& entry) {
+  AuditScope scope{entry.structure_id, entry.departement};
+  const std::int64_t id = leading_id(entry.entity_id);
+  if (scope.structure_id == 0 && id > 0) {
+    if (entry.entity == "structure" || entry.entity == "association_rate") {
+      scope.structure_id = MAILLAGE_TRY(first_integer(tx, "SELECT id AS s FROM structures WHERE id = $1", id));
+    } else {
+      for (const auto& e : kEntityStructure) {
+        if (e.entity == entry.entity) {
+          scope.structure_id = MAILLAGE_TRY(first_integer(tx, e.sql, id));
+          break;
+        }
+      }
+    }
+  }
+  if (scope.departement.empty()) {
+    if (scope.structure_id != 0) {
+      auto rows = MAILLAGE_TRY(
+          tx.query("SELECT departement FROM structures WHERE id = $1", {scope.structure_id}));
+      if (!rows.empty()) scope.departement = rows.rows[0].text(0);
+    } else if (entry.entity == "sector_plan" && id > 0) {
+      auto rows =
+          MAILLAGE_TRY(tx.query("SELECT departement FROM sector_plans WHERE id = $1", {id}));
+      if (!rows.empty()) scope.departement = rows.rows[0].text(0);
+    }
+  }
+  return scope;
+}
+
+}  // namespace maillage::store::detail
