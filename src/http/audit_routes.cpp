@@ -73,10 +73,26 @@ json changes_json(const std::string& before, const std::string& after) {
   std::set<std::string> keys;
   for (const auto& [k, v] : b.items()) keys.insert(k);
   for (const auto& [k, v] : a.items()) keys.insert(k);
+  // An update lists only what changed (a structure's summary has twenty keys); a creation or a
+  // deletion lists everything.
+  const bool update = !b.empty() && !a.empty();
+  std::size_t unchanged = 0;
   for (const auto& k : keys) {
     const std::string was = b.contains(k) ? scalar_text(b[k]) : "";
     const std::string now = a.contains(k) ? scalar_text(a[k]) : "";
-    rows.push_back({{"cle", k}, {"avant", was}, {"apres", now}, {"change", was != now}});
+    if (update && was == now) {
+      ++unchanged;
+      continue;
+    }
+    rows.push_back({{"cle", k}, {"avant", was}, {"apres", now}, {"change", update}});
+  }
+  if (unchanged > 0) {
+    rows.push_back({{"cle", fmt::format("{} autre{} donnée{} inchangée{}", unchanged,
+                                        unchanged > 1 ? "s" : "", unchanged > 1 ? "s" : "",
+                                        unchanged > 1 ? "s" : "")},
+                    {"avant", ""},
+                    {"apres", ""},
+                    {"change", false}});
   }
   return rows;
 }

@@ -3,7 +3,8 @@
 // with its date (a bad SIRET first comes back next to its field with what was typed); creating it
 // a second time warns of the duplicate; its fiche is edited while a second tab holds an older
 // version, which then conflicts instead of overwriting; its ACI contract is created from the page
-// (a wrong size is refused on its field), which records "ACI signé" on the signature date.
+// (a wrong size is refused on its field), which records "ACI signé" on the signature date; the
+// journal shows the fiche's change with its before/after, and exports it.
 // Screenshots in test-output/structures-*.png.
 //
 //   MAILLAGE_BIN=build/dev/tools/maillage/maillage node tests/browser/structures.mjs
@@ -95,6 +96,22 @@ run(() => withDemoServer('structures', async ({ base, newPage, signIn, shot }) =
   const since = await text(page, '.chapo');
   if (!since.includes('15/11/2026')) fail(`stage date: ${since}`);
   await shot(page, 'structures-apres-contrat', { fullPage: true });
+
+  // The journal (audit log) shows who changed the fiche, with the before/after of the contact,
+  // and exports the same rows.
+  await Promise.all([page.waitForURL(/\/journal/), page.click('nav a[href="/journal"]')]);
+  await page.fill('#journal-structure', id);
+  await page.selectOption('#journal-action', 'structure.update');
+  await Promise.all([page.waitForURL(/structure=/), page.click('#journal-filtres button[type=submit]')]);
+  const row = page.locator('#journal-lignes tbody tr[data-id]').last();
+  if (!(await row.textContent()).includes(ROC)) fail('the journal does not name the author');
+  await row.locator('summary').click();
+  const change = (await row.locator('tr.change', { hasText: 'contact_name' }).textContent()).replace(/\s+/g, ' ');
+  if (!change.includes('Dr Martin (fictif)')) fail(`journal before/after: ${change}`);
+  await shot(page, 'structures-journal', { fullPage: true });
+  const csv = await page.evaluate(async (href) => (await fetch(href)).text(),
+    await page.getAttribute('#journal-export', 'href'));
+  if (!csv.includes('structure.update') || !csv.includes('Dr Martin (fictif)')) fail('journal CSV export');
 
   console.log(`browser test passed: CPTS ${id} created at "ACI en négociation", duplicate warned, ` +
     'conflicting edit refused, contract created from the page (stage "ACI signé"); screenshots in test-output/');
