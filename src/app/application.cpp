@@ -115,9 +115,15 @@ Result<std::unique_ptr<Application>> Application::open(const Config& config,
   const geo::Referentiel& ref = app->referentiel_;
 
   auto owned = std::make_unique<Owned>();
+  // E-mails (password-reset links, AG convocations) through the SMTP server of `smtp_url`, when
+  // there is one.
+  std::shared_ptr<services::Mailer> mailer;
+  if (!config.smtp_url.empty()) {
+    mailer = MAILLAGE_TRY(services::make_smtp_mailer(config.smtp_url, config.smtp_from));
+  }
   services::AccountSettings accounts = account_settings(config);
   if (options.tune_accounts) options.tune_accounts(accounts);
-  owned->accounts = std::make_unique<services::Accounts>(db, accounts);
+  owned->accounts = std::make_unique<services::Accounts>(db, accounts, mailer);
   owned->registry =
       std::make_unique<services::Registry>(MAILLAGE_TRY(services::Registry::create(db, ref)));
   services::TerritorySettings territory;
@@ -139,11 +145,6 @@ Result<std::unique_ptr<Application>> Application::open(const Config& config,
   owned->referents = std::make_unique<services::Referents>(db, ref);
   owned->association = std::make_unique<services::Association>(db, ref, owned->diagnostics.get(),
                                                                services::rpps_supply_source(db));
-  // E-mails (AG convocations) through the SMTP server of `smtp_url`, when there is one.
-  std::shared_ptr<services::Mailer> mailer;
-  if (!config.smtp_url.empty()) {
-    mailer = MAILLAGE_TRY(services::make_smtp_mailer(config.smtp_url, config.smtp_from));
-  }
   owned->assemblies =
       std::make_unique<services::Assemblies>(db, *owned->association, std::move(mailer));
   owned->association_work = std::make_unique<services::AssociationWork>(db, *owned->association);

@@ -103,6 +103,20 @@ class AccountsFeature final : public Feature {
               bind(&AccountsFeature::submit_user),
               "Modifie le rôle, le périmètre, le nom ou l'activité d'un compte (mot de passe de "
               "l'administrateur exigé)");
+    table.add("POST", "/admin/utilisateurs/{id}/lien", admins, RouteKind::page,
+              bind(&AccountsFeature::submit_reset_link),
+              "Envoie à un compte un lien de réinitialisation de son mot de passe (par courriel, "
+              "ou affiché une fois à l'administrateur sans serveur SMTP ; mot de passe de "
+              "l'administrateur exigé)");
+    // Public: the link's secret is the authorisation (it is in the query string, which the
+    // access log does not write, and the form posts it back).
+    table.add("GET", "/connexion/nouveau-mot-de-passe", AccessRule::anyone(), RouteKind::page,
+              bind(&AccountsFeature::page_reset),
+              "Choisir un nouveau mot de passe avec un lien de réinitialisation")
+        .query = {{"lien", "Secret du lien de réinitialisation", false, false}};
+    table.add("POST", "/connexion/nouveau-mot-de-passe", AccessRule::anyone(), RouteKind::page,
+              bind(&AccountsFeature::submit_reset),
+              "Enregistre le nouveau mot de passe choisi avec un lien de réinitialisation");
     table.add("POST", "/admin/utilisateurs/{id}/mot-de-passe", admins, RouteKind::page,
               bind(&AccountsFeature::submit_password_reset),
               "Réinitialise le mot de passe d'un compte et ferme ses sessions (mot de passe de "
@@ -244,6 +258,7 @@ class AccountsFeature final : public Feature {
 
   // The choices of the user form: roles, départements and régions, with the chosen ones marked.
   json with_choices(json data) const {
+    data["envoi_courriel"] = accounts_.sends_mail();
     const json& v = data["valeurs"];
     const std::string role = v.value("role", "");
     std::set<std::string> deps;
@@ -463,6 +478,101 @@ class AccountsFeature final : public Feature {
         "/admin/utilisateurs/{}?message={}", id,
         url_encode("Mot de passe réinitialisé : communiquez-le à " + user.principal.display_name +
                    " ; ses sessions sont fermées.")));
+  }
+
+  // ------------------------------------------------------------------ password-reset links
+
+  // The address of the reset page, as the admin reached the site (their own request's Host).
+  static std::string reset_page_base(const RequestContext& ctx) {
+    std::string host = ctx.request.header("Host");
+    if (host.empty() || host.find_first_of(" /\\@\r\n") != std::string::npos) host = "localhost";
+    const std::string proto = ctx.request.header("X-Forwarded-Proto") == "https" ? "https" : "http";
+    return fmt::format("{}://{}/connexion/nouveau-mot-de-passe?lien=", proto, host);
+  }
+
+  Result<Response> submit_reset_link(const RequestContext& ctx) {
+    if (!services::can_manage_accounts(*ctx.principal())) return fail(ErrorCode::forbidden, {});
+    auto id = MAILLAGE_TRY(parse_id(ctx.request.param("id"), "id"));
+    auto user = MAILLAGE_TRY(accounts_.get_user(id));
+    const Params form = ctx.request.form();
+    json data{{"titre", "Compte — " + user.principal.display_name},
+              {"creation", false},
+              {"compte", {{"id", id}, {"nom", user.principal.display_name}}},
+              {"soi", id == ctx.principal()->user_id},
+              {"valeurs", values_of(user)}};
+    auto back = [&](Error e) {
+      if (e.field == "mot_de_passe_actuel") e.field = "lien_mot_de_passe_actuel";
+      data["erreur_lien"] = e.message.empty() ? std::string(error_info(e.code).message)
+                                              : e.message;
+      if (!e.field.empty()) data["erreurs"][e.field] = data["erreur_lien"];
+      return render("utilisateur", with_choices(std::move(data)), ctx);
+    };
+    if (auto st = accounts_.reauthenticate(*ctx.session, form_value(form, "mot_de_passe_actuel"),
+                                           ctx.request.remote_addr);
+        !st) {
+      return back(st.error());
+    }
+    auto link = accounts_.issue_reset_link(ctx.principal()->login, id, reset_page_base(ctx));
+    if (!link) return back(link.error());
+    if (link->mailed) {
+      return Response::redirect(fmt::format(
+          "/admin/utilisateurs/{}?message={}", id,
+          url_encode(fmt::format("Lien de réinitialisation envoyé à {} ; il expire le {}.",
+                                 link->login,
+                                 format_timestamp_fr(link->expires_at).value_or("")))));
+    }
+    // No SMTP server: the link is shown once, in this answer only (never in a URL or a log).
+    data["lien_unique"] = {{"adresse", reset_page_base(ctx) + link->token},
+                           {"expire", format_timestamp_fr(link->expires_at).value_or("")}};
+    return render("utilisateur", with_choices(std::move(data)), ctx);
+  }
+
+  Result<Response> reset_form(const RequestContext& ctx, const std::string& token, json data) {
+    data["titre"] = "Nouveau mot de passe";
+    data["lien"] = token;
+    auto html = MAILLAGE_TRY(site_.render_page("nouveau_mot_de_passe", nullify_empty(std::move(data)), ctx));
+    Response r = Response::html(std::move(html));
+    return r;
+  }
+
+  Result<Response> page_reset(const RequestContext& ctx) {
+    const std::string token = ctx.request.query_value("lien").value_or("");
+    auto info = accounts_.reset_link(token);
+    if (!info) {
+      if (info.error().code != ErrorCode::not_found) return tl::unexpected(info.error());
+      return reset_form(ctx, "", json{{"invalide", info.error().message}});
+    }
+    return reset_form(ctx, token,
+                      json{{"compte", {{"nom", info->display_name}, {"identifiant", info->login}}},
+                           {"expire", format_timestamp_fr(info->expires_at).value_or("")}});
+  }
+
+  Result<Response> submit_reset(const RequestContext& ctx) {
+    const Params form = ctx.request.form();
+    const std::string token = form_value(form, "lien");
+    auto info = accounts_.reset_link(token);
+    if (!info) {
+      if (info.error().code != ErrorCode::not_found) return tl::unexpected(info.error());
+      return reset_form(ctx, "", json{{"invalide", info.error().message}});
+    }
+    json data{{"compte", {{"nom", info->display_name}, {"identifiant", info->login}}},
+              {"expire", format_timestamp_fr(info->expires_at).value_or("")}};
+    const std::string password = form_value(form, "nouveau_mot_de_passe");
+    if (password != form_value(form, "confirmation")) {
+      data["erreurs"]["confirmation"] = "La confirmation ne reprend pas le nouveau mot de passe.";
+      return reset_form(ctx, token, std::move(data));
+    }
+    if (auto st = accounts_.redeem_reset_link(token, password); !st) {
+      const Error& e = st.error();
+      if (e.code == ErrorCode::not_found) return reset_form(ctx, "", json{{"invalide", e.message}});
+      if (e.code != ErrorCode::invalid_input && e.code != ErrorCode::conflict) {
+        return tl::unexpected(e);
+      }
+      data["erreurs"][e.field == "password" ? "nouveau_mot_de_passe" : "general"] = e.message;
+      return reset_form(ctx, token, std::move(data));
+    }
+    // A fixed state, not a message in the URL (a link could otherwise show any text).
+    return Response::redirect("/connexion?etat=mot-de-passe-change");
   }
 
   const Site& site_;

@@ -82,7 +82,11 @@ Result<Response> WebApp::login_form(const RequestContext& ctx, int status,
 Result<Response> WebApp::page_login(const RequestContext& ctx) {
   std::string next = ctx.request.query_value("suite").value_or("/");
   if (ctx.session) return Response::redirect(safe_next(next));
-  return login_form(ctx, 200, "", "", next);
+  const bool changed = ctx.request.query_value("etat").value_or("") == "mot-de-passe-change";
+  return login_form(ctx, 200,
+                    changed ? "Votre mot de passe est changé : connectez-vous avec le nouveau."
+                            : "",
+                    "", next);
 }
 
 Result<Response> WebApp::page_login_submit(const RequestContext& ctx) {

@@ -168,7 +168,8 @@ void WebApp::add_routes() {
 
   // Pages
   add("GET", "/connexion", anyone, RouteKind::page, bind(&WebApp::page_login), "Page de connexion")
-      .query = {{"suite", "Page à ouvrir après la connexion", false, false}};
+      .query = {{"suite", "Page à ouvrir après la connexion", false, false},
+                {"etat", "mot-de-passe-change : le mot de passe vient d'être changé", false, false}};
   add("POST", "/connexion", anyone, RouteKind::page, bind(&WebApp::page_login_submit),
       "Formulaire de connexion");
   add("POST", "/deconnexion", signed_in, RouteKind::page, bind(&WebApp::page_logout),

@@ -14,7 +14,9 @@
 #include <tuple>
 
 #include "common/try.hpp"
+#include "services/accounts_internal.hpp"
 #include "services/accounts_repository.hpp"
+#include "services/mail.hpp"
 #include "store/audit_detail.hpp"
 #include "store/database.hpp"
 
@@ -52,6 +54,10 @@ std::string hex(std::string_view bytes) {
   return out;
 }
 
+}  // namespace
+
+namespace accounts_detail {
+
 Result<std::string> random_token() { return hex(MAILLAGE_TRY(random_bytes(kTokenBytes))); }
 
 // The database keeps only this, so a copy of the sessions table opens no session.
@@ -67,6 +73,12 @@ bool is_token(std::string_view token) {
            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
          });
 }
+
+}  // namespace accounts_detail
+
+namespace {
+
+using namespace accounts_detail;
 
 std::size_t utf8_length(std::string_view s) {
   return static_cast<std::size_t>(
@@ -100,6 +112,9 @@ Status validate_display_name(const std::string& name) {
   return {};
 }
 
+}  // namespace
+
+namespace accounts_detail {
 Status validate_password(const std::string& password) {
   if (utf8_length(password) < kMinPassword) {
     return fail(ErrorCode::invalid_input, "Le mot de passe doit contenir au moins 10 caractères.",
@@ -110,6 +125,9 @@ Status validate_password(const std::string& password) {
   }
   return {};
 }
+}  // namespace accounts_detail
+
+namespace {
 
 template <class T>
 std::vector<T> sorted_unique(std::vector<T> v) {
@@ -211,8 +229,8 @@ bool verify_password(const std::string& encoded, const std::string& password) {
 
 }  // namespace
 
-Accounts::Accounts(store::Database& db, AccountSettings settings)
-    : db_(db), settings_(std::move(settings)) {}
+Accounts::Accounts(store::Database& db, AccountSettings settings, std::shared_ptr<Mailer> mailer)
+    : db_(db), settings_(std::move(settings)), mailer_(std::move(mailer)) {}
 
 Clock::time_point Accounts::now() const {
   return settings_.clock ? settings_.clock() : Clock::now();
@@ -321,7 +339,11 @@ Result<std::int64_t> Accounts::update_user(std::int64_t user_id, std::int64_t ex
     new_version = expected_version + 1;
     MAILLAGE_CHECK(AccountsRepository::delete_scopes(tx, user_id));
     MAILLAGE_CHECK(write_scopes(tx, user_id, after));
-    if (!active) MAILLAGE_CHECK(AccountsRepository::delete_user_sessions(tx, user_id));
+    if (!active) {
+      // A disabled account keeps no way in: its sessions and its open reset links end.
+      MAILLAGE_CHECK(AccountsRepository::delete_user_sessions(tx, user_id));
+      MAILLAGE_TRY(AccountsRepository::revoke_resets(tx, user_id, store::format_timestamp(now())));
+    }
     return store::audit(tx, {actor, "user.update", "user", std::to_string(user_id),
                              summary(before.principal, before.active), summary(after, active)});
   });

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,8 @@ class Database;
 
 namespace maillage::services {
 
+class Mailer;
+
 struct AccountSettings {
   std::chrono::seconds session_lifetime{30 * 60};     // idle sessions expire after this
   // Even a session in constant use ends this long after its login (a stolen cookie is not good
@@ -32,6 +35,8 @@ struct AccountSettings {
   std::uint32_t argon2_memory_kib = 19 * 1024;
   std::uint32_t argon2_passes = 2;
   std::uint32_t argon2_lanes = 1;
+  // How long a password-reset link stays usable.
+  std::chrono::seconds reset_link_lifetime{48 * 3600};
   // The clock (tests move it forward); empty means std::chrono::system_clock::now.
   std::function<std::chrono::system_clock::time_point()> clock;
 };
@@ -73,6 +78,20 @@ struct Session {
   std::chrono::system_clock::time_point expires;
 };
 
+// A password-reset link an admin issued (accounts_reset.cpp).
+struct ResetLink {
+  std::string token;       // the secret of the link; shown once, only its hash is stored
+  std::string expires_at;  // UTC timestamp
+  std::string login, display_name;
+  bool mailed = false;  // sent to the user's address; the admin is then not shown the link
+};
+
+// What the reset page shows before the new password is chosen.
+struct ResetLinkInfo {
+  std::string login, display_name;
+  std::string expires_at;
+};
+
 // One of the signed-in user's open sessions ("Mon compte").
 struct SessionInfo {
   std::string id;  // public: the first 16 hex digits of the token's hash (never the token)
@@ -93,7 +112,8 @@ struct OwnAccountChange {
 // not_found, bad_credentials, rate_limited, unauthenticated, and the store's errors.
 class Accounts {
  public:
-  Accounts(store::Database& db, AccountSettings settings);
+  // `mailer` (may be null: no SMTP setting) sends the password-reset links.
+  Accounts(store::Database& db, AccountSettings settings, std::shared_ptr<Mailer> mailer = nullptr);
 
   // `actor` is the login recorded in the audit log ("system" for commands run by an admin).
   // The caller checks that the actor may manage accounts (can_manage_accounts).
@@ -140,6 +160,21 @@ class Accounts {
   Result<std::string> change_own_account(const Session& session, const OwnAccountChange& change,
                                          const std::string& client_address);
 
+  // Password-reset links (accounts_reset.cpp). An admin (`actor`) issues a one-time link for an
+  // active account; an earlier unused link of the account is revoked. With a mailer and a login
+  // that is an address, the link (`link_base` + token) is e-mailed to the user (unavailable, and
+  // the link revoked, when the server refuses it); otherwise it is returned for the admin to
+  // pass on. invalid_transition for a disabled account.
+  Result<ResetLink> issue_reset_link(const std::string& actor, std::int64_t user_id,
+                                     const std::string& link_base);
+  // The account a link opens; not_found when the link is unknown, used, revoked or expired (one
+  // message for all: the page says to ask for a new one).
+  Result<ResetLinkInfo> reset_link(const std::string& token);
+  // Sets the new password through the link (once): the link ends, every session of the user
+  // ends, failed logins are cleared. Errors as reset_link, or the password rule.
+  Status redeem_reset_link(const std::string& token, const std::string& new_password);
+  [[nodiscard]] bool sends_mail() const { return mailer_ != nullptr; }
+
  private:
   [[nodiscard]] std::chrono::system_clock::time_point now() const;
   // rate_limited when the login or the address has too many recent failures.
@@ -148,6 +183,7 @@ class Accounts {
 
   store::Database& db_;
   AccountSettings settings_;
+  std::shared_ptr<Mailer> mailer_;
 };
 
 // Compares a submitted CSRF token with the session's in constant time.

@@ -313,4 +313,40 @@ Result<std::int64_t> AccountsRepository::insert_cpts(Tx& tx, const std::string& 
   return r.named(0).integer("id");
 }
 
+Status AccountsRepository::insert_reset(Tx& tx, std::int64_t user_id,
+                                        const std::string& token_hash,
+                                        const std::string& created_by, const std::string& now,
+                                        const std::string& expires_at) {
+  MAILLAGE_TRY(tx.exec(
+      "INSERT INTO password_resets (user_id, token_hash, created_by, created_at, expires_at) "
+      "VALUES ($1, $2, $3, $4, $5)",
+      {user_id, token_hash, created_by, now, expires_at}));
+  return {};
+}
+
+Result<std::int64_t> AccountsRepository::revoke_resets(Tx& tx, std::int64_t user_id,
+                                                       const std::string& now) {
+  return tx.exec(
+      "UPDATE password_resets SET ended_at = $2, outcome = 'revoked' "
+      "WHERE user_id = $1 AND ended_at IS NULL",
+      {user_id, now});
+}
+
+Result<std::optional<AccountsRepository::ResetRow>> AccountsRepository::reset_by_hash(
+    Tx& tx, const std::string& hash) {
+  auto rows = MAILLAGE_TRY(tx.query(
+      "SELECT id, user_id, expires_at, ended_at FROM password_resets WHERE token_hash = $1",
+      {hash}));
+  if (rows.empty()) return std::optional<ResetRow>{};
+  store::NamedRow r = rows.named(0);
+  return std::optional<ResetRow>{
+      ResetRow{r.integer("id"), r.integer("user_id"), r.text("expires_at"), r.is_null("ended_at")}};
+}
+
+Result<std::int64_t> AccountsRepository::use_reset(Tx& tx, std::int64_t id, const std::string& now) {
+  return tx.exec(
+      "UPDATE password_resets SET ended_at = $2, outcome = 'used' WHERE id = $1 AND ended_at IS NULL",
+      {id, now});
+}
+
 }  // namespace maillage::services

@@ -94,6 +94,22 @@ class AccountsRepository {
   static Result<std::int64_t> set_login(store::Tx& tx, std::int64_t user_id,
                                         std::int64_t expected_version, const std::string& login,
                                         const std::string& now);
+  // Password-reset links (only the token's hash is stored).
+  struct ResetRow {
+    std::int64_t id = 0;
+    std::int64_t user_id = 0;
+    std::string expires_at;
+    bool open = false;  // neither used nor revoked
+  };
+  static Status insert_reset(store::Tx& tx, std::int64_t user_id, const std::string& token_hash,
+                             const std::string& created_by, const std::string& now,
+                             const std::string& expires_at);
+  /// Ends the open links of a user (outcome 'revoked'); rows changed.
+  static Result<std::int64_t> revoke_resets(store::Tx& tx, std::int64_t user_id,
+                                            const std::string& now);
+  static Result<std::optional<ResetRow>> reset_by_hash(store::Tx& tx, const std::string& hash);
+  /// Rows changed (0: the link was ended meanwhile).
+  static Result<std::int64_t> use_reset(store::Tx& tx, std::int64_t id, const std::string& now);
   /// Forgets the failed attempts of a login.
   static Status clear_failures(store::Tx& tx, const std::string& login);
   static Status record_attempt(store::Tx& tx, const std::string& login,

@@ -1,7 +1,8 @@
 // Browser test of the account pages: the admin creates a ROC account for the Meuse from
 // « Utilisateurs » (a first attempt without a département comes back with what was typed), the new
 // ROC signs in, changes the password from « Mon compte » (a wrong current password is refused),
-// and the admin deactivates the account, which closes its session. Screenshots in
+// closes a second session, chooses a new password through a reset link the admin created, and
+// the admin deactivates the account, which closes its session. Screenshots in
 // test-output/accounts-*.png.
 //
 //   MAILLAGE_BIN=build/dev/tools/maillage/maillage node tests/browser/accounts.mjs
@@ -11,6 +12,7 @@ const ADMIN = 'admin@demo.maillage.fr';
 const LOGIN = 'referente.meuse@cpam-test.fr';
 const FIRST = 'mot-de-passe-initial-55';
 const SECOND = 'mot-de-passe-choisi-55';
+const THIRD = 'mot-de-passe-par-lien-55';
 
 async function text(page, selector) {
   return (await page.textContent(selector)).replace(/\s+/g, ' ').trim();
@@ -79,7 +81,37 @@ run(() => withDemoServer('accounts', async ({ base, newPage, signIn, shot, passw
   await other.goto(`${base}/compte`);
   if (!other.url().includes('/connexion')) fail(`a closed session still opens ${other.url()}`);
 
+  // The admin creates a password-reset link (no SMTP server in this demo: it is shown once);
+  // the ROC opens it signed out, a mismatched confirmation comes back next to its field, then
+  // the new password closes the ROC's sessions and opens the account; the link does not work twice.
+  await admin.click(`tr[data-identifiant="${LOGIN}"] a`);
+  await admin.waitForSelector('#lien-formulaire');
+  await admin.fill('#lien-actuel', passwords.get(ADMIN));
+  await submit(admin, '#lien-formulaire');
+  const link = await admin.inputValue('#lien-unique-adresse');
+  if (!link.includes('/connexion/nouveau-mot-de-passe?lien=')) fail(`reset link: ${link}`);
+  await shot(admin, 'accounts-lien-reinitialisation', { fullPage: true });
+  await other.goto(link);
+  if (!(await text(other, 'main')).includes(LOGIN)) fail('the reset page does not name the account');
+  await other.fill('#nouveau_mot_de_passe', THIRD);
+  await other.fill('#confirmation', 'autre-chose-tapee');
+  await submit(other, '#nouveau-mot-de-passe');
+  if (!(await text(other, '#erreur-confirmation')).includes('confirmation')) fail('mismatched confirmation not shown');
+  await other.fill('#nouveau_mot_de_passe', THIRD);
+  await other.fill('#confirmation', THIRD);
+  await submit(other, '#nouveau-mot-de-passe', /\/connexion\?etat=mot-de-passe-change/);
+  if (!(await text(other, 'main')).includes('mot de passe est changé')) fail('no confirmation after the reset');
+  await roc.goto(`${base}/compte`);
+  if (!roc.url().includes('/connexion')) fail('the reset left the ROC session open');
+  await roc.fill('#identifiant', LOGIN);
+  await roc.fill('#mot_de_passe', THIRD);
+  await Promise.all([roc.waitForURL(`${base}/compte`), roc.click('button[type=submit]')]);
+  await other.goto(link);
+  if (!(await text(other, '#lien-invalide')).includes('déjà servi')) fail('a used link still opens the form');
+  await shot(other, 'accounts-lien-utilise', { fullPage: true });
+
   // The admin deactivates the account: the ROC's next page is the login page.
+  await admin.goto(`${base}/admin/utilisateurs`);
   await admin.click(`tr[data-identifiant="${LOGIN}"] a`);
   await admin.waitForSelector('#utilisateur-formulaire');
   await admin.uncheck('#actif');

@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "http/message.hpp"
+#include "http/smtp_sink.hpp"
 #include "http/test_server.hpp"
 
 namespace maillage::testing {
@@ -244,6 +245,56 @@ TEST_P(AccountPages, AnAdminResetsAPasswordButCannotLockThemselvesOut) {
   ASSERT_EQ(demote->status, 200);
   EXPECT_NE(demote->body.find("id=\"utilisateur-erreur\""), std::string::npos);
   EXPECT_EQ(json::parse(server_->get("/api/v1/me", admin)->body)["utilisateur"]["role"], "admin");
+}
+
+// With the SMTP setting, the reset link goes through a real SMTP exchange to the account's
+// address (read back at the sink), the admin's page only says it was sent; the link opens the
+// reset page, sets the password once, and the old sessions are closed.
+TEST_P(AccountPages, AResetLinkIsMailedAndSetsThePasswordOnce) {
+  SmtpSink sink;
+  ASSERT_TRUE(sink.start()) << "the SMTP sink did not start";
+  server_.reset();
+  server_ = std::make_unique<TestServer>(GetParam(), [&](app::Config& c) {
+    c.smtp_url = "smtp://127.0.0.1:" + std::to_string(sink.port());
+    c.smtp_from = "maillage@exemple.fr";
+  });
+  auto admin = server_->sign_in(Role::admin);
+  auto roc = server_->sign_in(Role::roc);
+  const std::string roc_login = server_->login_of(Role::roc);
+  const std::string id = id_of(admin, roc_login);
+  ASSERT_FALSE(id.empty());
+  auto wrong = post_form("/admin/utilisateurs/" + id + "/lien", admin,
+                         {{"mot_de_passe_actuel", "pas-le-bon-mot"}});
+  ASSERT_EQ(wrong->status, 200);
+  EXPECT_NE(wrong->body.find("id=\"erreur-lien_mot_de_passe_actuel\""), std::string::npos);
+  auto sent = post_form("/admin/utilisateurs/" + id + "/lien", admin,
+                        {{"mot_de_passe_actuel", demo_}});
+  ASSERT_EQ(sent->status, 303) << sent->body;
+  EXPECT_NE(sent->get_header_value("Location").find("message="), std::string::npos);
+
+  nlohmann::json mails = sink.messages();
+  ASSERT_TRUE(mails.is_array() && mails.size() == 1U) << mails;
+  EXPECT_EQ(mails[0]["to"][0], roc_login);
+  EXPECT_EQ(mails[0]["subject"], "Maillage : choisissez un nouveau mot de passe");
+  const std::string text = mails[0]["text"];
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(text, m, std::regex("/connexion/nouveau-mot-de-passe\\?lien=([0-9a-f]{64})")))
+      << text;
+  const std::string token = m[1];
+  auto page = server_->get("/connexion/nouveau-mot-de-passe?lien=" + token);
+  ASSERT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find(roc_login), std::string::npos);
+  auto set = server_->client().Post(
+      "/connexion/nouveau-mot-de-passe",
+      "lien=" + token + "&nouveau_mot_de_passe=choisi-par-le-lien&confirmation=choisi-par-le-lien",
+      "application/x-www-form-urlencoded");
+  ASSERT_EQ(set->status, 303) << set->body;
+  EXPECT_EQ(set->get_header_value("Location"), "/connexion?etat=mot-de-passe-change");
+  EXPECT_EQ(server_->get("/api/v1/me", roc)->status, 401) << "the old session is closed";
+  EXPECT_EQ(login(roc_login, "choisi-par-le-lien")->status, 201);
+  auto again = server_->get("/connexion/nouveau-mot-de-passe?lien=" + token);
+  ASSERT_EQ(again->status, 200);
+  EXPECT_NE(again->body.find("id=\"lien-invalide\""), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AccountPages, all_backends(), backend_name);

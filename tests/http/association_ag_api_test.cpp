@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "http/smtp_sink.hpp"
 #include "http/test_server.hpp"
 
 namespace maillage::testing {
@@ -21,66 +22,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using services::Role;
-
-std::string python() {
-  if (const char* p = std::getenv("MAILLAGE_PYTHON"); p != nullptr && *p != '\0') return p;
-  return fs::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-}
-
-std::string run(const std::string& command, int& status) {
-  std::string out;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) {
-    status = -1;
-    return out;
-  }
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  status = ::pclose(pipe);
-  return out;
-}
-
-std::string tools(const char* name) {
-  return (fs::path(MAILLAGE_SOURCE_DIR) / "tests" / name).string();
-}
-
-// The SMTP sink, started for one test: its port, and the messages it received.
-class SmtpSink {
- public:
-  bool start() {
-    dir_ = fs::temp_directory_path() /
-           ("maillage-smtp-" + std::to_string(::getpid()) + "-" + std::to_string(++count_));
-    fs::remove_all(dir_);
-    pipe_ =
-        ::popen((python() + " " + tools("tools/smtp_sink.py") + " serve " + dir_.string() + " 2>&1")
-                    .c_str(),
-                "r");
-    if (pipe_ == nullptr) return false;
-    char line[256];
-    if (std::fgets(line, sizeof line, pipe_) == nullptr) return false;
-    if (std::sscanf(line, "%d %d", &port_, &pid_) != 2) return false;
-    return std::fgets(line, sizeof line, pipe_) != nullptr && std::string(line) == "ready\n";
-  }
-  ~SmtpSink() {
-    if (pid_ > 0) ::kill(pid_, SIGTERM);
-    if (pipe_ != nullptr) ::pclose(pipe_);
-    fs::remove_all(dir_);
-  }
-  [[nodiscard]] int port() const { return port_; }
-  json messages() const {
-    int status = 0;
-    const std::string out =
-        run(python() + " " + tools("tools/smtp_sink.py") + " read " + dir_.string(), status);
-    return status == 0 ? json::parse(out, nullptr, false) : json();
-  }
-
- private:
-  static inline int count_ = 0;
-  fs::path dir_;
-  FILE* pipe_ = nullptr;
-  int port_ = 0, pid_ = 0;
-};
 
 bool has_modules(const std::string& modules) {
   int status = 0;
