@@ -91,6 +91,16 @@ class RegistryFeature final : public Feature {
   [[nodiscard]] registry_http::json add_choices(registry_http::json data) const;
 
   Result<services::Portfolio> portfolio_of(const RequestContext& ctx, const std::string& dep);
+  /// The portfolio filters of the query string (type, etape, alerte, secteur) and its day.
+  Result<std::pair<services::PortfolioFilter, registry::Date>> portfolio_filter_of(
+      const RequestContext& ctx) const;
+  // The regional view and the network of coordinators (registry_region.cpp).
+  Result<Response> page_region(const RequestContext& ctx);
+  Result<Response> api_region_csv(const RequestContext& ctx);
+  Result<Response> page_network(const RequestContext& ctx);
+  Result<Response> api_network_csv(const RequestContext& ctx);
+  /// The région shown by default to this user: their first, else the one of their département.
+  [[nodiscard]] std::string default_region(const services::Principal& who) const;
   /// The portfolio page's table rows and pipeline boxes.
   registry_http::json portfolio_rows(const services::Portfolio& p) const;
   registry_http::json pipeline_boxes(const services::Portfolio& p, const std::string& type,

@@ -56,6 +56,13 @@ json filter_options(const services::Portfolio& p, const std::string& type, const
 }  // namespace
 
 Result<Response> RegistryFeature::page_portfolio_home(const RequestContext& ctx) {
+  // A région's people land on the regional view, not on the first département's portfolio.
+  const auto& who = *ctx.principal();
+  if (who.role == Role::ars || who.role == Role::charge_de_mission) {
+    if (const std::string region = default_region(who); !region.empty()) {
+      return Response::redirect("/region/" + region, 302);
+    }
+  }
   return Response::redirect("/portefeuille/" + site_.default_departement(ctx.principal()), 302);
 }
 

@@ -80,7 +80,13 @@ std::vector<std::string> export_header() {
 
 Result<services::Portfolio> RegistryFeature::portfolio_of(const RequestContext& ctx,
                                                           const std::string& dep) {
-  services::Registry* r = &registry_;
+  auto [f, today] = MAILLAGE_TRY(portfolio_filter_of(ctx));
+  return registry_.portfolio(*ctx.principal(), dep, f, today);
+}
+
+Result<std::pair<services::PortfolioFilter, registry::Date>> RegistryFeature::portfolio_filter_of(
+    const RequestContext& ctx) const {
+  const services::Registry* r = &registry_;
   services::PortfolioFilter f;
   auto non_empty = [&](const char* key) -> std::optional<std::string> {
     auto v = ctx.request.query_value(key);
@@ -107,7 +113,7 @@ Result<services::Portfolio> RegistryFeature::portfolio_of(const RequestContext& 
       return fail(ErrorCode::invalid_input, "Date attendue au format AAAA-MM-JJ.", "date");
     today = *parsed;
   }
-  return r->portfolio(*ctx.principal(), dep, f, today);
+  return std::pair{std::move(f), today};
 }
 
 Result<Response> RegistryFeature::api_portfolio(const RequestContext& ctx) {

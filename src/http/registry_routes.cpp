@@ -74,8 +74,13 @@ RegistryFeature::RegistryFeature(const Site& site)
 
 std::vector<NavEntry> RegistryFeature::navigation(const services::Principal& who) const {
   std::vector<NavEntry> out{{"Portefeuille", "/portefeuille"}};
+  // The régions' people (ARS, chargés de mission) also get the network they animate.
+  if (who.role == Role::ars || who.role == Role::charge_de_mission) {
+    if (const std::string region = default_region(who); !region.empty()) {
+      out.push_back({"Réseau", "/region/" + region + "/reseau"});
+    }
+  }
   out.push_back({"Mon ROC", "/qui-est-mon-roc"});
-  (void)who;
   return out;
 }
 
@@ -176,6 +181,23 @@ void RegistryFeature::add_routes(RouteTable& table) {
       .add("GET", "/portefeuille/{dep}", signed_in, RouteKind::page,
            bind(&RegistryFeature::page_portfolio), "Portefeuille des structures d'un département")
       .query = portfolio_query;
+  const auto regional = AccessRule::only(
+      {Role::admin, Role::observer, Role::ars, Role::roc, Role::charge_de_mission});
+  table
+      .add("GET", "/region/{code}", regional, RouteKind::page, bind(&RegistryFeature::page_region),
+           "Vue régionale : les structures des départements de la région, étapes, échéances et "
+           "alertes")
+      .query = portfolio_query;
+  table
+      .add("GET", "/region/{code}/structures.csv", regional, RouteKind::page,
+           bind(&RegistryFeature::api_region_csv),
+           "Export CSV de la vue régionale (mêmes filtres que la page)")
+      .query = portfolio_query;
+  table.add("GET", "/region/{code}/reseau", regional, RouteKind::page,
+            bind(&RegistryFeature::page_network),
+            "Réseau des coordinateurs de la région : structure, coordinateurs, contact");
+  table.add("GET", "/region/{code}/reseau.csv", regional, RouteKind::page,
+            bind(&RegistryFeature::api_network_csv), "Export CSV du réseau des coordinateurs");
   // Before /structures/{id}: the first matching route wins.
   table
       .add("GET", "/structures/nouvelle", deciders, RouteKind::page,

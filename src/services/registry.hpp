@@ -226,6 +226,30 @@ struct Portfolio {
   std::int64_t total = 0;               // structures before filters
 };
 
+/// The portfolios of a région's départements that the caller covers (the regional view of an ARS
+/// officer or a chargé de mission), each as `portfolio` gives it, in département order.
+struct RegionalPortfolio {
+  std::string region;
+  std::string region_name;
+  registry::Date as_of{};
+  std::vector<Portfolio> departements;
+};
+
+/// One structure of the network of coordinators: who coordinates it (the active coordinator
+/// accounts attached to it, with the date their account opened) and the contact its fiche holds.
+struct NetworkAccount {
+  std::string display_name, login;
+  std::string since;  // UTC timestamp of the account's creation
+};
+struct NetworkEntry {
+  Structure structure;
+  std::vector<NetworkAccount> coordinators;  // by name
+};
+struct CoordinatorNetwork {
+  std::string region, region_name;
+  std::vector<NetworkEntry> entries;  // by département, kind, name
+};
+
 // ---------------------------------------------------------------------------------------------
 
 /// The lifecycle step that creating an ACI contract records, inside the contract's own
@@ -266,6 +290,16 @@ class Registry {
                                              registry::Date today) const;
   Result<Portfolio> portfolio(const Principal& who, const std::string& departement,
                               const PortfolioFilter& filter, registry::Date today) const;
+
+  /// The portfolios of the région's départements the caller covers; not_found for an unknown
+  /// région, forbidden when the caller covers none of its départements.
+  Result<RegionalPortfolio> regional_portfolio(const Principal& who, const std::string& region,
+                                               const PortfolioFilter& filter,
+                                               registry::Date today) const;
+  /// The network of coordinators of a région (its structures in the caller's scope, active
+  /// or not yet ended, with their coordinators and contacts); errors as regional_portfolio.
+  Result<CoordinatorNetwork> coordinator_network(const Principal& who,
+                                                 const std::string& region) const;
 
   /// "Qui est mon ROC ?" for a commune: the referents whose area holds it (commune, then EPCI,
   /// then département), else the ROC accounts of its département. Open to every signed-in user

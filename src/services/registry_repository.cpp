@@ -303,6 +303,24 @@ Result<std::map<std::int64_t, std::vector<Referent>>> RegistryRepository::refere
   return out;
 }
 
+Result<std::map<std::int64_t, std::vector<NetworkAccount>>> RegistryRepository::coordinators(
+    const std::vector<std::int64_t>& ids) const {
+  std::map<std::int64_t, std::vector<NetworkAccount>> out;
+  if (ids.empty()) return out;
+  Params params(ids.begin(), ids.end());
+  auto rows = MAILLAGE_TRY(db_->query(
+      "SELECT us.structure_id AS structure_id, u.display_name AS display_name, u.login AS login, "
+      "u.created_at AS since FROM user_structures us JOIN users u ON u.id = us.user_id "
+      "WHERE u.role = 'coordinator' AND u.active = 1 AND us.structure_id IN " +
+          in_list(ids.size()) + " ORDER BY u.display_name, u.login",
+      params));
+  for (NamedRow r : rows.each()) {
+    out[r.integer("structure_id")].push_back(
+        {r.text("display_name"), r.text("login"), r.text("since")});
+  }
+  return out;
+}
+
 Result<std::int64_t> RegistryRepository::last_audit_id() const {
   auto rows = MAILLAGE_TRY(db_->query("SELECT max(id) AS last_id FROM audit_log"));
   return rows.empty() ? 0 : rows.named(0).integer("last_id");

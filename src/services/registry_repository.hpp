@@ -80,6 +80,9 @@ class RegistryRepository {
   /// The explicit referents of each structure (active or not), by display name.
   Result<std::map<std::int64_t, std::vector<Referent>>> referent_names(
       const std::vector<std::int64_t>& ids) const;
+  /// The active coordinator accounts attached to each structure, by display name.
+  Result<std::map<std::int64_t, std::vector<NetworkAccount>>> coordinators(
+      const std::vector<std::int64_t>& ids) const;
   /// The highest audit_log id (0 for none).
   Result<std::int64_t> last_audit_id() const;
 
