@@ -282,6 +282,45 @@ TEST_P(RegistryApi, PortfolioJsonCsvXlsxAndPages) {
   EXPECT_EQ(json::parse(who->body)["referents"].size(), 2U);  // no sectors: both ROCs of 57
 }
 
+// The regional view: a chargé de mission lands on their région, sees the structures of all its
+// départements (the test référentiel's Grand Est: Moselle and Meurthe-et-Moselle) with the CSV, and
+// the network of coordinators with the demo coordinator's account; another région is refused; a
+// ROC of Moselle sees Moselle's part only.
+TEST_P(RegistryApi, TheRegionalViewAndTheNetworkOfCoordinators) {
+  create(roc_, {{"type", "MSP"}, {"nom", "MSP de Moselle (fictive)"}, {"departement", "57"}});
+  auto admin = server_->sign_in(Role::admin);
+  create(admin, {{"type", "CPTS"}, {"nom", "CPTS de Nancy (fictive)"}, {"departement", "54"}});
+  auto cdm = server_->sign_in(Role::charge_de_mission);
+  auto home = server_->get("/portefeuille", cdm);
+  ASSERT_EQ(home->status, 302);
+  EXPECT_EQ(home->get_header_value("Location"), "/region/44");
+  auto page = server_->get("/region/44", cdm);
+  ASSERT_EQ(page->status, 200) << page->body;
+  for (const char* name : {"MSP de Moselle (fictive)", "CPTS de Nancy (fictive)",
+                           "CPTS de démonstration du Pays messin (fictive)"}) {
+    EXPECT_NE(page->body.find(name), std::string::npos) << name;
+  }
+  EXPECT_NE(page->body.find("data-departement=\"54\""), std::string::npos);
+  auto csv = server_->get("/region/44/structures.csv?type=CPTS", cdm);
+  ASSERT_EQ(csv->status, 200);
+  EXPECT_NE(csv->body.find("CPTS de Nancy (fictive)"), std::string::npos);
+  EXPECT_EQ(csv->body.find("MSP de Moselle (fictive)"), std::string::npos) << "type filter";
+  EXPECT_EQ(server_->get("/region/11", cdm)->status, 403);
+  EXPECT_EQ(server_->get("/region/99", cdm)->status, 404);
+
+  auto network = server_->get("/region/44/reseau", cdm);
+  ASSERT_EQ(network->status, 200);
+  EXPECT_NE(network->body.find(server_->login_of(Role::coordinator)), std::string::npos);
+  auto network_csv = server_->get("/region/44/reseau.csv", cdm);
+  ASSERT_EQ(network_csv->status, 200);
+  EXPECT_NE(network_csv->body.find("CPTS de Nancy (fictive)"), std::string::npos);
+
+  auto roc_view = server_->get("/region/44", roc_);
+  ASSERT_EQ(roc_view->status, 200);
+  EXPECT_EQ(roc_view->body.find("CPTS de Nancy (fictive)"), std::string::npos);
+  EXPECT_NE(roc_view->body.find("MSP de Moselle (fictive)"), std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, RegistryApi, all_backends(), backend_name);
 
 }  // namespace
