@@ -121,6 +121,31 @@ json contract(const AciContractView& v) {
     out["years"] = std::move(years);
   }
   out["missions"] = std::move(missions);
+  out["payment_recorded"] = v.payment_recorded;
+  out["size_class_now"] = v.size_class_now;
+  json avenants = json::array();
+  for (const auto& a : v.avenants) {
+    avenants.push_back({{"number", a.number},
+                        {"from", a.from},
+                        {"size_class", a.size_class},
+                        {"missions", a.missions},
+                        {"reason", a.reason}});
+  }
+  out["avenants"] = std::move(avenants);
+  auto choices = [](const std::vector<AciChoice>& list) {
+    json a = json::array();
+    for (const auto& c : list) {
+      a.push_back({{"id", c.id},
+                   {"label", c.label},
+                   {"socle", c.socle},
+                   {"chosen", c.chosen},
+                   {"start", c.start}});
+    }
+    return a;
+  };
+  out["size_classes"] = choices(v.size_classes);
+  out["mission_choices"] = choices(v.mission_choices);
+  out["accords"] = choices(v.accords);
   return out;
 }
 

@@ -533,6 +533,145 @@ TEST_P(AciServiceTest, ScheduleAndAlerts) {
   }
 }
 
+TEST_P(AciServiceTest, TermsAreEditedBeforeTheFirstPaymentOnly) {
+  std::int64_t id = create();
+  AciContractEdit e;
+  e.version = 1;
+  e.signature = "2024-03-20";
+  e.accord = "cpts-2019";
+  e.size_class = "T3";
+  e.missions = {"qualite"};
+  e.starts = {{"acces_soins", "2024-03-20"}, {"parcours", "2025-01-10"}, {"qualite", ""}};
+  ASSERT_TRUE(aci_->edit_contract(roc57_, id, e)) << aci_->edit_contract(roc57_, id, e).error().describe();
+  auto c = aci_->contract(coord57_, id);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->summary.version, 2);
+  EXPECT_EQ(c->summary.signature, "2024-03-20");
+  EXPECT_FALSE(c->payment_recorded);
+  std::set<std::string> chosen;
+  for (const auto& m : c->mission_choices) {
+    if (m.chosen) chosen.insert(m.id);
+  }
+  EXPECT_EQ(chosen, (std::set<std::string>{"acces_soins", "parcours", "prevention", "qualite"}));
+  // The indicators and measured values stay (the mission that has them stays).
+  EXPECT_EQ(aci_->indicators(coord57_, id)->years[0].missions[0].indicators[0].measured, 80.0);
+  // Audited with the terms before and after.
+  auto audit = db_->query(
+      "SELECT before, after FROM audit_log WHERE action = 'aci.contract.edit'");
+  ASSERT_TRUE(audit);
+  ASSERT_EQ(audit->rows.size(), 1u);
+  EXPECT_NE(audit->rows[0].text(0).find("\"signature\":\"2024-03-15\""), std::string::npos);
+  EXPECT_NE(audit->rows[0].text(1).find("\"signature\":\"2024-03-20\""), std::string::npos);
+
+  // A second editor who read version 1 gets a conflict with a clear message.
+  auto stale = aci_->edit_contract(roc57_, id, e);
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().code, ErrorCode::conflict);
+  EXPECT_NE(stale.error().message.find("modifié par quelqu'un d'autre"), std::string::npos);
+  e.version = 2;
+  EXPECT_EQ(aci_->edit_contract(coord57_, id, e).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(aci_->edit_contract(roc75_, id, e).error().code, ErrorCode::forbidden);
+  AciContractEdit bad = e;
+  bad.signature = "2024-13-01";
+  EXPECT_EQ(aci_->edit_contract(roc57_, id, bad).error().field, "signature");
+  bad = e;
+  bad.size_class = "T9";
+  EXPECT_EQ(aci_->edit_contract(roc57_, id, bad).error().field, "size_class");
+  bad = e;
+  bad.accord = "msp-2017";
+  EXPECT_EQ(aci_->edit_contract(roc57_, id, bad).error().field, "accord");
+  bad = e;
+  bad.starts = {{"acces_soins", "2020-01-01"}};  // before the signature
+  EXPECT_EQ(aci_->edit_contract(roc57_, id, bad).error().field, "missions");
+
+  // Once money received is recorded, the terms change only by avenant (form and API alike).
+  ASSERT_TRUE(aci_->set_budget(coord57_, id, 1, {"amorcage", 100, 0, 0}));
+  auto paid = aci_->edit_contract(roc57_, id, e);
+  ASSERT_FALSE(paid);
+  EXPECT_EQ(paid.error().code, ErrorCode::invalid_transition);
+  EXPECT_NE(paid.error().message.find("que par avenant"), std::string::npos);
+  json doc = contract_doc();
+  for (auto& m : doc["missions"]) m.erase("indicators");
+  EXPECT_EQ(aci_->update_contract(roc57_, id, 2, doc.dump()).error().code,
+            ErrorCode::invalid_transition);
+  EXPECT_TRUE(aci_->contract(roc57_, id)->payment_recorded);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'aci.contract.edit'"), 1);
+}
+
+TEST_P(AciServiceTest, AnAvenantChangesTheFollowingYearsOfTheSchedule) {
+  std::int64_t id = create();
+  ASSERT_TRUE(aci_->set_budget(coord57_, id, 1, {"amorcage", 100, 0, 0}));
+  auto fonctionnement_advance = [&](const std::string& date) -> std::string {
+    auto s = aci_->schedule(roc57_, id);
+    EXPECT_TRUE(s) << s.error().describe();
+    for (const auto& p : s->schedule.payments) {
+      if (p.envelope == "fonctionnement" && p.kind == "avance" && p.date == date) return p.amount;
+    }
+    return "absent";
+  };
+  // Before: T3 every year, 75 % of 75 000 = 56 250.
+  EXPECT_EQ(fonctionnement_advance("2025-03-15"), "56250.00");
+  EXPECT_EQ(fonctionnement_advance("2026-03-15"), "56250.00");
+
+  AciAvenantForm f;
+  f.version = 1;
+  f.from = "2025-06-01";  // in contract year 2 (2025-03-15 → 2026-03-15)
+  f.size_class = "T4";
+  f.missions = {"qualite"};
+  f.reason = "Extension du territoire";
+  auto n = aci_->add_avenant(roc57_, id, f);
+  ASSERT_TRUE(n) << n.error().describe();
+  EXPECT_EQ(*n, 1);
+  // Year 2 began under T3; year 3 begins under T4: 75 % of 90 000 = 67 500.
+  EXPECT_EQ(fonctionnement_advance("2025-03-15"), "56250.00");
+  EXPECT_EQ(fonctionnement_advance("2026-03-15"), "67500.00");
+  // The added mission is paid from the date d'effet (its start by default).
+  auto s = aci_->schedule(roc57_, id);
+  bool qualite = false;
+  for (const auto& p : s->schedule.payments) {
+    if (p.envelope == "qualite.fixe" && p.kind == "avance" && p.date == "2025-06-01") qualite = true;
+  }
+  EXPECT_TRUE(qualite);
+  auto c = aci_->contract(coord57_, id);
+  ASSERT_EQ(c->avenants.size(), 1u);
+  EXPECT_EQ(c->avenants[0].number, 1);
+  EXPECT_EQ(c->avenants[0].from, "2025-06-01");
+  EXPECT_EQ(c->avenants[0].size_class, "T4");
+  ASSERT_EQ(c->avenants[0].missions.size(), 1u);
+  EXPECT_EQ(c->avenants[0].reason, "Extension du territoire");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'aci.contract.avenant'"), 1);
+
+  // A second avenant, in order; refusals name their field.
+  f.version = 1;
+  EXPECT_EQ(aci_->add_avenant(roc57_, id, f).error().code, ErrorCode::conflict);
+  f.version = 2;
+  f.missions.clear();
+  f.size_class = "T4";
+  f.from = "2026-06-01";
+  EXPECT_EQ(aci_->add_avenant(roc57_, id, f).error().field, "size_class");  // already T4
+  f.size_class = "";
+  EXPECT_EQ(aci_->add_avenant(roc57_, id, f).error().field, "size_class");  // no change
+  f.size_class = "T2";
+  f.from = "2025-05-01";  // before the previous avenant
+  EXPECT_EQ(aci_->add_avenant(roc57_, id, f).error().field, "from");
+  f.from = "";
+  EXPECT_EQ(aci_->add_avenant(roc57_, id, f).error().field, "from");
+  f.from = "2026-06-01";
+  f.missions = {"qualite"};
+  EXPECT_EQ(aci_->add_avenant(roc57_, id, f).error().field, "missions");  // already there
+  f.missions.clear();
+  EXPECT_EQ(aci_->add_avenant(coord57_, id, f).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(aci_->add_avenant(roc75_, id, f).error().code, ErrorCode::forbidden);
+  n = aci_->add_avenant(roc57_, id, f);
+  ASSERT_TRUE(n) << n.error().describe();
+  EXPECT_EQ(*n, 2);
+  c = aci_->contract(coord57_, id);
+  ASSERT_EQ(c->avenants.size(), 2u);
+  EXPECT_EQ(c->avenants[1].size_class, "T2");
+  // Year 4 (2027-03-15) under T2: 75 % of 60 000 = 45 000.
+  EXPECT_EQ(fonctionnement_advance("2027-03-15"), "45000.00");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, AciServiceTest, testing::all_backends(), testing::backend_name);
 
 }  // namespace
