@@ -69,10 +69,12 @@ AciFeature::AciFeature(const Site& site) : site_(site), aci_(site.services.aci) 
 
 void AciFeature::make_schemas() {
   measure_schema_ =
-      object("Valeur mesurée d'un indicateur pour une année (absente : efface la valeur)",
+      object("Valeur mesurée d'un indicateur pour une année (absente : efface la valeur) ; MSP : "
+             "mission « msp », taux d'atteinte en % ou « patientele »",
              {{"mission", true, json_string("Mission (identifiant des règles)", 1, 100)},
               {"indicator", true, json_string("Indicateur", 1, 100)},
-              {"year", true, json_integer("Année de contrat", 1, 100)},
+              {"year", true,
+               json_integer("Année de contrat (CPTS) ou année civile (MSP)", 1, 2200)},
               {"measured", false, json_number("Valeur mesurée")},
               {"version", true, json_integer("Version lue (0 : jamais saisie)", 0)}});
   auto change = json_object(
