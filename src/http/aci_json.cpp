@@ -482,6 +482,8 @@ json workspace(const AciWorkspace& w) {
                         {"reference_patients", m.reference_patients},
                         {"has_patients", m.has_patients},
                         {"patients", m.patients},
+                        {"patients_text", fr::integer(m.patients)},
+                        {"reference_patients_text", fr::integer(m.reference_patients)},
                         {"patients_version", m.patients_version},
                         {"prorata", m.prorata},
                         {"indicators", std::move(lines)},

@@ -47,7 +47,7 @@ Status check_date(const std::string& text, const char* field, const char* what) 
 Status AciService::edit_contract(const Principal& who, std::int64_t id, const AciContractEdit& e) {
   auto row = MAILLAGE_TRY(impl_->access(who, id, Act::contract));
   if (MAILLAGE_TRY(AciRepository(impl_->db).received_cents(id)) > 0) {
-    return fail(ErrorCode::invalid_transition, kPaidContract, "version");
+    return fail(ErrorCode::invalid_transition, paid_contract_refusal(row.record.kind), "version");
   }
   if (e.version != row.record.version) {
     return conflict(fmt::format(

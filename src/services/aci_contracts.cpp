@@ -189,7 +189,7 @@ Status AciService::Impl::replace_terms(const Principal& who, const ContractRow& 
   return db.transact([&](store::Tx& tx) -> Status {
     AciRepository repo(tx);
     if (before_payment_only && MAILLAGE_TRY(repo.received_cents(id)) > 0) {
-      return fail(ErrorCode::invalid_transition, kPaidContract, "version");
+      return fail(ErrorCode::invalid_transition, paid_contract_refusal(row.record.kind), "version");
     }
     auto n = MAILLAGE_TRY(
         repo.update_contract(id, version, fields, store::timestamp_now(), who.login));

@@ -51,10 +51,14 @@ std::string envelope_label(const aci::CptsContract& c, const std::string& envelo
 std::string role_text(const std::string& role_id);
 bool valid_item(const std::string& item);
 
-/// The refusal of a change of terms once a payment is recorded.
-inline constexpr const char* kPaidContract =
-    "Un versement est enregistré pour ce contrat : ses termes ne se modifient plus que par "
-    "avenant (date d'effet, taille, missions ajoutées).";
+/// The refusal of a change of terms once a payment is recorded ("cpts" or "msp" contract).
+inline std::string paid_contract_refusal(const std::string& kind) {
+  return kind == "cpts"
+             ? "Un versement est enregistré pour ce contrat : ses termes ne se modifient plus que "
+               "par avenant (date d'effet, taille, missions ajoutées)."
+             : "Un versement est enregistré pour ce contrat : ses termes ne se modifient plus ; "
+               "la patientèle et les taux d'atteinte se saisissent année par année.";
+}
 
 /// The form's field for an engine error's field ("missions[1].start" → "missions").
 std::string form_field(const std::string& engine_field);
