@@ -11,6 +11,7 @@
 #include "common/dates.hpp"
 #include "http/answers.hpp"
 #include "http/test_server.hpp"
+#include "office/unzip.hpp"
 #include "services/aci.hpp"
 #include "services/registry.hpp"
 #include "services/services.hpp"
@@ -452,6 +453,18 @@ TEST_P(AciApi, MspContractFromTheFormThenPointsAndEuros) {
   EXPECT_EQ(page->body.find("bloc-fiches"), std::string::npos);
   EXPECT_EQ(server_->get("/aci/contrats/" + std::to_string(id) + "/echeancier", roc_)->status,
             200);
+  // The dossier (HTML and ODT, read back) carries the MSP sheet.
+  page = server_->get("/aci/contrats/" + std::to_string(id) + "/dialogue/1/dossier", roc_);
+  ASSERT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("Euros atteints"), std::string::npos);
+  auto odt = server_->get("/aci/contrats/" + std::to_string(id) + "/dialogue/1/dossier.odt", roc_);
+  ASSERT_EQ(odt->status, 200);
+  std::string content;
+  for (const auto& e : office::test::unzip(odt->body)) {
+    if (e.name == "content.xml") content = e.content;
+  }
+  EXPECT_NE(content.find("Euros atteints"), std::string::npos);
+  EXPECT_NE(content.find("Fonction de coordination"), std::string::npos);
   // A CPTS-only write refused cleanly on an MSP contract.
   r = post(base + "/avenants", {{"version", 1}, {"from", "2026-06-01"}, {"size_class", "T2"}}, roc_);
   EXPECT_EQ(r->status, 400) << r->body;
