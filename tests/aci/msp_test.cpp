@@ -2,6 +2,7 @@
 // 60 % advance of the socle at 100 % with a 12 000 € floor, balance on 30 April of the next year.
 #include <gtest/gtest.h>
 
+#include "aci/document.hpp"
 #include "aci/schedule.hpp"
 #include "aci_test_util.hpp"
 
@@ -201,6 +202,30 @@ category = "socle"
 fixed_points = { value = 1, verified = false, source = "points-non-trouves" }
 )").find("variable_points"),
             std::string::npos);
+}
+
+TEST(AciMsp, MeasuresOfTheYearsAreMergedIntoTheDocument) {
+  std::string terms = R"({"id": "M", "accord": "msp-2017", "parties": {"msp": {"name": "SISA"},
+  "cpam": {"name": "CPAM"}, "ars": {"name": "ARS"}}, "signature": "2022-01-01",
+  "years": [{"year": 2022, "patients": 1000}],
+  "indicators": [{"id": "a", "category": "socle", "fixed_points": 100,
+                  "achievements": [{"year": 2022, "rate": 10}]}]})";
+  std::vector<DocumentMeasure> measures{{"msp", "patientele", 2022, 3000},
+                                        {"msp", "a", 2022, 80},
+                                        {"msp", "a", 2023, 50},
+                                        {"msp", "inconnu", 2022, 1},
+                                        {"acces_soins", "a", 2022, 99}};
+  MspContract c = test::msp(merge_msp_measures(terms, measures));
+  ASSERT_EQ(c.years.size(), 2u);
+  EXPECT_EQ(c.years[0].year, 2022);
+  EXPECT_EQ(c.years[0].patients, 3000);  // the measure replaces the terms' patientèle
+  EXPECT_EQ(c.years[1].year, 2023);      // a year with a rate and no patientèle yet
+  EXPECT_EQ(c.years[1].patients, 0);
+  ASSERT_EQ(c.indicators.size(), 1u);
+  ASSERT_EQ(c.indicators[0].achievements.size(), 2u);
+  EXPECT_EQ(c.indicators[0].achievements[0].year, 2022);
+  EXPECT_EQ(c.indicators[0].achievements[0].rate, 800000);  // 80 %, not the terms' 10 %
+  EXPECT_EQ(c.indicators[0].achievements[1].rate, 500000);
 }
 
 }  // namespace
