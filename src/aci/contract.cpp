@@ -1,5 +1,6 @@
 #include "aci/contract.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -185,6 +186,65 @@ const Accord* accord_on(const CptsContract& c, const RuleBook& rules, Date date)
   return rules.find(id);
 }
 
+const std::string& size_class_on(const CptsContract& c, Date date) {
+  const std::string* size = &c.size_class;
+  for (const auto& a : c.amendments) {
+    if (a.size_class && days_between(a.from, date) >= 0) size = &*a.size_class;
+  }
+  return *size;
+}
+
+namespace {
+
+// Contractual avenants: increasing dates within the contract, a size class the accord in force
+// knows, added missions present in the contract and not starting before the avenant.
+Status check_amendments(const CptsContract& c, const RuleBook& rules, Date end,
+                        const Checker& err) {
+  Date previous = c.signature;
+  std::set<std::string> added;
+  for (std::size_t i = 0; i < c.amendments.size(); ++i) {
+    const ContractAmendment& a = c.amendments[i];
+    std::string f = "amendments[" + std::to_string(i) + "]";
+    if (days_between(previous, a.from) <= 0) {
+      return err(f + ".from", "date d'effet (" + format_date(a.from) +
+                                  ") à placer après la signature et les avenants précédents");
+    }
+    if (days_between(a.from, end) <= 0) {
+      return err(f + ".from", "date d'effet après la fin du contrat (" + format_date(end) + ")");
+    }
+    previous = a.from;
+    if (!a.size_class && a.missions.empty()) {
+      return err(f, "avenant sans changement (taille ou missions)", ErrorCode::missing_field);
+    }
+    if (a.size_class) {
+      const Accord* v = accord_on(c, rules, a.from);
+      if (v == nullptr || !v->size_class(*a.size_class)) {
+        return err(f + ".size_class", "taille inconnue « " + *a.size_class + " »");
+      }
+    }
+    for (std::size_t k = 0; k < a.missions.size(); ++k) {
+      const std::string& id = a.missions[k];
+      std::string fm = f + ".missions[" + std::to_string(k) + "]";
+      auto m = std::find_if(c.missions.begin(), c.missions.end(),
+                            [&](const ContractMission& x) { return x.mission == id; });
+      if (m == c.missions.end()) {
+        return err(fm, "mission « " + id + " » ajoutée par l'avenant mais absente du contrat");
+      }
+      if (!added.insert(id).second) {
+        return err(fm, "mission « " + id + " » déjà ajoutée par un avenant précédent");
+      }
+      if (m->start && days_between(a.from, *m->start) < 0) {
+        return err(fm, "mission « " + id + " » démarrée (" + format_date(*m->start) +
+                           ") avant la date d'effet de l'avenant qui l'ajoute (" +
+                           format_date(a.from) + ")");
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 Status validate(const CptsContract& c, const RuleBook& rules, std::string_view file,
                 const LineOf& line_of) {
   Checker err(file, line_of);
@@ -241,6 +301,7 @@ Status validate(const CptsContract& c, const RuleBook& rules, std::string_view f
     }
   }
   if (c.population && *c.population < 0) return err("population", "population négative");
+  if (auto ok = check_amendments(c, rules, end, err); !ok) return ok;
 
   if (c.lettre_intention && days_between(*c.lettre_intention, c.signature) < 0) {
     return err("lettre_intention", "validation de la lettre d'intention (" +

@@ -77,6 +77,16 @@ struct AccordChange {
   Date from{};
 };
 
+/// A contractual avenant of this contract (not a version of the accord): from `from` on, the
+/// contract follows another size class and/or gains missions. A contract year follows the
+/// amendments in force on its first day (a mission's first year: on its start).
+struct ContractAmendment {
+  Date from{};
+  std::optional<std::string> size_class;  // none: unchanged
+  std::vector<std::string> missions;      // missions it adds (in `missions`, starting >= from)
+  std::string reason;
+};
+
 struct YearFonctionnement {
   int year = 0;
   Cents amount = 0;
@@ -90,6 +100,7 @@ struct CptsContract {
   std::optional<std::int64_t> population;  // covered population, checked against the size class
   std::string accord;                      // version at signature ("cpts-2019")
   std::vector<AccordChange> avenants;      // increasing dates, after the signature
+  std::vector<ContractAmendment> amendments;  // increasing dates, after the signature
   std::optional<int> duration_years;       // default: the accord's
   std::optional<Date> lettre_intention;    // date the ARS validated the lettre d'intention
   std::optional<Cents> amorcage;           // amounts replacing the rules' defaults
@@ -155,9 +166,14 @@ struct ContractDraft {
   std::optional<std::int64_t> population;
   std::vector<std::pair<std::string, std::string>> missions;  // mission id, start ("" : none)
   std::string avenant, avenant_from;                           // "" : none
-  // MSP: the first calendar year
+  // MSP: the first calendar year and the indicators (from the rules' catalogue)
   int first_year = 0;
   std::optional<std::int64_t> patients;
+  struct MspIndicatorDraft {
+    std::string id, definition, category;
+    std::int64_t fixed_points = 0, variable_points = 0;
+  };
+  std::vector<MspIndicatorDraft> msp_indicators;
 };
 /// The draft as a contract document (maillage-aci-contract/1, JSON text).
 [[nodiscard]] std::string write_contract_draft(const ContractDraft& draft);
@@ -171,6 +187,8 @@ struct ContractDraft {
 
 /// The accord version a CPTS contract follows on `date` (its avenants taken into account).
 [[nodiscard]] const Accord* accord_on(const CptsContract& c, const RuleBook& rules, Date date);
+/// The size class a CPTS contract follows on `date` (its amendments taken into account).
+[[nodiscard]] const std::string& size_class_on(const CptsContract& c, Date date);
 /// Contract duration in years (contract value, else the accord's).
 [[nodiscard]] int duration_years(const CptsContract& c, const RuleBook& rules);
 /// Anniversary k of the signature (k = 0 is the signature itself).

@@ -525,7 +525,8 @@ class Reader {
     if (auto ok =
             object(root, "",
                    {"format", "id", "accord", "parties", "signature", "size_class", "population",
-                    "duration_years", "avenants", "lettre_intention", "amounts", "missions"});
+                    "duration_years", "avenants", "amendments", "lettre_intention", "amounts",
+                    "missions"});
         !ok) {
       return tl::unexpected(ok.error());
     }
@@ -568,6 +569,39 @@ class Reader {
         if (!from) return tl::unexpected(from.error());
         ch.from = *from;
         c.avenants.push_back(ch);
+      }
+    }
+    auto amendments = array(root, "amendments", "");
+    if (!amendments) return tl::unexpected(amendments.error());
+    if (*amendments) {
+      for (std::size_t i = 0; i < (*amendments)->size(); ++i) {
+        const json& a = (**amendments)[i];
+        std::string pa = "amendments[" + std::to_string(i) + "]";
+        if (auto ok = object(a, pa, {"from", "size_class", "missions", "reason"}); !ok) {
+          return tl::unexpected(ok.error());
+        }
+        ContractAmendment am;
+        auto from = req_date(a, "from", pa);
+        if (!from) return tl::unexpected(from.error());
+        am.from = *from;
+        if (get(a, "size_class")) {
+          auto sc = req_string(a, "size_class", pa);
+          if (!sc) return tl::unexpected(sc.error());
+          am.size_class = *sc;
+        }
+        auto missions = array(a, "missions", pa);
+        if (!missions) return tl::unexpected(missions.error());
+        if (*missions) {
+          for (std::size_t k = 0; k < (*missions)->size(); ++k) {
+            auto m = string((**missions)[k], pa + ".missions[" + std::to_string(k) + "]");
+            if (!m) return tl::unexpected(m.error());
+            am.missions.push_back(*m);
+          }
+        }
+        if (auto ok = opt_string(a, "reason", pa, am.reason); !ok) {
+          return tl::unexpected(ok.error());
+        }
+        c.amendments.push_back(std::move(am));
       }
     }
     if (auto ok = opt_date(root, "lettre_intention", "", c.lettre_intention); !ok) {
@@ -801,7 +835,15 @@ std::string write_contract_draft(const ContractDraft& d) {
     json year{{"year", d.first_year}};
     if (d.patients) year["patients"] = *d.patients;
     doc["years"] = json::array({std::move(year)});
-    doc["indicators"] = json::array();
+    json indicators = json::array();
+    for (const auto& i : d.msp_indicators) {
+      indicators.push_back({{"id", i.id},
+                            {"definition", i.definition},
+                            {"category", i.category},
+                            {"fixed_points", i.fixed_points},
+                            {"variable_points", i.variable_points}});
+    }
+    doc["indicators"] = std::move(indicators);
   }
   return doc.dump();
 }

@@ -79,6 +79,11 @@ Result<std::vector<MissionDeadlines>> check_deadlines(const CptsContract& c, con
     for (const auto& [accord, applies] : versions) {
       if (!rule && (rule = accord->mission(mr.id))) from = applies;
     }
+    // A mission a contractual avenant adds counts its delays from the avenant's date.
+    for (const auto& a : c.amendments) {
+      bool adds = std::find(a.missions.begin(), a.missions.end(), mr.id) != a.missions.end();
+      if (adds && days_between(from, a.from) > 0) from = a.from;
+    }
     MissionDeadlines d;
     d.mission = mr.id;
     d.label = mr.label;

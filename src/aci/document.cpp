@@ -114,6 +114,24 @@ std::optional<DocumentOutline> outline_document(std::string_view document) {
     for (const auto& a : *av)
       out.avenant_accords.push_back(a.is_object() ? text_of(a, "accord") : "");
   }
+  out.signature = text_of(doc, "signature");
+  out.size_class = text_of(doc, "size_class");
+  out.accord = text_of(doc, "accord");
+  if (auto ms = doc.find("missions"); ms != doc.end() && ms->is_array()) {
+    for (const auto& m : *ms) {
+      if (m.is_object()) out.mission_starts.emplace_back(text_of(m, "mission"), text_of(m, "start"));
+    }
+  }
+  if (auto am = doc.find("amendments"); am != doc.end() && am->is_array()) {
+    for (const auto& a : *am) {
+      if (!a.is_object()) continue;
+      DocumentAmendment d{text_of(a, "from"), text_of(a, "size_class"), {}, text_of(a, "reason")};
+      if (auto ms = a.find("missions"); ms != a.end() && ms->is_array()) {
+        for (const auto& m : *ms) d.missions.push_back(m.is_string() ? m.get<std::string>() : "");
+      }
+      out.amendments.push_back(std::move(d));
+    }
+  }
   if (auto am = doc.find("amounts"); am != doc.end() && am->is_object()) {
     for (auto it = am->begin(); it != am->end(); ++it)
       out.amounts.emplace_back(it.key(), it.value().dump());
@@ -126,6 +144,102 @@ std::optional<DocumentOutline> outline_document(std::string_view document) {
     }
   }
   return out;
+}
+
+std::string merge_msp_measures(std::string_view terms,
+                               const std::vector<DocumentMeasure>& measures) {
+  json doc = parse(terms);
+  if (!doc.is_object()) return std::string(terms);
+  if (!doc.contains("years") || !doc["years"].is_array()) doc["years"] = json::array();
+  json& years = doc["years"];
+  auto year_entry = [&](int year) -> json& {
+    for (auto& y : years) {
+      if (y.is_object() && y.value("year", 0) == year) return y;
+    }
+    years.push_back({{"year", year}, {"patients", 0}});
+    return years.back();
+  };
+  if (!doc.contains("indicators") || !doc["indicators"].is_array()) {
+    doc["indicators"] = json::array();
+  }
+  for (const auto& m : measures) {
+    if (m.mission != kMspMission) continue;
+    if (m.indicator == kMspPatients) {
+      year_entry(m.year)["patients"] = static_cast<std::int64_t>(m.value);
+      continue;
+    }
+    for (auto& ind : doc["indicators"]) {
+      if (!ind.is_object() || ind.value("id", "") != m.indicator) continue;
+      year_entry(m.year);
+      if (!ind.contains("achievements") || !ind["achievements"].is_array()) {
+        ind["achievements"] = json::array();
+      }
+      json kept = json::array();
+      for (auto& a : ind["achievements"]) {
+        if (!(a.is_object() && a.value("year", 0) == m.year)) kept.push_back(a);
+      }
+      kept.push_back({{"year", m.year}, {"rate", m.value}});
+      ind["achievements"] = std::move(kept);
+    }
+  }
+  return doc.dump();
+}
+
+std::optional<std::string> edit_terms(std::string_view terms, const TermsEdit& edit) {
+  json doc = parse(terms);
+  if (!doc.is_object()) return std::nullopt;
+  if (edit.signature) doc["signature"] = *edit.signature;
+  if (edit.size_class) doc["size_class"] = *edit.size_class;
+  if (edit.accord) doc["accord"] = *edit.accord;
+  if (edit.missions) {
+    json old = doc.contains("missions") && doc["missions"].is_array() ? doc["missions"]
+                                                                        : json::array();
+    json missions = json::array();
+    for (const auto& [id, start] : *edit.missions) {
+      json m = {{"mission", id}};
+      for (const auto& o : old) {
+        if (o.is_object() && o.value("mission", "") == id) m = o;
+      }
+      if (start.empty()) {
+        m.erase("start");
+        m.erase("deployed");  // a mission not started is not deployed either
+      } else {
+        m["start"] = start;
+      }
+      missions.push_back(std::move(m));
+    }
+    if (missions.empty()) {
+      doc.erase("missions");
+    } else {
+      doc["missions"] = std::move(missions);
+    }
+  }
+  return doc.dump();
+}
+
+std::optional<std::string> add_amendment(
+    std::string_view terms, const DocumentAmendment& amendment,
+    const std::vector<std::pair<std::string, std::string>>& mission_starts) {
+  json doc = parse(terms);
+  if (!doc.is_object()) return std::nullopt;
+  json a = {{"from", amendment.from}};
+  if (!amendment.size_class.empty()) a["size_class"] = amendment.size_class;
+  if (!amendment.missions.empty()) a["missions"] = amendment.missions;
+  if (!amendment.reason.empty()) a["reason"] = amendment.reason;
+  if (!doc.contains("amendments") || !doc["amendments"].is_array())
+    doc["amendments"] = json::array();
+  doc["amendments"].push_back(std::move(a));
+  if (!amendment.missions.empty()) {
+    if (!doc.contains("missions") || !doc["missions"].is_array()) doc["missions"] = json::array();
+    for (const auto& id : amendment.missions) {
+      std::string start = amendment.from;
+      for (const auto& [m, d] : mission_starts) {
+        if (m == id && !d.empty()) start = d;
+      }
+      doc["missions"].push_back({{"mission", id}, {"start", start}});
+    }
+  }
+  return doc.dump();
 }
 
 std::vector<std::pair<std::string, bool>> indicator_missions(std::string_view indicators_text) {

@@ -45,6 +45,26 @@ struct DocumentParty {
   std::string siret;
 };
 
+/// The measure key of an MSP contract's year facts: mission "msp", indicator "patientele" holds
+/// the year's patients; any other indicator id holds its achievement rate (percent).
+inline constexpr const char* kMspMission = "msp";
+inline constexpr const char* kMspPatients = "patientele";
+
+/// An MSP document (terms) with the measures entered per calendar year put in: "patientele"
+/// values set the year's patients (the year is added when absent; a year with an achievement but
+/// no patients is added with 0 patients), the others become the indicators' achievements,
+/// replacing one the terms had for that year. Compact JSON; the terms when not a JSON object.
+[[nodiscard]] std::string merge_msp_measures(std::string_view terms,
+                                             const std::vector<DocumentMeasure>& measures);
+
+/// A contractual avenant as a page lists it (see ContractAmendment).
+struct DocumentAmendment {
+  std::string from;
+  std::string size_class;  // "" : unchanged
+  std::vector<std::string> missions;
+  std::string reason;
+};
+
 /// What the services read in a document's terms.
 struct DocumentOutline {
   std::string text;  // compact JSON
@@ -54,6 +74,12 @@ struct DocumentOutline {
   std::vector<std::string> missions;   // mission ids, in order
   std::vector<DocumentParty> parties;  // in the order CPTS, MSP, CPAM, ARS
   std::vector<std::string> avenant_accords;
+  std::vector<DocumentAmendment> amendments;  // in order
+  std::string signature;
+  std::string size_class;
+  std::string accord;
+  /// Mission id → its start date ("" : none), in order.
+  std::vector<std::pair<std::string, std::string>> mission_starts;
   /// Amounts written in the contract: contract-wide envelopes (by name), then each mission's,
   /// with their JSON text.
   std::vector<std::pair<std::string, std::string>> amounts;
@@ -65,6 +91,26 @@ struct DocumentOutline {
 /// Missions of an indicators object, each with whether it has indicators.
 [[nodiscard]] std::vector<std::pair<std::string, bool>> indicator_missions(
     std::string_view indicators);
+
+/// A change of the terms before the first payment (each field: none = unchanged). Missions are
+/// the full list after the change, each with its start ("" : none); a kept mission keeps its
+/// other fields (deadlines, amounts).
+struct TermsEdit {
+  std::optional<std::string> signature;
+  std::optional<std::string> size_class;
+  std::optional<std::string> accord;
+  std::optional<std::vector<std::pair<std::string, std::string>>> missions;
+};
+
+/// The terms with the edit applied (compact JSON); none when the terms are not a JSON object.
+/// The result is not validated: the caller parses it with the engine.
+[[nodiscard]] std::optional<std::string> edit_terms(std::string_view terms, const TermsEdit& edit);
+
+/// The terms with a contractual avenant appended to "amendments": the missions it adds are
+/// appended to "missions" with their start ("" : the avenant's date). Not validated.
+[[nodiscard]] std::optional<std::string> add_amendment(
+    std::string_view terms, const DocumentAmendment& amendment,
+    const std::vector<std::pair<std::string, std::string>>& mission_starts);
 
 enum class TargetEdit { done, unknown_mission, unknown_indicator };
 

@@ -141,6 +141,14 @@ std::vector<RuleValue> list_values(const Accord& a) {
                    "Date de l'avance (jour/mois)"});
     out.push_back({"msp.balance_date", month_day(m.balance_date.value), &m.balance_date.provenance,
                    "Date du solde (jour/mois)"});
+    for (const auto& ind : m.indicators) {
+      const std::string p = "msp_indicators." + ind.id;
+      out.push_back({p + ".fixed_points", fr::integer(ind.fixed_points.value) + " points",
+                     &ind.fixed_points.provenance, ind.label + " : points fixes"});
+      out.push_back({p + ".variable_points", fr::integer(ind.variable_points.value) + " points",
+                     &ind.variable_points.provenance,
+                     ind.label + " : points variables (patientèle de référence)"});
+    }
     return out;
   }
   for (const auto& s : a.size_classes) {

@@ -85,8 +85,20 @@ struct MonthDay {
   unsigned day = 1;
 };
 
+/// An indicator of the MSP catalogue: points at 100 % achievement. Variable points are those of
+/// the reference patient list (scaled by the year's patients / reference).
+struct MspIndicatorRule {
+  std::string id;
+  std::string label;
+  std::string axis;      // "Accès aux soins", "Travail en équipe et coordination", ...
+  std::string category;  // "prerequis", "socle", "optionnel"
+  Sourced<std::int64_t> fixed_points;
+  Sourced<std::int64_t> variable_points;
+};
+
 /// MSP accords: remuneration in points per calendar year.
 struct MspRules {
+  std::vector<MspIndicatorRule> indicators;  // the catalogue, display order
   Sourced<Cents> point_value;
   Sourced<Ppm> advance_rate;
   Sourced<Cents> advance_minimum;

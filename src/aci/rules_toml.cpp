@@ -2,6 +2,7 @@
 // parent's tables first, then its own, so each value keeps the file and line that set it.
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -547,6 +548,58 @@ class Reader {
     return {};
   }
 
+  // The MSP indicator catalogue: [[msp_indicators]] with id, label, axis, category and the
+  // fixed and variable points (sourced values).
+  Status msp_indicators(const toml::node& n, Accord& a) const {
+    const auto* arr = n.as_array();
+    if (!arr || !arr->is_array_of_tables()) {
+      return error(n, "msp_indicators", "liste d'indicateurs attendue ([[msp_indicators]])");
+    }
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      const auto& t = *arr->get(i)->as_table();
+      std::string key = "msp_indicators[" + std::to_string(i) + "]";
+      if (auto ok = check_keys(t, key,
+                               {"id", "label", "axis", "category", "fixed_points",
+                                "variable_points"});
+          !ok) {
+        return ok;
+      }
+      MspIndicatorRule r;
+      for (const char* field : {"id", "label", "axis", "category"}) {
+        const auto* v = t.get(field);
+        if (!v) return missing(*arr->get(i), key + "." + field);
+        auto text = string(*v, key + "." + field);
+        if (!text) return tl::unexpected(text.error());
+        std::string f = field;
+        (f == "id" ? r.id : f == "label" ? r.label : f == "axis" ? r.axis : r.category) = *text;
+      }
+      if (r.category != "prerequis" && r.category != "socle" && r.category != "optionnel") {
+        return error(*t.get("category"), key + ".category",
+                     "catégorie inconnue « " + r.category + " » (prerequis, socle, optionnel)");
+      }
+      if (r.id == "patientele") {
+        return error(*t.get("id"), key + ".id", "identifiant réservé à la patientèle de l'année");
+      }
+      key = "msp_indicators." + r.id;
+      for (const char* field : {"fixed_points", "variable_points"}) {
+        const auto* v = t.get(field);
+        if (!v) return missing(*arr->get(i), key + "." + field);
+        auto points = s_int64(*v, key + "." + field, 0, 100'000);
+        if (!points) return tl::unexpected(points.error());
+        (std::string(field) == "fixed_points" ? r.fixed_points : r.variable_points) =
+            std::move(*points);
+      }
+      auto existing = std::find_if(a.msp.indicators.begin(), a.msp.indicators.end(),
+                                   [&](const MspIndicatorRule& x) { return x.id == r.id; });
+      if (existing != a.msp.indicators.end()) {
+        *existing = std::move(r);  // a later version updates the parent's indicator
+      } else {
+        a.msp.indicators.push_back(std::move(r));
+      }
+    }
+    return {};
+  }
+
   // Applies one file's tables on top of `a` (which may hold the parent's values).
   Status apply(const toml::table& root, Accord& a) const {
     for (auto&& [k, v] : root) {
@@ -560,6 +613,7 @@ class Reader {
       }
       if (k.str() == "missions") ok = missions(v, a);
       if (k.str() == "msp") ok = msp(v, a);
+      if (k.str() == "msp_indicators") ok = msp_indicators(v, a);
       if (!ok) return ok;
     }
     return {};
@@ -601,7 +655,7 @@ class Reader {
                 const toml::node*& id_node) const {
     if (auto ok = check_keys(root, "",
                              {"schema", "accord", "sources", "size_classes", "payment", "envelopes",
-                              "achievement", "missions", "msp"});
+                              "achievement", "missions", "msp", "msp_indicators"});
         !ok) {
       return ok;
     }

@@ -131,7 +131,7 @@ class CptsScheduler {
       } else if (c_.fonctionnement) {
         a = {*c_.fonctionnement, true, "montant du contrat"};
       } else {
-        a = from_rules(v.envelope("fonctionnement")->amounts, c_.size_class, v.id);
+        a = from_rules(v.envelope("fonctionnement")->amounts, size_class_on(c_, A(k - 1)), v.id);
       }
       if (a.value == 0) continue;
       Ppm rate = v.advance_rate.value;
@@ -163,14 +163,16 @@ class CptsScheduler {
         if (y.year == k) ya = &y;
       }
 
-      Amount fixed = fixed_amount(m, mr, v, ya, k - first);
+      // The size class in force when the mission's year begins (contractual avenants).
+      const std::string& size = size_class_on(c_, from);
+      Amount fixed = fixed_amount(m, mr, v, ya, k - first, size);
       Amount variable;
       if (ya && ya->variable) {
         variable = {*ya->variable, true, "montant de l'année " + std::to_string(k) + " du contrat"};
       } else if (m.variable) {
         variable = {*m.variable, true, "montant du contrat"};
       } else {
-        variable = from_rules(mr.variable, c_.size_class, v.id);
+        variable = from_rules(mr.variable, size, v.id);
       }
 
       MissionYear my;
@@ -222,12 +224,12 @@ class CptsScheduler {
   // The yearly fixed amount of mission year `index` (0 = the year it starts): a per-year contract
   // amount as is, otherwise the contract's or the rules' amount times the rules' year factor.
   Amount fixed_amount(const ContractMission& m, const MissionRules& mr, const Accord& v,
-                      const YearAmounts* ya, int index) const {
+                      const YearAmounts* ya, int index, const std::string& size) const {
     if (ya && ya->fixed) {
       return {*ya->fixed, true, "montant de l'année " + std::to_string(ya->year) + " du contrat"};
     }
     Amount a = m.fixed ? Amount{*m.fixed, true, "montant du contrat"}
-                       : from_rules(mr.fixed, c_.size_class, v.id);
+                       : from_rules(mr.fixed, size, v.id);
     if (mr.fixed_year_factors) {
       const auto& f = mr.fixed_year_factors->value;
       Ppm factor = f[std::min(static_cast<std::size_t>(index), f.size() - 1)];

@@ -65,6 +65,46 @@ struct ScheduleOptions {
 [[nodiscard]] Result<Schedule> compute_schedule(const Contract& c, const RuleBook& rules,
                                                 const ScheduleOptions& options = {});
 
+/// One indicator of an MSP year: its points and money at 100 % and as achieved.
+struct MspIndicatorResult {
+  std::string id;
+  MspCategory category = MspCategory::socle;
+  /// Points at 100 % times the reference patient list (fixed × reference + variable × patients),
+  /// so that scaled variable points stay integers; points = points_x_ref / reference.
+  std::int64_t points_x_ref = 0;
+  std::int64_t reference = 1;
+  Ppm rate = 0;            // achievement used (the measured one, else the simulated one)
+  bool measured = false;
+  Cents at_full = 0;       // point value × points (× days / days of the year), at 100 %
+  Cents earned = 0;        // the same × achievement, rounded once
+};
+
+/// One calendar year of an MSP contract, as its schedule computes it.
+struct MspYearResult {
+  int year = 0;
+  std::int64_t patients = 0;
+  bool new_structure = false;
+  std::int64_t days = 0;       // days under contract in the year
+  std::int64_t year_days = 0;
+  bool partial = false;        // counted pro rata (days / year_days)
+  std::vector<MspIndicatorResult> indicators;  // contract order
+  Cents socle_full = 0;        // socle and prérequis at 100 %: the base of the advance
+  Cents earned = 0;            // sum of the indicators' money as achieved
+  Cents total = 0;             // the year's remuneration (0 when a prérequis is unmet; minimum)
+  Cents advance = 0;
+  Cents balance = 0;           // total − advance (negative: to pay back)
+  std::string unmet_prerequisite;  // id of the first prérequis below 100 %, "" when all are met
+  bool minimum_used = false;       // the new-structure minimum replaced the total
+  bool estimated = false;          // some indicator was not measured
+  std::string basis;               // French, as in the balance's basis
+};
+
+/// The calendar years of an MSP contract (those listed in `years`), in order, with each
+/// indicator's points and money: what compute_schedule pays, indicator by indicator.
+[[nodiscard]] Result<std::vector<MspYearResult>> msp_years(const MspContract& c,
+                                                           const RuleBook& rules,
+                                                           const ScheduleOptions& options = {});
+
 /// Total paid per envelope, in first-payment order.
 [[nodiscard]] std::vector<std::pair<std::string, Cents>> totals_by_envelope(const Schedule& s);
 

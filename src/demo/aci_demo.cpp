@@ -4,12 +4,18 @@
 // agreed date and the start of the minutes. Loaded through AciService, so the demo goes through
 // the same validation, versioning and audit as users do. Idempotent: nothing is done when the
 // contract reference exists.
+//
+// MSP: the demo registry's "MSP de Boulay (fictive)" (Moselle, ACI signed 500 days ago in the
+// registry demo) gets its contract from the same form as users (catalogue indicators of the
+// rules: prérequis, socle and two optional ones), one calendar year of measures (the signature's
+// year: patientèle and achievement rates), a comment and the advance received.
 #include <fmt/format.h>
 
 #include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "aci/rules.hpp"
+#include "common/dates.hpp"
 #include "demo/demo.hpp"
 #include "geo/referentiel.hpp"
 #include "services/aci.hpp"
@@ -77,13 +83,76 @@ Result<Principal> demo_user(store::Database& db, const std::string& login, Role 
   return p;
 }
 
+constexpr const char* kMspReference = "DEMO-MSP-57-BOULAY (fictif)";
+constexpr const char* kMspStructure = "MSP de Boulay (fictive)";
+
+Result<std::string> load_msp_demo(store::Database& db, const geo::Referentiel& ref) {
+  auto s = db.query("SELECT id FROM structures WHERE name = $1 ORDER BY id",
+                    {std::string(kMspStructure)});
+  if (!s) return tl::unexpected(s.error());
+  if (s->empty()) return std::string("ACI MSP : structure de démonstration absente, rien à charger");
+  const std::int64_t sid = s->rows[0].integer(0);
+  auto existing =
+      db.query("SELECT id FROM aci_contracts WHERE reference = $1", {std::string(kMspReference)});
+  if (!existing) return tl::unexpected(existing.error());
+  if (!existing->empty()) {
+    return fmt::format("ACI MSP : contrat de démonstration déjà chargé (/aci/contrats/{}/dialogue/1)",
+                       existing->rows[0].integer(0));
+  }
+  AciService aci(db, ref);
+  Principal system;
+  system.login = "system";
+  system.display_name = "Chargement de démonstration";
+  system.role = Role::admin;
+  // Signed on the day the registry demo records "ACI signé" (500 days ago).
+  const Date signature{std::chrono::sys_days(today_utc()) - std::chrono::days(500)};
+  const int year = static_cast<int>(signature.year());
+  services::AciContractForm form;
+  form.structure_id = sid;
+  form.reference = kMspReference;
+  form.accord = "msp-2017";
+  form.signature = format_date(signature);
+  form.cpam = "CPAM de Moselle (démonstration)";
+  form.ars = "ARS Grand Est (démonstration)";
+  form.patients = "3400";
+  form.missions = {"missions_sante_publique", "implication_usagers"};
+  auto id = aci.create_contract_from_form(system, form);
+  if (!id) return tl::unexpected(id.error());
+  auto roc = demo_user(db, "roc1.moselle@demo.maillage.fr", Role::roc, sid);
+  if (!roc) return tl::unexpected(roc.error());
+  // One year of measures (fictitious): achievement rates of the signature's year.
+  for (const auto& [indicator, rate] : std::vector<std::pair<std::string, double>>{
+           {"acces_soins", 100},
+           {"coordination", 100},
+           {"systeme_information", 100},
+           {"protocoles", 75},
+           {"concertation", 80},
+           {"missions_sante_publique", 100},
+           {"implication_usagers", 50}}) {
+    auto m = aci.set_measure(*roc, *id, {"msp", indicator, year, rate, 0});
+    if (!m) return tl::unexpected(m.error());
+  }
+  auto c = aci.add_comment(*roc, *id, 1, "indicateur:msp/concertation",
+                           "Comptes rendus des réunions de concertation à joindre (fictif).");
+  if (!c) return tl::unexpected(c.error());
+  // The advance of the year was received (12 000 €, the floor): the terms are settled.
+  auto b = aci.set_budget(*roc, *id, 1, {"remuneration", 1200000, 0, 0});
+  if (!b) return tl::unexpected(b.error());
+  return fmt::format("ACI MSP : contrat {} signé le {}, mesures {} : /aci/contrats/{}/dialogue/1",
+                     kMspReference, format_date(signature), year, *id);
+}
+
 }  // namespace
 
 Result<DemoLines> load_aci_demo(store::Database& db, const geo::Referentiel& ref) {
   auto s =
       db.query("SELECT id FROM structures WHERE name = $1 ORDER BY id", {std::string(kStructure)});
   if (!s) return tl::unexpected(s.error());
-  if (s->empty()) return DemoLines{"ACI : structure de démonstration absente, rien à charger"};
+  auto msp = load_msp_demo(db, ref);
+  if (!msp) return tl::unexpected(msp.error());
+  if (s->empty()) {
+    return DemoLines{"ACI : structure de démonstration absente, rien à charger", *msp};
+  }
   std::int64_t sid = s->rows[0].integer(0);
   auto existing =
       db.query("SELECT id FROM aci_contracts WHERE reference = $1", {std::string(kReference)});
@@ -91,7 +160,8 @@ Result<DemoLines> load_aci_demo(store::Database& db, const geo::Referentiel& ref
   if (!existing->empty()) {
     return DemoLines{
         fmt::format("ACI : contrat de démonstration déjà chargé (/aci/contrats/{}/dialogue/2)",
-                    existing->rows[0].integer(0))};
+                    existing->rows[0].integer(0)),
+        *msp};
   }
 
   auto communes = demo_communes(db, ref, sid);
@@ -210,10 +280,12 @@ Result<DemoLines> load_aci_demo(store::Database& db, const geo::Referentiel& ref
   if (auto st = check(aci.update_workspace(*roc, *id, year, ws)); !st)
     return tl::unexpected(st.error());
 
-  return DemoLines{fmt::format(
-      "ACI : contrat {} ({} ; {} habitants à la signature, {} communes) avec indicateurs, "
-      "dialogue de gestion de l'année 2 : /aci/contrats/{}/dialogue/2",
-      kReference, size_class, population, communes.size(), *id)};
+  return DemoLines{
+      fmt::format(
+          "ACI : contrat {} ({} ; {} habitants à la signature, {} communes) avec indicateurs, "
+          "dialogue de gestion de l'année 2 : /aci/contrats/{}/dialogue/2",
+          kReference, size_class, population, communes.size(), *id),
+      *msp};
 }
 
 }  // namespace maillage::demo

@@ -107,6 +107,46 @@ Result<Response> AciFeature::api_update(const RequestContext& ctx) {
   return json_answer(aci_json::contract(r));
 }
 
+Result<Response> AciFeature::api_edit(const RequestContext& ctx) {
+  auto id = MAILLAGE_TRY(parse_id(ctx.request.param("id"), "id"));
+  auto body = MAILLAGE_TRY(read_json_body(ctx.request, *edit_schema_));
+  services::AciContractEdit e;
+  e.version = body["version"];
+  e.signature = body["signature"];
+  e.accord = body["accord"];
+  e.size_class = body.value("size_class", "");
+  if (body.contains("missions")) {
+    for (const auto& m : body["missions"]) {
+      e.missions.push_back(m["mission"]);
+      if (m.contains("start")) e.starts.emplace_back(m["mission"], m["start"]);
+    }
+  }
+  MAILLAGE_CHECK(aci_.edit_contract(*ctx.principal(), id, e));
+  auto r = MAILLAGE_TRY(aci_.contract(*ctx.principal(), id));
+  return json_answer(aci_json::contract(r));
+}
+
+Result<Response> AciFeature::api_avenant(const RequestContext& ctx) {
+  auto id = MAILLAGE_TRY(parse_id(ctx.request.param("id"), "id"));
+  auto body = MAILLAGE_TRY(read_json_body(ctx.request, *avenant_schema_));
+  services::AciAvenantForm f;
+  f.version = body["version"];
+  f.from = body["from"];
+  f.size_class = body.value("size_class", "");
+  f.reason = body.value("reason", "");
+  if (body.contains("missions")) {
+    for (const auto& m : body["missions"]) {
+      f.missions.push_back(m["mission"]);
+      if (m.contains("start")) f.starts.emplace_back(m["mission"], m["start"]);
+    }
+  }
+  auto n = MAILLAGE_TRY(aci_.add_avenant(*ctx.principal(), id, f));
+  auto r = MAILLAGE_TRY(aci_.contract(*ctx.principal(), id));
+  json out = aci_json::contract(r);
+  out["avenant"] = n;
+  return json_answer(out, 201);
+}
+
 Result<Response> AciFeature::api_schedule(const RequestContext& ctx) {
   auto id = MAILLAGE_TRY(parse_id(ctx.request.param("id"), "id"));
   if (ctx.request.query_value("format").value_or("json") == "csv") {

@@ -52,6 +52,8 @@ class AciFeature final : public Feature {
   Result<Response> api_create(const RequestContext& ctx);
   Result<Response> api_contract(const RequestContext& ctx);
   Result<Response> api_update(const RequestContext& ctx);
+  Result<Response> api_edit(const RequestContext& ctx);
+  Result<Response> api_avenant(const RequestContext& ctx);
   Result<Response> api_schedule(const RequestContext& ctx);
   Result<Response> api_indicators(const RequestContext& ctx);
   Result<Response> api_measure(const RequestContext& ctx);
@@ -76,6 +78,12 @@ class AciFeature final : public Feature {
   Result<Response> contract_form(const RequestContext& ctx, std::int64_t structure_id,
                                  const services::AciContractForm* typed, const Error* error);
   Result<Response> page_contract(const RequestContext& ctx);
+  Result<Response> page_edit_contract(const RequestContext& ctx);
+  Result<Response> page_save_contract(const RequestContext& ctx);
+  Result<Response> page_add_avenant(const RequestContext& ctx);
+  /// The contract page or its edit form, with what was typed and the error next to its field.
+  Result<Response> contract_page(const RequestContext& ctx, std::int64_t id, bool edit_form,
+                                 const nlohmann::json& typed, const Error* error);
   Result<Response> page_schedule(const RequestContext& ctx);
   Result<Response> page_indicators(const RequestContext& ctx);
   Result<services::AciWorkspace> workspace_data(const RequestContext& ctx);
@@ -89,7 +97,8 @@ class AciFeature final : public Feature {
   services::AciService& aci_;
   std::shared_ptr<const JsonSchema> measure_schema_, agree_schema_, workspace_schema_,
       comment_schema_, attachment_schema_, budget_schema_, fiche_create_schema_,
-      fiche_update_schema_, adjustment_schema_, contract_schema_, contract_update_schema_;
+      fiche_update_schema_, adjustment_schema_, contract_schema_, contract_update_schema_,
+      edit_schema_, avenant_schema_;
 };
 
 }  // namespace maillage::http

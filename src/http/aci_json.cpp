@@ -114,13 +114,39 @@ json contract(const AciContractView& v) {
     json versions = json::array();
     for (const auto& x : v.indicator_versions) versions.push_back(version_summary(x));
     out["indicator_versions"] = std::move(versions);
-    out["duration_years"] = v.duration_years;
-    json years = json::array();
-    for (const auto& y : v.years)
-      years.push_back({{"year", y.year}, {"from", y.from}, {"to", y.to}});
-    out["years"] = std::move(years);
   }
+  json years = json::array();
+  for (const auto& y : v.years) {
+    years.push_back({{"year", y.year}, {"from", y.from}, {"to", y.to}, {"label", y.label}});
+  }
+  out["years"] = std::move(years);
+  out["duration_years"] = v.duration_years;
   out["missions"] = std::move(missions);
+  out["payment_recorded"] = v.payment_recorded;
+  out["size_class_now"] = v.size_class_now;
+  json avenants = json::array();
+  for (const auto& a : v.avenants) {
+    avenants.push_back({{"number", a.number},
+                        {"from", a.from},
+                        {"size_class", a.size_class},
+                        {"missions", a.missions},
+                        {"reason", a.reason}});
+  }
+  out["avenants"] = std::move(avenants);
+  auto choices = [](const std::vector<AciChoice>& list) {
+    json a = json::array();
+    for (const auto& c : list) {
+      a.push_back({{"id", c.id},
+                   {"label", c.label},
+                   {"socle", c.socle},
+                   {"chosen", c.chosen},
+                   {"start", c.start}});
+    }
+    return a;
+  };
+  out["size_classes"] = choices(v.size_classes);
+  out["mission_choices"] = choices(v.mission_choices);
+  out["accords"] = choices(v.accords);
   return out;
 }
 
@@ -425,6 +451,60 @@ json workspace(const AciWorkspace& w) {
   out["comments"] = std::move(all_comments);
   out["notes"] = w.notes;
   out["schedule"] = schedule(w.schedule);
+  out["msp"] = w.msp;
+  if (w.msp) {
+    const AciMspSheet& m = w.msp_sheet;
+    json lines = json::array();
+    for (const auto& l : m.lines) {
+      json line{{"id", l.id},
+                {"label", l.label},
+                {"axis", l.axis},
+                {"category", l.category},
+                {"category_label", l.category_label},
+                {"item", l.item},
+                {"points", l.points_text},
+                {"points_detail", l.points_detail},
+                {"is_measured", l.is_measured},
+                {"measured", l.measured ? json(*l.measured) : json(nullptr)},
+                {"measured_text", l.measured_text},
+                {"rate", l.rate_text},
+                {"points_earned", l.points_earned_text},
+                {"euros_full", l.euros_full},
+                {"euros_earned", l.euros_earned},
+                {"measure_version", l.measure_version},
+                {"verified", l.verified}};
+      line["comments"] = by.comments_of(l.item);
+      line["attachments"] = by.attachments_of(l.item);
+      lines.push_back(std::move(line));
+    }
+    out["msp_sheet"] = {{"calendar_year", m.calendar_year},
+                        {"point_value", m.point_value},
+                        {"reference_patients", m.reference_patients},
+                        {"has_patients", m.has_patients},
+                        {"patients", m.patients},
+                        {"patients_text", fr::integer(m.patients)},
+                        {"reference_patients_text", fr::integer(m.reference_patients)},
+                        {"patients_version", m.patients_version},
+                        {"prorata", m.prorata},
+                        {"indicators", std::move(lines)},
+                        {"points_full", m.points_full_text},
+                        {"points_earned", m.points_earned_text},
+                        {"socle_full", m.socle_full},
+                        {"earned", m.earned},
+                        {"total", m.total},
+                        {"advance", m.advance},
+                        {"balance", m.balance},
+                        {"unmet_prerequisite", m.unmet_prerequisite},
+                        {"minimum_used", m.minimum_used},
+                        {"estimated", m.estimated}};
+  }
+  if (!w.periods.empty()) {
+    json tabs = json::array();
+    for (const auto& p : w.periods) {
+      tabs.push_back({{"year", p.year}, {"label", p.label}, {"current", p.year == w.year}});
+    }
+    out["years"] = std::move(tabs);
+  }
   out["territory"] = {{"population_signature", w.territory.population_signature},
                       {"population_now", w.territory.population_now},
                       {"communes", w.territory.communes}};

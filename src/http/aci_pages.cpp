@@ -171,12 +171,149 @@ Result<Response> AciFeature::page_create_contract(const RequestContext& ctx) {
 
 Result<Response> AciFeature::page_contract(const RequestContext& ctx) {
   auto id = MAILLAGE_TRY(parse_id(ctx.request.param("id"), "id"));
+  return contract_page(ctx, id, false, json::object(), nullptr);
+}
+
+namespace {
+
+// The HTTP status of a form refused: 409 for a stale version (the page says so), 200 otherwise
+// (the form comes back with the error next to its field).
+int refusal_status(const Error* error) {
+  return error != nullptr && error->code == ErrorCode::conflict ? 409 : 200;
+}
+
+// Missions ticked and their starts, as the forms send them ("mission", "debut_<id>").
+void read_missions(const Params& form, std::vector<std::string>& missions,
+                   std::vector<std::pair<std::string, std::string>>& starts) {
+  auto [first, last] = form.equal_range("mission");
+  for (auto it = first; it != last; ++it) missions.push_back(it->second);
+  for (const auto& [k, v] : form) {
+    if (k.rfind("debut_", 0) == 0) starts.emplace_back(k.substr(6), v);
+  }
+}
+
+}  // namespace
+
+Result<Response> AciFeature::contract_page(const RequestContext& ctx, std::int64_t id,
+                                           bool edit_form, const json& typed,
+                                           const Error* error) {
   auto r = MAILLAGE_TRY(aci_.contract(*ctx.principal(), id));
   json data = aci_json::contract(r);
-  data["titre"] = "Contrat " + r.summary.reference;
+  data["titre"] = (edit_form ? "Modifier le contrat " : "Contrat ") + r.summary.reference;
   data["document_text"] = data["document"].dump(2, ' ', false, json::error_handler_t::replace);
   if (auto m = ctx.request.query_value("message")) data["message"] = *m;
-  return page("aci_contrat", std::move(data), ctx);
+  data["cpts"] = r.summary.kind == "cpts";
+  data["modifiable"] = r.permissions.contract && !r.payment_recorded;
+  data["avenant_possible"] = r.permissions.contract && r.summary.kind == "cpts";
+  data["a_avenants"] = !r.avenants.empty();
+  data["aujourdhui"] = format_date(today_utc());
+  // The forms: what was typed when refused, else the contract's current terms.
+  auto typed_text = [&](const char* key, const std::string& current) {
+    return typed.contains(key) ? typed[key].get<std::string>() : current;
+  };
+  data["valeurs"] = {{"signature", typed_text("signature", r.summary.signature)},
+                     {"accord", typed_text("accord", r.summary.accord)},
+                     {"size_class", typed_text("size_class", r.summary.size_class)},
+                     {"from", typed_text("from", "")},
+                     {"avenant_size_class", typed_text("avenant_size_class", "")},
+                     {"reason", typed_text("reason", "")},
+                     {"version", r.summary.version}};
+  if (typed.contains("version")) data["valeurs"]["version"] = typed["version"];
+  for (auto& a : data["accords"]) a["chosen"] = a["id"] == data["valeurs"]["accord"];
+  for (auto& sc : data["size_classes"]) {
+    sc["chosen"] = sc["id"] == data["valeurs"]["size_class"];
+    sc["avenant_chosen"] = sc["id"] == data["valeurs"]["avenant_size_class"];
+  }
+  if (typed.contains("missions")) {
+    for (auto& m : data["mission_choices"]) {
+      const std::string mid = m["id"];
+      bool ticked = false;
+      for (const auto& t : typed["missions"]) ticked = ticked || t == mid;
+      m["chosen"] = m["socle"].get<bool>() || ticked;
+      if (typed.contains("starts") && typed["starts"].contains(mid)) {
+        m["start"] = typed["starts"][mid];
+      }
+    }
+  }
+  // Missions an avenant can add: those of the accord not in the contract.
+  json addable = json::array();
+  for (const auto& m : r.mission_choices) {
+    if (!m.chosen) addable.push_back({{"id", m.id}, {"label", m.label}});
+  }
+  data["a_missions_ajoutables"] = !addable.empty();
+  data["missions_ajoutables"] = std::move(addable);
+  if (error != nullptr) {
+    data["erreur"] = error->message;
+    data["conflit"] = error->code == ErrorCode::conflict;
+    if (!error->field.empty()) data["erreurs"][error->field] = error->message;
+  }
+  auto html = MAILLAGE_TRY(site_.render_page(edit_form ? "aci_contrat_modifier" : "aci_contrat",
+                                             nullify_empty(std::move(data)), ctx));
+  Response resp = Response::html(std::move(html), refusal_status(error));
+  resp.set_header("Cache-Control", "no-store");
+  return resp;
+}
+
+Result<Response> AciFeature::page_edit_contract(const RequestContext& ctx) {
+  auto id = MAILLAGE_TRY(parse_id(ctx.request.param("id"), "id"));
+  return contract_page(ctx, id, true, json::object(), nullptr);
+}
+
+Result<Response> AciFeature::page_save_contract(const RequestContext& ctx) {
+  auto id = MAILLAGE_TRY(parse_id(ctx.request.param("id"), "id"));
+  Params form = ctx.request.form();
+  services::AciContractEdit e;
+  auto version = parse_id(form_value(form, "version"), "version");
+  e.version = version ? *version : 0;
+  e.signature = form_value(form, "signature");
+  e.accord = form_value(form, "accord");
+  e.size_class = form_value(form, "size_class");
+  read_missions(form, e.missions, e.starts);
+  auto done = aci_.edit_contract(*ctx.principal(), id, e);
+  if (!done) {
+    const auto code = done.error().code;
+    if (code == ErrorCode::forbidden || code == ErrorCode::not_found) {
+      return tl::unexpected(done.error());
+    }
+    json typed{{"signature", e.signature},
+               {"accord", e.accord},
+               {"size_class", e.size_class},
+               {"missions", e.missions},
+               {"starts", json::object()}};
+    for (const auto& [m, d] : e.starts) typed["starts"][m] = d;
+    // After a conflict the form shows the current version (and what was typed), so that
+    // submitting again overwrites knowingly.
+    if (code != ErrorCode::conflict) typed["version"] = e.version;
+    return contract_page(ctx, id, true, typed, &done.error());
+  }
+  return Response::redirect(fmt::format("/aci/contrats/{}?message={}", id,
+                                        url_encode("Contrat modifié ; l'échéancier suit les "
+                                                   "nouveaux termes.")));
+}
+
+Result<Response> AciFeature::page_add_avenant(const RequestContext& ctx) {
+  auto id = MAILLAGE_TRY(parse_id(ctx.request.param("id"), "id"));
+  Params form = ctx.request.form();
+  services::AciAvenantForm f;
+  auto version = parse_id(form_value(form, "version"), "version");
+  f.version = version ? *version : 0;
+  f.from = form_value(form, "from");
+  f.size_class = form_value(form, "avenant_size_class");
+  f.reason = form_value(form, "reason");
+  read_missions(form, f.missions, f.starts);
+  auto n = aci_.add_avenant(*ctx.principal(), id, f);
+  if (!n) {
+    const auto code = n.error().code;
+    if (code == ErrorCode::forbidden || code == ErrorCode::not_found) {
+      return tl::unexpected(n.error());
+    }
+    json typed{{"from", f.from}, {"avenant_size_class", f.size_class}, {"reason", f.reason}};
+    if (code != ErrorCode::conflict) typed["version"] = f.version;
+    return contract_page(ctx, id, false, typed, &n.error());
+  }
+  return Response::redirect(fmt::format(
+      "/aci/contrats/{}?message={}#avenants", id,
+      url_encode(fmt::format("Avenant n° {} enregistré ; l'échéancier en tient compte.", *n))));
 }
 
 Result<Response> AciFeature::page_schedule(const RequestContext& ctx) {

@@ -69,10 +69,12 @@ AciFeature::AciFeature(const Site& site) : site_(site), aci_(site.services.aci) 
 
 void AciFeature::make_schemas() {
   measure_schema_ =
-      object("Valeur mesurée d'un indicateur pour une année (absente : efface la valeur)",
+      object("Valeur mesurée d'un indicateur pour une année (absente : efface la valeur) ; MSP : "
+             "mission « msp », taux d'atteinte en % ou « patientele »",
              {{"mission", true, json_string("Mission (identifiant des règles)", 1, 100)},
               {"indicator", true, json_string("Indicateur", 1, 100)},
-              {"year", true, json_integer("Année de contrat", 1, 100)},
+              {"year", true,
+               json_integer("Année de contrat (CPTS) ou année civile (MSP)", 1, 2200)},
               {"measured", false, json_number("Valeur mesurée")},
               {"version", true, json_integer("Version lue (0 : jamais saisie)", 0)}});
   auto change = json_object(
@@ -137,6 +139,25 @@ void AciFeature::make_schemas() {
       object("Termes du contrat modifiés (sans indicateurs)",
              {{"version", true, json_integer("Version lue", 1)},
               {"contrat", true, json_object("Contrat au format maillage-aci-contract/1", {})}});
+  auto mission_start = json_object(
+      "Mission du contrat et sa date de démarrage",
+      {{"mission", true, json_string("Mission (identifiant des règles)", 1, 100)},
+       {"start", false, json_string("Démarrage (AAAA-MM-JJ, vide : aucun)", 0, 10)}});
+  edit_schema_ = object(
+      "Termes modifiés avant le premier versement",
+      {{"version", true, json_integer("Version du contrat lue", 1)},
+       {"signature", true, json_string("Date de signature (AAAA-MM-JJ)", 1, 10)},
+       {"accord", true, json_string("Accord à la signature", 1, 100)},
+       {"size_class", false, json_string("Taille (CPTS)", 0, 10)},
+       {"missions", false,
+        json_array("Missions choisies (les missions socle y sont toujours)", mission_start, 50)}});
+  avenant_schema_ = object(
+      "Avenant au contrat (CPTS) : taille et/ou missions ajoutées à compter d'une date d'effet",
+      {{"version", true, json_integer("Version du contrat lue", 1)},
+       {"from", true, json_string("Date d'effet (AAAA-MM-JJ)", 1, 10)},
+       {"size_class", false, json_string("Nouvelle taille (vide : inchangée)", 0, 10)},
+       {"missions", false, json_array("Missions ajoutées", mission_start, 50)},
+       {"reason", false, json_string("Objet de l'avenant", 0, 2000)}});
 }
 
 void AciFeature::add_routes(RouteTable& table) {
@@ -156,6 +177,15 @@ void AciFeature::add_routes(RouteTable& table) {
       .add("PUT", c + "/{id}", AccessRule::only(kContractWriters), RouteKind::api,
            bind(&AciFeature::api_update), "Modifie les termes d'un contrat (version lue)")
       .body = contract_update_schema_;
+  table
+      .add("PUT", c + "/{id}/terms", AccessRule::only(kContractWriters), RouteKind::api,
+           bind(&AciFeature::api_edit),
+           "Modifie signature, taille, missions et accord avant le premier versement")
+      .body = edit_schema_;
+  table
+      .add("POST", c + "/{id}/avenants", AccessRule::only(kContractWriters), RouteKind::api,
+           bind(&AciFeature::api_avenant), "Enregistre un avenant au contrat (date d'effet)")
+      .body = avenant_schema_;
   table
       .add("GET", c + "/{id}/schedule", signed_in, RouteKind::api, bind(&AciFeature::api_schedule),
            "Échéancier des versements (JSON ou CSV)")
@@ -218,6 +248,15 @@ void AciFeature::add_routes(RouteTable& table) {
             bind(&AciFeature::page_create_contract), "Formulaire : créer un contrat ACI");
   table.add("GET", "/aci/contrats/{id}", signed_in, RouteKind::page,
             bind(&AciFeature::page_contract), "Page : contrat");
+  table.add("GET", "/aci/contrats/{id}/modifier", AccessRule::only(kContractWriters),
+            RouteKind::page, bind(&AciFeature::page_edit_contract),
+            "Page : modifier un contrat avant le premier versement");
+  table.add("POST", "/aci/contrats/{id}/modifier", AccessRule::only(kContractWriters),
+            RouteKind::page, bind(&AciFeature::page_save_contract),
+            "Formulaire : modifier un contrat avant le premier versement");
+  table.add("POST", "/aci/contrats/{id}/avenants", AccessRule::only(kContractWriters),
+            RouteKind::page, bind(&AciFeature::page_add_avenant),
+            "Formulaire : enregistrer un avenant");
   table.add("GET", "/aci/contrats/{id}/echeancier", signed_in, RouteKind::page,
             bind(&AciFeature::page_schedule), "Page : échéancier");
   table

@@ -187,6 +187,7 @@ const aci::IndicatorYear* find_year(const aci::Indicator& i, int year) {
 }
 
 std::string envelope_label(const aci::CptsContract& c, const std::string& envelope) {
+  if (envelope == "remuneration") return "Rémunération de la MSP";  // the MSP schedule's one
   auto dot = envelope.find('.');
   if (dot == std::string::npos) {
     const aci::Accord* a = rulebook().find(c.accord);

@@ -164,6 +164,28 @@ struct AciContractForm {
   std::string patients;      // MSP: médecin-traitant patients of the first year
 };
 
+/// The terms of a signed contract edited before its first payment (text as typed; the service
+/// checks it and names the field: "signature", "size_class", "accord", "missions").
+struct AciContractEdit {
+  std::int64_t version = 0;  // the contract's version read
+  std::string signature;
+  std::string accord;
+  std::string size_class;                                   // CPTS
+  std::vector<std::string> missions;                        // chosen missions (socle ones always in)
+  std::vector<std::pair<std::string, std::string>> starts;  // mission → start date
+};
+
+/// A contractual avenant (after the first payment, the way terms change): from its date d'effet
+/// the contract follows another size class and/or gains missions. CPTS contracts.
+struct AciAvenantForm {
+  std::int64_t version = 0;  // the contract's version read
+  std::string from;          // date d'effet, AAAA-MM-JJ
+  std::string size_class;    // "" : unchanged
+  std::vector<std::string> missions;                        // missions the avenant adds
+  std::vector<std::pair<std::string, std::string>> starts;  // their start ("" : the date d'effet)
+  std::string reason;
+};
+
 class AciService {
  public:
   AciService(store::Database& db, const geo::Referentiel& ref, AciLimits limits = {});
@@ -191,6 +213,13 @@ class AciService {
   /// Replaces the terms (everything but the indicators, which change by agreed versions).
   Status update_contract(const Principal& who, std::int64_t id, std::int64_t version,
                          std::string_view document);
+  /// Edits the terms from the contract's page: refused (invalid_transition) once a payment is
+  /// recorded (money received in a dialogue's budget), a stale version answers `conflict`; the
+  /// engine checks the result like any contract. Audited with the terms before and after.
+  Status edit_contract(const Principal& who, std::int64_t id, const AciContractEdit& edit);
+  /// Records a contractual avenant (CPTS); returns its number (1 for the first). Audited with the
+  /// terms before and after.
+  Result<std::int64_t> add_avenant(const Principal& who, std::int64_t id, const AciAvenantForm& f);
   /// Parties, terms, missions with deadlines, amounts overridden, rule values used (with their
   /// sources, unverified ones marked), indicator versions.
   Result<AciContractView> contract(const Principal& who, std::int64_t id);

@@ -29,8 +29,9 @@ std::string accord_kind(const std::string& structure_kind) {
   return structure_kind == "CPTS" ? "cpts" : "msp";
 }
 
-// The form's field for an engine error's field ("missions[1].start" → "missions").
-std::string form_field(const std::string& engine_field) {
+}  // namespace
+
+std::string aci_detail::form_field(const std::string& engine_field) {
   auto starts = [&](std::string_view p) { return engine_field.rfind(p, 0) == 0; };
   if (starts("contrat.")) return form_field(engine_field.substr(8));
   if (starts("signature")) return "signature";
@@ -44,10 +45,16 @@ std::string form_field(const std::string& engine_field) {
   if (starts("years")) return "patients";
   if (starts("parties.cpam")) return "cpam";
   if (starts("parties.ars")) return "ars";
+  if (starts("amendments")) {
+    if (engine_field.find(".size_class") != std::string::npos) return "size_class";
+    if (engine_field.find(".missions") != std::string::npos) return "missions";
+    return "from";
+  }
   return "";
 }
 
-Result<std::int64_t> whole_number(const std::string& text, const char* field, const char* what) {
+Result<std::int64_t> aci_detail::whole_number(const std::string& text, const char* field,
+                                              const char* what) {
   std::string digits;
   for (char c : text) {
     if (c == ' ' || c == '.' || c == '\xc2' || c == '\xa0' || c == '\xe2' || c == '\x80' ||
@@ -64,8 +71,6 @@ Result<std::int64_t> whole_number(const std::string& text, const char* field, co
   }
   return std::stoll(digits);
 }
-
-}  // namespace
 
 Result<std::vector<AciContractCandidate>> AciService::contract_candidates(const Principal& who) {
   std::vector<AciContractCandidate> out;
@@ -126,6 +131,18 @@ Result<AciContractProposal> AciService::propose_contract(const Principal& who,
     for (const auto& sc : a.size_classes) c.size_classes.emplace_back(sc.id, sc.label);
     for (const auto& m : a.missions) {
       c.missions.push_back({m.id, m.label, m.category == aci::MissionCategory::socle});
+    }
+    // MSP: the indicators of the catalogue (prérequis and socle are part of every contract).
+    for (const auto& i : a.msp.indicators) {
+      std::string points = fmt::format("{} points fixes", fr::integer(i.fixed_points.value));
+      if (i.variable_points.value > 0) {
+        points += fmt::format(" + {} variables", fr::integer(i.variable_points.value));
+      }
+      c.missions.push_back({i.id, fmt::format("{} ({}, {})", i.label, i.category == "prerequis"
+                                                                           ? "prérequis"
+                                                                           : i.category,
+                                              points),
+                            i.category != "optionnel"});
     }
     // Base accords first: the one a contract is signed under; avenants apply from a date.
     auto at = std::find_if(p.accords.begin(), p.accords.end(),
@@ -225,6 +242,22 @@ Result<std::int64_t> AciService::create_contract_from_form(const Principal& who,
       draft.avenant_from = f.avenant_from;
     }
   } else {
+    for (const auto& m : f.missions) {
+      bool known = std::any_of(accord->msp.indicators.begin(), accord->msp.indicators.end(),
+                               [&](const aci::MspIndicatorRule& i) { return i.id == m; });
+      if (!known) {
+        return fail(ErrorCode::invalid_input,
+                    fmt::format("Indicateur « {} » inconnu de l'accord {}.", m, accord->id),
+                    "missions");
+      }
+    }
+    for (const auto& i : accord->msp.indicators) {
+      const bool chosen = i.category != "optionnel" ||
+                          std::find(f.missions.begin(), f.missions.end(), i.id) != f.missions.end();
+      if (!chosen) continue;
+      draft.msp_indicators.push_back(
+          {i.id, i.label, i.category, i.fixed_points.value, i.variable_points.value});
+    }
     draft.first_year = static_cast<int>(signature->year());
     if (!f.patients.empty()) {
       draft.patients =

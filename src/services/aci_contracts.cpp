@@ -124,7 +124,7 @@ Result<std::int64_t> AciService::create_contract(const Principal& who, std::int6
   return id;
 }
 
-namespace {
+namespace aci_detail {
 
 // The terms of a CPTS contract checked against its current indicators: a mission that has
 // indicators cannot leave the contract (their history would dangle).
@@ -153,12 +153,9 @@ Result<AciNewContract> check_msp_terms(std::string_view document) {
   return contract_fields(*c);
 }
 
-}  // namespace
-
-Status AciService::update_contract(const Principal& who, std::int64_t id, std::int64_t version,
-                                   std::string_view document) {
-  auto row = MAILLAGE_TRY(impl_->access(who, id, Act::contract));
-  auto doc = aci::outline_document(document);
+Result<AciNewContract> check_terms(store::Database& db, const ContractRow& row,
+                                   const std::string& terms) {
+  auto doc = aci::outline_document(terms);
   if (!doc || !doc->is_object) {
     return fail(ErrorCode::invalid_json, "le contrat doit être un objet JSON", "$.contrat");
   }
@@ -170,23 +167,48 @@ Status AciService::update_contract(const Principal& who, std::int64_t id, std::i
   AciNewContract fields;
   if (row.record.kind == "cpts") {
     Loaded current;
-    AciRepository repo(impl_->db);
-    current.versions = MAILLAGE_TRY(repo.versions(id));
-    current.measures = MAILLAGE_TRY(repo.measures(id));
+    AciRepository repo(db);
+    current.versions = MAILLAGE_TRY(repo.versions(row.record.id));
+    current.measures = MAILLAGE_TRY(repo.measures(row.record.id));
     fields = MAILLAGE_TRY(check_cpts_terms(*doc, current));
   } else {
-    fields = MAILLAGE_TRY(check_msp_terms(document));
+    fields = MAILLAGE_TRY(check_msp_terms(doc->text));
     fields.size_class.clear();
   }
   fields.document = doc->text;
-  return impl_->db.transact([&](store::Tx& tx) -> Status {
+  return fields;
+}
+
+}  // namespace aci_detail
+
+Status AciService::Impl::replace_terms(const Principal& who, const ContractRow& row,
+                                       std::int64_t version, const std::string& terms,
+                                       const std::string& action, bool before_payment_only) {
+  AciNewContract fields = MAILLAGE_TRY(check_terms(db, row, terms));
+  const std::int64_t id = row.record.id;
+  return db.transact([&](store::Tx& tx) -> Status {
+    AciRepository repo(tx);
+    if (before_payment_only && MAILLAGE_TRY(repo.received_cents(id)) > 0) {
+      return fail(ErrorCode::invalid_transition, paid_contract_refusal(row.record.kind), "version");
+    }
     auto n = MAILLAGE_TRY(
-        AciRepository(tx).update_contract(id, version, fields, store::timestamp_now(), who.login));
-    if (n == 0)
-      return conflict("le contrat a été modifié par quelqu'un d'autre entre-temps : rechargez-le");
-    return store::audit(tx, {who.login, "aci.contract.update", "aci_contract", std::to_string(id),
-                             row.document.text, doc->text});
+        repo.update_contract(id, version, fields, store::timestamp_now(), who.login));
+    if (n == 0) {
+      return conflict(
+          "Le contrat a été modifié par quelqu'un d'autre entre-temps : rechargez la page pour "
+          "voir sa version actuelle, puis refaites votre modification.");
+    }
+    return store::audit(tx, {who.login, action, "aci_contract", std::to_string(id),
+                             row.document.text, fields.document});
   });
+}
+
+Status AciService::update_contract(const Principal& who, std::int64_t id, std::int64_t version,
+                                   std::string_view document) {
+  auto row = MAILLAGE_TRY(impl_->access(who, id, Act::contract));
+  // After the first payment the terms change only by avenant.
+  return impl_->replace_terms(who, row, version, std::string(document), "aci.contract.update",
+                              true);
 }
 
 namespace {
@@ -249,7 +271,13 @@ Result<AciContractView> AciService::contract(const Principal& who, std::int64_t 
   // Amounts written in the contract (they replace the rules' defaults).
   for (const auto& [envelope, value] : row.document.amounts)
     out.overrides.push_back({envelope, value});
-  if (row.record.kind != "cpts") return out;
+  MAILLAGE_CHECK(impl_->terms_view(out, row));
+  if (row.record.kind != "cpts") {
+    auto l = MAILLAGE_TRY(impl_->msp_loaded(row));
+    out.years = impl_->msp_periods(l);
+    out.duration_years = static_cast<int>(out.years.size());
+    return out;
+  }
 
   auto l = MAILLAGE_TRY(impl_->loaded(who, id));
   // Missions with their deadlines as of today.
@@ -266,7 +294,8 @@ Result<AciContractView> AciService::contract(const Principal& who, std::int64_t 
   out.duration_years = impl_->duration(l.contract);
   for (int y = 1; y <= out.duration_years; ++y) {
     out.years.push_back({y, aci::format_date(aci::anniversary(l.contract, y - 1)),
-                         aci::format_date(aci::anniversary(l.contract, y))});
+                         aci::format_date(aci::anniversary(l.contract, y)),
+                         fmt::format("année {}", y)});
   }
   return out;
 }
@@ -274,9 +303,8 @@ Result<AciContractView> AciService::contract(const Principal& who, std::int64_t 
 Result<AciContractSchedule> AciService::schedule(const Principal& who, std::int64_t id) {
   auto row = MAILLAGE_TRY(impl_->access(who, id));
   if (row.record.kind != "cpts") {
-    auto c = aci::parse_contract(row.document.text, "contrat", rulebook());
-    if (!c) return tl::unexpected(api_error(c.error(), "$.contrat"));
-    auto s = MAILLAGE_TRY(aci::compute_schedule(*c, rulebook()));
+    auto l = MAILLAGE_TRY(impl_->msp_loaded(row));
+    auto s = MAILLAGE_TRY(aci::compute_schedule(l.contract, rulebook()));
     return AciContractSchedule{impl_->summary(row), impl_->schedule_view(aci::CptsContract{}, s)};
   }
   auto l = MAILLAGE_TRY(impl_->loaded(who, id));
@@ -286,9 +314,8 @@ Result<AciContractSchedule> AciService::schedule(const Principal& who, std::int6
 Result<std::string> AciService::schedule_csv(const Principal& who, std::int64_t id) {
   auto row = MAILLAGE_TRY(impl_->access(who, id));
   if (row.record.kind != "cpts") {
-    auto c = aci::parse_contract(row.document.text, "contrat", rulebook());
-    if (!c) return tl::unexpected(api_error(c.error(), "$.contrat"));
-    auto s = MAILLAGE_TRY(aci::compute_schedule(*c, rulebook()));
+    auto l = MAILLAGE_TRY(impl_->msp_loaded(row));
+    auto s = MAILLAGE_TRY(aci::compute_schedule(l.contract, rulebook()));
     return aci::schedule_csv(s);
   }
   auto l = MAILLAGE_TRY(impl_->loaded(who, id));
@@ -354,9 +381,16 @@ Status check_measure(const Loaded& l, const MeasureInput& in) {
 
 Result<std::int64_t> AciService::set_measure(const Principal& who, std::int64_t id,
                                              const MeasureInput& in) {
-  auto l = MAILLAGE_TRY(impl_->loaded(who, id));
-  MAILLAGE_CHECK(may(who, Act::measure));
-  MAILLAGE_CHECK(check_measure(l, in));
+  auto row = MAILLAGE_TRY(impl_->access(who, id));
+  if (row.record.kind == "msp") {
+    auto l = MAILLAGE_TRY(impl_->msp_loaded(row));
+    MAILLAGE_CHECK(may(who, Act::measure));
+    MAILLAGE_CHECK(impl_->check_msp_measure(l, in));
+  } else {
+    auto l = MAILLAGE_TRY(impl_->loaded(who, id));
+    MAILLAGE_CHECK(may(who, Act::measure));
+    MAILLAGE_CHECK(check_measure(l, in));
+  }
   std::int64_t new_version = 0;
   Status done = impl_->db.transact([&](store::Tx& tx) -> Status {
     AciRepository repo(tx);

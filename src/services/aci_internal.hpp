@@ -51,6 +51,20 @@ std::string envelope_label(const aci::CptsContract& c, const std::string& envelo
 std::string role_text(const std::string& role_id);
 bool valid_item(const std::string& item);
 
+/// The refusal of a change of terms once a payment is recorded ("cpts" or "msp" contract).
+inline std::string paid_contract_refusal(const std::string& kind) {
+  return kind == "cpts"
+             ? "Un versement est enregistré pour ce contrat : ses termes ne se modifient plus que "
+               "par avenant (date d'effet, taille, missions ajoutées)."
+             : "Un versement est enregistré pour ce contrat : ses termes ne se modifient plus ; "
+               "la patientèle et les taux d'atteinte se saisissent année par année.";
+}
+
+/// The form's field for an engine error's field ("missions[1].start" → "missions").
+std::string form_field(const std::string& engine_field);
+/// Whole number typed in a form (spaces and dots as thousands separators).
+Result<std::int64_t> whole_number(const std::string& text, const char* field, const char* what);
+
 /// A contract row with its document read.
 struct ContractRow {
   AciContractRecord record;
@@ -59,6 +73,12 @@ struct ContractRow {
 };
 
 /// Everything a read needs about one CPTS contract.
+struct Loaded;
+/// The terms of a contract checked by the engine (with the CPTS contract's indicators), as the
+/// row to write.
+Result<AciNewContract> check_terms(store::Database& db, const ContractRow& row,
+                                   const std::string& terms);
+
 struct Loaded {
   ContractRow row;
   std::vector<AciVersionRecord> versions;
@@ -72,6 +92,14 @@ struct Loaded {
   [[nodiscard]] std::int64_t latest_number() const {
     return versions.empty() ? 0 : versions.back().number;
   }
+};
+
+/// An MSP contract with its measures merged (see aci_msp.cpp).
+struct MspLoaded {
+  AciMeasures measures;
+  aci::MspContract contract;
+  int first_year = 0;  // calendar years under contract
+  int last_year = 0;
 };
 
 }  // namespace maillage::services::aci_detail
@@ -92,6 +120,23 @@ struct AciService::Impl {
   Result<aci_detail::Loaded> loaded(const Principal& who, std::int64_t id,
                                     std::optional<std::int64_t> version = {});
   [[nodiscard]] int duration(const aci::CptsContract& c) const;
+  /// MSP: the contract with the measures of every year merged.
+  Result<aci_detail::MspLoaded> msp_loaded(const aci_detail::ContractRow& row);
+  [[nodiscard]] std::vector<AciPeriod> msp_periods(const aci_detail::MspLoaded& l) const;
+  [[nodiscard]] Status check_msp_measure(const aci_detail::MspLoaded& l, const MeasureInput& in);
+  [[nodiscard]] AciMspSheet msp_sheet(const aci_detail::MspLoaded& l, int calendar_year) const;
+  /// The dialogue de gestion of an MSP contract year (1 = the signature's calendar year).
+  Result<AciWorkspace> msp_workspace(const Principal& who, const aci_detail::ContractRow& row,
+                                     int year);
+  /// A contract year of either kind (MSP: 1 = the signature's calendar year).
+  Status check_contract_year(const aci_detail::ContractRow& row, int year);
+  /// The contract page's fields about its terms: payment recorded, avenants, form choices.
+  Status terms_view(AciContractView& out, const aci_detail::ContractRow& row);
+  /// Writes new terms with the version check and the audit row (before and after); with
+  /// `before_payment_only`, refused once a payment is recorded.
+  Status replace_terms(const Principal& who, const aci_detail::ContractRow& row,
+                       std::int64_t version, const std::string& terms, const std::string& action,
+                       bool before_payment_only);
   [[nodiscard]] Status check_year(const aci::CptsContract& c, int year) const;
   [[nodiscard]] AciContractSummary summary(const aci_detail::ContractRow& r) const;
   [[nodiscard]] AciPermissions permissions(const Principal& who,

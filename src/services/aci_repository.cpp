@@ -258,6 +258,15 @@ Result<std::int64_t> AciRepository::update_workspace(
       {dialogue_date, minutes, now, login, workspace_id, version});
 }
 
+Result<std::int64_t> AciRepository::received_cents(std::int64_t contract_id) {
+  auto rows = MAILLAGE_TRY(ACI_QUERY(
+      "SELECT CAST(COALESCE(SUM(b.received_cents), 0) AS BIGINT) AS received "
+      "FROM dialogue_budget b "
+      "JOIN dialogue_workspaces w ON w.id = b.workspace_id WHERE w.contract_id = $1",
+      {contract_id}));
+  return rows.empty() ? 0 : rows.named(0).integer("received");
+}
+
 Result<std::vector<std::pair<int, std::string>>> AciRepository::dialogue_dates(
     std::int64_t contract_id) {
   auto rows = MAILLAGE_TRY(

@@ -187,6 +187,9 @@ class AciRepository {
                                         const std::string& login);
   /// (year, date) of the workspaces of a contract with a dialogue date.
   Result<std::vector<std::pair<int, std::string>>> dialogue_dates(std::int64_t contract_id);
+  /// Money received recorded on the contract (any year, any envelope), in cents: a payment is
+  /// recorded once this is above zero.
+  Result<std::int64_t> received_cents(std::int64_t contract_id);
 
   Result<std::vector<AciCommentRecord>> comments(std::int64_t workspace_id);
   Result<std::int64_t> insert_comment(std::int64_t workspace_id, const AciCommentRecord& c);

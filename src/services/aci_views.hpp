@@ -107,10 +107,35 @@ struct AciPeriod {
   int year = 0;
   std::string from;
   std::string to;
+  std::string label;  // "année 2" (CPTS, contract year) or "2025" (MSP, calendar year)
+};
+
+/// A contractual avenant as the contract page lists it.
+struct AciAvenantView {
+  int number = 0;
+  std::string from;
+  std::string size_class;  // "" : unchanged
+  std::vector<std::string> missions;  // labels of the missions it adds
+  std::string reason;
+};
+
+struct AciChoice {
+  std::string id;
+  std::string label;
+  bool socle = false;    // missions: part of every contract
+  bool chosen = false;   // in the contract now
+  std::string start;     // missions: start date in the contract
 };
 
 struct AciContractView {
   AciContractSummary summary;
+  /// Money received recorded (a payment): from then on the terms change only by avenant.
+  bool payment_recorded = false;
+  std::vector<AciAvenantView> avenants;
+  std::string size_class_now;        // CPTS: the size class in force today
+  std::vector<AciChoice> size_classes;  // CPTS: of the accord at signature
+  std::vector<AciChoice> mission_choices;  // CPTS: missions of the accord at signature
+  std::vector<AciChoice> accords;           // accords of the contract's kind
   std::string document;  // the contract document's terms (JSON text)
   std::vector<std::string> communes;
   AciPermissions permissions;
@@ -362,7 +387,48 @@ struct AciTerritory {
 /// Everything of one contract year for the dialogue de gestion. Comments and attachments are
 /// listed once each; their `item` says what they are about ("general", an indicator's, budget
 /// line's, fiche's or adjustment's item).
+/// One indicator of an MSP contract in a calendar year: points and euros at 100 % and achieved.
+struct AciMspLine {
+  std::string id;
+  std::string label;
+  std::string axis;
+  std::string category;        // "prerequis", "socle", "optionnel"
+  std::string category_label;  // "prérequis", "socle", "optionnel"
+  std::string item;            // "indicateur:msp/<id>" (comments, attachments)
+  std::string points_text;     // points at 100 % ("1 850")
+  std::string points_detail;   // "1 000 fixes + 1 700 variables × 2 000 / 4 000"
+  bool is_measured = false;
+  std::optional<double> measured;  // achievement rate entered, percent
+  std::string measured_text;
+  std::string rate_text;       // the rate used ("80 %", or the simulated one)
+  std::string points_earned_text;
+  std::string euros_full;      // "12 950,00 €"
+  std::string euros_earned;
+  std::int64_t measure_version = 0;
+  bool verified = true;        // the catalogue's points are verified
+};
+
+/// The MSP sheet of one calendar year of the contract.
+struct AciMspSheet {
+  int calendar_year = 0;
+  std::string point_value;      // "7,00 €"
+  std::int64_t reference_patients = 0;
+  bool has_patients = false;
+  std::int64_t patients = 0;
+  std::int64_t patients_version = 0;
+  std::string prorata;          // "236/365 jours" when the year is incomplete, else ""
+  std::vector<AciMspLine> lines;
+  std::string points_full_text, points_earned_text;
+  std::string socle_full, earned, total, advance, balance;
+  std::string unmet_prerequisite;  // label, "" when every prérequis is met
+  bool minimum_used = false;
+  bool estimated = false;
+};
+
 struct AciWorkspace {
+  bool msp = false;  // an MSP contract: `msp_sheet` replaces the CPTS sheet, versions, fiches
+  AciMspSheet msp_sheet;
+  std::vector<AciPeriod> periods;  // every year of the contract, for the year tabs
   AciContractSummary contract;
   AciPermissions permissions;
   int year = 0;

@@ -146,6 +146,10 @@ std::vector<AciVersionView> version_views(const Loaded& l) {
 }  // namespace
 
 Result<AciWorkspace> AciService::workspace(const Principal& who, std::int64_t id, int year) {
+  {
+    auto row = MAILLAGE_TRY(impl_->access(who, id));
+    if (row.record.kind == "msp") return impl_->msp_workspace(who, row, year);
+  }
   auto l = MAILLAGE_TRY(impl_->loaded(who, id));
   MAILLAGE_CHECK(impl_->check_year(l.contract, year));
   const aci::CptsContract& c = l.contract;
@@ -155,8 +159,12 @@ Result<AciWorkspace> AciService::workspace(const Principal& who, std::int64_t id
   out.permissions = impl_->permissions(who, l.row);
   out.year = year;
   out.period = {year, aci::format_date(aci::anniversary(c, year - 1)),
-                aci::format_date(aci::anniversary(c, year))};
+                aci::format_date(aci::anniversary(c, year)), fmt::format("Année {}", year)};
   out.duration_years = impl_->duration(c);
+  for (int y = 1; y <= out.duration_years; ++y) {
+    out.periods.push_back({y, aci::format_date(aci::anniversary(c, y - 1)),
+                           aci::format_date(aci::anniversary(c, y)), fmt::format("Année {}", y)});
+  }
   auto ws = MAILLAGE_TRY(repo.workspace(id, year));
   std::int64_t wid = ws ? ws->id : 0;
   if (ws)
@@ -203,10 +211,48 @@ Result<AciWorkspace> AciService::workspace(const Principal& who, std::int64_t id
   return out;
 }
 
+Result<AciWorkspace> AciService::Impl::msp_workspace(const Principal& who, const ContractRow& row,
+                                                     int year) {
+  MAILLAGE_CHECK(check_contract_year(row, year));
+  auto l = MAILLAGE_TRY(msp_loaded(row));
+  const std::int64_t id = row.record.id;
+  const int calendar_year = l.first_year + year - 1;
+  AciWorkspace out;
+  out.msp = true;
+  out.contract = summary(row);
+  out.permissions = permissions(who, row);
+  out.year = year;
+  out.periods = msp_periods(l);
+  out.period = out.periods.at(static_cast<std::size_t>(year - 1));
+  out.duration_years = static_cast<int>(out.periods.size());
+  AciRepository repo(db);
+  auto ws = MAILLAGE_TRY(repo.workspace(id, year));
+  std::vector<AciBudgetRecord> entered;
+  if (ws) {
+    out.workspace = {ws->version, ws->dialogue_date, ws->minutes, ws->updated_at, ws->updated_by};
+    for (const auto& r : MAILLAGE_TRY(repo.comments(ws->id))) out.comments.push_back(comment_view(r));
+    for (const auto& r : MAILLAGE_TRY(repo.attachments(ws->id)))
+      out.attachments.push_back(attachment_view(r, id, year));
+    entered = MAILLAGE_TRY(repo.budget(ws->id));
+  }
+  out.msp_sheet = msp_sheet(l, calendar_year);
+  auto s = MAILLAGE_TRY(aci::compute_schedule(l.contract, rulebook()));
+  // The budget of the year: the MSP schedule's payments for that calendar year.
+  aci::Schedule year_schedule = s;
+  for (auto& p : year_schedule.payments) {
+    if (p.contract_year == calendar_year) p.contract_year = year;
+    else p.contract_year = 0;
+  }
+  out.budget = budget_view(aci::CptsContract{}, year_schedule, year, entered);
+  out.notes = s.notes;
+  out.schedule = schedule_view(aci::CptsContract{}, s);
+  return out;
+}
+
 Result<std::int64_t> AciService::update_workspace(const Principal& who, std::int64_t id, int year,
                                                   const WorkspaceUpdate& in) {
-  auto l = MAILLAGE_TRY(impl_->loaded(who, id));
-  MAILLAGE_CHECK(impl_->check_year(l.contract, year));
+  auto row = MAILLAGE_TRY(impl_->access(who, id));
+  MAILLAGE_CHECK(impl_->check_contract_year(row, year));
   MAILLAGE_CHECK(may(who, Act::minutes));
   if (in.dialogue_date && !in.dialogue_date->empty() && !aci::parse_date(*in.dialogue_date)) {
     return invalid("$.dialogue_date", "date invalide (format AAAA-MM-JJ)");
@@ -262,8 +308,8 @@ Result<std::int64_t> AciService::add_comment(const Principal& who, std::int64_t 
     return invalid("$.body", fmt::format("commentaire limité à {} caractères",
                                          impl_->limits.max_comment_chars));
   }
-  auto l = MAILLAGE_TRY(impl_->loaded(who, id));
-  MAILLAGE_CHECK(impl_->check_year(l.contract, year));
+  auto row = MAILLAGE_TRY(impl_->access(who, id));
+  MAILLAGE_CHECK(impl_->check_contract_year(row, year));
   std::int64_t cid = 0;
   Status done = impl_->db.transact([&](store::Tx& tx) -> Status {
     auto wid = MAILLAGE_TRY(impl_->workspace_id(tx, id, year, who.login, true));
@@ -315,8 +361,8 @@ Result<std::int64_t> AciService::add_attachment(const Principal& who, std::int64
   if (auto problem = upload_content_problem(in.content_type, *bytes)) {
     return invalid("$.content_base64", *problem);
   }
-  auto l = MAILLAGE_TRY(impl_->loaded(who, id));
-  MAILLAGE_CHECK(impl_->check_year(l.contract, year));
+  auto row = MAILLAGE_TRY(impl_->access(who, id));
+  MAILLAGE_CHECK(impl_->check_contract_year(row, year));
   std::int64_t aid = 0;
   Status done = impl_->db.transact([&](store::Tx& tx) -> Status {
     auto wid = MAILLAGE_TRY(impl_->workspace_id(tx, id, year, who.login, true));
@@ -371,10 +417,20 @@ Status check_budget(const Loaded& l, const BudgetInput& in) {
 
 Result<std::int64_t> AciService::set_budget(const Principal& who, std::int64_t id, int year,
                                             const BudgetInput& in) {
-  auto l = MAILLAGE_TRY(impl_->loaded(who, id));
-  MAILLAGE_CHECK(may(who, Act::budget));
-  MAILLAGE_CHECK(impl_->check_year(l.contract, year));
-  MAILLAGE_CHECK(check_budget(l, in));
+  auto row = MAILLAGE_TRY(impl_->access(who, id));
+  if (row.record.kind == "msp") {
+    MAILLAGE_CHECK(may(who, Act::budget));
+    MAILLAGE_CHECK(impl_->check_contract_year(row, year));
+    Loaded none;
+    none.schedule.payments.push_back({});
+    none.schedule.payments.back().envelope = "remuneration";  // the one MSP envelope
+    MAILLAGE_CHECK(check_budget(none, in));
+  } else {
+    auto l = MAILLAGE_TRY(impl_->loaded(who, id));
+    MAILLAGE_CHECK(may(who, Act::budget));
+    MAILLAGE_CHECK(impl_->check_year(l.contract, year));
+    MAILLAGE_CHECK(check_budget(l, in));
+  }
   std::int64_t new_version = 0;
   Status done = impl_->db.transact([&](store::Tx& tx) -> Status {
     auto wid = MAILLAGE_TRY(impl_->workspace_id(tx, id, year, who.login, true));

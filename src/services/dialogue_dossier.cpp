@@ -30,6 +30,25 @@ void header(office::Document& doc, const AciWorkspace& w) {
 
 void sheet_and_money(office::Document& doc, const AciWorkspace& w) {
   doc.heading(2, "Fiche d'indicateurs");
+  if (w.msp) {
+    const AciMspSheet& m = w.msp_sheet;
+    doc.paragraph(office::Paragraph{
+        {{fmt::format("Année civile {} — patientèle {} — {} le point{}", m.calendar_year,
+                      m.patients, m.point_value,
+                      m.prorata.empty() ? std::string() : " — " + m.prorata + " sous contrat")}}});
+    office::Table t{{"Indicateur", "Catégorie", "Points à 100 %", "Atteinte", "Points atteints",
+                     "Euros atteints"},
+                    {},
+                    {4, 1.2, 1.2, 1, 1.2, 1.5}};
+    for (const auto& l : m.lines) {
+      t.rows.push_back({l.label, l.category_label, l.points_text, l.rate_text,
+                        l.points_earned_text, l.euros_earned});
+    }
+    doc.table(std::move(t));
+    doc.paragraph(office::Paragraph{
+        {{"Rémunération de l'année : ", true},
+         {fmt::format("{} — avance {}, solde {}", m.total, m.advance, m.balance)}}});
+  }
   for (const auto& m : w.sheet.missions) {
     doc.heading(3, fmt::format("{} — atteinte {} — part variable {} sur {}", m.label, m.rate_text,
                                m.variable_paid, m.variable_max));
@@ -43,9 +62,11 @@ void sheet_and_money(office::Document& doc, const AciWorkspace& w) {
     }
     doc.table(std::move(t));
   }
-  doc.paragraph(office::Paragraph{
-      {{"Part variable de l'année : ", true},
-       {fmt::format("{} sur {} possibles", w.sheet.variable_paid, w.sheet.variable_max)}}});
+  if (!w.msp) {
+    doc.paragraph(office::Paragraph{
+        {{"Part variable de l'année : ", true},
+         {fmt::format("{} sur {} possibles", w.sheet.variable_paid, w.sheet.variable_max)}}});
+  }
 
   doc.heading(2, "Budget par enveloppe");
   office::Table b{{"Enveloppe", "Attendu (échéancier)", "Reçu", "Dépensé", "Reste"},

@@ -8,7 +8,10 @@
 #include <set>
 
 #include "common/base64.hpp"
+#include "common/dates.hpp"
+#include "http/answers.hpp"
 #include "http/test_server.hpp"
+#include "office/unzip.hpp"
 #include "services/aci.hpp"
 #include "services/registry.hpp"
 #include "services/services.hpp"
@@ -88,6 +91,29 @@ class AciApi : public ::testing::TestWithParam<store::Backend> {
     EXPECT_TRUE(r);
     EXPECT_EQ(r->status, 201) << r->body;
     return json::parse(r->body)["id"].get<std::int64_t>();
+  }
+
+  // A form post as the browser sends it (CSRF token in the body), values URL-encoded.
+  httplib::Result post_form(const std::string& path, const SignedIn& who,
+                            std::vector<std::pair<std::string, std::string>> fields) {
+    std::string body = "csrf=" + http::url_encode(who.csrf);
+    for (const auto& [k, v] : fields) body += "&" + k + "=" + http::url_encode(v);
+    return server_->client().Post(path, {{"Cookie", who.cookie}}, body,
+                                  "application/x-www-form-urlencoded");
+  }
+  // An open MSP of Moselle (the lifecycle's step before "ACI signé").
+  std::int64_t open_msp() {
+    std::int64_t id = 0;
+    EXPECT_TRUE(server_->app().database().transact([&](store::Tx& tx) -> Status {
+      auto r = tx.query(
+          "INSERT INTO structures (kind, name, departement, stage, created_at, updated_at) "
+          "VALUES ('MSP', 'MSP de test (fictive)', '57', 'ouverte', 'x', 'x') RETURNING id",
+          {});
+      if (!r) return tl::unexpected(r.error());
+      id = r->rows.at(0).integer(0);
+      return {};
+    }));
+    return id;
   }
 
   std::unique_ptr<TestServer> server_;
@@ -237,6 +263,211 @@ TEST_P(AciApi, BadBodiesNameTheField) {
   EXPECT_EQ(
       server_->get("/api/v1/aci/contracts/" + std::to_string(id) + "/dialogues/9", coord_)->status,
       400);
+}
+
+TEST_P(AciApi, TermsEditedBeforePaymentThenByAvenant) {
+  std::int64_t id = create();
+  const std::string base = "/api/v1/aci/contracts/" + std::to_string(id);
+  json edit{{"version", 1},
+            {"signature", "2024-03-20"},
+            {"accord", "cpts-2019"},
+            {"size_class", "T2"},
+            {"missions", json::array({{{"mission", "acces_soins"}, {"start", "2024-03-20"}}})}};
+  auto r = put(base + "/terms", edit, roc_);
+  ASSERT_EQ(r->status, 200) << r->body;
+  json c = json::parse(r->body);
+  EXPECT_EQ(c["version"], 2);
+  EXPECT_EQ(c["signature"], "2024-03-20");
+  EXPECT_FALSE(c["payment_recorded"].get<bool>());
+  // A second editor who read version 1: 409 with a French message.
+  r = put(base + "/terms", edit, roc_);
+  ASSERT_EQ(r->status, 409) << r->body;
+  EXPECT_EQ(json::parse(r->body)["code"], "conflict");
+  EXPECT_NE(r->body.find("modifié par quelqu'un d'autre"), std::string::npos);
+  edit["version"] = 2;
+  EXPECT_EQ(put(base + "/terms", edit, coord_)->status, 403);
+  json bad = edit;
+  bad["signature"] = "20/03/2024";
+  r = put(base + "/terms", bad, roc_);
+  EXPECT_EQ(r->status, 400) << r->body;
+  EXPECT_EQ(json::parse(r->body)["field"], "signature");
+
+  // Money received is recorded: the terms no longer change except by avenant.
+  r = put(base + "/dialogues/1/budget",
+          {{"envelope", "amorcage"}, {"received", "1000"}, {"spent", "0"}, {"version", 0}}, coord_);
+  ASSERT_EQ(r->status, 200) << r->body;
+  r = put(base + "/terms", edit, roc_);
+  EXPECT_EQ(r->status, 409) << r->body;
+  EXPECT_EQ(json::parse(r->body)["code"], "invalid_transition");
+  EXPECT_NE(r->body.find("que par avenant"), std::string::npos);
+  auto page = server_->get("/aci/contrats/" + std::to_string(id) + "/modifier", roc_);
+  ASSERT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("Un versement est enregistré"), std::string::npos);
+
+  // The avenant: T2 → T3 from 2025-06-01 (contract year 2). Year 3 (from 2026-03-20) follows T3.
+  r = post(base + "/avenants",
+           {{"version", 2}, {"from", "2025-06-01"}, {"size_class", "T3"}, {"reason", "Extension"}},
+           roc_);
+  ASSERT_EQ(r->status, 201) << r->body;
+  c = json::parse(r->body);
+  EXPECT_EQ(c["avenant"], 1);
+  ASSERT_EQ(c["avenants"].size(), 1u);
+  EXPECT_EQ(c["avenants"][0]["size_class"], "T3");
+  EXPECT_EQ(post(base + "/avenants", {{"version", 2}, {"from", "2025-07-01"}, {"size_class", "T4"}},
+                 roc_)
+                ->status,
+            409);
+  r = server_->get(base + "/schedule", roc_);
+  ASSERT_EQ(r->status, 200);
+  std::map<std::string, std::string> advances;
+  const json schedule = json::parse(r->body);
+  for (const auto& p : schedule["payments"]) {
+    if (p["envelope"] == "fonctionnement" && p["kind"] == "avance") advances[p["date"]] = p["amount"];
+  }
+  // By hand: year 2 (2025-03-20) began under T2: 75 % × 60 000 = 45 000; year 3 under T3:
+  // 75 % × 75 000 = 56 250.
+  EXPECT_EQ(advances["2025-03-20"], "45000.00");
+  EXPECT_EQ(advances["2026-03-20"], "56250.00");
+  // The schedule page shows the new amount; the contract page lists the avenant.
+  page = server_->get("/aci/contrats/" + std::to_string(id) + "/echeancier", coord_);
+  EXPECT_NE(page->body.find("56 250,00"), std::string::npos);
+  page = server_->get("/aci/contrats/" + std::to_string(id), coord_);
+  EXPECT_NE(page->body.find("aci-avenants"), std::string::npos);
+  EXPECT_EQ(page->body.find("aci-avenant\""), std::string::npos);  // no form for a coordinator
+
+  // The page form: a refusal comes back next to its field, the typed text kept.
+  r = post_form("/aci/contrats/" + std::to_string(id) + "/avenants", roc_,
+                {{"version", "3"}, {"from", "2024-01-01"}, {"avenant_size_class", "T4"},
+                 {"reason", "Texte tapé"}});
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_NE(r->body.find("id=\"erreur-from\""), std::string::npos);
+  EXPECT_NE(r->body.find("Texte tapé"), std::string::npos);
+  r = post_form("/aci/contrats/" + std::to_string(id) + "/avenants", roc_,
+                {{"version", "2"}, {"from", "2026-06-01"}, {"avenant_size_class", "T4"}});
+  EXPECT_EQ(r->status, 409);
+  EXPECT_NE(r->body.find("modifié par quelqu"), std::string::npos);  // apostrophe escaped
+}
+
+TEST_P(AciApi, MspContractFromTheFormThenPointsAndEuros) {
+  const std::int64_t msp = open_msp();
+  const std::string signature = "2026-01-01";  // a full calendar year under contract
+  auto form = server_->get("/aci/contrats/nouveau?structure=" + std::to_string(msp), roc_);
+  ASSERT_EQ(form->status, 200);
+  EXPECT_NE(form->body.find("aci-indicateurs-msp"), std::string::npos);
+  EXPECT_NE(form->body.find("value=\"demarche_qualite\""), std::string::npos);
+  auto r = post_form("/aci/contrats/nouveau", roc_,
+                     {{"structure", std::to_string(msp)},
+                      {"reference", "MSP-API-TEST"},
+                      {"accord", "msp-2017"},
+                      {"signature", signature},
+                      {"cpam", "CPAM de Moselle"},
+                      {"ars", "ARS Grand Est"},
+                      {"patients", "2000"},
+                      {"mission", "demarche_qualite"}});
+  ASSERT_EQ(r->status, 303) << r->body;
+  const std::string location = r->get_header_value("Location");
+  const std::int64_t id = std::stoll(location.substr(std::string("/aci/contrats/").size()));
+  const std::string base = "/api/v1/aci/contracts/" + std::to_string(id);
+  // Prérequis and socle of the catalogue plus the optional indicator chosen.
+  json c = json::parse(server_->get(base, roc_)->body);
+  std::set<std::string> ids;
+  for (const auto& i : c["document"]["indicators"]) ids.insert(i["id"]);
+  EXPECT_TRUE(ids.count("acces_soins") && ids.count("coordination") && ids.count("concertation"));
+  EXPECT_TRUE(ids.count("demarche_qualite"));
+  EXPECT_FALSE(ids.count("formation_jeunes"));
+  EXPECT_EQ(c["years"][0]["label"], "2026");
+
+  // Measures of 2026: the ROC enters rates (the coordinator of another structure cannot); a stale version is refused.
+  auto measure = [&](const std::string& ind, double v, std::int64_t version) {
+    return put(base + "/measures",
+               {{"mission", "msp"}, {"indicator", ind}, {"year", 2026}, {"measured", v},
+                {"version", version}},
+               roc_);
+  };
+  EXPECT_EQ(put(base + "/measures",
+                {{"mission", "msp"}, {"indicator", "acces_soins"}, {"year", 2026},
+                 {"measured", 100}, {"version", 0}},
+                coord_)
+                ->status,
+            403);
+  ASSERT_EQ(measure("acces_soins", 100, 0)->status, 200);
+  ASSERT_EQ(measure("coordination", 100, 0)->status, 200);
+  ASSERT_EQ(measure("systeme_information", 100, 0)->status, 200);
+  ASSERT_EQ(measure("concertation", 50, 0)->status, 200);
+  EXPECT_EQ(measure("concertation", 60, 0)->status, 409);
+  r = measure("concertation", 120, 1);
+  EXPECT_EQ(r->status, 400) << r->body;
+  EXPECT_EQ(json::parse(r->body)["field"], "$.measured");
+  EXPECT_EQ(measure("inconnu", 10, 0)->status, 400);
+  r = put(base + "/measures",
+          {{"mission", "msp"}, {"indicator", "acces_soins"}, {"year", 2031}, {"measured", 1},
+           {"version", 0}},
+          roc_);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(json::parse(r->body)["field"], "$.year");
+
+  // The workspace of year 1 (2026): points and euros by hand (2 000 patients of 4 000):
+  //   accès 1 200 pts × 7 € = 8 400 €; coordination 1 000 + 1 700 / 2 = 1 850 pts = 12 950 €;
+  //   SI 500 pts = 3 500 €; protocoles 320 pts = 2 240 € at 0 % (not measured);
+  //   concertation 1 000 / 2 = 500 pts = 3 500 € at 50 % = 1 750 €; qualité 100 pts at 0 %.
+  //   Earned 8 400 + 12 950 + 3 500 + 1 750 = 26 600 €; points earned 1 200 + 1 850 + 500 + 250
+  //   = 3 800.
+  r = server_->get(base + "/dialogues/1", roc_);
+  ASSERT_EQ(r->status, 200) << r->body;
+  json w = json::parse(r->body);
+  EXPECT_TRUE(w["msp"].get<bool>());
+  EXPECT_EQ(w["msp_sheet"]["calendar_year"], 2026);
+  EXPECT_EQ(w["msp_sheet"]["patients"], 2000);
+  std::map<std::string, json> lines;
+  for (const auto& l : w["msp_sheet"]["indicators"]) lines[l["id"]] = l;
+  EXPECT_EQ(lines["coordination"]["points"], "1\u202f850");
+  // Amounts compared on their digits (the separators are typographic spaces).
+  auto digits = [](const json& text) {
+    std::string out;
+    for (char ch : text.get<std::string>()) {
+      if ((ch >= '0' && ch <= '9') || ch == ',') out += ch;
+    }
+    return out;
+  };
+  EXPECT_EQ(digits(lines["coordination"]["euros_earned"]), "12950,00");
+  EXPECT_EQ(lines["concertation"]["points_earned"], "250");
+  EXPECT_EQ(digits(lines["concertation"]["euros_earned"]), "1750,00");
+  EXPECT_EQ(w["msp_sheet"]["points_earned"], "3\u202f800");
+  EXPECT_EQ(digits(w["msp_sheet"]["earned"]), "26600,00");
+  // The patientèle is a measure of the year too: 4 000 patients → coordination 2 700 pts.
+  r = put(base + "/measures",
+          {{"mission", "msp"}, {"indicator", "patientele"}, {"year", 2026}, {"measured", 4000},
+           {"version", 0}},
+          roc_);
+  ASSERT_EQ(r->status, 200) << r->body;
+  w = json::parse(server_->get(base + "/dialogues/1", roc_)->body);
+  for (const auto& l : w["msp_sheet"]["indicators"]) {
+    if (l["id"] == "coordination") {
+      EXPECT_EQ(l["points"], "2\u202f700");
+    }
+  }
+  // The page renders the sheet; the schedule pays the same year.
+  auto page = server_->get("/aci/contrats/" + std::to_string(id) + "/dialogue/1", roc_);
+  ASSERT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("msp-indicateurs"), std::string::npos);
+  EXPECT_EQ(page->body.find("bloc-fiches"), std::string::npos);
+  EXPECT_EQ(server_->get("/aci/contrats/" + std::to_string(id) + "/echeancier", roc_)->status,
+            200);
+  // The dossier (HTML and ODT, read back) carries the MSP sheet.
+  page = server_->get("/aci/contrats/" + std::to_string(id) + "/dialogue/1/dossier", roc_);
+  ASSERT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("Euros atteints"), std::string::npos);
+  auto odt = server_->get("/aci/contrats/" + std::to_string(id) + "/dialogue/1/dossier.odt", roc_);
+  ASSERT_EQ(odt->status, 200);
+  std::string content;
+  for (const auto& e : office::test::unzip(odt->body)) {
+    if (e.name == "content.xml") content = e.content;
+  }
+  EXPECT_NE(content.find("Euros atteints"), std::string::npos);
+  EXPECT_NE(content.find("Fonction de coordination"), std::string::npos);
+  // A CPTS-only write refused cleanly on an MSP contract.
+  r = post(base + "/avenants", {{"version", 1}, {"from", "2026-06-01"}, {"size_class", "T2"}}, roc_);
+  EXPECT_EQ(r->status, 400) << r->body;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AciApi, all_backends(), backend_name);

@@ -445,6 +445,19 @@ const std::map<std::string, Case> kCases{
     {"GET /associations/{id}/temps/export.csv", {Role::coordinator, "/associations/{S}/temps/export.csv"}},
     {"GET /associations/{id}/temps/export.xlsx",
      {Role::coordinator, "/associations/{S}/temps/export.xlsx"}},
+    // ACI contract terms: edit before the first payment, avenants (contract {C} of Paris).
+    {"PUT /api/v1/aci/contracts/{id}/terms",
+     {Role::roc, "/api/v1/aci/contracts/{C}/terms",
+      {{"version", 1}, {"signature", "2024-03-15"}, {"accord", "cpts-2019"}, {"size_class", "T3"}}}},
+    {"POST /api/v1/aci/contracts/{id}/avenants",
+     {Role::roc, "/api/v1/aci/contracts/{C}/avenants",
+      {{"version", 1}, {"from", "2025-06-01"}, {"size_class", "T4"}}}},
+    {"GET /aci/contrats/{id}/modifier", {Role::roc, "/aci/contrats/{C}/modifier"}},
+    {"POST /aci/contrats/{id}/modifier",
+     {Role::roc, "/aci/contrats/{C}/modifier", {},
+      "version=1&signature=2024-03-15&accord=cpts-2019&size_class=T3"}},
+    {"POST /aci/contrats/{id}/avenants",
+     {Role::roc, "/aci/contrats/{C}/avenants", {}, "version=1&from=2025-06-01&avenant_size_class=T4"}},
 };
 
 bool has_parameter(const std::string& pattern) { return pattern.find('{') != std::string::npos; }

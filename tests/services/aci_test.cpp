@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <map>
 #include <set>
 
 #include "common/base64.hpp"
@@ -531,6 +532,274 @@ TEST_P(AciServiceTest, ScheduleAndAlerts) {
     EXPECT_EQ((*portfolio)[i].source, "aci");
     EXPECT_EQ((*portfolio)[i].date, (*alerts)[i].date);
   }
+}
+
+TEST_P(AciServiceTest, TermsAreEditedBeforeTheFirstPaymentOnly) {
+  std::int64_t id = create();
+  AciContractEdit e;
+  e.version = 1;
+  e.signature = "2024-03-20";
+  e.accord = "cpts-2019";
+  e.size_class = "T3";
+  e.missions = {"qualite"};
+  e.starts = {{"acces_soins", "2024-03-20"}, {"parcours", "2025-01-10"}, {"qualite", ""}};
+  ASSERT_TRUE(aci_->edit_contract(roc57_, id, e)) << aci_->edit_contract(roc57_, id, e).error().describe();
+  auto c = aci_->contract(coord57_, id);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->summary.version, 2);
+  EXPECT_EQ(c->summary.signature, "2024-03-20");
+  EXPECT_FALSE(c->payment_recorded);
+  std::set<std::string> chosen;
+  for (const auto& m : c->mission_choices) {
+    if (m.chosen) chosen.insert(m.id);
+  }
+  EXPECT_EQ(chosen, (std::set<std::string>{"acces_soins", "parcours", "prevention", "qualite"}));
+  // The indicators and measured values stay (the mission that has them stays).
+  EXPECT_EQ(aci_->indicators(coord57_, id)->years[0].missions[0].indicators[0].measured, 80.0);
+  // Audited with the terms before and after.
+  auto audit = db_->query(
+      "SELECT before, after FROM audit_log WHERE action = 'aci.contract.edit'");
+  ASSERT_TRUE(audit);
+  ASSERT_EQ(audit->rows.size(), 1u);
+  EXPECT_NE(audit->rows[0].text(0).find("\"signature\":\"2024-03-15\""), std::string::npos);
+  EXPECT_NE(audit->rows[0].text(1).find("\"signature\":\"2024-03-20\""), std::string::npos);
+
+  // A second editor who read version 1 gets a conflict with a clear message.
+  auto stale = aci_->edit_contract(roc57_, id, e);
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().code, ErrorCode::conflict);
+  EXPECT_NE(stale.error().message.find("modifié par quelqu'un d'autre"), std::string::npos);
+  e.version = 2;
+  EXPECT_EQ(aci_->edit_contract(coord57_, id, e).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(aci_->edit_contract(roc75_, id, e).error().code, ErrorCode::forbidden);
+  AciContractEdit bad = e;
+  bad.signature = "2024-13-01";
+  EXPECT_EQ(aci_->edit_contract(roc57_, id, bad).error().field, "signature");
+  bad = e;
+  bad.size_class = "T9";
+  EXPECT_EQ(aci_->edit_contract(roc57_, id, bad).error().field, "size_class");
+  bad = e;
+  bad.accord = "msp-2017";
+  EXPECT_EQ(aci_->edit_contract(roc57_, id, bad).error().field, "accord");
+  bad = e;
+  bad.starts = {{"acces_soins", "2020-01-01"}};  // before the signature
+  EXPECT_EQ(aci_->edit_contract(roc57_, id, bad).error().field, "missions");
+
+  // Once money received is recorded, the terms change only by avenant (form and API alike).
+  ASSERT_TRUE(aci_->set_budget(coord57_, id, 1, {"amorcage", 100, 0, 0}));
+  auto paid = aci_->edit_contract(roc57_, id, e);
+  ASSERT_FALSE(paid);
+  EXPECT_EQ(paid.error().code, ErrorCode::invalid_transition);
+  EXPECT_NE(paid.error().message.find("que par avenant"), std::string::npos);
+  json doc = contract_doc();
+  for (auto& m : doc["missions"]) m.erase("indicators");
+  EXPECT_EQ(aci_->update_contract(roc57_, id, 2, doc.dump()).error().code,
+            ErrorCode::invalid_transition);
+  EXPECT_TRUE(aci_->contract(roc57_, id)->payment_recorded);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'aci.contract.edit'"), 1);
+}
+
+TEST_P(AciServiceTest, AnAvenantChangesTheFollowingYearsOfTheSchedule) {
+  std::int64_t id = create();
+  ASSERT_TRUE(aci_->set_budget(coord57_, id, 1, {"amorcage", 100, 0, 0}));
+  auto fonctionnement_advance = [&](const std::string& date) -> std::string {
+    auto s = aci_->schedule(roc57_, id);
+    EXPECT_TRUE(s) << s.error().describe();
+    for (const auto& p : s->schedule.payments) {
+      if (p.envelope == "fonctionnement" && p.kind == "avance" && p.date == date) return p.amount;
+    }
+    return "absent";
+  };
+  // Before: T3 every year, 75 % of 75 000 = 56 250.
+  EXPECT_EQ(fonctionnement_advance("2025-03-15"), "56250.00");
+  EXPECT_EQ(fonctionnement_advance("2026-03-15"), "56250.00");
+
+  AciAvenantForm f;
+  f.version = 1;
+  f.from = "2025-06-01";  // in contract year 2 (2025-03-15 → 2026-03-15)
+  f.size_class = "T4";
+  f.missions = {"qualite"};
+  f.reason = "Extension du territoire";
+  auto n = aci_->add_avenant(roc57_, id, f);
+  ASSERT_TRUE(n) << n.error().describe();
+  EXPECT_EQ(*n, 1);
+  // Year 2 began under T3; year 3 begins under T4: 75 % of 90 000 = 67 500.
+  EXPECT_EQ(fonctionnement_advance("2025-03-15"), "56250.00");
+  EXPECT_EQ(fonctionnement_advance("2026-03-15"), "67500.00");
+  // The added mission is paid from the date d'effet (its start by default).
+  auto s = aci_->schedule(roc57_, id);
+  bool qualite = false;
+  for (const auto& p : s->schedule.payments) {
+    if (p.envelope == "qualite.fixe" && p.kind == "avance" && p.date == "2025-06-01") qualite = true;
+  }
+  EXPECT_TRUE(qualite);
+  auto c = aci_->contract(coord57_, id);
+  ASSERT_EQ(c->avenants.size(), 1u);
+  EXPECT_EQ(c->avenants[0].number, 1);
+  EXPECT_EQ(c->avenants[0].from, "2025-06-01");
+  EXPECT_EQ(c->avenants[0].size_class, "T4");
+  ASSERT_EQ(c->avenants[0].missions.size(), 1u);
+  EXPECT_EQ(c->avenants[0].reason, "Extension du territoire");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'aci.contract.avenant'"), 1);
+
+  // A second avenant, in order; refusals name their field.
+  f.version = 1;
+  EXPECT_EQ(aci_->add_avenant(roc57_, id, f).error().code, ErrorCode::conflict);
+  f.version = 2;
+  f.missions.clear();
+  f.size_class = "T4";
+  f.from = "2026-06-01";
+  EXPECT_EQ(aci_->add_avenant(roc57_, id, f).error().field, "size_class");  // already T4
+  f.size_class = "";
+  EXPECT_EQ(aci_->add_avenant(roc57_, id, f).error().field, "size_class");  // no change
+  f.size_class = "T2";
+  f.from = "2025-05-01";  // before the previous avenant
+  EXPECT_EQ(aci_->add_avenant(roc57_, id, f).error().field, "from");
+  f.from = "";
+  EXPECT_EQ(aci_->add_avenant(roc57_, id, f).error().field, "from");
+  f.from = "2026-06-01";
+  f.missions = {"qualite"};
+  EXPECT_EQ(aci_->add_avenant(roc57_, id, f).error().field, "missions");  // already there
+  f.missions.clear();
+  EXPECT_EQ(aci_->add_avenant(coord57_, id, f).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(aci_->add_avenant(roc75_, id, f).error().code, ErrorCode::forbidden);
+  n = aci_->add_avenant(roc57_, id, f);
+  ASSERT_TRUE(n) << n.error().describe();
+  EXPECT_EQ(*n, 2);
+  c = aci_->contract(coord57_, id);
+  ASSERT_EQ(c->avenants.size(), 2u);
+  EXPECT_EQ(c->avenants[1].size_class, "T2");
+  // Year 4 (2027-03-15) under T2: 75 % of 60 000 = 45 000.
+  EXPECT_EQ(fonctionnement_advance("2027-03-15"), "45000.00");
+}
+
+TEST_P(AciServiceTest, MspContractMeasuresPointsAndEuros) {
+  std::int64_t msp = structure("MSP", "MSP de Metz (test)", "57");
+  AciContractForm f;
+  f.structure_id = msp;
+  f.reference = "MSP-57-TEST";
+  f.accord = "msp-2017";
+  f.signature = "2025-07-01";  // 2025 counts 184 of 365 days
+  f.cpam = "CPAM de Moselle";
+  f.ars = "ARS Grand Est";
+  f.patients = "3 000";
+  f.missions = {"formation_jeunes"};
+  auto id = aci_->create_contract_from_form(roc57_, f);
+  ASSERT_TRUE(id) << id.error().describe();
+  AciContractForm bad = f;
+  bad.reference = "MSP-57-TEST-2";
+  bad.missions = {"inconnu"};
+  EXPECT_EQ(aci_->create_contract_from_form(roc57_, bad).error().field, "missions");
+
+  auto c = aci_->contract(coord57_, *id);
+  EXPECT_FALSE(c) << "the coordinator of another structure does not see it";
+  c = aci_->contract(roc57_, *id);
+  ASSERT_TRUE(c);
+  // Calendar years 2025 to 2030 (the contract ends 2030-07-01, excluded).
+  ASSERT_EQ(c->years.size(), 6u);
+  EXPECT_EQ(c->years[0].label, "2025");
+  EXPECT_EQ(c->years[5].label, "2030");
+
+  // Rates of 2025 and the patientèle are measures of the year, versioned and audited.
+  auto rate = [&](const std::string& ind, double v, std::int64_t version) {
+    return aci_->set_measure(roc57_, *id, {"msp", ind, 2025, v, version});
+  };
+  ASSERT_TRUE(rate("acces_soins", 100, 0));
+  ASSERT_TRUE(rate("coordination", 100, 0));
+  ASSERT_TRUE(rate("systeme_information", 100, 0));
+  ASSERT_TRUE(rate("formation_jeunes", 50, 0));
+  EXPECT_EQ(rate("formation_jeunes", 60, 0).error().code, ErrorCode::conflict);
+  EXPECT_EQ(rate("demarche_qualite", 50, 0).error().field, "$.indicator");  // not chosen
+  EXPECT_EQ(rate("acces_soins", 101, 1).error().field, "$.measured");
+  EXPECT_EQ(aci_->set_measure(roc57_, *id, {"acces_soins", "acces_soins", 2025, 1.0, 0})
+                .error()
+                .field,
+            "$.mission");
+  EXPECT_EQ(aci_->set_measure(roc57_, *id, {"msp", "acces_soins", 2031, 1.0, 0}).error().field,
+            "$.year");
+  EXPECT_EQ(aci_->set_measure(member57_, *id, {"msp", "acces_soins", 2025, 1.0, 1}).error().code,
+            ErrorCode::forbidden);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'aci.measure.set'"), 4);
+
+  // By hand, 2025 (184/365 days), 3 000 patients of 4 000:
+  //   accès 1 200 pts: 7 × 1 200 × 184/365 = 4 234.520… → 4 234.52 € at 100 %;
+  //   coordination 1 000 + 1 700 × 3/4 = 2 275 pts: 15 925 × 184/365 = 8 027.945… → 8 027.95 €;
+  //   SI 500 pts: 3 500 × 184/365 = 1 764.383… → 1 764.38 €;
+  //   protocoles 320 pts: 2 240 × 184/365 = 1 129.205… → 1 129.21 € at 100 %, 0 % measured;
+  //   concertation 1 000 × 3/4 = 750 pts: 5 250 × 184/365 = 2 646.575… → 2 646.58 €, 0 %;
+  //   formation 450 pts: 3 150 × 184/365 × 50 % = 793.972… → 793.97 €.
+  //   Earned 4 234.52 + 8 027.95 + 1 764.38 + 793.97 = 14 820.82 €.
+  //   Socle at 100 % = 4 234.52 + 8 027.95 + 1 764.38 + 1 129.21 + 2 646.58 = 17 802.64 €;
+  //   advance max(60 % = 10 681.58, 12 000) = 12 000 €; balance 2 820.82 €.
+  auto w = aci_->workspace(roc57_, *id, 1);
+  ASSERT_TRUE(w) << w.error().describe();
+  EXPECT_TRUE(w->msp);
+  const AciMspSheet& m = w->msp_sheet;
+  EXPECT_EQ(m.calendar_year, 2025);
+  EXPECT_EQ(m.patients, 3000);
+  EXPECT_EQ(m.prorata, "184/365 jours");
+  std::map<std::string, AciMspLine> lines;
+  for (const auto& l : m.lines) lines[l.id] = l;
+  ASSERT_EQ(lines.size(), 6u);
+  auto digits = [](const std::string& text) {
+    std::string out;
+    for (char ch : text) {
+      if ((ch >= '0' && ch <= '9') || ch == ',') out += ch;
+    }
+    return out;
+  };
+  EXPECT_EQ(digits(lines["coordination"].points_text), "2275");
+  EXPECT_EQ(digits(lines["coordination"].euros_earned), "8027,95");
+  EXPECT_EQ(digits(lines["formation_jeunes"].euros_earned), "793,97");
+  EXPECT_EQ(digits(lines["protocoles"].euros_full), "1129,21");
+  EXPECT_FALSE(lines["protocoles"].is_measured);
+  EXPECT_FALSE(lines["protocoles"].verified);
+  EXPECT_TRUE(lines["acces_soins"].verified);
+  EXPECT_EQ(digits(m.earned), "14820,82");
+  EXPECT_EQ(digits(m.socle_full), "17802,64");
+  EXPECT_EQ(digits(m.advance), "12000,00");
+  EXPECT_EQ(digits(m.balance), "2820,82");
+  EXPECT_TRUE(m.unmet_prerequisite.empty());
+  // The schedule pays the same.
+  auto s = aci_->schedule_csv(roc57_, *id);
+  ASSERT_TRUE(s);
+  EXPECT_NE(s->find("2026-04-30,2025,remuneration,solde,2820.82"), std::string::npos) << *s;
+
+  // An unmet prérequis cancels the year.
+  ASSERT_TRUE(rate("coordination", 80, 1));
+  w = aci_->workspace(roc57_, *id, 1);
+  EXPECT_EQ(w->msp_sheet.unmet_prerequisite, "Fonction de coordination");
+  EXPECT_EQ(digits(w->msp_sheet.total), "0,00");
+
+  // The patientèle of a year: a measure too (4 000 → coordination 2 700 pts).
+  ASSERT_TRUE(aci_->set_measure(roc57_, *id, {"msp", "patientele", 2025, 4000.0, 0}));
+  EXPECT_EQ(aci_->set_measure(roc57_, *id, {"msp", "patientele", 2025, 10.5, 1}).error().field,
+            "$.measured");
+  w = aci_->workspace(roc57_, *id, 1);
+  for (const auto& l : w->msp_sheet.lines) {
+    if (l.id == "coordination") {
+      EXPECT_EQ(digits(l.points_text), "2700");
+    }
+  }
+  // The shared parts of the workspace work for an MSP year too; year 7 does not exist.
+  EXPECT_TRUE(aci_->add_comment(roc57_, *id, 1, "indicateur:msp/coordination", "Justificatifs ?"));
+  EXPECT_TRUE(aci_->update_workspace(roc57_, *id, 1, {0, "2026-03-01", "Compte rendu"}));
+  EXPECT_EQ(aci_->workspace(roc57_, *id, 7).error().field, "year");
+  EXPECT_EQ(aci_->set_budget(roc57_, *id, 1, {"fonctionnement", 1, 0, 0}).error().field,
+            "$.envelope");
+  // Money received on the MSP's remuneration: its terms no longer change (MSP avenants are not
+  // modelled; the year's facts are measures).
+  ASSERT_TRUE(aci_->set_budget(roc57_, *id, 1, {"remuneration", 1200000, 0, 0}));
+  AciContractEdit e;
+  e.version = 1;
+  e.signature = "2025-07-02";
+  e.accord = "msp-2017";
+  auto refused = aci_->edit_contract(roc57_, *id, e);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::invalid_transition);
+  EXPECT_NE(refused.error().message.find("année par année"), std::string::npos);
+  EXPECT_EQ(aci_->add_avenant(roc57_, *id, {1, "2026-01-01", "T2", {}, {}, ""}).error().field,
+            "from");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AciServiceTest, testing::all_backends(), testing::backend_name);
