@@ -4,6 +4,7 @@
 #include "common/try.hpp"
 #include "refdata/reference_file.hpp"
 #include "services/aci.hpp"
+#include "services/animation.hpp"
 #include "services/association.hpp"
 #include "services/association_ag.hpp"
 #include "services/association_work.hpp"
@@ -38,6 +39,7 @@ struct Application::Owned {
   std::unique_ptr<services::AssociationWork> association_work;
   std::unique_ptr<services::ProjetsDeSante> projets;
   std::unique_ptr<services::Home> home;
+  std::unique_ptr<services::Animation> animation;
 };
 
 services::AccountSettings account_settings(const Config& config) {
@@ -152,6 +154,7 @@ Result<std::unique_ptr<Application>> Application::open(const Config& config,
       owned->association_work.get()));
 
   owned->home = std::make_unique<services::Home>(*owned->registry);
+  owned->animation = std::make_unique<services::Animation>(db, *owned->registry, ref);
 
   // The ROC portfolio shows the ACI dates too, on the page and in `maillage registry portfolio`.
   services::register_aci_alert_source();
@@ -160,7 +163,7 @@ Result<std::unique_ptr<Application>> Application::open(const Config& config,
       *owned->accounts, *owned->registry, *owned->territories, *owned->diagnostics, *owned->aci,
       *owned->roster, *owned->roster_jobs, *owned->operations, *owned->sectors, *owned->referents,
       *owned->association, *owned->assemblies, *owned->association_work, *owned->projets,
-      *owned->home});
+      *owned->home, *owned->animation});
   app->owned_ = std::move(owned);
   return app;
 }

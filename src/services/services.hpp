@@ -21,6 +21,7 @@ class Assemblies;
 class AssociationWork;
 class ProjetsDeSante;
 class Home;
+class Animation;
 
 struct Services {
   Accounts& accounts;
@@ -38,6 +39,7 @@ struct Services {
   AssociationWork& association_work;
   ProjetsDeSante& projets;
   Home& home;
+  Animation& animation;
 };
 
 }  // namespace maillage::services

@@ -445,6 +445,7 @@ const std::map<std::string, Case> kCases{
     {"GET /associations/{id}/temps/export.csv", {Role::coordinator, "/associations/{S}/temps/export.csv"}},
     {"GET /associations/{id}/temps/export.xlsx",
      {Role::coordinator, "/associations/{S}/temps/export.xlsx"}},
+#include "idor_animation.inc"
 };
 
 bool has_parameter(const std::string& pattern) { return pattern.find('{') != std::string::npos; }
@@ -566,6 +567,7 @@ TEST_P(Idor, EveryRouteWithAParameterRefusesIdsOutsideTheScope) {
       "SELECT id FROM structures WHERE name = 'CPTS de démonstration du Pays messin (fictive)'");
   ASSERT_TRUE(demo && !demo->empty());
   ids["{S1}"] = std::to_string(demo->rows[0].integer(0));
+#include "idor_animation_setup.inc"
 
   for (const auto& route : routes) {
     const std::string key = route.method + " " + route.pattern;
