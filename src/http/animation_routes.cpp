@@ -812,7 +812,8 @@ class AnimationFeature final : public Feature {
               {"communes_desservies", served_text},
               {"export_url", "/partenaires/export.csv" + query},
               {"lien_actions", site_.may_open(ctx.principal(), "/actions")},
-              {"titre", "Partenaires"}};
+              {"titre", "Partenaires"},
+              {"carte_page", true}};
     return render("partenaires", std::move(data), ctx);
   }
 
@@ -840,6 +841,7 @@ class AnimationFeature final : public Feature {
     auto v = MAILLAGE_TRY(svc_.partner(*ctx.principal(), id));
     json data = partner_view_json(v);
     data["titre"] = v.partner.name;
+    data["carte_page"] = true;  // Leaflet and the TopoJSON reader in the layout
     data["a_echanges"] = !v.interactions.empty();
     data["a_contacts"] = !v.contacts.empty();
     data["a_actions"] = !v.actions.empty();
