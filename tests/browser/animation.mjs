@@ -18,7 +18,7 @@ async function text(page, selector) {
 }
 
 async function main() {
-  await withDemoServer('animation', async ({ base, newPage, signIn, shot }) => {
+  await withDemoServer('animation', async ({ base, newPage, signIn, shot, problems }) => {
     const page = await newPage();
     await signIn(page, COORD, '/');
     await Promise.all([page.waitForURL(/\/partenaires$/), page.click('nav a[href="/partenaires"]')]);
@@ -37,6 +37,10 @@ async function main() {
     await page.waitForSelector('#message-partenaire[data-etat="refuse"]');
     if (!(await text(page, '[data-erreur-pour="siren"]')).includes('Luhn')) fail('the SIREN refusal is not next to its field');
     if (await page.inputValue('#partenaire-nom') !== 'Maison de quartier Borny (test)') fail('typed name lost');
+    // The refused request is expected (console error of the 400 answer).
+    const refused = problems.findIndex((p) => p.includes('status of 400'));
+    if (refused < 0) fail(`expected one refused request, got: ${problems.join(' ; ')}`);
+    problems.splice(refused, 1);
     await page.fill('#partenaire-siren', '');
     await Promise.all([page.waitForURL(/\/partenaires\/\d+$/), page.click('#formulaire-partenaire button[type=submit]')]);
     await page.waitForSelector('#carte-partenaires[data-etat="pret"]');
@@ -88,6 +92,9 @@ async function main() {
     await page.waitForSelector('#message-inscription[data-etat="refuse"]');
     if (!(await text(page, '[data-erreur-pour="courriel"]')).includes('déjà inscrite')) fail('duplicate e-mail not refused at its field');
     if (await page.inputValue('#inscription-nom') !== 'Alice Bis') fail('typed name lost after the refusal');
+    const duplicate = problems.findIndex((p) => p.includes('status of 409'));
+    if (duplicate < 0) fail(`expected one 409 answer, got: ${problems.join(' ; ')}`);
+    problems.splice(duplicate, 1);
 
     // Alice cancels: Chloé is promoted.
     await Promise.all([page.waitForLoadState('load'), page.waitForEvent('framenavigated'),

@@ -298,7 +298,14 @@
             layer.bindTooltip(f.properties.nom + (k ? ' — ' + k + ' partenaire(s)' : ''), { sticky: true });
           }
         }).addTo(carte);
+        // The served communes when there are some (a partner's page), else the département.
+        var servies = null;
+        couche.eachLayer(function (layer) {
+          if (!desservies[layer.feature.properties.code]) return;
+          servies = servies ? servies.extend(layer.getBounds()) : L.latLngBounds(layer.getBounds());
+        });
         carte.fitBounds(couche.getBounds());
+        if (servies && el.dataset.zoom === 'desservies') carte.fitBounds(servies.pad(0.5), { maxZoom: 11 });
         couche.eachLayer(function (layer) {
           var p = layer.getElement && layer.getElement();
           if (!p) return;
