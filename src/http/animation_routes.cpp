@@ -950,6 +950,13 @@ class AnimationFeature final : public Feature {
     data["attente"] = std::move(waiting);
     data["annules"] = std::move(cancelled);
     data["categories"] = choices_json(services::registration_categories(), "professionnel");
+    if (v.can_manage) {
+      // A partner's staff may be registered with their organisation (the partners `who` sees).
+      auto partners = MAILLAGE_TRY(svc_.partners(*ctx.principal(), {}));
+      json choices = json::array();
+      for (const auto& p : partners.partners) choices.push_back({{"id", p.id}, {"libelle", p.name}});
+      data["partenaires_choix"] = std::move(choices);
+    }
     data["titre"] = v.event.title;
     data["en_attente_moi"] = v.my_place == "attente";
     data["inscrit_moi"] = v.my_place == "inscrit";

@@ -79,6 +79,10 @@ async function main() {
     for (const [nom, courriel] of [['Alice Test', 'alice@exemple.fr'], ['Bruno Test', 'bruno@exemple.fr'], ['Chloé Test', 'chloe@exemple.fr']]) {
       await page.fill('#inscription-nom', nom);
       await page.fill('#inscription-courriel', courriel);
+      if (nom === 'Chloé Test') {
+        await page.selectOption('#inscription-categorie', 'partenaire');
+        await page.selectOption('#inscription-partenaire', { label: 'Maison de quartier Borny (test)' });
+      }
       await Promise.all([page.waitForLoadState('load'), page.waitForEvent('framenavigated'), page.click('#formulaire-inscription button[type=submit]')]);
       await page.waitForSelector('#formulaire-inscription');
     }
@@ -102,6 +106,9 @@ async function main() {
     await page.waitForSelector('#inscrits');
     if (!(await text(page, '.succes')).includes('Chloé Test quitte la liste d\'attente')) fail('the promotion is not said');
     if (!(await text(page, '#inscrits tbody')).includes('Chloé Test')) fail('Chloé not promoted');
+    if (!(await text(page, '#inscrits tr[data-inscription]:has-text("Chloé Test")')).includes('(Maison de quartier Borny (test))')) {
+      fail('the partner of Chloé is not shown');
+    }
     if (!(await text(page, '#liste-attente tbody')).includes('Personne n\'attend')) fail('the waiting list is not empty');
 
     // Émargement.
@@ -120,7 +127,7 @@ async function main() {
     const csv = await page.request.get(`${eventUrl}/emargement.csv`);
     const body = await csv.text();
     if (!body.includes('Bruno Test;bruno@exemple.fr;Professionnel du territoire;;présent')) fail(`CSV: ${body}`);
-    if (!body.includes('Chloé Test;chloe@exemple.fr;Professionnel du territoire;;absent')) fail(`CSV: ${body}`);
+    if (!body.includes('Chloé Test;chloe@exemple.fr;Personnel d\'un partenaire;;absent')) fail(`CSV: ${body}`);
     await page.goto(partnerUrl);
     if (!(await text(page, '#actions-partenaire tbody')).includes('Atelier prévention des chutes')) fail('the partner page does not list the action');
 

@@ -210,7 +210,8 @@
       var message = document.getElementById('message-inscription');
       effacer(inscription);
       var corps = { nom: valeur('inscription-nom'), courriel: valeur('inscription-courriel'),
-        categorie: valeur('inscription-categorie'), organisation: valeur('inscription-organisation') };
+        categorie: valeur('inscription-categorie'), organisation: valeur('inscription-organisation'),
+        partenaire: parseInt(valeur('inscription-partenaire') || '0', 10) };
       message.textContent = 'Enregistrement…';
       envoyer('POST', '/api/v1/events/' + inscription.dataset.evenement + '/registrations', corps,
         inscription.dataset.csrf).then(function (doc) {
