@@ -8,6 +8,7 @@
 #                         ├→ demo ──→ services  └→ engines ─→ common
 #                         └→ refdata ─────────────→ engines
 #   engines: geo access aci registry coverage roster rpps diagnostic office sectors association projet
+#   animation
 #   (may use each other);
 #   http and demo also see the engines, demo the store; app sees every module.
 #
@@ -21,7 +22,8 @@ if(NOT ROOT)
 endif()
 
 get_filename_component(ROOT "${ROOT}" ABSOLUTE)
-set(engines geo access aci registry coverage roster rpps diagnostic office sectors association projet)
+set(engines geo access aci registry coverage roster rpps diagnostic office sectors association projet
+    animation)
 set(allowed_common common)
 set(allowed_store common)
 set(allowed_refdata common ${engines})

@@ -4,6 +4,7 @@
 #include "common/try.hpp"
 #include "refdata/reference_file.hpp"
 #include "services/aci.hpp"
+#include "services/animation.hpp"
 #include "services/association.hpp"
 #include "services/association_ag.hpp"
 #include "services/association_work.hpp"
@@ -40,6 +41,7 @@ struct Application::Owned {
   std::unique_ptr<services::ProjetsDeSante> projets;
   std::unique_ptr<services::Home> home;
   std::unique_ptr<services::AuditLog> audit_log;
+  std::unique_ptr<services::Animation> animation;
 };
 
 services::AccountSettings account_settings(const Config& config) {
@@ -156,6 +158,7 @@ Result<std::unique_ptr<Application>> Application::open(const Config& config,
 
   owned->home = std::make_unique<services::Home>(*owned->registry);
   owned->audit_log = std::make_unique<services::AuditLog>(db);
+  owned->animation = std::make_unique<services::Animation>(db, *owned->registry, ref);
 
   // The ROC portfolio shows the ACI dates too, on the page and in `maillage registry portfolio`.
   services::register_aci_alert_source();
@@ -164,7 +167,7 @@ Result<std::unique_ptr<Application>> Application::open(const Config& config,
       *owned->accounts, *owned->registry, *owned->territories, *owned->diagnostics, *owned->aci,
       *owned->roster, *owned->roster_jobs, *owned->operations, *owned->sectors, *owned->referents,
       *owned->association, *owned->assemblies, *owned->association_work, *owned->projets,
-      *owned->home, *owned->audit_log});
+      *owned->home, *owned->audit_log, *owned->animation});
   app->owned_ = std::move(owned);
   return app;
 }

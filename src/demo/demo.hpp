@@ -51,5 +51,9 @@ Result<DemoLines> load_association_work_demo(
 /// collège weights (after load_association_demo: it needs the members and their dues).
 Result<DemoLines> load_association_ag_demo(store::Database& db,
                                            const geo::Referentiel& ref);  // association_ag_demo.cpp
+/// Fictitious partners around the demo CPTS, its action plan and the Moselle's, one past training
+/// day with attendance and one coming information meeting with a waiting list.
+Result<DemoLines> load_animation_demo(store::Database& db,
+                                      const geo::Referentiel& ref);  // animation_demo.cpp
 
 }  // namespace maillage::demo

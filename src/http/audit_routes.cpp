@@ -44,6 +44,9 @@ const std::map<std::string, std::string>& entity_labels() {
       {"sector_plan", "Secteurs du département"},
       {"rpps_snapshot", "Import RPPS"},
       {"region", "Modèle régional de projet de santé"},
+      {"partner", "Partenaire"},
+      {"animation_action", "Action"},
+      {"animation_event", "Événement"},
   };
   return labels;
 }

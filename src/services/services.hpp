@@ -22,6 +22,7 @@ class AssociationWork;
 class ProjetsDeSante;
 class Home;
 class AuditLog;
+class Animation;
 
 struct Services {
   Accounts& accounts;
@@ -40,6 +41,7 @@ struct Services {
   ProjetsDeSante& projets;
   Home& home;
   AuditLog& audit_log;
+  Animation& animation;
 };
 
 }  // namespace maillage::services

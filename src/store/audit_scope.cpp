@@ -9,8 +9,10 @@
 namespace maillage::store::detail {
 namespace {
 
-// For each entity kind that lives inside a structure: the query giving that structure from the
-// record's id ($1). Kept in step with migration 0012, which filled the rows written before.
+// For each entity kind that lives inside a structure or a département: the query giving that
+// structure (column s) and, for records that may stand outside any structure, the département
+// (column d) from the record's id ($1). Kept in step with migration 0012, which filled the rows
+// written before it.
 struct EntityStructure {
   std::string_view entity;
   std::string_view sql;
@@ -49,6 +51,15 @@ constexpr std::array kEntityStructure{
                     "SELECT c.structure_id AS s FROM dialogue_fiches f JOIN dialogue_workspaces w "
                     "ON w.id = f.workspace_id JOIN aci_contracts c ON c.id = w.contract_id "
                     "WHERE f.id = $1"},
+    // Animation territoriale: partners belong to a département, actions to a structure or a
+    // département, events to their action.
+    EntityStructure{"partner", "SELECT NULL AS s, departement AS d FROM partners WHERE id = $1"},
+    EntityStructure{"animation_action",
+                    "SELECT structure_id AS s, departement AS d FROM animation_actions "
+                    "WHERE id = $1"},
+    EntityStructure{"animation_event",
+                    "SELECT a.structure_id AS s, a.departement AS d FROM animation_events e "
+                    "JOIN animation_actions a ON a.id = e.action_id WHERE e.id = $1"},
 };
 
 // The leading integer of an entity id ("57" -> 57, "57/2026/infirmier" -> 57), 0 when none.
@@ -65,6 +76,17 @@ Result<std::int64_t> first_integer(Tx& tx, std::string_view sql, std::int64_t id
   return rows.rows[0].integer(0);
 }
 
+// The structure (0: none) and département ("" : none) an entity's query gives.
+Result<AuditScope> entity_scope(Tx& tx, std::string_view sql, std::int64_t id) {
+  auto rows = MAILLAGE_TRY(tx.query(sql, {id}));
+  AuditScope out;
+  if (rows.empty()) return out;
+  const store::Row& r = rows.rows[0];
+  if (!r.is_null(0)) out.structure_id = r.integer(0);
+  if (rows.columns.size() > 1) out.departement = r.text(1);
+  return out;
+}
+
 }  // namespace
 
 Result<AuditScope> audit_scope(Tx& tx, const AuditEntry& entry) {
@@ -76,7 +98,9 @@ Result<AuditScope> audit_scope(Tx& tx, const AuditEntry& entry) {
     } else {
       for (const auto& e : kEntityStructure) {
         if (e.entity == entry.entity) {
-          scope.structure_id = MAILLAGE_TRY(first_integer(tx, e.sql, id));
+          auto found = MAILLAGE_TRY(entity_scope(tx, e.sql, id));
+          scope.structure_id = found.structure_id;
+          if (scope.departement.empty()) scope.departement = found.departement;
           break;
         }
       }

@@ -76,6 +76,7 @@ const std::map<std::string, Expectation> kMatrix{
 #include "authorization_association.inc"
 #include "authorization_projet.inc"
 #include "authorization_audit.inc"
+#include "authorization_animation.inc"
 };
 
 Expect classify(const httplib::Response& r) {

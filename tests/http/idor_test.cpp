@@ -458,6 +458,7 @@ const std::map<std::string, Case> kCases{
       "version=1&signature=2024-03-15&accord=cpts-2019&size_class=T3"}},
     {"POST /aci/contrats/{id}/avenants",
      {Role::roc, "/aci/contrats/{C}/avenants", {}, "version=1&from=2025-06-01&avenant_size_class=T4"}},
+#include "idor_animation.inc"
 };
 
 bool has_parameter(const std::string& pattern) { return pattern.find('{') != std::string::npos; }
@@ -579,6 +580,7 @@ TEST_P(Idor, EveryRouteWithAParameterRefusesIdsOutsideTheScope) {
       "SELECT id FROM structures WHERE name = 'CPTS de démonstration du Pays messin (fictive)'");
   ASSERT_TRUE(demo && !demo->empty());
   ids["{S1}"] = std::to_string(demo->rows[0].integer(0));
+#include "idor_animation_setup.inc"
 
   for (const auto& route : routes) {
     const std::string key = route.method + " " + route.pattern;
