@@ -7,6 +7,7 @@
 #include "services/association.hpp"
 #include "services/association_ag.hpp"
 #include "services/association_work.hpp"
+#include "services/survey.hpp"
 #include "services/diagnostic.hpp"
 #include "services/home.hpp"
 #include "services/mail.hpp"
@@ -38,6 +39,7 @@ struct Application::Owned {
   std::unique_ptr<services::AssociationWork> association_work;
   std::unique_ptr<services::ProjetsDeSante> projets;
   std::unique_ptr<services::Home> home;
+  std::unique_ptr<services::Surveys> surveys;
 };
 
 services::AccountSettings account_settings(const Config& config) {
@@ -142,6 +144,8 @@ Result<std::unique_ptr<Application>> Application::open(const Config& config,
   if (!config.smtp_url.empty()) {
     mailer = MAILLAGE_TRY(services::make_smtp_mailer(config.smtp_url, config.smtp_from));
   }
+  owned->surveys = std::make_unique<services::Surveys>(db, ref, *owned->association, mailer,
+                                                       services::rpps_supply_source(db));
   owned->assemblies =
       std::make_unique<services::Assemblies>(db, *owned->association, std::move(mailer));
   owned->association_work = std::make_unique<services::AssociationWork>(db, *owned->association);
@@ -160,7 +164,7 @@ Result<std::unique_ptr<Application>> Application::open(const Config& config,
       *owned->accounts, *owned->registry, *owned->territories, *owned->diagnostics, *owned->aci,
       *owned->roster, *owned->roster_jobs, *owned->operations, *owned->sectors, *owned->referents,
       *owned->association, *owned->assemblies, *owned->association_work, *owned->projets,
-      *owned->home});
+      *owned->home, *owned->surveys});
   app->owned_ = std::move(owned);
   return app;
 }

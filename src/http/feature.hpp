@@ -82,5 +82,6 @@ std::unique_ptr<Feature> make_association_work_feature(
     const Site& site);                                             // association_work_routes.cpp
 std::unique_ptr<Feature> make_accounts_feature(const Site& site);  // accounts_pages.cpp
 std::unique_ptr<Feature> make_projet_feature(const Site& site);    // projet_routes.cpp
+std::unique_ptr<Feature> make_survey_feature(const Site& site);    // survey_routes.cpp
 
 }  // namespace maillage::http

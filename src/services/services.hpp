@@ -21,6 +21,7 @@ class Assemblies;
 class AssociationWork;
 class ProjetsDeSante;
 class Home;
+class Surveys;
 
 struct Services {
   Accounts& accounts;
@@ -38,6 +39,7 @@ struct Services {
   AssociationWork& association_work;
   ProjetsDeSante& projets;
   Home& home;
+  Surveys& surveys;
 };
 
 }  // namespace maillage::services
