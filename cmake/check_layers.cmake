@@ -21,7 +21,7 @@ if(NOT ROOT)
 endif()
 
 get_filename_component(ROOT "${ROOT}" ABSOLUTE)
-set(engines geo access aci registry coverage roster rpps diagnostic office sectors association projet survey)
+set(engines geo access aci registry coverage roster rpps diagnostic office sectors association projet survey message)
 set(allowed_common common)
 set(allowed_store common)
 set(allowed_refdata common ${engines})

@@ -51,5 +51,9 @@ Result<DemoLines> load_association_work_demo(
 /// collège weights (after load_association_demo: it needs the members and their dues).
 Result<DemoLines> load_association_ag_demo(store::Database& db,
                                            const geo::Referentiel& ref);  // association_ag_demo.cpp
+/// One closed survey of the demo CPTS's members about unscheduled care, with its answers
+/// (after load_association_demo: it needs the members).
+Result<DemoLines> load_enquetes_demo(store::Database& db,
+                                     const geo::Referentiel& ref);  // enquetes_demo.cpp
 
 }  // namespace maillage::demo

@@ -75,6 +75,7 @@ const std::map<std::string, Expectation> kMatrix{
 #include "authorization_sectors.inc"
 #include "authorization_association.inc"
 #include "authorization_projet.inc"
+#include "authorization_enquetes.inc"
 };
 
 Expect classify(const httplib::Response& r) {
