@@ -8,6 +8,7 @@
 #                         ├→ demo ──→ services  └→ engines ─→ common
 #                         └→ refdata ─────────────→ engines
 #   engines: geo access aci registry coverage roster rpps diagnostic office sectors association projet
+#   survey message
 #   (may use each other);
 #   http and demo also see the engines, demo the store; app sees every module.
 #
