@@ -83,5 +83,6 @@ std::unique_ptr<Feature> make_association_work_feature(
 std::unique_ptr<Feature> make_accounts_feature(const Site& site);  // accounts_pages.cpp
 std::unique_ptr<Feature> make_projet_feature(const Site& site);    // projet_routes.cpp
 std::unique_ptr<Feature> make_survey_feature(const Site& site);    // survey_routes.cpp
+std::unique_ptr<Feature> make_newsletter_feature(const Site& site);  // newsletter_routes.cpp
 
 }  // namespace maillage::http

@@ -22,6 +22,8 @@ class AssociationWork;
 class ProjetsDeSante;
 class Home;
 class Surveys;
+class Newsletters;
+class NewsletterSender;
 
 struct Services {
   Accounts& accounts;
@@ -40,6 +42,8 @@ struct Services {
   ProjetsDeSante& projets;
   Home& home;
   Surveys& surveys;
+  Newsletters& newsletters;
+  NewsletterSender& newsletter_sender;
 };
 
 }  // namespace maillage::services

@@ -31,7 +31,6 @@ namespace {
 
 constexpr std::size_t kMaxTitle = 200;
 constexpr std::size_t kMaxIntro = 5000;
-constexpr std::size_t kMaxPastedLines = 5000;
 constexpr const char* kLinkUser = "lien-personnel";
 
 std::string trim(const std::string& s) {
@@ -408,104 +407,14 @@ Result<SendReport> Surveys::send(const Principal& who, std::int64_t survey_id,
                 "personnels est impossible.",
                 "smtp_url");
   }
-  if (!in.members && !in.rpps && trim(in.pasted).empty()) {
-    return fail(ErrorCode::missing_field,
-                "Choisissez au moins un public : les membres, les professionnels du territoire "
-                "ou une liste d'adresses.",
-                "audience");
-  }
-  for (const auto& p : in.professions) {
-    if (association_label(association_professions(), p) == p) {
-      return fail(ErrorCode::invalid_input, fmt::format("Profession inconnue : {}.", p),
-                  "professions");
-    }
-  }
-
+  const Audience audience = MAILLAGE_TRY(build_audience(*db_, source_.get(), row->structure_id, in));
   SendReport report;
+  report.without_email = audience.without_email;
+  report.rpps_professionals = audience.rpps_professionals;
+  report.refused_lines = audience.refused_lines;
   std::vector<RecipientRow> candidates;
-  std::set<std::string> seen;
-  auto add = [&](RecipientRow r) {
-    r.email = lower(trim(r.email));
-    if (!seen.insert(r.email).second) return;
-    candidates.push_back(std::move(r));
-  };
-  const std::set<std::string> professions(in.professions.begin(), in.professions.end());
-  auto profession_ok = [&](const MemberRow& m) {
-    return professions.empty() || professions.count(m.data.profession) > 0;
-  };
-  std::vector<MemberRow> members;
-  if (in.members || in.rpps) {
-    const AssociationRepository arepo(*db_);
-    members = MAILLAGE_TRY(arepo.members(row->structure_id));
-  }
-  if (in.members) {
-    for (const auto& m : members) {
-      if (!m.data.radiated.empty() || !profession_ok(m)) continue;
-      if (m.data.email.empty() || !plausible_address(m.data.email)) {
-        ++report.without_email;
-        continue;
-      }
-      add(recipient(m.data.email, assoc::display_name(m.data), "membre", m.id));
-    }
-  }
-  if (in.rpps) {
-    if (!source_) {
-      return fail(ErrorCode::unavailable, "Les extraits RPPS ne sont pas disponibles ici.", "rpps");
-    }
-    DiagnosticRepository drepo(*db_);
-    const auto communes = MAILLAGE_TRY(drepo.territory(row->structure_id));
-    if (communes.empty()) {
-      return fail(ErrorCode::invalid_input,
-                  "Le territoire de la structure ne contient encore aucune commune : saisissez-le "
-                  "pour joindre ses professionnels.",
-                  "rpps");
-    }
-    const auto snapshots = MAILLAGE_TRY(source_->latest(1));
-    if (snapshots.empty()) {
-      return fail(ErrorCode::not_found,
-                  "Aucun extrait RPPS n'a été importé : les professionnels du territoire sont "
-                  "inconnus.",
-                  "rpps");
-    }
-    std::set<std::string> present;
-    for (const auto& p : MAILLAGE_TRY(source_->people(snapshots[0].id, communes))) {
-      present.insert(p.person.id);
-    }
-    report.rpps_professionals = static_cast<int>(present.size());
-    std::set<std::string> reached;
-    for (const auto& m : members) {
-      if (m.data.rpps.empty() || !present.count(m.data.rpps) || !m.data.radiated.empty() ||
-          !profession_ok(m)) {
-        continue;
-      }
-      if (m.data.email.empty() || !plausible_address(m.data.email)) continue;
-      reached.insert(m.data.rpps);
-      add(recipient(m.data.email, assoc::display_name(m.data), "rpps", m.id));
-    }
-    report.without_email += static_cast<int>(present.size() - reached.size());
-  }
-  if (!trim(in.pasted).empty()) {
-    std::size_t line_no = 0, start = 0;
-    const std::string& text = in.pasted;
-    while (start <= text.size()) {
-      auto end = text.find('\n', start);
-      if (end == std::string::npos) end = text.size();
-      const std::string line = trim(text.substr(start, end - start));
-      start = end + 1;
-      ++line_no;
-      if (line_no > kMaxPastedLines) {
-        return fail(ErrorCode::invalid_input,
-                    fmt::format("Au plus {} adresses par envoi.", kMaxPastedLines), "pasted");
-      }
-      if (line.empty()) continue;
-      if (!plausible_address(line)) {
-        report.refused_lines.push_back(
-            {fmt::format("ligne {}", line_no),
-             fmt::format("« {} » n'est pas une adresse e-mail.", line.substr(0, 100))});
-        continue;
-      }
-      add(recipient(line, "", "liste", 0));
-    }
+  for (const auto& p : audience.people) {
+    candidates.push_back(recipient(p.email, p.name, p.source.c_str(), p.member_id));
   }
 
   // New recipients and their tokens, in one transaction; the tokens stay in memory for the mails.

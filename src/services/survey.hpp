@@ -25,6 +25,7 @@
 
 #include "common/error.hpp"
 #include "services/association.hpp"
+#include "services/audience.hpp"
 #include "services/auth.hpp"
 #include "services/mail.hpp"
 #include "survey/survey.hpp"
@@ -73,14 +74,6 @@ struct SurveyView {
   int sent = 0, failed = 0, pending = 0;  // pending: recorded, not sent yet
   std::vector<RecipientView> recipients;  // run only, by name then address
   bool smtp = false;                      // a mail server is configured
-};
-
-/// Who receives the survey. At least one of the three.
-struct AudienceInput {
-  bool members = false;                  // the structure's members not radiated with an e-mail
-  std::vector<std::string> professions;  // members / rpps: RPPS profession codes; empty: all
-  bool rpps = false;   // professionals of the territory (latest RPPS extract) held by a member
-  std::string pasted;  // one address per line
 };
 
 struct SendReport {
@@ -177,9 +170,11 @@ class Surveys {
   /// A new random token: 32 bytes from OpenSSL's CSPRNG (RAND_bytes), as 64 hex digits.
   static std::string new_token();
 
- private:
+  /// What `who` may do with the surveys (and messages) of a structure; forbidden for a member
+  /// outside the bureau, or outside the scope.
   Result<SurveyAccess> access(const Principal& who, std::int64_t structure_id) const;
 
+ private:
   store::Database* db_;
   const geo::Referentiel* ref_;
   Association* association_;

@@ -69,6 +69,8 @@ const std::map<std::string, std::string> kPublic{
     {"GET /assets/{version}/{path*}", "fichiers statiques, identiques pour tous"},
     {"GET /repondre/{jeton}", "lien personnel d'enquête : le jeton est le secret (haché en base)"},
     {"POST /repondre/{jeton}", "lien personnel d'enquête : le jeton est le secret (haché en base)"},
+    {"GET /desinscription/{jeton}", "lien de désinscription : le jeton est le secret (haché en base)"},
+    {"POST /desinscription/{jeton}", "lien de désinscription : le jeton est le secret (haché en base)"},
 };
 
 const json kSlots = json{{"version", 1},
@@ -462,6 +464,11 @@ const std::map<std::string, Case> kCases{
     {"GET /enquetes/{enquete}/resultats", {Role::coordinator, "/enquetes/{E}/resultats"}},
     {"GET /enquetes/{enquete}/resultats.csv", {Role::roc, "/enquetes/{E}/resultats.csv"}},
     {"GET /enquetes/{enquete}/resultats.xlsx", {Role::ars, "/enquetes/{E}/resultats.xlsx"}},
+    // Messages (src/http/newsletter_routes.cpp): {N} is a message of the Paris structure.
+    {"GET /api/v1/messages/{message}", {Role::roc, "/api/v1/messages/{N}"}},
+    {"POST /api/v1/messages/{message}/envoi",
+     {Role::coordinator, "/api/v1/messages/{N}/envoi", {{"liste", "a@exemple.fr"}}}},
+    {"GET /messages/{message}", {Role::charge_de_mission, "/messages/{N}"}},
 };
 
 bool has_parameter(const std::string& pattern) { return pattern.find('{') != std::string::npos; }
@@ -593,6 +600,14 @@ TEST_P(Idor, EveryRouteWithAParameterRefusesIdsOutsideTheScope) {
         admin);
     ASSERT_TRUE(r && r->status == 201) << (r ? r->body : "no answer");
     ids["{E}"] = std::to_string(json::parse(r->body)["enquete"]["id"].get<std::int64_t>());
+    r = server.post_json("/api/v1/messages",
+                         json{{"structure", std::stoll(ids["{S}"])},
+                              {"objet", "Lettre parisienne"},
+                              {"html", "<p>Bonjour</p>"}}
+                             .dump(),
+                         admin);
+    ASSERT_TRUE(r && r->status == 201) << (r ? r->body : "no answer");
+    ids["{N}"] = std::to_string(json::parse(r->body)["message"]["id"].get<std::int64_t>());
   }
   auto demo = server.app().database().query(
       "SELECT id FROM structures WHERE name = 'CPTS de démonstration du Pays messin (fictive)'");

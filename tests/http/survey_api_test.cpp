@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <thread>
 
 #include "http/test_server.hpp"
 
@@ -238,6 +239,89 @@ TEST_P(SurveyApi, FromTheQuestionnaireToTheResultsThroughAPersonalLink) {
   EXPECT_EQ(late->status, 409);
   EXPECT_NE(late->body.find("close"), std::string::npos);
   EXPECT_EQ(server_->client().Get("/repondre/nimportequoi")->status, 404);
+}
+
+// Messages: a draft whose HTML is cleaned, queued for a pasted list, sent by the background
+// sender to the sink (one address refused, its reason in the log), each mail with its HTML
+// alternative, its attachment and its unsubscribe link; the link, opened without an account,
+// unsubscribes, and the next message leaves the address out.
+TEST_P(SurveyApi, MessagesAreSentInTheBackgroundAndUnsubscribesHonoured) {
+  MAILLAGE_REQUIRE_BACKEND(GetParam());
+  int status = 0;
+  run(python() + " -c 'import aiosmtpd' 2>&1", status);
+  ASSERT_EQ(status, 0) << python() << " cannot import aiosmtpd (apt-get install python3-aiosmtpd)";
+  SmtpSink sink;
+  ASSERT_TRUE(sink.start()) << "the SMTP sink did not start";
+  server_ = std::make_unique<TestServer>(GetParam(), [&](app::Config& c) {
+    c.smtp_url = "smtp://127.0.0.1:" + std::to_string(sink.port());
+    c.smtp_from = "cpts@exemple.fr";
+  });
+  const SignedIn coord = server_->sign_in(Role::coordinator);
+  auto demo = server_->app().database().query(
+      "SELECT id FROM structures WHERE name = 'CPTS de démonstration du Pays messin (fictive)'");
+  ASSERT_TRUE(demo && !demo->empty());
+  const std::int64_t structure = demo->rows[0].integer(0);
+  json body{{"structure", structure},
+            {"objet", "Campagne de vaccination"},
+            {"html", "<p onclick=\"x()\">Bonjour <strong>à tous</strong></p><script>alert(1)</script>"},
+            {"pieces_jointes", json::array({{{"nom", "planning.csv"},
+                                             {"type", "text/csv"},
+                                             {"contenu_base64", "am91cjtjcmVuZWF1Cg=="}}})}};
+  auto r = send("POST", "/api/v1/messages", body, coord);
+  ASSERT_EQ(r->status, 201) << r->body;
+  const json created = json::parse(r->body);
+  EXPECT_EQ(created["html"], "<p>Bonjour <strong>à tous</strong></p>");
+  const std::string id = std::to_string(created["message"]["id"].get<std::int64_t>());
+  r = send("POST", "/api/v1/messages/" + id + "/envoi",
+           {{"liste", "a@exemple.org\nb@exemple.org\nrefuse@exemple.org"}}, coord);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(json::parse(r->body)["file"]["ajoutes"], 3);
+  json view;
+  for (int i = 0; i < 200; ++i) {
+    view = json::parse(server_->get("/api/v1/messages/" + id, coord)->body);
+    if (view["message"]["statut"] == "sent") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(view["message"]["statut"], "sent") << view.dump();
+  EXPECT_EQ(view["message"]["envoyes"], 2);
+  EXPECT_EQ(view["message"]["refuses"], 1);
+  for (const auto& d : view["envois"]) {
+    if (d["email"] == "refuse@exemple.org") {
+      EXPECT_NE(d["raison"].get<std::string>().find("550"), std::string::npos) << d.dump();
+    }
+  }
+  const json mails = sink.messages();
+  ASSERT_EQ(mails.size(), 2u) << mails.dump();
+  std::string link;
+  for (const auto& m : mails) {
+    EXPECT_EQ(m["subject"], "Campagne de vaccination");
+    EXPECT_EQ(m["attachments"][0]["name"], "planning.csv");
+    if (m["to"][0] != "a@exemple.org") continue;
+    std::smatch hit;
+    const std::string text = m["text"];
+    ASSERT_TRUE(std::regex_search(text, hit, std::regex("/desinscription/([0-9a-f]{64})"))) << text;
+    link = "/desinscription/" + std::string(hit[1]);
+  }
+  ASSERT_FALSE(link.empty());
+  auto page = server_->client().Get(link.c_str());
+  ASSERT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("a@exemple.org"), std::string::npos);
+  auto done = server_->client().Post(link.c_str(), "List-Unsubscribe=One-Click",
+                                     "application/x-www-form-urlencoded");
+  ASSERT_EQ(done->status, 200);
+  EXPECT_NE(done->body.find("desinscription-faite"), std::string::npos);
+  body.erase("pieces_jointes");
+  r = send("POST", "/api/v1/messages", body, coord);
+  ASSERT_EQ(r->status, 201);
+  const std::string second = std::to_string(json::parse(r->body)["message"]["id"].get<std::int64_t>());
+  r = send("POST", "/api/v1/messages/" + second + "/envoi", {{"liste", "a@exemple.org\nb@exemple.org"}},
+           coord);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(json::parse(r->body)["file"]["ajoutes"], 1);
+  EXPECT_EQ(json::parse(r->body)["file"]["desinscrits"], 1);
+  EXPECT_EQ(server_->get("/messages/" + id, coord)->status, 200);
+  EXPECT_EQ(server_->get("/messages", coord)->status, 200);
+  EXPECT_EQ(server_->client().Get("/desinscription/inconnu")->status, 404);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SurveyApi, all_backends(), backend_name);

@@ -74,3 +74,56 @@ CREATE TABLE survey_answers (
   PRIMARY KEY (recipient_id, question_id)
 ) STRICT;
 CREATE INDEX survey_answers_survey ON survey_answers (survey_id);
+
+-- Newsletters and messages (issue 18 item 4; src/message, src/services/newsletter*.cpp): the body
+-- is stored sanitised (src/message) with its text rendering; attachments in base64; one delivery
+-- row per recipient, sent in the background at a limited rate, with the server's answer
+-- ('refused' keeps its reason); a recipient's unsubscribe link (a random token stored hashed)
+-- adds the address to the structure's opt-out list, which later sends honour.
+CREATE TABLE newsletters (
+  id INTEGER PRIMARY KEY,
+  structure_id INTEGER NOT NULL REFERENCES structures (id) ON DELETE CASCADE,
+  subject TEXT NOT NULL CHECK (length(subject) > 0),
+  body_html TEXT NOT NULL,
+  body_text TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('draft', 'queued', 'sent')),
+  link_base TEXT NOT NULL DEFAULT '',
+  version INTEGER NOT NULL CHECK (version >= 1),
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  queued_at TEXT,
+  finished_at TEXT
+) STRICT;
+CREATE INDEX newsletters_structure ON newsletters (structure_id, created_at);
+
+CREATE TABLE newsletter_attachments (
+  newsletter_id INTEGER NOT NULL REFERENCES newsletters (id) ON DELETE CASCADE,
+  ordinal INTEGER NOT NULL CHECK (ordinal >= 0),
+  file_name TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (newsletter_id, ordinal)
+) STRICT;
+
+-- status: 'pending' (queued), 'sent' (accepted by the server), 'refused' (refused by the server,
+-- reason kept), 'unsubscribed' (the address opted out before its turn came).
+CREATE TABLE newsletter_deliveries (
+  id INTEGER PRIMARY KEY,
+  newsletter_id INTEGER NOT NULL REFERENCES newsletters (id) ON DELETE CASCADE,
+  email TEXT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL CHECK (source IN ('membre', 'rpps', 'liste')),
+  status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'refused', 'unsubscribed')),
+  reason TEXT NOT NULL DEFAULT '',
+  token_hash TEXT UNIQUE,
+  sent_at TEXT,
+  UNIQUE (newsletter_id, email)
+) STRICT;
+CREATE INDEX newsletter_deliveries_status ON newsletter_deliveries (status, newsletter_id, id);
+
+CREATE TABLE newsletter_unsubscribes (
+  structure_id INTEGER NOT NULL REFERENCES structures (id) ON DELETE CASCADE,
+  email TEXT NOT NULL,
+  unsubscribed_at TEXT NOT NULL,
+  PRIMARY KEY (structure_id, email)
+) STRICT;
