@@ -8,7 +8,7 @@
 #                         ├→ demo ──→ services  └→ engines ─→ common
 #                         └→ refdata ─────────────→ engines
 #   engines: geo access aci registry coverage roster rpps diagnostic office sectors association projet
-#   animation
+#   animation survey message
 #   (may use each other);
 #   http and demo also see the engines, demo the store; app sees every module.
 #
@@ -23,7 +23,7 @@ endif()
 
 get_filename_component(ROOT "${ROOT}" ABSOLUTE)
 set(engines geo access aci registry coverage roster rpps diagnostic office sectors association projet
-    animation)
+    animation survey message)
 set(allowed_common common)
 set(allowed_store common)
 set(allowed_refdata common ${engines})

@@ -9,6 +9,8 @@
 #include "services/association_ag.hpp"
 #include "services/association_work.hpp"
 #include "services/audit_log.hpp"
+#include "services/survey.hpp"
+#include "services/newsletter.hpp"
 #include "services/diagnostic.hpp"
 #include "services/home.hpp"
 #include "services/mail.hpp"
@@ -42,6 +44,9 @@ struct Application::Owned {
   std::unique_ptr<services::Home> home;
   std::unique_ptr<services::AuditLog> audit_log;
   std::unique_ptr<services::Animation> animation;
+  std::unique_ptr<services::Surveys> surveys;
+  std::unique_ptr<services::Newsletters> newsletters;
+  std::unique_ptr<services::NewsletterSender> newsletter_sender;
 };
 
 services::AccountSettings account_settings(const Config& config) {
@@ -147,6 +152,13 @@ Result<std::unique_ptr<Application>> Application::open(const Config& config,
   owned->referents = std::make_unique<services::Referents>(db, ref);
   owned->association = std::make_unique<services::Association>(db, ref, owned->diagnostics.get(),
                                                                services::rpps_supply_source(db));
+  owned->surveys = std::make_unique<services::Surveys>(db, ref, *owned->association, mailer,
+                                                       services::rpps_supply_source(db));
+  // Newsletters: sent in the background, 10 messages a second at most.
+  owned->newsletters = std::make_unique<services::Newsletters>(db, *owned->surveys, mailer,
+                                                               services::rpps_supply_source(db));
+  owned->newsletter_sender = std::make_unique<services::NewsletterSender>(*owned->newsletters);
+  if (options.run_roster_jobs && mailer) owned->newsletter_sender->start();
   owned->assemblies =
       std::make_unique<services::Assemblies>(db, *owned->association, std::move(mailer));
   owned->association_work = std::make_unique<services::AssociationWork>(db, *owned->association);
@@ -167,13 +179,15 @@ Result<std::unique_ptr<Application>> Application::open(const Config& config,
       *owned->accounts, *owned->registry, *owned->territories, *owned->diagnostics, *owned->aci,
       *owned->roster, *owned->roster_jobs, *owned->operations, *owned->sectors, *owned->referents,
       *owned->association, *owned->assemblies, *owned->association_work, *owned->projets,
-      *owned->home, *owned->audit_log, *owned->animation});
+      *owned->home, *owned->audit_log, *owned->animation, *owned->surveys, *owned->newsletters,
+      *owned->newsletter_sender});
   app->owned_ = std::move(owned);
   return app;
 }
 
 Application::~Application() {
   // Services before the database they use; the job runner first (it may be solving).
+  if (owned_ && owned_->newsletter_sender) owned_->newsletter_sender->stop();
   services_.reset();
   if (owned_ && owned_->roster_jobs) owned_->roster_jobs->stop();
   if (owned_ && owned_->sectors) owned_->sectors->stop();

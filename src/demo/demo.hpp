@@ -55,5 +55,9 @@ Result<DemoLines> load_association_ag_demo(store::Database& db,
 /// day with attendance and one coming information meeting with a waiting list.
 Result<DemoLines> load_animation_demo(store::Database& db,
                                       const geo::Referentiel& ref);  // animation_demo.cpp
+/// One closed survey of the demo CPTS's members about unscheduled care, with its answers
+/// (after load_association_demo: it needs the members).
+Result<DemoLines> load_enquetes_demo(store::Database& db,
+                                     const geo::Referentiel& ref);  // enquetes_demo.cpp
 
 }  // namespace maillage::demo

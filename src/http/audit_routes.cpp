@@ -47,6 +47,9 @@ const std::map<std::string, std::string>& entity_labels() {
       {"partner", "Partenaire"},
       {"animation_action", "Action"},
       {"animation_event", "Événement"},
+      {"survey", "Enquête"},
+      {"newsletter", "Message"},
+      {"newsletter_delivery", "Envoi d'un message"},
   };
   return labels;
 }

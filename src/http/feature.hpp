@@ -84,5 +84,7 @@ std::unique_ptr<Feature> make_accounts_feature(const Site& site);  // accounts_p
 std::unique_ptr<Feature> make_projet_feature(const Site& site);    // projet_routes.cpp
 std::unique_ptr<Feature> make_audit_feature(const Site& site);     // audit_routes.cpp
 std::unique_ptr<Feature> make_animation_feature(const Site& site);  // animation_routes.cpp
+std::unique_ptr<Feature> make_survey_feature(const Site& site);    // survey_routes.cpp
+std::unique_ptr<Feature> make_newsletter_feature(const Site& site);  // newsletter_routes.cpp
 
 }  // namespace maillage::http

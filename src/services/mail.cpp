@@ -157,10 +157,26 @@ std::string compose_mail(const MailMessage& m, const std::string& from, const st
   out += "To: " + mailbox(m.to_name, header_safe(m.to)) + "\r\n";
   out += "Subject: " + unstructured(m.subject) + "\r\n";
   out += "Message-ID: <" + header_safe(message_id) + ">\r\n";
+  const std::string unsubscribe = header_safe(m.list_unsubscribe);
+  if ((unsubscribe.rfind("https://", 0) == 0 || unsubscribe.rfind("http://", 0) == 0) &&
+      is_ascii_printable(unsubscribe) && unsubscribe.find_first_of("<> ") == std::string::npos) {
+    out += "List-Unsubscribe: <" + unsubscribe + ">\r\n";
+    out += "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n";
+  }
   out += "MIME-Version: 1.0\r\n";
-  const std::string text_part =
+  std::string text_part =
       "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
       base64_lines(crlf(m.text));
+  if (!m.html.empty()) {
+    // The text and its HTML rendering as alternatives; the boundary differs from the mixed one.
+    const std::string alt =
+        "=_maillage_alt_" + base64::encode(header_safe(message_id)).substr(0, 16);
+    text_part = "Content-Type: multipart/alternative; boundary=\"" + alt + "\"\r\n\r\n--" + alt +
+                "\r\n" + text_part + "--" + alt +
+                "\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: "
+                "base64\r\n\r\n" +
+                base64_lines(crlf(m.html)) + "--" + alt + "--\r\n";
+  }
   if (m.attachments.empty()) return out + text_part;
   // The boundary cannot occur in base64 lines nor in the part headers written here.
   const std::string boundary =

@@ -24,11 +24,18 @@ struct MailMessage {
   std::string subject;  // UTF-8
   std::string text;     // UTF-8 plain text, '\n' line ends
   std::vector<MailAttachment> attachments;
+  /// Optional HTML alternative of `text` (already sanitised by the caller): when set, the body is
+  /// multipart/alternative (text/plain first, then text/html, both UTF-8 in base64).
+  std::string html;
+  /// Optional one-click unsubscribe URL (RFC 2369 List-Unsubscribe, RFC 8058
+  /// List-Unsubscribe-Post), https or http only; ignored otherwise.
+  std::string list_unsubscribe;
 };
 
 /// The message as sent: headers (Date, From, To, Subject and display names as RFC 2047
 /// encoded-words when not ASCII, Message-ID, MIME-Version), then a text/plain UTF-8 part in
-/// base64, and each attachment in base64 (multipart/mixed when there are attachments). CRLF line
+/// base64 (with its text/html alternative in multipart/alternative when `html` is set), and each
+/// attachment in base64 (multipart/mixed when there are attachments). CRLF line
 /// ends, no line over 78 characters, and no CR or LF taken from the data inside a header, so that
 /// a subject or a name cannot add headers. `date` is an RFC 5322 date ("Mon, 07 Dec 2026 12:00:00
 /// +0000"), `message_id` without angle brackets.

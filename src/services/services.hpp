@@ -23,6 +23,9 @@ class ProjetsDeSante;
 class Home;
 class AuditLog;
 class Animation;
+class Surveys;
+class Newsletters;
+class NewsletterSender;
 
 struct Services {
   Accounts& accounts;
@@ -42,6 +45,9 @@ struct Services {
   Home& home;
   AuditLog& audit_log;
   Animation& animation;
+  Surveys& surveys;
+  Newsletters& newsletters;
+  NewsletterSender& newsletter_sender;
 };
 
 }  // namespace maillage::services

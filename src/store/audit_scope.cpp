@@ -51,6 +51,11 @@ constexpr std::array kEntityStructure{
                     "SELECT c.structure_id AS s FROM dialogue_fiches f JOIN dialogue_workspaces w "
                     "ON w.id = f.workspace_id JOIN aci_contracts c ON c.id = w.contract_id "
                     "WHERE f.id = $1"},
+    EntityStructure{"survey", "SELECT structure_id AS s FROM surveys WHERE id = $1"},
+    EntityStructure{"newsletter", "SELECT structure_id AS s FROM newsletters WHERE id = $1"},
+    EntityStructure{"newsletter_delivery",
+                    "SELECT n.structure_id AS s FROM newsletter_deliveries d JOIN newsletters n "
+                    "ON n.id = d.newsletter_id WHERE d.id = $1"},
     // Animation territoriale: partners belong to a département, actions to a structure or a
     // département, events to their action.
     EntityStructure{"partner", "SELECT NULL AS s, departement AS d FROM partners WHERE id = $1"},

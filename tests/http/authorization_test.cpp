@@ -77,6 +77,7 @@ const std::map<std::string, Expectation> kMatrix{
 #include "authorization_projet.inc"
 #include "authorization_audit.inc"
 #include "authorization_animation.inc"
+#include "authorization_enquetes.inc"
 };
 
 Expect classify(const httplib::Response& r) {

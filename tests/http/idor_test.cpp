@@ -67,6 +67,10 @@ const std::map<std::string, std::string> kPublic{
     {"GET /carte/{dep}", "carte du référentiel public"},
     {"GET /communes/{code}", "fiche du référentiel public"},
     {"GET /assets/{version}/{path*}", "fichiers statiques, identiques pour tous"},
+    {"GET /repondre/{jeton}", "lien personnel d'enquête : le jeton est le secret (haché en base)"},
+    {"POST /repondre/{jeton}", "lien personnel d'enquête : le jeton est le secret (haché en base)"},
+    {"GET /desinscription/{jeton}", "lien de désinscription : le jeton est le secret (haché en base)"},
+    {"POST /desinscription/{jeton}", "lien de désinscription : le jeton est le secret (haché en base)"},
 };
 
 const json kSlots = json{{"version", 1},
@@ -459,6 +463,26 @@ const std::map<std::string, Case> kCases{
     {"POST /aci/contrats/{id}/avenants",
      {Role::roc, "/aci/contrats/{C}/avenants", {}, "version=1&from=2025-06-01&avenant_size_class=T4"}},
 #include "idor_animation.inc"
+    // Surveys (src/http/survey_routes.cpp): {E} is a survey of the Paris structure.
+    {"GET /api/v1/enquetes/{enquete}", {Role::roc, "/api/v1/enquetes/{E}"}},
+    {"PUT /api/v1/enquetes/{enquete}",
+     {Role::coordinator, "/api/v1/enquetes/{E}",
+      {{"titre", "X"}, {"cloture", "2099-01-01"}, {"version", 1}}}},
+    {"POST /api/v1/enquetes/{enquete}/envoi",
+     {Role::coordinator, "/api/v1/enquetes/{E}/envoi", {{"liste", "a@exemple.fr"}}}},
+    {"POST /api/v1/enquetes/{enquete}/cloture",
+     {Role::roc, "/api/v1/enquetes/{E}/cloture", {{"version", 1}}}},
+    {"GET /api/v1/enquetes/{enquete}/resultats",
+     {Role::charge_de_mission, "/api/v1/enquetes/{E}/resultats"}},
+    {"GET /enquetes/{enquete}", {Role::member, "/enquetes/{E}"}},
+    {"GET /enquetes/{enquete}/resultats", {Role::coordinator, "/enquetes/{E}/resultats"}},
+    {"GET /enquetes/{enquete}/resultats.csv", {Role::roc, "/enquetes/{E}/resultats.csv"}},
+    {"GET /enquetes/{enquete}/resultats.xlsx", {Role::ars, "/enquetes/{E}/resultats.xlsx"}},
+    // Messages (src/http/newsletter_routes.cpp): {N} is a message of the Paris structure.
+    {"GET /api/v1/messages/{message}", {Role::roc, "/api/v1/messages/{N}"}},
+    {"POST /api/v1/messages/{message}/envoi",
+     {Role::coordinator, "/api/v1/messages/{N}/envoi", {{"liste", "a@exemple.fr"}}}},
+    {"GET /messages/{message}", {Role::charge_de_mission, "/messages/{N}"}},
 };
 
 bool has_parameter(const std::string& pattern) { return pattern.find('{') != std::string::npos; }
@@ -576,6 +600,29 @@ TEST_P(Idor, EveryRouteWithAParameterRefusesIdsOutsideTheScope) {
   ids["{T}"] = created("/api/v1/structures/" + ids["{S}"] + "/association/time",
                        {{"membre", std::stoll(ids["{M}"])}, {"date", "2026-01-15"},
                         {"duree_minutes", 60}, {"activite", "Réunion"}});
+  {
+    auto r = server.post_json(
+        "/api/v1/enquetes",
+        json{{"structure", std::stoll(ids["{S}"])},
+             {"titre", "Enquête parisienne"},
+             {"cloture", "2099-01-01"},
+             {"questions", json::array({{{"id", "q1"},
+                                         {"type", "choix_unique"},
+                                         {"libelle", "Profession"},
+                                         {"options", {"Médecin", "Infirmier"}}}})}}
+            .dump(),
+        admin);
+    ASSERT_TRUE(r && r->status == 201) << (r ? r->body : "no answer");
+    ids["{E}"] = std::to_string(json::parse(r->body)["enquete"]["id"].get<std::int64_t>());
+    r = server.post_json("/api/v1/messages",
+                         json{{"structure", std::stoll(ids["{S}"])},
+                              {"objet", "Lettre parisienne"},
+                              {"html", "<p>Bonjour</p>"}}
+                             .dump(),
+                         admin);
+    ASSERT_TRUE(r && r->status == 201) << (r ? r->body : "no answer");
+    ids["{N}"] = std::to_string(json::parse(r->body)["message"]["id"].get<std::int64_t>());
+  }
   auto demo = server.app().database().query(
       "SELECT id FROM structures WHERE name = 'CPTS de démonstration du Pays messin (fictive)'");
   ASSERT_TRUE(demo && !demo->empty());
