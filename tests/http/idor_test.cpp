@@ -98,6 +98,13 @@ const std::map<std::string, Case> kCases{
     {"POST /admin/utilisateurs/{id}/mot-de-passe",
      {Role::roc, "/admin/utilisateurs/1/mot-de-passe", json::object(),
       "nouveau_mot_de_passe=pris-par-un-roc&confirmation=pris-par-un-roc&mot_de_passe_actuel=x"}},
+    {"POST /admin/utilisateurs/{id}/lien",
+     {Role::roc, "/admin/utilisateurs/1/lien", json::object(), "mot_de_passe_actuel=x"}},
+    // The regional view of another région (Île-de-France) for Grand Est's chargé de mission.
+    {"GET /region/{code}", {Role::charge_de_mission, "/region/11"}},
+    {"GET /region/{code}/structures.csv", {Role::charge_de_mission, "/region/11/structures.csv"}},
+    {"GET /region/{code}/reseau", {Role::ars, "/region/11/reseau"}},
+    {"GET /region/{code}/reseau.csv", {Role::ars, "/region/11/reseau.csv"}},
     // Registry
     {"GET /api/v1/structures/{id}", {Role::coordinator, "/api/v1/structures/{S}"}},
     {"PATCH /api/v1/structures/{id}",
