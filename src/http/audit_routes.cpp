@@ -48,15 +48,18 @@ const std::map<std::string, std::string>& entity_labels() {
       {"animation_action", "Action"},
       {"animation_event", "Événement"},
       {"survey", "Enquête"},
+      {"survey_recipient", "Destinataire d'une enquête"},
       {"newsletter", "Message"},
       {"newsletter_delivery", "Envoi d'un message"},
   };
   return labels;
 }
 
+// The French name of an entity kind; empty when the kind has none yet (the page then shows the
+// identifier as code).
 std::string entity_label(const std::string& entity) {
   auto it = entity_labels().find(entity);
-  return it == entity_labels().end() ? entity : it->second;
+  return it == entity_labels().end() ? std::string() : it->second;
 }
 
 std::string scalar_text(const json& v) {
@@ -73,7 +76,8 @@ json changes_json(const std::string& before, const std::string& after) {
   const json a = json::parse(after.empty() ? "{}" : after, nullptr, false);
   json rows = json::array();
   if (!b.is_object() || !a.is_object()) {
-    rows.push_back({{"cle", "(résumé)"}, {"avant", before}, {"apres", after}, {"change", true}});
+    rows.push_back(
+        {{"cle", "(résumé)"}, {"donnee", false}, {"avant", before}, {"apres", after}, {"change", true}});
     return rows;
   }
   std::set<std::string> keys;
@@ -90,12 +94,14 @@ json changes_json(const std::string& before, const std::string& after) {
       ++unchanged;
       continue;
     }
-    rows.push_back({{"cle", k}, {"avant", was}, {"apres", now}, {"change", update}});
+    rows.push_back(
+        {{"cle", k}, {"donnee", true}, {"avant", was}, {"apres", now}, {"change", update}});
   }
   if (unchanged > 0) {
     rows.push_back({{"cle", fmt::format("{} autre{} donnée{} inchangée{}", unchanged,
                                         unchanged > 1 ? "s" : "", unchanged > 1 ? "s" : "",
                                         unchanged > 1 ? "s" : "")},
+                    {"donnee", false},
                     {"avant", ""},
                     {"apres", ""},
                     {"change", false}});
@@ -229,8 +235,9 @@ class AuditFeature final : public Feature {
                                                     tl::unexpected(parsed.error()));
     if (parsed) filter = *parsed;
     for (const auto& e : choices.entities) {
+      const std::string label = entity_label(e);
       entities.push_back(
-          {{"id", e}, {"libelle", entity_label(e)}, {"choisi", e == filter.entity}});
+          {{"id", e}, {"libelle", label.empty() ? e : label}, {"choisi", e == filter.entity}});
     }
     // Action prefixes ("association") first, then the actions themselves.
     std::set<std::string> prefixes;

@@ -52,6 +52,9 @@ constexpr std::array kEntityStructure{
                     "ON w.id = f.workspace_id JOIN aci_contracts c ON c.id = w.contract_id "
                     "WHERE f.id = $1"},
     EntityStructure{"survey", "SELECT structure_id AS s FROM surveys WHERE id = $1"},
+    EntityStructure{"survey_recipient",
+                    "SELECT v.structure_id AS s FROM survey_recipients r JOIN surveys v "
+                    "ON v.id = r.survey_id WHERE r.id = $1"},
     EntityStructure{"newsletter", "SELECT structure_id AS s FROM newsletters WHERE id = $1"},
     EntityStructure{"newsletter_delivery",
                     "SELECT n.structure_id AS s FROM newsletter_deliveries d JOIN newsletters n "

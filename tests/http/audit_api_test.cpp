@@ -59,7 +59,8 @@ TEST_P(AuditApi, AChangeShowsInTheJournalOfItsDepartementOnly) {
   ASSERT_EQ(page->status, 200);
   EXPECT_NE(page->body.find("CPTS du journal (fictive)"), std::string::npos);
   EXPECT_NE(page->body.find("structure.create"), std::string::npos);
-  EXPECT_NE(page->body.find("<th scope=\"row\">name</th>"), std::string::npos) << "before/after";
+  EXPECT_NE(page->body.find("<th scope=\"row\"><code>name</code></th>"), std::string::npos)
+      << "before/after";
   auto csv = server_->get("/journal.csv?action=structure.create", roc);
   ASSERT_EQ(csv->status, 200);
   EXPECT_NE(csv->body.find("CPTS du journal (fictive)"), std::string::npos);
