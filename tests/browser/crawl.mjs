@@ -31,7 +31,11 @@ async function visibleFindings(page) {
     // Text people read: the body's rendered text, without the content of <code>, which shows
     // syntax people type (the projet de santé template editor names its data blocks).
     let text = document.body ? document.body.innerText : '';
-    for (const c of document.querySelectorAll('code')) text = text.split(c.innerText).join(' ');
+    // A <code> inside a closed <details> has an empty innerText: splitting on "" would double
+    // the text at each one.
+    for (const c of document.querySelectorAll('code')) {
+      if (c.innerText) text = text.split(c.innerText).join(' ');
+    }
     const snake = [...new Set(text.match(/\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b/g) || [])];
     const iso = [...new Set(text.match(/\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}[^\s]*)?\b/g) || [])];
     const scroll = document.documentElement.scrollWidth > window.innerWidth + 1;
