@@ -19,6 +19,9 @@ struct EntityStructure {
 };
 
 constexpr std::array kEntityStructure{
+    // A structure's rows, and a rate whose id starts with its structure ("57/2026/infirmier").
+    EntityStructure{"structure", "SELECT id AS s FROM structures WHERE id = $1"},
+    EntityStructure{"association_rate", "SELECT id AS s FROM structures WHERE id = $1"},
     EntityStructure{"aci_contract", "SELECT structure_id AS s FROM aci_contracts WHERE id = $1"},
     EntityStructure{"association_assembly",
                     "SELECT structure_id AS s FROM association_assemblies WHERE id = $1"},
@@ -78,12 +81,6 @@ std::int64_t leading_id(std::string_view text) {
   return value > 0 ? value : 0;
 }
 
-Result<std::int64_t> first_integer(Tx& tx, std::string_view sql, std::int64_t id) {
-  auto rows = MAILLAGE_TRY(tx.query(sql, {id}));
-  if (rows.empty() || rows.rows[0].is_null(0)) return 0;
-  return rows.rows[0].integer(0);
-}
-
 // The structure (0: none) and département ("" : none) an entity's query gives.
 Result<AuditScope> entity_scope(Tx& tx, std::string_view sql, std::int64_t id) {
   auto rows = MAILLAGE_TRY(tx.query(sql, {id}));
@@ -101,16 +98,12 @@ Result<AuditScope> audit_scope(Tx& tx, const AuditEntry& entry) {
   AuditScope scope{entry.structure_id, entry.departement};
   const std::int64_t id = leading_id(entry.entity_id);
   if (scope.structure_id == 0 && id > 0) {
-    if (entry.entity == "structure" || entry.entity == "association_rate") {
-      scope.structure_id = MAILLAGE_TRY(first_integer(tx, "SELECT id AS s FROM structures WHERE id = $1", id));
-    } else {
-      for (const auto& e : kEntityStructure) {
-        if (e.entity == entry.entity) {
-          auto found = MAILLAGE_TRY(entity_scope(tx, e.sql, id));
-          scope.structure_id = found.structure_id;
-          if (scope.departement.empty()) scope.departement = found.departement;
-          break;
-        }
+    for (const auto& e : kEntityStructure) {
+      if (e.entity == entry.entity) {
+        auto found = MAILLAGE_TRY(entity_scope(tx, e.sql, id));
+        scope.structure_id = found.structure_id;
+        if (scope.departement.empty()) scope.departement = found.departement;
+        break;
       }
     }
   }
