@@ -484,10 +484,9 @@ class AccountsFeature final : public Feature {
 
   // The address of the reset page, as the admin reached the site (their own request's Host).
   static std::string reset_page_base(const RequestContext& ctx) {
-    std::string host = ctx.request.header("Host");
-    if (host.empty() || host.find_first_of(" /\\@\r\n") != std::string::npos) host = "localhost";
-    const std::string proto = ctx.request.header("X-Forwarded-Proto") == "https" ? "https" : "http";
-    return fmt::format("{}://{}/connexion/nouveau-mot-de-passe?lien=", proto, host);
+    std::string origin = request_origin(ctx.request);
+    if (origin.empty()) origin = "http://localhost";
+    return origin + "/connexion/nouveau-mot-de-passe?lien=";
   }
 
   Result<Response> submit_reset_link(const RequestContext& ctx) {

@@ -24,6 +24,13 @@ Error at_json_path(Error e) {
   return e;
 }
 
+std::string request_origin(const Request& request) {
+  const std::string host = request.header("Host");
+  if (host.empty() || host.find_first_of(" /\\@\r\n") != std::string::npos) return "";
+  const std::string proto = request.header("X-Forwarded-Proto") == "https" ? "https" : "http";
+  return proto + "://" + host;
+}
+
 std::string french_day(std::string_view timestamp) {
   if (timestamp.empty()) return {};
   auto d = parse_date(timestamp.substr(0, 10));

@@ -28,6 +28,9 @@ namespace maillage::http {
 /// "2026-12-06T20:24:01.874Z" (or "2026-12-06") -> "6 décembre 2026"; "" stays "", anything else
 /// is returned as it is.
 [[nodiscard]] std::string french_day(std::string_view timestamp);
+/// "http://host:port" as the signed-in user reached the site (their request's Host, https when a
+/// proxy says so), for links put in mails; empty when the Host header is missing or malformed.
+[[nodiscard]] std::string request_origin(const Request& request);
 /// A field of a submitted form ("" when absent; the first value when repeated).
 [[nodiscard]] std::string form_value(const Params& form, std::string_view name);
 /// Every value of a repeated form field (a <select multiple>, checkboxes), in order.

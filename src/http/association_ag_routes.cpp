@@ -356,10 +356,9 @@ json view_json(const services::AssemblyView& v) {
 
 // The AG page's address for the online proxy, as the coordinator reached the site.
 std::string page_link(const RequestContext& ctx, std::int64_t structure, std::int64_t ag) {
-  std::string host = ctx.request.header("Host");
-  if (host.empty() || host.find_first_of(" /\\@\r\n") != std::string::npos) return "";
-  const std::string proto = ctx.request.header("X-Forwarded-Proto") == "https" ? "https" : "http";
-  return fmt::format("{}://{}/associations/{}/ag/{}", proto, host, structure, ag);
+  const std::string origin = request_origin(ctx.request);
+  if (origin.empty()) return "";
+  return fmt::format("{}/associations/{}/ag/{}", origin, structure, ag);
 }
 
 Response download(std::string body, std::string type, const std::string& file_name) {
