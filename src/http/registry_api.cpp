@@ -83,6 +83,16 @@ Result<Response> RegistryFeature::api_list(const RequestContext& ctx) {
   if (auto v = ctx.request.query_value("departement")) f.departement = *v;
   if (auto v = ctx.request.query_value("type")) f.kind = *v;
   if (auto v = ctx.request.query_value("etape")) f.stage = *v;
+  if (auto v = ctx.request.query_value("archives")) {
+    if (*v == "seules") {
+      f.archived = services::ArchiveFilter::archived;
+    } else if (*v == "incluses") {
+      f.archived = services::ArchiveFilter::all;
+    } else if (*v != "exclues") {
+      return fail(ErrorCode::invalid_input,
+                  "Valeurs possibles : « exclues », « seules » ou « incluses ».", "archives");
+    }
+  }
   auto list = MAILLAGE_TRY(r->list_structures(*ctx.principal(), f));
   json out = json::array();
   for (const auto& s : list) out.push_back(structure_json(s));
@@ -155,6 +165,29 @@ Result<Response> RegistryFeature::api_delete(const RequestContext& ctx) {
   Response resp;
   resp.status = 204;
   return resp;
+}
+
+Result<Response> RegistryFeature::api_archive(const RequestContext& ctx) {
+  services::Registry* r = &registry_;
+  auto id = MAILLAGE_TRY(parse_id(ctx.request.param("id"), "id"));
+  auto body = MAILLAGE_TRY(read_json_body(ctx.request, *archive_schema_));
+  auto s = r->archive_structure(*ctx.principal(), id, body["version"].get<std::int64_t>(),
+                                body["motif"].get<std::string>());
+  if (!s) {
+    Error e = s.error();
+    if (e.field == "reason") e.field = "motif";
+    return tl::unexpected(e);
+  }
+  return Response::json(structure_json(*s).dump());
+}
+
+Result<Response> RegistryFeature::api_restore(const RequestContext& ctx) {
+  services::Registry* r = &registry_;
+  auto id = MAILLAGE_TRY(parse_id(ctx.request.param("id"), "id"));
+  auto body = MAILLAGE_TRY(read_json_body(ctx.request, *restore_schema_));
+  auto s = MAILLAGE_TRY(
+      r->restore_structure(*ctx.principal(), id, body["version"].get<std::int64_t>()));
+  return Response::json(structure_json(s).dump());
 }
 
 Result<Response> RegistryFeature::api_history(const RequestContext& ctx) {

@@ -61,6 +61,8 @@ class RegistryFeature final : public Feature {
   Result<Response> api_get(const RequestContext& ctx);
   Result<Response> api_update(const RequestContext& ctx);
   Result<Response> api_delete(const RequestContext& ctx);
+  Result<Response> api_archive(const RequestContext& ctx);
+  Result<Response> api_restore(const RequestContext& ctx);
   Result<Response> api_history(const RequestContext& ctx);
   Result<Response> api_transition(const RequestContext& ctx);
   Result<Response> api_milestone(const RequestContext& ctx);
@@ -75,6 +77,7 @@ class RegistryFeature final : public Feature {
   // Pages
   Result<Response> page_portfolio_home(const RequestContext& ctx);
   Result<Response> page_portfolio(const RequestContext& ctx);
+  Result<Response> page_archives(const RequestContext& ctx);
   Result<Response> page_structure(const RequestContext& ctx);
   Result<Response> page_transition(const RequestContext& ctx);
   Result<Response> page_notes(const RequestContext& ctx);
@@ -128,7 +131,7 @@ class RegistryFeature final : public Feature {
   services::Registry& registry_;
   // Request bodies: the same schema checks the body and documents the route (OpenAPI).
   std::shared_ptr<const JsonSchema> create_schema_, update_schema_, transition_schema_,
-      milestone_schema_, document_schema_;
+      milestone_schema_, document_schema_, archive_schema_, restore_schema_;
 };
 
 }  // namespace maillage::http

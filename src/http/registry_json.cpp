@@ -34,7 +34,11 @@ json structure_json(const services::Structure& s) {
       {"notes", s.notes},
       {"version", s.version},
       {"cree_le", s.created_at},
-      {"modifie_le", s.updated_at}};
+      {"modifie_le", s.updated_at},
+      {"archivee", s.archived()},
+      {"archivee_le", s.archived_at ? json(*s.archived_at) : json()},
+      {"archivee_par", s.archived_by},
+      {"motif_archivage", s.archive_reason}};
 }
 
 json alert_json(const services::PortfolioAlert& a) {

@@ -148,6 +148,11 @@ Result<Response> RegistryFeature::page_portfolio(const RequestContext& ctx) {
     deps.push_back({{"code", d.code}, {"nom", d.nom}, {"choisi", d.code == p.departement}});
   }
   const bool several_departements = deps.size() > 1;
+  services::StructureFilter archived_filter;
+  archived_filter.departement = p.departement;
+  archived_filter.archived = services::ArchiveFilter::archived;
+  const auto archived_count =
+      MAILLAGE_TRY(registry_.list_structures(*ctx.principal(), archived_filter)).size();
   json data{
       {"titre", fmt::format("Portefeuille — {} ({})", p.departement_name, p.departement)},
       {"departement", {{"code", p.departement}, {"nom", p.departement_name}}},
@@ -165,6 +170,7 @@ Result<Response> RegistryFeature::page_portfolio(const RequestContext& ctx) {
       {"plusieurs_departements", several_departements},
       {"mon_secteur", sector == "mien"},
       {"suit_des_structures", ctx.principal()->role == services::Role::roc},
+      {"archivees", archived_count},
       {"peut_creer", ctx.principal()->role == Role::roc || ctx.principal()->role == Role::ars ||
                          ctx.principal()->role == Role::admin},
       {"export_csv", fmt::format("/api/v1/departements/{}/portfolio.csv{}", p.departement, query)},
@@ -254,7 +260,9 @@ Result<Response> RegistryFeature::page_structure(const RequestContext& ctx) {
   auto docs = MAILLAGE_TRY(r->documents(who, id));
   auto communes = MAILLAGE_TRY(r->territory_communes(who, id));
   auto refs = MAILLAGE_TRY(r->referents_of_structure(who, id));
-  auto alerts = MAILLAGE_TRY(r->alerts(who, {id}, today_utc()));
+  // An archived structure is followed by nobody: it raises no alert (as in the portfolio).
+  std::vector<services::PortfolioAlert> alerts;
+  if (!s.archived()) alerts = MAILLAGE_TRY(r->alerts(who, {id}, today_utc()));
 
   json types = json::array();
   for (const auto& t : services::document_types())
@@ -274,8 +282,11 @@ Result<Response> RegistryFeature::page_structure(const RequestContext& ctx) {
   const auto* lc = r->lifecycle_of(s.kind);
   json buttons = transition_buttons(moves, s, lc ? lc->definite : "la structure");
   json others = other_moves(moves, s.id);
-  const bool has_buttons = !buttons.empty();
-  const bool has_others = !others.empty();
+  // An archived structure is read-only until it is brought back: no step, form or upload.
+  const bool archived = s.archived();
+  const bool has_buttons = !buttons.empty() && !archived;
+  const bool has_others = !others.empty() && !archived;
+  const bool decider = who.role == Role::admin || who.role == Role::roc || who.role == Role::ars;
   json data{{"titre", s.name},
             {"structure", structure_json(s)},
             {"departement_nom", dep ? dep->nom : s.departement},
@@ -291,7 +302,11 @@ Result<Response> RegistryFeature::page_structure(const RequestContext& ctx) {
             {"documents", document_rows(docs)},
             {"a_documents", !docs.empty()},
             {"types_documents", std::move(types)},
-            {"peut_ecrire", can_write(who, s.id)},
+            {"peut_ecrire", can_write(who, s.id) && !archived},
+            {"archivee", archived},
+            {"archivee_le", french_day(s.archived_at.value_or(""))},
+            {"peut_archiver", decider && !archived},
+            {"peut_desarchiver", decider && archived},
             {"projet_de_sante", s.kind == "CPTS" && !communes.empty()},
             {"territoire", std::move(territory)},
             {"a_territoire", !communes.empty()},
@@ -303,6 +318,33 @@ Result<Response> RegistryFeature::page_structure(const RequestContext& ctx) {
             {"message", ctx.request.query_value("message").value_or("")}};
   return Response::html(
       MAILLAGE_TRY(site_.render_page("registre_structure", nullify_empty(std::move(data)), ctx)));
+}
+
+Result<Response> RegistryFeature::page_archives(const RequestContext& ctx) {
+  const std::string& dep = ctx.request.param("dep");
+  const auto* d = site_.ref.departement(dep);
+  if (d == nullptr) return fail(ErrorCode::not_found, "Département inconnu : " + dep);
+  services::StructureFilter f;
+  f.departement = dep;
+  f.archived = services::ArchiveFilter::archived;
+  auto list = MAILLAGE_TRY(registry_.list_structures(*ctx.principal(), f));
+  json rows = json::array();
+  for (const auto& s : list) {
+    rows.push_back({{"id", s.id},
+                    {"type", s.kind},
+                    {"nom", s.name},
+                    {"etape_libelle", s.stage_label},
+                    {"archivee_le", french_day(s.archived_at.value_or(""))},
+                    {"archivee_par", s.archived_by},
+                    {"motif", s.archive_reason}});
+  }
+  json data{{"titre", fmt::format("Structures archivées — {} ({})", d->nom, d->code)},
+            {"departement", {{"code", d->code}, {"nom", d->nom}}},
+            {"structures", std::move(rows)},
+            {"a_structures", !list.empty()},
+            {"nombre", list.size()}};
+  return Response::html(
+      MAILLAGE_TRY(site_.render_page("registre_archives", nullify_empty(std::move(data)), ctx)));
 }
 
 Result<Response> RegistryFeature::page_transition(const RequestContext& ctx) {

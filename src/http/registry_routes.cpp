@@ -61,6 +61,12 @@ RegistryFeature::RegistryFeature(const Site& site)
   milestone_schema_ =
       object("Jalon", {{"jalon", true, json_string("Jalon (ex. acces_soins.demarrage)", 1, 100)},
                        {"date", true, json_string("Date (AAAA-MM-JJ)", 10, 10)}});
+  archive_schema_ =
+      object("Archivage", {{"version", true, json_integer("Version lue (verrou optimiste)", 1)},
+                           {"motif", true, json_string("Pourquoi la structure est archivée", 0,
+                                                       2000)}});
+  restore_schema_ = object("Sortie des archives",
+                           {{"version", true, json_integer("Version lue (verrou optimiste)", 1)}});
   std::vector<std::string> types;
   for (const auto& t : services::document_types()) types.push_back(t.id);
   document_schema_ = object(
@@ -104,7 +110,8 @@ void RegistryFeature::add_routes(RouteTable& table) {
            "Structures du périmètre de l'utilisateur")
       .query = {{"departement", "Code du département", false, false},
                 {"type", "Type de structure", false, false},
-                {"etape", "Étape du cycle de vie", false, false}};
+                {"etape", "Étape du cycle de vie", false, false},
+                {"archives", "« exclues » (par défaut), « seules » ou « incluses »", false, false}};
   {
     Route& r = table.add("POST", "/api/v1/structures", deciders, RouteKind::api,
                          bind(&RegistryFeature::api_create), "Crée une structure (étape initiale)");
@@ -124,6 +131,17 @@ void RegistryFeature::add_routes(RouteTable& table) {
       .add("DELETE", "/api/v1/structures/{id}", deciders, RouteKind::api,
            bind(&RegistryFeature::api_delete), "Supprime une structure")
       .query = {{"version", "Version lue (verrou optimiste)", true, true}};
+  {
+    Route& r = table.add("POST", "/api/v1/structures/{id}/archive", deciders, RouteKind::api,
+                         bind(&RegistryFeature::api_archive),
+                         "Archive une structure (elle quitte les listes, sa fiche reste)");
+    r.body = archive_schema_;
+  }
+  {
+    Route& r = table.add("POST", "/api/v1/structures/{id}/restore", deciders, RouteKind::api,
+                         bind(&RegistryFeature::api_restore), "Sort une structure des archives");
+    r.body = restore_schema_;
+  }
   table.add("GET", "/api/v1/structures/{id}/history", signed_in, RouteKind::api,
             bind(&RegistryFeature::api_history), "Historique daté des étapes d'une structure");
   {
@@ -181,6 +199,8 @@ void RegistryFeature::add_routes(RouteTable& table) {
       .add("GET", "/portefeuille/{dep}", signed_in, RouteKind::page,
            bind(&RegistryFeature::page_portfolio), "Portefeuille des structures d'un département")
       .query = portfolio_query;
+  table.add("GET", "/portefeuille/{dep}/archives", signed_in, RouteKind::page,
+            bind(&RegistryFeature::page_archives), "Structures archivées d'un département");
   const auto regional = AccessRule::only(
       {Role::admin, Role::observer, Role::ars, Role::roc, Role::charge_de_mission});
   table

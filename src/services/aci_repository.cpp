@@ -92,7 +92,7 @@ Result<std::optional<AciRepository::StructureKind>> AciRepository::structure(
 
 Result<std::vector<AciRepository::StructureKind>> AciRepository::contract_structures() {
   auto rows = MAILLAGE_TRY(
-      ACI_QUERY("SELECT id, departement, kind, name, stage FROM structures "
+      ACI_QUERY("SELECT id, departement, kind, name, stage FROM active_structures "
                 "WHERE kind IN ('CPTS', 'MSP') ORDER BY departement, name, id",
                 {}));
   std::vector<StructureKind> out;

@@ -294,7 +294,7 @@ Result<std::vector<RegistrationRow>> AnimationRepository::registrations(
 
 Result<std::vector<StructureRef>> AnimationRepository::structures() const {
   auto rows =
-      MAILLAGE_TRY(db_->query("SELECT id, name, departement FROM structures ORDER BY name, id"));
+      MAILLAGE_TRY(db_->query("SELECT id, name, departement FROM active_structures ORDER BY name, id"));
   std::vector<StructureRef> out;
   for (NamedRow r : rows.each()) {
     out.push_back({r.integer("id"), r.text("name"), r.text("departement")});

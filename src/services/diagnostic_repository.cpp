@@ -59,7 +59,7 @@ Result<std::vector<DiagnosticStructureRow>> DiagnosticRepository::structures_mee
     const std::string in_list = store::placeholders(1, count);
     auto rows = MAILLAGE_TRY(db_.query(
         fmt::format("SELECT s.id AS id, s.kind AS kind, s.name AS name, s.stage AS stage, "
-                    "s.departement AS departement FROM structures s WHERE s.commune IN ({0}) OR "
+                    "s.departement AS departement FROM active_structures s WHERE s.commune IN ({0}) OR "
                     "EXISTS (SELECT 1 FROM structure_communes c WHERE c.structure_id = s.id AND "
                     "c.commune IN ({0}))",
                     in_list),

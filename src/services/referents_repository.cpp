@@ -91,7 +91,7 @@ Result<std::vector<ReferentPerson>> ReferentsRepository::people(const std::strin
 Result<std::vector<ReferentChoice>> ReferentsRepository::structures(
     const std::string& departement) const {
   auto rows = MAILLAGE_TRY(db_->query(
-      "SELECT id, name FROM structures WHERE departement = $1 ORDER BY name", {departement}));
+      "SELECT id, name FROM active_structures WHERE departement = $1 ORDER BY name", {departement}));
   std::vector<ReferentChoice> out;
   for (NamedRow r : rows.each()) out.push_back({std::to_string(r.integer("id")), r.text("name")});
   return out;

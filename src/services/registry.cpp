@@ -158,6 +158,7 @@ Result<std::vector<Structure>> Registry::list_structures(const Principal& who,
   }
   q.kind = filter.kind;
   q.stage = filter.stage;
+  q.archived = filter.archived;
   auto out = MAILLAGE_TRY(repo().structures(q));
   for (auto& s : out) s = labelled(std::move(s));
   return out;
@@ -170,6 +171,7 @@ Result<std::vector<Structure>> Registry::possible_duplicates(const Principal& wh
                                                             std::int64_t except) const {
   StructureFilter f;
   f.departement = departement;
+  f.archived = ArchiveFilter::all;  // an archived namesake is worth a look before a new record
   auto all = MAILLAGE_TRY(list_structures(who, f));
   const std::string folded = geo::fold_name(name);
   std::string digits;

@@ -57,6 +57,11 @@ struct Structure {
   std::string notes;
   std::int64_t version = 1;
   std::string created_at, updated_at;  // UTC timestamps
+  // Archiving: a structure nobody follows any more (abandoned, dissolved, closed, or a project
+  // that never started) leaves the lists but keeps its page and history.
+  std::optional<std::string> archived_at;  // UTC timestamp; none while not archived
+  std::string archived_by, archive_reason;
+  [[nodiscard]] bool archived() const { return archived_at.has_value(); }
 };
 
 /// The editable identity of a structure; used for creation and, with `StructureChanges`, edits.
@@ -84,10 +89,15 @@ struct NewStructure {
   std::optional<registry::Date> start_date;
 };
 
+/// Which structures a list shows: the followed ones (every list of the application), the
+/// archived ones (the archive page), or both (duplicate warnings).
+enum class ArchiveFilter : std::uint8_t { active, archived, all };
+
 struct StructureFilter {
   std::optional<std::string> departement;
   std::optional<std::string> kind;
   std::optional<std::string> stage;
+  ArchiveFilter archived = ArchiveFilter::active;
 };
 
 /// One recorded lifecycle step.
@@ -340,6 +350,15 @@ class Registry {
   Result<DocumentInfo> add_document(const Principal& who, std::int64_t id, const NewDocument& d,
                                     std::size_t max_bytes);
   Status delete_structure(const Principal& who, std::int64_t id, std::int64_t expected_version);
+  /// Archives a structure (admin, ROC and ARS in scope), with the reason given (required). A
+  /// structure with an ACI contract must first reach a terminal stage (dissolution, closure):
+  /// invalid_transition otherwise. While archived, every write of the registry on it (and a new
+  /// contract) is refused with conflict, and it leaves every list; its page and history stay.
+  Result<Structure> archive_structure(const Principal& who, std::int64_t id,
+                                      std::int64_t expected_version, const std::string& reason);
+  /// Brings an archived structure back into the lists (same deciders).
+  Result<Structure> restore_structure(const Principal& who, std::int64_t id,
+                                      std::int64_t expected_version);
   /// Taking over the history of a structure that existed before Maillage (administrators only):
   /// records any step of the table, including those a contract records, with the comment
   /// "Reprise de l'historique" and its own audit action. Same checks of the table and dates as

@@ -187,7 +187,15 @@ Result<std::vector<PortfolioAlert>> Registry::alerts_of(const std::vector<Struct
     p.severity = severity_of(a);
     out.push_back(std::move(p));
   }
-  MAILLAGE_CHECK(add_provider_alerts(*db_, ids, today, out));
+  // The other areas' dates (contract anniversaries, payments, dialogues) stop with the structure:
+  // an abandoned, dissolved or closed structure, or an archived one, has nothing left to follow.
+  std::vector<std::int64_t> followed;
+  for (const auto& s : structures) {
+    const registry::Lifecycle* lc = lifecycle_of(s.kind);
+    const registry::State* st = lc ? lc->state(s.stage) : nullptr;
+    if (!s.archived() && (st == nullptr || !st->terminal)) followed.push_back(s.id);
+  }
+  if (!followed.empty()) MAILLAGE_CHECK(add_provider_alerts(*db_, followed, today, out));
   std::stable_sort(out.begin(), out.end(), [](const PortfolioAlert& a, const PortfolioAlert& b) {
     if (a.date != b.date) return a.date < b.date;
     return a.structure_id < b.structure_id;

@@ -17,7 +17,8 @@ namespace {
 
 constexpr const char* kStructureColumns =
     "id, kind, name, departement, stage, stage_since, legal_form, finess, rna, siret, commune, "
-    "address, contact_name, contact_email, contact_phone, notes, version, created_at, updated_at";
+    "address, contact_name, contact_email, contact_phone, notes, version, created_at, updated_at, "
+    "archived_at, archived_by, archive_reason";
 
 constexpr const char* kTransitionColumns =
     "id, structure_id, from_state, to_state, event, date, user_login, implicit, timer, comment, "
@@ -48,6 +49,9 @@ Structure structure_of(NamedRow r) {
   s.version = r.integer("version");
   s.created_at = r.text("created_at");
   s.updated_at = r.text("updated_at");
+  if (!r.is_null("archived_at")) s.archived_at = r.text("archived_at");
+  s.archived_by = r.text("archived_by");
+  s.archive_reason = r.text("archive_reason");
   return s;
 }
 
@@ -128,6 +132,16 @@ Result<std::vector<Structure>> RegistryRepository::structures(const StructureQue
   if (q.stage) {
     params.emplace_back(*q.stage);
     where += " AND stage = $" + std::to_string(params.size());
+  }
+  switch (q.archived) {
+    case ArchiveFilter::active:
+      where += " AND archived_at IS NULL";
+      break;
+    case ArchiveFilter::archived:
+      where += " AND archived_at IS NOT NULL";
+      break;
+    case ArchiveFilter::all:
+      break;
   }
   auto rows = MAILLAGE_TRY(db_->query(
       fmt::format("SELECT {} FROM structures{} ORDER BY kind, name, id", kStructureColumns, where),
@@ -397,6 +411,28 @@ Result<std::int64_t> RegistryRepository::insert_document(Tx& tx, const DocumentI
 Result<std::int64_t> RegistryRepository::delete_structure(Tx& tx, std::int64_t id,
                                                           std::int64_t version) {
   return tx.exec("DELETE FROM structures WHERE id = $1 AND version = $2", {id, version});
+}
+
+Result<std::int64_t> RegistryRepository::set_archived(Tx& tx, std::int64_t id,
+                                                      std::int64_t version, bool archived,
+                                                      const std::string& by,
+                                                      const std::string& reason,
+                                                      const std::string& now) {
+  Params params{id, version};
+  params.emplace_back(archived ? store::Value(now) : store::Value(nullptr));
+  params.emplace_back(by);
+  params.emplace_back(reason);
+  params.emplace_back(now);
+  return tx.exec(
+      "UPDATE structures SET archived_at = $3, archived_by = $4, archive_reason = $5, "
+      "version = version + 1, updated_at = $6 WHERE id = $1 AND version = $2",
+      params);
+}
+
+Result<std::int64_t> RegistryRepository::contract_count(std::int64_t id) const {
+  auto rows = MAILLAGE_TRY(
+      db_->query("SELECT COUNT(*) AS n FROM aci_contracts WHERE structure_id = $1", {id}));
+  return rows.named(0).integer("n");
 }
 
 Status RegistryRepository::clear_structure_referents(Tx& tx, std::int64_t id) {

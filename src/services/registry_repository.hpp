@@ -28,6 +28,7 @@ struct StructureQuery {
   std::optional<std::vector<std::int64_t>> ids;          // scope: one of these
   std::optional<std::string> kind;
   std::optional<std::string> stage;
+  ArchiveFilter archived = ArchiveFilter::active;
 };
 
 /// A lifecycle step as stored (for the history and the alerts).
@@ -85,6 +86,8 @@ class RegistryRepository {
       const std::vector<std::int64_t>& ids) const;
   /// The highest audit_log id (0 for none).
   Result<std::int64_t> last_audit_id() const;
+  /// ACI contracts recorded for the structure (archiving asks for its closure first).
+  Result<std::int64_t> contract_count(std::int64_t id) const;
 
   // Inside the caller's transaction.
   static Result<std::optional<Structure>> structure(store::Tx& tx, std::int64_t id);
@@ -107,6 +110,11 @@ class RegistryRepository {
   static Result<std::int64_t> delete_structure(store::Tx& tx, std::int64_t id,
                                                std::int64_t version);
   static Status clear_structure_referents(store::Tx& tx, std::int64_t id);
+  /// Archives (`archived`, dated `now`) or brings back the structure at `version`; bumps the
+  /// version. Returns the rows changed (0: stale version).
+  static Result<std::int64_t> set_archived(store::Tx& tx, std::int64_t id, std::int64_t version,
+                                           bool archived, const std::string& by,
+                                           const std::string& reason, const std::string& now);
   static Result<std::int64_t> add_structure_referent(store::Tx& tx, std::int64_t id,
                                                      std::int64_t user_id);
   static Status clear_referent_area(store::Tx& tx, std::int64_t user_id,

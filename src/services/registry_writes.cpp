@@ -59,6 +59,16 @@ tl::unexpected<Error> stale(const Structure& s) {
               "version");
 }
 
+// Every write of the registry on an archived structure is refused: it is out of every list, so a
+// change would go unseen (and a lifecycle step would raise alerts nobody follows).
+Status refuse_archived(const Structure& s) {
+  if (!s.archived()) return {};
+  return fail(ErrorCode::conflict,
+              fmt::format("La structure « {} » est archivée : sortez-la des archives avant de la "
+                          "modifier.",
+                          s.name));
+}
+
 }  // namespace
 
 namespace {
@@ -203,6 +213,7 @@ Result<Structure> Registry::update_structure(const Principal& who, std::int64_t 
   const Status written = db_->transact([&](Tx& tx) -> Status {
     auto before = MAILLAGE_TRY(load_in_tx(tx, id));
     if (before.version != expected_version) return stale(before);
+    MAILLAGE_CHECK(refuse_archived(before));
     Structure after = before;
     apply_fields(after, f);
     auto n = MAILLAGE_TRY(
@@ -281,6 +292,7 @@ Result<Structure> Registry::record_step(const Principal& who, const Structure& c
   const Status written = db_->transact([&](Tx& tx) -> Status {
     auto before = MAILLAGE_TRY(load_in_tx(tx, current.id));
     if (before.version != expected_version) return stale(before);
+    MAILLAGE_CHECK(refuse_archived(before));
     return write_steps(tx, *lc, before, event, date, who.login, note,
                        taken_over ? "structure.transition.reprise" : "structure.transition");
   });
@@ -292,6 +304,7 @@ Status record_contract_signature(Tx& tx, const registry::Lifecycle& lc, std::int
                                  Date signature, const std::string& login) {
   auto found = MAILLAGE_TRY(RegistryRepository::structure(tx, structure_id));
   if (!found) return registry_detail::structure_not_found(structure_id);
+  MAILLAGE_CHECK(refuse_archived(*found));
   auto step = MAILLAGE_TRY(registry::contract_step(lc, found->stage));
   if (step.record == nullptr) return {};
   return write_steps(tx, lc, *found, step.record->event, signature, login,
@@ -304,6 +317,7 @@ Status Registry::record_milestone(const Principal& who, std::int64_t id,
   if (!may_write(who, current)) {
     return fail(ErrorCode::forbidden, "Vous ne pouvez pas modifier cette structure.");
   }
+  MAILLAGE_CHECK(refuse_archived(current));
   const registry::Lifecycle* lc = lifecycle_of(current.kind);
   bool known = false;
   if (lc) {
@@ -348,6 +362,7 @@ Result<DocumentInfo> Registry::add_document(const Principal& who, std::int64_t i
   if (!may_write(who, current)) {
     return fail(ErrorCode::forbidden, "Vous ne pouvez pas ajouter de document à cette structure.");
   }
+  MAILLAGE_CHECK(refuse_archived(current));
   const auto& types = document_types();
   if (std::none_of(types.begin(), types.end(),
                    [&](const DocumentType& t) { return t.id == d.doc_type; })) {
@@ -415,6 +430,79 @@ Status Registry::delete_structure(const Principal& who, std::int64_t id,
   });
 }
 
+Result<Structure> Registry::archive_structure(const Principal& who, std::int64_t id,
+                                             std::int64_t expected_version,
+                                             const std::string& reason) {
+  auto current = MAILLAGE_TRY(load_readable(who, id));
+  if (!may_decide(who, current)) {
+    return fail(ErrorCode::forbidden, "Vous ne pouvez pas archiver cette structure.");
+  }
+  const std::string why = trim(reason);
+  if (why.empty()) {
+    return fail(ErrorCode::missing_field,
+                "Indiquez pourquoi la structure est archivée (projet abandonné, doublon…).",
+                "reason");
+  }
+  MAILLAGE_CHECK(check_text(why, "reason", kMaxComment, true));
+  if (current.archived()) {
+    return fail(ErrorCode::conflict, fmt::format("La structure « {} » est déjà archivée.",
+                                                 current.name));
+  }
+  // A structure under contract is followed until its end is recorded: archiving it would hide
+  // the contract's payments and dialogues de gestion.
+  const registry::Lifecycle* lc = lifecycle_of(current.kind);
+  const registry::State* stage = lc ? lc->state(current.stage) : nullptr;
+  const bool ended = stage != nullptr && stage->terminal;
+  if (!ended && MAILLAGE_TRY(repo().contract_count(id)) > 0) {
+    return fail(ErrorCode::invalid_transition,
+                fmt::format("« {} » a un contrat ACI : enregistrez d'abord la fin de la structure "
+                            "(dissolution ou fermeture) dans son cycle de vie, puis archivez-la.",
+                            current.name));
+  }
+  const Status written = db_->transact([&](Tx& tx) -> Status {
+    auto before = MAILLAGE_TRY(load_in_tx(tx, id));
+    if (before.version != expected_version) return stale(before);
+    if (MAILLAGE_TRY(RegistryRepository::set_archived(tx, id, expected_version, true, who.login,
+                                                      why, store::timestamp_now())) == 0) {
+      return stale(before);
+    }
+    return store::audit(tx, {who.login, "structure.archive", "structure", std::to_string(id),
+                             AuditDetail{}.add("stage", before.stage).json(),
+                             AuditDetail{}.add("reason", why).json()});
+  });
+  MAILLAGE_CHECK(written);
+  return load_readable(who, id);
+}
+
+Result<Structure> Registry::restore_structure(const Principal& who, std::int64_t id,
+                                             std::int64_t expected_version) {
+  auto current = MAILLAGE_TRY(load_readable(who, id));
+  if (!may_decide(who, current)) {
+    return fail(ErrorCode::forbidden, "Vous ne pouvez pas sortir cette structure des archives.");
+  }
+  if (!current.archived()) {
+    return fail(ErrorCode::conflict,
+                fmt::format("La structure « {} » n'est pas archivée.", current.name));
+  }
+  const Status written = db_->transact([&](Tx& tx) -> Status {
+    auto before = MAILLAGE_TRY(load_in_tx(tx, id));
+    if (before.version != expected_version) return stale(before);
+    if (MAILLAGE_TRY(RegistryRepository::set_archived(tx, id, expected_version, false, "", "",
+                                                      store::timestamp_now())) == 0) {
+      return stale(before);
+    }
+    return store::audit(tx, {who.login, "structure.restore", "structure", std::to_string(id),
+                             AuditDetail{}
+                                 .add("archived_at", before.archived_at.value_or(""))
+                                 .add("archived_by", before.archived_by)
+                                 .add("reason", before.archive_reason)
+                                 .json(),
+                             ""});
+  });
+  MAILLAGE_CHECK(written);
+  return load_readable(who, id);
+}
+
 Status Registry::set_structure_referents(const Principal& who, std::int64_t id,
                                          const std::vector<std::int64_t>& user_ids) {
   auto current = MAILLAGE_TRY(load_readable(who, id));
@@ -422,6 +510,7 @@ Status Registry::set_structure_referents(const Principal& who, std::int64_t id,
     return fail(ErrorCode::forbidden,
                 "Vous ne pouvez pas désigner les référents de cette structure.");
   }
+  MAILLAGE_CHECK(refuse_archived(current));
   return db_->transact([&](Tx& tx) -> Status {
     MAILLAGE_CHECK(RegistryRepository::clear_structure_referents(tx, id));
     std::set<std::int64_t> unique(user_ids.begin(), user_ids.end());

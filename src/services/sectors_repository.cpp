@@ -43,7 +43,8 @@ std::optional<SectorPersonRow> person_of(const NamedRow& r, const std::string& p
 Result<std::vector<SectorStructureRow>> SectorsRepository::structures(
     const std::string& departement) const {
   auto rows = MAILLAGE_TRY(db_->query(
-      "SELECT id, kind, name, stage, commune FROM structures WHERE departement = $1 ORDER BY id",
+      "SELECT id, kind, name, stage, commune FROM active_structures WHERE departement = $1 "
+      "ORDER BY id",
       {departement}));
   std::vector<SectorStructureRow> out;
   std::map<std::int64_t, std::size_t> index;
@@ -54,7 +55,7 @@ Result<std::vector<SectorStructureRow>> SectorsRepository::structures(
   }
   auto communes = MAILLAGE_TRY(db_->query(
       "SELECT c.structure_id AS structure_id, c.commune AS commune FROM structure_communes c "
-      "JOIN structures s ON s.id = c.structure_id WHERE s.departement = $1 "
+      "JOIN active_structures s ON s.id = c.structure_id WHERE s.departement = $1 "
       "ORDER BY c.structure_id, c.commune",
       {departement}));
   for (NamedRow r : communes.each()) {

@@ -270,7 +270,7 @@ Result<std::vector<SurveySummary>> Surveys::list(const Principal& who) const {
 Result<std::vector<Choice>> Surveys::structures_to_run(const Principal& who) const {
   if (is_read_only(who)) return std::vector<Choice>{};
   auto rows =
-      MAILLAGE_TRY(db_->query("SELECT id, name, departement FROM structures ORDER BY name, id"));
+      MAILLAGE_TRY(db_->query("SELECT id, name, departement FROM active_structures ORDER BY name, id"));
   auto region_of = [this](std::string_view code) {
     const auto* d = ref_->departement(std::string(code));
     return d ? d->region : std::string();

@@ -56,7 +56,7 @@ Result<std::string> TerritoryRepository::fingerprint() {
 Result<std::vector<CptsCommuneRow>> TerritoryRepository::cpts_communes() {
   auto rows = MAILLAGE_TRY(db_.query(
       "SELECT s.id AS id, s.name AS name, s.departement AS departement, s.stage AS stage, "
-      "s.version AS version, c.commune AS commune FROM structures s "
+      "s.version AS version, c.commune AS commune FROM active_structures s "
       "JOIN structure_communes c ON c.structure_id = s.id WHERE s.kind = 'CPTS' "
       "ORDER BY s.id, c.commune"));
   std::vector<CptsCommuneRow> out;
@@ -70,7 +70,7 @@ Result<std::vector<CptsCommuneRow>> TerritoryRepository::cpts_communes() {
 
 Result<std::vector<StructureCountRow>> TerritoryRepository::structure_counts() {
   auto rows =
-      MAILLAGE_TRY(db_.query("SELECT kind, stage, departement, COUNT(*) AS n FROM structures "
+      MAILLAGE_TRY(db_.query("SELECT kind, stage, departement, COUNT(*) AS n FROM active_structures "
                              "GROUP BY kind, stage, departement"));
   std::vector<StructureCountRow> out;
   for (NamedRow r : rows.each()) {

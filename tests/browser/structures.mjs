@@ -4,7 +4,9 @@
 // a second time warns of the duplicate; its fiche is edited while a second tab holds an older
 // version, which then conflicts instead of overwriting; its ACI contract is created from the page
 // (a wrong size is refused on its field), which records "ACI signé" on the signature date; the
-// journal shows the fiche's change with its before/after, and exports it.
+// journal shows the fiche's change with its before/after, and exports it. Archiving: refused
+// without a reason (next to its field) and while the contract runs; after the dissolution the
+// CPTS leaves the portfolio for its archive page, its fiche turns read-only, and it comes back.
 // Screenshots in test-output/structures-*.png.
 //
 //   MAILLAGE_BIN=build/dev/tools/maillage/maillage node tests/browser/structures.mjs
@@ -17,7 +19,7 @@ async function text(page, selector) {
   return (await page.textContent(selector)).replace(/\s+/g, ' ').trim();
 }
 
-run(() => withDemoServer('structures', async ({ base, newPage, signIn, shot }) => {
+run(() => withDemoServer('structures', async ({ base, newPage, signIn, shot, problems }) => {
   const page = await newPage();
   await signIn(page, ROC, '/portefeuille/57');
   await Promise.all([page.waitForURL(/\/structures\/nouvelle/), page.click('#registre-nouvelle')]);
@@ -113,6 +115,45 @@ run(() => withDemoServer('structures', async ({ base, newPage, signIn, shot }) =
     await page.getAttribute('#journal-export', 'href'));
   if (!csv.includes('structure.update') || !csv.includes('Dr Martin (fictif)')) fail('journal CSV export');
 
+  // Archiving: a reason is required, and a CPTS under contract must first record its end.
+  await page.goto(structureUrl);
+  await page.click('#registre-archiver >> xpath=ancestor::details/summary');
+  await page.click('#registre-archiver button[type=submit]');
+  const noReason = await text(page, '#erreur-registre-archiver-motif');
+  if (!noReason.includes('Motif')) fail(`archive without a reason: ${noReason}`);
+  await page.fill('#registre-archiver textarea[name=motif]', 'Association dissoute (test navigateur)');
+  await page.click('#registre-archiver button[type=submit]');
+  await page.locator('#registre-archiver .registre-etat', { hasText: 'contrat ACI' }).waitFor();
+  // The two refusals above are answers the page expected (400, then 409), not faults.
+  for (const status of ['status of 400', 'status of 409']) {
+    const at = problems.findIndex((p) => p.includes(status));
+    if (at < 0) fail(`expected a refused request (${status}), got: ${problems.join(' ; ')}`);
+    problems.splice(at, 1);
+  }
+  page.once('dialog', (d) => d.accept());
+  await Promise.all([page.waitForURL(/message=/), page.click('#registre-transition button[value="dissoudre"]')]);
+  await page.click('#registre-archiver >> xpath=ancestor::details/summary');
+  await page.fill('#registre-archiver textarea[name=motif]', 'Association dissoute (test navigateur)');
+  await Promise.all([page.waitForEvent('load'), page.click('#registre-archiver button[type=submit]')]);
+  const banner = await text(page, '#registre-archivee');
+  if (!banner.includes('Association dissoute (test navigateur)') || !banner.includes(ROC)) fail(`archive banner: ${banner}`);
+  if (await page.locator('#registre-modifier, #registre-transition, #registre-document').count() !== 0) {
+    fail('an archived fiche still offers its forms');
+  }
+  await shot(page, 'structures-archivee', { fullPage: true });
+  await page.goto(`${base}/portefeuille/57`);
+  if ((await page.textContent('#registre-structures')).includes(NAME)) fail('the archived CPTS is still in the portfolio');
+  await Promise.all([page.waitForURL(/\/archives$/), page.click('#registre-lien-archives')]);
+  const archives = await text(page, '#registre-archives');
+  if (!archives.includes(NAME) || !archives.includes('Dissoute')) fail(`archive page: ${archives}`);
+  await shot(page, 'structures-archives', { fullPage: true });
+  // Brought back: in the portfolio again.
+  await Promise.all([page.waitForURL(/\/structures\/\d+$/), page.click(`#registre-archives a:has-text("${NAME}")`)]);
+  await Promise.all([page.waitForEvent('load'), page.click('#registre-desarchiver button[type=submit]')]);
+  if (await page.locator('#registre-archivee').count() !== 0) fail('still archived after « Sortir des archives »');
+  await page.goto(`${base}/portefeuille/57`);
+  if (!(await page.textContent('#registre-structures')).includes(NAME)) fail('the restored CPTS is not back in the portfolio');
+
   console.log(`browser test passed: CPTS ${id} created at "ACI en négociation", duplicate warned, ` +
-    'conflicting edit refused, contract created from the page (stage "ACI signé"); screenshots in test-output/');
+    'conflicting edit refused, contract created from the page (stage "ACI signé"), archived after its dissolution and brought back; screenshots in test-output/');
 }));

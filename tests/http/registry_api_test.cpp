@@ -105,6 +105,72 @@ TEST_P(RegistryApi, CreateEditAndTransitionWithVersions) {
   EXPECT_EQ(json::parse(bad_date->body)["field"], "date");
 }
 
+TEST_P(RegistryApi, ArchivingThroughTheApiAndThePages) {
+  json s = create(roc_, {{"type", "MSP"}, {"nom", "MSP à archiver (fictive)"},
+                         {"departement", "57"}});
+  ASSERT_TRUE(s.contains("id"));
+  const std::string id = std::to_string(s["id"].get<int>());
+  const std::string path = "/api/v1/structures/" + id;
+  auto listed = [&](const std::string& query) {
+    auto r = server_->get("/api/v1/structures?departement=57" + query, roc_);
+    EXPECT_TRUE(r);
+    bool found = false;
+    if (!r) return found;
+    EXPECT_EQ(r->status, 200) << r->body;
+    const json body = json::parse(r->body);
+    for (const auto& x : body["structures"]) found = found || x["id"] == s["id"];
+    return found;
+  };
+  EXPECT_TRUE(listed(""));
+
+  // The reason is required, named by its API field.
+  auto no_reason = server_->post_json(path + "/archive", json{{"version", 1}, {"motif", ""}}.dump(),
+                                      roc_);
+  ASSERT_TRUE(no_reason);
+  EXPECT_EQ(no_reason->status, 400) << no_reason->body;
+  EXPECT_EQ(json::parse(no_reason->body)["field"], "motif");
+  auto archived = server_->post_json(path + "/archive",
+                                     json{{"version", 1}, {"motif", "Doublon"}}.dump(), roc_);
+  ASSERT_TRUE(archived);
+  ASSERT_EQ(archived->status, 200) << archived->body;
+  json a = json::parse(archived->body);
+  EXPECT_EQ(a["archivee"], true);
+  EXPECT_EQ(a["motif_archivage"], "Doublon");
+  EXPECT_EQ(a["version"], 2);
+  EXPECT_FALSE(listed(""));
+  EXPECT_TRUE(listed("&archives=seules"));
+  EXPECT_TRUE(listed("&archives=incluses"));
+  auto bad_filter = server_->get("/api/v1/structures?archives=peut-etre", roc_);
+  ASSERT_TRUE(bad_filter);
+  EXPECT_EQ(bad_filter->status, 400);
+  EXPECT_EQ(json::parse(bad_filter->body)["field"], "archives");
+  // Read-only while archived.
+  auto edit = patch(roc_, path, {{"version", 2}, {"notes", "x"}});
+  ASSERT_TRUE(edit);
+  EXPECT_EQ(edit->status, 409) << edit->body;
+
+  // The pages: the archive list of the département, the banner of the structure page.
+  auto archives = server_->get("/portefeuille/57/archives", roc_);
+  ASSERT_TRUE(archives);
+  EXPECT_EQ(archives->status, 200);
+  EXPECT_NE(archives->body.find("MSP à archiver (fictive)"), std::string::npos);
+  EXPECT_NE(archives->body.find("Doublon"), std::string::npos);
+  auto portfolio = server_->get("/portefeuille/57", roc_);
+  ASSERT_TRUE(portfolio);
+  EXPECT_EQ(portfolio->body.find("MSP à archiver (fictive)"), std::string::npos);
+  EXPECT_NE(portfolio->body.find("/portefeuille/57/archives"), std::string::npos);
+  auto page = server_->get("/structures/" + id, roc_);
+  ASSERT_TRUE(page);
+  EXPECT_NE(page->body.find("registre-desarchiver"), std::string::npos);
+  EXPECT_EQ(page->body.find("registre-archiver\""), std::string::npos);
+
+  auto back = server_->post_json(path + "/restore", json{{"version", 2}}.dump(), roc_);
+  ASSERT_TRUE(back);
+  ASSERT_EQ(back->status, 200) << back->body;
+  EXPECT_EQ(json::parse(back->body)["archivee"], false);
+  EXPECT_TRUE(listed(""));
+}
+
 TEST_P(RegistryApi, ScopesAnswerForbidden) {
   auto admin = server_->sign_in(Role::admin);
   json nancy = create(admin, {{"type", "MSP"}, {"nom", "MSP de Nancy (fictive)"}, {"departement", "54"}});

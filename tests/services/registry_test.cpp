@@ -225,8 +225,8 @@ TEST_P(RegistryTest, EachStepIsRecordedByTheRoleThatHoldsTheDecision) {
     s = step(s, e, ymd(2026, 1, 5));
   }
   // The ARS validates a projet de santé: the ROC is refused, with who decides named.
-  auto by_roc = reg_->transition(roc_, s.id, s.version, "valider_projet", ymd(2026, 2, 1), "",
-                                 kToday);
+  auto by_roc =
+      reg_->transition(roc_, s.id, s.version, "valider_projet", ymd(2026, 2, 1), "", kToday);
   ASSERT_FALSE(by_roc);
   EXPECT_EQ(by_roc.error().code, ErrorCode::forbidden);
   EXPECT_EQ(by_roc.error().field, "evenement");
@@ -235,11 +235,10 @@ TEST_P(RegistryTest, EachStepIsRecordedByTheRoleThatHoldsTheDecision) {
   // An ARS officer of another région is out of scope.
   Principal ars_idf = ars_;
   ars_idf.regions = {"11"};
-  EXPECT_FALSE(reg_->transition(ars_idf, s.id, s.version, "valider_projet", ymd(2026, 2, 1), "",
-                                kToday));
+  EXPECT_FALSE(
+      reg_->transition(ars_idf, s.id, s.version, "valider_projet", ymd(2026, 2, 1), "", kToday));
   // An administrator manages accounts, not the ARS's decisions.
-  EXPECT_EQ(reg_->transition(admin_, s.id, s.version, "valider_projet", ymd(2026, 2, 1), "",
-                             kToday)
+  EXPECT_EQ(reg_->transition(admin_, s.id, s.version, "valider_projet", ymd(2026, 2, 1), "", kToday)
                 .error()
                 .code,
             ErrorCode::forbidden);
@@ -374,11 +373,9 @@ TEST_P(RegistryTest, PossibleDuplicatesAreFoundByNameOrSiret) {
   ASSERT_EQ(bysiret->size(), 1U);
   EXPECT_EQ(bysiret->front().id, b->id);
   // Editing a structure does not find itself; another département is not searched.
-  EXPECT_TRUE(reg_->possible_duplicates(roc_, "57", "CPTS Pays de Bitche (fictive)", "", a.id)
-                  ->empty());
-  EXPECT_EQ(reg_->possible_duplicates(roc_, "54", "CPTS Pays de Bitche (fictive)", "")
-                .error()
-                .code,
+  EXPECT_TRUE(
+      reg_->possible_duplicates(roc_, "57", "CPTS Pays de Bitche (fictive)", "", a.id)->empty());
+  EXPECT_EQ(reg_->possible_duplicates(roc_, "54", "CPTS Pays de Bitche (fictive)", "").error().code,
             ErrorCode::forbidden);
 }
 
@@ -397,9 +394,9 @@ TEST_P(RegistryTest, ACreatedContractRecordsTheSignatureStepInItsTransaction) {
   EXPECT_EQ(early.error().code, ErrorCode::invalid_transition);
   EXPECT_NE(early.error().message.find("ACI en négociation"), std::string::npos)
       << early.error().message;
-  for (const char* e : {"lancer_pre_projet", "deposer_lettre", "valider_lettre",
-                        "creer_association", "deposer_projet", "valider_projet",
-                        "ouvrir_negociation"}) {
+  for (const char* e :
+       {"lancer_pre_projet", "deposer_lettre", "valider_lettre", "creer_association",
+        "deposer_projet", "valider_projet", "ouvrir_negociation"}) {
     s = step(s, e, ymd(2026, 1, 5));
   }
   ASSERT_TRUE(sign(ymd(2026, 3, 2)));
@@ -704,6 +701,143 @@ TEST_P(RegistryTest, PortfolioHasAlertsByDateFiltersAndPipeline) {
                                return fail(ErrorCode::unavailable, "ACI indisponible");
                              });
   EXPECT_EQ(reg_->portfolio(roc_, "57", {}, kToday).error().code, ErrorCode::unavailable);
+}
+
+TEST_P(RegistryTest, AStructureThatEndedGetsNoDateFromOtherAreas) {
+  auto going = create(roc_, "CPTS", "CPTS qui continue (fictive)");
+  auto ended = create(roc_, "CPTS", "CPTS abandonnée (fictive)");
+  ended = step(ended, "abandonner", ymd(2026, 2, 1));
+  std::vector<std::int64_t> asked;
+  services::add_alert_source(
+      "test",
+      [&](store::Database&, const std::vector<std::int64_t>& ids,
+          Date) -> Result<std::vector<services::PortfolioAlert>> {
+        asked = ids;
+        std::vector<services::PortfolioAlert> out;
+        for (auto id : ids) {
+          out.push_back({id, ymd(2026, 6, 20), "payment", "Versement ACI prévu", "info", "aci"});
+        }
+        return out;
+      });
+  auto alerts = reg_->alerts(roc_, {going.id, ended.id}, kToday);
+  ASSERT_TRUE(alerts) << alerts.error().describe();
+  EXPECT_EQ(asked, std::vector<std::int64_t>{going.id});
+  for (const auto& a : *alerts) EXPECT_NE(a.structure_id, ended.id) << a.label;
+}
+
+TEST_P(RegistryTest, ArchivingTakesAStructureOutOfTheListsButKeepsItsPage) {
+  auto a = create(roc_, "CPTS", "CPTS du Saulnois (fictive)");
+  auto b = create(roc_, "CPTS", "CPTS du Warndt (fictive)");
+  Principal coordinator;
+  coordinator.login = "coord@test";
+  coordinator.role = Role::coordinator;
+  coordinator.structures = {a.id};
+
+  // Who and why: a coordinator does not archive; the reason is required; a stale version is a
+  // conflict (nothing written).
+  EXPECT_EQ(reg_->archive_structure(coordinator, a.id, a.version, "doublon").error().code,
+            ErrorCode::forbidden);
+  auto no_reason = reg_->archive_structure(roc_, a.id, a.version, "  ");
+  ASSERT_FALSE(no_reason);
+  EXPECT_EQ(no_reason.error().code, ErrorCode::missing_field);
+  EXPECT_EQ(no_reason.error().field, "reason");
+  EXPECT_EQ(reg_->archive_structure(roc_, a.id, a.version + 3, "doublon").error().code,
+            ErrorCode::conflict);
+  EXPECT_EQ(audit_count("structure.archive"), 0);
+
+  auto archived = reg_->archive_structure(roc_, a.id, a.version, " Doublon de la CPTS voisine ");
+  ASSERT_TRUE(archived) << archived.error().describe();
+  EXPECT_TRUE(archived->archived());
+  EXPECT_EQ(archived->archived_by, "roc@test");
+  EXPECT_EQ(archived->archive_reason, "Doublon de la CPTS voisine");
+  EXPECT_EQ(archived->version, a.version + 1);
+  EXPECT_EQ(audit_count("structure.archive"), 1);
+  EXPECT_EQ(reg_->archive_structure(roc_, a.id, archived->version, "encore").error().code,
+            ErrorCode::conflict);
+
+  // Out of the lists, the portfolio and the view the other areas list from; its page stays, and
+  // a namesake being created is still warned about it.
+  auto names = [&](services::ArchiveFilter which) {
+    services::StructureFilter f;
+    f.departement = "57";
+    f.archived = which;
+    auto list = reg_->list_structures(roc_, f);
+    std::vector<std::string> out;
+    if (!list) return out;
+    for (const auto& s : *list) out.push_back(s.name);
+    return out;
+  };
+  EXPECT_EQ(names(services::ArchiveFilter::active), std::vector<std::string>{b.name});
+  EXPECT_EQ(names(services::ArchiveFilter::archived), std::vector<std::string>{a.name});
+  EXPECT_EQ(names(services::ArchiveFilter::all).size(), 2U);
+  auto p = reg_->portfolio(roc_, "57", {}, kToday);
+  ASSERT_TRUE(p) << p.error().describe();
+  EXPECT_EQ(p->total, 1);
+  auto active = db_->query("SELECT COUNT(*) FROM active_structures WHERE id = $1", {a.id});
+  ASSERT_TRUE(active) << active.error().describe();
+  EXPECT_EQ(active->rows[0].integer(0), 0);
+  EXPECT_TRUE(reg_->get_structure(roc_, a.id)->archived());
+  auto dup = reg_->possible_duplicates(roc_, "57", "CPTS du saulnois (FICTIVE)", "");
+  ASSERT_TRUE(dup);
+  ASSERT_EQ(dup->size(), 1U);
+  EXPECT_TRUE(dup->front().archived());
+
+  // Read-only while archived: edits, steps, documents and contracts are refused.
+  services::StructureFields notes;
+  notes.notes = "relance";
+  EXPECT_EQ(reg_->update_structure(roc_, a.id, archived->version, notes).error().code,
+            ErrorCode::conflict);
+  EXPECT_EQ(reg_->transition(roc_, a.id, archived->version, "lancer_pre_projet", kToday, "", kToday)
+                .error()
+                .code,
+            ErrorCode::conflict);
+  const auto* lc = reg_->lifecycle_of("CPTS");
+  ASSERT_NE(lc, nullptr);
+  auto signed_contract = db_->transact([&](store::Tx& tx) -> Status {
+    return services::record_contract_signature(tx, *lc, a.id, kToday, "roc@test");
+  });
+  ASSERT_FALSE(signed_contract);
+  EXPECT_EQ(signed_contract.error().code, ErrorCode::conflict);
+
+  // Brought back: in the lists again, writable, audited with what the archive said.
+  EXPECT_EQ(reg_->restore_structure(coordinator, a.id, archived->version).error().code,
+            ErrorCode::forbidden);
+  auto back = reg_->restore_structure(roc_, a.id, archived->version);
+  ASSERT_TRUE(back) << back.error().describe();
+  EXPECT_FALSE(back->archived());
+  EXPECT_EQ(back->archive_reason, "");
+  EXPECT_EQ(names(services::ArchiveFilter::active).size(), 2U);
+  EXPECT_TRUE(reg_->update_structure(roc_, a.id, back->version, notes));
+  auto restored = db_->query(
+      "SELECT before FROM audit_log WHERE action = 'structure.restore' AND entity_id = $1",
+      {std::to_string(a.id)});
+  ASSERT_TRUE(restored);
+  ASSERT_EQ(restored->size(), 1U);
+  EXPECT_NE(restored->rows[0].text(0).find("Doublon de la CPTS voisine"), std::string::npos);
+}
+
+TEST_P(RegistryTest, AStructureUnderContractIsArchivedOnlyOnceEnded) {
+  auto s = create(roc_, "CPTS", "CPTS contractante (fictive)");
+  auto inserted = db_->transact([&](store::Tx& tx) -> Status {
+    return tx
+        .exec(
+            "INSERT INTO aci_contracts (structure_id, reference, kind, accord, signature, "
+            "document, "
+            "created_at, updated_at, updated_by) VALUES ($1, 'ACI-T-1', 'cpts', 'cpts_2019', "
+            "'2026-01-02', '{}', '2026-01-02', '2026-01-02', 'roc@test')",
+            {s.id})
+        .map([](std::int64_t) {});
+  });
+  ASSERT_TRUE(inserted) << inserted.error().describe();
+  auto refused = reg_->archive_structure(roc_, s.id, s.version, "plus suivie");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::invalid_transition);
+  EXPECT_NE(refused.error().message.find("dissolution"), std::string::npos);
+  // Abandoned (a terminal stage): its contract is over, it may leave the lists.
+  s = step(s, "abandonner", ymd(2026, 2, 1));
+  auto ended = reg_->archive_structure(roc_, s.id, s.version, "projet abandonné");
+  ASSERT_TRUE(ended) << ended.error().describe();
+  EXPECT_TRUE(ended->archived());
 }
 
 TEST_P(RegistryTest, DeleteNeedsTheCurrentVersion) {

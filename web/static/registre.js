@@ -103,4 +103,36 @@
       reader.readAsDataURL(file);
     });
   }
+
+  // Structure page: archiving (with its reason) and bringing back, through the API so that a
+  // refusal shows next to its field.
+  [["registre-archiver", "Structure archivée."], ["registre-desarchiver", "Structure sortie des archives."]]
+    .forEach(function (pair) {
+      var form = document.getElementById(pair[0]);
+      if (!form) return;
+      var status = form.querySelector(".registre-etat");
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var body = { version: Number(form.dataset.version) };
+        if (form.elements.motif) body.motif = form.elements.motif.value;
+        fetch(form.dataset.url, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRF-Token": form.dataset.csrf },
+          body: JSON.stringify(body)
+        }).then(function (response) {
+          var forms = window.MaillageFormulaires;
+          forms.clearErrors(form);
+          if (response.ok) {
+            forms.confirmAfterReload(pair[1]);
+            window.location.reload();
+            return null;
+          }
+          return response.json().then(function (error) {
+            var text = error.message || ("erreur " + response.status);
+            status.textContent = forms.showFieldError(form, text, error.field) ? "" : "Refusé : " + text;
+          });
+        }).catch(function () { status.textContent = "Le serveur ne répond pas."; });
+      });
+    });
 })();
