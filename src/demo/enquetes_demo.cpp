@@ -4,7 +4,10 @@
 // goes through services::Surveys; the personal links are handed to the loader by a Mailer that
 // keeps the messages in memory (no mail leaves the machine while the demo loads), and each
 // answer is submitted with its link as a professional would. Idempotent: nothing is done when the
-// demo CPTS has a survey already.
+// demo CPTS has a survey already. Then one message of the CPTS (a newsletter with an intertitre,
+// bold text and a list) sent to the same audience through services::Newsletters and the same
+// in-memory Mailer, so that the archive and its delivery log have something to show; it has its
+// own idempotency check.
 #include <fmt/format.h>
 
 #include <map>
@@ -15,6 +18,7 @@
 #include "common/try.hpp"
 #include "demo/demo.hpp"
 #include "services/association.hpp"
+#include "services/newsletter.hpp"
 #include "services/survey.hpp"
 #include "store/database.hpp"
 
@@ -104,6 +108,38 @@ survey::RawAnswers answer(std::size_t n) {
   return a;
 }
 
+// The CPTS's first newsletter, sent to its members and the pasted list of the survey.
+Result<std::string> demo_newsletter(store::Database& db, services::Surveys& surveys,
+                                    const std::shared_ptr<LinkCollector>& collector,
+                                    const Principal& coordination, std::int64_t structure,
+                                    const services::AudienceInput& audience) {
+  auto existing =
+      db.query("SELECT COUNT(*) FROM newsletters WHERE structure_id = $1", {structure});
+  if (!existing) return tl::unexpected(existing.error());
+  if (existing->rows[0].integer(0) > 0) return std::string("Message de démonstration déjà présent.");
+  services::Newsletters newsletters(db, surveys, collector);
+  services::NewsletterInput in;
+  in.structure_id = structure;
+  in.subject = "Lettre d'information n° 1 de la CPTS";
+  in.html =
+      "<h2>Les soins non programmés cet été</h2>"
+      "<p>Merci aux <strong>deux tiers d'entre vous</strong> qui ont répondu à l'enquête sur vos "
+      "disponibilités. Les résultats sont en ligne ; il manque encore des volontaires le samedi "
+      "soir.</p><h2>À noter</h2><ul><li>Assemblée générale : le premier jeudi du mois "
+      "prochain.</li><li>Groupe de travail « parcours des personnes âgées » : appel à "
+      "participants.</li></ul><p>La coordination de la CPTS</p>";
+  auto created = newsletters.create(coordination, in);
+  if (!created) return tl::unexpected(created.error());
+  auto queued = newsletters.queue(coordination, created->summary.id, audience,
+                                  "http://localhost:8080/desinscription/");
+  if (!queued) return tl::unexpected(queued.error());
+  auto sent = newsletters.send_pending(10000);
+  if (!sent) return tl::unexpected(sent.error());
+  return fmt::format("Message de démonstration « {} » : {} envois (en mémoire, aucun courriel n'a "
+                     "quitté la machine).",
+                     in.subject, *sent);
+}
+
 }  // namespace
 
 Result<DemoLines> load_enquetes_demo(store::Database& db, const geo::Referentiel& ref) {
@@ -160,9 +196,12 @@ Result<DemoLines> load_enquetes_demo(store::Database& db, const geo::Referentiel
   if (!view) return tl::unexpected(view.error());
   auto closed = surveys.close(coordination, id, view->summary.version);
   if (!closed) return tl::unexpected(closed.error());
-  return DemoLines{fmt::format(
-      "Enquête de démonstration « {} » : {} destinataires, {} réponses, close.", in.title,
-      sent->added, answered)};
+  auto message = MAILLAGE_TRY(
+      demo_newsletter(db, surveys, collector, coordination, structure, audience));
+  return DemoLines{fmt::format("Enquête de démonstration « {} » : {} destinataires, {} réponses, "
+                               "close.",
+                               in.title, sent->added, answered),
+                   message};
 }
 
 }  // namespace maillage::demo

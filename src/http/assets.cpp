@@ -59,12 +59,14 @@ Result<AssetStore> AssetStore::load(const std::string& root_dir) {
     std::string_view dir;
     std::array<std::string_view, 5> files;
   };
-  const std::array<Vendor, 3> vendors{{
+  const std::array<Vendor, 4> vendors{{
       {"leaflet/", "node_modules/leaflet/dist",
        {"leaflet.js", "leaflet.css", "images/layers.png", "images/layers-2x.png",
         "images/marker-icon.png"}},
       {"htmx/", "node_modules/htmx.org/dist", {"htmx.min.js", "", "", "", ""}},
       {"chartjs/", "node_modules/chart.js/dist", {"chart.umd.js", "", "", "", ""}},
+      // The rich-text editor of messages (its output is sanitised again by the server).
+      {"quill/", "node_modules/quill/dist", {"quill.js", "quill.snow.css", "", "", ""}},
   }};
   for (const auto& v : vendors) {
     for (auto file : v.files) {

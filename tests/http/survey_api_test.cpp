@@ -320,7 +320,20 @@ TEST_P(SurveyApi, MessagesAreSentInTheBackgroundAndUnsubscribesHonoured) {
   EXPECT_EQ(json::parse(r->body)["file"]["ajoutes"], 1);
   EXPECT_EQ(json::parse(r->body)["file"]["desinscrits"], 1);
   EXPECT_EQ(server_->get("/messages/" + id, coord)->status, 200);
-  EXPECT_EQ(server_->get("/messages", coord)->status, 200);
+  // The archive page carries the rich-text editor, served from the npm package.
+  auto archive = server_->get("/messages", coord);
+  ASSERT_TRUE(archive);
+  EXPECT_EQ(archive->status, 200);
+  const auto script = archive->body.find("/quill/quill.js");
+  ASSERT_NE(script, std::string::npos);
+  const auto from = archive->body.rfind("\"", script) + 1;
+  const std::string base = archive->body.substr(from, script - from);  // "/assets/<version>"
+  for (const char* asset : {"/quill/quill.js", "/quill/quill.snow.css"}) {
+    auto a = server_->get(base + asset, coord);
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->status, 200) << base << asset;
+    EXPECT_GT(a->body.size(), 10000U) << asset;
+  }
   EXPECT_EQ(server_->client().Get("/desinscription/inconnu")->status, 404);
 }
 

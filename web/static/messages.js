@@ -24,7 +24,49 @@
       r.readAsDataURL(fichier);
     });
   }
+  // The text is written in a rich-text editor (Quill, snow theme) limited to what the server
+  // keeps: intertitres, bold, italic, lists, links. The textarea stays the form's field (and the
+  // whole form without script): the editor's HTML is copied into it on submit.
+  function editeur(form, textarea) {
+    if (!window.Quill || !textarea) return null;
+    var zone = document.createElement('div');
+    zone.id = 'message-editeur';
+    zone.className = 'editeur-message';
+    textarea.insertAdjacentElement('afterend', zone);
+    textarea.hidden = true;
+    var quill = new window.Quill(zone, {
+      theme: 'snow',
+      formats: ['header', 'bold', 'italic', 'list', 'link'],
+      modules: { toolbar: [[{ header: 2 }, { header: 3 }], ['bold', 'italic'], [{ list: 'ordered' }, { list: 'bullet' }], ['link'], ['clean']] }
+    });
+    if (textarea.value) quill.clipboard.dangerouslyPasteHTML(textarea.value);
+    var noms = { 'ql-bold': 'Gras', 'ql-italic': 'Italique', 'ql-link': 'Lien', 'ql-clean': 'Retirer la mise en forme' };
+    Array.prototype.forEach.call(zone.previousElementSibling.querySelectorAll('button'), function (b) {
+      var nom = noms[b.className];
+      if (b.classList.contains('ql-header')) nom = 'Intertitre de niveau ' + b.value;
+      if (b.classList.contains('ql-list')) nom = b.value === 'ordered' ? 'Liste numérotée' : 'Liste à puces';
+      if (nom) { b.setAttribute('aria-label', nom); b.title = nom; }
+    });
+    Array.prototype.forEach.call(zone.querySelectorAll('.ql-tooltip input'), function (i) { i.setAttribute('aria-label', 'Adresse du lien'); });
+    var saisie = zone.querySelector('.ql-editor');
+    saisie.setAttribute('role', 'textbox');
+    saisie.setAttribute('aria-multiline', 'true');
+    saisie.setAttribute('aria-labelledby', 'message-html-libelle');
+    return {
+      // getSemanticHTML writes every space as &nbsp; (Quill 2.0.3), which would stop mail clients
+      // from wrapping lines: plain spaces again.
+      html: function () { return quill.getText().trim() ? quill.getSemanticHTML().replace(/&nbsp;/g, ' ') : ''; },
+      // A refusal of the text shows under the whole editor (not inside its typing area).
+      refus: function (forms, message) {
+        forms.showErrorAt(form, saisie, message);
+        var note = document.getElementById(saisie.getAttribute('aria-describedby'));
+        if (note) zone.insertAdjacentElement('afterend', note);
+        return true;
+      }
+    };
+  }
   var form = document.getElementById('formulaire-message');
+  var riche = form ? editeur(form, form.elements.html) : null;
   if (form) {
     form.addEventListener('submit', function (ev) {
       ev.preventDefault();
@@ -34,14 +76,17 @@
         return envoyer('/api/v1/messages', {
           structure: parseInt(form.elements.structure.value, 10),
           objet: form.elements.objet.value.trim(),
-          html: form.elements.html.value,
+          html: riche ? riche.html() : form.elements.html.value,
           pieces_jointes: pieces
         });
       }).then(function (doc) {
         if (window.MaillageFormulaires) window.MaillageFormulaires.confirmAfterReload('Brouillon enregistré.');
         window.location.href = '/messages/' + doc.message.id;
       }).catch(function (e) {
-        var shown = window.MaillageFormulaires && window.MaillageFormulaires.showFieldError(form, e.message, e.champ);
+        var forms = window.MaillageFormulaires;
+        var shown = forms && (riche && e.champ === 'html'
+          ? riche.refus(forms, 'Texte : ' + e.message)
+          : forms.showFieldError(form, e.message, e.champ));
         etat.textContent = shown ? 'Refusé : voir le champ signalé.' : 'Refusé : ' + e.message;
       });
     });
