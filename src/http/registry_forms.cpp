@@ -7,6 +7,7 @@
 
 #include "common/dates.hpp"
 #include "common/try.hpp"
+#include "geo/text.hpp"
 #include "http/answers.hpp"
 #include "http/registry_feature.hpp"
 #include "http/web_app.hpp"
@@ -58,7 +59,8 @@ std::string field_name(const std::string& f) {
 }
 
 // "Metz (57463)", "57463" or "Metz": the INSEE code of a commune of the département. A name
-// shared by several communes of the département is refused with the candidates named.
+// that matches several communes of the département, none of them exactly, is refused with the
+// candidates named.
 Result<std::string> commune_code(const geo::Referentiel& ref, const std::string& typed,
                                  const std::string& departement) {
   std::string t = typed;
@@ -72,6 +74,18 @@ Result<std::string> commune_code(const geo::Referentiel& ref, const std::string&
     if (c.departement == departement) found.push_back(&c);
   }
   if (found.size() == 1) return found.front()->code;
+  // "Verdun" also finds Belrupt-en-Verdunois: a name typed whole (case and accents aside) is
+  // that commune when only one of the département bears it.
+  const std::string folded = geo::fold_name(typed);
+  const geo::Commune* exact = nullptr;
+  int exact_count = 0;
+  for (const auto* c : found) {
+    if (geo::fold_name(c->nom) == folded) {
+      exact = c;
+      ++exact_count;
+    }
+  }
+  if (exact_count == 1) return exact->code;
   if (found.empty()) {
     return fail(ErrorCode::invalid_input,
                 fmt::format("Aucune commune « {} » dans le département {}.", typed, departement),

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error_catalogue.hpp"
+#include "http/message.hpp"
 #include "http/test_server.hpp"
 
 namespace maillage::testing {
@@ -169,6 +170,27 @@ TEST_P(RegistryApi, ArchivingThroughTheApiAndThePages) {
   ASSERT_EQ(back->status, 200) << back->body;
   EXPECT_EQ(json::parse(back->body)["archivee"], false);
   EXPECT_TRUE(listed(""));
+}
+
+TEST_P(RegistryApi, TheCreationFormTakesACommuneByItsWholeName) {
+  // "Metz" also matches Montigny-lès-Metz: typed whole, it is Metz. "Montigny" names one.
+  auto post = [&](const std::string& name, const std::string& commune) {
+    std::string body = "csrf=" + http::url_encode(roc_.csrf) + "&type=MSP&departement=57&nom=" +
+                       http::url_encode(name) + "&commune=" + http::url_encode(commune);
+    return server_->client().Post("/structures/nouvelle", {{"Cookie", roc_.cookie}}, body,
+                                  "application/x-www-form-urlencoded");
+  };
+  for (auto [typed, code] : {std::pair{"metz", "57463"}, std::pair{"Montigny", "57480"}}) {
+    auto r = post(std::string("MSP de ") + typed + " (fictive)", typed);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 303) << typed << ": " << r->body.substr(0, 300);
+    const std::string location = r->get_header_value("Location");
+    const std::string id = location.substr(location.rfind('/') + 1, location.find('?') -
+                                                                        location.rfind('/') - 1);
+    auto s = server_->get("/api/v1/structures/" + id, roc_);
+    ASSERT_TRUE(s);
+    EXPECT_EQ(json::parse(s->body)["commune"], code) << typed;
+  }
 }
 
 TEST_P(RegistryApi, ScopesAnswerForbidden) {

@@ -66,7 +66,8 @@ function stopServer(server) {
 //   env, bin, tmp                    to run more CLI commands against the same database
 //   demoOutput                       stdout of `maillage demo load`
 //
-// `options.env` adds environment variables to the demo load and the server (e.g. MAILLAGE_SMTP_URL
+// `options.empty` starts from an empty database with one administrator instead of the demo (see
+// below). `options.env` adds environment variables to the demo load and the server (e.g. MAILLAGE_SMTP_URL
 // for a local SMTP sink).
 export async function withDemoServer(name, body, options = {}) {
   const bin = process.env.MAILLAGE_BIN;
@@ -89,9 +90,14 @@ export async function withDemoServer(name, body, options = {}) {
     ...(options.env || {}),
   };
 
-  const demo = spawnSync(bin, ['demo', 'load'], { env, encoding: 'utf8', timeout: 300000 });
-  if (demo.status !== 0) fail(`demo load exited with ${demo.status}: ${demo.stderr}`);
-  const passwords = new Map();
+  // `options.empty` ({ login, password }): a new installation instead of the demo, with only the
+  // référentiel and this administrator account (created as the README says, with the CLI).
+  const demo = options.empty
+    ? spawnSync(bin, ['user', 'add', '--login', options.empty.login, '--name', 'Administration',
+      '--role', 'admin', '--password', options.empty.password], { env, encoding: 'utf8', timeout: 60000 })
+    : spawnSync(bin, ['demo', 'load'], { env, encoding: 'utf8', timeout: 300000 });
+  if (demo.status !== 0) fail(`${options.empty ? 'user add' : 'demo load'} exited with ${demo.status}: ${demo.stderr}`);
+  const passwords = new Map(options.empty ? [[options.empty.login, options.empty.password]] : []);
   for (const line of demo.stdout.split('\n')) {
     const m = line.match(/^\s*(\S+@\S+)\s.*mot de passe : (\S+)/);
     if (m) passwords.set(m[1], m[2]);
@@ -107,7 +113,7 @@ export async function withDemoServer(name, body, options = {}) {
     await waitForHealth(base, server, 180);
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--no-first-run',
+      args: ['--no-sandbox', '--headless', '--disable-gpu', '--no-first-run', '--lang=fr-FR',
         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     const newPage = async () => {
