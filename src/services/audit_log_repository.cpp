@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <utility>
+
 #include "common/try.hpp"
 #include "store/database.hpp"
 
@@ -26,8 +28,11 @@ std::string like_literal(const std::string& text) {
 struct Where {
   std::string sql;
   Params params;
-  std::string next(Value v) {
-    params.push_back(std::move(v));
+  // The value is built in place: moving a whole Value here makes GCC 12's optimiser warn that a
+  // string inside the variant "may be used uninitialized" (a false positive that fails -Werror).
+  template <class T>
+  std::string next(T&& v) {
+    params.emplace_back(std::forward<T>(v));
     return fmt::format("${}", params.size());
   }
   void add(const std::string& clause) { sql += (sql.empty() ? " WHERE " : " AND ") + clause; }
