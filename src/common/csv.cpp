@@ -21,4 +21,13 @@ std::string text_field(std::string_view value, char separator) {
   return field(value, separator);
 }
 
+std::string spreadsheet_row(const std::vector<std::string>& fields) {
+  std::string out;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) out += ';';
+    out += text_field(fields[i], ';');
+  }
+  return out + "\r\n";
+}
+
 }  // namespace maillage::csv

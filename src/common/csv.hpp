@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace maillage::csv {
 
@@ -15,5 +16,11 @@ namespace maillage::csv {
 /// = + - @ is neutralised with an apostrophe so that the cell is not read as a formula
 /// (CSV injection).
 [[nodiscard]] std::string text_field(std::string_view value, char separator = ',');
+
+/// The files French spreadsheets open directly are UTF-8 with this byte order mark at the start,
+/// semicolon-separated, one `spreadsheet_row` per line.
+inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+/// One line of such a file: text_field() of each value, ';' between them, CRLF at the end.
+[[nodiscard]] std::string spreadsheet_row(const std::vector<std::string>& fields);
 
 }  // namespace maillage::csv

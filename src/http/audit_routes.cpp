@@ -8,8 +8,8 @@
 #include <set>
 
 #include "common/csv.hpp"
-#include "common/error_catalogue.hpp"
 #include "common/dates.hpp"
+#include "common/error_catalogue.hpp"
 #include "common/try.hpp"
 #include "http/answers.hpp"
 #include "http/feature.hpp"
@@ -76,8 +76,11 @@ json changes_json(const std::string& before, const std::string& after) {
   const json a = json::parse(after.empty() ? "{}" : after, nullptr, false);
   json rows = json::array();
   if (!b.is_object() || !a.is_object()) {
-    rows.push_back(
-        {{"cle", "(résumé)"}, {"donnee", false}, {"avant", before}, {"apres", after}, {"change", true}});
+    rows.push_back({{"cle", "(résumé)"},
+                    {"donnee", false},
+                    {"avant", before},
+                    {"apres", after},
+                    {"change", true}});
     return rows;
   }
   std::set<std::string> keys;
@@ -98,13 +101,13 @@ json changes_json(const std::string& before, const std::string& after) {
         {{"cle", k}, {"donnee", true}, {"avant", was}, {"apres", now}, {"change", update}});
   }
   if (unchanged > 0) {
-    rows.push_back({{"cle", fmt::format("{} autre{} donnée{} inchangée{}", unchanged,
-                                        unchanged > 1 ? "s" : "", unchanged > 1 ? "s" : "",
-                                        unchanged > 1 ? "s" : "")},
-                    {"donnee", false},
-                    {"avant", ""},
-                    {"apres", ""},
-                    {"change", false}});
+    rows.push_back(
+        {{"cle", fmt::format("{} autre{} donnée{} inchangée{}", unchanged, unchanged > 1 ? "s" : "",
+                             unchanged > 1 ? "s" : "", unchanged > 1 ? "s" : "")},
+         {"donnee", false},
+         {"avant", ""},
+         {"apres", ""},
+         {"change", false}});
   }
   return rows;
 }
@@ -197,11 +200,13 @@ class AuditFeature final : public Feature {
              "Journal des modifications (le plus récent d'abord, par pages) : tout pour un "
              "administrateur, les départements du ROC pour un ROC")
         .query = filter_params();
-    table.add("GET", "/journal", readers, RouteKind::page, bind(&AuditFeature::page),
-              "Journal des modifications : filtres, avant/après de chaque changement")
+    table
+        .add("GET", "/journal", readers, RouteKind::page, bind(&AuditFeature::page),
+             "Journal des modifications : filtres, avant/après de chaque changement")
         .query = filter_params();
-    table.add("GET", "/journal.csv", readers, RouteKind::page, bind(&AuditFeature::csv),
-              "Export CSV du journal des modifications (mêmes filtres que la page)")
+    table
+        .add("GET", "/journal.csv", readers, RouteKind::page, bind(&AuditFeature::csv),
+             "Export CSV du journal des modifications (mêmes filtres que la page)")
         .query = filter_params();
   }
 
@@ -216,10 +221,9 @@ class AuditFeature final : public Feature {
     auto page = MAILLAGE_TRY(log_.search(*ctx.principal(), filter));
     json rows = json::array();
     for (const auto& r : page.rows) rows.push_back(row_json(r));
-    return json_no_store(json{{"lignes", std::move(rows)},
-                              {"suivante", page.next_before_id == 0
-                                               ? json()
-                                               : json(page.next_before_id)}});
+    return json_no_store(
+        json{{"lignes", std::move(rows)},
+             {"suivante", page.next_before_id == 0 ? json() : json(page.next_before_id)}});
   }
 
   Result<Response> page(const RequestContext& ctx) {
@@ -227,12 +231,11 @@ class AuditFeature final : public Feature {
     auto choices = MAILLAGE_TRY(log_.choices(who));
     json entities = json::array(), actions = json::array();
     services::AuditFilter filter;
-    json data{{"titre", "Journal des modifications"},
-              {"administrateur", who.role == Role::admin}};
+    json data{{"titre", "Journal des modifications"}, {"administrateur", who.role == Role::admin}};
     auto parsed = filter_of(ctx.request);
-    Result<services::AuditPage> page = parsed ? log_.search(who, *parsed)
-                                              : Result<services::AuditPage>(
-                                                    tl::unexpected(parsed.error()));
+    Result<services::AuditPage> page =
+        parsed ? log_.search(who, *parsed)
+               : Result<services::AuditPage>(tl::unexpected(parsed.error()));
     if (parsed) filter = *parsed;
     for (const auto& e : choices.entities) {
       const std::string label = entity_label(e);
@@ -253,11 +256,13 @@ class AuditFeature final : public Feature {
     }
     data["objets"] = std::move(entities);
     data["actions"] = std::move(actions);
-    data["filtre"] = {{"utilisateur", filter.user},   {"objet_id", filter.entity_id},
-                      {"structure", filter.structure_id == 0 ? json("") : json(filter.structure_id)},
-                      {"departement", filter.departement},
-                      {"du", parsed ? filter.from : query_text(ctx.request, "du")},
-                      {"au", parsed ? filter.to : query_text(ctx.request, "au")}};
+    data["filtre"] = {
+        {"utilisateur", filter.user},
+        {"objet_id", filter.entity_id},
+        {"structure", filter.structure_id == 0 ? json("") : json(filter.structure_id)},
+        {"departement", filter.departement},
+        {"du", parsed ? filter.from : query_text(ctx.request, "du")},
+        {"au", parsed ? filter.to : query_text(ctx.request, "au")}};
     if (!page) {
       const Error& e = page.error();
       if (e.code != ErrorCode::invalid_input && e.code != ErrorCode::forbidden) {
@@ -298,13 +303,9 @@ class AuditFeature final : public Feature {
     auto filter = MAILLAGE_TRY(filter_of(ctx.request));
     auto rows = MAILLAGE_TRY(log_.export_rows(*ctx.principal(), filter));
     // Semicolon-separated UTF-8 with a BOM: what French spreadsheet software opens directly.
-    std::string out = "\xEF\xBB\xBF";
+    std::string out(csv::kUtf8Bom);
     auto line = [&](const std::vector<std::string>& fields) {
-      for (std::size_t i = 0; i < fields.size(); ++i) {
-        if (i > 0) out += ';';
-        out += csv::text_field(fields[i], ';');
-      }
-      out += "\r\n";
+      out += csv::spreadsheet_row(fields);
     };
     line({"id", "date_utc", "utilisateur", "action", "objet", "objet_id", "structure",
           "structure_nom", "departement", "avant", "apres"});
@@ -316,9 +317,8 @@ class AuditFeature final : public Feature {
     Response resp;
     resp.content_type = "text/csv; charset=utf-8";
     resp.body = std::move(out);
-    resp.set_header("Content-Disposition",
-                    fmt::format("attachment; filename=\"journal-{}.csv\"",
-                                format_date(today_utc())));
+    resp.set_header("Content-Disposition", fmt::format("attachment; filename=\"journal-{}.csv\"",
+                                                       format_date(today_utc())));
     return resp;
   }
 

@@ -153,14 +153,8 @@ Result<Response> RegistryFeature::api_portfolio(const RequestContext& ctx) {
 Result<Response> RegistryFeature::api_portfolio_csv(const RequestContext& ctx) {
   auto p = MAILLAGE_TRY(portfolio_of(ctx, ctx.request.param("code")));
   // Semicolon-separated UTF-8 with a BOM: what French spreadsheet software opens directly.
-  std::string out = "\xEF\xBB\xBF";
-  auto line = [&](const std::vector<std::string>& fields) {
-    for (std::size_t i = 0; i < fields.size(); ++i) {
-      if (i > 0) out += ';';
-      out += csv::text_field(fields[i], ';');
-    }
-    out += "\r\n";
-  };
+  std::string out(csv::kUtf8Bom);
+  auto line = [&](const std::vector<std::string>& fields) { out += csv::spreadsheet_row(fields); };
   line(export_header());
   for (const auto& e : p.entries) {
     std::int64_t late = 0;

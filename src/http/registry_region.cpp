@@ -17,20 +17,11 @@ using services::Role;
 
 namespace {
 
-std::string csv_line(const std::vector<std::string>& fields) {
-  std::string out;
-  for (std::size_t i = 0; i < fields.size(); ++i) {
-    if (i > 0) out += ';';
-    out += csv::text_field(fields[i], ';');
-  }
-  return out + "\r\n";
-}
-
 Response csv_download(std::string body, const std::string& file_name) {
   Response resp;
   resp.content_type = "text/csv; charset=utf-8";
   // Semicolon-separated UTF-8 with a BOM: what French spreadsheet software opens directly.
-  resp.body = "\xEF\xBB\xBF" + std::move(body);
+  resp.body = std::string(csv::kUtf8Bom) + std::move(body);
   resp.set_header("Content-Disposition", fmt::format("attachment; filename=\"{}\"", file_name));
   return resp;
 }
@@ -99,7 +90,8 @@ Result<Response> RegistryFeature::page_region(const RequestContext& ctx) {
     }
   }
   std::string query;
-  for (auto [k, v] : {std::pair{"type", type}, std::pair{"etape", stage}, std::pair{"alerte", alert}}) {
+  for (auto [k, v] :
+       {std::pair{"type", type}, std::pair{"etape", stage}, std::pair{"alerte", alert}}) {
     if (v.empty()) continue;
     query += (query.empty() ? "?" : "&") + std::string(k) + "=" + url_encode(v);
   }
@@ -131,14 +123,14 @@ Result<Response> RegistryFeature::api_region_csv(const RequestContext& ctx) {
   const std::string& code = ctx.request.param("code");
   auto [filter, today] = MAILLAGE_TRY(portfolio_filter_of(ctx));
   auto rp = MAILLAGE_TRY(registry_.regional_portfolio(*ctx.principal(), code, filter, today));
-  std::string out = csv_line({"Département", "Identifiant", "Type", "Nom", "Étape", "Depuis le",
-                              "Prochaine échéance", "Objet de l'échéance", "Alertes",
-                              "Dont en retard", "Référents"});
+  std::string out = csv::spreadsheet_row({"Département", "Identifiant", "Type", "Nom", "Étape",
+                                          "Depuis le", "Prochaine échéance", "Objet de l'échéance",
+                                          "Alertes", "Dont en retard", "Référents"});
   for (const auto& p : rp.departements) {
     for (const auto& e : p.entries) {
       std::int64_t overdue = 0;
       for (const auto& a : e.alerts) overdue += a.severity == "critical";
-      out += csv_line(
+      out += csv::spreadsheet_row(
           {p.departement, std::to_string(e.structure.id), e.structure.kind, e.structure.name,
            e.structure.stage_label,
            e.structure.stage_since ? registry::format_date_fr(*e.structure.stage_since) : "",
@@ -147,21 +139,20 @@ Result<Response> RegistryFeature::api_region_csv(const RequestContext& ctx) {
            std::to_string(overdue), fmt::format("{}", fmt::join(e.referents, ", "))});
     }
   }
-  return csv_download(std::move(out), fmt::format("region-{}-{}.csv", rp.region,
-                                                  registry::format_date(rp.as_of)));
+  return csv_download(std::move(out),
+                      fmt::format("region-{}-{}.csv", rp.region, registry::format_date(rp.as_of)));
 }
 
 Result<Response> RegistryFeature::page_network(const RequestContext& ctx) {
-  auto net = MAILLAGE_TRY(
-      registry_.coordinator_network(*ctx.principal(), ctx.request.param("code")));
+  auto net =
+      MAILLAGE_TRY(registry_.coordinator_network(*ctx.principal(), ctx.request.param("code")));
   json rows = json::array();
   std::size_t coordinated = 0;
   for (const auto& e : net.entries) {
     json people = json::array();
     for (const auto& a : e.coordinators) {
-      people.push_back({{"nom", a.display_name},
-                        {"courriel", a.login},
-                        {"depuis", french_day(a.since)}});
+      people.push_back(
+          {{"nom", a.display_name}, {"courriel", a.login}, {"depuis", french_day(a.since)}});
     }
     coordinated += e.coordinators.empty() ? 0 : 1;
     const std::string href = fmt::format("/structures/{}", e.structure.id);
@@ -184,22 +175,22 @@ Result<Response> RegistryFeature::page_network(const RequestContext& ctx) {
             {"coordonnees", coordinated},
             {"vue_region", fmt::format("/region/{}", net.region)},
             {"export_csv", fmt::format("/region/{}/reseau.csv", net.region)}};
-  return Response::html(MAILLAGE_TRY(
-      site_.render_page("reseau", nullify_empty(std::move(data)), ctx)));
+  return Response::html(
+      MAILLAGE_TRY(site_.render_page("reseau", nullify_empty(std::move(data)), ctx)));
 }
 
 Result<Response> RegistryFeature::api_network_csv(const RequestContext& ctx) {
-  auto net = MAILLAGE_TRY(
-      registry_.coordinator_network(*ctx.principal(), ctx.request.param("code")));
-  std::string out = csv_line({"Département", "Structure", "Type", "Étape", "Coordinateur",
-                              "Courriel", "Compte depuis le", "Contact de la fiche",
-                              "Courriel du contact", "Téléphone du contact"});
+  auto net =
+      MAILLAGE_TRY(registry_.coordinator_network(*ctx.principal(), ctx.request.param("code")));
+  std::string out = csv::spreadsheet_row(
+      {"Département", "Structure", "Type", "Étape", "Coordinateur", "Courriel", "Compte depuis le",
+       "Contact de la fiche", "Courriel du contact", "Téléphone du contact"});
   for (const auto& e : net.entries) {
     auto line = [&](const services::NetworkAccount* a) {
-      out += csv_line({e.structure.departement, e.structure.name, e.structure.kind,
-                       e.structure.stage_label, a ? a->display_name : "", a ? a->login : "",
-                       a ? french_day(a->since) : "", e.structure.contact_name,
-                       e.structure.contact_email, e.structure.contact_phone});
+      out += csv::spreadsheet_row(
+          {e.structure.departement, e.structure.name, e.structure.kind, e.structure.stage_label,
+           a ? a->display_name : "", a ? a->login : "", a ? french_day(a->since) : "",
+           e.structure.contact_name, e.structure.contact_email, e.structure.contact_phone});
     };
     if (e.coordinators.empty()) line(nullptr);
     for (const auto& a : e.coordinators) line(&a);
