@@ -64,11 +64,8 @@ Result<HomeView> Home::view(const Principal& who, registry::Date today) const {
   // referent, else referent or deputy of the sector of the head office or territory).
   std::set<std::int64_t> followed;
   if (who.role == Role::roc) {
-    PortfolioFilter mine;
-    mine.mine = true;
     for (const auto& d : who.departements) {
-      auto p = MAILLAGE_TRY(registry_.portfolio(who, d, mine, today));
-      for (const auto& e : p.entries) followed.insert(e.structure.id);
+      for (auto id : MAILLAGE_TRY(registry_.followed_structures(who, d))) followed.insert(id);
     }
   }
   out.follows = !followed.empty();

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -301,6 +302,11 @@ class Registry {
   Result<Portfolio> portfolio(const Principal& who, const std::string& departement,
                               const PortfolioFilter& filter, registry::Date today) const;
 
+  /// The structures of a département `who` follows as a referent (named, or through the sector
+  /// or area of the head office or territory): the portfolio's "Mon secteur", without alerts.
+  Result<std::vector<std::int64_t>> followed_structures(const Principal& who,
+                                                        const std::string& departement) const;
+
   /// The portfolios of the région's départements the caller covers; not_found for an unknown
   /// région, forbidden when the caller covers none of its départements.
   Result<RegionalPortfolio> regional_portfolio(const Principal& who, const std::string& region,
@@ -397,6 +403,13 @@ class Registry {
   Result<std::vector<PortfolioAlert>> alerts_of(const std::vector<Structure>& structures,
                                                 registry::Date today) const;
   Result<std::vector<Referent>> referents_of_area(const std::string& commune) const;
+  /// The territory (INSEE codes) and the referents of each structure of a département.
+  struct Surroundings {
+    std::map<std::int64_t, std::vector<std::string>> territories;
+    std::map<std::int64_t, std::vector<Referent>> referents;
+  };
+  Result<Surroundings> territories_and_referents(const std::vector<Structure>& structures,
+                                                 const std::string& departement) const;
   [[nodiscard]] RegistryRepository repo() const;
   /// The structure with its stage label (the lifecycle's).
   [[nodiscard]] Structure labelled(Structure s) const;

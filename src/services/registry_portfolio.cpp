@@ -247,6 +247,54 @@ bool keeps(const PortfolioFilter& filter, const std::vector<PortfolioAlert>& ale
 
 }  // namespace
 
+Result<Registry::Surroundings> Registry::territories_and_referents(
+    const std::vector<Structure>& structures, const std::string& departement) const {
+  std::vector<std::int64_t> ids;
+  for (const auto& s : structures) ids.push_back(s.id);
+  const RegistryRepository data = repo();
+  Surroundings out;
+  out.territories = MAILLAGE_TRY(data.territories(ids));
+  auto refs = MAILLAGE_TRY(load_referent_index(data, departement));
+  auto explicit_refs = MAILLAGE_TRY(data.referent_names(ids));
+  for (const auto& s : structures) {
+    // Referents: named ones, else the sector of the head office or of the territory.
+    std::vector<Referent>& found = out.referents[s.id];
+    if (auto it = explicit_refs.find(s.id); it != explicit_refs.end()) {
+      found = it->second;
+      continue;
+    }
+    std::vector<std::string> codes;
+    if (!s.commune.empty())
+      codes.push_back(s.commune);
+    else
+      codes = out.territories[s.id];
+    for (const auto& code : codes) {
+      if (const auto* c = ref_->commune(code)) {
+        for (const auto& r : resolve_commune(refs, *ref_, *c)) add_unique(found, r);
+      }
+    }
+  }
+  return out;
+}
+
+Result<std::vector<std::int64_t>> Registry::followed_structures(
+    const Principal& who, const std::string& departement) const {
+  StructureFilter sf;
+  sf.departement = departement;
+  auto all = MAILLAGE_TRY(list_structures(who, sf));
+  auto around = MAILLAGE_TRY(territories_and_referents(all, departement));
+  std::vector<std::int64_t> out;
+  for (const auto& s : all) {
+    for (const auto& r : around.referents[s.id]) {
+      if (r.user_id == who.user_id) {
+        out.push_back(s.id);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 Result<Portfolio> Registry::portfolio(const Principal& who, const std::string& departement,
                                       const PortfolioFilter& filter, Date today) const {
   const geo::Departement* dep = ref_->departement(departement);
@@ -275,12 +323,7 @@ Result<Portfolio> Registry::portfolio(const Principal& who, const std::string& d
     selected.push_back(s);
   }
   auto alerts = MAILLAGE_TRY(alerts_of(selected, today));
-  std::vector<std::int64_t> ids;
-  for (const auto& s : selected) ids.push_back(s.id);
-  const RegistryRepository data = repo();
-  auto territories = MAILLAGE_TRY(data.territories(ids));
-  auto refs = MAILLAGE_TRY(load_referent_index(data, departement));
-  auto explicit_refs = MAILLAGE_TRY(data.referent_names(ids));
+  auto around = MAILLAGE_TRY(territories_and_referents(selected, departement));
 
   for (auto& s : selected) {
     PortfolioEntry e;
@@ -295,28 +338,12 @@ Result<Portfolio> Registry::portfolio(const Principal& who, const std::string& d
       }
     }
     if (!e.next_deadline && !e.alerts.empty()) e.next_deadline = e.alerts.front();
-    const auto& communes = territories[s.id];
+    const auto& communes = around.territories[s.id];
     e.territory_communes = static_cast<std::int64_t>(communes.size());
     for (const auto& code : communes) {
       if (const auto* c = ref_->commune(code)) e.territory_population += c->population;
     }
-    // Referents: named ones, else the sector of the head office or of the territory.
-    std::vector<Referent> found;
-    if (auto it = explicit_refs.find(s.id); it != explicit_refs.end()) {
-      found = it->second;
-    } else {
-      std::vector<std::string> codes;
-      if (!s.commune.empty())
-        codes.push_back(s.commune);
-      else
-        codes = communes;
-      for (const auto& code : codes) {
-        if (const auto* c = ref_->commune(code)) {
-          for (const auto& r : resolve_commune(refs, *ref_, *c)) add_unique(found, r);
-        }
-      }
-    }
-    for (const auto& r : found) {
+    for (const auto& r : around.referents[s.id]) {
       e.referents.push_back(r.display_name);
       e.referent_ids.push_back(r.user_id);
     }
