@@ -46,7 +46,11 @@ class Worker {
   int explore(std::vector<int>& part, int opened) {
     // The clock at every node: a bound costs far more than reading it.
     ++nodes_;
-    if (tree_.stop_.load(std::memory_order_relaxed) || Clock::now() >= tree_.deadline_)
+    if (tree_.stop_.load(std::memory_order_relaxed) || Clock::now() >= tree_.deadline_) {
+      tree_.timed_out_ = true;
+      tree_.interrupted_ = true;
+    }
+    if (tree_.max_nodes_ > 0 && tree_.nodes_.load(std::memory_order_relaxed) + nodes_ > tree_.max_nodes_)
       tree_.interrupted_ = true;
     const int b = bound_(part);
     if (b >= cutoff() || tree_.interrupted_.load(std::memory_order_relaxed)) return b;
@@ -143,12 +147,13 @@ class Worker {
 };
 
 TreeSearch::TreeSearch(const Graph& g, Incumbent& best, Clock::time_point deadline,
-                       const std::atomic<bool>& stop, long run_nodes)
+                       const std::atomic<bool>& stop, long run_nodes, long max_nodes)
     : g_(g),
       best_(best),
       deadline_(deadline),
       stop_(stop),
       run_nodes_(run_nodes),
+      max_nodes_(max_nodes),
       result_(kNoCompletion) {
   // Without fixed nodes the sectors are interchangeable: a node may open only the next new one.
   const bool symmetric = std::all_of(g.fixed.begin(), g.fixed.end(), [](int f) { return f < 0; });

@@ -20,9 +20,10 @@ class TreeSearch {
   /// Runs until the tree is exhausted, `deadline` or `stop`. Reads the incumbent's cut as the
   /// cutoff at every node and offers it every better feasible partition met at a leaf.
   /// `run_nodes`: after that many nodes a thread hands its open nodes back to the pool (which
-  /// serves the lowest bound first); small values only in tests.
+  /// serves the lowest bound first); small values only in tests. `max_nodes` > 0: interrupted
+  /// after that many nodes (with one thread, the same nodes on every run).
   TreeSearch(const Graph& g, Incumbent& best, Clock::time_point deadline,
-             const std::atomic<bool>& stop, long run_nodes = 1000);
+             const std::atomic<bool>& stop, long run_nodes = 1000, long max_nodes = 0);
 
   /// Joins the search from the calling thread (any number, at any time); returns when the tree
   /// is exhausted or the search interrupted.
@@ -32,6 +33,8 @@ class TreeSearch {
   /// incumbent nothing is feasible), or the proven lower bound of what was left.
   [[nodiscard]] ExactResult result() const;
   [[nodiscard]] long nodes() const { return nodes_.load(); }
+  /// After work(): the deadline or `stop` (not the node limit) interrupted the search.
+  [[nodiscard]] bool timed_out() const { return timed_out_.load(); }
 
   struct Task {
     std::vector<int> part;
@@ -48,6 +51,7 @@ class TreeSearch {
   Clock::time_point deadline_;
   const std::atomic<bool>& stop_;
   long run_nodes_;
+  long max_nodes_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::vector<Task> pool_;
@@ -57,6 +61,7 @@ class TreeSearch {
   std::atomic<int> hungry_{0};
   std::atomic<int> pooled_{0};  // tasks waiting in pool_
   std::atomic<bool> interrupted_{false};
+  std::atomic<bool> timed_out_{false};
   std::atomic<long> nodes_{0};
 };
 

@@ -58,7 +58,36 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
       g.n < g.k || g.lower > g.upper || detail::sectors_per_component(g, comp, count).empty();
   if (impossible) infeasible = proven = true;
 
-  if (!impossible) {
+  bool timed_out = false;
+  if (!impossible && options.work_limit) {
+    // Reproducible: one thread, a budget of moves then of tree nodes; the clock only as a
+    // safety net (timed_out says when it struck).
+    const WorkLimit& work = *options.work_limit;
+    std::thread watcher([&] {
+      while (!stop.load()) {
+        if (cancelled()) stop = true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    });
+    const std::int64_t moves = detail::anneal(g, work.seed, deadline, stop, best, -1,
+                                              std::max<std::int64_t>(1, work.anneal_moves));
+    timed_out = moves < work.anneal_moves && (stop.load() || Clock::now() >= deadline);
+    report("heuristic");
+    if (!timed_out && work.tree_nodes > 0) {
+      detail::TreeSearch tree(g, best, deadline, stop, 1000, work.tree_nodes);
+      tree.work();
+      const auto r = tree.result();
+      timed_out = tree.timed_out();
+      lower_bound = std::max(lower_bound.load(), r.lower_bound);
+      if (r.proven) {
+        proven = true;
+        infeasible = r.infeasible;
+      }
+      report("exact");
+    }
+    stop = true;
+    watcher.join();
+  } else if (!impossible) {
     // Thread 1 anneals for a short warm-up to get a cutoff, then searches the tree (or runs the
     // MIP). Thread 2 (if any) anneals for a quarter of the budget or more, then joins the tree
     // search. A watcher turns an outside cancel into `stop` and ends the helper's annealing.
@@ -109,12 +138,15 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
       stop = true;
       if (helper.joinable()) helper.join();
       if (!mip) r = tree.result();
+      timed_out = !r.proven;
       lower_bound = std::max(lower_bound.load(), r.lower_bound);
       if (r.proven) {
         proven = true;
         infeasible = r.infeasible;
       }
       report("exact");
+    } else {
+      timed_out = true;
     }
     stop = true;
     if (helper.joinable()) helper.join();
@@ -123,6 +155,7 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
 
   Solution out;
   out.seconds = seconds_since(start);
+  out.timed_out = timed_out || cancelled();
   out.lower_bound = lower_bound.load();
   const int cut = best.cut();
   if (cut >= 0) {
