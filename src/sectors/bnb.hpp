@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <vector>
 
@@ -23,7 +24,7 @@ class TreeSearch {
   /// serves the lowest bound first); small values only in tests. `max_nodes` > 0: interrupted
   /// after that many nodes (with one thread, the same nodes on every run).
   TreeSearch(const Graph& g, Incumbent& best, Clock::time_point deadline,
-             const std::atomic<bool>& stop, long run_nodes = 1000, long max_nodes = 0);
+             const std::atomic<bool>& stop, long run_nodes = 1, long max_nodes = 0);
 
   /// Joins the search from the calling thread (any number, at any time); returns when the tree
   /// is exhausted or the search interrupted.
@@ -36,11 +37,17 @@ class TreeSearch {
   /// After work(): the deadline or `stop` (not the node limit) interrupted the search.
   [[nodiscard]] bool timed_out() const { return timed_out_.load(); }
 
+  /// An open node waiting in the pool. Its partial assignment is stored one byte per node
+  /// (sector + 1) when k < 255, else as ints: the pool holds four times more tasks.
   struct Task {
-    std::vector<int> part;
+    std::vector<std::uint8_t> packed;
+    std::vector<int> wide;
     int opened = 0;  ///< sectors opened so far, -1 when sectors are not interchangeable
     int bound = 0;   ///< a lower bound valid for the task's subtree
+    int assigned = 0;  ///< nodes assigned
   };
+  [[nodiscard]] Task make_task(const std::vector<int>& part, int opened, int bound) const;
+  void unpack(const Task& task, std::vector<int>& part) const;
 
  private:
   friend class Worker;
@@ -51,6 +58,7 @@ class TreeSearch {
   Clock::time_point deadline_;
   const std::atomic<bool>& stop_;
   long run_nodes_;
+  long task_bytes_ = 0;  // bytes of one task's assignment in the pool
   long max_nodes_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -34,6 +34,8 @@ class PartialBound {
 
  private:
   bool propagate();
+  int bounded(const std::vector<int>& part, int bound);
+  void choose_branch(const std::vector<int>& part, int free_nodes);
   bool connectivity(const std::vector<int>& part);
   int max_flow(const std::vector<int>& part, int i, unsigned sinks);
   int flows(const std::vector<int>& part, unsigned open);

@@ -91,6 +91,7 @@ struct Solution {
   /// The time limit or a cancel ended the search (with a work limit: the answer may then differ
   /// from run to run).
   bool timed_out = false;
+  long tree_nodes = 0;  ///< nodes the tree search bounded (0 with the MIP)
   /// When infeasible: a deviation (as in bounds_from_deviation) for which a partition exists,
   /// that of the most balanced partition a short search with widened bounds found. It works; it
   /// is the smallest found, not proven minimal.

@@ -59,6 +59,7 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
   if (impossible) infeasible = proven = true;
 
   bool timed_out = false;
+  long tree_nodes = 0;
   if (!impossible && options.work_limit) {
     // Reproducible: one thread, a budget of moves then of tree nodes; the clock only as a
     // safety net (timed_out says when it struck).
@@ -74,10 +75,11 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
     timed_out = moves < work.anneal_moves && (stop.load() || Clock::now() >= deadline);
     report("heuristic");
     if (!timed_out && work.tree_nodes > 0) {
-      detail::TreeSearch tree(g, best, deadline, stop, 1000, work.tree_nodes);
+      detail::TreeSearch tree(g, best, deadline, stop, 1, work.tree_nodes);
       tree.work();
       const auto r = tree.result();
       timed_out = tree.timed_out();
+      tree_nodes = tree.nodes();
       lower_bound = std::max(lower_bound.load(), r.lower_bound);
       if (r.proven) {
         proven = true;
@@ -137,7 +139,10 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
       }
       stop = true;
       if (helper.joinable()) helper.join();
-      if (!mip) r = tree.result();
+      if (!mip) {
+        r = tree.result();
+        tree_nodes = tree.nodes();
+      }
       timed_out = !r.proven;
       lower_bound = std::max(lower_bound.load(), r.lower_bound);
       if (r.proven) {
@@ -156,6 +161,7 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
   Solution out;
   out.seconds = seconds_since(start);
   out.timed_out = timed_out || cancelled();
+  out.tree_nodes = tree_nodes;
   out.lower_bound = lower_bound.load();
   const int cut = best.cut();
   if (cut >= 0) {

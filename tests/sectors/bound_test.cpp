@@ -191,19 +191,20 @@ TEST(PartialBound, NeverExceedsTheBestFeasibleCompletionOnRandomGraphs) {
 }
 
 // The tree search alone (no heuristic incumbent), two threads, handing its open nodes back to
-// the pool every 3 nodes so that sharing and the pool's order are exercised: it proves the
-// brute-force optimum, or infeasibility.
+// the pool at every node (the default: best first) or every 3 nodes, so that sharing and the
+// pool's order are exercised: it proves the brute-force optimum, or infeasibility.
 TEST(TreeSearch, ProvesTheBruteForceOptimumWhileSpillingEveryFewNodes) {
   std::mt19937_64 rng(7);
   int feasible = 0, infeasible = 0;
-  for (int round = 0; round < 120; ++round) {
+  for (int round = 0; round < 240; ++round) {
     const Problem p = random_problem(rng);
     const auto g = graph_of(p);
     const auto all = feasible_partitions(g);
     SCOPED_TRACE("round " + std::to_string(round));
     detail::Incumbent best;
     std::atomic<bool> stop{false};
-    detail::TreeSearch tree(g, best, detail::Clock::now() + std::chrono::seconds(60), stop, 3);
+    detail::TreeSearch tree(g, best, detail::Clock::now() + std::chrono::seconds(60), stop,
+                            round % 2 == 0 ? 1 : 3);
     std::thread other([&] { tree.work(); });
     tree.work();
     other.join();
@@ -223,8 +224,34 @@ TEST(TreeSearch, ProvesTheBruteForceOptimumWhileSpillingEveryFewNodes) {
     EXPECT_EQ(r.lower_bound, optimum);
     EXPECT_TRUE(detail::feasible(g, best.part()));
   }
-  EXPECT_GT(feasible, 40);
-  EXPECT_GT(infeasible, 10);
+  EXPECT_GT(feasible, 80);
+  EXPECT_GT(infeasible, 20);
+}
+
+// 260 sectors of one unit each on a path: past 254 sectors the pool stores its tasks as ints
+// instead of bytes; every node spills (best first), and the search still proves the cut, 259.
+// (Beyond 30 sectors the bound is the cut edges alone; it used to choose no branching node
+// there, which "proved" every such problem infeasible: 31 sectors already failed.)
+TEST(TreeSearch, ManySectorsKeepTheirLabelsInThePool) {
+  const int n = 260;
+  const auto g = graph_of(unit_weights(n, path_edges(n), n, 1, 1));
+  detail::Incumbent best;
+  std::atomic<bool> stop{false};
+  detail::TreeSearch tree(g, best, detail::Clock::now() + std::chrono::seconds(120), stop);
+  std::thread other([&] { tree.work(); });
+  tree.work();
+  other.join();
+  const auto r = tree.result();
+  ASSERT_TRUE(r.proven);
+  EXPECT_FALSE(r.infeasible);
+  EXPECT_EQ(best.cut(), n - 1);
+  const auto part = best.part();
+  std::vector<int> seen(n, 0);
+  for (int s : part) {
+    ASSERT_GE(s, 0);
+    ASSERT_LT(s, n);
+    EXPECT_EQ(++seen[s], 1);
+  }
 }
 
 // Stopped early (after a few hundred microseconds, or at once), the tree search's bound is still
@@ -240,7 +267,7 @@ TEST(TreeSearch, AnInterruptedSearchStillReportsAValidBound) {
     detail::Incumbent best;
     std::atomic<bool> stop{round % 3 == 0};
     detail::TreeSearch tree(g, best, detail::Clock::now() + std::chrono::microseconds(300), stop,
-                            2);
+                            round % 2 == 0 ? 1 : 2);
     tree.work();
     const auto r = tree.result();
     interrupted += !r.proven;
