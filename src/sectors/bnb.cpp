@@ -59,7 +59,7 @@ class Worker {
     }
     if (tree_.max_nodes_ > 0 && tree_.nodes_.load(std::memory_order_relaxed) + nodes_ > tree_.max_nodes_)
       tree_.interrupted_ = true;
-    const int raw = bound_(part);
+    const int raw = bound_(part, cutoff());
     // The bound is not monotone (cells are grown greedily): the parent's may be higher.
     const int b = raw >= kNoCompletion ? raw : std::max(raw, parent);
     if (b >= cutoff() || tree_.interrupted_.load(std::memory_order_relaxed)) return b;

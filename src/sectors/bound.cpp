@@ -374,8 +374,9 @@ bool PartialBound::propagate() {
   return true;
 }
 
-int PartialBound::operator()(const std::vector<int>& given) {
+int PartialBound::operator()(const std::vector<int>& given, int cutoff) {
   const int n = g_.n, k = g_.k;
+  cutoff_ = cutoff;
   branch_ = -1;
   forced_.clear();
   part_ = given;
@@ -405,7 +406,7 @@ int PartialBound::operator()(const std::vector<int>& given) {
   // node is still chosen below).
   if (k <= 30) {
     bound = bounded(part, bound);
-    if (bound >= kNoCompletion) return bound;
+    if (bound >= kNoCompletion || bound >= cutoff_) return bound;
   }
   choose_branch(part, free_nodes);
   return bound;
@@ -420,7 +421,10 @@ int PartialBound::bounded(const std::vector<int>& part, int bound) {
   const unsigned all = (1u << k) - 1;
   // (1) Paths between all pairs of sectors, then one packing in what they left: for one needy
   // sector, or for all sectors but one (the cells of that one must shed workload to the others).
+  // Every partial count below is a lower bound already: once one reaches the cutoff, the node
+  // is cut off whatever the rest would add, and the rest is skipped.
   const int paths = flows(part, open);
+  if (bound + paths >= cutoff_) return bound + paths;
   int best = 0;
   for (int i = 0; i < k; ++i) {
     const unsigned roots = open & ~(1u << i);
@@ -428,6 +432,7 @@ int PartialBound::bounded(const std::vector<int>& part, int bound) {
     const int p = packing(part, roots, 1u << i);
     if (p >= kNoCompletion) return kNoCompletion;
     best = std::max(best, p);
+    if (bound + paths + best >= cutoff_) return bound + paths + best;
   }
   if (k >= 3)
     for (int j = 0; j < k; ++j) {
@@ -435,6 +440,7 @@ int PartialBound::bounded(const std::vector<int>& part, int bound) {
       const int p = packing(part, 1u << j, all & ~(1u << j));
       if (p >= kNoCompletion) return kNoCompletion;
       best = std::max(best, p);
+      if (bound + paths + best >= cutoff_) return bound + paths + best;
     }
   int total = bound + paths + best;
   // (2) Sector by sector (k >= 3; for k = 2 it is never larger): the edges leaving sector i's
@@ -460,6 +466,7 @@ int PartialBound::bounded(const std::vector<int>& part, int bound) {
           if (unopened >= kNoCompletion) return kNoCompletion;
         }
         sum += unopened;
+        if ((sum + 1) / 2 >= cutoff_) return std::max(total, (sum + 1) / 2);
         continue;
       }
       std::fill(used_.begin(), used_.end(), 0);
@@ -469,6 +476,7 @@ int PartialBound::bounded(const std::vector<int>& part, int bound) {
       const int p = packing(part, others, 1u << i);
       if (p >= kNoCompletion) return kNoCompletion;
       sum += p;
+      if ((sum + 1) / 2 >= cutoff_) return std::max(total, (sum + 1) / 2);
     }
     total = std::max(total, (sum + 1) / 2);
   }

@@ -137,7 +137,7 @@ Problem random_problem(std::mt19937_64& rng) {
 
 TEST(PartialBound, NeverExceedsTheBestFeasibleCompletionOnRandomGraphs) {
   std::mt19937_64 rng(20261207);
-  int checked = 0, dead = 0, infeasible = 0, tight = 0;
+  int checked = 0, dead = 0, infeasible = 0, tight = 0, stopped = 0;
   for (int round = 0; round < 300; ++round) {
     const Problem p = random_problem(rng);
     const auto g = graph_of(p);
@@ -181,6 +181,20 @@ TEST(PartialBound, NeverExceedsTheBestFeasibleCompletionOnRandomGraphs) {
       }
       for (const auto& [v, j] : bound.forced())
         for (const auto* q : completions) EXPECT_EQ((*q)[v], j) << "node " << v << " forced";
+      // With a cutoff the computation may stop early: the value is then at least the cutoff
+      // (the node is discarded) and still a lower bound; below the cutoff it is the full bound.
+      if (b > 0) {
+        const int cutoff = static_cast<int>(rng() % static_cast<unsigned>(b + 2));
+        const int early = bound(part, cutoff);
+        if (early < cutoff) {
+          EXPECT_EQ(early, b);
+        } else {
+          ++stopped;
+        }
+        if (!completions.empty()) {
+          EXPECT_LE(early, best);
+        }
+      }
     }
   }
   // The generator must exercise every outcome.
@@ -188,6 +202,7 @@ TEST(PartialBound, NeverExceedsTheBestFeasibleCompletionOnRandomGraphs) {
   EXPECT_GT(infeasible, 10);
   EXPECT_GT(tight, 200);
   EXPECT_GT(checked, 3000);
+  EXPECT_GT(stopped, 300);
 }
 
 // The tree search alone (no heuristic incumbent), two threads, handing its open nodes back to
