@@ -2,8 +2,8 @@
 // sectors engine (workload: population and structures followed, equally weighted; ±10 %), the
 // sector holding Metz followed by roc2 ("Moselle centre-nord"), the other by roc1 ("Moselle
 // est"), each the other's deputy. The solve has a work budget instead of a time limit: the same
-// sectors on every load (tests/services/sectors_demo_test.cpp). Saved through services::Sectors (validated, versioned,
-// audited). Idempotent: nothing is done when Moselle already has a plan.
+// sectors on every load (tests/services/sectors_demo_test.cpp). Saved through services::Sectors
+// (validated, versioned, audited). Idempotent: nothing is done when Moselle already has a plan.
 #include <fmt/format.h>
 
 #include "demo/demo.hpp"

@@ -57,7 +57,8 @@ class Worker {
       tree_.timed_out_ = true;
       tree_.interrupted_ = true;
     }
-    if (tree_.max_nodes_ > 0 && tree_.nodes_.load(std::memory_order_relaxed) + nodes_ > tree_.max_nodes_)
+    if (tree_.max_nodes_ > 0 &&
+        tree_.nodes_.load(std::memory_order_relaxed) + nodes_ > tree_.max_nodes_)
       tree_.interrupted_ = true;
     const int raw = bound_(part, cutoff());
     // The bound is not monotone (cells are grown greedily): the parent's may be higher.
@@ -127,7 +128,8 @@ class Worker {
     for (std::size_t t = fr.trail; t < trail_.size(); ++t) base[trail_[t]] = -1;
     for (int j = fr.next; j < fr.labels; ++j) {
       base[fr.node] = j;
-      tasks.push_back(tree_.make_task(base, fr.opened >= 0 ? std::max(fr.opened, j + 1) : -1, fr.bound));
+      tasks.push_back(
+          tree_.make_task(base, fr.opened >= 0 ? std::max(fr.opened, j + 1) : -1, fr.bound));
     }
     fr.labels = fr.next;
   }
@@ -172,8 +174,7 @@ TreeSearch::TreeSearch(const Graph& g, Incumbent& best, Clock::time_point deadli
   pool_.push_back(make_task(g.fixed, symmetric ? 0 : -1, 0));
 }
 
-TreeSearch::Task TreeSearch::make_task(const std::vector<int>& part, int opened,
-                                       int bound) const {
+TreeSearch::Task TreeSearch::make_task(const std::vector<int>& part, int opened, int bound) const {
   Task t;
   if (g_.k < 255) {
     t.packed.resize(part.size());
@@ -184,7 +185,8 @@ TreeSearch::Task TreeSearch::make_task(const std::vector<int>& part, int opened,
   }
   t.opened = opened;
   t.bound = bound;
-  t.assigned = static_cast<int>(std::count_if(part.begin(), part.end(), [](int x) { return x >= 0; }));
+  t.assigned =
+      static_cast<int>(std::count_if(part.begin(), part.end(), [](int x) { return x >= 0; }));
   return t;
 }
 

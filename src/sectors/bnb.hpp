@@ -42,8 +42,8 @@ class TreeSearch {
   struct Task {
     std::vector<std::uint8_t> packed;
     std::vector<int> wide;
-    int opened = 0;  ///< sectors opened so far, -1 when sectors are not interchangeable
-    int bound = 0;   ///< a lower bound valid for the task's subtree
+    int opened = 0;    ///< sectors opened so far, -1 when sectors are not interchangeable
+    int bound = 0;     ///< a lower bound valid for the task's subtree
     int assigned = 0;  ///< nodes assigned
   };
   [[nodiscard]] Task make_task(const std::vector<int>& part, int opened, int bound) const;
