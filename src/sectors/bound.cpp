@@ -209,11 +209,18 @@ int PartialBound::grow_cells(const std::vector<int>& part, unsigned roots, int o
       }
   }
   using Item = std::pair<std::int64_t, int>;
-  std::priority_queue<Item, std::vector<Item>, std::greater<>> heap;
-  for (int c = 0; c < cells; ++c) heap.push({cell_weight_[c], c});
+  // A binary heap on a reused vector (std::priority_queue's order, without its allocations).
+  std::vector<Item>& heap = heap_;
+  heap.clear();
+  auto push = [&](Item it) {
+    heap.push_back(it);
+    std::push_heap(heap.begin(), heap.end(), std::greater<>());
+  };
+  for (int c = 0; c < cells; ++c) push({cell_weight_[c], c});
   while (!heap.empty()) {
-    const int c = heap.top().second;
-    heap.pop();
+    std::pop_heap(heap.begin(), heap.end(), std::greater<>());
+    const int c = heap.back().second;
+    heap.pop_back();
     bool grown = false;
     while (!grown && cell_start_[c] < static_cast<int>(members[c].size())) {
       const int x = members[c][cell_start_[c]];
@@ -233,7 +240,7 @@ int PartialBound::grow_cells(const std::vector<int>& part, unsigned roots, int o
         cell_scan_[c] = 0;
       }
     }
-    if (grown) heap.push({cell_weight_[c], c});
+    if (grown) push({cell_weight_[c], c});
   }
   unattached_ = 0;
   for (int v = 0; v < n; ++v)
@@ -311,16 +318,22 @@ bool PartialBound::propagate() {
       const std::int64_t budget = g_.upper - load_[i];
       ++epoch_;
       using Item = std::pair<std::int64_t, int>;
-      std::priority_queue<Item, std::vector<Item>, std::greater<>> heap;
+      std::vector<Item>& heap = heap_;
+      heap.clear();
+      auto push = [&](Item it) {
+        heap.push_back(it);
+        std::push_heap(heap.begin(), heap.end(), std::greater<>());
+      };
       for (int v = 0; v < n; ++v)
         if (part[v] == i) {
           dist_[v] = 0;
           stamp_[v] = epoch_;
-          heap.push({0, v});
+          push({0, v});
         }
       while (!heap.empty()) {
-        const auto [d, a] = heap.top();
-        heap.pop();
+        std::pop_heap(heap.begin(), heap.end(), std::greater<>());
+        const auto [d, a] = heap.back();
+        heap.pop_back();
         if (d > dist_[a]) continue;
         for (const auto& [b, e] : g_.adj[a]) {
           if (part[b] != -1 || (excluded_[b] >> i & 1u)) continue;
@@ -328,7 +341,7 @@ bool PartialBound::propagate() {
           if (nd > budget || (stamp_[b] == epoch_ && nd >= dist_[b])) continue;
           stamp_[b] = epoch_;
           dist_[b] = nd;
-          heap.push({nd, b});
+          push({nd, b});
         }
       }
       for (int v = 0; v < n; ++v)
@@ -423,6 +436,7 @@ int PartialBound::bounded(const std::vector<int>& part, int bound) {
   // sector, or for all sectors but one (the cells of that one must shed workload to the others).
   // Every partial count below is a lower bound already: once one reaches the cutoff, the node
   // is cut off whatever the rest would add, and the rest is skipped.
+  if (bound >= cutoff_) return bound;
   const int paths = flows(part, open);
   if (bound + paths >= cutoff_) return bound + paths;
   int best = 0;

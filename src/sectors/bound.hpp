@@ -63,6 +63,7 @@ class PartialBound {
   std::vector<std::vector<int>> members_;
   std::vector<std::int64_t> cell_weight_;
   std::vector<std::int64_t> sorted_;
+  std::vector<std::pair<std::int64_t, int>> heap_;  // Dijkstra's and the cells' heap
   std::int64_t unattached_ = 0;
   int branch_ = -1;
   int cutoff_ = kNoCompletion;
