@@ -108,7 +108,10 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
     std::thread watcher([&] {
       int last_cut = -1;
       auto last_change = Clock::now();
-      const auto least = std::min<Clock::duration>(total / 4, std::chrono::seconds(30));
+      // (At most 100 ms per unit: a small graph's annealing converges fast, and its tree search
+      // is worth the thread.)
+      const auto least = std::min<Clock::duration>(
+          {total / 4, std::chrono::seconds(30), std::chrono::milliseconds(100LL * g.n)});
       const auto quiet = std::min<Clock::duration>(total / 10, std::chrono::seconds(10));
       while (!stop.load()) {
         if (cancelled()) stop = true;
@@ -117,7 +120,8 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
           last_cut = best.cut();
           last_change = now;
         }
-        // The helper anneals for at least a quarter of the budget (at most 30 s), and on while
+        // The helper anneals for at least a quarter of the budget (at most 30 s, and at most
+        // 100 ms per unit), and on while
         // it still improves the incumbent (within a tenth of the budget, at most 10 s): the tree
         // search needs a good cutoff, and on large graphs it cannot finish anyway.
         if (!mip && now - start >= least && now - last_change >= quiet) helper_stop = true;
