@@ -124,6 +124,7 @@ std::string load_average() {
 
 int main(int argc, char** argv) {
   std::string dir = "../shared/bench/districting";
+  std::string out_dir;  // --out: one node,sector CSV per instance
   double limit = 60;
   int threads = 2;
   bool growth = true, mip = false;
@@ -138,6 +139,8 @@ int main(int argc, char** argv) {
       threads = std::atoi(argv[++i]);
     else if (a == "--mip")
       mip = true;
+    else if (a == "--out" && i + 1 < argc)
+      out_dir = argv[++i];
     else if (a == "--no-growth")
       growth = false;
     else if (a == "--growth-limit" && i + 1 < argc)
@@ -169,8 +172,8 @@ int main(int argc, char** argv) {
         dir.c_str(), limit, threads, mip ? "MIP (CBC)" : "tree search", load_average().c_str());
     std::printf(
         "| instance | n | edges | k | status | checker | cut | optimum (README) | gap to bound | "
-        "proven bound | time (s) |\n");
-    std::printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        "proven bound | time (s) | tree nodes |\n");
+    std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (const auto& [name, exp] : expected) {
       if (!only.empty() && !only.count(name.substr(0, name.find('.')))) continue;
       auto file = read_networkx((fs::path(dir) / name).string());
@@ -196,6 +199,10 @@ int main(int argc, char** argv) {
         std::printf("| %s | error: %s |\n", name.c_str(), s.error().describe().c_str());
         continue;
       }
+      if (!out_dir.empty() && !s->sector.empty()) {  // node,sector as the CLI writes it
+        std::ofstream out(fs::path(out_dir) / (name + ".csv"));
+        for (std::size_t v = 0; v < s->sector.size(); ++v) out << v << ',' << s->sector[v] << '\n';
+      }
       std::string verdict = "-";
       if (!s->sector.empty()) {
         const auto c = check(p, s->sector);
@@ -205,9 +212,10 @@ int main(int argc, char** argv) {
       if (!s->sector.empty() && exp.optimum >= 0 && s->cut_edges != exp.optimum)
         cut += " (" + std::string(s->cut_edges > exp.optimum ? "+" : "") +
                std::to_string(s->cut_edges - exp.optimum) + ")";
-      std::printf("| %s | %zu | %zu | %d | %s | %s | %s | %d | %s | %d | %.1f |\n", name.c_str(),
-                  p.weight.size(), p.edges.size(), p.k, status_name(s->status), verdict.c_str(),
-                  cut.c_str(), exp.optimum, gap_text(*s).c_str(), s->lower_bound, s->seconds);
+      std::printf("| %s | %zu | %zu | %d | %s | %s | %s | %d | %s | %d | %.1f | %ld |\n",
+                  name.c_str(), p.weight.size(), p.edges.size(), p.k, status_name(s->status),
+                  verdict.c_str(), cut.c_str(), exp.optimum, gap_text(*s).c_str(), s->lower_bound,
+                  s->seconds, s->tree_nodes);
       std::fflush(stdout);
     }
   }

@@ -8,9 +8,14 @@ namespace maillage::sectors::detail {
 
 namespace {
 
-// Heap order of the pool: the task with the lowest bound on top.
+// Waiting tasks' assignments, all together, at most this many bytes: beyond it, a thread keeps
+// its open nodes and searches on depth first.
+constexpr long kPoolBytes = 128L << 20;
+
+// Heap order of the pool: the task with the lowest bound on top, the one with the most nodes
+// assigned among equals (it is nearer its leaves: the pool grows less).
 bool lowest_bound_first(const TreeSearch::Task& a, const TreeSearch::Task& b) {
-  return a.bound > b.bound;
+  return a.bound != b.bound ? a.bound > b.bound : a.assigned < b.assigned;
 }
 
 }  // namespace
@@ -26,7 +31,8 @@ class Worker {
   int run(TreeSearch::Task& task) {
     frames_.clear();
     trail_.clear();
-    const int r = explore(task.part, task.opened);
+    tree_.unpack(task, part_);
+    const int r = explore(part_, task.opened, task.bound);
     tree_.nodes_ += nodes_;
     nodes_ = 0;
     return r;
@@ -43,12 +49,20 @@ class Worker {
     return c < 0 ? kNoCompletion : c;
   }
 
-  int explore(std::vector<int>& part, int opened) {
+  // `parent`: a bound valid for the parent's subtree, hence for this one too.
+  int explore(std::vector<int>& part, int opened, int parent) {
     // The clock at every node: a bound costs far more than reading it.
     ++nodes_;
-    if (tree_.stop_.load(std::memory_order_relaxed) || Clock::now() >= tree_.deadline_)
+    if (tree_.stop_.load(std::memory_order_relaxed) || Clock::now() >= tree_.deadline_) {
+      tree_.timed_out_ = true;
       tree_.interrupted_ = true;
-    const int b = bound_(part);
+    }
+    if (tree_.max_nodes_ > 0 &&
+        tree_.nodes_.load(std::memory_order_relaxed) + nodes_ > tree_.max_nodes_)
+      tree_.interrupted_ = true;
+    const int raw = bound_(part, cutoff());
+    // The bound is not monotone (cells are grown greedily): the parent's may be higher.
+    const int b = raw >= kNoCompletion ? raw : std::max(raw, parent);
     if (b >= cutoff() || tree_.interrupted_.load(std::memory_order_relaxed)) return b;
     // Nodes the bound deduced are assigned for the whole subtree (undone on the way back).
     const std::size_t trail = trail_.size();
@@ -56,7 +70,7 @@ class Worker {
       part[u] = j;
       trail_.push_back(u);
     }
-    const int result = branch(part, opened, b);
+    const int result = branch(part, opened, b, raw);
     while (trail_.size() > trail) {
       part[trail_.back()] = -1;
       trail_.pop_back();
@@ -64,12 +78,12 @@ class Worker {
     return result;
   }
 
-  int branch(std::vector<int>& part, int opened, int b) {
+  int branch(std::vector<int>& part, int opened, int b, int raw) {
     const int v = bound_.branch_node();
-    if (v < 0) {  // every node assigned: b is the cut
+    if (v < 0) {  // every node assigned: raw is the cut
       if (!feasible(g_, part)) return kNoCompletion;
-      tree_.best_.offer(part, b);
-      return b;
+      tree_.best_.offer(part, raw);
+      return raw;
     }
     const int labels = opened >= 0 ? std::min(g_.k, opened + 1) : g_.k;
     // A long run hands all its open nodes back to the pool, which serves the lowest bound
@@ -78,7 +92,8 @@ class Worker {
     // (Not beyond about 32 MB of waiting tasks: with many units and sectors a spill holds
     // thousands.)
     if (nodes_ >= tree_.run_nodes_ && !frames_.empty() &&
-        static_cast<long>(tree_.pooled_.load(std::memory_order_relaxed)) * g_.n < (8L << 20)) {
+        static_cast<long>(tree_.pooled_.load(std::memory_order_relaxed)) * tree_.task_bytes_ <
+            kPoolBytes) {
       spill(part, opened, b);
       return kNoCompletion;
     }
@@ -96,7 +111,7 @@ class Worker {
       }
       const int j = frames_[me].next++;
       part[v] = j;
-      result = std::min(result, explore(part, opened >= 0 ? std::max(opened, j + 1) : -1));
+      result = std::min(result, explore(part, opened >= 0 ? std::max(opened, j + 1) : -1, b));
     }
     part[v] = -1;
     frames_.pop_back();
@@ -113,7 +128,8 @@ class Worker {
     for (std::size_t t = fr.trail; t < trail_.size(); ++t) base[trail_[t]] = -1;
     for (int j = fr.next; j < fr.labels; ++j) {
       base[fr.node] = j;
-      tasks.push_back({base, fr.opened >= 0 ? std::max(fr.opened, j + 1) : -1, fr.bound});
+      tasks.push_back(
+          tree_.make_task(base, fr.opened >= 0 ? std::max(fr.opened, j + 1) : -1, fr.bound));
     }
     fr.labels = fr.next;
   }
@@ -130,7 +146,7 @@ class Worker {
   void spill(const std::vector<int>& part, int opened, int b) {
     std::vector<TreeSearch::Task> tasks;
     for (std::size_t f = 0; f < frames_.size(); ++f) siblings(part, f, tasks);
-    tasks.push_back({part, opened, b});
+    tasks.push_back(tree_.make_task(part, opened, b));
     tree_.donate(tasks);
   }
 
@@ -139,20 +155,48 @@ class Worker {
   PartialBound bound_;
   std::vector<Frame> frames_;
   std::vector<int> trail_;  // nodes assigned by deduction, deepest last
+  std::vector<int> part_;   // the task being explored
   long nodes_ = 0;
 };
 
 TreeSearch::TreeSearch(const Graph& g, Incumbent& best, Clock::time_point deadline,
-                       const std::atomic<bool>& stop, long run_nodes)
+                       const std::atomic<bool>& stop, long run_nodes, long max_nodes)
     : g_(g),
       best_(best),
       deadline_(deadline),
       stop_(stop),
       run_nodes_(run_nodes),
+      max_nodes_(max_nodes),
       result_(kNoCompletion) {
   // Without fixed nodes the sectors are interchangeable: a node may open only the next new one.
   const bool symmetric = std::all_of(g.fixed.begin(), g.fixed.end(), [](int f) { return f < 0; });
-  pool_.push_back({g.fixed, symmetric ? 0 : -1, 0});
+  task_bytes_ = g.k < 255 ? g.n : 4L * g.n;
+  pool_.push_back(make_task(g.fixed, symmetric ? 0 : -1, 0));
+}
+
+TreeSearch::Task TreeSearch::make_task(const std::vector<int>& part, int opened, int bound) const {
+  Task t;
+  if (g_.k < 255) {
+    t.packed.resize(part.size());
+    for (std::size_t v = 0; v < part.size(); ++v)
+      t.packed[v] = static_cast<std::uint8_t>(part[v] + 1);
+  } else {
+    t.wide = part;
+  }
+  t.opened = opened;
+  t.bound = bound;
+  t.assigned =
+      static_cast<int>(std::count_if(part.begin(), part.end(), [](int x) { return x >= 0; }));
+  return t;
+}
+
+void TreeSearch::unpack(const Task& task, std::vector<int>& part) const {
+  if (g_.k < 255) {
+    part.resize(task.packed.size());
+    for (std::size_t v = 0; v < part.size(); ++v) part[v] = static_cast<int>(task.packed[v]) - 1;
+  } else {
+    part = task.wide;
+  }
 }
 
 void TreeSearch::donate(std::vector<Task>& tasks) {

@@ -24,7 +24,11 @@ class PartialBound {
   /// for every assigned v; kNoCompletion when there is provably none. Sums three disjoint
   /// counts: edges already cut, edge-disjoint paths between differently assigned nodes, and the
   /// cells of the packing argument, which use edges no path uses.
-  int operator()(const std::vector<int>& part);
+  ///
+  /// `cutoff`: the caller discards the node when the bound reaches it; the computation then stops
+  /// at the first partial count that does (the value returned is a lower bound >= cutoff, not the
+  /// full bound, and branch_node() is not chosen).
+  int operator()(const std::vector<int>& part, int cutoff = kNoCompletion);
 
   /// After a call that returned a bound: a free node worth branching on (-1 when none is free).
   [[nodiscard]] int branch_node() const { return branch_; }
@@ -34,6 +38,8 @@ class PartialBound {
 
  private:
   bool propagate();
+  int bounded(const std::vector<int>& part, int bound);
+  void choose_branch(const std::vector<int>& part, int free_nodes);
   bool connectivity(const std::vector<int>& part);
   int max_flow(const std::vector<int>& part, int i, unsigned sinks);
   int flows(const std::vector<int>& part, unsigned open);
@@ -57,8 +63,10 @@ class PartialBound {
   std::vector<std::vector<int>> members_;
   std::vector<std::int64_t> cell_weight_;
   std::vector<std::int64_t> sorted_;
+  std::vector<std::pair<std::int64_t, int>> heap_;  // Dijkstra's and the cells' heap
   std::int64_t unattached_ = 0;
   int branch_ = -1;
+  int cutoff_ = kNoCompletion;
 };
 
 }  // namespace maillage::sectors::detail

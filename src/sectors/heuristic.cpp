@@ -277,13 +277,15 @@ class Annealer {
 
 }  // namespace
 
-void anneal(const Graph& g, std::uint64_t seed, Clock::time_point deadline,
-            const std::atomic<bool>& stop, Incumbent& best, int target) {
+std::int64_t anneal(const Graph& g, std::uint64_t seed, Clock::time_point deadline,
+                    const std::atomic<bool>& stop, Incumbent& best, int target,
+                    std::int64_t max_moves) {
   std::mt19937_64 rng(seed);
   int count = 0;
   const auto comp = components(g, &count);
   const auto counts = sectors_per_component(g, comp, count);
-  if (counts.empty()) return;
+  std::int64_t moves = 0;
+  if (counts.empty()) return moves;
   // Penalty per unit of workload outside the bounds, in cut edges: one average node's weight
   // outside costs about one edge at first, more while the walk stays outside.
   const double average = std::max(1.0, static_cast<double>(g.total) / g.n);
@@ -291,6 +293,7 @@ void anneal(const Graph& g, std::uint64_t seed, Clock::time_point deadline,
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   auto done = [&] {
     return stop.load(std::memory_order_relaxed) || Clock::now() >= deadline ||
+           (max_moves > 0 && moves >= max_moves) ||
            (target >= 0 && best.cut() >= 0 && best.cut() <= target);
   };
   int failures = 0;
@@ -305,16 +308,16 @@ void anneal(const Graph& g, std::uint64_t seed, Clock::time_point deadline,
     }
     if (!start) {
       if (++failures > 1000)
-        return;  // fixed nodes the growth cannot honour: leave it to the exact model
+        return moves;  // fixed nodes the growth cannot honour: leave it to the exact model
       continue;
     }
     Annealer a(g, std::move(*start));
     double penalty = 1.0 / average;
     const double t0 = from_best ? 0.8 : 2.0, t1 = 0.05;
     int run_best = a.viol() == 0 ? a.cut() : -1;
-    for (std::int64_t it = 0; it < run_length; ++it) {
+    for (std::int64_t it = 0; it < run_length; ++it, ++moves) {
       if ((it & 4095) == 0) {
-        if (done()) return;
+        if (done()) return moves;
         // Out of bounds for a while: make it dearer; inside: relax slowly.
         if (a.viol() > 0)
           penalty *= 1.1;
@@ -332,9 +335,10 @@ void anneal(const Graph& g, std::uint64_t seed, Clock::time_point deadline,
       }
     }
     // A greedy descent at zero temperature to finish.
-    for (int it = 0; it < 20 * g.n; ++it) a.step(rng, 0.0, penalty);
+    for (int it = 0; it < 20 * g.n; ++it, ++moves) a.step(rng, 0.0, penalty);
     if (a.viol() == 0 && feasible(g, a.part())) best.offer(a.part(), a.cut());
   }
+  return moves;
 }
 
 }  // namespace maillage::sectors::detail

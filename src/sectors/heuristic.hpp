@@ -36,9 +36,12 @@ using Clock = std::chrono::steady_clock;
 [[nodiscard]] std::vector<int> sectors_per_component(const Graph& g, const std::vector<int>& comp,
                                                      int count);
 
-/// Anneals until `deadline`, `stop` or (if >= 0) a cut of `target` is reached; offers every
-/// feasible partition it improves to `best`.
-void anneal(const Graph& g, std::uint64_t seed, Clock::time_point deadline,
-            const std::atomic<bool>& stop, Incumbent& best, int target = -1);
+/// Anneals until `deadline`, `stop`, (if >= 0) a cut of `target` or (if > 0) `max_moves`
+/// attempted moves; offers every feasible partition it improves to `best`. Returns the moves
+/// attempted. With one thread and no deadline or stop striking, the same seed and budget give
+/// the same partitions.
+std::int64_t anneal(const Graph& g, std::uint64_t seed, Clock::time_point deadline,
+                    const std::atomic<bool>& stop, Incumbent& best, int target = -1,
+                    std::int64_t max_moves = 0);
 
 }  // namespace maillage::sectors::detail

@@ -50,8 +50,20 @@ enum class ExactMethod {
   mip,   ///< the labeling integer programme with CBC, kept for comparison: weaker bounds
 };
 
+/// A budget counted in work instead of time: the answer then depends only on the problem, the
+/// seed and these counts, never on the machine's load (README.md, "Reproducible solves").
+struct WorkLimit {
+  std::int64_t anneal_moves = 1000000;  ///< attempted annealing moves (> 0)
+  long tree_nodes = 1000;               ///< tree search nodes after the annealing (>= 0)
+  std::uint64_t seed = 0x5eed1;
+};
+
 struct Options {
   std::chrono::milliseconds time_limit{60000};
+  /// Set: one thread, the heuristic for exactly `anneal_moves` moves, then at most `tree_nodes`
+  /// nodes of the tree search; reproducible unless `time_limit` (a safety net) or `cancel`
+  /// strikes first, which Solution::timed_out then says.
+  std::optional<WorkLimit> work_limit;
   ExactMethod exact = ExactMethod::tree;
   int threads = 2;  ///< 1 or 2
   /// Called from the search threads, one call at a time, at the end of the heuristic warm-up and
@@ -76,6 +88,10 @@ struct Solution {
   std::vector<std::int64_t> workload;  ///< per sector (empty unless optimal/feasible)
   int lower_bound = 0;                 ///< PROVEN lower bound on cut edges
   double seconds = 0;
+  /// The time limit or a cancel ended the search (with a work limit: the answer may then differ
+  /// from run to run).
+  bool timed_out = false;
+  long tree_nodes = 0;  ///< nodes the tree search bounded (0 with the MIP)
   /// When infeasible: a deviation (as in bounds_from_deviation) for which a partition exists,
   /// that of the most balanced partition a short search with widened bounds found. It works; it
   /// is the smallest found, not proven minimal.

@@ -58,7 +58,38 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
       g.n < g.k || g.lower > g.upper || detail::sectors_per_component(g, comp, count).empty();
   if (impossible) infeasible = proven = true;
 
-  if (!impossible) {
+  bool timed_out = false;
+  long tree_nodes = 0;
+  if (!impossible && options.work_limit) {
+    // Reproducible: one thread, a budget of moves then of tree nodes; the clock only as a
+    // safety net (timed_out says when it struck).
+    const WorkLimit& work = *options.work_limit;
+    std::thread watcher([&] {
+      while (!stop.load()) {
+        if (cancelled()) stop = true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    });
+    const std::int64_t moves = detail::anneal(g, work.seed, deadline, stop, best, -1,
+                                              std::max<std::int64_t>(1, work.anneal_moves));
+    timed_out = moves < work.anneal_moves && (stop.load() || Clock::now() >= deadline);
+    report("heuristic");
+    if (!timed_out && work.tree_nodes > 0) {
+      detail::TreeSearch tree(g, best, deadline, stop, 1, work.tree_nodes);
+      tree.work();
+      const auto r = tree.result();
+      timed_out = tree.timed_out();
+      tree_nodes = tree.nodes();
+      lower_bound = std::max(lower_bound.load(), r.lower_bound);
+      if (r.proven) {
+        proven = true;
+        infeasible = r.infeasible;
+      }
+      report("exact");
+    }
+    stop = true;
+    watcher.join();
+  } else if (!impossible) {
     // Thread 1 anneals for a short warm-up to get a cutoff, then searches the tree (or runs the
     // MIP). Thread 2 (if any) anneals for a quarter of the budget or more, then joins the tree
     // search. A watcher turns an outside cancel into `stop` and ends the helper's annealing.
@@ -77,7 +108,10 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
     std::thread watcher([&] {
       int last_cut = -1;
       auto last_change = Clock::now();
-      const auto least = std::min<Clock::duration>(total / 4, std::chrono::seconds(30));
+      // (At most 100 ms per unit: a small graph's annealing converges fast, and its tree search
+      // is worth the thread.)
+      const auto least = std::min<Clock::duration>(
+          {total / 4, std::chrono::seconds(30), std::chrono::milliseconds(100LL * g.n)});
       const auto quiet = std::min<Clock::duration>(total / 10, std::chrono::seconds(10));
       while (!stop.load()) {
         if (cancelled()) stop = true;
@@ -86,7 +120,8 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
           last_cut = best.cut();
           last_change = now;
         }
-        // The helper anneals for at least a quarter of the budget (at most 30 s), and on while
+        // The helper anneals for at least a quarter of the budget (at most 30 s, and at most
+        // 100 ms per unit), and on while
         // it still improves the incumbent (within a tenth of the budget, at most 10 s): the tree
         // search needs a good cutoff, and on large graphs it cannot finish anyway.
         if (!mip && now - start >= least && now - last_change >= quiet) helper_stop = true;
@@ -108,13 +143,19 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
       }
       stop = true;
       if (helper.joinable()) helper.join();
-      if (!mip) r = tree.result();
+      if (!mip) {
+        r = tree.result();
+        tree_nodes = tree.nodes();
+      }
+      timed_out = !r.proven;
       lower_bound = std::max(lower_bound.load(), r.lower_bound);
       if (r.proven) {
         proven = true;
         infeasible = r.infeasible;
       }
       report("exact");
+    } else {
+      timed_out = true;
     }
     stop = true;
     if (helper.joinable()) helper.join();
@@ -123,6 +164,8 @@ Result<Solution> solve(const Problem& problem, const Options& options) {
 
   Solution out;
   out.seconds = seconds_since(start);
+  out.timed_out = timed_out || cancelled();
+  out.tree_nodes = tree_nodes;
   out.lower_bound = lower_bound.load();
   const int cut = best.cut();
   if (cut >= 0) {

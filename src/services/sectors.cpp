@@ -359,6 +359,9 @@ Result<SectorJob> Sectors::compute(const Principal& who, const SectorSettings& s
   auto m = MAILLAGE_TRY(impl_->model(settings.departement, settings.mix));
   sectors::Options options;
   options.time_limit = std::chrono::seconds(settings.time_limit_seconds);
+  if (settings.work_moves > 0) {
+    options.work_limit = sectors::WorkLimit{settings.work_moves, std::max(0L, settings.work_nodes)};
+  }
   SectorJob j;
   j.settings = settings;
   record_outcome(j, m, settings, sectors::solve(detail::problem_of(m, settings), options));

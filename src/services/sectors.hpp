@@ -53,6 +53,12 @@ struct SectorSettings {
   WorkloadMix mix;
   double tolerance = 0.10;  ///< each sector's workload within ±tolerance of the mean
   int time_limit_seconds = 20;
+  /// Not offered in the page: when > 0, compute() counts work instead of time (one thread, that
+  /// many annealing moves from a fixed seed, then at most `work_nodes` tree nodes), so that the
+  /// same settings give the same sectors on every run whatever the load (the demo);
+  /// time_limit_seconds is then only a safety net.
+  std::int64_t work_moves = 0;
+  long work_nodes = 0;
 };
 
 struct SectorPerson {

@@ -137,7 +137,7 @@ Problem random_problem(std::mt19937_64& rng) {
 
 TEST(PartialBound, NeverExceedsTheBestFeasibleCompletionOnRandomGraphs) {
   std::mt19937_64 rng(20261207);
-  int checked = 0, dead = 0, infeasible = 0, tight = 0;
+  int checked = 0, dead = 0, infeasible = 0, tight = 0, stopped = 0;
   for (int round = 0; round < 300; ++round) {
     const Problem p = random_problem(rng);
     const auto g = graph_of(p);
@@ -181,6 +181,20 @@ TEST(PartialBound, NeverExceedsTheBestFeasibleCompletionOnRandomGraphs) {
       }
       for (const auto& [v, j] : bound.forced())
         for (const auto* q : completions) EXPECT_EQ((*q)[v], j) << "node " << v << " forced";
+      // With a cutoff the computation may stop early: the value is then at least the cutoff
+      // (the node is discarded) and still a lower bound; below the cutoff it is the full bound.
+      if (b > 0) {
+        const int cutoff = static_cast<int>(rng() % static_cast<unsigned>(b + 2));
+        const int early = bound(part, cutoff);
+        if (early < cutoff) {
+          EXPECT_EQ(early, b);
+        } else {
+          ++stopped;
+        }
+        if (!completions.empty()) {
+          EXPECT_LE(early, best);
+        }
+      }
     }
   }
   // The generator must exercise every outcome.
@@ -188,22 +202,24 @@ TEST(PartialBound, NeverExceedsTheBestFeasibleCompletionOnRandomGraphs) {
   EXPECT_GT(infeasible, 10);
   EXPECT_GT(tight, 200);
   EXPECT_GT(checked, 3000);
+  EXPECT_GT(stopped, 300);
 }
 
 // The tree search alone (no heuristic incumbent), two threads, handing its open nodes back to
-// the pool every 3 nodes so that sharing and the pool's order are exercised: it proves the
-// brute-force optimum, or infeasibility.
+// the pool at every node (the default: best first) or every 3 nodes, so that sharing and the
+// pool's order are exercised: it proves the brute-force optimum, or infeasibility.
 TEST(TreeSearch, ProvesTheBruteForceOptimumWhileSpillingEveryFewNodes) {
   std::mt19937_64 rng(7);
   int feasible = 0, infeasible = 0;
-  for (int round = 0; round < 120; ++round) {
+  for (int round = 0; round < 240; ++round) {
     const Problem p = random_problem(rng);
     const auto g = graph_of(p);
     const auto all = feasible_partitions(g);
     SCOPED_TRACE("round " + std::to_string(round));
     detail::Incumbent best;
     std::atomic<bool> stop{false};
-    detail::TreeSearch tree(g, best, detail::Clock::now() + std::chrono::seconds(60), stop, 3);
+    detail::TreeSearch tree(g, best, detail::Clock::now() + std::chrono::seconds(60), stop,
+                            round % 2 == 0 ? 1 : 3);
     std::thread other([&] { tree.work(); });
     tree.work();
     other.join();
@@ -223,8 +239,34 @@ TEST(TreeSearch, ProvesTheBruteForceOptimumWhileSpillingEveryFewNodes) {
     EXPECT_EQ(r.lower_bound, optimum);
     EXPECT_TRUE(detail::feasible(g, best.part()));
   }
-  EXPECT_GT(feasible, 40);
-  EXPECT_GT(infeasible, 10);
+  EXPECT_GT(feasible, 80);
+  EXPECT_GT(infeasible, 20);
+}
+
+// 260 sectors of one unit each on a path: past 254 sectors the pool stores its tasks as ints
+// instead of bytes; every node spills (best first), and the search still proves the cut, 259.
+// (Beyond 30 sectors the bound is the cut edges alone; it used to choose no branching node
+// there, which "proved" every such problem infeasible: 31 sectors already failed.)
+TEST(TreeSearch, ManySectorsKeepTheirLabelsInThePool) {
+  const int n = 260;
+  const auto g = graph_of(unit_weights(n, path_edges(n), n, 1, 1));
+  detail::Incumbent best;
+  std::atomic<bool> stop{false};
+  detail::TreeSearch tree(g, best, detail::Clock::now() + std::chrono::seconds(120), stop);
+  std::thread other([&] { tree.work(); });
+  tree.work();
+  other.join();
+  const auto r = tree.result();
+  ASSERT_TRUE(r.proven);
+  EXPECT_FALSE(r.infeasible);
+  EXPECT_EQ(best.cut(), n - 1);
+  const auto part = best.part();
+  std::vector<int> seen(n, 0);
+  for (int s : part) {
+    ASSERT_GE(s, 0);
+    ASSERT_LT(s, n);
+    EXPECT_EQ(++seen[s], 1);
+  }
 }
 
 // Stopped early (after a few hundred microseconds, or at once), the tree search's bound is still
@@ -240,7 +282,7 @@ TEST(TreeSearch, AnInterruptedSearchStillReportsAValidBound) {
     detail::Incumbent best;
     std::atomic<bool> stop{round % 3 == 0};
     detail::TreeSearch tree(g, best, detail::Clock::now() + std::chrono::microseconds(300), stop,
-                            2);
+                            round % 2 == 0 ? 1 : 2);
     tree.work();
     const auto r = tree.result();
     interrupted += !r.proven;

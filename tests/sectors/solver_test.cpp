@@ -2,6 +2,10 @@
 // (status optimal, lower bound equal to the cut) and a partition the checker accepts.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <random>
+#include <thread>
+
 #include "sectors/graphs.hpp"
 #include "sectors/sectors.hpp"
 
@@ -220,6 +224,50 @@ TEST(Solve, RejectsMalformedProblems) {
   q = p;
   q.together = {{0, 2}};  // 0 and 2 are not adjacent
   bad(q, "together");
+}
+
+// With a work limit instead of the clock, two solves of the same problem give the same answer
+// (partition, cut, bound), whatever the load: here the second runs beside a thread that keeps a
+// core busy, and with another time limit (a safety net that never strikes).
+TEST(Solve, AWorkLimitGivesTheSameAnswerOnEveryRun) {
+  Problem p;
+  const int rows = 12, cols = 12;
+  p.edges = grid_edges(rows, cols);
+  std::mt19937_64 rng(42);
+  std::int64_t total = 0;
+  for (int i = 0; i < rows * cols; ++i) {
+    p.weight.push_back(1 + static_cast<std::int64_t>(rng() % 40));
+    total += p.weight.back();
+  }
+  p.k = 3;
+  const auto b = bounds_from_deviation(total, p.k, 0.05);
+  p.lower = b.lower;
+  p.upper = b.upper;
+  Options o;
+  o.time_limit = std::chrono::seconds(120);
+  o.work_limit = WorkLimit{300000, 40, 7};
+  const auto first = solve(p, o);
+  ASSERT_TRUE(first.has_value());
+  std::atomic<bool> busy{true};
+  std::thread load([&] {
+    volatile std::uint64_t x = 0;
+    while (busy.load()) x = x * 6364136223846793005ULL + 1;
+  });
+  o.time_limit = std::chrono::seconds(100);
+  const auto second = solve(p, o);
+  busy = false;
+  load.join();
+  ASSERT_TRUE(second.has_value());
+  for (const auto* s : {&*first, &*second}) {
+    EXPECT_FALSE(s->timed_out);
+    ASSERT_TRUE(s->status == SolveStatus::feasible || s->status == SolveStatus::optimal);
+    const auto c = check(p, s->sector);
+    EXPECT_TRUE(c.has_value()) << (c ? "" : c.error().describe());
+  }
+  EXPECT_EQ(first->sector, second->sector);
+  EXPECT_EQ(first->cut_edges, second->cut_edges);
+  EXPECT_EQ(first->lower_bound, second->lower_bound);
+  EXPECT_EQ(first->status, second->status);
 }
 
 }  // namespace
