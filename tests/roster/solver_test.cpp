@@ -217,7 +217,9 @@ TEST(Solver, SameSeedSameRosterWithTwoThreads) {
 TEST(Solver, TimeLimitedTwoThreadsMasterAndSearch) {
   const Model m = medium_model(11);
   SolveOptions o;
-  o.time_limit_seconds = 1.5;
+  // Long enough for the construction and a first master step on a loaded 2-core machine under
+  // the sanitisers (1.5 s once ended before any master round while other builds were running).
+  o.time_limit_seconds = 4;
   o.threads = 2;
   std::vector<std::string> lines;
   std::mutex mu;
