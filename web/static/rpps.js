@@ -1,7 +1,7 @@
 // The RPPS page (/rpps): the extract is sent as the raw body of POST /api/v1/rpps/imports (the
 // server writes it to disk as it arrives), with the sending progress from XMLHttpRequest; then the
 // import runs in the background and its progress is polled every second until it ends, when the
-// page opens the import's report.
+// page says how it ended and links to the import's report.
 (function () {
   'use strict';
 
@@ -53,7 +53,18 @@
           if (job.termine) {
             if (timer) clearInterval(timer);
             if (job.statut === 'done') {
-              window.location.assign('/rpps/imports/' + job.id);
+              var r = job.rapport || {};
+              fin.textContent = 'Import terminé : ' + r.lignes + ' lignes lues, ' + r.professionnels +
+                ' professionnels, ' + r.lignes_en_erreur + ' lignes en erreur. ';
+              var lien = document.createElement('a');
+              lien.href = '/rpps/imports/' + job.id;
+              lien.id = 'lien-rapport-import';
+              lien.textContent = 'Voir le rapport de l\'import';
+              fin.appendChild(lien);
+              fin.className = 'succes';
+              fin.hidden = false;
+              bouton.disabled = false;
+              input.value = '';
             } else {
               fin.textContent = 'L\'import a échoué : ' + job.message;
               fin.className = 'alerte';
