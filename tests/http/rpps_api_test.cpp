@@ -195,6 +195,16 @@ TEST_P(RppsApi, RefusalsAndTheOpenApiEntry) {
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->status, 404);
 
+  // No snapshot yet: the diagnostic says so, and links to the import for those who may import.
+  auto diag = server.get("/diagnostic?communes=57463", admin);
+  ASSERT_TRUE(diag && diag->status == 200);
+  EXPECT_NE(diag->body.find("Aucune extraction RPPS n'est importée"), std::string::npos);
+  EXPECT_NE(diag->body.find("id=\"lien-import-rpps\""), std::string::npos) << diag->body.substr(0, 300);
+  auto coord = server.get("/diagnostic?communes=57463", server.sign_in(Role::coordinator));
+  ASSERT_TRUE(coord && coord->status == 200);
+  EXPECT_NE(coord->body.find("Aucune extraction RPPS n'est importée"), std::string::npos);
+  EXPECT_EQ(coord->body.find("lien-import-rpps"), std::string::npos);
+
   auto doc = server.get("/api/v1/openapi.json");
   ASSERT_TRUE(doc && doc->status == 200);
   const json op = json::parse(doc->body)["paths"]["/api/v1/rpps/imports"]["post"];
