@@ -355,6 +355,15 @@ Response Router::run(Request& req, bool admit_only, bool* admitted) const {
       if (route->kind == RouteKind::api) {
         if (auto st = check_query(*route, req); !st) return render_error(route, st.error(), ctx);
       }
+      if (route->before_body) {
+        Status st = fail(ErrorCode::internal, "no answer");
+        try {
+          st = route->before_body(ctx);
+        } catch (const std::exception& e) {
+          st = fail(ErrorCode::internal, e.what());
+        }
+        if (!st) return render_error(route, st.error(), ctx);
+      }
       *admitted = true;
       return Response{};
     }

@@ -76,6 +76,10 @@ struct Route {
   /// its upload folder (Request::body_file) with its own size cap (ServerOptions), instead of
   /// holding it in memory under max_body_bytes.
   bool upload = false;
+  /// Upload routes: a check of the route's own, run by Router::admit after the access rule and
+  /// the CSRF token, before the body is read (e.g. « an import is already running »: refused at
+  /// once rather than after hundreds of MB). Unset: none.
+  std::function<Status(const RequestContext&)> before_body = nullptr;
 };
 
 struct RouterOptions {

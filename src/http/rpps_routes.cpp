@@ -186,6 +186,10 @@ class RppsFeature final : public Feature {
         "(application/octet-stream), écrit sur disque au fil de l'envoi, et le met en file "
         "d'import ; un seul import à la fois (409 sinon)");
     upload.upload = true;
+    // A second extract while one is being imported is refused before its bytes are sent.
+    upload.before_body = [this](const RequestContext& ctx) {
+      return imports_.may_upload(*ctx.principal());
+    };
     upload.success_status = 202;
     upload.query = {{"nom", "Nom du fichier (il date l'instantané)", true, false}};
     table.add("GET", "/api/v1/rpps/imports", who, RouteKind::api, bind(&RppsFeature::api_jobs),

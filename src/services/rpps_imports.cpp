@@ -151,6 +151,19 @@ Result<RppsImportJob> RppsImports::enqueue(const Principal& who, std::string_vie
   return std::move(*job);
 }
 
+Status RppsImports::may_upload(const Principal& who) {
+  MAILLAGE_CHECK(allowed(who));
+  if (settings_.folder.empty()) {
+    return fail(ErrorCode::unavailable, "Aucun dossier de téléversement n'est configuré.");
+  }
+  auto active = MAILLAGE_TRY(RppsImportRepository(db_).active());
+  if (active) {
+    return fail(ErrorCode::conflict,
+                "Un import RPPS est déjà en attente ou en cours : attendez qu'il se termine.");
+  }
+  return {};
+}
+
 Result<RppsImportJob> RppsImports::job(const Principal& who, std::int64_t id) {
   MAILLAGE_CHECK(allowed(who));
   auto j = MAILLAGE_TRY(RppsImportRepository(db_).job(id));

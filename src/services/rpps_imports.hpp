@@ -133,6 +133,9 @@ class RppsImports {
   /// (its header line is checked now), conflict when an import is queued or running.
   Result<RppsImportJob> enqueue(const Principal& who, std::string_view file_name,
                                 const std::string& uploaded);
+  /// Whether `who` may send an extract now (before its bytes are read): forbidden, or conflict
+  /// while an import is queued or running. enqueue checks again (two uploads may race).
+  Status may_upload(const Principal& who);
   Result<RppsImportJob> job(const Principal& who, std::int64_t id);
   /// The latest imports, newest first.
   Result<std::vector<RppsImportJob>> jobs(const Principal& who, int limit = 20);

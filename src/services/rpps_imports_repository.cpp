@@ -106,6 +106,11 @@ Result<bool> RppsImportRepository::any_active(Tx& tx) {
   return !rows.empty();
 }
 
+Result<bool> RppsImportRepository::active() {
+  auto rows = MAILLAGE_TRY(db_.query("SELECT id FROM rpps_imports WHERE active = 1"));
+  return !rows.empty();
+}
+
 Result<std::int64_t> RppsImportRepository::insert(Tx& tx, const std::string& file_name,
                                                   const std::string& stored_file,
                                                   std::int64_t bytes_total,

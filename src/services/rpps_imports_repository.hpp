@@ -37,6 +37,7 @@ class RppsImportRepository {
 
   /// Whether a job is queued or running.
   static Result<bool> any_active(store::Tx& tx);
+  Result<bool> active();
   static Result<std::int64_t> insert(store::Tx& tx, const std::string& file_name,
                                      const std::string& stored_file, std::int64_t bytes_total,
                                      const std::string& queued_by);

@@ -92,6 +92,10 @@ class UploadTest : public ::testing::Test {
                  {},
                  {{"nom", "", false, false}}};
     upload.upload = true;
+    upload.before_body = [this](const RequestContext&) -> Status {
+      if (busy_) return fail(ErrorCode::conflict, "occupé");
+      return {};
+    };
     router_.add(std::move(upload));
     router_.add({"POST", "/echo", AccessRule::anyone(), RouteKind::api,
                  [](const RequestContext& ctx) -> Result<Response> {
@@ -188,6 +192,7 @@ class UploadTest : public ::testing::Test {
   }
 
   fs::path dir_;
+  std::atomic<bool> busy_{false};
   Router router_;
   Seen seen_;
   std::unique_ptr<Server> server_;
@@ -287,6 +292,28 @@ TEST_F(UploadTest, RefusedBeforeTheBodyIsReadWhenNotAllowed) {
     ::close(fd);
   }
   EXPECT_EQ(files_in_dir(), 0u);
+  std::lock_guard lock(seen_.mutex);
+  EXPECT_EQ(seen_.calls, 0);
+}
+
+TEST_F(UploadTest, TheRoutesOwnCheckRefusesBeforeTheBody) {
+  busy_ = true;
+  int fd = connect_raw();
+  const auto roc = session_for(Role::roc);
+  ASSERT_TRUE(send_all(fd, "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 9000000\r\n"
+                           "Cookie: maillage_session=" + roc.token + "\r\nX-CSRF-Token: " +
+                               roc.csrf + "\r\n\r\n"));
+  std::string head = read_head(fd);
+  EXPECT_EQ(head.substr(0, 12), "HTTP/1.1 409") << head;
+  ::close(fd);
+  EXPECT_EQ(files_in_dir(), 0u);
+  // An anonymous caller is refused by the access rule first (the route's check never runs
+  // without a session).
+  fd = connect_raw();
+  ASSERT_TRUE(send_all(fd, "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n"));
+  EXPECT_EQ(read_head(fd).substr(0, 12), "HTTP/1.1 401");
+  ::close(fd);
+  busy_ = false;
   std::lock_guard lock(seen_.mutex);
   EXPECT_EQ(seen_.calls, 0);
 }

@@ -153,7 +153,9 @@ TEST_P(RppsImportsTest, QueuedThenImportedWithItsReportOneAtATime) {
   EXPECT_FALSE(fs::exists(file));  // moved into the queue's folder
   ASSERT_EQ(std::distance(fs::directory_iterator(dir_ / "rpps"), fs::directory_iterator()), 1);
 
-  // One import at a time.
+  // One import at a time: refused before the bytes (may_upload) and at enqueue.
+  EXPECT_EQ(imports_->may_upload(roc_).error().code, ErrorCode::conflict);
+  EXPECT_EQ(imports_->may_upload(principal(Role::member)).error().code, ErrorCode::forbidden);
   auto second = imports_->enqueue(admin_, kOld, uploaded(old_extract()));
   ASSERT_FALSE(second);
   EXPECT_EQ(second.error().code, ErrorCode::conflict);
@@ -196,6 +198,7 @@ TEST_P(RppsImportsTest, QueuedThenImportedWithItsReportOneAtATime) {
   auto none = imports_->run_next();
   ASSERT_TRUE(none);
   EXPECT_FALSE(*none);
+  EXPECT_TRUE(imports_->may_upload(roc_));
   EXPECT_TRUE(imports_->enqueue(admin_, kOld, uploaded(old_extract())));
 }
 
