@@ -356,6 +356,9 @@ Result<std::optional<std::int64_t>> RppsImports::run_next() {
   };
   options.in_transaction = [&](Tx& tx, const RppsSnapshot& s,
                                const rpps::ReadSummary& read) -> Status {
+    // The file has been read whole: it goes before the job says « done ».
+    std::error_code removed;
+    fs::remove(file.stored_file, removed);
     MAILLAGE_CHECK(
         RppsImportRepository::finish(tx, file.id, s, read, settings_.reported_bad_lines));
     return store::audit(tx, {file.queued_by, "rpps.import.done", "rpps_import",
