@@ -8,7 +8,10 @@
 //  - Router::handle never throws and always answers a valid status with the security headers
 //    (nosniff, a Content-Security-Policy with frame-ancestors 'none', Referrer-Policy);
 //  - a handler behind a session or a role never runs without one (the session lookup here knows
-//    one token only), and never on an unsafe method without the right CSRF token.
+//    one token only), and never on an unsafe method without the right CSRF token;
+//  - for an upload route (Route::upload, whose body the server streams to a file), upload_route
+//    finds exactly the route match finds, and Router::admit, the checks made before the body is
+//    read, lets the body in only with the known session and, on unsafe methods, its CSRF token.
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -80,8 +83,11 @@ std::vector<Route> table() {
       route("GET", "/structures/{id}", signed_in, RouteKind::page),
       route("POST", "/structures/{id}/notes", signed_in, RouteKind::page),
       route("GET", "/", signed_in, RouteKind::page),
+      route("POST", "/api/v1/uploads/{id}", signed_in, RouteKind::api),
   };
   t[3].query = {{"limit", "n", false, true}, {"q", "texte", false, false}};
+  t.back().upload = true;
+  t.back().query = {{"nom", "fichier", true, false}};
   return t;
 }
 
@@ -188,5 +194,32 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (is_unsafe_method(method) && sent != kCsrf) __builtin_trap();
   }
   if (g_ran && req.body.size() > options.max_body_bytes) __builtin_trap();
+
+  // Upload routes: found as match finds them; admitted only with the session and CSRF token.
+  const Route* upload = router.upload_route(method, path);
+  const Route* first = router.match(method, path, nullptr);
+  if (upload != nullptr && (upload != first || !upload->upload)) __builtin_trap();
+  if (first != nullptr && first->upload && method != "HEAD" && upload != first) __builtin_trap();
+  if (upload != nullptr) {
+    Request head;
+    head.method = method;
+    head.path = path;
+    head.query = parse_query(query);
+    if (!cookie.empty()) head.headers.emplace("Cookie", cookie);
+    if (!csrf.empty()) head.headers.emplace("X-CSRF-Token", csrf);
+    g_ran = false;
+    const auto verdict = router.admit(head);
+    if (g_ran) __builtin_trap();  // admit never runs the handler
+    if (verdict) {
+      if (verdict->status < 400 || verdict->status > 599) __builtin_trap();
+      if (!has_header(*verdict, "Content-Security-Policy", "frame-ancestors 'none'")) {
+        __builtin_trap();
+      }
+    } else {
+      const auto token = head.cookie("maillage_session");
+      if (!token || *token != kToken || csrf != kCsrf) __builtin_trap();
+      if (head.query.find("nom") == head.query.end()) __builtin_trap();
+    }
+  }
   return 0;
 }

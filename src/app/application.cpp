@@ -1,5 +1,7 @@
 #include "app/application.hpp"
 
+#include <filesystem>
+
 #include "common/dates.hpp"
 #include "common/try.hpp"
 #include "refdata/reference_file.hpp"
@@ -20,6 +22,7 @@
 #include "services/registry.hpp"
 #include "services/roster_campaigns.hpp"
 #include "services/roster_jobs.hpp"
+#include "services/rpps_imports.hpp"
 #include "services/sectors.hpp"
 #include "services/territory.hpp"
 #include "store/database.hpp"
@@ -47,6 +50,7 @@ struct Application::Owned {
   std::unique_ptr<services::Surveys> surveys;
   std::unique_ptr<services::Newsletters> newsletters;
   std::unique_ptr<services::NewsletterSender> newsletter_sender;
+  std::unique_ptr<services::RppsImports> rpps_imports;
 };
 
 services::AccountSettings account_settings(const Config& config) {
@@ -172,6 +176,16 @@ Result<std::unique_ptr<Application>> Application::open(const Config& config,
   owned->audit_log = std::make_unique<services::AuditLog>(db);
   owned->animation = std::make_unique<services::Animation>(db, *owned->registry, ref);
 
+  // RPPS extracts uploaded from the browser wait in upload_dir/rpps and are imported in the
+  // background by the server.
+  services::RppsImportSettings rpps_imports;
+  if (!config.upload_dir.empty()) {
+    rpps_imports.folder = (std::filesystem::path(config.upload_dir) / "rpps").string();
+  }
+  owned->rpps_imports = std::make_unique<services::RppsImports>(
+      db, ref, *owned->territories, owned->diagnostics.get(), std::move(rpps_imports));
+  if (options.run_roster_jobs) owned->rpps_imports->start();
+
   // The ROC portfolio shows the ACI dates too, on the page and in `maillage registry portfolio`.
   services::register_aci_alert_source();
 
@@ -180,7 +194,7 @@ Result<std::unique_ptr<Application>> Application::open(const Config& config,
       *owned->roster, *owned->roster_jobs, *owned->operations, *owned->sectors, *owned->referents,
       *owned->association, *owned->assemblies, *owned->association_work, *owned->projets,
       *owned->home, *owned->audit_log, *owned->animation, *owned->surveys, *owned->newsletters,
-      *owned->newsletter_sender});
+      *owned->newsletter_sender, *owned->rpps_imports});
   app->owned_ = std::move(owned);
   return app;
 }
@@ -188,6 +202,7 @@ Result<std::unique_ptr<Application>> Application::open(const Config& config,
 Application::~Application() {
   // Services before the database they use; the job runner first (it may be solving).
   if (owned_ && owned_->newsletter_sender) owned_->newsletter_sender->stop();
+  if (owned_ && owned_->rpps_imports) owned_->rpps_imports->stop();
   services_.reset();
   if (owned_ && owned_->roster_jobs) owned_->roster_jobs->stop();
   if (owned_ && owned_->sectors) owned_->sectors->stop();

@@ -89,6 +89,12 @@ constexpr std::array kSettings{
             "d'e-mail, les pages proposent les lettres et la liste des adresses)"},
     Setting{"smtp_from", SettingType::string, "ne-pas-repondre@maillage.invalid",
             "Adresse d'expédition des e-mails"},
+    Setting{"upload_dir", SettingType::string, "var/uploads",
+            "Dossier où les gros fichiers téléversés (extraits RPPS) sont écrits au fil de "
+            "l'envoi, puis attendent leur import"},
+    Setting{"max_upload_bytes", SettingType::integer, "2147483648",
+            "Taille maximale d'un fichier téléversé vers ce dossier (extrait RPPS), en octets", 1024,
+            1LL << 40},
 };
 
 constexpr auto kTargets = std::to_array<Target>({
@@ -117,6 +123,8 @@ constexpr auto kTargets = std::to_array<Target>({
     &Config::former_communes,
     &Config::smtp_url,
     &Config::smtp_from,
+    &Config::upload_dir,
+    &Config::max_upload_bytes,
 });
 static_assert(kTargets.size() == kSettings.size(), "every setting needs its Config member");
 

@@ -44,6 +44,8 @@ struct Config {
       former_communes;  // etalab communes.json ("" = the one under the assets' node_modules)
   std::string smtp_url;   // "smtp://host:port" or "smtps://…" for e-mails ("" = no e-mail)
   std::string smtp_from;  // sender address of those e-mails
+  std::string upload_dir;  // where upload routes stream their bodies (RPPS extracts)
+  std::int64_t max_upload_bytes = 0;  // size cap of those uploads
 };
 
 enum class SettingType : std::uint8_t { string, integer, boolean, duration, choice };

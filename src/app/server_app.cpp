@@ -58,6 +58,8 @@ Result<std::unique_ptr<ServerApp>> ServerApp::create(const Config& config,
   server.access_log = config.access_log;
   server.trust_forwarded_for = config.trust_proxy;
   server.max_connections = config.max_connections;
+  server.upload_dir = config.upload_dir;
+  server.max_upload_bytes = static_cast<std::uint64_t>(config.max_upload_bytes);
   app->server_ = std::make_unique<http::Server>(app->web_->router(), server);
   app->port_ = MAILLAGE_TRY(app->server_->bind());
   return app;

@@ -419,6 +419,8 @@ class DiagnosticFeature final : public Feature {
         result["rapport_url"] = "/diagnostic/rapport?" + selection_query(*report);
         result["page_url"] = "/diagnostic?" + selection_query(*report);
         result["genere_le"] = maillage::format_date(maillage::today_utc());
+        // Without a snapshot, who may import one gets the way to do it.
+        result["import_rpps"] = !report->snapshot && site_.may_open(ctx.principal(), "/rpps");
         if (printable) data["titre"] = "Diagnostic territorial — " + report->title;
         data["resultat"] = std::move(result);
       }

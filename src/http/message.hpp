@@ -25,6 +25,11 @@ struct Request {
   Params query;             // decoded query parameters
   Headers headers;
   std::string body;
+  /// Upload routes (Route::upload): the body was streamed by the server to this file, never
+  /// held in memory (`body` stays empty). The server deletes the file after the handler
+  /// returns; a handler that keeps it moves it elsewhere first (rename).
+  std::string body_file;
+  std::uint64_t body_file_bytes = 0;
   std::string remote_addr;  // client address, for login rate limiting and the log
   std::string request_id;   // set by the server (X-Request-Id)
   std::map<std::string, std::string, std::less<>> path_params;  // filled by the router

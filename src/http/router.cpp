@@ -230,7 +230,26 @@ void Router::add(Route route) {
       throw std::logic_error("duplicate route " + route.method + " " + route.pattern);
     }
   }
+  if (route.upload) upload_routes_.push_back(routes_.size());
   routes_.push_back(std::move(route));
+}
+
+const Route* Router::upload_route(std::string_view method, std::string_view path) const {
+  for (std::size_t i : upload_routes_) {
+    const Route& r = routes_[i];
+    if (r.method == method && match_pattern(r.pattern, path, nullptr)) {
+      // The first route of the table for this request must be the upload route itself.
+      return match(method, path, nullptr) == &r ? &r : nullptr;
+    }
+  }
+  return nullptr;
+}
+
+std::optional<Response> Router::admit(Request& req) const {
+  bool admitted = false;
+  Response r = run(req, true, &admitted);
+  if (admitted) return std::nullopt;
+  return r;
 }
 
 const Route* Router::match(std::string_view method, std::string_view path,
@@ -258,7 +277,9 @@ Response Router::render_error(const Route* route, const Error& error,
   return r;
 }
 
-Response Router::handle(Request& req) const {
+Response Router::handle(Request& req) const { return run(req, false, nullptr); }
+
+Response Router::run(Request& req, bool admit_only, bool* admitted) const {
   RequestContext ctx{req, std::nullopt};
   const Route* route = match(req.method, req.path, &req.path_params);
   Response res;
@@ -327,6 +348,24 @@ Response Router::handle(Request& req) const {
       if (!ctx.session || token.empty() || !constant_time_equal(token, ctx.session->csrf)) {
         return render_error(route, Error{ErrorCode::csrf_invalid, {}, {}, {}, 0}, ctx);
       }
+    }
+    if (admit_only) {
+      // Everything that does not need the body has passed: the server may read it now.
+      if (auto st = check_text_fields(req); !st) return render_error(route, st.error(), ctx);
+      if (route->kind == RouteKind::api) {
+        if (auto st = check_query(*route, req); !st) return render_error(route, st.error(), ctx);
+      }
+      if (route->before_body) {
+        Status st = fail(ErrorCode::internal, "no answer");
+        try {
+          st = route->before_body(ctx);
+        } catch (const std::exception& e) {
+          st = fail(ErrorCode::internal, e.what());
+        }
+        if (!st) return render_error(route, st.error(), ctx);
+      }
+      *admitted = true;
+      return Response{};
     }
     if (req.body.size() > options_.max_body_bytes) {
       return render_error(route, Error{ErrorCode::body_too_large, {}, {}, {}, 0}, ctx);

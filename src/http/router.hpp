@@ -71,6 +71,15 @@ struct Route {
   std::shared_ptr<const JsonSchema> body;   // the JSON body it reads, if any (OpenAPI)
   std::vector<QueryParam> query;            // accepted query parameters (API: others refused)
   int success_status = 200;
+  /// An upload route: the server checks the session, the access rule, the CSRF token and the
+  /// query before reading a byte of the body, then streams the body to a temporary file under
+  /// its upload folder (Request::body_file) with its own size cap (ServerOptions), instead of
+  /// holding it in memory under max_body_bytes.
+  bool upload = false;
+  /// Upload routes: a check of the route's own, run by Router::admit after the access rule and
+  /// the CSRF token, before the body is read (e.g. « an import is already running »: refused at
+  /// once rather than after hundreds of MB). Unset: none.
+  std::function<Status(const RequestContext&)> before_body = nullptr;
 };
 
 struct RouterOptions {
@@ -121,11 +130,21 @@ class Router {
   /// Runs the pipeline. Never throws: a handler's exception becomes an `internal` error.
   Response handle(Request& request) const;
 
+  /// The upload route (Route::upload) for method + path, nullptr when the request goes to
+  /// another route (only upload routes are scanned: the server asks for every request).
+  [[nodiscard]] const Route* upload_route(std::string_view method, std::string_view path) const;
+  /// For an upload request whose headers have arrived: the checks of handle() that come before
+  /// the body (session, access rule, CSRF, query). nullopt when the body may be read; otherwise
+  /// the refusal to send (the body is then never read).
+  std::optional<Response> admit(Request& request) const;
+
  private:
   Response render_error(const Route* route, const Error& error, const RequestContext& ctx) const;
+  Response run(Request& request, bool admit_only, bool* admitted) const;
 
   RouterOptions options_;
   std::vector<Route> routes_;
+  std::vector<std::size_t> upload_routes_;  // indices in routes_
 };
 
 }  // namespace maillage::http

@@ -22,6 +22,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <filesystem>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -227,6 +228,7 @@ std::string peer_address(const sockaddr_storage& sa) {
 // A complete request handed to a worker, and the answer it hands back.
 struct Job {
   std::uint64_t conn = 0;
+  bool admit = false;  // an upload's headers: only the checks before the body (Router::admit)
   Request request;
   std::string accept_encoding;
   bool head = false;
@@ -237,6 +239,8 @@ struct Done {
   std::uint64_t conn = 0;
   std::string bytes;
   bool keep_alive = true;
+  bool admit = false;     // the verdict on an upload's headers
+  bool admitted = false;  // ...which lets the body be read (else `bytes` is the refusal)
 };
 
 // Where a connection is. Only `idle`, `reading`, `writing` and `lingering` have a deadline:
@@ -263,6 +267,14 @@ struct Connection {
   int refuse = 0;                // a status the server answers itself (413) instead of the router
   bool expect_continue = false;  // "Expect: 100-continue" with a body to come
   std::size_t max_body = 0;
+  // Upload routes: the body goes to a file once the workers have admitted the request.
+  const Router* router = nullptr;              // to recognise upload routes (nullptr: none)
+  std::uint64_t max_upload = 0;
+  std::atomic<std::size_t>* peak_body = nullptr;  // the server's peak_body_in_memory
+  bool admitting = false;  // upload headers complete, waiting for Router::admit
+  int upload_fd = -1;
+  std::string upload_path;
+  std::uint64_t upload_bytes = 0;
   std::string pending;  // bytes received after a complete request (pipelining)
   // The answer being written.
   std::string out;
@@ -292,6 +304,8 @@ int on_message_begin(http_parser* p) {
   c.complete = false;
   c.refuse = 0;
   c.expect_continue = false;
+  c.admitting = false;
+  c.upload_bytes = 0;
   return 0;
 }
 
@@ -327,22 +341,64 @@ int on_headers_complete(http_parser* p) {
   c.request.method = http_method_str(static_cast<http_method>(p->method));
   const bool has_length = (p->flags & F_CONTENTLENGTH) != 0;
   const bool chunked = (p->flags & F_CHUNKED) != 0;
-  if (has_length && !chunked && p->content_length > c.max_body) {
+  // An upload route has its own cap, and its body is read only once the request is admitted.
+  bool upload = false;
+  if (c.router != nullptr && c.max_upload > 0) {
+    std::string_view target = c.url;
+    const std::string path = url_decode(target.substr(0, target.find('?')), false);
+    upload = c.router->upload_route(c.request.method, path) != nullptr;
+  }
+  const std::uint64_t cap = upload ? c.max_upload : c.max_body;
+  if (has_length && !chunked && p->content_length > cap) {
     c.refuse = 413;  // refused before a byte of the body is read
     return -1;
   }
   c.expect_continue = (chunked || (has_length && p->content_length > 0)) &&
                       iequals(c.request.header("Expect"), "100-continue");
+  if (upload) {
+    // Stop here: the workers check the session, access and CSRF before the body is read.
+    c.admitting = true;
+    http_parser_pause(p, 1);
+  }
   return 0;
+}
+
+bool write_all(int fd, const char* at, std::size_t n) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, at, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    at += w;
+    n -= static_cast<std::size_t>(w);
+  }
+  return true;
 }
 
 int on_body(http_parser* p, const char* at, std::size_t n) {
   Connection& c = conn(p);
+  if (c.upload_fd >= 0) {
+    if (c.upload_bytes + n > c.max_upload) {
+      c.refuse = 413;
+      return -1;
+    }
+    if (!write_all(c.upload_fd, at, n)) {
+      c.refuse = 507;  // the disk refused (full, quota): nothing kept
+      return -1;
+    }
+    c.upload_bytes += n;
+    return 0;
+  }
   if (c.request.body.size() + n > c.max_body) {
     c.refuse = 413;
     return -1;
   }
   c.request.body.append(at, n);
+  if (c.peak_body != nullptr) {
+    std::size_t size = c.request.body.size();
+    std::size_t seen = c.peak_body->load(std::memory_order_relaxed);
+    while (size > seen && !c.peak_body->compare_exchange_weak(seen, size)) {
+    }
+  }
   return 0;
 }
 
@@ -399,6 +455,7 @@ struct Server::Impl {
   std::size_t open_connections = 0;  // counted against max_connections (lingering ones are not)
   std::size_t lingering = 0;
   std::size_t in_flight = 0;  // requests handling or being written
+  std::atomic<std::size_t> peak_body{0};
   bool listener_paused = false;
   Clock::time_point listener_paused_until{};
   Clock::time_point last_refusal_log{};
@@ -438,7 +495,16 @@ struct Server::Impl {
     c.registered = false;
   }
 
+  // An upload that will not reach its handler: its temporary file goes.
+  static void discard_upload(Connection& c) {
+    if (c.upload_fd >= 0) ::close(c.upload_fd);
+    c.upload_fd = -1;
+    if (!c.upload_path.empty()) ::unlink(c.upload_path.c_str());
+    c.upload_path.clear();
+  }
+
   void close_connection(Connection& c) {
+    discard_upload(c);
     if (c.registered) epoll_ctl(epoll_fd, EPOLL_CTL_DEL, c.fd, nullptr);
     ::close(c.fd);
     if (c.phase == Phase::lingering) {
@@ -481,6 +547,7 @@ struct Server::Impl {
   // An answer the transport gives itself (400 malformed, 413 too large): then the connection
   // closes, as the rest of what the client sent cannot be trusted to start a request.
   void answer_and_close(Connection& c, ErrorCode code, std::string message) {
+    discard_upload(c);
     Response r = error_response(Error{code, std::move(message), {}, {}, 0});
     add_security_headers(r, RouteKind::api);
     if (c.request.request_id.empty()) c.request.request_id = new_request_id();
@@ -507,6 +574,10 @@ struct Server::Impl {
         job = std::move(jobs.front());
         jobs.pop_front();
       }
+      if (job.admit) {
+        admit(job);
+        continue;
+      }
       Response out;
       try {
         out = router.handle(job.request);
@@ -519,6 +590,8 @@ struct Server::Impl {
                       job.request.method, job.request.path);
         out = error_response(Error{ErrorCode::internal, {}, {}, {}, 0});
       }
+      // An upload's file, unless its handler moved it away to keep it.
+      if (!job.request.body_file.empty()) ::unlink(job.request.body_file.c_str());
       encode(out, job.accept_encoding);
       log_access(job.request, out.status, out.body.size(), out.user, job.start);
       Done d{job.conn, serialize(out, job.request.request_id, job.head, job.keep_alive),
@@ -529,6 +602,30 @@ struct Server::Impl {
       }
       wake();
     }
+  }
+
+  // The checks before an upload's body (worker thread): nothing, or the refusal, which closes
+  // the connection (the body was not read).
+  void admit(Job& job) {
+    std::optional<Response> verdict;
+    try {
+      verdict = router.admit(job.request);
+    } catch (const std::exception& e) {
+      spdlog::error("request_id={} unhandled exception admitting {} {}: {}",
+                    job.request.request_id, job.request.method, job.request.path, e.what());
+      verdict = error_response(Error{ErrorCode::internal, {}, {}, {}, 0});
+      add_security_headers(*verdict, RouteKind::api);
+    }
+    Done d{job.conn, "", false, true, !verdict.has_value()};
+    if (verdict) {
+      log_access(job.request, verdict->status, verdict->body.size(), verdict->user, job.start);
+      d.bytes = serialize(*verdict, job.request.request_id, false, false);
+    }
+    {
+      std::lock_guard lock(done_mutex);
+      done.push_back(std::move(d));
+    }
+    wake();
   }
 
   // --- the loop ---
@@ -557,6 +654,9 @@ struct Server::Impl {
       c->id = next_id++;
       c->peer = peer_address(sa);
       c->max_body = options.max_body_bytes;
+      c->router = options.upload_dir.empty() ? nullptr : &router;
+      c->max_upload = options.max_upload_bytes;
+      c->peak_body = &peak_body;
       c->phase = Phase::reading;
       // The first request of a connection must arrive whole within read_timeout of the accept.
       c->deadline = Clock::now() + options.read_timeout;
@@ -664,14 +764,26 @@ struct Server::Impl {
     }
     std::size_t parsed = http_parser_execute(&c.parser, &parser_settings(), data, size);
     auto err = HTTP_PARSER_ERRNO(&c.parser);
+    if (c.upload_fd >= 0 && parsed > 0) {
+      // An upload may take minutes: its deadline is "no byte for read_timeout".
+      c.deadline = Clock::now() + options.read_timeout;
+    }
     if (c.complete) {
       c.pending.assign(data + parsed, size - parsed);
       dispatch(c);
       return false;
     }
+    if (c.admitting && err == HPE_PAUSED) {
+      c.pending.assign(data + parsed, size - parsed);
+      send_admission(c);
+      return false;
+    }
     if (err != HPE_OK) {
       if (c.refuse == 413) {
         answer_and_close(c, ErrorCode::body_too_large, {});
+      } else if (c.refuse == 507) {
+        spdlog::error("upload to {} failed: {}", c.upload_path, std::strerror(errno));
+        answer_and_close(c, ErrorCode::io_error, {});
       } else {
         answer_and_close(c, ErrorCode::invalid_input,
                          fmt::format("requête HTTP mal formée ({})", http_errno_name(err)));
@@ -687,6 +799,69 @@ struct Server::Impl {
     return true;
   }
 
+  // An upload's headers: to the workers for the checks that come before the body. The
+  // connection reads nothing meanwhile.
+  void send_admission(Connection& c) {
+    Job job;
+    job.conn = c.id;
+    job.admit = true;
+    job.start = Clock::now();
+    Request& req = job.request;
+    std::string_view target = c.url;
+    auto q = target.find('?');
+    req.method = c.request.method;
+    req.path = url_decode(target.substr(0, q), false);
+    if (q != std::string_view::npos) req.query = parse_query(target.substr(q + 1));
+    req.headers = c.request.headers;
+    std::string id = req.header("X-Request-Id");
+    req.request_id = valid_request_id(id) ? id : new_request_id();
+    c.request.request_id = req.request_id;  // the same id for the access-log line of the upload
+    req.remote_addr = client_address(req, c.peer, options.trust_forwarded_for);
+    c.phase = Phase::handling;
+    ++in_flight;
+    set_events(c, 0);
+    {
+      std::lock_guard lock(jobs_mutex);
+      jobs.push_back(std::move(job));
+    }
+    jobs_cv.notify_one();
+  }
+
+  // The workers admitted an upload: open its temporary file and read the body into it.
+  void start_upload(Connection& c) {
+    if (stopping) {
+      close_connection(c);
+      return;
+    }
+    --in_flight;
+    c.phase = Phase::reading;
+    c.admitting = false;
+    std::string path = options.upload_dir + "/upload-XXXXXX";
+    int fd = ::mkostemp(path.data(), O_CLOEXEC);
+    if (fd < 0) {
+      spdlog::error("upload: cannot create a file in {}: {}", options.upload_dir,
+                    std::strerror(errno));
+      answer_and_close(c, ErrorCode::io_error, {});
+      return;
+    }
+    c.upload_fd = fd;
+    c.upload_path = std::move(path);
+    c.upload_bytes = 0;
+    c.deadline = Clock::now() + options.read_timeout;
+    set_events(c, EPOLLIN);
+    if (c.expect_continue) {
+      c.expect_continue = false;
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      ssize_t n = ::send(c.fd, kContinue.data(), kContinue.size(), MSG_NOSIGNAL);
+      (void)n;
+    }
+    http_parser_pause(&c.parser, 0);
+    std::string rest = std::move(c.pending);
+    c.pending.clear();
+    // Bytes of the body that came with the headers (an empty body completes here).
+    feed(c, rest.data(), rest.size());
+  }
+
   // A complete request: to the workers, or answered here when it cannot be routed.
   void dispatch(Connection& c) {
     Request& req = c.request;
@@ -698,6 +873,14 @@ struct Server::Impl {
     std::string id = req.header("X-Request-Id");
     req.request_id = valid_request_id(id) ? id : new_request_id();
     req.remote_addr = client_address(req, c.peer, options.trust_forwarded_for);
+    if (c.upload_fd >= 0) {
+      // The body is on disk: the file now belongs to the request (the worker removes it).
+      ::close(c.upload_fd);
+      c.upload_fd = -1;
+      req.body_file = std::move(c.upload_path);
+      req.body_file_bytes = c.upload_bytes;
+      c.upload_path.clear();
+    }
     ++c.served;
     bool keep_alive = c.keep_alive && !stopping && c.served < options.keep_alive_max_count;
     if (raw_path.empty() || raw_path.front() != '/') {
@@ -732,6 +915,10 @@ struct Server::Impl {
       auto it = connections.find(d.conn);
       if (it == connections.end()) continue;
       Connection& c = *it->second;
+      if (d.admit && d.admitted) {
+        start_upload(c);
+        continue;
+      }
       c.out = std::move(d.bytes);
       c.out_offset = 0;
       c.close_after = !d.keep_alive;
@@ -934,6 +1121,25 @@ Result<int> Server::bind() {
   }
   impl_->max_connections = limit;
 
+  if (!o.upload_dir.empty()) {
+    // The upload folder: created when missing; temporary files of a previous run (a crash mid
+    // upload) are removed.
+    std::error_code ec;
+    std::filesystem::create_directories(o.upload_dir, ec);
+    if (ec) {
+      ::close(fd);
+      return fail(ErrorCode::io_error,
+                  fmt::format("dossier des téléversements {} impossible à créer : {}",
+                              o.upload_dir, ec.message()),
+                  "upload_dir");
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(o.upload_dir, ec)) {
+      if (entry.path().filename().string().rfind("upload-", 0) == 0) {
+        std::filesystem::remove(entry.path(), ec);
+      }
+    }
+  }
+
   impl_->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
   impl_->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (impl_->epoll_fd < 0 || impl_->wake_fd < 0) {
@@ -949,6 +1155,8 @@ Result<int> Server::bind() {
   impl_->listener = fd;
   return port;
 }
+
+std::size_t Server::peak_body_in_memory() const { return impl_->peak_body.load(); }
 
 Status Server::run() {
   Impl& s = *impl_;

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -22,6 +23,13 @@ struct ServerOptions {
   /// request is being handled costs a socket, not a thread.
   int threads = 16;
   std::size_t max_body_bytes = 1 << 20;
+  /// Upload routes (Route::upload) stream their body to a temporary file in this folder
+  /// (created at bind; files left by a previous run are removed then). Empty: upload routes
+  /// are refused with 413 beyond max_body_bytes like any other route.
+  std::string upload_dir;
+  /// Size cap of an upload route's body, checked against Content-Length before the body is
+  /// read and against the bytes received while it is read.
+  std::uint64_t max_upload_bytes = std::uint64_t{2} << 30;
   /// Open connections at most (clamped below the process's file limit); the next one gets a 503
   /// and is closed.
   int max_connections = 10000;
@@ -55,6 +63,11 @@ class Server {
   /// Stops accepting connections and lets run() return after the requests in progress are
   /// answered. Safe from any thread; idempotent.
   void stop();
+
+  /// The largest request body held in memory so far (bytes). Upload routes' bodies go to a
+  /// file and never count: tests check that an upload bigger than max_body_bytes left this
+  /// under max_body_bytes.
+  [[nodiscard]] std::size_t peak_body_in_memory() const;
 
  private:
   struct Impl;

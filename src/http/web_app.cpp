@@ -56,6 +56,7 @@ WebApp::WebApp(services::Services& services, const geo::Referentiel& referentiel
   features_.push_back(make_animation_feature(*site_));
   features_.push_back(make_survey_feature(*site_));
   features_.push_back(make_newsletter_feature(*site_));
+  features_.push_back(make_rpps_feature(*site_));
   // Last: its entry (Utilisateurs) ends the navigation.
   features_.push_back(make_accounts_feature(*site_));
   add_routes();
@@ -331,6 +332,12 @@ Result<Response> WebApp::openapi(const RequestContext& ctx) {
       op["requestBody"] = {
           {"required", true},
           {"content", {{"application/json", {{"schema", schema_to_openapi(*route.body)}}}}}};
+    } else if (route.upload) {
+      // Upload routes read the raw bytes of one file, streamed to disk by the server.
+      op["requestBody"] = {
+          {"required", true},
+          {"content",
+           {{"application/octet-stream", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
     }
     json responses = json::object();
     responses[std::to_string(route.success_status)] = {{"description", "Succès"}};

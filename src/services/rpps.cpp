@@ -37,6 +37,7 @@ using Reader = std::function<Result<rpps::ReadSummary>(
 Result<RppsImportReport> import_with(store::Database& db, const geo::Referentiel& ref,
                                      const std::string& file_name, std::uint64_t total_bytes,
                                      const Reader& read, const RppsImportOptions& options) {
+  const std::string& shown = options.source_name.empty() ? file_name : options.source_name;
   RppsCommuneIndex index(ref);
   rpps::ReadOptions ro;
   ro.communes = index.lookup();
@@ -56,7 +57,8 @@ Result<RppsImportReport> import_with(store::Database& db, const geo::Referentiel
       const rpps::BadLine& b = summary->bad[i];
       message += (i == 0 ? " ; ligne " : ", ligne ") + std::to_string(b.line) + " : " + b.detail;
     }
-    Error e{ErrorCode::invalid_input, std::move(message), "", file_name, 0};
+    Error e{ErrorCode::invalid_input, std::move(message), "",
+            std::filesystem::path(shown).filename().string(), 0};
     return tl::unexpected(std::move(e));
   }
   builder.finish();
@@ -65,7 +67,7 @@ Result<RppsImportReport> import_with(store::Database& db, const geo::Referentiel
   RppsSnapshot& s = report.snapshot;
   s.imported_at = store::timestamp_now();
   s.imported_by = options.user;
-  s.source_file = std::filesystem::path(file_name).filename().string();
+  s.source_file = std::filesystem::path(shown).filename().string();
   s.extract_date = !options.extract_date.empty() ? options.extract_date
                                                  : rpps::extract_date_from_name(s.source_file);
   // Generated files say so in their name (rpps::fictitious_file_name): keep the mark.
@@ -82,6 +84,7 @@ Result<RppsImportReport> import_with(store::Database& db, const geo::Referentiel
 
   Status st = db.transact([&](Tx& tx) -> Status {
     s.id = MAILLAGE_TRY(RppsRepository::insert_snapshot(tx, s, builder));
+    if (options.in_transaction) MAILLAGE_CHECK(options.in_transaction(tx, s, *summary));
     return store::audit(tx, store::AuditEntry{options.user, "rpps.import", "rpps_snapshot",
                                               std::to_string(s.id), "",
                                               store::AuditDetail{}

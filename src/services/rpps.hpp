@@ -29,6 +29,7 @@
 
 namespace maillage::store {
 class Database;
+class Tx;
 }
 
 namespace maillage::services {
@@ -59,6 +60,12 @@ struct RppsImportOptions {
   std::string extract_date;  // overrides the date read from the file name ("YYYY-MM-DD")
   std::size_t max_reported_bad_lines = 1000;
   std::function<void(std::uint64_t bytes_read, std::uint64_t total_bytes)> progress;
+  /// The name the snapshot records (and dates it by) when the file on disk has another one (an
+  /// upload waiting under a server-chosen name); "" = the path's own name.
+  std::string source_name;
+  /// Runs inside the import's transaction, after the snapshot is written (the background import
+  /// marks its job done there, so that the snapshot and the job's report commit together).
+  std::function<Status(store::Tx&, const RppsSnapshot&, const rpps::ReadSummary&)> in_transaction;
 };
 
 struct RppsImportReport {

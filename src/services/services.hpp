@@ -26,6 +26,7 @@ class Animation;
 class Surveys;
 class Newsletters;
 class NewsletterSender;
+class RppsImports;
 
 struct Services {
   Accounts& accounts;
@@ -48,6 +49,7 @@ struct Services {
   Surveys& surveys;
   Newsletters& newsletters;
   NewsletterSender& newsletter_sender;
+  RppsImports& rpps_imports;
 };
 
 }  // namespace maillage::services

@@ -19,6 +19,7 @@
 #include "common/base64.hpp"
 #include "http/router.hpp"
 #include "http/test_server.hpp"
+#include "rpps/extract.hpp"
 
 namespace maillage::testing {
 namespace {
@@ -495,6 +496,7 @@ const std::map<std::string, Case> kCases{
     {"POST /api/v1/messages/{message}/envoi",
      {Role::coordinator, "/api/v1/messages/{N}/envoi", {{"liste", "a@exemple.fr"}}}},
     {"GET /messages/{message}", {Role::charge_de_mission, "/messages/{N}"}},
+#include "idor_rpps.inc"
 };
 
 bool has_parameter(const std::string& pattern) { return pattern.find('{') != std::string::npos; }
@@ -640,6 +642,7 @@ TEST_P(Idor, EveryRouteWithAParameterRefusesIdsOutsideTheScope) {
   ASSERT_TRUE(demo && !demo->empty());
   ids["{S1}"] = std::to_string(demo->rows[0].integer(0));
 #include "idor_animation_setup.inc"
+#include "idor_rpps_setup.inc"
 
   for (const auto& route : routes) {
     const std::string key = route.method + " " + route.pattern;

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdlib>
+#include <filesystem>
+#include <unistd.h>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -38,6 +41,13 @@ TestServer::TestServer(store::Backend backend, const std::function<void(app::Con
   config.assets = source_dir();
   config.max_body_bytes = 8192;
   config.access_log = true;
+  // Uploads (RPPS extracts) go to a folder of this server only.
+  static std::atomic<int> servers{0};
+  upload_dir_ = (std::filesystem::temp_directory_path() /
+                 ("maillage-test-uploads-" + std::to_string(::getpid()) + "-" +
+                  std::to_string(servers++)))
+                    .string();
+  config.upload_dir = upload_dir_;
   if (adjust) adjust(config);
 
   app::ServerAppOptions options;
@@ -63,6 +73,8 @@ TestServer::~TestServer() {
   if (thread_.joinable()) thread_.join();
   app_.reset();
   scratch_.reset();
+  std::error_code ec;
+  std::filesystem::remove_all(upload_dir_, ec);
 }
 
 httplib::Client TestServer::client() const {

@@ -50,6 +50,7 @@ class TestServer {
 
  private:
   std::unique_ptr<ScratchDatabase> scratch_;
+  std::string upload_dir_;
   std::unique_ptr<app::ServerApp> app_;
   std::thread thread_;
 };
