@@ -26,6 +26,7 @@ class Animation;
 class Surveys;
 class Newsletters;
 class NewsletterSender;
+class Crises;
 
 struct Services {
   Accounts& accounts;
@@ -48,6 +49,7 @@ struct Services {
   Surveys& surveys;
   Newsletters& newsletters;
   NewsletterSender& newsletter_sender;
+  Crises& crises;
 };
 
 }  // namespace maillage::services
