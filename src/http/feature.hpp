@@ -86,5 +86,6 @@ std::unique_ptr<Feature> make_audit_feature(const Site& site);     // audit_rout
 std::unique_ptr<Feature> make_animation_feature(const Site& site);  // animation_routes.cpp
 std::unique_ptr<Feature> make_survey_feature(const Site& site);    // survey_routes.cpp
 std::unique_ptr<Feature> make_newsletter_feature(const Site& site);  // newsletter_routes.cpp
+std::unique_ptr<Feature> make_crisis_feature(const Site& site);  // crisis_routes.cpp
 
 }  // namespace maillage::http

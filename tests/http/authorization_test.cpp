@@ -78,6 +78,7 @@ const std::map<std::string, Expectation> kMatrix{
 #include "authorization_audit.inc"
 #include "authorization_animation.inc"
 #include "authorization_enquetes.inc"
+#include "authorization_crise.inc"
 };
 
 Expect classify(const httplib::Response& r) {
