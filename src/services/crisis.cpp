@@ -565,6 +565,23 @@ Result<BuildReport> Crises::build(const Principal& who, std::int64_t id,
     const auto& x = *recipient[r.id];
     if (x.name.empty() && x.member_id == 0) report.address_only.push_back(x.email);
   }
+  // The engine's model names each person once: a name shared by two people (two members with
+  // the same name, a respondent and someone added by hand) gets the address beside it.
+  std::map<std::int64_t, std::string> display;
+  {
+    std::map<std::string, int> uses;
+    std::set<std::int64_t> mapped_members;
+    for (const auto& [r, m] : member_of) mapped_members.insert(m);
+    for (const auto& m : campaign.plan.members) {
+      if (!mapped_members.count(m.id)) ++uses[m.name];
+    }
+    for (const auto& r : answers.respondents) ++uses[person_name(*recipient[r.id])];
+    for (const auto& r : answers.respondents) {
+      const auto& x = *recipient[r.id];
+      const std::string name = person_name(x);
+      display[r.id] = uses[name] > 1 && name != x.email ? name + " <" + x.email + ">" : name;
+    }
+  }
   const std::string at = store::timestamp_now();
   if (auto written = db_->transact([&](Tx& tx) -> Status {
         report.people_added = report.people_updated = report.availabilities = 0;
@@ -584,7 +601,7 @@ Result<BuildReport> Crises::build(const Principal& who, std::int64_t id,
             ++report.people_updated;
           } else {
             NewMember m;
-            m.name = person_name(*recipient[r.id]);
+            m.name = display[r.id];
             m.profession = row->profession;
             member = MAILLAGE_TRY(RosterRepository::insert_member(tx, row->campaign_id, m, m.name));
             ++report.people_added;

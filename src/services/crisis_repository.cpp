@@ -1,5 +1,7 @@
 #include "services/crisis_repository.hpp"
 
+#include <map>
+
 #include "common/try.hpp"
 #include "store/database.hpp"
 
@@ -78,7 +80,20 @@ Result<std::vector<CrisisRow>> CrisisRepository::crises() const {
   auto rows = MAILLAGE_TRY(
       db_->query(std::string(kCrisisSelect) + " ORDER BY c.created_at DESC, c.id DESC"));
   std::vector<CrisisRow> out;
-  for (NamedRow r : rows.each()) out.push_back(crisis_of(r));
+  std::map<std::int64_t, std::size_t> at;
+  for (NamedRow r : rows.each()) {
+    out.push_back(crisis_of(r));
+    at[out.back().id] = out.size() - 1;
+  }
+  auto windows = MAILLAGE_TRY(db_->query(
+      "SELECT crisis_id, start_time, end_time, need FROM crisis_windows ORDER BY crisis_id, "
+      "ordinal"));
+  for (NamedRow w : windows.each()) {
+    auto it = at.find(w.integer("crisis_id"));
+    if (it == at.end()) continue;
+    out[it->second].plan.windows.push_back(
+        {w.text("start_time"), w.text("end_time"), static_cast<int>(w.integer("need"))});
+  }
   return out;
 }
 

@@ -42,7 +42,7 @@ class CrisisRepository {
  public:
   explicit CrisisRepository(store::Database& db) : db_(&db) {}
 
-  /// Every crisis with its structure and the survey's counts, most recent first (no windows).
+  /// Every crisis with its structure, windows and the survey's counts, most recent first.
   Result<std::vector<CrisisRow>> crises() const;
   /// One crisis with its windows (nullopt: none).
   Result<std::optional<CrisisRow>> crisis(std::int64_t id) const;

@@ -398,6 +398,28 @@ TEST_P(CrisisTest, BuildingAgainUpdatesTheSamePeople) {
             2);
 }
 
+TEST_P(CrisisTest, TwoRespondentsWithTheSameNameAreTwoPeople) {
+  person("Martin", "10", "autre.martin@exemple.fr");  // same name "MARTIN A" as Paul Martin
+  auto id = crises_->open(coord_, input());
+  ASSERT_TRUE(id);
+  ASSERT_TRUE(crises_->send(coord_, *id, kLinks));
+  answer("paul.martin@exemple.fr", {"0.0"});
+  answer("autre.martin@exemple.fr", {"0.0"});
+  auto d = crises_->dashboard(coord_, *id);
+  ASSERT_TRUE(d);
+  auto built = crises_->build(coord_, *id, d->summary.version);
+  ASSERT_TRUE(built) << built.error().describe();
+  EXPECT_EQ(built->people_added, 2);
+  ASSERT_TRUE(run_next_roster_job(*db_, {1}));
+  d = crises_->dashboard(coord_, *id);
+  ASSERT_TRUE(d && d->job);
+  EXPECT_EQ(d->job->status, "done") << d->job->message;
+  // Both on the first morning (need 2).
+  EXPECT_EQ(d->slots[0].coverage.assigned, 2);
+  ASSERT_EQ(d->slots[0].assigned.size(), 2U);
+  EXPECT_NE(d->slots[0].assigned[0], d->slots[0].assigned[1]);
+}
+
 TEST_P(CrisisTest, WhoMayDoWhat) {
   auto id = crises_->open(coord_, input());
   ASSERT_TRUE(id);
@@ -408,7 +430,9 @@ TEST_P(CrisisTest, WhoMayDoWhat) {
   EXPECT_TRUE(seen->invited.empty());
   EXPECT_FALSE(seen->can_send);
   ASSERT_TRUE(crises_->list(roc_));
-  EXPECT_EQ(crises_->list(roc_)->size(), 1U);
+  ASSERT_EQ(crises_->list(roc_)->size(), 1U);
+  EXPECT_EQ((*crises_->list(roc_))[0].slots, 4);  // the list carries the plan too
+  EXPECT_EQ((*crises_->list(roc_))[0].need, 6);
   // … but runs nothing.
   EXPECT_EQ(crises_->send(roc_, *id, kLinks).error().code, ErrorCode::forbidden);
   EXPECT_EQ(crises_->build(roc_, *id, seen->summary.version).error().code, ErrorCode::forbidden);
