@@ -283,7 +283,7 @@ Result<std::int64_t> Crises::open(const Principal& who, const CrisisInput& input
                                      crisis_kind_label(in.kind), slots.size());
   campaign.settings.first_day = in.plan.first_day;
   campaign.settings.last_day = in.plan.last_day;
-  campaign.time_limit_seconds = 5;
+  campaign.time_limit_seconds = 10;  // the solver stops earlier once it proves the optimum
   MAILLAGE_CHECK(validate_settings(campaign.settings, "plan"));
   std::vector<PlanSlot> plan_slots;
   for (std::size_t i = 0; i < slots.size(); ++i) {
@@ -404,10 +404,13 @@ Result<CrisisDashboard> Crises::dashboard(const Principal& who, std::int64_t id)
   d.closes_on = survey_row->closes_on;
   const auto answers = MAILLAGE_TRY(load_answers(surveys, *row));
   RosterRepository roster(*db_);
+  // The job before the campaign: the runner finishes both in one transaction, so a job read as
+  // done is seen with its solved campaign (read the other way round, a solve ending between the
+  // two reads showed a done job beside a campaign still in collection).
+  d.job = MAILLAGE_TRY(roster.latest_job(row->campaign_id));
   const Campaign campaign = MAILLAGE_TRY(roster.campaign(row->campaign_id));
   d.campaign_status = campaign_status_id(campaign.status);
   d.campaign_status_label = campaign_status_label(campaign.status);
-  d.job = MAILLAGE_TRY(roster.latest_job(row->campaign_id));
 
   const auto slots = crisis::slots_of(row->plan);
   const auto slot_ids = roster_slots(slots, campaign);
