@@ -12,6 +12,7 @@
 #include "services/association_work.hpp"
 #include "services/audit_log.hpp"
 #include "services/survey.hpp"
+#include "services/crisis.hpp"
 #include "services/newsletter.hpp"
 #include "services/diagnostic.hpp"
 #include "services/home.hpp"
@@ -51,6 +52,7 @@ struct Application::Owned {
   std::unique_ptr<services::Newsletters> newsletters;
   std::unique_ptr<services::NewsletterSender> newsletter_sender;
   std::unique_ptr<services::RppsImports> rpps_imports;
+  std::unique_ptr<services::Crises> crises;
 };
 
 services::AccountSettings account_settings(const Config& config) {
@@ -163,6 +165,8 @@ Result<std::unique_ptr<Application>> Application::open(const Config& config,
                                                                services::rpps_supply_source(db));
   owned->newsletter_sender = std::make_unique<services::NewsletterSender>(*owned->newsletters);
   if (options.run_roster_jobs && mailer) owned->newsletter_sender->start();
+  owned->crises = std::make_unique<services::Crises>(db, *owned->surveys, *owned->roster, mailer,
+                                                     services::rpps_supply_source(db));
   owned->assemblies =
       std::make_unique<services::Assemblies>(db, *owned->association, std::move(mailer));
   owned->association_work = std::make_unique<services::AssociationWork>(db, *owned->association);
@@ -194,7 +198,7 @@ Result<std::unique_ptr<Application>> Application::open(const Config& config,
       *owned->roster, *owned->roster_jobs, *owned->operations, *owned->sectors, *owned->referents,
       *owned->association, *owned->assemblies, *owned->association_work, *owned->projets,
       *owned->home, *owned->audit_log, *owned->animation, *owned->surveys, *owned->newsletters,
-      *owned->newsletter_sender, *owned->rpps_imports});
+      *owned->newsletter_sender, *owned->rpps_imports, *owned->crises});
   app->owned_ = std::move(owned);
   return app;
 }

@@ -130,7 +130,8 @@ void demo_load(const Flags& flags) {
        {&demo::load_registry_demo, &demo::load_rpps_demo, &demo::load_aci_demo,
         &demo::load_roster_demo, &demo::load_sectors_demo, &demo::load_association_demo,
         &demo::load_association_work_demo, &demo::load_association_ag_demo,
-        &demo::load_animation_demo, &demo::load_enquetes_demo}) {
+        &demo::load_animation_demo, &demo::load_enquetes_demo,
+        &demo::load_crise_demo}) {
     auto lines = load(db, ref);
     if (!lines) fail_command("demo load", lines.error());
     for (const auto& line : *lines) std::cout << line << "\n";

@@ -59,5 +59,9 @@ Result<DemoLines> load_animation_demo(store::Database& db,
 /// (after load_association_demo: it needs the members).
 Result<DemoLines> load_enquetes_demo(store::Database& db,
                                      const geo::Referentiel& ref);  // enquetes_demo.cpp
+/// One crisis of the demo CPTS (a flu vaccination campaign): survey sent and answered, planning
+/// built from the answers and solved, a gap left (after load_enquetes_demo).
+Result<DemoLines> load_crise_demo(store::Database& db,
+                                  const geo::Referentiel& ref);  // crise_demo.cpp
 
 }  // namespace maillage::demo

@@ -51,6 +51,7 @@ const std::map<std::string, std::string>& entity_labels() {
       {"survey_recipient", "Destinataire d'une enquête"},
       {"newsletter", "Message"},
       {"newsletter_delivery", "Envoi d'un message"},
+      {"crisis", "Crise (mode crise)"},
   };
   return labels;
 }

@@ -87,5 +87,6 @@ std::unique_ptr<Feature> make_animation_feature(const Site& site);  // animation
 std::unique_ptr<Feature> make_survey_feature(const Site& site);    // survey_routes.cpp
 std::unique_ptr<Feature> make_newsletter_feature(const Site& site);  // newsletter_routes.cpp
 std::unique_ptr<Feature> make_rpps_feature(const Site& site);        // rpps_routes.cpp
+std::unique_ptr<Feature> make_crisis_feature(const Site& site);  // crisis_routes.cpp
 
 }  // namespace maillage::http

@@ -57,6 +57,7 @@ WebApp::WebApp(services::Services& services, const geo::Referentiel& referentiel
   features_.push_back(make_survey_feature(*site_));
   features_.push_back(make_newsletter_feature(*site_));
   features_.push_back(make_rpps_feature(*site_));
+  features_.push_back(make_crisis_feature(*site_));
   // Last: its entry (Utilisateurs) ends the navigation.
   features_.push_back(make_accounts_feature(*site_));
   add_routes();

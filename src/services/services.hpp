@@ -27,6 +27,7 @@ class Surveys;
 class Newsletters;
 class NewsletterSender;
 class RppsImports;
+class Crises;
 
 struct Services {
   Accounts& accounts;
@@ -50,6 +51,7 @@ struct Services {
   Newsletters& newsletters;
   NewsletterSender& newsletter_sender;
   RppsImports& rpps_imports;
+  Crises& crises;
 };
 
 }  // namespace maillage::services

@@ -186,6 +186,35 @@ AuditDetail head_detail(const SurveyInput& in, const survey::Questionnaire& q) {
   return AuditDetail{}.add("title", in.title).add("closes_on", in.closes_on).add("questions", ids);
 }
 
+// The mail of a personal link (a reminder says so).
+MailMessage invitation(const SurveyRow& survey, const RecipientRow& to,
+                       const std::string& link_base, const std::string& token, Date closes,
+                       bool reminder) {
+  MailMessage mail;
+  mail.to = to.email;
+  mail.to_name = to.name;
+  mail.subject = fmt::format("{}Enquête : {} — {}", reminder ? "Rappel — " : "", survey.title,
+                             survey.structure_name);
+  std::string text =
+      fmt::format("Bonjour{},\n\n{} vous invite à répondre à l'enquête « {} ».\n\n",
+                  to.name.empty() ? "" : " " + to.name, survey.structure_name, survey.title);
+  if (reminder) {
+    text +=
+        "Nous n'avons pas encore reçu votre réponse. Ce nouveau lien remplace celui du premier "
+        "envoi.\n\n";
+  }
+  if (!survey.intro.empty()) text += survey.intro + "\n\n";
+  text += fmt::format(
+      "Votre lien personnel, sans compte ni mot de passe :\n{}{}\n\n"
+      "Il est valable jusqu'au {} inclus ; vous pouvez modifier votre réponse jusque-là.\n"
+      "Ce lien vous est personnel : ne le transférez pas.\n\n"
+      "Cette enquête porte sur l'organisation des professionnels, jamais sur des patients : "
+      "n'y indiquez aucune information sur un patient.\n",
+      link_base, token, format_date_fr(closes));
+  mail.text = std::move(text);
+  return mail;
+}
+
 }  // namespace
 
 std::string survey_status_label(const std::string& status) {
@@ -465,22 +494,7 @@ Result<SendReport> Surveys::send(const Principal& who, std::int64_t survey_id,
   const auto day = parse_date(row->closes_on).value_or(today_utc());
   std::vector<std::pair<std::int64_t, std::string>> delivery;  // recipient, error ("" sent)
   for (const auto& p : pending) {
-    MailMessage mail;
-    mail.to = p.row.email;
-    mail.to_name = p.row.name;
-    mail.subject = fmt::format("Enquête : {} — {}", row->title, row->structure_name);
-    std::string text =
-        fmt::format("Bonjour{},\n\n{} vous invite à répondre à l'enquête « {} ».\n\n",
-                    p.row.name.empty() ? "" : " " + p.row.name, row->structure_name, row->title);
-    if (!row->intro.empty()) text += row->intro + "\n\n";
-    text += fmt::format(
-        "Votre lien personnel, sans compte ni mot de passe :\n{}{}\n\n"
-        "Il est valable jusqu'au {} inclus ; vous pouvez modifier votre réponse jusque-là.\n"
-        "Ce lien vous est personnel : ne le transférez pas.\n\n"
-        "Cette enquête porte sur l'organisation des professionnels, jamais sur des patients : "
-        "n'y indiquez aucune information sur un patient.\n",
-        link_base, p.token, format_date_fr(day));
-    mail.text = std::move(text);
+    const MailMessage mail = invitation(*row, p.row, link_base, p.token, day, false);
     auto sent = mailer_->send(mail);
     if (sent) {
       ++report.sent;
@@ -510,6 +524,81 @@ Result<SendReport> Surveys::send(const Principal& who, std::int64_t survey_id,
     }
   }
   report.view = MAILLAGE_TRY(get(who, survey_id));
+  return report;
+}
+
+Result<RemindReport> Surveys::remind(const Principal& who, std::int64_t survey_id,
+                                     const std::string& link_base) {
+  const SurveyRepository repo(*db_);
+  auto row = MAILLAGE_TRY(repo.survey(survey_id));
+  if (!row) return not_found_survey();
+  if (MAILLAGE_TRY(access(who, row->structure_id)) != SurveyAccess::run) return runners_only();
+  if (!accepting(*row)) {
+    return fail(ErrorCode::invalid_transition,
+                row->status == "draft" ? "Cette enquête n'a pas encore été envoyée."
+                                       : "Cette enquête n'accepte plus de réponses.");
+  }
+  if (!mailer_) {
+    return fail(ErrorCode::unavailable,
+                "Aucun serveur d'e-mail n'est configuré (réglage smtp_url) : la relance est "
+                "impossible.",
+                "smtp_url");
+  }
+  struct Pending {
+    RecipientRow row;
+    std::string token;
+  };
+  std::vector<Pending> pending;
+  for (const auto& r : MAILLAGE_TRY(repo.recipients(survey_id))) {
+    if (r.answered_at.empty()) pending.push_back({r, new_token()});
+  }
+  for (const auto& p : pending) {
+    if (p.token.empty()) return fail(ErrorCode::internal, "Générateur aléatoire indisponible.");
+  }
+  RemindReport report;
+  report.reminded = static_cast<int>(pending.size());
+  if (pending.empty()) return report;
+  // New tokens first (the old links stop), then the mails, then their results.
+  if (auto written = db_->transact([&](Tx& tx) -> Status {
+        for (const auto& p : pending) {
+          MAILLAGE_CHECK(SurveyRepository::set_token(tx, p.row.id, token_hash(p.token)));
+        }
+        return store::audit(tx, {who.login, "survey.remind", "survey", std::to_string(survey_id),
+                                 "", AuditDetail{}.add("reminded", pending.size()).json()});
+      });
+      !written) {
+    return tl::unexpected(written.error());
+  }
+  const auto day = parse_date(row->closes_on).value_or(today_utc());
+  std::vector<std::pair<std::int64_t, std::string>> delivery;
+  for (const auto& p : pending) {
+    auto sent = mailer_->send(invitation(*row, p.row, link_base, p.token, day, true));
+    if (sent) {
+      ++report.sent;
+      delivery.emplace_back(p.row.id, "");
+    } else {
+      ++report.failed;
+      std::string reason = sent.error().message.empty() ? "refusé" : sent.error().message;
+      delivery.emplace_back(p.row.id, reason.substr(0, 500));
+    }
+  }
+  const std::string done = store::timestamp_now();
+  if (auto written = db_->transact([&](Tx& tx) -> Status {
+        for (const auto& [id, error] : delivery) {
+          MAILLAGE_CHECK(SurveyRepository::set_sent(tx, id, error.empty() ? done : "", error));
+        }
+        return store::audit(tx, {who.login, "survey.delivery", "survey", std::to_string(survey_id),
+                                 "",
+                                 AuditDetail{}
+                                     .add("reminder", true)
+                                     .add("sent", report.sent)
+                                     .add("failed", report.failed)
+                                     .add("server", mailer_->description())
+                                     .json()});
+      });
+      !written) {
+    return tl::unexpected(written.error());
+  }
   return report;
 }
 

@@ -87,6 +87,11 @@ struct SendReport {
   SurveyView view;
 };
 
+struct RemindReport {
+  int reminded = 0;  // recipients without an answer, each given a new link
+  int sent = 0, failed = 0;
+};
+
 /// One respondent's answers as text, in questionnaire order (run only).
 struct RespondentRow {
   std::int64_t recipient_id = 0;
@@ -152,6 +157,11 @@ class Surveys {
   /// (`link_base` + token, e.g. "https://host/repondre/"). The first sending opens the survey.
   Result<SendReport> send(const Principal& who, std::int64_t survey_id, const AudienceInput& in,
                           const std::string& link_base);
+  /// Run: a new personal link (a new token: the previous link stops) mailed to every recipient
+  /// of an open survey who has not answered yet. invalid_transition when the survey does not
+  /// accept answers; unavailable without a mailer.
+  Result<RemindReport> remind(const Principal& who, std::int64_t survey_id,
+                              const std::string& link_base);
   /// Run: closes before the closing date (links stop at once). Conflict on a stale version.
   Result<SurveyView> close(const Principal& who, std::int64_t survey_id,
                            std::int64_t expected_version);

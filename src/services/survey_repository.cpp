@@ -283,4 +283,12 @@ Result<bool> SurveyRepository::replace_answers(Tx& tx, const RecipientRow& r,
   return true;
 }
 
+Status SurveyRepository::set_token(Tx& tx, std::int64_t recipient_id,
+                                   const std::string& token_hash) {
+  MAILLAGE_TRY(tx.exec(
+      "UPDATE survey_recipients SET token_hash = $1, sent_at = NULL, send_error = '' WHERE id = $2",
+      {token_hash, recipient_id}));
+  return {};
+}
+
 }  // namespace maillage::services

@@ -72,6 +72,8 @@ class SurveyRepository {
   static Result<std::int64_t> insert_recipient(store::Tx& tx, std::int64_t survey_id,
                                                const RecipientRow& r, const std::string& token_hash,
                                                const std::string& at);
+  /// A recipient's link renewed: the new token's hash, the previous send result cleared.
+  static Status set_token(store::Tx& tx, std::int64_t recipient_id, const std::string& token_hash);
   static Status set_sent(store::Tx& tx, std::int64_t recipient_id, const std::string& sent_at,
                          const std::string& error);
   /// Replaces a recipient's answers at the expected answer version; false when it moved.

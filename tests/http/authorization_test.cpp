@@ -79,6 +79,7 @@ const std::map<std::string, Expectation> kMatrix{
 #include "authorization_animation.inc"
 #include "authorization_enquetes.inc"
 #include "authorization_rpps.inc"
+#include "authorization_crise.inc"
 };
 
 Expect classify(const httplib::Response& r) {

@@ -497,6 +497,7 @@ const std::map<std::string, Case> kCases{
      {Role::coordinator, "/api/v1/messages/{N}/envoi", {{"liste", "a@exemple.fr"}}}},
     {"GET /messages/{message}", {Role::charge_de_mission, "/messages/{N}"}},
 #include "idor_rpps.inc"
+#include "idor_crise.inc"
 };
 
 bool has_parameter(const std::string& pattern) { return pattern.find('{') != std::string::npos; }
@@ -643,6 +644,7 @@ TEST_P(Idor, EveryRouteWithAParameterRefusesIdsOutsideTheScope) {
   ids["{S1}"] = std::to_string(demo->rows[0].integer(0));
 #include "idor_animation_setup.inc"
 #include "idor_rpps_setup.inc"
+#include "idor_crise_setup.inc"
 
   for (const auto& route : routes) {
     const std::string key = route.method + " " + route.pattern;
