@@ -9,15 +9,10 @@
 // test-output/crise-*.png.
 //
 //   MAILLAGE_BIN=build/dev/tools/maillage/maillage node tests/browser/crise.mjs
-import { spawn, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fail, root, run, withDemoServer } from './lib/harness.mjs';
+import { fail, run, withDemoServer } from './lib/harness.mjs';
+import { startSink } from './lib/smtp.mjs';
 
 const COORD = 'coordination@demo.maillage.fr';
-const python = process.env.MAILLAGE_PYTHON || '/usr/bin/python3';
-const sinkScript = path.join(root, 'tests', 'tools', 'smtp_sink.py');
 
 async function text(page, selector) {
   return (await page.textContent(selector)).replace(/\s+/g, ' ').trim();
@@ -29,33 +24,6 @@ function day(offset) {
   return d.toISOString().slice(0, 10);
 }
 
-function startSink() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maillage-smtp-'));
-  const child = spawn(python, [sinkScript, 'serve', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let errors = '';
-  child.stderr.on('data', (d) => { errors += d; });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`SMTP sink did not start: ${errors}`)), 20000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/^(\d+) (\d+)\nready\n/);
-      if (!m) return;
-      clearTimeout(timer);
-      resolve({
-        port: Number(m[1]),
-        messages() {
-          const r = spawnSync(python, [sinkScript, 'read', dir], { encoding: 'utf8', maxBuffer: 64 << 20 });
-          if (r.status !== 0) fail(`smtp_sink.py read: ${r.stderr}`);
-          return JSON.parse(r.stdout);
-        },
-        stop() { child.kill('SIGTERM'); fs.rmSync(dir, { recursive: true, force: true }); },
-      });
-    });
-    child.on('exit', (code) => reject(new Error(`SMTP sink exited (${code}): ${errors}`)));
-  });
-}
-
 function linkOf(sink, to, base) {
   const mails = sink.messages().filter((m) => m.to.includes(to) && /Enquête/.test(m.subject));
   if (mails.length === 0) fail(`no survey mail to ${to}`);
@@ -65,8 +33,6 @@ function linkOf(sink, to, base) {
 }
 
 async function main() {
-  const check = spawnSync(python, ['-c', 'import aiosmtpd']);
-  if (check.status !== 0) fail(`${python} cannot import aiosmtpd (apt-get install python3-aiosmtpd)`);
   const sink = await startSink();
   try {
     await withDemoServer('crise', async ({ base, newPage, signIn, shot, problems }) => {
