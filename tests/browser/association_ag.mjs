@@ -9,16 +9,14 @@
 // python3-odf (tests/office/read_back.py). Screenshots in test-output/association-ag-*.png.
 //
 //   MAILLAGE_BIN=build/dev/tools/maillage/maillage node tests/browser/association_ag.mjs
-import { spawn, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fail, root, run, withDemoServer } from './lib/harness.mjs';
+import { startSink } from './lib/smtp.mjs';
 
 const COORD = 'coordination@demo.maillage.fr';
 const MEMBER = 'membre@demo.maillage.fr';
 const python = process.env.MAILLAGE_PYTHON || '/usr/bin/python3';
-const sinkScript = path.join(root, 'tests', 'tools', 'smtp_sink.py');
 
 async function text(page, selector) {
   return (await page.textContent(selector)).replace(/\s+/g, ' ').trim();
@@ -34,33 +32,6 @@ async function until(condition, what) {
 }
 
 // The SMTP sink: its port, the messages it received, and a way to stop it.
-function startSink() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maillage-smtp-'));
-  const child = spawn(python, [sinkScript, 'serve', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let errors = '';
-  child.stderr.on('data', (d) => { errors += d; });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`SMTP sink did not start: ${errors}`)), 20000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/^(\d+) (\d+)\nready\n/);
-      if (!m) return;
-      clearTimeout(timer);
-      resolve({
-        port: Number(m[1]),
-        messages() {
-          const r = spawnSync(python, [sinkScript, 'read', dir], { encoding: 'utf8', maxBuffer: 64 << 20 });
-          if (r.status !== 0) fail(`smtp_sink.py read: ${r.stderr}`);
-          return JSON.parse(r.stdout);
-        },
-        stop() { child.kill('SIGTERM'); fs.rmSync(dir, { recursive: true, force: true }); },
-      });
-    });
-    child.on('exit', (code) => reject(new Error(`SMTP sink exited (${code}): ${errors}`)));
-  });
-}
-
 async function main() {
   const check = spawnSync(python, ['-c', 'import aiosmtpd, odf']);
   if (check.status !== 0) fail(`${python} cannot import aiosmtpd and odf (apt-get install python3-aiosmtpd python3-odf)`);
